@@ -1,0 +1,1 @@
+"""Kinboard: a real-time shared board for strengths-based family meetings."""

@@ -1,0 +1,186 @@
+"""The board's vocabulary: meetings, participants, sections and cards, as frozen values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+MAX_TEXT = 2000
+MAX_ATTRIBUTION = 80
+MAX_TITLE = 200
+MAX_NAME = 80
+MAX_CARDS = 500
+MAX_ID = 64
+# A position key longer than this makes the core re-space its section.
+MAX_POSITION = 32
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    PROFESSIONAL = "professional"
+    PARENT = "parent"
+    CHILD = "child"
+    NETWORK = "network"
+    VIEWER = "viewer"
+
+
+# The roles a joiner may pick for themselves on a participant link.
+SELF_CHOSEN_ROLES = (Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL)
+
+ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
+    {
+        Role.FACILITATOR: "Facilitator",
+        Role.PROFESSIONAL: "Worker (school, health, social care...)",
+        Role.PARENT: "Parent or carer",
+        Role.CHILD: "Child or young person",
+        Role.NETWORK: "Family, friend or support person",
+        Role.VIEWER: "Meeting room screen",
+    }
+)
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    LOCKED = "locked"
+    CLOSED = "closed"
+
+
+class Vocabulary(StrEnum):
+    SAFETY = "safety"
+    WELLBEING = "wellbeing"
+
+
+class Kind(StrEnum):
+    INITIAL = "initial"
+    REVIEW = "review"
+    NETWORK = "network"
+    CORE_GROUP = "core_group"
+    CONFERENCE = "conference"
+
+
+class Stance(StrEnum):
+    AGREE = "agree"
+    DISAGREE = "disagree"
+
+
+class LinkKind(StrEnum):
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+    DISPLAY = "display"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    safety_label: str
+    wellbeing_label: str
+
+    def label(self, vocabulary: Vocabulary) -> str:
+        return self.safety_label if vocabulary is Vocabulary.SAFETY else self.wellbeing_label
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str
+    prompt: str
+    sections: tuple[Section, ...]
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "worries",
+        "What are we worried about?",
+        "What has happened that worries us? What could happen if nothing changes?",
+        (
+            Section("harm", "What has happened (harm)", "What has happened"),
+            Section("danger", "Danger statements", "Worry statements"),
+            Section("complicating", "Complicating factors", "Complicating factors"),
+        ),
+    ),
+    Column(
+        "working_well",
+        "What's working well?",
+        "What is going well already? Who helps? What keeps the children safe now?",
+        (
+            Section("strengths", "Existing strengths", "Existing strengths"),
+            Section("safety", "Existing safety", "Existing wellbeing"),
+        ),
+    ),
+    Column(
+        "needs_to_happen",
+        "What needs to happen?",
+        "What do we want to see? What are the next steps, who will do them, and by when?",
+        (
+            Section("goals", "Safety goals", "Wellbeing goals"),
+            Section("next_steps", "Next steps (who, what, by when)", "Next steps"),
+            Section("bottom_lines", "Bottom lines", "Bottom lines"),
+        ),
+    ),
+)
+
+SECTIONS: Mapping[str, Section] = MappingProxyType(
+    {section.key: section for column in COLUMNS for section in column.sections}
+)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    title: str
+    kind: Kind = Kind.INITIAL
+    status: Status = Status.OPEN
+    vocabulary: Vocabulary = Vocabulary.SAFETY
+    previous: str | None = None
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    name: str
+    role: Role
+    joined_at: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    section: str
+    text: str
+    position: str
+    author: str
+    created_at: str
+    updated_at: str
+    updated_by: str
+    attributed_to: str | None = None
+    stances: Mapping[str, Stance] = field(default_factory=lambda: MappingProxyType({}))
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Board:
+    meeting: Meeting
+    participants: Mapping[str, Participant] = field(default_factory=lambda: MappingProxyType({}))
+    # Deleted cards stay here as tombstones, so a late edit is refused clearly and undo works.
+    cards: Mapping[str, Card] = field(default_factory=lambda: MappingProxyType({}))
+
+    def live_cards(self) -> list[Card]:
+        return [card for card in self.cards.values() if not card.deleted]
+
+    def section_cards(self, section: str) -> list[Card]:
+        """The live cards of one section, in board order."""
+        cards = [c for c in self.cards.values() if c.section == section and not c.deleted]
+        return sorted(cards, key=lambda c: (c.position, c.id))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entity written by an op: an upsert (value set) or a deletion."""
+
+    entity: str
+    id: str
+    value: Meeting | Participant | Card | None
+    deleted: bool = False

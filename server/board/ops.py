@@ -1,0 +1,525 @@
+"""Ops: parsing what a client sends, and applying it to a board.
+
+Every rule and permission check of the board lives here. `apply` is pure: the caller passes
+the acting participant, the time and any new id, and gets back the new board and the list
+of entities that changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from .errors import Forbidden, Invalid, Locked, NotFound, TooLong, TooMany
+from .model import (
+    MAX_ATTRIBUTION,
+    MAX_CARDS,
+    MAX_ID,
+    MAX_NAME,
+    MAX_POSITION,
+    MAX_TEXT,
+    MAX_TITLE,
+    SECTIONS,
+    Board,
+    Card,
+    Change,
+    Participant,
+    Role,
+    Stance,
+    Status,
+    Vocabulary,
+)
+from .positions import even_keys, key_between
+
+_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+_EDITORS = frozenset(Role) - {Role.VIEWER}
+
+
+class _Unset:
+    """Marks an optional field the op did not mention (as opposed to one set to null)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+@dataclass(frozen=True)
+class Context:
+    actor: str
+    now: str
+    new_id: str = ""
+
+
+# --- op values -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardAdd:
+    section: str
+    text: str
+    attributed_to: str | None = None
+    after: str | None = None
+    card_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CardEdit:
+    card_id: str
+    text: str = UNSET
+    attributed_to: str | None = UNSET
+
+
+@dataclass(frozen=True)
+class CardMove:
+    card_id: str
+    section: str
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class CardDelete:
+    card_id: str
+
+
+@dataclass(frozen=True)
+class CardRestore:
+    card_id: str
+
+
+@dataclass(frozen=True)
+class CardReact:
+    card_id: str
+    stance: Stance | None
+
+
+@dataclass(frozen=True)
+class MeetingEdit:
+    title: str = UNSET
+    vocabulary: Vocabulary = UNSET
+
+
+@dataclass(frozen=True)
+class MeetingLock:
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingUnlock:
+    pass
+
+
+@dataclass(frozen=True)
+class ParticipantJoin:
+    """Not sent by clients: the server applies it when someone joins by a link."""
+
+    participant_id: str
+    name: str
+    role: Role
+
+
+Op = (
+    CardAdd
+    | CardEdit
+    | CardMove
+    | CardDelete
+    | CardRestore
+    | CardReact
+    | MeetingEdit
+    | MeetingLock
+    | MeetingUnlock
+    | ParticipantJoin
+)
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def is_id(value: Any) -> bool:
+    """Client-chosen ids (ops, cards): 1-64 letters, digits, - or _."""
+    return (
+        isinstance(value, str) and 0 < len(value) <= MAX_ID and bool(_ID_PATTERN.fullmatch(value))
+    )
+
+
+def parse_op(raw: Any) -> tuple[str, Op]:
+    """(op id, op) from a client's message, or Invalid / TooLong saying what is wrong."""
+    if not isinstance(raw, Mapping):
+        raise Invalid("An op must be an object.")
+    op_id = raw.get("id")
+    if not is_id(op_id):
+        raise Invalid("An op needs an id of letters, digits, - or _ (at most 64).")
+    op_type = raw.get("type")
+    parser = _PARSERS.get(op_type) if isinstance(op_type, str) else None
+    if parser is None:
+        raise Invalid(f"Unknown op type {op_type!r}.")
+    fields = _Fields(raw, op_type)
+    op = parser(fields)
+    fields.reject_unknown()
+    return op_id, op
+
+
+class _Fields:
+    def __init__(self, raw: Mapping[str, Any], op_type: str) -> None:
+        self._raw = raw
+        self._type = op_type
+        self._seen = {"id", "type"}
+
+    def reject_unknown(self) -> None:
+        extra = sorted(set(self._raw) - self._seen)
+        if extra:
+            raise Invalid(f"{self._type} does not take {', '.join(map(str, extra))}.")
+
+    def get(self, name: str, *, required: bool = False, nullable: bool = False) -> Any:
+        self._seen.add(name)
+        if name not in self._raw:
+            if required:
+                raise Invalid(f"{self._type} needs {name}.")
+            return UNSET
+        value = self._raw[name]
+        if value is None and not nullable:
+            raise Invalid(f"{name} must not be null.")
+        return value
+
+    def string(self, name: str, *, required: bool = False, nullable: bool = False) -> Any:
+        value = self.get(name, required=required, nullable=nullable)
+        if value is UNSET or value is None:
+            return value
+        if not isinstance(value, str):
+            raise Invalid(f"{name} must be a string.")
+        return value
+
+    def card_id(
+        self, name: str = "card_id", *, required: bool = True, nullable: bool = False
+    ) -> Any:
+        value = self.string(name, required=required, nullable=nullable)
+        if isinstance(value, str) and not is_id(value):
+            raise Invalid(f"{name} must be letters, digits, - or _ (at most 64).")
+        return value
+
+    def section(self) -> str:
+        value = self.string("section", required=True)
+        if value not in SECTIONS:
+            raise Invalid(f"There is no section called {value!r}.")
+        return value
+
+    def enum(self, name: str, enum: type, *, required: bool = False, nullable: bool = False) -> Any:
+        value = self.get(name, required=required, nullable=nullable)
+        if value is UNSET or value is None:
+            return value
+        try:
+            return enum(value)
+        except ValueError:
+            choices = ", ".join(member.value for member in enum)
+            raise Invalid(f"{name} must be one of: {choices}.") from None
+
+
+def _card_text(value: Any) -> str:
+    text = value.strip() if isinstance(value, str) else value
+    if not isinstance(text, str):
+        raise Invalid("text must be a string.")
+    if not text:
+        raise Invalid("A card needs some words.")
+    if len(text) > MAX_TEXT:
+        raise TooLong(f"A card can have at most {MAX_TEXT} characters.")
+    return text
+
+
+def _attribution(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Invalid("attributed_to must be a string or null.")
+    value = value.strip()
+    if len(value) > MAX_ATTRIBUTION:
+        raise TooLong(f"Who said it can be at most {MAX_ATTRIBUTION} characters.")
+    return value or None
+
+
+def clean_name(value: Any) -> str:
+    """A participant's display name: 1-80 characters after trimming."""
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("Please tell us your name.")
+    value = " ".join(value.split())
+    if len(value) > MAX_NAME:
+        raise TooLong(f"A name can be at most {MAX_NAME} characters.")
+    return value
+
+
+def clean_title(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("The meeting needs a title.")
+    value = " ".join(value.split())
+    if len(value) > MAX_TITLE:
+        raise TooLong(f"A title can be at most {MAX_TITLE} characters.")
+    return value
+
+
+def _parse_card_add(f: _Fields) -> CardAdd:
+    section = f.section()
+    text = _card_text(f.get("text", required=True))
+    attributed = f.get("attributed_to", nullable=True)
+    after = f.card_id("after", required=False, nullable=True)
+    card_id = f.card_id("card_id", required=False, nullable=True)
+    return CardAdd(
+        section=section,
+        text=text,
+        attributed_to=None if attributed is UNSET else _attribution(attributed),
+        after=None if after is UNSET else after,
+        card_id=None if card_id is UNSET else card_id,
+    )
+
+
+def _parse_card_edit(f: _Fields) -> CardEdit:
+    card_id = f.card_id()
+    text = f.get("text")
+    attributed = f.get("attributed_to", nullable=True)
+    if text is UNSET and attributed is UNSET:
+        raise Invalid("card.edit needs text or attributed_to.")
+    return CardEdit(
+        card_id=card_id,
+        text=UNSET if text is UNSET else _card_text(text),
+        attributed_to=UNSET if attributed is UNSET else _attribution(attributed),
+    )
+
+
+def _parse_card_move(f: _Fields) -> CardMove:
+    card_id = f.card_id()
+    section = f.section()
+    after = f.card_id("after", required=True, nullable=True)
+    if after == card_id:
+        raise Invalid("A card cannot go below itself.")
+    return CardMove(card_id=card_id, section=section, after=after)
+
+
+def _parse_card_react(f: _Fields) -> CardReact:
+    card_id = f.card_id()
+    stance = f.enum("stance", Stance, required=True, nullable=True)
+    return CardReact(card_id=card_id, stance=stance)
+
+
+def _parse_meeting_edit(f: _Fields) -> MeetingEdit:
+    title = f.get("title")
+    vocabulary = f.enum("vocabulary", Vocabulary)
+    if title is UNSET and vocabulary is UNSET:
+        raise Invalid("meeting.edit needs title or vocabulary.")
+    return MeetingEdit(
+        title=UNSET if title is UNSET else clean_title(title),
+        vocabulary=vocabulary,
+    )
+
+
+_PARSERS: Mapping[str, Callable[[_Fields], Op]] = MappingProxyType(
+    {
+        "card.add": _parse_card_add,
+        "card.edit": _parse_card_edit,
+        "card.move": _parse_card_move,
+        "card.delete": lambda f: CardDelete(f.card_id()),
+        "card.restore": lambda f: CardRestore(f.card_id()),
+        "card.react": _parse_card_react,
+        "meeting.edit": _parse_meeting_edit,
+        "meeting.lock": lambda f: MeetingLock(),
+        "meeting.unlock": lambda f: MeetingUnlock(),
+    }
+)
+
+OP_TYPES = tuple(_PARSERS)
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
+    """Check `op` against every rule and return the new board and what changed."""
+    if isinstance(op, ParticipantJoin):
+        return _join(board, op, ctx)
+    actor = board.participants.get(ctx.actor)
+    if actor is None:
+        raise Forbidden("You are not part of this meeting.")
+    if actor.role not in _EDITORS:
+        raise Forbidden("This screen can only show the board.")
+    if board.meeting.status is Status.CLOSED:
+        raise Locked("This meeting has ended. Nothing more can be changed.")
+    if isinstance(op, MeetingEdit | MeetingLock | MeetingUnlock):
+        return _meeting_op(board, op, actor)
+    if board.meeting.status is Status.LOCKED:
+        raise Locked("The facilitator has paused changes for now.")
+    match op:
+        case CardAdd():
+            return _add(board, op, ctx)
+        case CardEdit():
+            return _edit(board, op, actor, ctx)
+        case CardMove():
+            return _move(board, op, ctx)
+        case CardDelete() | CardRestore():
+            return _delete_or_restore(board, op, actor, ctx)
+        case CardReact():
+            return _react(board, op, actor)
+    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+
+
+def _join(board: Board, op: ParticipantJoin, ctx: Context) -> tuple[Board, list[Change]]:
+    if op.participant_id in board.participants:
+        raise Invalid("That participant has joined already.")
+    if board.meeting.status is Status.CLOSED:
+        raise Locked("This meeting has ended.")
+    participant = Participant(op.participant_id, clean_name(op.name), op.role, ctx.now)
+    participants = {**board.participants, participant.id: participant}
+    return (
+        replace(board, participants=MappingProxyType(participants)),
+        [Change("participant", participant.id, participant)],
+    )
+
+
+def _meeting_op(
+    board: Board, op: MeetingEdit | MeetingLock | MeetingUnlock, actor: Participant
+) -> tuple[Board, list[Change]]:
+    if actor.role is not Role.FACILITATOR:
+        raise Forbidden("Only the facilitator can change the meeting.")
+    meeting = board.meeting
+    match op:
+        case MeetingLock():
+            meeting = replace(meeting, status=Status.LOCKED)
+        case MeetingUnlock():
+            meeting = replace(meeting, status=Status.OPEN)
+        case MeetingEdit():
+            if meeting.status is Status.LOCKED:
+                raise Locked("Unlock the meeting to change it.")
+            if op.title is not UNSET:
+                meeting = replace(meeting, title=op.title)
+            if op.vocabulary is not UNSET:
+                meeting = replace(meeting, vocabulary=op.vocabulary)
+    if meeting == board.meeting:
+        return board, []
+    return replace(board, meeting=meeting), [Change("meeting", meeting.id, meeting)]
+
+
+def _add(board: Board, op: CardAdd, ctx: Context) -> tuple[Board, list[Change]]:
+    card_id = op.card_id or ctx.new_id
+    if not card_id:
+        raise Invalid("card.add needs a card id.")
+    if card_id in board.cards:
+        raise Invalid("That card id is used already.")
+    if len(board.live_cards()) >= MAX_CARDS:
+        raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+    card = Card(
+        id=card_id,
+        section=op.section,
+        text=op.text,
+        position="",
+        author=ctx.actor,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        updated_by=ctx.actor,
+        attributed_to=op.attributed_to,
+    )
+    return _place(board, card, op.after)
+
+
+def _live_card(board: Board, card_id: str) -> Card:
+    card = board.cards.get(card_id)
+    if card is None or card.deleted:
+        raise NotFound("That card is not on the board any more.")
+    return card
+
+
+def _require_author_or_facilitator(actor: Participant, card: Card, doing: str) -> None:
+    if actor.role is not Role.FACILITATOR and card.author != actor.id:
+        raise Forbidden(f"Only the person who added a card, or the facilitator, can {doing} it.")
+
+
+def _edit(
+    board: Board, op: CardEdit, actor: Participant, ctx: Context
+) -> tuple[Board, list[Change]]:
+    card = _live_card(board, op.card_id)
+    _require_author_or_facilitator(actor, card, "change")
+    updated = card
+    if op.text is not UNSET:
+        updated = replace(updated, text=op.text)
+    if op.attributed_to is not UNSET:
+        updated = replace(updated, attributed_to=op.attributed_to)
+    if updated == card:
+        return board, []
+    return _put(board, replace(updated, updated_at=ctx.now, updated_by=ctx.actor))
+
+
+def _move(board: Board, op: CardMove, ctx: Context) -> tuple[Board, list[Change]]:
+    card = _live_card(board, op.card_id)
+    moved = replace(card, section=op.section, updated_at=ctx.now, updated_by=ctx.actor)
+    return _place(board, moved, op.after)
+
+
+def _delete_or_restore(
+    board: Board, op: CardDelete | CardRestore, actor: Participant, ctx: Context
+) -> tuple[Board, list[Change]]:
+    card = board.cards.get(op.card_id)
+    if card is None:
+        raise NotFound("That card is not on the board.")
+    _require_author_or_facilitator(actor, card, "remove or bring back")
+    restoring = isinstance(op, CardRestore)
+    if card.deleted != restoring:
+        return board, []  # already as asked: nothing to do
+    if restoring and len(board.live_cards()) >= MAX_CARDS:
+        raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+    updated = replace(card, deleted=not restoring, updated_at=ctx.now, updated_by=ctx.actor)
+    if restoring:
+        # A re-spaced section may have given its old place away: then it goes to the end.
+        siblings = board.section_cards(card.section)
+        if any(c.position == card.position for c in siblings):
+            return _place(board, updated, siblings[-1].id)
+    return _put(board, updated)
+
+
+def _react(board: Board, op: CardReact, actor: Participant) -> tuple[Board, list[Change]]:
+    card = _live_card(board, op.card_id)
+    stances = dict(card.stances)
+    if op.stance is None:
+        stances.pop(actor.id, None)
+    else:
+        stances[actor.id] = op.stance
+    if stances == dict(card.stances):
+        return board, []
+    return _put(board, replace(card, stances=MappingProxyType(stances)))
+
+
+def _put(board: Board, *cards: Card) -> tuple[Board, list[Change]]:
+    merged = dict(board.cards)
+    changes = []
+    for card in cards:
+        merged[card.id] = card
+        if card.deleted:
+            changes.append(Change("card", card.id, None, deleted=True))
+        else:
+            changes.append(Change("card", card.id, card))
+    return replace(board, cards=MappingProxyType(merged)), changes
+
+
+def _place(board: Board, card: Card, after: str | None) -> tuple[Board, list[Change]]:
+    """Put `card` into its section just below `after` (None: at the top).
+
+    When `after` has meanwhile left the section (a concurrent move or delete), the card
+    goes to the end of the section rather than being refused: nothing the user typed is lost.
+    """
+    siblings = [c for c in board.section_cards(card.section) if c.id != card.id]
+    ids = [c.id for c in siblings]
+    if after is None:
+        index = 0
+    elif after in ids:
+        index = ids.index(after) + 1
+    else:
+        index = len(siblings)
+    before_key = siblings[index - 1].position if index > 0 else None
+    after_key = siblings[index].position if index < len(siblings) else None
+    position = key_between(before_key, after_key)
+    if len(position) <= MAX_POSITION:
+        return _put(board, replace(card, position=position))
+    # Many moves to one spot made the keys long: re-space the whole section.
+    ordered = [*siblings[:index], card, *siblings[index:]]
+    respaced = [
+        replace(c, position=key) for c, key in zip(ordered, even_keys(len(ordered)), strict=True)
+    ]
+    return _put(board, *respaced)

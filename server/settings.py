@@ -1,0 +1,117 @@
+"""Settings: the only place that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class SettingsError(ValueError):
+    """A bad environment value; the message names the variable in one line."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = "http://127.0.0.1:8000"
+    data_dir: Path = Path("data")
+    redis_url: str | None = None
+    api_key: str | None = None
+    allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8000",)
+    secret_key: str | None = None
+    # Key prefix for everything this instance writes to Redis; tests give each run its own.
+    redis_prefix: str = "kb"
+    session_hours: int = 24
+    link_days: int = 7
+    rate_burst: int = 20
+    rate_per_second: float = 5.0
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        host = env.get("KINBOARD_HOST", "127.0.0.1").strip()
+        if not host:
+            raise SettingsError("KINBOARD_HOST must not be empty")
+        port = _port(env.get("KINBOARD_PORT", "8000"))
+        default_base = f"http://{host}:{port}"
+        base_url = _base_url(env.get("KINBOARD_BASE_URL", default_base))
+        data_dir = Path(env.get("KINBOARD_DATA_DIR", "data"))
+        if not str(data_dir).strip():
+            raise SettingsError("KINBOARD_DATA_DIR must not be empty")
+        redis_url = env.get("REDIS_URL") or None
+        if redis_url is not None and urlsplit(redis_url).scheme not in (
+            "redis",
+            "rediss",
+            "unix",
+        ):
+            raise SettingsError(
+                "REDIS_URL must start with redis://, rediss:// or unix:// "
+                f"(got {urlsplit(redis_url).scheme or 'no scheme'})"
+            )
+        api_key = env.get("KINBOARD_API_KEY") or None
+        if api_key is not None and len(api_key) < 16:
+            raise SettingsError("KINBOARD_API_KEY must be at least 16 characters long")
+        origins_raw = env.get("KINBOARD_ALLOWED_ORIGINS")
+        origins = (
+            tuple(_origin(o.strip()) for o in origins_raw.split(",") if o.strip())
+            if origins_raw
+            else (_origin_of(base_url),)
+        )
+        secret_key = env.get("KINBOARD_SECRET_KEY") or None
+        if secret_key is not None and len(secret_key) < 32:
+            raise SettingsError("KINBOARD_SECRET_KEY must be at least 32 characters long")
+        prefix = env.get("KINBOARD_REDIS_PREFIX", "kb").strip()
+        if not prefix or not prefix.replace("-", "").replace("_", "").isalnum():
+            raise SettingsError("KINBOARD_REDIS_PREFIX must be letters, digits, - or _")
+        return cls(
+            host=host,
+            port=port,
+            base_url=base_url,
+            data_dir=data_dir,
+            redis_url=redis_url,
+            api_key=api_key,
+            allowed_origins=origins,
+            secret_key=secret_key,
+            redis_prefix=prefix,
+        )
+
+
+def _port(raw: str) -> int:
+    port = int(raw) if raw.strip().isdigit() else 0
+    if not 0 < port < 65536:
+        raise SettingsError(f"KINBOARD_PORT must be a number from 1 to 65535 (got {raw!r})")
+    return port
+
+
+def _base_url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(
+            f"KINBOARD_BASE_URL must be an http:// or https:// address (got {raw!r})"
+        )
+    if parts.query or parts.fragment:
+        raise SettingsError("KINBOARD_BASE_URL must not have a query or fragment")
+    return raw.strip().rstrip("/")
+
+
+def _origin(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise SettingsError(
+            f"KINBOARD_ALLOWED_ORIGINS must be a comma-separated list of origins "
+            f"like https://kinboard.example.org (got {raw!r})"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

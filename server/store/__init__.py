@@ -1,0 +1,19 @@
+"""Persistence behind one small interface, chosen by one setting."""
+
+from __future__ import annotations
+
+from ..settings import Settings
+from .base import Commit, Link, OpRecord, Presence, Session, Store
+
+__all__ = ["Commit", "Link", "OpRecord", "Presence", "Session", "Store", "store_for"]
+
+
+def store_for(settings: Settings) -> Store:
+    """Redis when REDIS_URL is set, else the embedded SQLite file under the data dir."""
+    if settings.redis_url:
+        from .redis import RedisStore
+
+        return RedisStore(settings.redis_url, settings.redis_prefix)
+    from .sqlite import SQLiteStore
+
+    return SQLiteStore(settings.data_dir / "kinboard.sqlite3")

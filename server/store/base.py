@@ -1,0 +1,324 @@
+"""The store interface, and the commit loop both backends share.
+
+A backend supplies a handful of primitives (read the seq, read the board, read the op log,
+commit one op atomically if the seq has not moved). `Store.update` turns them into the
+one operation the rest of Kinboard uses: run a pure function on the current board and
+commit what it changed, exactly once per op key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from ..board import codec
+from ..board.errors import NotFound, Unavailable
+from ..board.model import Board, Change, LinkKind, Meeting
+
+# How many committed ops a meeting's log keeps for `sync`; older gaps get the whole board.
+LOG_LIMIT = 10_000
+# Commit attempts before giving up when other workers keep moving the seq.
+MAX_ATTEMPTS = 50
+
+Mutation = Callable[[Board], tuple[Board, list[Change]]]
+
+
+@dataclass(frozen=True)
+class OpRecord:
+    """One committed op as the log keeps it and `applied` / `sync` send it."""
+
+    seq: int
+    op_id: str
+    by: str
+    at: str
+    changes: tuple[Mapping[str, Any], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "op_id": self.op_id,
+            "by": self.by,
+            "at": self.at,
+            "changes": list(self.changes),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> OpRecord:
+        return cls(data["seq"], data["op_id"], data["by"], data["at"], tuple(data["changes"]))
+
+
+@dataclass(frozen=True)
+class Commit:
+    seq: int
+    record: OpRecord | None  # None when the op key had been committed before
+    board: Board
+
+    @property
+    def duplicate(self) -> bool:
+        return self.record is None
+
+
+@dataclass(frozen=True)
+class Link:
+    id: str
+    meeting_id: str
+    kind: LinkKind
+    token_hash: str
+    created_at: float
+    expires_at: float | None = None
+    revoked: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "meeting_id": self.meeting_id,
+            "kind": self.kind.value,
+            "token_hash": self.token_hash,
+            "created_at": self.created_at,
+            "expires_at": self.expires_at,
+            "revoked": self.revoked,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Link:
+        return cls(
+            data["id"],
+            data["meeting_id"],
+            LinkKind(data["kind"]),
+            data["token_hash"],
+            data["created_at"],
+            data.get("expires_at"),
+            bool(data.get("revoked", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Session:
+    token_hash: str
+    meeting_id: str
+    participant_id: str
+    created_at: float
+    expires_at: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "token_hash": self.token_hash,
+            "meeting_id": self.meeting_id,
+            "participant_id": self.participant_id,
+            "created_at": self.created_at,
+            "expires_at": self.expires_at,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Session:
+        return cls(
+            data["token_hash"],
+            data["meeting_id"],
+            data["participant_id"],
+            data["created_at"],
+            data["expires_at"],
+        )
+
+
+@dataclass(frozen=True)
+class Presence:
+    participant_id: str
+    editing: str | None
+
+
+class CommitResult(Enum):
+    COMMITTED = "committed"
+    CONFLICT = "conflict"  # the seq moved on: reload and try again
+    DUPLICATE = "duplicate"  # the op key was committed meanwhile
+
+
+class Store(ABC):
+    """Persistence for boards, their op logs, links, sessions and presence."""
+
+    def __init__(self, log_limit: int = LOG_LIMIT) -> None:
+        self.log_limit = log_limit
+        # Each active meeting's board stays in memory; it is reloaded only when the seq has
+        # moved on elsewhere (another worker).
+        self._boards: dict[str, tuple[Board, int]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    # --- lifecycle ---
+
+    async def open(self) -> None:  # noqa: B027 - optional hook
+        """Connect; called once at start-up."""
+
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections; called once at shut-down."""
+
+    @abstractmethod
+    async def ping(self) -> None:
+        """Raise Unavailable when the store does not answer."""
+
+    # --- boards ---
+
+    async def create(self, board: Board) -> None:
+        """Store a new meeting's first board at seq 0."""
+        await self._create(board.meeting.id, codec.board_records(board))
+        self._boards[board.meeting.id] = (board, 0)
+
+    async def load(self, meeting_id: str) -> tuple[Board, int]:
+        """The current board and seq, or NotFound."""
+        async with self._lock(meeting_id):
+            return await self._current(meeting_id)
+
+    async def update(
+        self, meeting_id: str, op_key: str, op_id: str, by: str, at: str, mutate: Mutation
+    ) -> Commit:
+        """Run `mutate` on the current board and commit its changes as one op.
+
+        Atomic: board records, op log entry and op key are written together, and only if
+        the seq is still the one `mutate` saw; otherwise reload and retry. An op key
+        committed before returns its first seq and applies nothing. An error raised by
+        `mutate` commits nothing.
+        """
+        async with self._lock(meeting_id):
+            for _ in range(MAX_ATTEMPTS):
+                board, seq = await self._current(meeting_id)
+                first = await self._find_op(meeting_id, op_key)
+                if first is not None:
+                    return Commit(first, None, board)
+                new_board, changes = mutate(board)
+                record = OpRecord(
+                    seq + 1, op_id, by, at, tuple(codec.encode_change(c) for c in changes)
+                )
+                result = await self._commit(
+                    meeting_id,
+                    seq,
+                    op_key,
+                    record,
+                    codec.stored_changes(changes, new_board),
+                )
+                if result is CommitResult.COMMITTED:
+                    self._boards[meeting_id] = (new_board, seq + 1)
+                    return Commit(seq + 1, record, new_board)
+                self._boards.pop(meeting_id, None)
+            raise Unavailable("The board is too busy to save right now. Please try again.")
+
+    async def changes_since(self, meeting_id: str, since: int) -> tuple[int, list[OpRecord] | None]:
+        """(current seq, the ops committed after `since`), or None for the ops when the log
+        no longer reaches back that far."""
+        seq = await self._read_seq(meeting_id)
+        if seq is None:
+            raise NotFound("There is no such meeting.")
+        if since >= seq:
+            return seq, []
+        records = await self._read_log(meeting_id, since)
+        if not records or records[0].seq != since + 1:
+            return seq, None
+        return records[-1].seq, records
+
+    async def _current(self, meeting_id: str) -> tuple[Board, int]:
+        seq = await self._read_seq(meeting_id)
+        if seq is None:
+            raise NotFound("There is no such meeting.")
+        cached = self._boards.get(meeting_id)
+        if cached is not None and cached[1] == seq:
+            return cached
+        if cached is not None and cached[1] < seq:
+            # Another worker moved on: replay its ops onto our copy rather than reload it all.
+            records = await self._read_log(meeting_id, cached[1])
+            if records and records[0].seq == cached[1] + 1:
+                board = codec.apply_encoded(cached[0], (c for r in records for c in r.changes))
+                self._boards[meeting_id] = (board, records[-1].seq)
+                return board, records[-1].seq
+        board, seq = await self._read_board(meeting_id)
+        self._boards[meeting_id] = (board, seq)
+        return board, seq
+
+    def _lock(self, meeting_id: str) -> asyncio.Lock:
+        lock = self._locks.get(meeting_id)
+        if lock is None:
+            lock = self._locks[meeting_id] = asyncio.Lock()
+        return lock
+
+    def forget(self, meeting_id: str) -> None:
+        """Drop a meeting's in-memory copy (it is reloaded when next used)."""
+        self._boards.pop(meeting_id, None)
+
+    async def list_meetings(self) -> list[Meeting]:
+        """Every meeting on this server, newest first."""
+        meetings = await self._read_meetings()
+        return sorted(meetings, key=lambda m: (m.created_at, m.id), reverse=True)
+
+    # --- backend primitives ---
+
+    @abstractmethod
+    async def _create(self, meeting_id: str, records: Mapping[str, str]) -> None: ...
+
+    @abstractmethod
+    async def _read_seq(self, meeting_id: str) -> int | None: ...
+
+    @abstractmethod
+    async def _read_board(self, meeting_id: str) -> tuple[Board, int]: ...
+
+    @abstractmethod
+    async def _read_log(self, meeting_id: str, since: int) -> list[OpRecord]:
+        """The logged ops with seq > since, in order (possibly not reaching back to since+1)."""
+
+    @abstractmethod
+    async def _find_op(self, meeting_id: str, op_key: str) -> int | None: ...
+
+    @abstractmethod
+    async def _commit(
+        self,
+        meeting_id: str,
+        expected_seq: int,
+        op_key: str,
+        record: OpRecord,
+        records: Mapping[str, str],
+    ) -> CommitResult: ...
+
+    @abstractmethod
+    async def _read_meetings(self) -> list[Meeting]: ...
+
+    # --- links and sessions ---
+
+    @abstractmethod
+    async def add_link(self, link: Link) -> None: ...
+
+    @abstractmethod
+    async def find_link(self, token_hash: str) -> Link | None: ...
+
+    @abstractmethod
+    async def meeting_links(self, meeting_id: str) -> list[Link]: ...
+
+    @abstractmethod
+    async def add_session(self, session: Session) -> None: ...
+
+    @abstractmethod
+    async def find_session(self, token_hash: str) -> Session | None:
+        """The session, whether or not it has expired (the caller checks with its clock)."""
+
+    # --- presence: ephemeral, kept with an expiry so a dead worker's sockets fade away ---
+
+    @abstractmethod
+    async def presence_put(
+        self, meeting_id: str, socket_id: str, entry: Presence, expires_at: float
+    ) -> None: ...
+
+    @abstractmethod
+    async def presence_drop(self, meeting_id: str, socket_id: str) -> None: ...
+
+    @abstractmethod
+    async def presence(self, meeting_id: str, now: float) -> list[Presence]:
+        """Who is online (one entry per participant), dropping expired entries."""
+
+
+def merge_presence(entries: list[Presence]) -> list[Presence]:
+    """One entry per participant; a participant on several devices is editing what any
+    of them is editing."""
+    merged: dict[str, Presence] = {}
+    for entry in entries:
+        known = merged.get(entry.participant_id)
+        if known is None or (known.editing is None and entry.editing is not None):
+            merged[entry.participant_id] = entry
+    return sorted(merged.values(), key=lambda p: p.participant_id)

@@ -1,0 +1,216 @@
+"""The Redis store: shared by several Kinboard workers.
+
+Every key of one meeting carries the hash tag `{meeting_id}`, so a meeting lives in one
+slot and the store also runs on Redis Cluster. A commit is one Lua script: it checks the
+op key and the seq, then writes the changed entity records, the op log entry and the op
+key together. Cost per op is the changed entities plus the log entry, never the board.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from ..board import codec
+from ..board.errors import NotFound, Unavailable
+from ..board.model import Board, Meeting
+from .base import (
+    LOG_LIMIT,
+    CommitResult,
+    Link,
+    OpRecord,
+    Presence,
+    Session,
+    Store,
+    merge_presence,
+)
+
+# KEYS: seq, records, log, opkeys.  ARGV: expected seq, op key, new seq, log entry,
+# log limit, then field/value pairs of the entity records.
+_COMMIT = """
+local first = redis.call('HGET', KEYS[4], ARGV[2])
+if first then return {'duplicate', first} end
+local current = redis.call('GET', KEYS[1])
+if current ~= ARGV[1] then return {'conflict', current or ''} end
+redis.call('SET', KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[5]))
+for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+return {'committed', ARGV[3]}
+"""
+
+# Seconds to wait for Redis before an op is refused as `unavailable` rather than left hanging.
+TIMEOUT = 2.0
+
+
+class RedisStore(Store):
+    def __init__(self, url: str, prefix: str = "kb", log_limit: int = LOG_LIMIT) -> None:
+        super().__init__(log_limit)
+        self.url = url
+        self.prefix = prefix
+        self._redis = aioredis.from_url(
+            url,
+            decode_responses=True,
+            socket_timeout=TIMEOUT,
+            socket_connect_timeout=TIMEOUT,
+            health_check_interval=15,
+        )
+        self._commit_script = self._redis.register_script(_COMMIT)
+
+    def _key(self, meeting_id: str, name: str) -> str:
+        return f"{self.prefix}:{{{meeting_id}}}:{name}"
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    @asynccontextmanager
+    async def _redis_call(self) -> AsyncIterator[aioredis.Redis]:
+        try:
+            yield self._redis
+        except (RedisError, OSError) as error:
+            raise Unavailable(f"Redis does not answer: {error}") from error
+
+    async def ping(self) -> None:
+        async with self._redis_call() as r:
+            await r.ping()
+
+    # --- boards ---
+
+    async def _create(self, meeting_id: str, records: Mapping[str, str]) -> None:
+        async with self._redis_call() as r:
+            async with r.pipeline(transaction=True) as pipe:
+                pipe.hset(self._key(meeting_id, "records"), mapping=dict(records))
+                pipe.set(self._key(meeting_id, "seq"), 0)
+                await pipe.execute()
+            await r.sadd(f"{self.prefix}:meetings", meeting_id)
+
+    async def _read_seq(self, meeting_id: str) -> int | None:
+        async with self._redis_call() as r:
+            raw = await r.get(self._key(meeting_id, "seq"))
+        return None if raw is None else int(raw)
+
+    async def _read_board(self, meeting_id: str) -> tuple[Board, int]:
+        async with self._redis_call() as r, r.pipeline(transaction=True) as pipe:
+            pipe.get(self._key(meeting_id, "seq"))
+            pipe.hgetall(self._key(meeting_id, "records"))
+            seq, records = await pipe.execute()
+        if seq is None:
+            raise NotFound("There is no such meeting.")
+        return codec.board_from_records(records), int(seq)
+
+    async def _read_log(self, meeting_id: str, since: int) -> list[OpRecord]:
+        async with self._redis_call() as r:
+            rows = await r.zrangebyscore(self._key(meeting_id, "log"), f"({since}", "+inf")
+        return [OpRecord.from_json(json.loads(row)) for row in rows]
+
+    async def _find_op(self, meeting_id: str, op_key: str) -> int | None:
+        async with self._redis_call() as r:
+            raw = await r.hget(self._key(meeting_id, "opkeys"), op_key)
+        return None if raw is None else int(raw)
+
+    async def _commit(
+        self,
+        meeting_id: str,
+        expected_seq: int,
+        op_key: str,
+        record: OpRecord,
+        records: Mapping[str, str],
+    ) -> CommitResult:
+        keys = [self._key(meeting_id, name) for name in ("seq", "records", "log", "opkeys")]
+        args: list[Any] = [
+            str(expected_seq),
+            op_key,
+            str(record.seq),
+            codec.dumps(record.to_json()),
+            str(self.log_limit),
+        ]
+        for key, value in records.items():
+            args += [key, value]
+        async with self._redis_call():
+            outcome, _ = await self._commit_script(keys=keys, args=args)
+        return CommitResult(outcome)
+
+    async def _read_meetings(self) -> list[Meeting]:
+        async with self._redis_call() as r:
+            ids = await r.smembers(f"{self.prefix}:meetings")
+            async with r.pipeline(transaction=False) as pipe:
+                for meeting_id in ids:
+                    pipe.hget(self._key(meeting_id, "records"), f"meeting:{meeting_id}")
+                rows = await pipe.execute()
+        return [
+            codec.decode_entity("meeting", json.loads(row))  # type: ignore[misc]
+            for row in rows
+            if row is not None
+        ]
+
+    # --- links and sessions ---
+
+    async def add_link(self, link: Link) -> None:
+        data = codec.dumps(link.to_json())
+        async with self._redis_call() as r, r.pipeline(transaction=False) as pipe:
+            pipe.set(f"{self.prefix}:link:{link.token_hash}", data)
+            pipe.hset(self._key(link.meeting_id, "links"), link.token_hash, data)
+            await pipe.execute()
+
+    async def find_link(self, token_hash: str) -> Link | None:
+        async with self._redis_call() as r:
+            raw = await r.get(f"{self.prefix}:link:{token_hash}")
+        return None if raw is None else Link.from_json(json.loads(raw))
+
+    async def meeting_links(self, meeting_id: str) -> list[Link]:
+        async with self._redis_call() as r:
+            rows = await r.hvals(self._key(meeting_id, "links"))
+        return sorted(
+            (Link.from_json(json.loads(row)) for row in rows), key=lambda link: link.created_at
+        )
+
+    async def add_session(self, session: Session) -> None:
+        async with self._redis_call() as r:
+            await r.set(
+                f"{self.prefix}:session:{session.token_hash}",
+                codec.dumps(session.to_json()),
+                exat=int(session.expires_at) + 1,
+            )
+
+    async def find_session(self, token_hash: str) -> Session | None:
+        async with self._redis_call() as r:
+            raw = await r.get(f"{self.prefix}:session:{token_hash}")
+        return None if raw is None else Session.from_json(json.loads(raw))
+
+    # --- presence ---
+
+    async def presence_put(
+        self, meeting_id: str, socket_id: str, entry: Presence, expires_at: float
+    ) -> None:
+        data = {
+            "participant_id": entry.participant_id,
+            "editing": entry.editing,
+            "expires_at": expires_at,
+        }
+        async with self._redis_call() as r:
+            await r.hset(self._key(meeting_id, "presence"), socket_id, codec.dumps(data))
+
+    async def presence_drop(self, meeting_id: str, socket_id: str) -> None:
+        async with self._redis_call() as r:
+            await r.hdel(self._key(meeting_id, "presence"), socket_id)
+
+    async def presence(self, meeting_id: str, now: float) -> list[Presence]:
+        key = self._key(meeting_id, "presence")
+        async with self._redis_call() as r:
+            rows = await r.hgetall(key)
+            live, expired = [], []
+            for socket_id, raw in rows.items():
+                data = json.loads(raw)
+                if data["expires_at"] <= now:
+                    expired.append(socket_id)
+                else:
+                    live.append(Presence(data["participant_id"], data["editing"]))
+            if expired:
+                await r.hdel(key, *expired)
+        return merge_presence(live)

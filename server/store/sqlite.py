@@ -1,0 +1,263 @@
+"""The embedded store: one SQLite file, for a single Kinboard process.
+
+All database work runs on one dedicated thread, so the event loop never waits on the disk
+and the connection is never shared between threads. WAL with synchronous=FULL: a commit
+is on disk before the op is acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from ..board import codec
+from ..board.errors import NotFound, Unavailable
+from ..board.model import Board, Meeting
+from .base import (
+    LOG_LIMIT,
+    CommitResult,
+    Link,
+    OpRecord,
+    Presence,
+    Session,
+    Store,
+    merge_presence,
+)
+
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meetings (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+  meeting_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (meeting_id, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS oplog (
+  meeting_id TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL,
+  PRIMARY KEY (meeting_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS opkeys (
+  meeting_id TEXT NOT NULL, op_key TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (meeting_id, op_key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS links (
+  token_hash TEXT PRIMARY KEY, meeting_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS links_by_meeting ON links (meeting_id);
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash TEXT PRIMARY KEY, data TEXT NOT NULL);
+"""
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: Path, log_limit: int = LOG_LIMIT) -> None:
+        super().__init__(log_limit)
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinboard-sqlite")
+        self._presence: dict[str, dict[str, tuple[Presence, float]]] = {}
+
+    async def open(self) -> None:
+        self._db = await self._in_thread(self._connect)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA busy_timeout=5000")
+        db.executescript(_SCHEMA)
+        return db
+
+    async def close(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            await self._in_thread(db.close)
+        self._thread.shutdown(wait=True)
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        db = self._db
+        if db is None:
+            raise Unavailable("The store is not open.")
+        return await self._in_thread(lambda: work(db))
+
+    async def _in_thread(self, work: Callable[[], T]) -> T:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._thread, work)
+        except sqlite3.Error as error:
+            raise Unavailable(f"The database failed: {error}") from error
+
+    async def ping(self) -> None:
+        await self._run(lambda db: db.execute("SELECT 1").fetchone())
+
+    # --- boards ---
+
+    async def _create(self, meeting_id: str, records: Mapping[str, str]) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            with _transaction(db):
+                db.execute("INSERT INTO meetings (id, seq) VALUES (?, 0)", (meeting_id,))
+                db.executemany(
+                    "INSERT INTO records (meeting_id, key, value) VALUES (?, ?, ?)",
+                    [(meeting_id, key, value) for key, value in records.items()],
+                )
+
+        await self._run(work)
+
+    async def _read_seq(self, meeting_id: str) -> int | None:
+        row = await self._run(
+            lambda db: db.execute("SELECT seq FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+        )
+        return None if row is None else row[0]
+
+    async def _read_board(self, meeting_id: str) -> tuple[Board, int]:
+        def work(db: sqlite3.Connection) -> tuple[dict[str, str], int | None]:
+            with _transaction(db):
+                row = db.execute("SELECT seq FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+                rows = db.execute(
+                    "SELECT key, value FROM records WHERE meeting_id = ?", (meeting_id,)
+                ).fetchall()
+            return dict(rows), None if row is None else row[0]
+
+        records, seq = await self._run(work)
+        if seq is None:
+            raise NotFound("There is no such meeting.")
+        return codec.board_from_records(records), seq
+
+    async def _read_log(self, meeting_id: str, since: int) -> list[OpRecord]:
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT record FROM oplog WHERE meeting_id = ? AND seq > ? ORDER BY seq",
+                (meeting_id, since),
+            ).fetchall()
+        )
+        return [OpRecord.from_json(json.loads(row[0])) for row in rows]
+
+    async def _find_op(self, meeting_id: str, op_key: str) -> int | None:
+        row = await self._run(
+            lambda db: db.execute(
+                "SELECT seq FROM opkeys WHERE meeting_id = ? AND op_key = ?", (meeting_id, op_key)
+            ).fetchone()
+        )
+        return None if row is None else row[0]
+
+    async def _commit(
+        self,
+        meeting_id: str,
+        expected_seq: int,
+        op_key: str,
+        record: OpRecord,
+        records: Mapping[str, str],
+    ) -> CommitResult:
+        def work(db: sqlite3.Connection) -> CommitResult:
+            with _transaction(db):
+                moved = db.execute(
+                    "UPDATE meetings SET seq = ? WHERE id = ? AND seq = ?",
+                    (record.seq, meeting_id, expected_seq),
+                ).rowcount
+                if not moved:
+                    return CommitResult.CONFLICT
+                db.execute(
+                    "INSERT INTO opkeys (meeting_id, op_key, seq) VALUES (?, ?, ?)",
+                    (meeting_id, op_key, record.seq),
+                )
+                db.execute(
+                    "INSERT INTO oplog (meeting_id, seq, record) VALUES (?, ?, ?)",
+                    (meeting_id, record.seq, codec.dumps(record.to_json())),
+                )
+                db.execute(
+                    "DELETE FROM oplog WHERE meeting_id = ? AND seq <= ?",
+                    (meeting_id, record.seq - self.log_limit),
+                )
+                db.executemany(
+                    "INSERT INTO records (meeting_id, key, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (meeting_id, key) DO UPDATE SET value = excluded.value",
+                    [(meeting_id, key, value) for key, value in records.items()],
+                )
+            return CommitResult.COMMITTED
+
+        return await self._run(work)
+
+    async def _read_meetings(self) -> list[Meeting]:
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT r.value FROM meetings m JOIN records r "
+                "ON r.meeting_id = m.id AND r.key = 'meeting:' || m.id"
+            ).fetchall()
+        )
+        return [codec.decode_entity("meeting", json.loads(row[0])) for row in rows]  # type: ignore[misc]
+
+    # --- links and sessions ---
+
+    async def add_link(self, link: Link) -> None:
+        await self._run(
+            lambda db: db.execute(
+                "INSERT INTO links (token_hash, meeting_id, data) VALUES (?, ?, ?) "
+                "ON CONFLICT (token_hash) DO UPDATE SET data = excluded.data",
+                (link.token_hash, link.meeting_id, codec.dumps(link.to_json())),
+            )
+        )
+
+    async def find_link(self, token_hash: str) -> Link | None:
+        row = await self._run(
+            lambda db: db.execute(
+                "SELECT data FROM links WHERE token_hash = ?", (token_hash,)
+            ).fetchone()
+        )
+        return None if row is None else Link.from_json(json.loads(row[0]))
+
+    async def meeting_links(self, meeting_id: str) -> list[Link]:
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT data FROM links WHERE meeting_id = ?", (meeting_id,)
+            ).fetchall()
+        )
+        return sorted(
+            (Link.from_json(json.loads(row[0])) for row in rows), key=lambda link: link.created_at
+        )
+
+    async def add_session(self, session: Session) -> None:
+        await self._run(
+            lambda db: db.execute(
+                "INSERT INTO sessions (token_hash, data) VALUES (?, ?)",
+                (session.token_hash, codec.dumps(session.to_json())),
+            )
+        )
+
+    async def find_session(self, token_hash: str) -> Session | None:
+        row = await self._run(
+            lambda db: db.execute(
+                "SELECT data FROM sessions WHERE token_hash = ?", (token_hash,)
+            ).fetchone()
+        )
+        return None if row is None else Session.from_json(json.loads(row[0]))
+
+    # --- presence: in memory, since the embedded store serves a single process ---
+
+    async def presence_put(
+        self, meeting_id: str, socket_id: str, entry: Presence, expires_at: float
+    ) -> None:
+        self._presence.setdefault(meeting_id, {})[socket_id] = (entry, expires_at)
+
+    async def presence_drop(self, meeting_id: str, socket_id: str) -> None:
+        self._presence.get(meeting_id, {}).pop(socket_id, None)
+
+    async def presence(self, meeting_id: str, now: float) -> list[Presence]:
+        entries = self._presence.get(meeting_id, {})
+        for socket_id in [s for s, (_, expires) in entries.items() if expires <= now]:
+            del entries[socket_id]
+        return merge_presence([entry for entry, _ in entries.values()])
+
+
+class _transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
