@@ -211,11 +211,16 @@ class _Fields:
         value = self.get(name, required=required, nullable=nullable)
         if value is UNSET or value is None:
             return value
-        try:
-            return enum(value)
-        except ValueError:
-            choices = ", ".join(member.value for member in enum)
-            raise Invalid(f"{name} must be one of: {choices}.") from None
+        return parse_enum(enum, value, name)
+
+
+def parse_enum(enum: Any, value: Any, name: str) -> Any:
+    """`enum(value)`, or Invalid listing the choices."""
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in enum)
+        raise Invalid(f"{name} must be one of: {choices}.") from None
 
 
 def _card_text(value: Any) -> str:

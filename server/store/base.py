@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -171,14 +171,22 @@ class Store(ABC):
             return await self._current(meeting_id)
 
     async def update(
-        self, meeting_id: str, op_key: str, op_id: str, by: str, at: str, mutate: Mutation
+        self,
+        meeting_id: str,
+        op_key: str,
+        op_id: str,
+        by: str,
+        at: str,
+        mutate: Mutation,
+        after_commit: Callable[[Commit], Awaitable[None]] | None = None,
     ) -> Commit:
         """Run `mutate` on the current board and commit its changes as one op.
 
         Atomic: board records, op log entry and op key are written together, and only if
         the seq is still the one `mutate` saw; otherwise reload and retry. An op key
         committed before returns its first seq and applies nothing. An error raised by
-        `mutate` commits nothing.
+        `mutate` commits nothing. `after_commit` runs while the meeting is still held, so
+        that this worker publishes its commits in seq order.
         """
         async with self._lock(meeting_id):
             for _ in range(MAX_ATTEMPTS):
@@ -199,7 +207,10 @@ class Store(ABC):
                 )
                 if result is CommitResult.COMMITTED:
                     self._boards[meeting_id] = (new_board, seq + 1)
-                    return Commit(seq + 1, record, new_board)
+                    commit = Commit(seq + 1, record, new_board)
+                    if after_commit is not None:
+                        await after_commit(commit)
+                    return commit
                 self._boards.pop(meeting_id, None)
             raise Unavailable("The board is too busy to save right now. Please try again.")
 

@@ -1,0 +1,195 @@
+"""Starting a meeting, its links, and joining one: shared by the pages, the API and sockets."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .board import ops
+from .board.errors import Forbidden, Invalid, LinkGone, LinkInvalid, NotFound
+from .board.model import (
+    SELF_CHOSEN_ROLES,
+    Board,
+    Kind,
+    LinkKind,
+    Meeting,
+    Participant,
+    Role,
+    Vocabulary,
+)
+from .clock import Clock, iso
+from .security import LinkKeys, hash_token, new_id, new_session_token
+from .settings import Settings
+from .store import Commit, Link, Session, Store
+
+LINK_ROLE = {LinkKind.FACILITATOR: Role.FACILITATOR, LinkKind.DISPLAY: Role.VIEWER}
+DISPLAY_NAME = "Meeting room screen"
+
+# How a committed op reaches the meeting's sockets; realtime provides it.
+Publish = Callable[[str, Commit], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Joined:
+    session_token: str
+    participant: Participant
+    meeting_id: str
+    link_kind: LinkKind
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Who is asking: a participant of one meeting (by session) or an integration (API key)."""
+
+    session: Session | None = None
+    api_key: bool = False
+
+
+class Meetings:
+    def __init__(
+        self, settings: Settings, store: Store, keys: LinkKeys, clock: Clock, publish: Publish
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.keys = keys
+        self.clock = clock
+        self.publish = publish
+
+    # --- creating ---
+
+    async def create(self, title: Any, vocabulary: Any = None, kind: Any = None) -> Meeting:
+        meeting = Meeting(
+            id=new_id(nbytes=9),
+            title=ops.clean_title(title),
+            kind=_choice(Kind, kind, Kind.INITIAL, "kind"),
+            vocabulary=_choice(Vocabulary, vocabulary, Vocabulary.SAFETY, "vocabulary"),
+            created_at=iso(self.clock()),
+        )
+        await self.store.create(Board(meeting))
+        for link_kind in LinkKind:
+            await self._add_link(meeting.id, link_kind)
+        return meeting
+
+    async def _add_link(self, meeting_id: str, kind: LinkKind) -> Link:
+        now = self.clock()
+        link_id = new_id("l_")
+        link = Link(
+            id=link_id,
+            meeting_id=meeting_id,
+            kind=kind,
+            token_hash=hash_token(self.keys.token(link_id)),
+            created_at=now,
+            expires_at=now + self.settings.link_days * 86400,
+        )
+        await self.store.add_link(link)
+        return link
+
+    async def link_urls(self, meeting_id: str) -> dict[str, str]:
+        """The newest live link of each kind, as absolute URLs with the token in the fragment."""
+        urls: dict[str, str] = {}
+        for link in await self.store.meeting_links(meeting_id):
+            if self._usable(link):
+                urls[link.kind.value] = f"{self.settings.base_url}/join#{self.keys.token(link.id)}"
+        return urls
+
+    def _usable(self, link: Link) -> bool:
+        return not link.revoked and (link.expires_at is None or link.expires_at > self.clock())
+
+    # --- joining ---
+
+    async def preview(self, token: Any) -> tuple[Link, Meeting]:
+        link = await self._valid_link(token)
+        board, _ = await self.store.load(link.meeting_id)
+        return link, board.meeting
+
+    async def join(self, token: Any, name: Any, role: Any = None) -> Joined:
+        link = await self._valid_link(token)
+        if link.kind is LinkKind.PARTICIPANT:
+            chosen = _choice(Role, role, None, "role")
+            if chosen not in SELF_CHOSEN_ROLES:
+                raise Invalid("Please choose who you are in this meeting.")
+        else:
+            chosen = LINK_ROLE[link.kind]
+        if link.kind is LinkKind.DISPLAY and (name is None or name == ""):
+            name = DISPLAY_NAME
+        name = ops.clean_name(name)
+        participant_id = new_id("p_")
+        commit = await self.commit(
+            link.meeting_id,
+            f"join:{participant_id}",
+            participant_id,
+            ops.ParticipantJoin(participant_id, name, chosen),
+        )
+        token_value = new_session_token()
+        now = self.clock()
+        await self.store.add_session(
+            Session(
+                token_hash=hash_token(token_value),
+                meeting_id=link.meeting_id,
+                participant_id=participant_id,
+                created_at=now,
+                expires_at=now + self.settings.session_hours * 3600,
+            )
+        )
+        return Joined(
+            token_value,
+            commit.board.participants[participant_id],
+            link.meeting_id,
+            link.kind,
+        )
+
+    async def _valid_link(self, token: Any) -> Link:
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            raise LinkInvalid("This link does not work. Please ask the facilitator for a new one.")
+        link = await self.store.find_link(hash_token(token))
+        if link is None:
+            raise LinkInvalid("This link does not work. Please ask the facilitator for a new one.")
+        if not self._usable(link):
+            raise LinkGone("This link has expired or was turned off. Please ask for a new one.")
+        return link
+
+    # --- sessions and ops ---
+
+    async def session(self, token: str | None, meeting_id: str) -> Session | None:
+        """The live session this token opens for this meeting, if any."""
+        if not token:
+            return None
+        session = await self.store.find_session(hash_token(token))
+        if session is None or session.meeting_id != meeting_id:
+            return None
+        if session.expires_at <= self.clock():
+            return None
+        return session
+
+    async def commit(self, meeting_id: str, op_key: str, by: str, op: ops.Op) -> Commit:
+        """Apply one op through the store and publish what it changed."""
+        now = iso(self.clock())
+        op_id = op_key.rsplit(":", 1)[-1]
+        context = ops.Context(actor=by, now=now, new_id=new_id("c_"))
+        return await self.store.update(
+            meeting_id,
+            op_key,
+            op_id,
+            by,
+            now,
+            lambda board: ops.apply(board, op, context),
+            after_commit=lambda commit: self.publish(meeting_id, commit),
+        )
+
+    async def snapshot(self, meeting_id: str, auth: Auth) -> tuple[Board, int]:
+        """The board for someone allowed to read it."""
+        if not auth.api_key and (auth.session is None or auth.session.meeting_id != meeting_id):
+            raise Forbidden("You are not part of this meeting.")
+        try:
+            return await self.store.load(meeting_id)
+        except NotFound:
+            if auth.api_key:
+                raise
+            raise Forbidden("You are not part of this meeting.") from None
+
+
+def _choice(enum: Any, value: Any, default: Any, name: str) -> Any:
+    if value is None or value == "":
+        return default
+    return ops.parse_enum(enum, value, name)

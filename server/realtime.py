@@ -1,0 +1,221 @@
+"""Socket.IO handlers: parse, call the core through the store, reply.
+
+One room per meeting. With REDIS_URL, python-socketio's AsyncRedisManager carries room
+broadcasts between workers; presence is kept in the store with an expiry, so it works
+across workers too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import socketio
+
+from .board import codec, ops
+from .board.errors import Forbidden, Invalid, KinboardError
+from .board.model import Participant
+from .meetings import Meetings
+from .replies import ack_error
+from .security import RateLimiter, origin_allowed, session_token_from_cookies
+from .settings import Settings
+from .store import Commit, Presence
+
+log = logging.getLogger("kinboard.realtime")
+
+MAX_MESSAGE = 64 * 1024
+# Presence entries live this long unless their worker refreshes them.
+PRESENCE_TTL = 60.0
+PRESENCE_REFRESH = 20.0
+
+
+@dataclass
+class Connection:
+    meeting_id: str
+    participant_id: str
+    session_token: str
+    editing: str | None = None
+
+
+class Realtime:
+    def __init__(self, settings: Settings, meetings: Meetings) -> None:
+        self.settings = settings
+        self.meetings = meetings
+        self.clock = meetings.clock
+        manager = (
+            socketio.AsyncRedisManager(
+                settings.redis_url, channel=f"{settings.redis_prefix}:socketio"
+            )
+            if settings.redis_url
+            else None
+        )
+        self.sio = socketio.AsyncServer(
+            async_mode="asgi",
+            client_manager=manager,
+            # Origins are checked in `connect`, which can say why it refuses.
+            cors_allowed_origins=[],
+            max_http_buffer_size=MAX_MESSAGE,
+            ping_interval=10,
+            ping_timeout=10,
+        )
+        self.connections: dict[str, Connection] = {}
+        self.limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
+        self._refresher: asyncio.Task[None] | None = None
+        self.sio.on("connect", self.on_connect)
+        self.sio.on("disconnect", self.on_disconnect)
+        self.sio.on("op", self.on_op)
+        self.sio.on("sync", self.on_sync)
+        self.sio.on("editing", self.on_editing)
+
+    # --- lifecycle ---
+
+    def start(self) -> None:
+        self._refresher = asyncio.create_task(self._refresh_presence())
+
+    async def stop(self) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refresher
+
+    async def _refresh_presence(self) -> None:
+        while True:
+            await asyncio.sleep(PRESENCE_REFRESH)
+            for sid, connection in list(self.connections.items()):
+                try:
+                    await self._put_presence(sid, connection)
+                except KinboardError:
+                    log.warning("could not refresh presence; the store does not answer")
+                    break
+
+    # --- publishing ---
+
+    async def publish(self, meeting_id: str, commit: Commit) -> None:
+        assert commit.record is not None
+        try:
+            await self.sio.emit("applied", commit.record.to_json(), room=meeting_id)
+        except Exception:  # a lost broadcast is repaired by the clients' sync
+            log.exception("could not broadcast seq %s", commit.seq)
+
+    async def _broadcast_presence(self, meeting_id: str) -> None:
+        online = await self.meetings.store.presence(meeting_id, self.clock())
+        await self.sio.emit(
+            "presence",
+            {
+                "online": [
+                    {"participant_id": p.participant_id, "editing": p.editing} for p in online
+                ]
+            },
+            room=meeting_id,
+        )
+
+    async def _put_presence(self, sid: str, connection: Connection) -> None:
+        await self.meetings.store.presence_put(
+            connection.meeting_id,
+            sid,
+            Presence(connection.participant_id, connection.editing),
+            self.clock() + PRESENCE_TTL,
+        )
+
+    # --- handlers ---
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        if not origin_allowed(self.settings, environ.get("HTTP_ORIGIN")):
+            raise socketio.exceptions.ConnectionRefusedError("origin_not_allowed")
+        meeting_id = auth.get("meeting_id") if isinstance(auth, dict) else None
+        if not isinstance(meeting_id, str) or not ops.is_id(meeting_id):
+            raise socketio.exceptions.ConnectionRefusedError("no_session")
+        token = session_token_from_cookies(self.settings, environ.get("HTTP_COOKIE"), meeting_id)
+        if token is None:
+            raise socketio.exceptions.ConnectionRefusedError("no_session")
+        try:
+            session = await self.meetings.session(token, meeting_id)
+            if session is None:
+                raise socketio.exceptions.ConnectionRefusedError("session_invalid")
+            board, seq = await self.meetings.store.load(meeting_id)
+        except KinboardError as error:
+            raise socketio.exceptions.ConnectionRefusedError(error.code) from error
+        me = board.participants.get(session.participant_id)
+        if me is None:
+            raise socketio.exceptions.ConnectionRefusedError("session_invalid")
+        connection = Connection(meeting_id, me.id, token)
+        self.connections[sid] = connection
+        await self.sio.enter_room(sid, meeting_id)
+        await self.sio.emit("state", self._state(board, seq, me), to=sid)
+        with contextlib.suppress(KinboardError):
+            await self._put_presence(sid, connection)
+            await self._broadcast_presence(meeting_id)
+
+    def _state(self, board: Any, seq: int, me: Participant) -> dict[str, Any]:
+        return {
+            "seq": seq,
+            "me": codec.encode_entity(me),
+            "board": codec.encode_board(board),
+            "template": codec.encode_template(),
+        }
+
+    async def on_disconnect(self, sid: str, *_: Any) -> None:
+        connection = self.connections.pop(sid, None)
+        if connection is None:
+            return
+        with contextlib.suppress(KinboardError):
+            await self.meetings.store.presence_drop(connection.meeting_id, sid)
+            await self._broadcast_presence(connection.meeting_id)
+
+    async def _checked(self, sid: str) -> Connection:
+        """The caller's connection, re-checking the session on every message so that an
+        expired or ended session stops at once, not only at the next connect."""
+        connection = self.connections.get(sid)
+        if connection is None:
+            raise Forbidden("Please join the meeting first.")
+        session = await self.meetings.session(connection.session_token, connection.meeting_id)
+        if session is None:
+            await self.sio.disconnect(sid)
+            raise Forbidden("Your link has expired. Please ask the facilitator for a new one.")
+        return connection
+
+    async def on_op(self, sid: str, data: Any) -> dict[str, Any]:
+        try:
+            connection = await self._checked(sid)
+            self.limiter.check(connection.participant_id, self.clock())
+            op_id, op = ops.parse_op(data)
+            commit = await self.meetings.commit(
+                connection.meeting_id,
+                f"{connection.participant_id}:{op_id}",
+                connection.participant_id,
+                op,
+            )
+        except KinboardError as error:
+            return ack_error(error)
+        if commit.duplicate:
+            return {"ok": True, "seq": commit.seq, "duplicate": True}
+        return {"ok": True, "seq": commit.seq}
+
+    async def on_sync(self, sid: str, data: Any) -> dict[str, Any]:
+        try:
+            connection = await self._checked(sid)
+            since = data.get("since") if isinstance(data, dict) else None
+            if not isinstance(since, int) or isinstance(since, bool) or since < 0:
+                raise Invalid("sync needs since: the last seq you have (0 or more).")
+            seq, records = await self.meetings.store.changes_since(connection.meeting_id, since)
+            if records is None:
+                board, seq = await self.meetings.store.load(connection.meeting_id)
+                return {"ok": True, "seq": seq, "board": codec.encode_board(board)}
+        except KinboardError as error:
+            return ack_error(error)
+        return {"ok": True, "seq": seq, "changes": [record.to_json() for record in records]}
+
+    async def on_editing(self, sid: str, data: Any) -> None:
+        try:
+            connection = await self._checked(sid)
+            card_id = data.get("card_id") if isinstance(data, dict) else None
+            if card_id is not None and not ops.is_id(card_id):
+                return
+            connection.editing = card_id
+            await self._put_presence(sid, connection)
+            await self._broadcast_presence(connection.meeting_id)
+        except KinboardError:
+            return

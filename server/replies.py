@@ -1,0 +1,61 @@
+"""Errors mapped to Socket.IO acks and HTTP answers, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import JSONResponse
+
+from .board.errors import (
+    Forbidden,
+    Invalid,
+    KinboardError,
+    LinkGone,
+    LinkInvalid,
+    Locked,
+    NotFound,
+    RateLimited,
+    TooLong,
+    TooMany,
+    Unauthorized,
+    Unavailable,
+)
+
+HTTP_STATUS: dict[type[KinboardError], int] = {
+    Invalid: 400,
+    TooLong: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    LinkInvalid: 404,
+    Locked: 409,
+    TooMany: 409,
+    LinkGone: 410,
+    RateLimited: 429,
+    Unavailable: 503,
+}
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def ack_error(error: KinboardError) -> dict[str, Any]:
+    return {"ok": False, "code": error.code, "message": error.message}
+
+
+def http_status(error: KinboardError) -> int:
+    return HTTP_STATUS.get(type(error), 400)
+
+
+def http_error(error: KinboardError) -> JSONResponse:
+    headers = dict(NO_STORE)
+    if isinstance(error, Unauthorized):
+        headers["WWW-Authenticate"] = 'Bearer realm="kinboard"'
+    return JSONResponse(
+        {"error": {"code": error.code, "message": error.message}},
+        status_code=http_status(error),
+        headers=headers,
+    )
+
+
+def json_ok(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status, headers=NO_STORE)

@@ -1,0 +1,242 @@
+"""HTTP: the pages (Jinja2) and the JSON API. Handlers parse, call the services, reply."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import segno
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from .board import codec
+from .board.errors import Forbidden, Invalid, KinboardError, Unauthorized
+from .board.model import ROLE_LABELS, SELF_CHOSEN_ROLES, LinkKind, Role, Vocabulary
+from .meetings import Auth, Meetings
+from .replies import http_error, http_status, json_ok
+from .security import api_key_matches, cookie_name, origin_allowed, session_token_from_cookies
+from .settings import Settings
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+MAX_BODY = 64 * 1024
+
+
+class Routes:
+    def __init__(self, settings: Settings, meetings: Meetings) -> None:
+        self.settings = settings
+        self.meetings = meetings
+        self.templates = Jinja2Templates(directory=str(TEMPLATES))
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/", self.home),
+            Route("/meetings", self.create_from_form, methods=["POST"]),
+            Route("/join", self.join_page),
+            Route("/m/{meeting_id}", self.board_page),
+            Route("/m/{meeting_id}/display", self.display_page),
+            Route("/m/{meeting_id}/qr.svg", self.qr_code),
+            Route("/healthz", self.healthz),
+            Route("/readyz", self.readyz),
+            Route("/api/meetings", self.api_create, methods=["POST"]),
+            Route("/api/meetings/{meeting_id}", self.api_meeting),
+            Route("/api/meetings/{meeting_id}/links", self.api_links),
+            Route("/api/join/preview", self.api_join_preview, methods=["POST"]),
+            Route("/api/join", self.api_join, methods=["POST"]),
+        ]
+
+    # --- helpers ---
+
+    def _page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+    def _error_page(self, request: Request, error: KinboardError) -> Response:
+        return self._page(request, "error.html", status=http_status(error), message=error.message)
+
+    async def _auth(self, request: Request, meeting_id: str) -> Auth:
+        if api_key_matches(self.settings, request.headers.get("authorization")):
+            return Auth(api_key=True)
+        token = session_token_from_cookies(self.settings, request.headers.get("cookie"), meeting_id)
+        return Auth(session=await self.meetings.session(token, meeting_id))
+
+    def _require_api_key(self, request: Request) -> None:
+        if self.settings.api_key and not api_key_matches(
+            self.settings, request.headers.get("authorization")
+        ):
+            raise Unauthorized("This needs the API key: Authorization: Bearer <key>.")
+
+    async def _json_body(self, request: Request) -> dict[str, Any]:
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            raise Invalid("Send JSON, with Content-Type: application/json.")
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            raise Invalid("That request is too large.")
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise Invalid("That is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise Invalid("Send a JSON object.")
+        return data
+
+    def _set_session_cookie(self, response: Response, meeting_id: str, token: str) -> None:
+        response.set_cookie(
+            cookie_name(self.settings, meeting_id),
+            token,
+            max_age=self.settings.session_hours * 3600,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=self.settings.secure_cookies,
+        )
+
+    # --- pages ---
+
+    async def home(self, request: Request) -> Response:
+        meetings = await self.meetings.store.list_meetings()
+        return self._page(
+            request, "home.html", meetings=meetings, vocabularies=[v.value for v in Vocabulary]
+        )
+
+    async def create_from_form(self, request: Request) -> Response:
+        """The home page's "New meeting" form: the creator becomes the facilitator."""
+        if not origin_allowed(self.settings, request.headers.get("origin")):
+            return self._error_page(request, Forbidden("Please start the meeting from this site."))
+        form = await request.form()
+        try:
+            meeting = await self.meetings.create(
+                form.get("title"), form.get("vocabulary"), form.get("kind")
+            )
+            links = await self.meetings.store.meeting_links(meeting.id)
+            facilitator = next(link for link in links if link.kind is LinkKind.FACILITATOR)
+            joined = await self.meetings.join(
+                self.meetings.keys.token(facilitator.id), form.get("name")
+            )
+        except KinboardError as error:
+            return self._error_page(request, error)
+        response = RedirectResponse(f"/m/{meeting.id}", status_code=303)
+        self._set_session_cookie(response, meeting.id, joined.session_token)
+        return response
+
+    async def join_page(self, request: Request) -> Response:
+        return self._page(request, "join.html")
+
+    async def _meeting_page(self, request: Request, template: str) -> Response:
+        meeting_id = request.path_params["meeting_id"]
+        try:
+            board, _ = await self.meetings.snapshot(
+                meeting_id, await self._auth(request, meeting_id)
+            )
+        except KinboardError as error:
+            if isinstance(error, Forbidden):
+                error = Forbidden(
+                    "To see this board, please open the link the facilitator gave you."
+                )
+            return self._error_page(request, error)
+        return self._page(request, template, meeting_id=meeting_id, title=board.meeting.title)
+
+    async def board_page(self, request: Request) -> Response:
+        return await self._meeting_page(request, "board.html")
+
+    async def display_page(self, request: Request) -> Response:
+        return await self._meeting_page(request, "display.html")
+
+    async def qr_code(self, request: Request) -> Response:
+        meeting_id = request.path_params["meeting_id"]
+        try:
+            await self.meetings.snapshot(meeting_id, await self._auth(request, meeting_id))
+            url = (await self.meetings.link_urls(meeting_id)).get(LinkKind.PARTICIPANT.value)
+        except KinboardError as error:
+            return http_error(error)
+        if url is None:
+            return Response(status_code=404, headers={"Cache-Control": "no-store"})
+        svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1b1b1b")
+        return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+    # --- health ---
+
+    async def healthz(self, request: Request) -> Response:
+        return json_ok({"status": "ok"})
+
+    async def readyz(self, request: Request) -> Response:
+        try:
+            await self.meetings.store.ping()
+        except KinboardError as error:
+            return json_ok({"status": "unavailable", "reason": error.message}, status=503)
+        return json_ok({"status": "ready"})
+
+    # --- JSON API ---
+
+    async def api_create(self, request: Request) -> Response:
+        try:
+            self._require_api_key(request)
+            data = await self._json_body(request)
+            meeting = await self.meetings.create(
+                data.get("title"), data.get("vocabulary"), data.get("kind")
+            )
+            links = await self.meetings.link_urls(meeting.id)
+        except KinboardError as error:
+            return http_error(error)
+        return json_ok({"id": meeting.id, "links": links}, status=201)
+
+    async def api_meeting(self, request: Request) -> Response:
+        meeting_id = request.path_params["meeting_id"]
+        try:
+            board, seq = await self.meetings.snapshot(
+                meeting_id, await self._auth(request, meeting_id)
+            )
+        except KinboardError as error:
+            return http_error(error)
+        return json_ok({"seq": seq, **codec.encode_board(board)})
+
+    async def api_links(self, request: Request) -> Response:
+        meeting_id = request.path_params["meeting_id"]
+        try:
+            auth = await self._auth(request, meeting_id)
+            board, _ = await self.meetings.snapshot(meeting_id, auth)
+            if not auth.api_key:
+                assert auth.session is not None
+                me = board.participants.get(auth.session.participant_id)
+                if me is None or me.role is not Role.FACILITATOR:
+                    raise Forbidden("Only the facilitator can see the meeting's links.")
+            links = await self.meetings.link_urls(meeting_id)
+        except KinboardError as error:
+            return http_error(error)
+        return json_ok(links)
+
+    async def api_join_preview(self, request: Request) -> Response:
+        try:
+            data = await self._json_body(request)
+            link, meeting = await self.meetings.preview(data.get("token"))
+        except KinboardError as error:
+            return http_error(error)
+        return json_ok(
+            {
+                "meeting": {"id": meeting.id, "title": meeting.title},
+                "link": link.kind.value,
+                "roles": {role.value: ROLE_LABELS[role] for role in SELF_CHOSEN_ROLES},
+            }
+        )
+
+    async def api_join(self, request: Request) -> Response:
+        try:
+            data = await self._json_body(request)
+            joined = await self.meetings.join(data.get("token"), data.get("name"), data.get("role"))
+        except KinboardError as error:
+            return http_error(error)
+        suffix = "/display" if joined.link_kind is LinkKind.DISPLAY else ""
+        response = json_ok(
+            {
+                "meeting_id": joined.meeting_id,
+                "participant": {
+                    "id": joined.participant.id,
+                    "name": joined.participant.name,
+                    "role": joined.participant.role.value,
+                },
+                "board_url": f"/m/{joined.meeting_id}{suffix}",
+            }
+        )
+        self._set_session_cookie(response, joined.meeting_id, joined.session_token)
+        return response

@@ -1,0 +1,146 @@
+"""Links, sessions, the API key, origins, rate limits and security headers."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .board.errors import RateLimited
+from .settings import Settings
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def hash_token(token: str) -> str:
+    """What the store keeps instead of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_id(prefix: str = "", nbytes: int = 9) -> str:
+    return prefix + secrets.token_urlsafe(nbytes)
+
+
+class LinkKeys:
+    """Link tokens derived from the server's secret: HMAC-SHA256(secret, link id).
+
+    The store keeps only each token's hash, yet the facilitator's Share panel can show the
+    same link again: the server re-derives it from the link id.
+    """
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def token(self, link_id: str) -> str:
+        digest = hmac.new(self._secret, f"link:{link_id}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def load_secret(settings: Settings) -> bytes:
+    """KINBOARD_SECRET_KEY, or a key kept in the data dir (made on first start, mode 0600)."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = Path(settings.data_dir) / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip().encode()
+
+
+def api_key_matches(settings: Settings, authorization: str | None) -> bool:
+    if not settings.api_key or not authorization:
+        return False
+    scheme, _, key = authorization.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(key.strip(), settings.api_key)
+
+
+def cookie_name(settings: Settings, meeting_id: str) -> str:
+    # __Host- binds the cookie to this host over https (no Domain, Path=/, Secure).
+    return f"{'__Host-' if settings.secure_cookies else ''}kb_{meeting_id}"
+
+
+def session_token_from_cookies(
+    settings: Settings, header: str | None, meeting_id: str
+) -> str | None:
+    if not header:
+        return None
+    cookies = SimpleCookie()
+    try:
+        cookies.load(header)
+    except CookieError:
+        return None
+    morsel = cookies.get(cookie_name(settings, meeting_id))
+    return morsel.value if morsel else None
+
+
+def origin_allowed(settings: Settings, origin: str | None) -> bool:
+    return origin is not None and origin.rstrip("/") in settings.allowed_origins
+
+
+@dataclass
+class RateLimiter:
+    """A token bucket per key: `burst` at once, then `per_second`."""
+
+    burst: int
+    per_second: float
+    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def check(self, key: str, now: float) -> None:
+        tokens, last = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.per_second)
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            raise RateLimited("That was a lot of changes at once. Please wait a moment.")
+        self._buckets[key] = (tokens - 1, now)
+
+    def forget(self, key: str) -> None:
+        self._buckets.pop(key, None)
+
+
+class SecurityHeaders:
+    """Adds the security headers to every HTTP answer; no-store on meeting pages and the API."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.hsts = settings.base_url.startswith("https://")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        private = not path.startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                if private:
+                    headers["Cache-Control"] = "no-store"
+                if self.hsts:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
