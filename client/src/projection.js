@@ -1,0 +1,105 @@
+// What the page shows: the server's board with this browser's not-yet-confirmed ops laid
+// over it, so a new card, a move or an edit shows at once and survives a dropped
+// connection. Pure. The server's answer replaces each guess as soon as it arrives.
+import { compareCards, insertionIndex } from './order.js';
+
+export function projectBoard(state, pendingOps) {
+  const board = {
+    meeting: state.meeting,
+    cards: new Map(state.cards),
+    removedCards: new Map(state.removedCards),
+    order: new Map(state.sectionKeys().map((key) => [key, state.sectionCards(key).map((c) => c.id)])),
+    pendingCards: new Set(), // ids of cards with a change still on its way
+    meId: state.me?.id ?? null,
+  };
+  for (const op of pendingOps) GUESS[op.type]?.(board, op);
+  return board;
+}
+
+const GUESS = {
+  'card.add'(board, op) {
+    if (board.cards.has(op.card_id)) return; // committed already, seen in the board
+    const card = {
+      id: op.card_id,
+      section: op.section,
+      text: op.text,
+      attributed_to: op.attributed_to ?? null,
+      position: '',
+      author: board.meId,
+      stances: {},
+    };
+    place(board, card, op.after);
+  },
+  'card.edit'(board, op) {
+    updateCard(board, op.card_id, (card) => ({
+      ...card,
+      text: op.text ?? card.text,
+      attributed_to: 'attributed_to' in op ? op.attributed_to : card.attributed_to,
+    }));
+  },
+  'card.move'(board, op) {
+    const card = board.cards.get(op.card_id);
+    if (!card) return;
+    takeOut(board, card);
+    place(board, { ...card, section: op.section }, op.after);
+  },
+  'card.delete'(board, op) {
+    const card = board.cards.get(op.card_id);
+    if (!card) return;
+    takeOut(board, card);
+    board.cards.delete(card.id);
+    board.removedCards.set(card.id, card);
+  },
+  'card.restore'(board, op) {
+    const card = board.removedCards.get(op.card_id);
+    if (!card || board.cards.has(card.id)) return;
+    const ids = board.order.get(card.section);
+    if (!ids) return;
+    const index = ids.findIndex((id) => compareCards(card, board.cards.get(id)) < 0);
+    ids.splice(index === -1 ? ids.length : index, 0, card.id);
+    board.cards.set(card.id, card);
+    board.pendingCards.add(card.id);
+  },
+  'card.react'(board, op) {
+    updateCard(board, op.card_id, (card) => {
+      const stances = { ...card.stances };
+      if (op.stance) stances[board.meId] = op.stance;
+      else delete stances[board.meId];
+      return { ...card, stances };
+    });
+  },
+  'meeting.edit'(board, op) {
+    board.meeting = {
+      ...board.meeting,
+      ...(op.title !== undefined && { title: op.title }),
+      ...(op.vocabulary !== undefined && { vocabulary: op.vocabulary }),
+    };
+  },
+  'meeting.lock'(board) {
+    board.meeting = { ...board.meeting, status: 'locked' };
+  },
+  'meeting.unlock'(board) {
+    board.meeting = { ...board.meeting, status: 'open' };
+  },
+};
+
+function updateCard(board, cardId, change) {
+  const card = board.cards.get(cardId);
+  if (!card) return;
+  board.cards.set(cardId, change(card));
+  board.pendingCards.add(cardId);
+}
+
+function takeOut(board, card) {
+  const ids = board.order.get(card.section);
+  const index = ids ? ids.indexOf(card.id) : -1;
+  if (index !== -1) ids.splice(index, 1);
+}
+
+function place(board, card, after) {
+  const ids = board.order.get(card.section);
+  if (!ids) return; // a section this page does not know: leave it to the server
+  ids.splice(insertionIndex(ids, after), 0, card.id);
+  board.cards.set(card.id, card);
+  board.pendingCards.add(card.id);
+}

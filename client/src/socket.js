@@ -1,0 +1,276 @@
+// The only module that talks to Socket.IO. It keeps this browser's unconfirmed ops (and
+// sends them one at a time, in order, with their ids), puts the server's `applied` events
+// back into seq order, fills gaps with `sync`, and says how the connection is doing.
+//
+// Events for the page: `state` (everything, after each connect), `board` (a whole board
+// from `sync`), `applied` (one committed op, in order), `presence`, `pending` (the
+// unconfirmed ops changed), `status`, `refused` (an op the server said no to, with its
+// message) and `notice` (a passing problem; the op will be tried again).
+import { io as socketIo } from 'socket.io-client';
+import { Emitter } from './emitter.js';
+import { OpQueue } from './op-queue.js';
+import { Sequencer } from './sequencer.js';
+
+// Reasons the server gives for not letting this browser in: retrying will not help.
+const REFUSED_REASONS = new Set(['origin_not_allowed', 'no_session', 'session_invalid']);
+// Refusals that pass: the server remembers nothing, so the same op is tried again later.
+const PASSING_CODES = new Set(['unavailable', 'rate_limited']);
+const MAX_RETRY_DELAY_MS = 30_000;
+
+export class MeetingConnection extends Emitter {
+  constructor(meetingId, options = {}) {
+    super();
+    const {
+      io = socketIo,
+      storage = sessionStorageOrMemory(),
+      isOnline = () => globalThis.navigator?.onLine !== false,
+      ackTimeoutMs = 10_000, // no ack by then: treat as not delivered, keep it queued
+      gapWaitMs = 1_000, // how long an early `applied` may wait for the one before it
+      stateWaitMs = 3_000, // after a reconnect, ask `sync` if no `state` came by then
+      retryDelayMs = 2_000,
+    } = options;
+    Object.assign(this, { isOnline, ackTimeoutMs, gapWaitMs, stateWaitMs, retryDelayMs });
+
+    this.queue = new OpQueue(storage, `kinboard.ops.${meetingId}`);
+    this.sequencer = new Sequencer();
+    this.settling = []; // acked ops whose `applied` has not arrived yet: {op, seq}
+    this.hasBoard = false;
+    this.ready = false; // connected and up to date: ops may be sent
+    this.inFlight = null;
+    this.epoch = 0; // one per connection: answers from before a disconnect are ignored
+    this.syncing = false;
+    this.editingCardId = null;
+    this.connection = 'connecting';
+    this.refusal = null;
+    this.retryDelay = retryDelayMs;
+    this.timers = {};
+
+    this.socket = io({
+      path: '/socket.io',
+      auth: { meeting_id: meetingId },
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true, // a proxy that blocks websockets still gets long-polling
+    });
+    this.listen();
+  }
+
+  // --- what the page calls -----------------------------------------------------------
+
+  send(op) {
+    this.queue.add(op);
+    this.pendingChanged();
+    this.flush();
+  }
+
+  // Ops sent or waiting whose result is not on the board yet, oldest first.
+  pendingOps() {
+    return [...this.settling.map((s) => s.op), ...this.queue.list()];
+  }
+
+  editing(cardId) {
+    this.editingCardId = cardId;
+    if (this.ready) this.socket.emit('editing', { card_id: cardId });
+  }
+
+  status() {
+    return { connection: this.connection, waiting: this.queue.length, refusal: this.refusal };
+  }
+
+  close() {
+    for (const name of Object.keys(this.timers)) this.clearTimer(name);
+    this.socket.disconnect();
+  }
+
+  // --- the socket ---------------------------------------------------------------------
+
+  listen() {
+    const socket = this.socket;
+    socket.on('connect', () => {
+      this.refusal = null;
+      // The server sends `state` on every connect; if it is lost, catch up from the log.
+      if (this.hasBoard) this.setTimer('state', this.stateWaitMs, () => this.resync());
+    });
+    socket.on('state', (payload) => {
+      this.clearTimer('state');
+      this.meId = payload.me?.id;
+      this.sequencer.reset(payload.seq);
+      this.hasBoard = true;
+      this.settle();
+      this.emit('state', payload);
+      this.becomeReady();
+    });
+    socket.on('applied', (event) => this.receive(event));
+    socket.on('presence', (presence) => this.emit('presence', presence));
+    socket.on('disconnect', (reason) => {
+      this.ready = false;
+      this.inFlight = null;
+      this.epoch += 1;
+      this.syncing = false;
+      for (const name of Object.keys(this.timers)) this.clearTimer(name);
+      // After a server-side disconnect Socket.IO does not retry by itself.
+      if (reason === 'io server disconnect') this.reconnectLater();
+      this.setConnection(this.offlineOrReconnecting());
+    });
+    socket.on('connect_error', (error) => {
+      if (REFUSED_REASONS.has(error?.message)) {
+        this.refusal = error.message;
+        this.setConnection('refused');
+        socket.disconnect();
+        return;
+      }
+      if (!socket.active) this.reconnectLater();
+      this.setConnection(this.offlineOrReconnecting());
+    });
+    if (typeof window !== 'undefined') {
+      window.addEventListener('offline', () => {
+        if (this.connection !== 'refused') this.setConnection('offline');
+      });
+      window.addEventListener('online', () => {
+        if (this.connection === 'refused') return;
+        if (!socket.connected) {
+          this.setConnection('reconnecting');
+          if (!socket.active) socket.connect();
+        } else if (this.ready) {
+          this.setConnection('connected');
+        }
+      });
+    }
+  }
+
+  becomeReady() {
+    this.ready = true;
+    this.setConnection(this.isOnline() ? 'connected' : 'offline');
+    if (this.editingCardId) this.socket.emit('editing', { card_id: this.editingCardId });
+    this.flush();
+  }
+
+  // One committed op from `applied` or `sync`: apply what is now in order.
+  receive(event) {
+    for (const next of this.sequencer.accept(event)) {
+      // Our own op is on the board: no need to send it again, even if its ack was lost.
+      if (next.by === this.meId && this.queue.has(next.op_id)) this.queue.remove(next.op_id);
+      this.emit('applied', next);
+    }
+    this.settle();
+    if (!this.sequencer.hasGap) this.clearTimer('gap');
+    else if (!this.timers.gap) this.setTimer('gap', this.gapWaitMs, () => this.resync());
+  }
+
+  resync() {
+    if (!this.socket.connected || this.syncing) return;
+    this.syncing = true;
+    const epoch = this.epoch;
+    this.socket
+      .timeout(this.ackTimeoutMs)
+      .emit('sync', { since: this.sequencer.seq }, (error, answer) => {
+        if (epoch !== this.epoch) return;
+        this.syncing = false;
+        if (error || !answer || (!answer.board && !Array.isArray(answer.changes))) {
+          this.setTimer('gap', this.retryDelayMs, () => this.resync());
+          return;
+        }
+        if (answer.board) {
+          this.sequencer.reset(answer.seq);
+          this.emit('board', { seq: answer.seq, board: answer.board });
+        }
+        for (const event of answer.changes ?? []) this.receive(event);
+        this.settle();
+        if (!this.ready) this.becomeReady();
+      });
+  }
+
+  // Sends the oldest unconfirmed op; the next one goes when its answer is in, so the
+  // server sees this browser's ops in the order they were made.
+  flush() {
+    if (!this.ready || this.inFlight || !this.socket.connected) return;
+    const op = this.queue.first();
+    if (!op) return;
+    this.inFlight = op.id;
+    const epoch = this.epoch;
+    this.socket.timeout(this.ackTimeoutMs).emit('op', op, (error, ack) => {
+      if (epoch !== this.epoch) return;
+      this.inFlight = null;
+      if (error || !ack) {
+        this.retryLater(); // not delivered as far as we know: it stays queued
+      } else if (ack.ok) {
+        this.retryDelay = this.retryDelayMs;
+        this.queue.remove(op.id);
+        if (ack.seq > this.sequencer.seq) this.settling.push({ op, seq: ack.seq });
+        this.pendingChanged();
+        this.flush();
+      } else if (PASSING_CODES.has(ack.code)) {
+        this.emit('notice', { op, code: ack.code, message: ack.message });
+        this.retryLater();
+      } else {
+        this.queue.remove(op.id);
+        this.pendingChanged();
+        this.emit('refused', { op, code: ack.code, message: ack.message });
+        this.flush();
+      }
+    });
+  }
+
+  retryLater() {
+    this.setTimer('retry', this.retryDelay, () => this.flush());
+    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_DELAY_MS);
+  }
+
+  reconnectLater() {
+    this.setTimer('reconnect', this.retryDelayMs, () => {
+      if (this.connection !== 'refused' && !this.socket.connected) this.socket.connect();
+    });
+  }
+
+  // Drops acked ops once the board has caught up with them.
+  settle() {
+    const before = this.settling.length;
+    this.settling = this.settling.filter((s) => s.seq > this.sequencer.seq);
+    if (this.settling.length !== before) this.pendingChanged();
+  }
+
+  pendingChanged() {
+    this.emit('pending', this.pendingOps());
+    this.emit('status', this.status());
+  }
+
+  offlineOrReconnecting() {
+    return this.isOnline() ? 'reconnecting' : 'offline';
+  }
+
+  setConnection(connection) {
+    if (connection === this.connection) return;
+    this.connection = connection;
+    this.emit('status', this.status());
+  }
+
+  setTimer(name, delay, run) {
+    this.clearTimer(name);
+    this.timers[name] = setTimeout(() => {
+      delete this.timers[name];
+      run();
+    }, delay);
+  }
+
+  clearTimer(name) {
+    clearTimeout(this.timers[name]);
+    delete this.timers[name];
+  }
+}
+
+export const connectToMeeting = (meetingId, options) => new MeetingConnection(meetingId, options);
+
+// sessionStorage can be missing or throw (blocked storage); then the queue lives in memory.
+function sessionStorageOrMemory() {
+  try {
+    const storage = globalThis.sessionStorage;
+    storage.getItem('kinboard');
+    return storage;
+  } catch {
+    const items = new Map();
+    return {
+      getItem: (key) => items.get(key) ?? null,
+      setItem: (key, value) => items.set(key, String(value)),
+      removeItem: (key) => items.delete(key),
+    };
+  }
+}

@@ -1,0 +1,97 @@
+// The board as the server last told it: pure data, no DOM and no socket, so it can be
+// unit-tested. It applies whole entities from `state`, `sync` and `applied` and never
+// re-implements a board rule; the server decides, this only remembers.
+import { compareCards } from './order.js';
+
+export class BoardState {
+  constructor() {
+    this.seq = 0;
+    this.me = null;
+    this.template = null;
+    this.meeting = null;
+    this.participants = new Map();
+    this.cards = new Map();
+    // Cards removed while this page was open, kept so an "Undo" can show them again at once.
+    this.removedCards = new Map();
+  }
+
+  get loaded() {
+    return this.meeting !== null;
+  }
+
+  // The `state` event: everything, including who I am and the map's template.
+  applyState({ seq, me, board, template }) {
+    this.me = me;
+    if (template) this.template = template;
+    this.applyBoard(seq, board);
+  }
+
+  // A whole board (from `state`, or from `sync` when the log no longer reaches back).
+  applyBoard(seq, board) {
+    this.seq = seq;
+    this.meeting = board.meeting;
+    this.participants = new Map(board.participants.map((p) => [p.id, p]));
+    const previous = this.cards;
+    this.cards = new Map(board.cards.map((c) => [c.id, c]));
+    for (const [id, card] of previous) {
+      if (!this.cards.has(id)) this.removedCards.set(id, card);
+    }
+  }
+
+  // One committed op (`applied`, or one entry of a `sync` answer), already in seq order.
+  applyEvent({ seq, changes }) {
+    this.applyChanges(changes);
+    this.seq = seq;
+  }
+
+  // Generic upsert / delete by entity: the only way entities change.
+  applyChanges(changes) {
+    for (const change of changes) {
+      if (change.entity === 'meeting') {
+        if (!change.deleted) this.meeting = change.value;
+      } else if (change.entity === 'participant') {
+        upsertOrDelete(this.participants, change);
+      } else if (change.entity === 'card') {
+        const before = this.cards.get(change.id);
+        upsertOrDelete(this.cards, change);
+        if (change.deleted && before) this.removedCards.set(change.id, before);
+        if (!change.deleted) this.removedCards.delete(change.id);
+      }
+    }
+  }
+
+  // The live cards of one section in board order.
+  sectionCards(section) {
+    const cards = [];
+    for (const card of this.cards.values()) {
+      if (card.section === section) cards.push(card);
+    }
+    return cards.sort(compareCards);
+  }
+
+  sectionKeys() {
+    if (!this.template) return [];
+    return this.template.columns.flatMap((column) => column.sections.map((s) => s.key));
+  }
+
+  sectionLabel(sectionKey, vocabulary = this.meeting?.vocabulary) {
+    for (const column of this.template?.columns ?? []) {
+      const section = column.sections.find((s) => s.key === sectionKey);
+      if (section) return section.labels[vocabulary] ?? Object.values(section.labels)[0];
+    }
+    return sectionKey;
+  }
+
+  participantName(participantId) {
+    return this.participants.get(participantId)?.name ?? null;
+  }
+
+  roleLabel(role) {
+    return this.template?.roles?.[role] ?? role;
+  }
+}
+
+function upsertOrDelete(map, change) {
+  if (change.deleted) map.delete(change.id);
+  else map.set(change.id, change.value);
+}

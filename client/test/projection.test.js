@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { projectBoard } from '../src/projection.js';
+import { BoardState } from '../src/state.js';
+import { boardPayload, card } from './fixtures.js';
+
+function stateWith(cards) {
+  const state = new BoardState();
+  state.applyState(boardPayload({ cards }));
+  return state;
+}
+
+const base = () => stateWith([card('a', 'harm', 'V'), card('b', 'harm', 'X'), card('g', 'goals', 'V')]);
+
+describe('projectBoard', () => {
+  const cases = [
+    { name: 'no pending ops: the server order', ops: [], harm: ['a', 'b'], goals: ['g'], pending: [] },
+    {
+      name: 'add at the end',
+      ops: [{ type: 'card.add', card_id: 'n', section: 'harm', text: 'hi', after: 'b' }],
+      harm: ['a', 'b', 'n'],
+      pending: ['n'],
+    },
+    {
+      name: 'add at the top',
+      ops: [{ type: 'card.add', card_id: 'n', section: 'harm', text: 'hi', after: null }],
+      harm: ['n', 'a', 'b'],
+    },
+    {
+      name: 'add below a card that has gone: at the end, as the server does',
+      ops: [{ type: 'card.add', card_id: 'n', section: 'harm', text: 'hi', after: 'gone' }],
+      harm: ['a', 'b', 'n'],
+    },
+    {
+      name: 'add that the board already holds is not shown twice',
+      ops: [{ type: 'card.add', card_id: 'a', section: 'harm', text: 'hi', after: 'b' }],
+      harm: ['a', 'b'],
+      pending: [],
+    },
+    {
+      name: 'move within a section',
+      ops: [{ type: 'card.move', card_id: 'a', section: 'harm', after: 'b' }],
+      harm: ['b', 'a'],
+    },
+    {
+      name: 'move to another section',
+      ops: [{ type: 'card.move', card_id: 'b', section: 'goals', after: null }],
+      harm: ['a'],
+      goals: ['b', 'g'],
+      pending: ['b'],
+    },
+    { name: 'delete', ops: [{ type: 'card.delete', card_id: 'a' }], harm: ['b'] },
+    {
+      name: 'delete then undo puts it back in its place',
+      ops: [{ type: 'card.delete', card_id: 'a' }, { type: 'card.restore', card_id: 'a' }],
+      harm: ['a', 'b'],
+    },
+    {
+      name: 'ops on an unknown card change nothing',
+      ops: [{ type: 'card.edit', card_id: 'zz', text: 'x' }, { type: 'card.move', card_id: 'zz', section: 'harm', after: null }],
+      harm: ['a', 'b'],
+      pending: [],
+    },
+  ];
+  for (const row of cases) {
+    test(row.name, () => {
+      const board = projectBoard(base(), row.ops);
+      assert.deepEqual(board.order.get('harm'), row.harm);
+      if (row.goals) assert.deepEqual(board.order.get('goals'), row.goals);
+      if (row.pending) assert.deepEqual([...board.pendingCards], row.pending);
+    });
+  }
+
+  test('edit shows the new words and attribution', () => {
+    const board = projectBoard(base(), [{ type: 'card.edit', card_id: 'a', text: 'new words', attributed_to: 'Gran' }]);
+    assert.equal(board.cards.get('a').text, 'new words');
+    assert.equal(board.cards.get('a').attributed_to, 'Gran');
+  });
+
+  test('react sets and clears my own stance only', () => {
+    const state = stateWith([card('a', 'harm', 'V', { stances: { p_other: 'disagree' } })]);
+    let board = projectBoard(state, [{ type: 'card.react', card_id: 'a', stance: 'agree' }]);
+    assert.deepEqual(board.cards.get('a').stances, { p_other: 'disagree', p_me: 'agree' });
+    board = projectBoard(state, [
+      { type: 'card.react', card_id: 'a', stance: 'agree' },
+      { type: 'card.react', card_id: 'a', stance: null },
+    ]);
+    assert.deepEqual(board.cards.get('a').stances, { p_other: 'disagree' });
+  });
+
+  test('meeting ops: title, vocabulary, lock', () => {
+    const board = projectBoard(base(), [
+      { type: 'meeting.edit', title: 'Review' },
+      { type: 'meeting.edit', vocabulary: 'wellbeing' },
+      { type: 'meeting.lock' },
+    ]);
+    assert.equal(board.meeting.title, 'Review');
+    assert.equal(board.meeting.vocabulary, 'wellbeing');
+    assert.equal(board.meeting.status, 'locked');
+  });
+
+  test('does not change the state it was given', () => {
+    const state = base();
+    projectBoard(state, [{ type: 'card.move', card_id: 'a', section: 'goals', after: null }, { type: 'card.delete', card_id: 'b' }]);
+    assert.deepEqual(state.sectionCards('harm').map((c) => c.id), ['a', 'b']);
+    assert.equal(state.cards.get('a').section, 'harm');
+  });
+});

@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, mock, test } from 'node:test';
+import { MeetingConnection } from '../src/socket.js';
+import { boardPayload, memoryStorage } from './fixtures.js';
+
+// Stands in for a socket.io-client socket; the test plays the server.
+class FakeSocket {
+  constructor(options) {
+    this.options = options;
+    this.handlers = new Map();
+    this.sent = [];
+    this.connected = false;
+    this.active = true;
+    this.connectCalls = 0;
+  }
+  on(event, handler) {
+    this.handlers.set(event, handler);
+  }
+  emit(event, data) {
+    this.sent.push({ event, data });
+  }
+  timeout(ms) {
+    return { emit: (event, data, answer) => this.sent.push({ event, data, answer, ms }) };
+  }
+  connect() {
+    this.connectCalls += 1;
+  }
+  disconnect() {
+    this.connected = false;
+    this.active = false;
+  }
+  // --- the server's side
+  fire(event, payload) {
+    this.handlers.get(event)?.(payload);
+  }
+  serverConnects(payload = boardPayload({ seq: 1 })) {
+    this.connected = true;
+    this.fire('connect');
+    if (payload) this.fire('state', payload);
+  }
+  dropped(reason = 'transport close') {
+    this.connected = false;
+    this.fire('disconnect', reason);
+  }
+  sends(event) {
+    return this.sent.filter((s) => s.event === event);
+  }
+  lastSend(event) {
+    return this.sends(event).at(-1);
+  }
+}
+
+function open({ storage = memoryStorage(), online = true } = {}) {
+  let socket;
+  const connection = new MeetingConnection('m1', {
+    io: (options) => (socket = new FakeSocket(options)),
+    storage,
+    isOnline: () => online,
+  });
+  const seen = { applied: [], refused: [], notices: [], statuses: [], boards: [] };
+  connection.on('applied', (e) => seen.applied.push(e.seq));
+  connection.on('refused', (r) => seen.refused.push(r));
+  connection.on('notice', (n) => seen.notices.push(n));
+  connection.on('status', (s) => seen.statuses.push(s));
+  connection.on('board', (b) => seen.boards.push(b));
+  return { connection, socket, seen, storage };
+}
+
+const op = (id) => ({ id, type: 'card.react', card_id: 'c1', stance: 'agree' });
+const applied = (seq, extra = {}) => ({ seq, op_id: `x${seq}`, by: 'p_other', changes: [], ...extra });
+
+describe('MeetingConnection', () => {
+  beforeEach(() => mock.timers.reset());
+
+  test('connects with the meeting id, websocket first, polling kept', () => {
+    const { socket } = open();
+    assert.deepEqual(socket.options.auth, { meeting_id: 'm1' });
+    assert.equal(socket.options.path, '/socket.io');
+    assert.deepEqual(socket.options.transports, ['websocket', 'polling']);
+  });
+
+  test('waits for state, then sends ops one at a time in order', () => {
+    const { connection, socket } = open();
+    connection.send(op('o1'));
+    connection.send(op('o2'));
+    assert.equal(socket.sends('op').length, 0);
+    socket.serverConnects();
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1']);
+    socket.lastSend('op').answer(null, { ok: true, seq: 2 });
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1', 'o2']);
+    assert.equal(connection.status().waiting, 1);
+  });
+
+  test('an acked op stays in the overlay until its applied arrives', () => {
+    const { connection, socket } = open();
+    socket.serverConnects();
+    connection.send(op('o1'));
+    socket.lastSend('op').answer(null, { ok: true, seq: 2 });
+    assert.deepEqual(connection.pendingOps().map((o) => o.id), ['o1']);
+    assert.equal(connection.status().waiting, 0);
+    socket.fire('applied', applied(2, { op_id: 'o1', by: 'p_me' }));
+    assert.deepEqual(connection.pendingOps(), []);
+  });
+
+  test('after a reconnect, resends unacked ops with the same ids', () => {
+    const { connection, socket } = open();
+    socket.serverConnects();
+    connection.send(op('o1'));
+    connection.send(op('o2'));
+    const stale = socket.lastSend('op');
+    socket.dropped();
+    assert.equal(connection.status().connection, 'reconnecting');
+    stale.answer(new Error('socket has been disconnected'));
+    socket.serverConnects(boardPayload({ seq: 1 }));
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1', 'o1']);
+    socket.lastSend('op').answer(null, { ok: true, seq: 2, duplicate: true });
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1', 'o1', 'o2']);
+  });
+
+  test('a reload keeps unsent ops: they go out after the next state', () => {
+    const storage = memoryStorage();
+    const first = open({ storage });
+    first.connection.send(op('o1'));
+    const second = open({ storage });
+    assert.equal(second.connection.status().waiting, 1);
+    second.socket.serverConnects();
+    assert.deepEqual(second.socket.sends('op').map((s) => s.data.id), ['o1']);
+  });
+
+  test('no ack in time: the op stays queued and is sent again', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { connection, socket } = open();
+    socket.serverConnects();
+    connection.send(op('o1'));
+    assert.equal(socket.lastSend('op').ms, 10_000);
+    socket.lastSend('op').answer(new Error('operation has timed out'));
+    assert.equal(connection.status().waiting, 1);
+    mock.timers.tick(2_000);
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1', 'o1']);
+  });
+
+  test('a refused op is dropped and reported with the server message; the next goes on', () => {
+    const { connection, socket, seen } = open();
+    socket.serverConnects();
+    connection.send(op('o1'));
+    connection.send(op('o2'));
+    socket.lastSend('op').answer(null, { ok: false, code: 'forbidden', message: 'Not yours.' });
+    assert.equal(seen.refused[0].message, 'Not yours.');
+    assert.equal(seen.refused[0].op.id, 'o1');
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1', 'o2']);
+    assert.deepEqual(connection.pendingOps().map((o) => o.id), ['o2']);
+  });
+
+  test('a passing refusal (store unavailable) keeps the op and tries again', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { connection, socket, seen } = open();
+    socket.serverConnects();
+    connection.send(op('o1'));
+    socket.lastSend('op').answer(null, { ok: false, code: 'unavailable', message: 'Saving is paused.' });
+    assert.equal(seen.notices.length, 1);
+    assert.equal(connection.status().waiting, 1);
+    mock.timers.tick(2_000);
+    assert.equal(socket.sends('op').length, 2);
+  });
+
+  test('applies in seq order, buffers early ones, and syncs when a gap stays', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { socket, seen } = open();
+    socket.serverConnects(boardPayload({ seq: 1 }));
+    socket.fire('applied', applied(3));
+    socket.fire('applied', applied(2));
+    assert.deepEqual(seen.applied, [2, 3]);
+    socket.fire('applied', applied(5));
+    mock.timers.tick(999);
+    assert.equal(socket.sends('sync').length, 0);
+    mock.timers.tick(1);
+    const sync = socket.lastSend('sync');
+    assert.deepEqual(sync.data, { since: 3 });
+    sync.answer(null, { seq: 5, changes: [applied(4), applied(5)] });
+    assert.deepEqual(seen.applied, [2, 3, 4, 5]);
+  });
+
+  test('a sync answered with a whole board replaces the board', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { socket, seen } = open();
+    socket.serverConnects(boardPayload({ seq: 1 }));
+    socket.fire('applied', applied(9));
+    mock.timers.tick(1_000);
+    const board = boardPayload({ seq: 40 }).board;
+    socket.lastSend('sync').answer(null, { seq: 40, board });
+    assert.equal(seen.boards[0].seq, 40);
+    socket.fire('applied', applied(41));
+    assert.deepEqual(seen.applied, [41]);
+  });
+
+  test('our own op seen applied is not sent again, even without its ack', () => {
+    const { connection, socket } = open();
+    socket.serverConnects();
+    connection.send(op('o1'));
+    connection.send(op('o2'));
+    socket.dropped();
+    socket.serverConnects(boardPayload({ seq: 1 }));
+    socket.fire('applied', applied(2, { op_id: 'o1', by: 'p_me' }));
+    socket.lastSend('op').answer(null, { ok: true, seq: 2, duplicate: true });
+    assert.deepEqual(connection.pendingOps().map((o) => o.id), ['o2']);
+  });
+
+  for (const reason of ['no_session', 'session_invalid', 'origin_not_allowed']) {
+    test(`refused connection (${reason}) stops trying and says why`, () => {
+      const { connection, socket } = open();
+      socket.fire('connect_error', new Error(reason));
+      assert.deepEqual(connection.status(), { connection: 'refused', waiting: 0, refusal: reason });
+      assert.equal(socket.active, false);
+    });
+  }
+
+  test('a network error keeps reconnecting; offline is said plainly', () => {
+    const { connection, socket } = open({ online: false });
+    socket.fire('connect_error', new Error('websocket error'));
+    assert.equal(connection.status().connection, 'offline');
+  });
+
+  test('editing is sent when ready and again after a reconnect', () => {
+    const { connection, socket } = open();
+    connection.editing('c1');
+    assert.equal(socket.sends('editing').length, 0);
+    socket.serverConnects();
+    assert.deepEqual(socket.lastSend('editing').data, { card_id: 'c1' });
+    connection.editing(null);
+    assert.deepEqual(socket.lastSend('editing').data, { card_id: null });
+  });
+});

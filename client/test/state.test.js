@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { BoardState } from '../src/state.js';
+import { boardPayload, card } from './fixtures.js';
+
+describe('BoardState', () => {
+  test('applyState takes the board, me and the template', () => {
+    const state = new BoardState();
+    state.applyState(boardPayload({ seq: 7, cards: [card('c1', 'harm', 'V')] }));
+    assert.equal(state.seq, 7);
+    assert.equal(state.me.id, 'p_me');
+    assert.equal(state.meeting.title, 'Family meeting');
+    assert.deepEqual([...state.cards.keys()], ['c1']);
+    assert.equal(state.participantName('p_me'), 'Sam');
+    assert.equal(state.roleLabel('parent'), 'Parent or carer');
+  });
+
+  const changeCases = [
+    {
+      name: 'upserts a new card',
+      changes: [{ entity: 'card', id: 'c2', value: card('c2', 'harm', 'X') }],
+      cards: ['c1', 'c2'],
+    },
+    {
+      name: 'replaces a card as a whole',
+      changes: [{ entity: 'card', id: 'c1', value: { ...card('c1', 'harm', 'V'), text: 'new' } }],
+      cards: ['c1'],
+      text: { c1: 'new' },
+    },
+    {
+      name: 'deletes a card and remembers it for undo',
+      changes: [{ entity: 'card', id: 'c1', deleted: true }],
+      cards: [],
+      removed: ['c1'],
+    },
+    {
+      name: 'a deletion of an unknown card changes nothing',
+      changes: [{ entity: 'card', id: 'zz', deleted: true }],
+      cards: ['c1'],
+      removed: [],
+    },
+    {
+      name: 'upserts a participant',
+      changes: [{ entity: 'participant', id: 'p2', value: { id: 'p2', name: 'Gran', role: 'network' } }],
+      cards: ['c1'],
+      participants: ['p_me', 'p2'],
+    },
+    {
+      name: 'replaces the meeting',
+      changes: [{ entity: 'meeting', id: 'm1', value: { id: 'm1', title: 'New', status: 'locked', vocabulary: 'wellbeing' } }],
+      cards: ['c1'],
+      title: 'New',
+    },
+  ];
+  for (const row of changeCases) {
+    test(`applyChanges ${row.name}`, () => {
+      const state = new BoardState();
+      state.applyState(boardPayload({ cards: [card('c1', 'harm', 'V')] }));
+      state.applyChanges(row.changes);
+      assert.deepEqual([...state.cards.keys()].sort(), row.cards);
+      for (const [id, text] of Object.entries(row.text ?? {})) assert.equal(state.cards.get(id).text, text);
+      if (row.removed) assert.deepEqual([...state.removedCards.keys()], row.removed);
+      if (row.participants) assert.deepEqual([...state.participants.keys()], row.participants);
+      if (row.title) assert.equal(state.meeting.title, row.title);
+    });
+  }
+
+  test('a restored card is no longer counted as removed', () => {
+    const state = new BoardState();
+    state.applyState(boardPayload({ cards: [card('c1', 'harm', 'V')] }));
+    state.applyChanges([{ entity: 'card', id: 'c1', deleted: true }]);
+    state.applyChanges([{ entity: 'card', id: 'c1', value: card('c1', 'harm', 'V') }]);
+    assert.deepEqual([...state.cards.keys()], ['c1']);
+    assert.equal(state.removedCards.size, 0);
+  });
+
+  test('applyEvent applies the changes and moves seq on', () => {
+    const state = new BoardState();
+    state.applyState(boardPayload({ seq: 3 }));
+    state.applyEvent({ seq: 4, changes: [{ entity: 'card', id: 'c9', value: card('c9', 'goals', 'a') }] });
+    assert.equal(state.seq, 4);
+    assert.ok(state.cards.has('c9'));
+  });
+
+  test('applyBoard keeps cards that vanished as removed, and keeps me and template', () => {
+    const state = new BoardState();
+    state.applyState(boardPayload({ cards: [card('c1', 'harm', 'V'), card('c2', 'harm', 'W')] }));
+    state.applyBoard(20, boardPayload({ cards: [card('c2', 'harm', 'W')] }).board);
+    assert.equal(state.seq, 20);
+    assert.deepEqual([...state.removedCards.keys()], ['c1']);
+    assert.equal(state.me.id, 'p_me');
+    assert.ok(state.template);
+  });
+
+  const orderCases = [
+    { name: 'by position', cards: [['b', 'V'], ['a', 'W']], expected: ['b', 'a'] },
+    { name: 'ties by id', cards: [['c_b', 'V'], ['c_a', 'V']], expected: ['c_a', 'c_b'] },
+    // Plain string order: upper case sorts before lower case, unlike localeCompare.
+    { name: 'plain string comparison, not locale', cards: [['x', 'a'], ['y', 'Z']], expected: ['y', 'x'] },
+    { name: 'shorter prefix first', cards: [['x', 'Va'], ['y', 'V']], expected: ['y', 'x'] },
+    { name: 'digits before letters', cards: [['x', 'a'], ['y', '5']], expected: ['y', 'x'] },
+  ];
+  for (const row of orderCases) {
+    test(`sectionCards orders ${row.name}`, () => {
+      const state = new BoardState();
+      const cards = row.cards.map(([id, position]) => card(id, 'harm', position));
+      state.applyState(boardPayload({ cards: [...cards, card('other', 'goals', '0')] }));
+      assert.deepEqual(state.sectionCards('harm').map((c) => c.id), row.expected);
+    });
+  }
+
+  test('sectionLabel follows the vocabulary', () => {
+    const state = new BoardState();
+    state.applyState(boardPayload());
+    assert.equal(state.sectionLabel('danger'), 'Danger statements');
+    state.applyChanges([{ entity: 'meeting', id: 'm1', value: { ...state.meeting, vocabulary: 'wellbeing' } }]);
+    assert.equal(state.sectionLabel('danger'), 'Worry statements');
+  });
+});
