@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, replace
+from dataclasses import fields, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -28,7 +28,7 @@ Entity = Meeting | Participant | Card
 
 
 def encode_entity(value: Entity) -> dict[str, Any]:
-    data = asdict(value)
+    data = {f.name: getattr(value, f.name) for f in fields(value)}
     if isinstance(value, Card):
         data["stances"] = dict(value.stances)
     return data
