@@ -30,8 +30,10 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m server serve` in a child process, as a user would run it."""
 
-    def __init__(self, data_dir: Path, env: Mapping[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(
+        self, data_dir: Path, env: Mapping[str, str] | None = None, port: int | None = None
+    ) -> None:
+        self.port = port or free_port()
         self.data_dir = data_dir
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
