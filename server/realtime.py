@@ -152,7 +152,7 @@ class Realtime:
     def _state(self, board: Any, seq: int, me: Participant) -> dict[str, Any]:
         return {
             "seq": seq,
-            "me": codec.encode_entity(me),
+            "me": codec.encode_me(me),
             "board": codec.encode_board(board),
             "template": codec.encode_template(),
         }

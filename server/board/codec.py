@@ -10,6 +10,7 @@ from typing import Any
 
 from .model import (
     COLUMNS,
+    ROLE_ABILITIES,
     ROLE_LABELS,
     SELF_CHOSEN_ROLES,
     Board,
@@ -161,6 +162,13 @@ def encode_change(change: Change) -> dict[str, Any]:
     value = encode_entity(change.value)
     value.pop("deleted", None)
     return {"entity": change.entity, "id": change.id, "value": value}
+
+
+def encode_me(me: Participant) -> dict[str, Any]:
+    """The participant a client acts as, with what their role may do (the page offers only
+    that; the server checks every op anyway)."""
+    can = ROLE_ABILITIES[me.role]
+    return {**encode_entity(me), "can": {f.name: getattr(can, f.name) for f in fields(can)}}
 
 
 def encode_board(board: Board) -> dict[str, Any]:

@@ -41,6 +41,29 @@ ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
 )
 
 
+@dataclass(frozen=True)
+class Abilities:
+    """What a role may do; `ops.apply` checks every op against these."""
+
+    edit_board: bool  # add cards, edit and delete their own, move any card, agree / disagree
+    edit_any_card: bool  # edit, delete and bring back anyone's card
+    run_meeting: bool  # change the title and words, lock and unlock
+
+
+_CONTRIBUTOR = Abilities(edit_board=True, edit_any_card=False, run_meeting=False)
+
+ROLE_ABILITIES: Mapping[Role, Abilities] = MappingProxyType(
+    {
+        Role.FACILITATOR: Abilities(edit_board=True, edit_any_card=True, run_meeting=True),
+        Role.PROFESSIONAL: _CONTRIBUTOR,
+        Role.PARENT: _CONTRIBUTOR,
+        Role.CHILD: _CONTRIBUTOR,
+        Role.NETWORK: _CONTRIBUTOR,
+        Role.VIEWER: Abilities(edit_board=False, edit_any_card=False, run_meeting=False),
+    }
+)
+
+
 class Status(StrEnum):
     OPEN = "open"
     LOCKED = "locked"

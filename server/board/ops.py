@@ -22,6 +22,7 @@ from .model import (
     MAX_POSITION,
     MAX_TEXT,
     MAX_TITLE,
+    ROLE_ABILITIES,
     SECTIONS,
     Board,
     Card,
@@ -35,7 +36,6 @@ from .model import (
 from .positions import even_keys, key_between
 
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
-_EDITORS = frozenset(Role) - {Role.VIEWER}
 
 
 class _Unset:
@@ -345,7 +345,7 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     actor = board.participants.get(ctx.actor)
     if actor is None:
         raise Forbidden("You are not part of this meeting.")
-    if actor.role not in _EDITORS:
+    if not ROLE_ABILITIES[actor.role].edit_board:
         raise Forbidden("This screen can only show the board.")
     if board.meeting.status is Status.CLOSED:
         raise Locked("This meeting has ended. Nothing more can be changed.")
@@ -383,7 +383,7 @@ def _join(board: Board, op: ParticipantJoin, ctx: Context) -> tuple[Board, list[
 def _meeting_op(
     board: Board, op: MeetingEdit | MeetingLock | MeetingUnlock, actor: Participant
 ) -> tuple[Board, list[Change]]:
-    if actor.role is not Role.FACILITATOR:
+    if not ROLE_ABILITIES[actor.role].run_meeting:
         raise Forbidden("Only the facilitator can change the meeting.")
     meeting = board.meeting
     match op:
@@ -433,7 +433,7 @@ def _live_card(board: Board, card_id: str) -> Card:
 
 
 def _require_author_or_facilitator(actor: Participant, card: Card, doing: str) -> None:
-    if actor.role is not Role.FACILITATOR and card.author != actor.id:
+    if not ROLE_ABILITIES[actor.role].edit_any_card and card.author != actor.id:
         raise Forbidden(f"Only the person who added a card, or the facilitator, can {doing} it.")
 
 
