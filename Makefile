@@ -1,0 +1,44 @@
+# Kinboard: `make run` starts it, `make test` runs every test. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CLIENT_SOURCES := $(shell find client/src -type f 2>/dev/null)
+
+.PHONY: run test setup lint format clean
+
+run: setup
+	$(PY) -m server serve
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd client && npm test --silent
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed client/dist/.built
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Kinboard needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+client/node_modules/.installed: client/package.json client/package-lock.json
+	cd client && npm ci --no-audit --no-fund
+	touch $@
+
+client/dist/.built: client/node_modules/.installed $(CLIENT_SOURCES)
+	cd client && npm run build --silent
+	touch $@
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) client/node_modules client/dist
