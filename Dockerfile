@@ -1,0 +1,22 @@
+# Kinboard: the client is built in the image; the server runs as a non-root user.
+FROM node:20-bookworm-slim AS client
+WORKDIR /src/client
+COPY client/package.json client/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY client/ ./
+RUN npm run build
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    KINBOARD_HOST=0.0.0.0 KINBOARD_PORT=8000 KINBOARD_DATA_DIR=/data
+RUN useradd --system --create-home --uid 10001 kinboard && mkdir /data && chown kinboard /data
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY server/ server/
+COPY templates/ templates/
+RUN pip install --no-cache-dir .
+COPY --from=client /src/client/dist client/dist
+USER kinboard
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)" || exit 1
+CMD ["kinboard", "serve"]
