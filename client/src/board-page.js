@@ -1,0 +1,59 @@
+// The board page: the live board plus everything that changes it — adding, editing,
+// moving, agreeing, removing with Undo — and the facilitator's Share panel.
+import { startLiveBoard } from './live-board.js';
+import * as ops from './ops.js';
+import { WORDS } from './words.js';
+import { PresenceView } from './view/presence-view.js';
+import { SharePanel } from './view/share-panel.js';
+import { Toasts } from './view/toasts.js';
+
+export function startBoardPage(root) {
+  const part = (role) => root.querySelector(`[data-role="${role}"]`);
+  const toasts = new Toasts(part('toasts'));
+  const presenceView = new PresenceView(part('presence'));
+  let live = null;
+  const send = (op) => live.connection.send(op);
+  const board = () => live.snapshot().board;
+
+  const actions = {
+    addCard(section, { text, attributedTo }) {
+      const after = board().order.get(section)?.at(-1) ?? null; // new cards go at the end
+      send(ops.addCard({ section, text, attributedTo, after }));
+    },
+    saveCard(cardId, section, draft) {
+      const card = board().cards.get(cardId);
+      // Removed by someone else while being edited: the words go back on as a new card.
+      if (!card) return actions.addCard(section, draft);
+      const unchanged = card.text === draft.text && (card.attributed_to ?? '') === draft.attributedTo;
+      if (!unchanged) send(ops.editCard(cardId, draft));
+    },
+    moveCard: (cardId, section, after) => send(ops.moveCard(cardId, section, after)),
+    react: (cardId, stance) => send(ops.reactToCard(cardId, stance)),
+    deleteCard(cardId) {
+      send(ops.deleteCard(cardId));
+      toasts.undo(WORDS.removed, () => send(ops.restoreCard(cardId)));
+    },
+    editingChanged: (cardId) => live.connection.editing(cardId),
+  };
+
+  const sharePanel = new SharePanel({
+    toggle: part('share-toggle'),
+    panel: part('share-panel'),
+    meetingId: root.dataset.meetingId,
+    actions: {
+      editMeeting: (fields) => send(ops.editMeeting(fields)),
+      lock: () => send(ops.lockMeeting()),
+      unlock: () => send(ops.unlockMeeting()),
+    },
+  });
+
+  live = startLiveBoard(root, {
+    actions,
+    onRender(model) {
+      presenceView.render(model.people);
+      sharePanel.render(model.board.meeting, model.can.isFacilitator);
+    },
+  });
+  live.connection.on('refused', ({ message }) => toasts.problem(message || WORDS.changeRefused));
+  live.connection.on('notice', ({ message }) => toasts.show(message || WORDS.changeDelayed));
+}

@@ -1,0 +1,4 @@
+// Entry of the board page (templates/board.html).
+import { startBoardPage } from './board-page.js';
+
+startBoardPage(document.querySelector('[data-meeting-id]'));

@@ -1,0 +1,105 @@
+// Entry of the join page (templates/join.html). The link's token is in the address after
+// "#": it is read once, taken out of the address bar (so it is not left on screen or in
+// bookmarks), checked with the server, and posted with the person's name and role.
+import { ApiError, requestJson } from './api.js';
+import { el, show } from './view/dom.js';
+import { WORDS } from './words.js';
+
+const page = document.querySelector('[data-role="join"]');
+const part = (role) => page.querySelector(`[data-role="${role}"]`);
+
+const token = takeTokenFromAddress();
+if (token) preview(token);
+else showStop(WORDS.join.notValid);
+
+function takeTokenFromAddress() {
+  const value = location.hash.slice(1);
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  return value;
+}
+
+async function preview(linkToken) {
+  try {
+    const answer = await requestJson('/api/join/preview', { method: 'POST', body: { token: linkToken } });
+    showForm(linkToken, answer);
+  } catch (error) {
+    showStop(stopMessage(error));
+  }
+}
+
+// A problem that ends the visit: the link is wrong, gone, or the site cannot be reached.
+function showStop(message) {
+  show(part('join-loading'), false);
+  show(part('join-form'), false);
+  part('join-message').textContent = message;
+  show(part('join-message'), true);
+}
+
+function stopMessage(error) {
+  if (error instanceof ApiError && error.status === 404) return WORDS.join.notValid;
+  if (error instanceof ApiError && error.status === 410) return WORDS.join.gone;
+  return WORDS.join.trouble;
+}
+
+function showForm(linkToken, { meeting, link, roles }) {
+  const form = part('join-form');
+  part('join-title').textContent = WORDS.join.joining(meeting.title);
+  part('name-label').textContent = link === 'display' ? WORDS.join.nameOptional : WORDS.join.nameQuestion;
+  const nameInput = form.elements.namedItem('name');
+  nameInput.required = link !== 'display';
+
+  const asksRole = link === 'participant';
+  if (asksRole) {
+    part('role-options').replaceChildren(
+      ...Object.entries(roles).map(([value, label]) =>
+        el(
+          'label',
+          { class: 'choice choice-large' },
+          el('input', { type: 'radio', name: 'role', value }),
+          el('span', {}, label),
+        ),
+      ),
+    );
+  }
+  show(part('role-choice'), asksRole);
+  show(part('join-loading'), false);
+  show(form, true);
+  nameInput.focus();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearProblems();
+    const name = nameInput.value.trim();
+    const role = asksRole ? form.querySelector('input[name="role"]:checked')?.value : undefined;
+    if (!name && link !== 'display') return problem('name-problem', WORDS.join.nameNeeded, nameInput);
+    if (asksRole && !role) return problem('role-problem', WORDS.join.pickRole, form.querySelector('input[name="role"]'));
+    const submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    submit.textContent = WORDS.join.busy;
+    try {
+      const joined = await requestJson('/api/join', { method: 'POST', body: { token: linkToken, name, role } });
+      location.assign(joined.board_url);
+    } catch (error) {
+      submit.disabled = false;
+      submit.textContent = WORDS.join.submit;
+      if (error instanceof ApiError && error.status === 400) {
+        problem('name-problem', error.message, nameInput);
+      } else if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
+        showStop(stopMessage(error));
+      } else {
+        problem('form-problem', WORDS.join.trouble, submit);
+      }
+    }
+  });
+}
+
+function problem(role, message, field) {
+  const line = part(role);
+  line.textContent = message;
+  show(line, true);
+  field?.focus();
+}
+
+function clearProblems() {
+  for (const role of ['name-problem', 'role-problem', 'form-problem']) show(part(role), false);
+}

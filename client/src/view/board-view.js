@@ -1,0 +1,368 @@
+// The three columns, their sections and cards. Built once from the template in `state`,
+// then updated by key on every render: cards are reused by id and moved only when their
+// place changed, and the card being edited is never moved or rebuilt.
+import Sortable from 'sortablejs';
+import { WORDS } from '../words.js';
+import { createCardEditor } from './card-editor.js';
+import { CardView } from './card-view.js';
+import { el, setText, show } from './dom.js';
+
+export class BoardView {
+  // `actions` (board page only): addCard(section, draft), saveCard(cardId, section, draft),
+  // moveCard(cardId, section, after), deleteCard(cardId), react(cardId, stance),
+  // editingChanged(cardId or null).
+  constructor(root, { readOnly = false, actions = null } = {}) {
+    this.root = root;
+    this.readOnly = readOnly;
+    this.actions = actions;
+    this.cardViews = new Map();
+    this.sections = new Map(); // key -> {element, label, list, addButton, addSlot, empty, sortable}
+    this.columns = new Map(); // key -> {element, tab, count}
+    this.addEditors = new Map(); // section key -> open "add a card" editor
+    this.editingCardId = null;
+    this.dragging = false;
+    this.model = null;
+    this.focusAfterRender = null;
+    if (!readOnly) {
+      root.addEventListener('click', (event) => this.onClick(event));
+      root.addEventListener('keydown', (event) => this.onKeydown(event));
+    }
+  }
+
+  // model: {template, board (see projection.js), can (see abilities.js), meId, editingNames}
+  render(model) {
+    this.model = model;
+    if (this.dragging) return; // SortableJS owns the DOM until the drop; rendered after it
+    if (!this.columns.size) this.build(model.template);
+    const active = document.activeElement;
+    const { board } = model;
+    const vocabulary = board.meeting.vocabulary;
+
+    for (const column of model.template.columns) {
+      let cardsInColumn = 0;
+      for (const section of column.sections) {
+        const parts = this.sections.get(section.key);
+        setText(parts.label, section.labels[vocabulary] ?? Object.values(section.labels)[0]);
+        const ids = board.order.get(section.key) ?? [];
+        cardsInColumn += ids.length;
+        this.placeCards(parts.list, ids);
+        if (parts.empty) show(parts.empty, ids.length === 0);
+        if (parts.sortable) parts.sortable.option('disabled', !model.can.contribute);
+        if (parts.addButton) this.renderAddControls(section.key, model.can.contribute);
+      }
+      const tabCount = this.columns.get(column.key).count;
+      if (tabCount) setText(tabCount, String(cardsInColumn));
+    }
+    this.forgetGoneCards(board);
+    this.restoreFocus(active);
+  }
+
+  // --- building ---------------------------------------------------------------------
+
+  build(template) {
+    const tabs = this.readOnly ? null : el('nav', { class: 'column-tabs', role: 'tablist', 'aria-label': 'Columns' });
+    const columns = el('div', { class: 'columns' });
+    template.columns.forEach((column, index) => {
+      const panelId = `column-${column.key}`;
+      const element = el(
+        'section',
+        {
+          // Read-only screens have no tabs: every column shows.
+          class: `column column-${column.key}${index === 0 || this.readOnly ? ' is-active' : ''}`,
+          id: panelId,
+          dataset: { column: column.key },
+          'aria-labelledby': `${panelId}-heading`,
+        },
+        el(
+          'header',
+          { class: 'column-header' },
+          el('h2', { class: 'column-heading', id: `${panelId}-heading` }, column.heading),
+          el('p', { class: 'column-prompt' }, column.prompt),
+        ),
+        ...column.sections.map((section) => this.buildSection(section.key)),
+      );
+      columns.append(element);
+      let tab = null;
+      let count = null;
+      if (tabs) {
+        count = el('span', { class: 'tab-count' });
+        tab = el(
+          'button',
+          {
+            type: 'button',
+            class: 'column-tab',
+            role: 'tab',
+            'aria-controls': panelId,
+            'aria-selected': String(index === 0),
+            dataset: { tab: column.key, action: 'show-column' },
+          },
+          el('span', { class: 'tab-heading' }, column.heading),
+          count,
+        );
+        tabs.append(tab);
+      }
+      this.columns.set(column.key, { element, tab, count });
+    });
+    this.root.replaceChildren(...[tabs, columns].filter(Boolean));
+  }
+
+  buildSection(key) {
+    const label = el('h3', { class: 'section-label' });
+    const list = el('div', { class: 'card-list', dataset: { sectionList: key } });
+    const element = el('div', { class: 'section', dataset: { section: key } }, label, list);
+    const parts = { element, label, list };
+    if (this.readOnly) {
+      parts.empty = el('p', { class: 'section-empty' }, WORDS.emptySection);
+      element.append(parts.empty);
+    } else {
+      parts.addButton = el(
+        'button',
+        { type: 'button', class: 'button add-card', dataset: { action: 'add-card' } },
+        WORDS.addCard,
+      );
+      parts.addSlot = el('div', { class: 'add-slot' });
+      element.append(parts.addSlot, parts.addButton);
+      parts.sortable = Sortable.create(list, {
+        group: 'cards',
+        handle: '.drag-handle',
+        draggable: '.card',
+        animation: matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 150,
+        touchStartThreshold: 4,
+        onStart: () => {
+          this.dragging = true;
+        },
+        onEnd: (event) => this.onDrop(event),
+      });
+    }
+    this.sections.set(key, parts);
+    return element;
+  }
+
+  // --- keyed update -------------------------------------------------------------------
+
+  // Puts the cards `ids` into `list` in order, reusing elements. The card being edited
+  // stays exactly where it is (moving it would take the focus and the caret away).
+  placeCards(list, ids) {
+    const frozen = this.editingView()?.element ?? null;
+    let cursor = list.firstElementChild;
+    for (const id of ids) {
+      const view = this.cardView(id);
+      if (view.element === frozen) continue;
+      if (frozen && cursor === frozen) cursor = cursor.nextElementSibling;
+      if (view.element === cursor) cursor = cursor.nextElementSibling;
+      else list.insertBefore(view.element, cursor);
+    }
+    while (cursor) {
+      const next = cursor.nextElementSibling;
+      if (cursor !== frozen) cursor.remove();
+      cursor = next;
+    }
+  }
+
+  cardView(cardId) {
+    const { board, can, meId, editingNames } = this.model;
+    let view = this.cardViews.get(cardId);
+    if (!view) {
+      view = new CardView(cardId, { readOnly: this.readOnly });
+      this.cardViews.set(cardId, view);
+    }
+    view.render(board.cards.get(cardId), {
+      can,
+      meId,
+      pending: board.pendingCards.has(cardId),
+      editingNames: editingNames.get(cardId) ?? [],
+    });
+    return view;
+  }
+
+  forgetGoneCards(board) {
+    for (const [id, view] of this.cardViews) {
+      if (board.cards.has(id)) continue;
+      if (id === this.editingCardId) view.noteRemoved();
+      else this.cardViews.delete(id);
+    }
+  }
+
+  // Moving an element takes the focus from a button inside it: give it back.
+  restoreFocus(previouslyActive) {
+    const target = this.takeFocusRequest() ?? previouslyActive;
+    if (target && target !== document.activeElement && target.isConnected) target.focus({ preventScroll: false });
+  }
+
+  takeFocusRequest() {
+    const request = this.focusAfterRender;
+    this.focusAfterRender = null;
+    if (!request) return null;
+    const view = this.cardViews.get(request.cardId);
+    return view?.element.querySelector(`[data-action="${request.action}"]`) ?? null;
+  }
+
+  editingView() {
+    return this.editingCardId ? this.cardViews.get(this.editingCardId) : null;
+  }
+
+  // --- adding -------------------------------------------------------------------------
+
+  renderAddControls(section, canAdd) {
+    const parts = this.sections.get(section);
+    const editor = this.addEditors.get(section);
+    if (!canAdd && editor && !editor.isDirty()) this.closeAdd(section);
+    show(parts.addButton, canAdd && !this.addEditors.has(section));
+  }
+
+  openAdd(section) {
+    const parts = this.sections.get(section);
+    let editor = this.addEditors.get(section);
+    if (!editor) {
+      editor = createCardEditor({
+        hint: WORDS.addCardHint,
+        onSave: (draft) => {
+          this.actions.addCard(section, draft);
+          editor.clear(); // stays open for the next card: meetings add many in a row
+          editor.focus();
+        },
+        onCancel: () => {
+          this.closeAdd(section);
+          parts.addButton.focus();
+        },
+      });
+      this.addEditors.set(section, editor);
+      parts.addSlot.append(editor.element);
+      show(parts.addButton, false);
+    }
+    editor.focus();
+  }
+
+  closeAdd(section) {
+    const editor = this.addEditors.get(section);
+    if (!editor) return;
+    editor.element.remove();
+    this.addEditors.delete(section);
+    show(this.sections.get(section).addButton, Boolean(this.model?.can.contribute));
+  }
+
+  // --- editing ------------------------------------------------------------------------
+
+  startEditing(cardId) {
+    const current = this.editingView();
+    if (current && current.cardId !== cardId) {
+      // Never throw away words: finish the open card first.
+      if (current.hasUnsavedDraft) return current.focusEditor();
+      this.stopEditing();
+    }
+    const view = this.cardViews.get(cardId);
+    const card = this.model.board.cards.get(cardId);
+    if (!view || !card || view.isEditing) return;
+    const section = card.section;
+    this.editingCardId = cardId;
+    view.openEditor({
+      card,
+      onSave: (draft) => {
+        this.actions.saveCard(cardId, section, draft);
+        this.stopEditing();
+      },
+      onCancel: () => this.stopEditing(),
+    });
+    this.actions.editingChanged(cardId);
+  }
+
+  stopEditing() {
+    const view = this.editingView();
+    if (!view) return;
+    view.closeEditor();
+    const cardId = this.editingCardId;
+    this.editingCardId = null;
+    this.actions.editingChanged(null);
+    this.focusAfterRender = { cardId, action: 'edit' };
+    if (!this.model.board.cards.has(cardId)) this.cardViews.delete(cardId);
+    this.render(this.model); // the card was held still while edited: put it in its place
+  }
+
+  // --- moving -------------------------------------------------------------------------
+
+  onDrop(event) {
+    this.dragging = false;
+    const cardId = event.item.dataset.cardId;
+    const moved = event.from !== event.to || event.oldIndex !== event.newIndex;
+    if (moved) {
+      const above = event.item.previousElementSibling;
+      this.actions.moveCard(cardId, event.to.dataset.sectionList, above?.dataset.cardId ?? null);
+    } else {
+      this.render(this.model);
+    }
+  }
+
+  toggleMoveMenu(cardId) {
+    const view = this.cardViews.get(cardId);
+    if (view.moveMenuOpen) return view.closeMoveMenu();
+    const { board, template } = this.model;
+    const section = board.cards.get(cardId).section;
+    const ids = board.order.get(section);
+    const index = ids.indexOf(cardId);
+    const choices = [];
+    if (index > 0) choices.push({ label: WORDS.moveUp, action: 'move-up' });
+    if (index < ids.length - 1) choices.push({ label: WORDS.moveDown, action: 'move-down' });
+    for (const column of template.columns) {
+      for (const other of column.sections) {
+        if (other.key === section) continue;
+        const label = this.sections.get(other.key).label.textContent;
+        choices.push({ label: WORDS.moveTo(label), action: 'move-to', section: other.key });
+      }
+    }
+    view.openMoveMenu(choices);
+  }
+
+  moveByMenu(cardId, action, targetSection) {
+    const { board } = this.model;
+    const section = board.cards.get(cardId).section;
+    const ids = board.order.get(section);
+    const index = ids.indexOf(cardId);
+    this.cardViews.get(cardId).closeMoveMenu();
+    this.focusAfterRender = { cardId, action: 'move' };
+    if (action === 'move-up') this.actions.moveCard(cardId, section, index >= 2 ? ids[index - 2] : null);
+    else if (action === 'move-down') this.actions.moveCard(cardId, section, ids[index + 1]);
+    else this.actions.moveCard(cardId, targetSection, board.order.get(targetSection).at(-1) ?? null);
+  }
+
+  // --- input --------------------------------------------------------------------------
+
+  showColumn(key) {
+    for (const [columnKey, { element, tab }] of this.columns) {
+      element.classList.toggle('is-active', columnKey === key);
+      tab?.setAttribute('aria-selected', String(columnKey === key));
+    }
+  }
+
+  onClick(event) {
+    const button = event.target.closest('button[data-action]');
+    if (!button || !this.model) return;
+    const cardId = button.closest('[data-card-id]')?.dataset.cardId;
+    const card = cardId ? this.model.board.cards.get(cardId) : null;
+    const action = button.dataset.action;
+    if (action === 'show-column') return this.showColumn(button.dataset.tab);
+    if (action === 'add-card') return this.openAdd(button.closest('[data-section]').dataset.section);
+    if (!card) return;
+    if (action === 'agree' || action === 'disagree') {
+      const mine = card.stances?.[this.model.meId];
+      this.actions.react(cardId, mine === action ? null : action); // pressing again clears it
+    } else if (action === 'edit') {
+      this.startEditing(cardId);
+    } else if (action === 'delete') {
+      this.actions.deleteCard(cardId);
+    } else if (action === 'move') {
+      this.toggleMoveMenu(cardId);
+    } else if (action.startsWith('move-')) {
+      this.moveByMenu(cardId, action, button.dataset.section);
+    }
+  }
+
+  onKeydown(event) {
+    if (event.key !== 'Escape') return;
+    const menu = event.target.closest('.move-menu');
+    if (!menu) return;
+    const cardId = menu.closest('[data-card-id]').dataset.cardId;
+    const view = this.cardViews.get(cardId);
+    view.closeMoveMenu();
+    view.moveButton.focus();
+  }
+}

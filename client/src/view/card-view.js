@@ -1,0 +1,177 @@
+// One card's element. It is made once per card id and then only updated in place, so a
+// remote change never rebuilds a card someone is looking at or typing in.
+import { WORDS } from '../words.js';
+import { createCardEditor } from './card-editor.js';
+import { el, setText, show } from './dom.js';
+
+export class CardView {
+  constructor(cardId, { readOnly }) {
+    this.cardId = cardId;
+    this.readOnly = readOnly;
+    this.editor = null;
+    this.textWhenEditingStarted = null;
+
+    this.text = el('p', { class: 'card-text' });
+    this.body = el('div', { class: 'card-body' }, this.text);
+    this.saidBy = el('p', { class: 'card-said-by', hidden: true });
+    this.note = el('p', { class: 'card-note', hidden: true });
+    this.element = el('article', { class: 'card', dataset: { cardId } }, this.body, this.saidBy, this.note);
+
+    if (readOnly) {
+      this.stances = el('p', { class: 'card-stances', hidden: true });
+      this.element.append(this.stances);
+    } else {
+      this.handle = el('span', { class: 'drag-handle', title: WORDS.dragHandle, 'aria-hidden': 'true' }, '⠿');
+      this.body.prepend(this.handle);
+      this.agree = stanceButton('agree', WORDS.agree);
+      this.disagree = stanceButton('disagree', WORDS.disagree);
+      this.editButton = actionButton('edit', WORDS.edit);
+      this.moveButton = actionButton('move', WORDS.move);
+      this.moveButton.setAttribute('aria-expanded', 'false');
+      this.deleteButton = actionButton('delete', WORDS.remove);
+      this.moveMenu = el('div', { class: 'move-menu', role: 'group', 'aria-label': WORDS.move, hidden: true });
+      this.element.append(
+        el(
+          'div',
+          { class: 'card-actions' },
+          this.agree.button,
+          this.disagree.button,
+          this.editButton,
+          this.moveButton,
+          this.deleteButton,
+        ),
+        this.moveMenu,
+      );
+    }
+  }
+
+  get isEditing() {
+    return this.editor !== null;
+  }
+
+  get hasUnsavedDraft() {
+    return Boolean(this.editor?.isDirty());
+  }
+
+  focusEditor() {
+    this.editor?.focus();
+  }
+
+  render(card, { can, meId, pending, editingNames }) {
+    if (!this.isEditing) setText(this.text, card.text);
+    else this.noteRemoteChange(card.text);
+    setText(this.saidBy, card.attributed_to ? WORDS.saidBy(card.attributed_to) : '');
+    show(this.saidBy, Boolean(card.attributed_to));
+    const note = [pending ? WORDS.saving : '', editingNames.length ? WORDS.isEditing(editingNames) : '']
+      .filter(Boolean)
+      .join(' · ');
+    setText(this.note, note);
+    show(this.note, Boolean(note));
+    this.element.classList.toggle('is-pending', pending);
+    this.element.classList.toggle('is-being-edited', editingNames.length > 0);
+
+    const counts = countStances(card.stances);
+    if (this.readOnly) {
+      const parts = [];
+      if (counts.agree) parts.push(WORDS.agreeCount(counts.agree));
+      if (counts.disagree) parts.push(WORDS.disagreeCount(counts.disagree));
+      setText(this.stances, parts.join(' · '));
+      show(this.stances, parts.length > 0);
+      return;
+    }
+    const mine = card.stances?.[meId] ?? null;
+    this.agree.render(counts.agree, mine === 'agree', can.contribute);
+    this.disagree.render(counts.disagree, mine === 'disagree', can.contribute);
+    const canChange = can.changeCard(card);
+    show(this.handle, can.contribute);
+    show(this.moveButton, can.contribute);
+    show(this.editButton, canChange);
+    show(this.deleteButton, canChange);
+    if (!can.contribute) this.closeMoveMenu();
+  }
+
+  openEditor({ card, onSave, onCancel }) {
+    this.closeMoveMenu();
+    this.textWhenEditingStarted = card.text;
+    this.editor = createCardEditor({
+      hint: WORDS.editCardHint,
+      text: card.text,
+      attributedTo: card.attributed_to ?? '',
+      onSave,
+      onCancel,
+    });
+    show(this.text, false);
+    this.body.append(this.editor.element);
+    this.element.classList.add('is-editing');
+    this.editor.focus();
+  }
+
+  closeEditor() {
+    if (!this.editor) return;
+    this.editor.element.remove();
+    this.editor = null;
+    show(this.text, true);
+    this.element.classList.remove('is-editing');
+  }
+
+  // The user's draft always stays; they are only told that the card changed under them.
+  noteRemoteChange(currentText) {
+    if (currentText !== this.textWhenEditingStarted) this.editor.setNote(WORDS.changedWhileTyping);
+  }
+
+  noteRemoved() {
+    this.editor?.setNote(WORDS.removedWhileTyping);
+  }
+
+  openMoveMenu(choices) {
+    this.moveMenu.replaceChildren(
+      ...choices.map(({ label, action, section }) =>
+        el('button', { type: 'button', class: 'button', dataset: { action, section } }, label),
+      ),
+    );
+    show(this.moveMenu, true);
+    this.moveButton.setAttribute('aria-expanded', 'true');
+    this.moveMenu.querySelector('button')?.focus();
+  }
+
+  closeMoveMenu() {
+    if (!this.moveMenu || this.moveMenu.hidden) return;
+    show(this.moveMenu, false);
+    this.moveMenu.replaceChildren();
+    this.moveButton.setAttribute('aria-expanded', 'false');
+  }
+
+  get moveMenuOpen() {
+    return Boolean(this.moveMenu && !this.moveMenu.hidden);
+  }
+}
+
+function actionButton(action, label) {
+  return el('button', { type: 'button', class: 'button button-small', dataset: { action } }, label);
+}
+
+function stanceButton(stance, label) {
+  const count = el('span', { class: 'count' });
+  const button = el(
+    'button',
+    { type: 'button', class: `button button-small stance stance-${stance}`, dataset: { action: stance } },
+    el('span', { class: 'stance-label' }, label),
+    count,
+  );
+  return {
+    button,
+    render(total, isMine, enabled) {
+      setText(count, String(total));
+      button.setAttribute('aria-pressed', String(isMine));
+      button.disabled = !enabled;
+    },
+  };
+}
+
+function countStances(stances = {}) {
+  const counts = { agree: 0, disagree: 0 };
+  for (const stance of Object.values(stances)) {
+    if (stance in counts) counts[stance] += 1;
+  }
+  return counts;
+}
