@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .board import ops
+from .board import ops, parsing
 from .board.errors import Forbidden, Invalid, LinkGone, LinkInvalid, NotFound
 from .board.model import (
     SELF_CHOSEN_ROLES,
@@ -61,7 +61,7 @@ class Meetings:
     async def create(self, title: Any, vocabulary: Any = None, kind: Any = None) -> Meeting:
         meeting = Meeting(
             id=new_id(nbytes=9),
-            title=ops.clean_title(title),
+            title=parsing.clean_title(title),
             kind=_choice(Kind, kind, Kind.INITIAL, "kind"),
             vocabulary=_choice(Vocabulary, vocabulary, Vocabulary.SAFETY, "vocabulary"),
             created_at=iso(self.clock()),
@@ -113,7 +113,7 @@ class Meetings:
             chosen = LINK_ROLE[link.kind]
         if link.kind is LinkKind.DISPLAY and (name is None or name == ""):
             name = DISPLAY_NAME
-        name = ops.clean_name(name)
+        name = parsing.clean_name(name)
         participant_id = new_id("p_")
         commit = await self.commit(
             link.meeting_id,
@@ -192,4 +192,4 @@ class Meetings:
 def _choice(enum: Any, value: Any, default: Any, name: str) -> Any:
     if value is None or value == "":
         return default
-    return ops.parse_enum(enum, value, name)
+    return parsing.parse_enum(enum, value, name)

@@ -15,7 +15,7 @@ from typing import Any
 
 import socketio
 
-from .board import codec, ops
+from .board import codec, ops, parsing
 from .board.errors import Forbidden, Invalid, KinboardError
 from .board.model import Participant
 from .meetings import Meetings
@@ -126,7 +126,7 @@ class Realtime:
         if not origin_allowed(self.settings, environ.get("HTTP_ORIGIN")):
             raise socketio.exceptions.ConnectionRefusedError("origin_not_allowed")
         meeting_id = auth.get("meeting_id") if isinstance(auth, dict) else None
-        if not isinstance(meeting_id, str) or not ops.is_id(meeting_id):
+        if not isinstance(meeting_id, str) or not parsing.is_id(meeting_id):
             raise socketio.exceptions.ConnectionRefusedError("no_session")
         token = session_token_from_cookies(self.settings, environ.get("HTTP_COOKIE"), meeting_id)
         if token is None:
@@ -212,7 +212,7 @@ class Realtime:
         try:
             connection = await self._checked(sid)
             card_id = data.get("card_id") if isinstance(data, dict) else None
-            if card_id is not None and not ops.is_id(card_id):
+            if card_id is not None and not parsing.is_id(card_id):
                 return
             connection.editing = card_id
             await self._put_presence(sid, connection)

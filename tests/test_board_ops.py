@@ -1355,11 +1355,10 @@ def _replay(board: Board) -> tuple[Board, Board]:
     """(the board after SEQUENCE, the board rebuilt from its JSON-encoded changes alone)."""
     replayed = board
     for i, (actor, message, new_id) in enumerate(SEQUENCE):
-        board, changes = run(
-            board, message, actor, now=f"2026-11-27T10:00:{i:02d}.000Z", new_id=new_id
-        )
+        now = f"2026-11-27T10:00:{i:02d}.000Z"
+        board, changes = run(board, message, actor, now=now, new_id=new_id)
         wire = json.loads(json.dumps([codec.encode_change(c) for c in changes]))
-        replayed = codec.apply_encoded(replayed, wire)
+        replayed = codec.apply_encoded(replayed, wire, actor, now)
     return board, replayed
 
 
@@ -1371,15 +1370,6 @@ def test_apply_encoded_reproduces_what_participants_see() -> None:
     assert replayed.meeting.title == "Ahmed family review"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG codec.apply_encoded: a {deleted: true} change only flips `deleted` on the cached "
-        "card, so the tombstone keeps its old updated_at/updated_by while the stored record "
-        "(codec.stored_changes) has the deleting op's; a worker's replayed board differs from "
-        "the stored one"
-    ),
-)
 def test_apply_encoded_reproduces_the_whole_board_including_tombstones() -> None:
     board, replayed = _replay(empty_board())
     assert replayed == board

@@ -203,14 +203,13 @@ class Apply:
         self.clock += 1
         _, op = ops.parse_op({"id": f"o{self.clock}", **message})
         previous = self.board
-        self.board, changes = ops.apply(
-            previous, op, Context(ACTOR, f"2026-11-27T09:{self.clock:012d}", new_id)
-        )
+        now = f"2026-11-27T09:{self.clock:012d}"
+        self.board, changes = ops.apply(previous, op, Context(ACTOR, now, new_id))
         if len(changes) > 1:
             self.respaced += 1
         # What every client does with `applied`: the changes alone give the same live board.
         wire = json.loads(json.dumps([codec.encode_change(c) for c in changes]))
-        replayed = codec.apply_encoded(previous, wire)
+        replayed = codec.apply_encoded(previous, wire, ACTOR, now)
         assert codec.encode_board(replayed) == codec.encode_board(self.board)
         return changes
 

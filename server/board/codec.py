@@ -131,9 +131,10 @@ def board_records(board: Board) -> dict[str, str]:
     return records
 
 
-def apply_encoded(board: Board, changes: Iterable[Mapping[str, Any]]) -> Board:
-    """Apply encoded changes (as sent in `applied`) to a board: how a worker catches up
-    with ops another worker committed."""
+def apply_encoded(board: Board, changes: Iterable[Mapping[str, Any]], by: str, at: str) -> Board:
+    """Apply one op's encoded changes (as sent in `applied`) to a board: how a worker
+    catches up with ops another worker committed. `by` and `at` are the op's, which a
+    deletion stamps on its tombstone just as the op did."""
     meeting = board.meeting
     participants = dict(board.participants)
     cards = dict(board.cards)
@@ -141,7 +142,9 @@ def apply_encoded(board: Board, changes: Iterable[Mapping[str, Any]]) -> Board:
         kind, entity_id = change["entity"], change["id"]
         if change.get("deleted"):
             if kind == "card" and entity_id in cards:
-                cards[entity_id] = replace(cards[entity_id], deleted=True)
+                cards[entity_id] = replace(
+                    cards[entity_id], deleted=True, updated_at=at, updated_by=by
+                )
             continue
         value = decode_entity(kind, change["value"])
         if isinstance(value, Meeting):

@@ -7,23 +7,16 @@ of entities that changed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from .errors import Forbidden, Invalid, Locked, NotFound, TooLong, TooMany
+from .errors import Forbidden, Invalid, Locked, NotFound, TooMany
 from .model import (
-    MAX_ATTRIBUTION,
     MAX_CARDS,
-    MAX_ID,
-    MAX_NAME,
     MAX_POSITION,
-    MAX_TEXT,
-    MAX_TITLE,
     ROLE_ABILITIES,
-    SECTIONS,
     Board,
     Card,
     Change,
@@ -33,19 +26,8 @@ from .model import (
     Status,
     Vocabulary,
 )
+from .parsing import UNSET, Fields, attribution, card_text, clean_name, clean_title, is_id
 from .positions import even_keys, key_between
-
-_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
-
-
-class _Unset:
-    """Marks an optional field the op did not mention (as opposed to one set to null)."""
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
 
 
 @dataclass(frozen=True)
@@ -139,13 +121,6 @@ Op = (
 # --- parsing -------------------------------------------------------------------------------
 
 
-def is_id(value: Any) -> bool:
-    """Client-chosen ids (ops, cards): 1-64 letters, digits, - or _."""
-    return (
-        isinstance(value, str) and 0 < len(value) <= MAX_ID and bool(_ID_PATTERN.fullmatch(value))
-    )
-
-
 def parse_op(raw: Any) -> tuple[str, Op]:
     """(op id, op) from a client's message, or Invalid / TooLong saying what is wrong."""
     if not isinstance(raw, Mapping):
@@ -157,129 +132,28 @@ def parse_op(raw: Any) -> tuple[str, Op]:
     parser = _PARSERS.get(op_type) if isinstance(op_type, str) else None
     if parser is None:
         raise Invalid(f"Unknown op type {op_type!r}.")
-    fields = _Fields(raw, op_type)
+    fields = Fields(raw, op_type)
     op = parser(fields)
     fields.reject_unknown()
     return op_id, op
 
 
-class _Fields:
-    def __init__(self, raw: Mapping[str, Any], op_type: str) -> None:
-        self._raw = raw
-        self._type = op_type
-        self._seen = {"id", "type"}
-
-    def reject_unknown(self) -> None:
-        extra = sorted(set(self._raw) - self._seen)
-        if extra:
-            raise Invalid(f"{self._type} does not take {', '.join(map(str, extra))}.")
-
-    def get(self, name: str, *, required: bool = False, nullable: bool = False) -> Any:
-        self._seen.add(name)
-        if name not in self._raw:
-            if required:
-                raise Invalid(f"{self._type} needs {name}.")
-            return UNSET
-        value = self._raw[name]
-        if value is None and not nullable:
-            raise Invalid(f"{name} must not be null.")
-        return value
-
-    def string(self, name: str, *, required: bool = False, nullable: bool = False) -> Any:
-        value = self.get(name, required=required, nullable=nullable)
-        if value is UNSET or value is None:
-            return value
-        if not isinstance(value, str):
-            raise Invalid(f"{name} must be a string.")
-        return value
-
-    def card_id(
-        self, name: str = "card_id", *, required: bool = True, nullable: bool = False
-    ) -> Any:
-        value = self.string(name, required=required, nullable=nullable)
-        if isinstance(value, str) and not is_id(value):
-            raise Invalid(f"{name} must be letters, digits, - or _ (at most 64).")
-        return value
-
-    def section(self) -> str:
-        value = self.string("section", required=True)
-        if value not in SECTIONS:
-            raise Invalid(f"There is no section called {value!r}.")
-        return value
-
-    def enum(self, name: str, enum: type, *, required: bool = False, nullable: bool = False) -> Any:
-        value = self.get(name, required=required, nullable=nullable)
-        if value is UNSET or value is None:
-            return value
-        return parse_enum(enum, value, name)
-
-
-def parse_enum(enum: Any, value: Any, name: str) -> Any:
-    """`enum(value)`, or Invalid listing the choices."""
-    try:
-        return enum(value)
-    except ValueError:
-        choices = ", ".join(member.value for member in enum)
-        raise Invalid(f"{name} must be one of: {choices}.") from None
-
-
-def _card_text(value: Any) -> str:
-    text = value.strip() if isinstance(value, str) else value
-    if not isinstance(text, str):
-        raise Invalid("text must be a string.")
-    if not text:
-        raise Invalid("A card needs some words.")
-    if len(text) > MAX_TEXT:
-        raise TooLong(f"A card can have at most {MAX_TEXT} characters.")
-    return text
-
-
-def _attribution(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Invalid("attributed_to must be a string or null.")
-    value = value.strip()
-    if len(value) > MAX_ATTRIBUTION:
-        raise TooLong(f"Who said it can be at most {MAX_ATTRIBUTION} characters.")
-    return value or None
-
-
-def clean_name(value: Any) -> str:
-    """A participant's display name: 1-80 characters after trimming."""
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("Please tell us your name.")
-    value = " ".join(value.split())
-    if len(value) > MAX_NAME:
-        raise TooLong(f"A name can be at most {MAX_NAME} characters.")
-    return value
-
-
-def clean_title(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("The meeting needs a title.")
-    value = " ".join(value.split())
-    if len(value) > MAX_TITLE:
-        raise TooLong(f"A title can be at most {MAX_TITLE} characters.")
-    return value
-
-
-def _parse_card_add(f: _Fields) -> CardAdd:
+def _parse_card_add(f: Fields) -> CardAdd:
     section = f.section()
-    text = _card_text(f.get("text", required=True))
+    text = card_text(f.get("text", required=True))
     attributed = f.get("attributed_to", nullable=True)
     after = f.card_id("after", required=False, nullable=True)
     card_id = f.card_id("card_id", required=False, nullable=True)
     return CardAdd(
         section=section,
         text=text,
-        attributed_to=None if attributed is UNSET else _attribution(attributed),
+        attributed_to=None if attributed is UNSET else attribution(attributed),
         after=None if after is UNSET else after,
         card_id=None if card_id is UNSET else card_id,
     )
 
 
-def _parse_card_edit(f: _Fields) -> CardEdit:
+def _parse_card_edit(f: Fields) -> CardEdit:
     card_id = f.card_id()
     text = f.get("text")
     attributed = f.get("attributed_to", nullable=True)
@@ -287,12 +161,12 @@ def _parse_card_edit(f: _Fields) -> CardEdit:
         raise Invalid("card.edit needs text or attributed_to.")
     return CardEdit(
         card_id=card_id,
-        text=UNSET if text is UNSET else _card_text(text),
-        attributed_to=UNSET if attributed is UNSET else _attribution(attributed),
+        text=UNSET if text is UNSET else card_text(text),
+        attributed_to=UNSET if attributed is UNSET else attribution(attributed),
     )
 
 
-def _parse_card_move(f: _Fields) -> CardMove:
+def _parse_card_move(f: Fields) -> CardMove:
     card_id = f.card_id()
     section = f.section()
     after = f.card_id("after", required=True, nullable=True)
@@ -301,13 +175,13 @@ def _parse_card_move(f: _Fields) -> CardMove:
     return CardMove(card_id=card_id, section=section, after=after)
 
 
-def _parse_card_react(f: _Fields) -> CardReact:
+def _parse_card_react(f: Fields) -> CardReact:
     card_id = f.card_id()
     stance = f.enum("stance", Stance, required=True, nullable=True)
     return CardReact(card_id=card_id, stance=stance)
 
 
-def _parse_meeting_edit(f: _Fields) -> MeetingEdit:
+def _parse_meeting_edit(f: Fields) -> MeetingEdit:
     title = f.get("title")
     vocabulary = f.enum("vocabulary", Vocabulary)
     if title is UNSET and vocabulary is UNSET:
@@ -318,7 +192,7 @@ def _parse_meeting_edit(f: _Fields) -> MeetingEdit:
     )
 
 
-_PARSERS: Mapping[str, Callable[[_Fields], Op]] = MappingProxyType(
+_PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
     {
         "card.add": _parse_card_add,
         "card.edit": _parse_card_edit,

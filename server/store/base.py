@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from ..board import codec
-from ..board.errors import NotFound, Unavailable
+from ..board.errors import Invalid, NotFound, Unavailable
 from ..board.model import Board, Change, LinkKind, Meeting
 
 # How many committed ops a meeting's log keeps for `sync`; older gaps get the whole board.
@@ -161,8 +161,9 @@ class Store(ABC):
     # --- boards ---
 
     async def create(self, board: Board) -> None:
-        """Store a new meeting's first board at seq 0."""
-        await self._create(board.meeting.id, codec.board_records(board))
+        """Store a new meeting's first board at seq 0; never overwrites an existing one."""
+        if not await self._create(board.meeting.id, codec.board_records(board)):
+            raise Invalid("A meeting with that id exists already.")
         self._boards[board.meeting.id] = (board, 0)
 
     async def load(self, meeting_id: str) -> tuple[Board, int]:
@@ -238,7 +239,9 @@ class Store(ABC):
             # Another worker moved on: replay its ops onto our copy rather than reload it all.
             records = await self._read_log(meeting_id, cached[1])
             if records and records[0].seq == cached[1] + 1:
-                board = codec.apply_encoded(cached[0], (c for r in records for c in r.changes))
+                board = cached[0]
+                for record in records:
+                    board = codec.apply_encoded(board, record.changes, record.by, record.at)
                 self._boards[meeting_id] = (board, records[-1].seq)
                 return board, records[-1].seq
         board, seq = await self._read_board(meeting_id)
@@ -263,7 +266,8 @@ class Store(ABC):
     # --- backend primitives ---
 
     @abstractmethod
-    async def _create(self, meeting_id: str, records: Mapping[str, str]) -> None: ...
+    async def _create(self, meeting_id: str, records: Mapping[str, str]) -> bool:
+        """Write a new meeting's records at seq 0; False if the meeting exists."""
 
     @abstractmethod
     async def _read_seq(self, meeting_id: str) -> int | None: ...

@@ -45,6 +45,17 @@ for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 return {'committed', ARGV[3]}
 """
 
+# KEYS: seq, records.  ARGV: field/value pairs.  Never overwrites an existing meeting.
+_CREATE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('SET', KEYS[1], '0')
+return 1
+"""
+
+# Expired sessions are kept a day longer, so that "expired" can be told from "unknown".
+SESSION_GRACE = 86400
+
 # Seconds to wait for Redis before an op is refused as `unavailable` rather than left hanging.
 TIMEOUT = 2.0
 
@@ -62,6 +73,7 @@ class RedisStore(Store):
             health_check_interval=15,
         )
         self._commit_script = self._redis.register_script(_COMMIT)
+        self._create_script = self._redis.register_script(_CREATE)
 
     def _key(self, meeting_id: str, name: str) -> str:
         return f"{self.prefix}:{{{meeting_id}}}:{name}"
@@ -82,13 +94,16 @@ class RedisStore(Store):
 
     # --- boards ---
 
-    async def _create(self, meeting_id: str, records: Mapping[str, str]) -> None:
+    async def _create(self, meeting_id: str, records: Mapping[str, str]) -> bool:
+        args: list[str] = []
+        for key, value in records.items():
+            args += [key, value]
+        keys = [self._key(meeting_id, "seq"), self._key(meeting_id, "records")]
         async with self._redis_call() as r:
-            async with r.pipeline(transaction=True) as pipe:
-                pipe.hset(self._key(meeting_id, "records"), mapping=dict(records))
-                pipe.set(self._key(meeting_id, "seq"), 0)
-                await pipe.execute()
+            if not await self._create_script(keys=keys, args=args):
+                return False
             await r.sadd(f"{self.prefix}:meetings", meeting_id)
+        return True
 
     async def _read_seq(self, meeting_id: str) -> int | None:
         async with self._redis_call() as r:
@@ -175,7 +190,7 @@ class RedisStore(Store):
             await r.set(
                 f"{self.prefix}:session:{session.token_hash}",
                 codec.dumps(session.to_json()),
-                exat=int(session.expires_at) + 1,
+                exat=int(session.expires_at) + SESSION_GRACE,
             )
 
     async def find_session(self, token_hash: str) -> Session | None:

@@ -94,16 +94,21 @@ class SQLiteStore(Store):
 
     # --- boards ---
 
-    async def _create(self, meeting_id: str, records: Mapping[str, str]) -> None:
-        def work(db: sqlite3.Connection) -> None:
+    async def _create(self, meeting_id: str, records: Mapping[str, str]) -> bool:
+        def work(db: sqlite3.Connection) -> bool:
             with _transaction(db):
-                db.execute("INSERT INTO meetings (id, seq) VALUES (?, 0)", (meeting_id,))
+                inserted = db.execute(
+                    "INSERT OR IGNORE INTO meetings (id, seq) VALUES (?, 0)", (meeting_id,)
+                ).rowcount
+                if not inserted:
+                    return False
                 db.executemany(
                     "INSERT INTO records (meeting_id, key, value) VALUES (?, ?, ?)",
                     [(meeting_id, key, value) for key, value in records.items()],
                 )
+            return True
 
-        await self._run(work)
+        return await self._run(work)
 
     async def _read_seq(self, meeting_id: str) -> int | None:
         row = await self._run(
