@@ -134,9 +134,7 @@ def test_the_api_takes_only_json(client: TestClient) -> None:
     assert "Form post" not in client.get("/").text
 
 
-def test_with_an_api_key_creating_needs_the_bearer_key(
-    tmp_path: Path, clock: MovableClock
-) -> None:
+def test_with_an_api_key_creating_needs_the_bearer_key(tmp_path: Path, clock: MovableClock) -> None:
     with make_client(tmp_path, clock, api_key=API_KEY) as keyed:
         refused = keyed.post("/api/meetings", json={"title": "Without the key"})
         wrong = keyed.post(
@@ -362,9 +360,7 @@ def test_the_home_form_starts_a_meeting_with_its_creator_as_facilitator(
     client: TestClient,
 ) -> None:
     form = {"title": "Meeting for Ava", "name": "Priya", "vocabulary": "safety", "kind": "initial"}
-    answer = client.post(
-        "/meetings", data=form, headers={"Origin": BASE}, follow_redirects=False
-    )
+    answer = client.post("/meetings", data=form, headers={"Origin": BASE}, follow_redirects=False)
     assert answer.status_code == 303
     meeting_url = answer.headers["location"]
     meeting_id = meeting_url.rsplit("/", 1)[1]
