@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from server.board import codec, ops
-from server.board.errors import Forbidden, NotFound
+from server.board.errors import Forbidden, Invalid, NotFound
 from server.board.model import Board, Change, LinkKind, Meeting, Role
 from server.board.ops import Context, ParticipantJoin
 from server.store.base import (
@@ -318,15 +317,21 @@ async def test_data_survives_a_restart(store: Store, open_store: OpenStore) -> N
 
 
 async def test_create_does_not_overwrite_an_existing_meeting(
-    store: Store, open_store: OpenStore, backend: Backend, request: pytest.FixtureRequest
+    store: Store, open_store: OpenStore
 ) -> None:
     await created(store)
     await add_card(store, "c1")
     board, seq = await store.load(MID)
-    with contextlib.suppress(Exception):  # refusing is fine; overwriting is not
+    with pytest.raises(Invalid):
         await store.create(first_board(MID, title="Another meeting"))
+    assert await store.load(MID) == (board, seq)
     fresh = await open_store()
     assert await fresh.load(MID) == (board, seq)
+    assert (await add_card(fresh, "c2")).seq == seq + 1
+    _, records = await fresh.changes_since(MID, 0)
+    assert records is not None
+    assert [r.seq for r in records] == [1, 2]
+    assert [m.title for m in await fresh.list_meetings()] == ["Family meeting"]
 
 
 # --- two workers on the same data -------------------------------------------------------------
@@ -604,9 +609,7 @@ async def test_sessions(store: Store, open_store: OpenStore) -> None:
     assert await (await open_store()).find_session("a" * 64) == session
 
 
-async def test_find_session_leaves_expiry_to_the_caller(
-    store: Store, backend: Backend, request: pytest.FixtureRequest
-) -> None:
+async def test_find_session_leaves_expiry_to_the_caller(store: Store) -> None:
     """Store.find_session: "The session, whether or not it has expired (the caller checks
     with its clock)"."""
     wall = time.time()
