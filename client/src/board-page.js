@@ -54,6 +54,11 @@ export function startBoardPage(root) {
       sharePanel.render(model.board.meeting, model.can.isFacilitator);
     },
   });
-  live.connection.on('refused', ({ message }) => toasts.problem(message || WORDS.changeRefused));
+  live.connection.on('refused', ({ op, message }) => {
+    toasts.problem(message || WORDS.changeRefused);
+    if (op.type === 'card.add') {
+      live.boardView.offerDraftAgain(op.section, { text: op.text, attributedTo: op.attributed_to });
+    }
+  });
   live.connection.on('notice', ({ message }) => toasts.show(message || WORDS.changeDelayed));
 }

@@ -66,7 +66,7 @@ export function startLiveBoard(root, { readOnly = false, actions = null, onRende
   connection.on('status', (status) => connectionView.render(status));
   connectionView.render(connection.status());
 
-  return { connection, snapshot };
+  return { connection, snapshot, boardView };
 }
 
 // One entry per person, even with the board open on two of their devices.

@@ -28,6 +28,7 @@ export const WORDS = {
   saving: 'saving…',
   isEditing: (names) => `${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} editing`,
   changedWhileTyping: 'Someone changed this card while you were typing. Saving keeps your words.',
+  keptWhilePaused: 'Changes are paused. Your words are kept here until they can be saved.',
   removedWhileTyping: 'Someone removed this card. Save to put your words back on the board.',
 
   agree: 'I agree',

@@ -126,6 +126,10 @@ export class BoardView {
         group: 'cards',
         handle: '.drag-handle',
         draggable: '.card',
+        // Pointer events instead of native drag and drop: the same on mouse and touch,
+        // and it keeps working when the list re-renders around the drag.
+        forceFallback: true,
+        fallbackOnBody: true,
         animation: matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 150,
         touchStartThreshold: 4,
         onStart: () => {
@@ -207,7 +211,15 @@ export class BoardView {
     const parts = this.sections.get(section);
     const editor = this.addEditors.get(section);
     if (!canAdd && editor && !editor.isDirty()) this.closeAdd(section);
+    else editor?.setSaveAllowed(canAdd); // unsaved words stay in the box until allowed
     show(parts.addButton, canAdd && !this.addEditors.has(section));
+  }
+
+  // A new card the server refused: its words go back into the section's editor.
+  offerDraftAgain(section, draft) {
+    if (!this.sections.has(section)) return;
+    this.openAdd(section);
+    this.addEditors.get(section).fill(draft);
   }
 
   openAdd(section) {

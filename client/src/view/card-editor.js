@@ -28,7 +28,9 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
   const problem = el('p', { class: 'editor-problem', role: 'alert', hidden: true });
   const note = el('p', { class: 'editor-note', hidden: true });
 
+  let saveAllowed = true;
   const save = () => {
+    if (!saveAllowed) return; // e.g. changes are paused: the words stay in the box
     const words = textarea.value.trim();
     if (!words) {
       problem.textContent = WORDS.needsWords;
@@ -53,6 +55,11 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
   textarea.addEventListener('keydown', onKeydown);
   attribution.addEventListener('keydown', onKeydown);
 
+  const saveButton = el(
+    'button',
+    { type: 'button', class: 'button button-primary', dataset: { action: 'save' }, onclick: save },
+    WORDS.save,
+  );
   const element = el(
     'div',
     { class: 'editor' },
@@ -63,7 +70,7 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
     el(
       'div',
       { class: 'editor-buttons' },
-      el('button', { type: 'button', class: 'button button-primary', dataset: { action: 'save' }, onclick: save }, WORDS.save),
+      saveButton,
       el('button', { type: 'button', class: 'button', dataset: { action: 'cancel' }, onclick: onCancel }, WORDS.cancel),
     ),
   );
@@ -73,6 +80,18 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
     focus: () => textarea.focus(),
     // True when the user has typed something that is not saved yet.
     isDirty: () => textarea.value !== text || attribution.value !== (attributedTo ?? ''),
+    // Puts words back into an empty editor (a card the server refused to add).
+    fill(draft) {
+      if (textarea.value.trim()) return;
+      textarea.value = draft.text;
+      attribution.value = draft.attributedTo ?? '';
+    },
+    setSaveAllowed(allowed) {
+      if (allowed === saveAllowed) return;
+      saveAllowed = allowed;
+      saveButton.disabled = !allowed;
+      this.setNote(allowed ? null : WORDS.keptWhilePaused);
+    },
     clear() {
       textarea.value = '';
       attribution.value = '';

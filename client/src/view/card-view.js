@@ -59,7 +59,7 @@ export class CardView {
 
   render(card, { can, meId, pending, editingNames }) {
     if (!this.isEditing) setText(this.text, card.text);
-    else this.noteRemoteChange(card.text);
+    else this.noteRemoteChange(card.text, can.changeCard(card));
     setText(this.saidBy, card.attributed_to ? WORDS.saidBy(card.attributed_to) : '');
     show(this.saidBy, Boolean(card.attributed_to));
     const note = [pending ? WORDS.saving : '', editingNames.length ? WORDS.isEditing(editingNames) : '']
@@ -114,9 +114,11 @@ export class CardView {
     this.element.classList.remove('is-editing');
   }
 
-  // The user's draft always stays; they are only told that the card changed under them.
-  noteRemoteChange(currentText) {
-    if (currentText !== this.textWhenEditingStarted) this.editor.setNote(WORDS.changedWhileTyping);
+  // The user's draft always stays; they are only told that the card changed under them,
+  // or that saving must wait (changes paused).
+  noteRemoteChange(currentText, canSave) {
+    this.editor.setSaveAllowed(canSave);
+    if (canSave && currentText !== this.textWhenEditingStarted) this.editor.setNote(WORDS.changedWhileTyping);
   }
 
   noteRemoved() {
