@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
-from .board import ops, parsing
+from .board import ops, parsing, scaling
 from .board.errors import Forbidden, Invalid, LinkGone, LinkInvalid, NotFound
 from .board.model import (
     SELF_CHOSEN_ROLES,
@@ -59,14 +60,16 @@ class Meetings:
     # --- creating ---
 
     async def create(self, title: Any, vocabulary: Any = None, kind: Any = None) -> Meeting:
+        now = iso(self.clock())
         meeting = Meeting(
             id=new_id(nbytes=9),
             title=parsing.clean_title(title),
             kind=_choice(Kind, kind, Kind.INITIAL, "kind"),
             vocabulary=_choice(Vocabulary, vocabulary, Vocabulary.SAFETY, "vocabulary"),
-            created_at=iso(self.clock()),
+            created_at=now,
         )
-        await self.store.create(Board(meeting))
+        overall = scaling.overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
+        await self.store.create(Board(meeting, scales=MappingProxyType({overall.id: overall})))
         for link_kind in LinkKind:
             await self._add_link(meeting.id, link_kind)
         return meeting

@@ -15,7 +15,7 @@ from typing import Any
 
 import socketio
 
-from .board import codec, ops, parsing
+from .board import codec, ops, parsing, scaling
 from .board.errors import Forbidden, Invalid, KinboardError
 from .board.model import Participant
 from .meetings import Meetings
@@ -155,6 +155,7 @@ class Realtime:
             "me": codec.encode_me(me),
             "board": codec.encode_board(board),
             "template": codec.encode_template(),
+            "my_votes": codec.encode_own_ballots(board, me.id),
         }
 
     async def on_disconnect(self, sid: str, *_: Any) -> None:
@@ -190,9 +191,15 @@ class Realtime:
             )
         except KinboardError as error:
             return ack_error(error)
+        ack: dict[str, Any] = {"ok": True, "seq": commit.seq}
         if commit.duplicate:
-            return {"ok": True, "seq": commit.seq, "duplicate": True}
-        return {"ok": True, "seq": commit.seq}
+            ack["duplicate"] = True
+        if isinstance(op, scaling.VoteCast):
+            # The number goes back to its voter only; the room learns just that they answered.
+            ballot = scaling.cast_ballot(commit.board, op, connection.participant_id)
+            if ballot is not None:
+                ack["vote"] = codec.encode_entity(ballot)
+        return ack
 
     async def on_sync(self, sid: str, data: Any) -> dict[str, Any]:
         try:

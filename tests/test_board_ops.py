@@ -371,6 +371,12 @@ def test_every_client_op_type_is_parsed() -> None:
         "meeting.edit",
         "meeting.lock",
         "meeting.unlock",
+        "scale.add",
+        "scale.edit",
+        "scale.delete",
+        "round.open",
+        "round.reveal",
+        "vote.cast",
     }
 
 
@@ -1293,6 +1299,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "vocabulary": "safety",
                 "previous": None,
                 "created_at": T0,
+                    "worry_threshold": 2,
             },
         }
     ]
@@ -1310,8 +1317,9 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
 
 def test_stored_changes_keep_the_tombstone() -> None:
     board, changes = run(populated(), raw("card.delete", card_id="c_mum"), "p_mum", now=T1)
-    stored = codec.stored_changes(changes, board)
+    stored, secrets = codec.stored_changes(changes, board)
     assert list(stored) == ["card:c_mum"]
+    assert secrets == {}
     record = json.loads(stored["card:c_mum"])
     assert (record["deleted"], record["updated_at"], record["text"]) == (
         True,

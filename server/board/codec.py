@@ -4,35 +4,65 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import fields, replace
+from dataclasses import fields, is_dataclass, replace
+from itertools import chain
 from types import MappingProxyType
 from typing import Any
 
+from . import scaling
+from .entities import FIELDS, value_of
 from .model import (
     COLUMNS,
+    DEFAULT_WORRY_THRESHOLD,
+    GROUP_LABELS,
     ROLE_ABILITIES,
     ROLE_LABELS,
+    SECRET_ENTITIES,
     SELF_CHOSEN_ROLES,
+    Answered,
     Board,
     Card,
     Change,
+    Entity,
     Kind,
     Meeting,
     Participant,
     Role,
+    Round,
+    RoundStatus,
+    Scale,
     Stance,
     Status,
     Vocabulary,
+    Vote,
 )
 
-Entity = Meeting | Participant | Card
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, mappings and tuples as JSON-ready dicts and lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def encode_entity(value: Entity) -> dict[str, Any]:
-    data = {f.name: getattr(value, f.name) for f in fields(value)}
-    if isinstance(value, Card):
-        data["stances"] = dict(value.stances)
-    return data
+    return _plain(value)
+
+
+def _vote(data: Mapping[str, Any]) -> Vote:
+    return Vote(
+        voter=data["voter"],
+        name=data["name"],
+        role=Role(data["role"]),
+        value=data["value"],
+        at=data["at"],
+        reason=data.get("reason"),
+        recorded_by=data.get("recorded_by"),
+    )
 
 
 def decode_entity(kind: str, data: Mapping[str, Any]) -> Entity:
@@ -46,6 +76,7 @@ def decode_entity(kind: str, data: Mapping[str, Any]) -> Entity:
                 vocabulary=Vocabulary(data["vocabulary"]),
                 previous=data.get("previous"),
                 created_at=data.get("created_at", ""),
+                worry_threshold=data.get("worry_threshold", DEFAULT_WORRY_THRESHOLD),
             )
         case "participant":
             return Participant(
@@ -70,11 +101,36 @@ def decode_entity(kind: str, data: Mapping[str, Any]) -> Entity:
                 ),
                 deleted=bool(data.get("deleted", False)),
             )
+        case "scale":
+            return Scale(
+                id=data["id"],
+                question=data["question"],
+                low_label=data["low_label"],
+                high_label=data["high_label"],
+                created_at=data["created_at"],
+                created_by=data["created_by"],
+                card_id=data.get("card_id"),
+                overall=bool(data.get("overall", False)),
+                deleted=bool(data.get("deleted", False)),
+            )
+        case "round":
+            return Round(
+                id=data["id"],
+                scale_id=data["scale_id"],
+                number=data["number"],
+                status=RoundStatus(data["status"]),
+                opened_at=data["opened_at"],
+                opened_by=data["opened_by"],
+                revealed_at=data.get("revealed_at"),
+                answered=tuple(
+                    Answered(a["voter"], a["name"], Role(a["role"]), a.get("recorded_by"))
+                    for a in data.get("answered", ())
+                ),
+                votes=tuple(_vote(v) for v in data.get("votes", ())),
+            )
+        case "ballot":
+            return _vote(data)
     raise ValueError(f"unknown entity kind {kind!r}")
-
-
-def entity_kind(value: Entity) -> str:
-    return {Meeting: "meeting", Participant: "participant", Card: "card"}[type(value)]
 
 
 # --- storage: one record per entity, keyed "kind:id" ---------------------------------------
@@ -88,46 +144,54 @@ def dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def stored_changes(changes: Iterable[Change], board: Board) -> dict[str, str]:
-    """The records an op writes: each changed entity as it now stands on `board`.
-
-    A deleted card is kept as a tombstone record so that it can be brought back.
-    """
-    records = {}
+def stored_changes(
+    changes: Iterable[Change], board: Board
+) -> tuple[dict[str, str], dict[str, str | None]]:
+    """The records an op writes: (public records, secret records). Each changed entity is
+    written as it now stands on `board`, so a deleted card or scale stays as a tombstone;
+    a removed secret record is None."""
+    public: dict[str, str] = {}
+    secret: dict[str, str | None] = {}
     for change in changes:
-        value: Entity | None = change.value
-        if change.entity == "card":
-            value = board.cards[change.id]
-        elif value is None:  # pragma: no cover - only cards are deleted
-            raise ValueError(f"cannot store a deleted {change.entity}")
-        records[storage_key(change.entity, change.id)] = dumps(encode_entity(value))
-    return records
+        key = storage_key(change.entity, change.id)
+        if change.secret:
+            secret[key] = None if change.value is None else dumps(encode_entity(change.value))
+        else:
+            public[key] = dumps(encode_entity(value_of(board, change)))
+    return public, secret
 
 
-def board_from_records(records: Mapping[str, str]) -> Board:
+def board_from_records(
+    records: Mapping[str, str], secrets: Mapping[str, str] | None = None
+) -> Board:
     meeting: Meeting | None = None
-    participants: dict[str, Participant] = {}
-    cards: dict[str, Card] = {}
-    for key, raw in records.items():
-        kind = key.split(":", 1)[0]
+    parts: dict[str, dict[str, Any]] = {field: {} for field in FIELDS.values()}
+    for key, raw in chain(records.items(), (secrets or {}).items()):
+        kind, entity_id = key.split(":", 1)
         value = decode_entity(kind, json.loads(raw))
         if isinstance(value, Meeting):
             meeting = value
-        elif isinstance(value, Participant):
-            participants[value.id] = value
-        elif isinstance(value, Card):
-            cards[value.id] = value
+        else:
+            parts[FIELDS[kind]][entity_id] = value
     if meeting is None:
         raise ValueError("stored board has no meeting record")
-    return Board(meeting, MappingProxyType(participants), MappingProxyType(cards))
+    return Board(meeting, **{field: MappingProxyType(d) for field, d in parts.items()})
+
+
+def decode_ballots(secrets: Mapping[str, str]) -> Mapping[str, Vote]:
+    return MappingProxyType(
+        {key.split(":", 1)[1]: _vote(json.loads(raw)) for key, raw in secrets.items()}
+    )
 
 
 def board_records(board: Board) -> dict[str, str]:
+    """Every public record of a board (its secret ballots are not included)."""
     records = {storage_key("meeting", board.meeting.id): dumps(encode_entity(board.meeting))}
-    for participant in board.participants.values():
-        records[storage_key("participant", participant.id)] = dumps(encode_entity(participant))
-    for card in board.cards.values():
-        records[storage_key("card", card.id)] = dumps(encode_entity(card))
+    for kind, field in FIELDS.items():
+        if kind in SECRET_ENTITIES:
+            continue
+        for entity_id, value in getattr(board, field).items():
+            records[storage_key(kind, entity_id)] = dumps(encode_entity(value))
     return records
 
 
@@ -136,35 +200,47 @@ def apply_encoded(board: Board, changes: Iterable[Mapping[str, Any]], by: str, a
     catches up with ops another worker committed. `by` and `at` are the op's, which a
     deletion stamps on its tombstone just as the op did."""
     meeting = board.meeting
-    participants = dict(board.participants)
-    cards = dict(board.cards)
+    parts = {field: dict(getattr(board, field)) for field in FIELDS.values()}
     for change in changes:
         kind, entity_id = change["entity"], change["id"]
+        entities = parts[FIELDS[kind]] if kind in FIELDS else None
         if change.get("deleted"):
-            if kind == "card" and entity_id in cards:
-                cards[entity_id] = replace(
-                    cards[entity_id], deleted=True, updated_at=at, updated_by=by
-                )
+            if entities is not None and entity_id in entities:
+                entities[entity_id] = _tombstone(entities[entity_id], by, at)
             continue
         value = decode_entity(kind, change["value"])
         if isinstance(value, Meeting):
             meeting = value
-        elif isinstance(value, Participant):
-            participants[value.id] = value
-        elif isinstance(value, Card):
-            cards[value.id] = value
-    return Board(meeting, MappingProxyType(participants), MappingProxyType(cards))
+        elif entities is not None:
+            entities[entity_id] = value
+    return Board(meeting, **{field: MappingProxyType(d) for field, d in parts.items()})
+
+
+def _tombstone(value: Any, by: str, at: str) -> Any:
+    if isinstance(value, Card):
+        return replace(value, deleted=True, updated_at=at, updated_by=by)
+    return replace(value, deleted=True)
 
 
 # --- transport -----------------------------------------------------------------------------
 
 
+def _public(value: Entity) -> dict[str, Any]:
+    """An entity as participants see it: no tombstone flag; a revealed round with its
+    summary."""
+    data = encode_entity(value)
+    data.pop("deleted", None)
+    if isinstance(value, Round) and value.status is RoundStatus.REVEALED:
+        data["summary"] = scaling.summarise(value.votes)
+    return data
+
+
 def encode_change(change: Change) -> dict[str, Any]:
+    if change.secret:
+        raise ValueError("secret changes are never encoded for clients")
     if change.deleted or change.value is None:
         return {"entity": change.entity, "id": change.id, "deleted": True}
-    value = encode_entity(change.value)
-    value.pop("deleted", None)
-    return {"entity": change.entity, "id": change.id, "value": value}
+    return {"entity": change.entity, "id": change.id, "value": _public(change.value)}
 
 
 def encode_me(me: Participant) -> dict[str, Any]:
@@ -175,18 +251,28 @@ def encode_me(me: Participant) -> dict[str, Any]:
 
 
 def encode_board(board: Board) -> dict[str, Any]:
-    """The board as participants see it: live cards only, in board order."""
+    """The board as everyone may see it: live cards and scales, and the rounds of live
+    scales. Open rounds say who has answered, never what; secret ballots are not here."""
     cards = sorted(board.live_cards(), key=lambda c: (c.section, c.position, c.id))
-    encoded = []
-    for card in cards:
-        data = encode_entity(card)
-        data.pop("deleted")
-        encoded.append(data)
+    scales = board.live_scales()
     return {
         "meeting": encode_entity(board.meeting),
         "participants": [encode_entity(p) for p in board.participants.values()],
-        "cards": encoded,
+        "cards": [_public(card) for card in cards],
+        "scales": [_public(scale) for scale in scales],
+        "rounds": [_public(r) for scale in scales for r in board.scale_rounds(scale.id)],
     }
+
+
+def encode_own_ballots(board: Board, participant_id: str) -> list[dict[str, Any]]:
+    """The numbers this participant gave (or recorded for someone) in open rounds: shown
+    only on their own screen."""
+    mine = []
+    for key, vote in sorted(board.ballots.items()):
+        if participant_id in (vote.voter, vote.recorded_by):
+            round_ = board.rounds[key.split("/", 1)[0]]
+            mine.append({"round_id": round_.id, "scale_id": round_.scale_id, **_plain(vote)})
+    return mine
 
 
 def encode_template() -> dict[str, Any]:
@@ -211,5 +297,6 @@ def encode_template() -> dict[str, Any]:
             for column in COLUMNS
         ],
         "roles": {role.value: label for role, label in ROLE_LABELS.items()},
+        "groups": {group.value: label for group, label in GROUP_LABELS.items()},
         "self_chosen_roles": [role.value for role in SELF_CHOSEN_ROLES],
     }

@@ -53,3 +53,7 @@ class LinkGone(KinboardError):
 
 class Unavailable(KinboardError):
     code = "unavailable"
+
+
+class RoundClosed(KinboardError):
+    code = "round_closed"

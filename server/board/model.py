@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 MAX_TEXT = 2000
 MAX_ATTRIBUTION = 80
@@ -15,6 +16,12 @@ MAX_CARDS = 500
 MAX_ID = 64
 # A position key longer than this makes the core re-space its section.
 MAX_POSITION = 32
+MAX_QUESTION = 300
+MAX_ANCHOR = 120
+MAX_REASON = 500
+MAX_SCALES = 50
+SCALE_MIN, SCALE_MAX = 0, 10
+DEFAULT_WORRY_THRESHOLD = 2
 
 
 class Role(StrEnum):
@@ -64,6 +71,30 @@ ROLE_ABILITIES: Mapping[Role, Abilities] = MappingProxyType(
 )
 
 
+class Group(StrEnum):
+    """Whose voice a number is, for the picture of a revealed round."""
+
+    FAMILY = "family"
+    NETWORK = "network"
+    PROFESSIONALS = "professionals"
+
+
+ROLE_GROUP: Mapping[Role, Group] = MappingProxyType(
+    {
+        Role.PARENT: Group.FAMILY,
+        Role.CHILD: Group.FAMILY,
+        Role.NETWORK: Group.NETWORK,
+        Role.PROFESSIONAL: Group.PROFESSIONALS,
+        Role.FACILITATOR: Group.PROFESSIONALS,
+    }
+)
+
+
+GROUP_LABELS: Mapping[Group, str] = MappingProxyType(
+    {Group.FAMILY: "Family", Group.NETWORK: "Network", Group.PROFESSIONALS: "Professionals"}
+)
+
+
 class Status(StrEnum):
     OPEN = "open"
     LOCKED = "locked"
@@ -86,6 +117,11 @@ class Kind(StrEnum):
 class Stance(StrEnum):
     AGREE = "agree"
     DISAGREE = "disagree"
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"
+    REVEALED = "revealed"
 
 
 class LinkKind(StrEnum):
@@ -150,6 +186,32 @@ SECTIONS: Mapping[str, Section] = MappingProxyType(
 
 
 @dataclass(frozen=True)
+class ScaleWords:
+    question: str
+    low_label: str
+    high_label: str
+
+
+# The overall scale every new meeting starts with, in each vocabulary.
+OVERALL_SCALE: Mapping[Vocabulary, ScaleWords] = MappingProxyType(
+    {
+        Vocabulary.SAFETY: ScaleWords(
+            "On a scale of 0 to 10, where 10 means we are confident the children are safe "
+            "and 0 means we are sure they will be hurt, where are you?",
+            "We are sure the children will be hurt",
+            "We are confident the children are safe",
+        ),
+        Vocabulary.WELLBEING: ScaleWords(
+            "On a scale of 0 to 10, where 10 means we are not worried and 0 means we are "
+            "really worried, where are you?",
+            "Really worried",
+            "Not worried",
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
 class Meeting:
     id: str
     title: str
@@ -158,6 +220,8 @@ class Meeting:
     vocabulary: Vocabulary = Vocabulary.SAFETY
     previous: str | None = None
     created_at: str = ""
+    # A revealed number at or below this makes the facilitator's screen raise a worry.
+    worry_threshold: int = DEFAULT_WORRY_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -184,11 +248,74 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Scale:
+    id: str
+    question: str
+    low_label: str
+    high_label: str
+    created_at: str
+    created_by: str
+    card_id: str | None = None  # the worry statement this scale is about, if any
+    overall: bool = False  # the meeting's first scale: its words follow the vocabulary
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One person's number. `voter` is a participant id, or for someone without a device
+    whose vote the facilitator records, `behalf:<name>|<role>`."""
+
+    voter: str
+    name: str
+    role: Role
+    value: int
+    at: str
+    reason: str | None = None
+    recorded_by: str | None = None
+
+    @property
+    def group(self) -> Group:
+        return ROLE_GROUP[self.role]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """That someone has voted in an open round: public, unlike their number."""
+
+    voter: str
+    name: str
+    role: Role
+    recorded_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str
+    scale_id: str
+    number: int
+    status: RoundStatus
+    opened_at: str
+    opened_by: str
+    revealed_at: str | None = None
+    answered: tuple[Answered, ...] = ()
+    votes: tuple[Vote, ...] = ()  # empty until the reveal
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
 class Board:
     meeting: Meeting
-    participants: Mapping[str, Participant] = field(default_factory=lambda: MappingProxyType({}))
+    participants: Mapping[str, Participant] = field(default_factory=_empty)
     # Deleted cards stay here as tombstones, so a late edit is refused clearly and undo works.
-    cards: Mapping[str, Card] = field(default_factory=lambda: MappingProxyType({}))
+    cards: Mapping[str, Card] = field(default_factory=_empty)
+    scales: Mapping[str, Scale] = field(default_factory=_empty)
+    rounds: Mapping[str, Round] = field(default_factory=_empty)
+    # SECRET: the numbers of open rounds, keyed "<round id>/<voter>". Stored apart from the
+    # public entities and never encoded into `state`, `applied`, `sync` or the API.
+    ballots: Mapping[str, Vote] = field(default_factory=_empty)
 
     def live_cards(self) -> list[Card]:
         return [card for card in self.cards.values() if not card.deleted]
@@ -198,6 +325,29 @@ class Board:
         cards = [c for c in self.cards.values() if c.section == section and not c.deleted]
         return sorted(cards, key=lambda c: (c.position, c.id))
 
+    def live_scales(self) -> list[Scale]:
+        scales = [s for s in self.scales.values() if not s.deleted]
+        return sorted(scales, key=lambda s: (s.created_at, s.id))
+
+    def scale_rounds(self, scale_id: str) -> list[Round]:
+        return sorted(
+            (r for r in self.rounds.values() if r.scale_id == scale_id), key=lambda r: r.number
+        )
+
+    def open_round(self, scale_id: str) -> Round | None:
+        rounds = self.scale_rounds(scale_id)
+        return rounds[-1] if rounds and rounds[-1].status is RoundStatus.OPEN else None
+
+    def round_ballots(self, round_id: str) -> list[tuple[str, Vote]]:
+        prefix = f"{round_id}/"
+        return [(key, vote) for key, vote in self.ballots.items() if key.startswith(prefix)]
+
+
+Entity = Meeting | Participant | Card | Scale | Round | Vote
+
+# Entities whose changes are never sent: they are stored apart and only their owner sees them.
+SECRET_ENTITIES = frozenset({"ballot"})
+
 
 @dataclass(frozen=True)
 class Change:
@@ -205,5 +355,9 @@ class Change:
 
     entity: str
     id: str
-    value: Meeting | Participant | Card | None
+    value: Entity | None
     deleted: bool = False
+
+    @property
+    def secret(self) -> bool:
+        return self.entity in SECRET_ENTITIES

@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
+from . import scaling
+from .entities import live_card, put
 from .errors import Forbidden, Invalid, Locked, NotFound, TooMany
 from .model import (
     MAX_CARDS,
@@ -26,7 +28,16 @@ from .model import (
     Status,
     Vocabulary,
 )
-from .parsing import UNSET, Fields, attribution, card_text, clean_name, clean_title, is_id
+from .parsing import (
+    UNSET,
+    Fields,
+    attribution,
+    card_text,
+    clean_name,
+    clean_title,
+    is_id,
+    scale_number,
+)
 from .positions import even_keys, key_between
 
 
@@ -83,6 +94,7 @@ class CardReact:
 class MeetingEdit:
     title: str = UNSET
     vocabulary: Vocabulary = UNSET
+    worry_threshold: int = UNSET
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,7 @@ Op = (
     | MeetingLock
     | MeetingUnlock
     | ParticipantJoin
+    | scaling.ScalingOp
 )
 
 
@@ -184,11 +197,13 @@ def _parse_card_react(f: Fields) -> CardReact:
 def _parse_meeting_edit(f: Fields) -> MeetingEdit:
     title = f.get("title")
     vocabulary = f.enum("vocabulary", Vocabulary)
-    if title is UNSET and vocabulary is UNSET:
-        raise Invalid("meeting.edit needs title or vocabulary.")
+    threshold = f.get("worry_threshold")
+    if title is UNSET and vocabulary is UNSET and threshold is UNSET:
+        raise Invalid("meeting.edit needs title, vocabulary or worry_threshold.")
     return MeetingEdit(
         title=UNSET if title is UNSET else clean_title(title),
         vocabulary=vocabulary,
+        worry_threshold=UNSET if threshold is UNSET else scale_number(threshold, "worry_threshold"),
     )
 
 
@@ -203,6 +218,7 @@ _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
         "meeting.edit": _parse_meeting_edit,
         "meeting.lock": lambda f: MeetingLock(),
         "meeting.unlock": lambda f: MeetingUnlock(),
+        **scaling.PARSERS,
     }
 )
 
@@ -227,6 +243,8 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         return _meeting_op(board, op, actor)
     if board.meeting.status is Status.LOCKED:
         raise Locked("The facilitator has paused changes for now.")
+    if isinstance(op, scaling.ScalingOp):
+        return scaling.apply(board, op, actor, ctx.now, ctx.new_id)
     match op:
         case CardAdd():
             return _add(board, op, ctx)
@@ -246,11 +264,8 @@ def _join(board: Board, op: ParticipantJoin, ctx: Context) -> tuple[Board, list[
         raise Invalid("That participant has joined already.")
     if board.meeting.status is Status.CLOSED:
         raise Locked("This meeting has ended.")
-    participant = Participant(op.participant_id, clean_name(op.name), op.role, ctx.now)
-    participants = {**board.participants, participant.id: participant}
-    return (
-        replace(board, participants=MappingProxyType(participants)),
-        [Change("participant", participant.id, participant)],
+    return put(
+        board, "participant", Participant(op.participant_id, clean_name(op.name), op.role, ctx.now)
     )
 
 
@@ -272,9 +287,14 @@ def _meeting_op(
                 meeting = replace(meeting, title=op.title)
             if op.vocabulary is not UNSET:
                 meeting = replace(meeting, vocabulary=op.vocabulary)
+            if op.worry_threshold is not UNSET:
+                meeting = replace(meeting, worry_threshold=op.worry_threshold)
     if meeting == board.meeting:
         return board, []
-    return replace(board, meeting=meeting), [Change("meeting", meeting.id, meeting)]
+    updated, changes = scaling.follow_vocabulary(
+        replace(board, meeting=meeting), board.meeting.vocabulary, meeting.vocabulary
+    )
+    return updated, [Change("meeting", meeting.id, meeting), *changes]
 
 
 def _add(board: Board, op: CardAdd, ctx: Context) -> tuple[Board, list[Change]]:
@@ -299,13 +319,6 @@ def _add(board: Board, op: CardAdd, ctx: Context) -> tuple[Board, list[Change]]:
     return _place(board, card, op.after)
 
 
-def _live_card(board: Board, card_id: str) -> Card:
-    card = board.cards.get(card_id)
-    if card is None or card.deleted:
-        raise NotFound("That card is not on the board any more.")
-    return card
-
-
 def _require_author_or_facilitator(actor: Participant, card: Card, doing: str) -> None:
     if not ROLE_ABILITIES[actor.role].edit_any_card and card.author != actor.id:
         raise Forbidden(f"Only the person who added a card, or the facilitator, can {doing} it.")
@@ -314,7 +327,7 @@ def _require_author_or_facilitator(actor: Participant, card: Card, doing: str) -
 def _edit(
     board: Board, op: CardEdit, actor: Participant, ctx: Context
 ) -> tuple[Board, list[Change]]:
-    card = _live_card(board, op.card_id)
+    card = live_card(board, op.card_id)
     _require_author_or_facilitator(actor, card, "change")
     updated = card
     if op.text is not UNSET:
@@ -323,11 +336,11 @@ def _edit(
         updated = replace(updated, attributed_to=op.attributed_to)
     if updated == card:
         return board, []
-    return _put(board, replace(updated, updated_at=ctx.now, updated_by=ctx.actor))
+    return put(board, "card", replace(updated, updated_at=ctx.now, updated_by=ctx.actor))
 
 
 def _move(board: Board, op: CardMove, ctx: Context) -> tuple[Board, list[Change]]:
-    card = _live_card(board, op.card_id)
+    card = live_card(board, op.card_id)
     moved = replace(card, section=op.section, updated_at=ctx.now, updated_by=ctx.actor)
     return _place(board, moved, op.after)
 
@@ -350,11 +363,11 @@ def _delete_or_restore(
         siblings = board.section_cards(card.section)
         if any(c.position == card.position for c in siblings):
             return _place(board, updated, siblings[-1].id)
-    return _put(board, updated)
+    return put(board, "card", updated)
 
 
 def _react(board: Board, op: CardReact, actor: Participant) -> tuple[Board, list[Change]]:
-    card = _live_card(board, op.card_id)
+    card = live_card(board, op.card_id)
     stances = dict(card.stances)
     if op.stance is None:
         stances.pop(actor.id, None)
@@ -362,19 +375,7 @@ def _react(board: Board, op: CardReact, actor: Participant) -> tuple[Board, list
         stances[actor.id] = op.stance
     if stances == dict(card.stances):
         return board, []
-    return _put(board, replace(card, stances=MappingProxyType(stances)))
-
-
-def _put(board: Board, *cards: Card) -> tuple[Board, list[Change]]:
-    merged = dict(board.cards)
-    changes = []
-    for card in cards:
-        merged[card.id] = card
-        if card.deleted:
-            changes.append(Change("card", card.id, None, deleted=True))
-        else:
-            changes.append(Change("card", card.id, card))
-    return replace(board, cards=MappingProxyType(merged)), changes
+    return put(board, "card", replace(card, stances=MappingProxyType(stances)))
 
 
 def _place(board: Board, card: Card, after: str | None) -> tuple[Board, list[Change]]:
@@ -395,10 +396,10 @@ def _place(board: Board, card: Card, after: str | None) -> tuple[Board, list[Cha
     after_key = siblings[index].position if index < len(siblings) else None
     position = key_between(before_key, after_key)
     if len(position) <= MAX_POSITION:
-        return _put(board, replace(card, position=position))
+        return put(board, "card", replace(card, position=position))
     # Many moves to one spot made the keys long: re-space the whole section.
     ordered = [*siblings[:index], card, *siblings[index:]]
     respaced = [
         replace(c, position=key) for c, key in zip(ordered, even_keys(len(ordered)), strict=True)
     ]
-    return _put(board, *respaced)
+    return put(board, "card", *respaced)

@@ -128,3 +128,10 @@ def clean_title(value: Any) -> str:
     if len(value) > MAX_TITLE:
         raise TooLong(f"A title can be at most {MAX_TITLE} characters.")
     return value
+
+
+def scale_number(value: Any, name: str) -> int:
+    """A whole number on the 0-10 scale (not 3.5, not true, not "7")."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise Invalid(f"{name} is a whole number from 0 to 10.")
+    return value

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -196,16 +196,10 @@ class Store(ABC):
                 if first is not None:
                     return Commit(first, None, board)
                 new_board, changes = mutate(board)
-                record = OpRecord(
-                    seq + 1, op_id, by, at, tuple(codec.encode_change(c) for c in changes)
-                )
-                result = await self._commit(
-                    meeting_id,
-                    seq,
-                    op_key,
-                    record,
-                    codec.stored_changes(changes, new_board),
-                )
+                public = tuple(codec.encode_change(c) for c in changes if not c.secret)
+                record = OpRecord(seq + 1, op_id, by, at, public)
+                records, secrets = codec.stored_changes(changes, new_board)
+                result = await self._commit(meeting_id, seq, op_key, record, records, secrets)
                 if result is CommitResult.COMMITTED:
                     self._boards[meeting_id] = (new_board, seq + 1)
                     commit = Commit(seq + 1, record, new_board)
@@ -242,6 +236,10 @@ class Store(ABC):
                 board = cached[0]
                 for record in records:
                     board = codec.apply_encoded(board, record.changes, record.by, record.at)
+                if any(c["entity"] == "round" for r in records for c in r.changes):
+                    # Votes live apart from the log: read them afresh.
+                    secrets = await self._read_secrets(meeting_id)
+                    board = replace(board, ballots=codec.decode_ballots(secrets))
                 self._boards[meeting_id] = (board, records[-1].seq)
                 return board, records[-1].seq
         board, seq = await self._read_board(meeting_id)
@@ -280,6 +278,10 @@ class Store(ABC):
         """The logged ops with seq > since, in order (possibly not reaching back to since+1)."""
 
     @abstractmethod
+    async def _read_secrets(self, meeting_id: str) -> dict[str, str]:
+        """The meeting's secret records (open-round ballots), kept apart from the board's."""
+
+    @abstractmethod
     async def _find_op(self, meeting_id: str, op_key: str) -> int | None: ...
 
     @abstractmethod
@@ -290,7 +292,10 @@ class Store(ABC):
         op_key: str,
         record: OpRecord,
         records: Mapping[str, str],
-    ) -> CommitResult: ...
+        secrets: Mapping[str, str | None],
+    ) -> CommitResult:
+        """Atomically, if the seq is still `expected_seq` and the op key is new: write the
+        records, write or delete (None) the secret records, log the op, remember the key."""
 
     @abstractmethod
     async def _read_meetings(self) -> list[Meeting]: ...

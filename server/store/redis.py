@@ -30,8 +30,9 @@ from .base import (
     merge_presence,
 )
 
-# KEYS: seq, records, log, opkeys.  ARGV: expected seq, op key, new seq, log entry,
-# log limit, then field/value pairs of the entity records.
+# KEYS: seq, records, log, opkeys, secrets.  ARGV: expected seq, op key, new seq, log
+# entry, log limit, n, then n field/value pairs of records, then field/value pairs of
+# secrets (an empty value deletes the field).
 _COMMIT = """
 local first = redis.call('HGET', KEYS[4], ARGV[2])
 if first then return {'duplicate', first} end
@@ -41,7 +42,12 @@ redis.call('SET', KEYS[1], ARGV[3])
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[5]))
-for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+local last = 6 + 2 * tonumber(ARGV[6])
+for i = 7, last, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+for i = last + 1, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[5], ARGV[i])
+  else redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1]) end
+end
 return {'committed', ARGV[3]}
 """
 
@@ -114,10 +120,15 @@ class RedisStore(Store):
         async with self._redis_call() as r, r.pipeline(transaction=True) as pipe:
             pipe.get(self._key(meeting_id, "seq"))
             pipe.hgetall(self._key(meeting_id, "records"))
-            seq, records = await pipe.execute()
+            pipe.hgetall(self._key(meeting_id, "secrets"))
+            seq, records, secrets = await pipe.execute()
         if seq is None:
             raise NotFound("There is no such meeting.")
-        return codec.board_from_records(records), int(seq)
+        return codec.board_from_records(records, secrets), int(seq)
+
+    async def _read_secrets(self, meeting_id: str) -> dict[str, str]:
+        async with self._redis_call() as r:
+            return await r.hgetall(self._key(meeting_id, "secrets"))
 
     async def _read_log(self, meeting_id: str, since: int) -> list[OpRecord]:
         async with self._redis_call() as r:
@@ -136,17 +147,22 @@ class RedisStore(Store):
         op_key: str,
         record: OpRecord,
         records: Mapping[str, str],
+        secrets: Mapping[str, str | None],
     ) -> CommitResult:
-        keys = [self._key(meeting_id, name) for name in ("seq", "records", "log", "opkeys")]
+        names = ("seq", "records", "log", "opkeys", "secrets")
+        keys = [self._key(meeting_id, name) for name in names]
         args: list[Any] = [
             str(expected_seq),
             op_key,
             str(record.seq),
             codec.dumps(record.to_json()),
             str(self.log_limit),
+            str(len(records)),
         ]
         for key, value in records.items():
             args += [key, value]
+        for key, secret in secrets.items():
+            args += [key, secret or ""]
         async with self._redis_call():
             outcome, _ = await self._commit_script(keys=keys, args=args)
         return CommitResult(outcome)

@@ -37,6 +37,9 @@ CREATE TABLE IF NOT EXISTS meetings (
 CREATE TABLE IF NOT EXISTS records (
   meeting_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY (meeting_id, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS secrets (
+  meeting_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (meeting_id, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS oplog (
   meeting_id TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL,
   PRIMARY KEY (meeting_id, seq)) WITHOUT ROWID;
@@ -117,18 +120,29 @@ class SQLiteStore(Store):
         return None if row is None else row[0]
 
     async def _read_board(self, meeting_id: str) -> tuple[Board, int]:
-        def work(db: sqlite3.Connection) -> tuple[dict[str, str], int | None]:
+        def work(db: sqlite3.Connection) -> tuple[dict[str, str], dict[str, str], int | None]:
             with _transaction(db):
                 row = db.execute("SELECT seq FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
-                rows = db.execute(
+                records = db.execute(
                     "SELECT key, value FROM records WHERE meeting_id = ?", (meeting_id,)
                 ).fetchall()
-            return dict(rows), None if row is None else row[0]
+                secrets = db.execute(
+                    "SELECT key, value FROM secrets WHERE meeting_id = ?", (meeting_id,)
+                ).fetchall()
+            return dict(records), dict(secrets), None if row is None else row[0]
 
-        records, seq = await self._run(work)
+        records, secrets, seq = await self._run(work)
         if seq is None:
             raise NotFound("There is no such meeting.")
-        return codec.board_from_records(records), seq
+        return codec.board_from_records(records, secrets), seq
+
+    async def _read_secrets(self, meeting_id: str) -> dict[str, str]:
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT key, value FROM secrets WHERE meeting_id = ?", (meeting_id,)
+            ).fetchall()
+        )
+        return dict(rows)
 
     async def _read_log(self, meeting_id: str, since: int) -> list[OpRecord]:
         rows = await self._run(
@@ -154,6 +168,7 @@ class SQLiteStore(Store):
         op_key: str,
         record: OpRecord,
         records: Mapping[str, str],
+        secrets: Mapping[str, str | None],
     ) -> CommitResult:
         def work(db: sqlite3.Connection) -> CommitResult:
             with _transaction(db):
@@ -179,6 +194,15 @@ class SQLiteStore(Store):
                     "INSERT INTO records (meeting_id, key, value) VALUES (?, ?, ?) "
                     "ON CONFLICT (meeting_id, key) DO UPDATE SET value = excluded.value",
                     [(meeting_id, key, value) for key, value in records.items()],
+                )
+                db.executemany(
+                    "INSERT INTO secrets (meeting_id, key, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (meeting_id, key) DO UPDATE SET value = excluded.value",
+                    [(meeting_id, k, v) for k, v in secrets.items() if v is not None],
+                )
+                db.executemany(
+                    "DELETE FROM secrets WHERE meeting_id = ? AND key = ?",
+                    [(meeting_id, k) for k, v in secrets.items() if v is None],
                 )
             return CommitResult.COMMITTED
 

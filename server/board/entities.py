@@ -1,0 +1,64 @@
+"""Writing a board's entities: every op's upserts go through `put`, which also says what
+changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from types import MappingProxyType
+
+from .errors import NotFound
+from .model import Board, Card, Change, Entity, Participant, Round, Scale, Vote
+
+# Which board field holds each kind of entity.
+FIELDS: Mapping[str, str] = MappingProxyType(
+    {
+        "participant": "participants",
+        "card": "cards",
+        "scale": "scales",
+        "round": "rounds",
+        "ballot": "ballots",
+    }
+)
+
+
+def put(
+    board: Board, kind: str, *values: Participant | Card | Scale | Round
+) -> tuple[Board, list[Change]]:
+    """Upsert entities that carry their own id. One with `deleted` set stays on the board as
+    a tombstone and is announced as a deletion."""
+    field = FIELDS[kind]
+    merged = dict(getattr(board, field))
+    changes = []
+    for value in values:
+        merged[value.id] = value
+        deleted = getattr(value, "deleted", False)
+        changes.append(Change(kind, value.id, None if deleted else value, deleted=deleted))
+    return replace(board, **{field: MappingProxyType(merged)}), changes
+
+
+def put_ballots(board: Board, ballots: Mapping[str, Vote | None]) -> tuple[Board, list[Change]]:
+    """Set (a vote) or remove (None) secret ballots by key."""
+    merged = dict(board.ballots)
+    changes = []
+    for key, vote in ballots.items():
+        if vote is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = vote
+        changes.append(Change("ballot", key, vote, deleted=vote is None))
+    return replace(board, ballots=MappingProxyType(merged)), changes
+
+
+def live_card(board: Board, card_id: str) -> Card:
+    card = board.cards.get(card_id)
+    if card is None or card.deleted:
+        raise NotFound("That card is not on the board any more.")
+    return card
+
+
+def value_of(board: Board, change: Change) -> Entity:
+    """The entity a change wrote, as it now stands on the board (tombstones included)."""
+    if change.value is not None:
+        return change.value
+    return getattr(board, FIELDS[change.entity])[change.id]

@@ -1,0 +1,386 @@
+"""Scaling together: 0-10 scales, rounds of secret votes, and the revealed picture.
+
+The rules of scales, rounds and votes live here; `ops.apply` hands these ops over after
+its common checks (participant, role may edit, meeting not closed or locked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from statistics import median
+from types import MappingProxyType
+from typing import Any
+
+from .entities import live_card, put, put_ballots
+from .errors import Forbidden, Invalid, NotFound, RoundClosed, TooLong, TooMany
+from .model import (
+    GROUP_LABELS,
+    MAX_ANCHOR,
+    MAX_QUESTION,
+    MAX_REASON,
+    MAX_SCALES,
+    OVERALL_SCALE,
+    ROLE_ABILITIES,
+    SELF_CHOSEN_ROLES,
+    Answered,
+    Board,
+    Change,
+    Group,
+    Participant,
+    Role,
+    Round,
+    RoundStatus,
+    Scale,
+    Vocabulary,
+    Vote,
+)
+from .parsing import UNSET, Fields, clean_name, scale_number
+
+# --- op values -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScaleAdd:
+    question: str
+    low_label: str
+    high_label: str
+    scale_id: str | None = None
+    card_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ScaleEdit:
+    scale_id: str
+    question: str = UNSET
+    low_label: str = UNSET
+    high_label: str = UNSET
+
+
+@dataclass(frozen=True)
+class ScaleDelete:
+    scale_id: str
+
+
+@dataclass(frozen=True)
+class RoundOpen:
+    scale_id: str
+
+
+@dataclass(frozen=True)
+class RoundReveal:
+    scale_id: str
+
+
+@dataclass(frozen=True)
+class OnBehalf:
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class VoteCast:
+    scale_id: str
+    value: int
+    reason: str | None = None
+    on_behalf_of: OnBehalf | None = None
+
+
+ScalingOp = ScaleAdd | ScaleEdit | ScaleDelete | RoundOpen | RoundReveal | VoteCast
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def _words(value: Any, name: str, limit: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"{name} needs some words.")
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise TooLong(f"{name} can be at most {limit} characters.")
+    return value
+
+
+def _optional_words(f: Fields, name: str, label: str, limit: int) -> Any:
+    value = f.get(name)
+    return UNSET if value is UNSET else _words(value, label, limit)
+
+
+def _parse_scale_add(f: Fields) -> ScaleAdd:
+    scale_id = f.card_id("scale_id", required=False, nullable=True)
+    card_id = f.card_id("card_id", required=False, nullable=True)
+    return ScaleAdd(
+        question=_words(f.get("question", required=True), "The question", MAX_QUESTION),
+        low_label=_words(f.get("low_label", required=True), "What 0 means", MAX_ANCHOR),
+        high_label=_words(f.get("high_label", required=True), "What 10 means", MAX_ANCHOR),
+        scale_id=None if scale_id is UNSET else scale_id,
+        card_id=None if card_id is UNSET else card_id,
+    )
+
+
+def _parse_scale_edit(f: Fields) -> ScaleEdit:
+    op = ScaleEdit(
+        scale_id=f.card_id("scale_id"),
+        question=_optional_words(f, "question", "The question", MAX_QUESTION),
+        low_label=_optional_words(f, "low_label", "What 0 means", MAX_ANCHOR),
+        high_label=_optional_words(f, "high_label", "What 10 means", MAX_ANCHOR),
+    )
+    if op.question is UNSET and op.low_label is UNSET and op.high_label is UNSET:
+        raise Invalid("scale.edit needs question, low_label or high_label.")
+    return op
+
+
+def _parse_vote_cast(f: Fields) -> VoteCast:
+    scale_id = f.card_id("scale_id")
+    value = scale_number(f.get("value", required=True), "A vote")
+    reason = f.string("reason", nullable=True)
+    if isinstance(reason, str):
+        reason = " ".join(reason.split()) or None
+        if reason is not None and len(reason) > MAX_REASON:
+            raise TooLong(f"A reason can be at most {MAX_REASON} characters.")
+    behalf = f.get("on_behalf_of", nullable=True)
+    return VoteCast(
+        scale_id=scale_id,
+        value=value,
+        reason=None if reason is UNSET else reason,
+        on_behalf_of=None if behalf in (UNSET, None) else _parse_behalf(behalf),
+    )
+
+
+def _parse_behalf(raw: Any) -> OnBehalf:
+    if not isinstance(raw, Mapping) or set(raw) - {"name", "role"}:
+        raise Invalid("on_behalf_of is {name, role}.")
+    role = raw.get("role")
+    if role not in {r.value for r in SELF_CHOSEN_ROLES}:
+        choices = ", ".join(r.value for r in SELF_CHOSEN_ROLES)
+        raise Invalid(f"on_behalf_of.role must be one of: {choices}.")
+    return OnBehalf(clean_name(raw.get("name")), Role(role))
+
+
+PARSERS = MappingProxyType(
+    {
+        "scale.add": _parse_scale_add,
+        "scale.edit": _parse_scale_edit,
+        "scale.delete": lambda f: ScaleDelete(f.card_id("scale_id")),
+        "round.open": lambda f: RoundOpen(f.card_id("scale_id")),
+        "round.reveal": lambda f: RoundReveal(f.card_id("scale_id")),
+        "vote.cast": _parse_vote_cast,
+    }
+)
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+def overall_scale(vocabulary: Vocabulary, scale_id: str, now: str, created_by: str) -> Scale:
+    words = OVERALL_SCALE[vocabulary]
+    return Scale(
+        id=scale_id,
+        question=words.question,
+        low_label=words.low_label,
+        high_label=words.high_label,
+        created_at=now,
+        created_by=created_by,
+        overall=True,
+    )
+
+
+def follow_vocabulary(board: Board, old: Vocabulary, new: Vocabulary) -> tuple[Board, list[Change]]:
+    """The overall scale's words switch with the vocabulary, unless someone reworded them."""
+    before, after = OVERALL_SCALE[old], OVERALL_SCALE[new]
+    switched = [
+        replace(s, question=after.question, low_label=after.low_label, high_label=after.high_label)
+        for s in board.live_scales()
+        if s.overall
+        and (s.question, s.low_label, s.high_label)
+        == (before.question, before.low_label, before.high_label)
+    ]
+    return put(board, "scale", *switched) if switched else (board, [])
+
+
+def apply(
+    board: Board, op: ScalingOp, actor: Participant, now: str, new_id: str
+) -> tuple[Board, list[Change]]:
+    if not isinstance(op, VoteCast) or op.on_behalf_of is not None:
+        _require_facilitator(actor, op)
+    match op:
+        case ScaleAdd():
+            return _add(board, op, actor, now, new_id)
+        case ScaleEdit():
+            return _edit(board, op)
+        case ScaleDelete():
+            return _delete(board, op)
+        case RoundOpen():
+            return _open(board, op, actor, now, new_id)
+        case RoundReveal():
+            return _reveal(board, op, now)
+        case VoteCast():
+            return _cast(board, op, actor, now)
+    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+
+
+def _require_facilitator(actor: Participant, op: ScalingOp) -> None:
+    if not ROLE_ABILITIES[actor.role].run_meeting:
+        if isinstance(op, VoteCast):
+            raise Forbidden("Only the facilitator can record a vote for someone else.")
+        raise Forbidden("Only the facilitator can set up scales and rounds.")
+
+
+def _live_scale(board: Board, scale_id: str) -> Scale:
+    scale = board.scales.get(scale_id)
+    if scale is None or scale.deleted:
+        raise NotFound("That scale is not on the board any more.")
+    return scale
+
+
+def _add(
+    board: Board, op: ScaleAdd, actor: Participant, now: str, new_id: str
+) -> tuple[Board, list[Change]]:
+    scale_id = op.scale_id or new_id
+    if not scale_id:
+        raise Invalid("scale.add needs a scale id.")
+    if scale_id in board.scales:
+        raise Invalid("That scale id is used already.")
+    if op.card_id is not None:
+        live_card(board, op.card_id)
+    if len(board.live_scales()) >= MAX_SCALES:
+        raise TooMany(f"A meeting can have at most {MAX_SCALES} scales.")
+    scale = Scale(
+        id=scale_id,
+        question=op.question,
+        low_label=op.low_label,
+        high_label=op.high_label,
+        created_at=now,
+        created_by=actor.id,
+        card_id=op.card_id,
+    )
+    return put(board, "scale", scale)
+
+
+def _edit(board: Board, op: ScaleEdit) -> tuple[Board, list[Change]]:
+    scale = _live_scale(board, op.scale_id)
+    edited = scale
+    for name in ("question", "low_label", "high_label"):
+        value = getattr(op, name)
+        if value is not UNSET:
+            edited = replace(edited, **{name: value})
+    return (board, []) if edited == scale else put(board, "scale", edited)
+
+
+def _delete(board: Board, op: ScaleDelete) -> tuple[Board, list[Change]]:
+    scale = _live_scale(board, op.scale_id)
+    board, changes = put(board, "scale", replace(scale, deleted=True))
+    round_ = board.open_round(scale.id)
+    if round_ is not None:
+        # Nobody will ever see an abandoned round's numbers: drop them.
+        board, dropped = put_ballots(
+            board, dict.fromkeys(k for k, _ in board.round_ballots(round_.id))
+        )
+        changes += dropped
+    return board, changes
+
+
+def _open(
+    board: Board, op: RoundOpen, actor: Participant, now: str, new_id: str
+) -> tuple[Board, list[Change]]:
+    scale = _live_scale(board, op.scale_id)
+    if board.open_round(scale.id) is not None:
+        raise Invalid("A round is open on this scale already. Show the answers first.")
+    if not new_id or new_id in board.rounds:
+        raise Invalid("round.open needs a new round id.")
+    number = len(board.scale_rounds(scale.id)) + 1
+    return put(
+        board,
+        "round",
+        Round(new_id, scale.id, number, RoundStatus.OPEN, opened_at=now, opened_by=actor.id),
+    )
+
+
+def _current_round(board: Board, scale_id: str) -> Round:
+    _live_scale(board, scale_id)
+    round_ = board.open_round(scale_id)
+    if round_ is None:
+        raise RoundClosed("There is no open round on this scale. Ask the facilitator to start one.")
+    return round_
+
+
+def voter_of(op: VoteCast, actor: Participant) -> tuple[str, str, Role, str | None]:
+    """(voter key, name, role, recorded by) of a vote: the caller's own, or the person
+    without a device the facilitator records it for."""
+    if op.on_behalf_of is None:
+        return actor.id, actor.name, actor.role, None
+    behalf = op.on_behalf_of
+    return (
+        f"behalf:{behalf.name.casefold()}|{behalf.role.value}",
+        behalf.name,
+        behalf.role,
+        actor.id,
+    )
+
+
+def cast_ballot(board: Board, op: VoteCast, actor_id: str) -> Vote | None:
+    """The ballot `op` left on `board` (after it was applied): for the caller's ack."""
+    round_ = board.open_round(op.scale_id)
+    actor = board.participants.get(actor_id)
+    if round_ is None or actor is None:
+        return None
+    return board.ballots.get(ballot_key(round_.id, voter_of(op, actor)[0]))
+
+
+def _cast(board: Board, op: VoteCast, actor: Participant, now: str) -> tuple[Board, list[Change]]:
+    round_ = _current_round(board, op.scale_id)
+    voter, name, role, recorded_by = voter_of(op, actor)
+    vote = Vote(voter, name, role, op.value, now, op.reason, recorded_by)
+    answered = [a for a in round_.answered if a.voter != voter]
+    answered.append(Answered(voter, name, role, recorded_by))
+    board, changes = put(board, "round", replace(round_, answered=tuple(answered)))
+    board, secret = put_ballots(board, {ballot_key(round_.id, voter): vote})
+    return board, changes + secret
+
+
+def _reveal(board: Board, op: RoundReveal, now: str) -> tuple[Board, list[Change]]:
+    round_ = _current_round(board, op.scale_id)
+    ballots = dict(board.round_ballots(round_.id))
+    order = {a.voter: n for n, a in enumerate(round_.answered)}
+    votes = sorted(ballots.values(), key=lambda v: order.get(v.voter, len(order)))
+    revealed = replace(round_, status=RoundStatus.REVEALED, revealed_at=now, votes=tuple(votes))
+    board, changes = put(board, "round", revealed)
+    board, secret = put_ballots(board, dict.fromkeys(ballots))
+    return board, changes + secret
+
+
+def ballot_key(round_id: str, voter: str) -> str:
+    return f"{round_id}/{voter}"
+
+
+# --- the picture of a revealed round -------------------------------------------------------
+
+
+def summarise(votes: tuple[Vote, ...]) -> dict[str, Any]:
+    """Each group's median, the gap between the highest and lowest median, and the same in
+    words: "Family 7, network 6, professionals 3: a gap of 4"."""
+    groups = []
+    for group in Group:
+        values = [v.value for v in votes if v.group is group]
+        if values:
+            groups.append(
+                {"group": group.value, "median": _number(median(values)), "count": len(values)}
+            )
+    medians = [g["median"] for g in groups]
+    gap = _number(max(medians) - min(medians)) if medians else None
+    parts = [f"{GROUP_LABELS[Group(g['group'])].lower()} {g['median']}" for g in groups]
+    words = ", ".join(parts)
+    if len(groups) > 1:
+        words += f": a gap of {gap}"
+    values = [v.value for v in votes]
+    return {
+        "groups": groups,
+        "gap": gap,
+        "lowest": min(values) if values else None,
+        "highest": max(values) if values else None,
+        "words": words[:1].upper() + words[1:],
+    }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 1)
