@@ -2,13 +2,13 @@
 // the views every live board has (the board itself, the title and banners, the
 // connection line). Renders at most once a frame, however many events arrive.
 import { abilities } from './abilities.js';
+import { editingNames, peopleHere } from './presence.js';
 import { projectBoard } from './projection.js';
 import { connectToMeeting } from './socket.js';
 import { BoardState } from './state.js';
 import { BoardView } from './view/board-view.js';
 import { ConnectionView } from './view/connection-view.js';
 import { MeetingView } from './view/meeting-view.js';
-import { WORDS } from './words.js';
 
 export function startLiveBoard(root, { readOnly = false, actions = null, onRender = () => {} } = {}) {
   const part = (role) => root.querySelector(`[data-role="${role}"]`);
@@ -67,35 +67,4 @@ export function startLiveBoard(root, { readOnly = false, actions = null, onRende
   connectionView.render(connection.status());
 
   return { connection, snapshot, boardView };
-}
-
-// One entry per person, even with the board open on two of their devices.
-function peopleHere(state, online) {
-  const seen = new Set();
-  const people = [];
-  for (const { participant_id: id } of online) {
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const participant = state.participants.get(id);
-    people.push({
-      id,
-      name: participant?.name ?? null,
-      roleLabel: participant ? state.roleLabel(participant.role) : '',
-      isMe: id === state.me?.id,
-    });
-  }
-  return people;
-}
-
-// card id -> names of the other people editing it now
-function editingNames(state, online) {
-  const names = new Map();
-  for (const { participant_id: id, editing } of online) {
-    if (!editing || id === state.me?.id) continue;
-    const name = state.participantName(id) ?? WORDS.someone;
-    const list = names.get(editing) ?? [];
-    if (!list.includes(name)) list.push(name);
-    names.set(editing, list);
-  }
-  return names;
 }

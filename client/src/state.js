@@ -74,14 +74,6 @@ export class BoardState {
     return this.template.columns.flatMap((column) => column.sections.map((s) => s.key));
   }
 
-  sectionLabel(sectionKey, vocabulary = this.meeting?.vocabulary) {
-    for (const column of this.template?.columns ?? []) {
-      const section = column.sections.find((s) => s.key === sectionKey);
-      if (section) return section.labels[vocabulary] ?? Object.values(section.labels)[0];
-    }
-    return sectionKey;
-  }
-
   participantName(participantId) {
     return this.participants.get(participantId)?.name ?? null;
   }
@@ -89,6 +81,11 @@ export class BoardState {
   roleLabel(role) {
     return this.template?.roles?.[role] ?? role;
   }
+}
+
+// A section's label in the meeting's vocabulary ("Danger statements" / "Worry statements").
+export function sectionLabel(section, vocabulary) {
+  return section.labels[vocabulary] ?? Object.values(section.labels)[0];
 }
 
 function upsertOrDelete(map, change) {

@@ -47,6 +47,7 @@ export const WORDS = {
   changeDelayed: 'Saving is slow right now. Your change is kept and will be tried again.',
   undo: 'Undo',
   emptySection: 'Nothing here yet.',
+  columns: 'Columns',
 
   whoIsHere: 'Who is here',
   you: '(you)',

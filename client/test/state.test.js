@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BoardState } from '../src/state.js';
-import { boardPayload, card } from './fixtures.js';
+import { BoardState, sectionLabel } from '../src/state.js';
+import { boardPayload, card, TEMPLATE } from './fixtures.js';
 
 describe('BoardState', () => {
   test('applyState takes the board, me and the template', () => {
@@ -110,10 +110,9 @@ describe('BoardState', () => {
   }
 
   test('sectionLabel follows the vocabulary', () => {
-    const state = new BoardState();
-    state.applyState(boardPayload());
-    assert.equal(state.sectionLabel('danger'), 'Danger statements');
-    state.applyChanges([{ entity: 'meeting', id: 'm1', value: { ...state.meeting, vocabulary: 'wellbeing' } }]);
-    assert.equal(state.sectionLabel('danger'), 'Worry statements');
+    const danger = TEMPLATE.columns[0].sections[1];
+    assert.equal(sectionLabel(danger, 'safety'), 'Danger statements');
+    assert.equal(sectionLabel(danger, 'wellbeing'), 'Worry statements');
+    assert.equal(sectionLabel(danger, 'unknown'), 'Danger statements');
   });
 });

@@ -2,6 +2,7 @@
 // then updated by key on every render: cards are reused by id and moved only when their
 // place changed, and the card being edited is never moved or rebuilt.
 import Sortable from 'sortablejs';
+import { sectionLabel } from '../state.js';
 import { WORDS } from '../words.js';
 import { createCardEditor } from './card-editor.js';
 import { CardView } from './card-view.js';
@@ -42,7 +43,7 @@ export class BoardView {
       let cardsInColumn = 0;
       for (const section of column.sections) {
         const parts = this.sections.get(section.key);
-        setText(parts.label, section.labels[vocabulary] ?? Object.values(section.labels)[0]);
+        setText(parts.label, sectionLabel(section, vocabulary));
         const ids = board.order.get(section.key) ?? [];
         cardsInColumn += ids.length;
         this.placeCards(parts.list, ids);
@@ -60,7 +61,7 @@ export class BoardView {
   // --- building ---------------------------------------------------------------------
 
   build(template) {
-    const tabs = this.readOnly ? null : el('nav', { class: 'column-tabs', role: 'tablist', 'aria-label': 'Columns' });
+    const tabs = this.readOnly ? null : el('div', { class: 'column-tabs', role: 'tablist', 'aria-label': WORDS.columns });
     const columns = el('div', { class: 'columns' });
     template.columns.forEach((column, index) => {
       const panelId = `column-${column.key}`;
@@ -190,7 +191,7 @@ export class BoardView {
   // Moving an element takes the focus from a button inside it: give it back.
   restoreFocus(previouslyActive) {
     const target = this.takeFocusRequest() ?? previouslyActive;
-    if (target && target !== document.activeElement && target.isConnected) target.focus({ preventScroll: false });
+    if (target && target !== document.activeElement && target.isConnected) target.focus();
   }
 
   takeFocusRequest() {
@@ -317,7 +318,7 @@ export class BoardView {
     for (const column of template.columns) {
       for (const other of column.sections) {
         if (other.key === section) continue;
-        const label = this.sections.get(other.key).label.textContent;
+        const label = sectionLabel(other, board.meeting.vocabulary);
         choices.push({ label: WORDS.moveTo(label), action: 'move-to', section: other.key });
       }
     }

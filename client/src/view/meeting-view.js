@@ -15,6 +15,5 @@ export class MeetingView {
     const message = { locked: WORDS.locked, closed: WORDS.closed }[meeting.status] ?? '';
     setText(this.statusBanner, message);
     show(this.statusBanner, Boolean(message));
-    document.body.classList.toggle('is-locked', meeting.status !== 'open');
   }
 }

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as ops from '../src/ops.js';
+
+const SERVER_ID = /^[A-Za-z0-9_-]{1,64}$/; // the server's id check
+
+const cases = [
+  {
+    name: 'card.add with a client-chosen card id, "Who said it?" optional',
+    op: ops.addCard({ section: 'harm', text: 'Hi', attributedTo: '', after: 'c_1' }),
+    fields: { type: 'card.add', section: 'harm', text: 'Hi', attributed_to: null, after: 'c_1' },
+  },
+  {
+    name: 'card.edit sends both fields; an empty "Who said it?" clears it',
+    op: ops.editCard('c_1', { text: 'New', attributedTo: '' }),
+    fields: { type: 'card.edit', card_id: 'c_1', text: 'New', attributed_to: null },
+  },
+  {
+    name: 'card.move to the top',
+    op: ops.moveCard('c_1', 'goals', undefined),
+    fields: { type: 'card.move', card_id: 'c_1', section: 'goals', after: null },
+  },
+  { name: 'card.react clears with null', op: ops.reactToCard('c_1', null), fields: { type: 'card.react', card_id: 'c_1', stance: null } },
+  { name: 'card.delete', op: ops.deleteCard('c_1'), fields: { type: 'card.delete', card_id: 'c_1' } },
+  { name: 'card.restore', op: ops.restoreCard('c_1'), fields: { type: 'card.restore', card_id: 'c_1' } },
+  { name: 'meeting.edit', op: ops.editMeeting({ vocabulary: 'wellbeing' }), fields: { type: 'meeting.edit', vocabulary: 'wellbeing' } },
+  { name: 'meeting.lock', op: ops.lockMeeting(), fields: { type: 'meeting.lock' } },
+  { name: 'meeting.unlock', op: ops.unlockMeeting(), fields: { type: 'meeting.unlock' } },
+];
+
+for (const row of cases) {
+  test(`ops: ${row.name}`, () => {
+    const { id, card_id: cardId, ...rest } = row.op;
+    assert.match(id, SERVER_ID);
+    assert.ok(id.startsWith('o_'));
+    if (row.fields.card_id) assert.equal(cardId, row.fields.card_id);
+    const { card_id: _expectedCardId, ...expected } = row.fields;
+    assert.deepEqual(rest, expected);
+  });
+}
+
+test('ops: a new card gets its own id, and every op a fresh id', () => {
+  const a = ops.addCard({ section: 'harm', text: 'a' });
+  const b = ops.addCard({ section: 'harm', text: 'b' });
+  assert.match(a.card_id, SERVER_ID);
+  assert.ok(a.card_id.startsWith('c_'));
+  assert.notEqual(a.card_id, b.card_id);
+  assert.notEqual(a.id, b.id);
+});
