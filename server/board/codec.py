@@ -257,7 +257,10 @@ def encode_board(board: Board) -> dict[str, Any]:
     scales = board.live_scales()
     return {
         "meeting": encode_entity(board.meeting),
-        "participants": [encode_entity(p) for p in board.participants.values()],
+        "participants": [
+            encode_entity(p)
+            for p in sorted(board.participants.values(), key=lambda p: (p.joined_at, p.id))
+        ],
         "cards": [_public(card) for card in cards],
         "scales": [_public(scale) for scale in scales],
         "rounds": [_public(r) for scale in scales for r in board.scale_rounds(scale.id)],

@@ -316,7 +316,8 @@ class Store(ABC):
 
     @abstractmethod
     async def find_session(self, token_hash: str) -> Session | None:
-        """The session, whether or not it has expired (the caller checks with its clock)."""
+        """The session, or None. An expired one may still be returned (the caller checks
+        expiry with its own clock); Redis forgets it a day after it expired."""
 
     # --- presence: ephemeral, kept with an expiry so a dead worker's sockets fade away ---
 
