@@ -1,14 +1,16 @@
-// What the page offers this person. The server checks every op anyway; this only keeps
-// the page from offering buttons whose press would be refused.
+// What the page offers this person, from `me.can` (the server's own table of what each
+// role may do) and whether the meeting is open. The server checks every op anyway; this
+// only keeps the page from offering buttons whose press would be refused.
 export function abilities(me, meeting) {
-  const role = me?.role;
-  const canWrite = Boolean(role) && role !== 'viewer' && meeting?.status === 'open';
-  const isFacilitator = role === 'facilitator';
+  const can = me?.can ?? {};
+  const open = meeting?.status === 'open';
+  const editBoard = Boolean(can.edit_board) && open;
   return {
-    isFacilitator,
+    // the Share panel: title, words, pausing changes
+    runMeeting: Boolean(can.run_meeting),
     // add, move and agree/disagree
-    contribute: canWrite,
-    // edit, remove and bring back: the card's author or the facilitator
-    changeCard: (card) => canWrite && (isFacilitator || card.author === me.id),
+    contribute: editBoard,
+    // edit, remove and bring back: one's own cards, or any card for the facilitator
+    changeCard: (card) => editBoard && (Boolean(can.edit_any_card) || card.author === me.id),
   };
 }

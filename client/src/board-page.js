@@ -51,7 +51,7 @@ export function startBoardPage(root) {
     actions,
     onRender(model) {
       presenceView.render(model.people);
-      sharePanel.render(model.board.meeting, model.can.isFacilitator);
+      sharePanel.render(model.board.meeting, model.can.runMeeting);
     },
   });
   live.connection.on('refused', ({ op, message }) => {

@@ -165,6 +165,11 @@ export class MeetingConnection extends Emitter {
       .emit('sync', { since: this.sequencer.seq }, (error, answer) => {
         if (epoch !== this.epoch) return;
         this.syncing = false;
+        if (answer?.ok === false) {
+          // The server will not answer from this seq: a fresh connection brings a whole `state`.
+          this.socket.disconnect().connect();
+          return;
+        }
         if (error || !answer || (!answer.board && !Array.isArray(answer.changes))) {
           this.setTimer('gap', this.retryDelayMs, () => this.resync());
           return;

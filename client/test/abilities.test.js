@@ -6,23 +6,27 @@ const open = { status: 'open' };
 const locked = { status: 'locked' };
 const mine = { author: 'p1' };
 const theirs = { author: 'p2' };
+// `me.can` as the server sends it for each kind of role
+const PARTICIPANT = { edit_board: true, edit_any_card: false, run_meeting: false };
+const FACILITATOR = { edit_board: true, edit_any_card: true, run_meeting: true };
+const VIEWER = { edit_board: false, edit_any_card: false, run_meeting: false };
 
 const cases = [
-  { role: 'parent', meeting: open, contribute: true, mine: true, theirs: false },
-  { role: 'facilitator', meeting: open, contribute: true, mine: true, theirs: true },
-  { role: 'viewer', meeting: open, contribute: false, mine: false, theirs: false },
-  { role: 'parent', meeting: locked, contribute: false, mine: false, theirs: false },
-  { role: 'facilitator', meeting: locked, contribute: false, mine: false, theirs: false },
-  { role: 'child', meeting: { status: 'closed' }, contribute: false, mine: false, theirs: false },
+  { who: 'a participant', can: PARTICIPANT, meeting: open, contribute: true, mine: true, theirs: false, run: false },
+  { who: 'the facilitator', can: FACILITATOR, meeting: open, contribute: true, mine: true, theirs: true, run: true },
+  { who: 'a viewer', can: VIEWER, meeting: open, contribute: false, mine: false, theirs: false, run: false },
+  { who: 'a participant', can: PARTICIPANT, meeting: locked, contribute: false, mine: false, theirs: false, run: false },
+  { who: 'the facilitator', can: FACILITATOR, meeting: locked, contribute: false, mine: false, theirs: false, run: true },
+  { who: 'a participant', can: PARTICIPANT, meeting: { status: 'closed' }, contribute: false, mine: false, theirs: false, run: false },
 ];
 
 for (const row of cases) {
-  test(`abilities: ${row.role} in a ${row.meeting.status} meeting`, () => {
-    const can = abilities({ id: 'p1', role: row.role }, row.meeting);
+  test(`abilities: ${row.who} in a ${row.meeting.status} meeting`, () => {
+    const can = abilities({ id: 'p1', can: row.can }, row.meeting);
     assert.equal(can.contribute, row.contribute);
     assert.equal(can.changeCard(mine), row.mine);
     assert.equal(can.changeCard(theirs), row.theirs);
-    assert.equal(can.isFacilitator, row.role === 'facilitator');
+    assert.equal(can.runMeeting, row.run);
   });
 }
 
@@ -30,4 +34,5 @@ test('abilities: nothing before the page knows who I am', () => {
   const can = abilities(null, open);
   assert.equal(can.contribute, false);
   assert.equal(can.changeCard(mine), false);
+  assert.equal(can.runMeeting, false);
 });

@@ -34,7 +34,7 @@ export function card(id, section, position, extra = {}) {
   };
 }
 
-export function boardPayload({ seq = 1, cards = [], me = { id: 'p_me', name: 'Sam', role: 'parent' } } = {}) {
+export function boardPayload({ seq = 1, cards = [], me = { id: 'p_me', name: 'Sam', role: 'parent', can: { edit_board: true, edit_any_card: false, run_meeting: false } } } = {}) {
   return {
     seq,
     me,

@@ -24,10 +24,14 @@ class FakeSocket {
   }
   connect() {
     this.connectCalls += 1;
+    return this;
   }
   disconnect() {
+    const wasConnected = this.connected;
     this.connected = false;
     this.active = false;
+    if (wasConnected) this.fire('disconnect', 'io client disconnect');
+    return this;
   }
   // --- the server's side
   fire(event, payload) {
@@ -176,7 +180,7 @@ describe('MeetingConnection', () => {
     mock.timers.tick(1);
     const sync = socket.lastSend('sync');
     assert.deepEqual(sync.data, { since: 3 });
-    sync.answer(null, { seq: 5, changes: [applied(4), applied(5)] });
+    sync.answer(null, { ok: true, seq: 5, changes: [applied(4), applied(5)] });
     assert.deepEqual(seen.applied, [2, 3, 4, 5]);
   });
 
@@ -187,10 +191,21 @@ describe('MeetingConnection', () => {
     socket.fire('applied', applied(9));
     mock.timers.tick(1_000);
     const board = boardPayload({ seq: 40 }).board;
-    socket.lastSend('sync').answer(null, { seq: 40, board });
+    socket.lastSend('sync').answer(null, { ok: true, seq: 40, board });
     assert.equal(seen.boards[0].seq, 40);
     socket.fire('applied', applied(41));
     assert.deepEqual(seen.applied, [41]);
+  });
+
+  test('a sync the server refuses brings a fresh connection (and so a whole state)', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { socket } = open();
+    socket.serverConnects(boardPayload({ seq: 1 }));
+    socket.fire('applied', applied(9));
+    mock.timers.tick(1_000);
+    socket.lastSend('sync').answer(null, { ok: false, code: 'invalid', message: 'Bad since.' });
+    assert.equal(socket.connected, false);
+    assert.equal(socket.connectCalls, 1);
   });
 
   test('our own op seen applied is not sent again, even without its ack', () => {

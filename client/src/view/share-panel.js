@@ -22,10 +22,10 @@ export class SharePanel {
     toggle.addEventListener('click', () => this.setOpen(panel.hidden));
   }
 
-  render(meeting, isFacilitator) {
+  render(meeting, runsMeeting) {
     this.meeting = meeting;
-    show(this.toggle, isFacilitator);
-    if (!isFacilitator) this.setOpen(false);
+    show(this.toggle, runsMeeting);
+    if (!runsMeeting) this.setOpen(false);
     if (this.built) this.renderSettings();
   }
 
