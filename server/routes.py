@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -152,8 +153,11 @@ class Routes:
             return http_error(error)
         if url is None:
             return Response(status_code=404, headers={"Cache-Control": "no-store"})
-        svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1b1b1b")
-        return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+        svg = io.BytesIO()
+        segno.make(url, error="m").save(svg, kind="svg", xmldecl=False, scale=8, border=2)
+        return Response(
+            svg.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"}
+        )
 
     # --- health ---
 

@@ -338,6 +338,7 @@ def test_pages_need_a_session_and_escape_user_text(client: TestClient) -> None:
     qr = client.get(f"/m/{meeting['id']}/qr.svg")
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
     assert qr.text.startswith("<svg")
+    assert 'xmlns="http://www.w3.org/2000/svg"' in qr.text  # or an <img> will not show it
 
 
 def test_an_unknown_meeting_page_is_404(client: TestClient) -> None:
