@@ -226,3 +226,45 @@ def test_a_phone_shows_one_column_at_a_time_and_adds_cards(
         phone.screenshot(path=str(ARTIFACTS / "phone.png"))
     finally:
         context.close()
+
+
+def test_remote_changes_leave_the_card_being_typed_in_alone(
+    server: ServerProcess, browser: Browser
+) -> None:
+    meeting = create_meeting(server.url, "Typing while others change things")
+    links = meeting["links"]
+    typing_context, typing = open_context(browser, **LAPTOP)
+    other_context, other = open_context(browser, **LAPTOP)
+    try:
+        join(typing, links["facilitator"], "Priya")
+        join(other, links["participant"], "Sam", "parent")
+        add_card(other, "harm", "Sam's first words")
+        found = typing.locator("[data-section=harm] [data-card-id]", has_text="Sam's first words")
+        card = typing.locator(f"[data-card-id={found.get_attribute('data-card-id')}]")
+        card.locator("[data-action=edit]").click()
+        editor = card.locator("[data-field=card-text]")
+        editor.fill("Priya's half-written draft")
+        # Mark the element: if the page rebuilt the card, the mark would be gone.
+        card.evaluate("element => { element.dataset.untouched = 'yes'; }")
+
+        # Meanwhile Sam changes that very card and adds another one above it.
+        sams = other.locator("[data-section=harm] [data-card-id]", has_text="Sam's first words")
+        sams.locator("[data-action=edit]").click()
+        sams_editor = sams.locator("[data-field=card-text]")
+        sams_editor.fill("Sam's second words")
+        sams_editor.press("Enter")
+        add_card(other, "harm", "Another worry")
+        expect(typing.locator("[data-section=harm] [data-card-id]")).to_have_count(2)
+        expect(typing.locator("[data-card-id]", has_text="Sam is editing")).to_have_count(0)
+
+        # Priya's draft, focus and card element are as she left them.
+        expect(editor).to_be_focused()
+        expect(editor).to_have_value("Priya's half-written draft")
+        assert card.evaluate("element => element.dataset.untouched") == "yes"
+        editor.press("Enter")
+        expect(other.locator("[data-section=harm] .card-text").first).to_have_text(
+            "Priya's half-written draft"
+        )
+    finally:
+        typing_context.close()
+        other_context.close()
