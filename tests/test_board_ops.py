@@ -1299,7 +1299,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "vocabulary": "safety",
                 "previous": None,
                 "created_at": T0,
-                    "worry_threshold": 2,
+                "worry_threshold": 2,
             },
         }
     ]
