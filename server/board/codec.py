@@ -13,7 +13,6 @@ from . import scaling
 from .entities import FIELDS, value_of
 from .model import (
     COLUMNS,
-    DEFAULT_WORRY_THRESHOLD,
     GROUP_LABELS,
     ROLE_ABILITIES,
     ROLE_LABELS,
@@ -53,84 +52,48 @@ def encode_entity(value: Entity) -> dict[str, Any]:
     return _plain(value)
 
 
+def _build(cls: type, data: Mapping[str, Any], **convert: Any) -> Any:
+    """A dataclass from its JSON: the fields present, each through its converter if it has
+    one; absent fields take their defaults and unknown keys (e.g. `summary`) are ignored."""
+    values = {}
+    for f in fields(cls):
+        if f.name in data:
+            value = data[f.name]
+            values[f.name] = convert[f.name](value) if f.name in convert else value
+    return cls(**values)
+
+
 def _vote(data: Mapping[str, Any]) -> Vote:
-    return Vote(
-        voter=data["voter"],
-        name=data["name"],
-        role=Role(data["role"]),
-        value=data["value"],
-        at=data["at"],
-        reason=data.get("reason"),
-        recorded_by=data.get("recorded_by"),
-    )
+    return _build(Vote, data, role=Role)
+
+
+def _stances(data: Mapping[str, str]) -> Mapping[str, Stance]:
+    return MappingProxyType({participant: Stance(s) for participant, s in data.items()})
+
+
+_DECODERS: Mapping[str, Any] = MappingProxyType(
+    {
+        "meeting": lambda d: _build(Meeting, d, kind=Kind, status=Status, vocabulary=Vocabulary),
+        "participant": lambda d: _build(Participant, d, role=Role),
+        "card": lambda d: _build(Card, d, stances=_stances),
+        "scale": lambda d: _build(Scale, d),
+        "round": lambda d: _build(
+            Round,
+            d,
+            status=RoundStatus,
+            answered=lambda items: tuple(_build(Answered, a, role=Role) for a in items),
+            votes=lambda items: tuple(_vote(v) for v in items),
+        ),
+        "ballot": _vote,
+    }
+)
 
 
 def decode_entity(kind: str, data: Mapping[str, Any]) -> Entity:
-    match kind:
-        case "meeting":
-            return Meeting(
-                id=data["id"],
-                title=data["title"],
-                kind=Kind(data["kind"]),
-                status=Status(data["status"]),
-                vocabulary=Vocabulary(data["vocabulary"]),
-                previous=data.get("previous"),
-                created_at=data.get("created_at", ""),
-                worry_threshold=data.get("worry_threshold", DEFAULT_WORRY_THRESHOLD),
-            )
-        case "participant":
-            return Participant(
-                id=data["id"],
-                name=data["name"],
-                role=Role(data["role"]),
-                joined_at=data.get("joined_at", ""),
-            )
-        case "card":
-            return Card(
-                id=data["id"],
-                section=data["section"],
-                text=data["text"],
-                position=data["position"],
-                author=data["author"],
-                created_at=data["created_at"],
-                updated_at=data["updated_at"],
-                updated_by=data["updated_by"],
-                attributed_to=data.get("attributed_to"),
-                stances=MappingProxyType(
-                    {pid: Stance(s) for pid, s in data.get("stances", {}).items()}
-                ),
-                deleted=bool(data.get("deleted", False)),
-            )
-        case "scale":
-            return Scale(
-                id=data["id"],
-                question=data["question"],
-                low_label=data["low_label"],
-                high_label=data["high_label"],
-                created_at=data["created_at"],
-                created_by=data["created_by"],
-                card_id=data.get("card_id"),
-                overall=bool(data.get("overall", False)),
-                deleted=bool(data.get("deleted", False)),
-            )
-        case "round":
-            return Round(
-                id=data["id"],
-                scale_id=data["scale_id"],
-                number=data["number"],
-                status=RoundStatus(data["status"]),
-                opened_at=data["opened_at"],
-                opened_by=data["opened_by"],
-                revealed_at=data.get("revealed_at"),
-                answered=tuple(
-                    Answered(a["voter"], a["name"], Role(a["role"]), a.get("recorded_by"))
-                    for a in data.get("answered", ())
-                ),
-                votes=tuple(_vote(v) for v in data.get("votes", ())),
-            )
-        case "ballot":
-            return _vote(data)
-    raise ValueError(f"unknown entity kind {kind!r}")
+    decoder = _DECODERS.get(kind)
+    if decoder is None:
+        raise ValueError(f"unknown entity kind {kind!r}")
+    return decoder(data)
 
 
 # --- storage: one record per entity, keyed "kind:id" ---------------------------------------

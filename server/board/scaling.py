@@ -187,6 +187,8 @@ def overall_scale(vocabulary: Vocabulary, scale_id: str, now: str, created_by: s
 
 def follow_vocabulary(board: Board, old: Vocabulary, new: Vocabulary) -> tuple[Board, list[Change]]:
     """The overall scale's words switch with the vocabulary, unless someone reworded them."""
+    if old is new:
+        return board, []
     before, after = OVERALL_SCALE[old], OVERALL_SCALE[new]
     switched = [
         replace(s, question=after.question, low_label=after.low_label, high_label=after.high_label)

@@ -236,10 +236,9 @@ class Store(ABC):
                 board = cached[0]
                 for record in records:
                     board = codec.apply_encoded(board, record.changes, record.by, record.at)
-                if any(c["entity"] == "round" for r in records for c in r.changes):
-                    # Votes live apart from the log: read them afresh.
-                    secrets = await self._read_secrets(meeting_id)
-                    board = replace(board, ballots=codec.decode_ballots(secrets))
+                # Secret changes are not in the log: read them afresh.
+                secrets = await self._read_secrets(meeting_id)
+                board = replace(board, ballots=codec.decode_ballots(secrets))
                 self._boards[meeting_id] = (board, records[-1].seq)
                 return board, records[-1].seq
         board, seq = await self._read_board(meeting_id)
