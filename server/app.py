@@ -36,7 +36,7 @@ def create_app(
 
     meetings = Meetings(settings, store, keys, clock, publish)
     realtime = Realtime(settings, meetings)
-    routes = Routes(settings, meetings)
+    routes = Routes(settings, meetings, realtime.broadcasting)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

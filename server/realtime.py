@@ -16,9 +16,10 @@ from typing import Any
 import socketio
 
 from .board import codec, ops, parsing, scaling
-from .board.errors import Forbidden, Invalid, KinboardError
+from .board.errors import Forbidden, Invalid, KinboardError, Unavailable
 from .board.model import Participant
 from .meetings import Meetings
+from .pubsub import RedisManager
 from .replies import ack_error
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
 from .settings import Settings
@@ -30,6 +31,9 @@ MAX_MESSAGE = 64 * 1024
 # Presence entries live this long unless their worker refreshes them.
 PRESENCE_TTL = 60.0
 PRESENCE_REFRESH = 20.0
+# Every socket hears its meeting's latest seq this often, so a client that missed an
+# `applied` (pub/sub delivers at most once) notices even in a quiet room.
+HEARTBEAT = 5.0
 
 
 @dataclass
@@ -45,16 +49,18 @@ class Realtime:
         self.settings = settings
         self.meetings = meetings
         self.clock = meetings.clock
-        manager = (
-            socketio.AsyncRedisManager(
-                settings.redis_url, channel=f"{settings.redis_prefix}:socketio"
+        self.manager = (
+            RedisManager(
+                settings.redis_url,
+                channel=f"{settings.redis_prefix}:socketio",
+                redis_options={"socket_connect_timeout": 2, "health_check_interval": 5},
             )
             if settings.redis_url
             else None
         )
         self.sio = socketio.AsyncServer(
             async_mode="asgi",
-            client_manager=manager,
+            client_manager=self.manager,
             # Origins are checked in `connect`, which can say why it refuses.
             cors_allowed_origins=[],
             max_http_buffer_size=MAX_MESSAGE,
@@ -63,7 +69,7 @@ class Realtime:
         )
         self.connections: dict[str, Connection] = {}
         self.limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
-        self._refresher: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self.sio.on("connect", self.on_connect)
         self.sio.on("disconnect", self.on_disconnect)
         self.sio.on("op", self.on_op)
@@ -73,13 +79,21 @@ class Realtime:
     # --- lifecycle ---
 
     def start(self) -> None:
-        self._refresher = asyncio.create_task(self._refresh_presence())
+        # Subscribe to the other workers' broadcasts now, not at the first connection, so
+        # that /readyz can tell whether they reach us.
+        if not self.sio.manager_initialized:
+            self.sio.manager_initialized = True
+            self.sio.manager.initialize()
+        self._tasks = [
+            asyncio.create_task(self._refresh_presence()),
+            asyncio.create_task(self._heartbeat()),
+        ]
 
     async def stop(self) -> None:
-        if self._refresher is not None:
-            self._refresher.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._refresher
+                await task
 
     async def _refresh_presence(self) -> None:
         while True:
@@ -90,6 +104,25 @@ class Realtime:
                 except KinboardError:
                     log.warning("could not refresh presence; the store does not answer")
                     break
+
+    def broadcasting(self) -> bool:
+        """Whether broadcasts reach the other workers (always, with a single process)."""
+        return self.manager is None or self.manager.listening
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            sockets: dict[str, list[str]] = {}
+            for sid, connection in list(self.connections.items()):
+                sockets.setdefault(connection.meeting_id, []).append(sid)
+            for meeting_id, sids in sockets.items():
+                try:
+                    seq = await self.meetings.store.seq(meeting_id)
+                except KinboardError:
+                    break  # the store is away; clients see their ops refused meanwhile
+                for sid in sids:
+                    # Local sockets only: every worker beats for its own.
+                    await self.sio.emit("heartbeat", {"seq": seq}, to=sid, ignore_queue=True)
 
     # --- publishing ---
 
@@ -191,6 +224,9 @@ class Realtime:
             )
         except KinboardError as error:
             return ack_error(error)
+        except Exception:  # a bug must not leave the sender waiting: it keeps the op
+            log.exception("op failed")
+            return ack_error(Unavailable("Something went wrong while saving. Trying again."))
         ack: dict[str, Any] = {"ok": True, "seq": commit.seq}
         if commit.duplicate:
             ack["duplicate"] = True

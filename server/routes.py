@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,12 @@ MAX_BODY = 64 * 1024
 
 
 class Routes:
-    def __init__(self, settings: Settings, meetings: Meetings) -> None:
+    def __init__(
+        self, settings: Settings, meetings: Meetings, broadcasting: Callable[[], bool]
+    ) -> None:
         self.settings = settings
         self.meetings = meetings
+        self.broadcasting = broadcasting
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
 
     def routes(self) -> list[Route]:
@@ -169,6 +173,9 @@ class Routes:
             await self.meetings.store.ping()
         except KinboardError as error:
             return json_ok({"status": "unavailable", "reason": error.message}, status=503)
+        if not self.broadcasting():
+            reason = "This worker does not receive the other workers' changes (Redis pub/sub)."
+            return json_ok({"status": "unavailable", "reason": reason}, status=503)
         return json_ok({"status": "ready"})
 
     # --- JSON API ---

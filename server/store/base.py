@@ -209,12 +209,17 @@ class Store(ABC):
                 self._boards.pop(meeting_id, None)
             raise Unavailable("The board is too busy to save right now. Please try again.")
 
-    async def changes_since(self, meeting_id: str, since: int) -> tuple[int, list[OpRecord] | None]:
-        """(current seq, the ops committed after `since`), or None for the ops when the log
-        no longer reaches back that far."""
+    async def seq(self, meeting_id: str) -> int:
+        """The meeting's latest committed seq."""
         seq = await self._read_seq(meeting_id)
         if seq is None:
             raise NotFound("There is no such meeting.")
+        return seq
+
+    async def changes_since(self, meeting_id: str, since: int) -> tuple[int, list[OpRecord] | None]:
+        """(current seq, the ops committed after `since`), or None for the ops when the log
+        no longer reaches back that far."""
+        seq = await self.seq(meeting_id)
         if since >= seq:
             return seq, []
         records = await self._read_log(meeting_id, since)
@@ -223,9 +228,7 @@ class Store(ABC):
         return records[-1].seq, records
 
     async def _current(self, meeting_id: str) -> tuple[Board, int]:
-        seq = await self._read_seq(meeting_id)
-        if seq is None:
-            raise NotFound("There is no such meeting.")
+        seq = await self.seq(meeting_id)
         cached = self._boards.get(meeting_id)
         if cached is not None and cached[1] == seq:
             return cached

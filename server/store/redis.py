@@ -14,6 +14,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from ..board import codec
@@ -62,8 +64,9 @@ return 1
 # Expired sessions are kept a day longer, so that "expired" can be told from "unknown".
 SESSION_GRACE = 86400
 
-# Seconds to wait for Redis before an op is refused as `unavailable` rather than left hanging.
-TIMEOUT = 2.0
+# Seconds to wait for Redis (with one quick retry, for a connection that went stale when
+# Redis restarted) before an op is refused as `unavailable` rather than left hanging.
+TIMEOUT = 0.9
 
 
 class RedisStore(Store):
@@ -76,6 +79,7 @@ class RedisStore(Store):
             decode_responses=True,
             socket_timeout=TIMEOUT,
             socket_connect_timeout=TIMEOUT,
+            retry=Retry(NoBackoff(), retries=1),
             health_check_interval=15,
         )
         self._commit_script = self._redis.register_script(_COMMIT)
