@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
+from .board import minutes as minutes_core
 from .board import ops, parsing, scaling
 from .board.errors import Forbidden, Invalid, LinkGone, LinkInvalid, NotFound
 from .board.model import (
+    MAX_TITLE,
     SELF_CHOSEN_ROLES,
     Board,
     Kind,
     LinkKind,
     Meeting,
+    Minutes,
+    MinutesStatus,
     Participant,
     Role,
+    Snapshot,
     Vocabulary,
 )
 from .clock import Clock, iso
@@ -69,10 +75,7 @@ class Meetings:
             created_at=now,
         )
         overall = scaling.overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
-        await self.store.create(Board(meeting, scales=MappingProxyType({overall.id: overall})))
-        for link_kind in LinkKind:
-            await self._add_link(meeting.id, link_kind)
-        return meeting
+        return await self._start(Board(meeting, scales=MappingProxyType({overall.id: overall})))
 
     async def _add_link(self, meeting_id: str, kind: LinkKind) -> Link:
         now = self.clock()
@@ -190,6 +193,63 @@ class Meetings:
             if auth.api_key:
                 raise
             raise Forbidden("You are not part of this meeting.") from None
+
+    async def facilitated(self, meeting_id: str, auth: Auth, doing: str) -> Board:
+        """The board, for the meeting's facilitator or an integration with the API key."""
+        board, _ = await self.snapshot(meeting_id, auth)
+        if not auth.api_key:
+            assert auth.session is not None
+            me = board.participants.get(auth.session.participant_id)
+            if me is None or me.role is not Role.FACILITATOR:
+                raise Forbidden(f"Only the facilitator can {doing}.")
+        return board
+
+    async def minutes_document(
+        self, meeting_id: str, number: int, auth: Auth
+    ) -> tuple[Minutes, Snapshot]:
+        board, _ = await self.snapshot(meeting_id, auth)
+        minutes = board.minutes.get(str(number))
+        snapshot = board.snapshots.get(str(number))
+        if minutes is None or snapshot is None:
+            raise NotFound(f"There are no minutes number {number} for this meeting.")
+        return minutes, snapshot
+
+    async def create_review(self, meeting_id: str, auth: Auth) -> Meeting:
+        """The next meeting, starting from the last agreed minutes (or the last minutes)."""
+        board = await self.facilitated(meeting_id, auth, "start the review meeting")
+        if not board.minutes:
+            raise Invalid("Take the minutes first: the review starts from them.")
+        agreed = [m for m in board.minutes.values() if m.status is MinutesStatus.AGREED]
+        basis = max(agreed or board.minutes.values(), key=lambda m: m.number)
+        content = json.loads(board.snapshots[basis.id].body)
+        now = iso(self.clock())
+        meeting = Meeting(
+            id=new_id(nbytes=9),
+            title=_review_title(board.meeting.title),
+            kind=Kind.REVIEW,
+            vocabulary=board.meeting.vocabulary,
+            previous=meeting_id,
+            created_at=now,
+            worry_threshold=board.meeting.worry_threshold,
+        )
+        review = minutes_core.review_board(content, meeting, now)
+        if not any(scale.overall for scale in review.scales.values()):
+            overall = scaling.overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
+            review = replace(
+                review, scales=MappingProxyType({**review.scales, overall.id: overall})
+            )
+        return await self._start(review)
+
+    async def _start(self, board: Board) -> Meeting:
+        """Store a new meeting's first board and make its three links."""
+        await self.store.create(board)
+        for link_kind in LinkKind:
+            await self._add_link(board.meeting.id, link_kind)
+        return board.meeting
+
+
+def _review_title(title: str) -> str:
+    return title if title.startswith("Review: ") else f"Review: {title}"[:MAX_TITLE]
 
 
 def _choice(enum: Any, value: Any, default: Any, name: str) -> Any:

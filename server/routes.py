@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from collections.abc import Callable
@@ -10,13 +11,14 @@ from typing import Any
 
 import segno
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from . import documents
 from .board import codec
-from .board.errors import Forbidden, Invalid, KinboardError, Unauthorized
-from .board.model import ROLE_LABELS, SELF_CHOSEN_ROLES, LinkKind, Role, Vocabulary
+from .board.errors import Forbidden, Invalid, KinboardError, NotFound, Unauthorized
+from .board.model import ROLE_LABELS, SELF_CHOSEN_ROLES, LinkKind, Vocabulary
 from .meetings import Auth, Meetings
 from .replies import http_error, http_status, json_ok
 from .security import api_key_matches, cookie_name, origin_allowed, session_token_from_cookies
@@ -48,6 +50,11 @@ class Routes:
             Route("/api/meetings", self.api_create, methods=["POST"]),
             Route("/api/meetings/{meeting_id}", self.api_meeting),
             Route("/api/meetings/{meeting_id}/links", self.api_links),
+            Route("/api/meetings/{meeting_id}/minutes", self.api_minutes),
+            Route("/api/meetings/{meeting_id}/review", self.api_review, methods=["POST"]),
+            Route("/m/{meeting_id}/minutes/{number:int}", self.minutes_page),
+            Route("/m/{meeting_id}/minutes/{number:int}.{fmt}", self.minutes_file),
+            Route("/print/minutes.css", self.minutes_css),
             Route("/api/join/preview", self.api_join_preview, methods=["POST"]),
             Route("/api/join", self.api_join, methods=["POST"]),
         ]
@@ -206,12 +213,7 @@ class Routes:
         meeting_id = request.path_params["meeting_id"]
         try:
             auth = await self._auth(request, meeting_id)
-            board, _ = await self.meetings.snapshot(meeting_id, auth)
-            if not auth.api_key:
-                assert auth.session is not None
-                me = board.participants.get(auth.session.participant_id)
-                if me is None or me.role is not Role.FACILITATOR:
-                    raise Forbidden("Only the facilitator can see the meeting's links.")
+            await self.meetings.facilitated(meeting_id, auth, "see the meeting's links")
             links = await self.meetings.link_urls(meeting_id)
         except KinboardError as error:
             return http_error(error)
@@ -251,3 +253,83 @@ class Routes:
         )
         self._set_session_cookie(response, joined.meeting_id, joined.session_token)
         return response
+
+    # --- minutes ---
+
+    async def _minutes_view(self, request: Request) -> dict[str, Any]:
+        meeting_id = request.path_params["meeting_id"]
+        minutes, snapshot = await self.meetings.minutes_document(
+            meeting_id, request.path_params["number"], await self._auth(request, meeting_id)
+        )
+        return documents.minutes_view(minutes, snapshot.body)
+
+    def _minutes_html(self, view: dict[str, Any], for_pdf: bool) -> str:
+        base = f"/m/{view['meeting']['id']}/minutes/{view['number']}"
+        return self.templates.get_template("minutes.html").render(
+            **view, for_pdf=for_pdf, file_base=base
+        )
+
+    async def minutes_page(self, request: Request) -> Response:
+        try:
+            view = await self._minutes_view(request)
+        except KinboardError as error:
+            return self._error_page(request, error)
+        return HTMLResponse(self._minutes_html(view, for_pdf=False))
+
+    async def minutes_file(self, request: Request) -> Response:
+        fmt = request.path_params["fmt"]
+        try:
+            if fmt not in ("pdf", "json", "md"):
+                raise NotFound("Minutes come as .pdf, .json or .md.")
+            view = await self._minutes_view(request)
+        except KinboardError as error:
+            return http_error(error)
+        if fmt == "pdf":
+            html = self._minutes_html(view, for_pdf=True)
+            body: bytes | str = await asyncio.to_thread(
+                documents.to_pdf, html, self.settings.base_url
+            )
+            media = "application/pdf"
+        elif fmt == "json":
+            body, media = documents.to_json(view), "application/json"
+        else:
+            body, media = documents.to_markdown(view), "text/markdown; charset=utf-8"
+        disposition = f'attachment; filename="{documents.file_name(view, fmt)}"'
+        return Response(
+            body,
+            media_type=media,
+            headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+        )
+
+    async def minutes_css(self, request: Request) -> Response:
+        return FileResponse(documents.STYLESHEET, media_type="text/css")
+
+    async def api_minutes(self, request: Request) -> Response:
+        meeting_id = request.path_params["meeting_id"]
+        try:
+            board, _ = await self.meetings.snapshot(
+                meeting_id, await self._auth(request, meeting_id)
+            )
+        except KinboardError as error:
+            return http_error(error)
+        listing = []
+        for minutes in sorted(board.minutes.values(), key=lambda m: m.number):
+            base = f"{self.settings.base_url}/m/{meeting_id}/minutes/{minutes.number}"
+            listing.append(
+                {
+                    **codec.encode_entity(minutes),
+                    "urls": {"html": base, **{f: f"{base}.{f}" for f in ("pdf", "json", "md")}},
+                }
+            )
+        return json_ok({"minutes": listing})
+
+    async def api_review(self, request: Request) -> Response:
+        meeting_id = request.path_params["meeting_id"]
+        try:
+            meeting = await self.meetings.create_review(
+                meeting_id, await self._auth(request, meeting_id)
+            )
+            links = await self.meetings.link_urls(meeting.id)
+        except KinboardError as error:
+            return http_error(error)
+        return json_ok({"id": meeting.id, "links": links}, status=201)

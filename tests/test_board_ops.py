@@ -377,6 +377,10 @@ def test_every_client_op_type_is_parsed() -> None:
         "round.open",
         "round.reveal",
         "vote.cast",
+        "decision.set",
+        "minutes.take",
+        "minutes.sign",
+        "minutes.agree",
     }
 
 
@@ -1276,6 +1280,9 @@ def test_encode_change_of_a_card() -> None:
                 "updated_by": "p_sw",
                 "attributed_to": "School",
                 "stances": {"p_fac": "agree"},
+                "owner": None,
+                "due": None,
+                "from_last_meeting": False,
             },
         }
     ]

@@ -299,7 +299,16 @@ def test_reading_a_meeting_needs_a_session_of_that_meeting(
     join(client, meeting["links"]["participant"], "Sam", "parent")
     answer = client.get(url)
     assert answer.status_code == 200
-    assert set(answer.json()) == {"seq", "meeting", "participants", "cards", "scales", "rounds"}
+    assert set(answer.json()) == {
+        "seq",
+        "meeting",
+        "participants",
+        "cards",
+        "scales",
+        "rounds",
+        "decision",
+        "minutes",
+    }
     assert answer.headers["cache-control"] == "no-store"
 
 

@@ -73,6 +73,11 @@ async def test_state_on_connect_names_me_and_the_template(room: dict[str, Any]) 
         "goals",
         "next_steps",
         "bottom_lines",
+        "plan_rules",
+        "plan_helpers",
+        "plan_warning_signs",
+        "plan_difficult",
+        "plan_working",
     ]
     assert room["display"].state["me"]["role"] == "viewer"
 

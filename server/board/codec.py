@@ -22,14 +22,21 @@ from .model import (
     Board,
     Card,
     Change,
+    Decision,
     Entity,
     Kind,
     Meeting,
+    Minutes,
+    MinutesStatus,
+    Outcome,
     Participant,
     Role,
     Round,
     RoundStatus,
     Scale,
+    ScalePoint,
+    SignOff,
+    Snapshot,
     Stance,
     Status,
     Vocabulary,
@@ -76,7 +83,19 @@ _DECODERS: Mapping[str, Any] = MappingProxyType(
         "meeting": lambda d: _build(Meeting, d, kind=Kind, status=Status, vocabulary=Vocabulary),
         "participant": lambda d: _build(Participant, d, role=Role),
         "card": lambda d: _build(Card, d, stances=_stances),
-        "scale": lambda d: _build(Scale, d),
+        "scale": lambda d: _build(
+            Scale,
+            d,
+            history=lambda points: tuple(
+                _build(
+                    ScalePoint,
+                    p,
+                    votes=lambda items: tuple(_vote(v) for v in items),
+                    medians=MappingProxyType,
+                )
+                for p in points
+            ),
+        ),
         "round": lambda d: _build(
             Round,
             d,
@@ -85,6 +104,16 @@ _DECODERS: Mapping[str, Any] = MappingProxyType(
             votes=lambda items: tuple(_vote(v) for v in items),
         ),
         "ballot": _vote,
+        "decision": lambda d: _build(Decision, d, outcome=Outcome),
+        "minutes": lambda d: _build(
+            Minutes,
+            d,
+            status=MinutesStatus,
+            signoffs=lambda items: tuple(
+                _build(SignOff, s, role=Role, stance=Stance) for s in items
+            ),
+        ),
+        "snapshot": lambda d: _build(Snapshot, d),
     }
 )
 
@@ -141,10 +170,13 @@ def board_from_records(
     return Board(meeting, **{field: MappingProxyType(d) for field, d in parts.items()})
 
 
-def decode_ballots(secrets: Mapping[str, str]) -> Mapping[str, Vote]:
-    return MappingProxyType(
-        {key.split(":", 1)[1]: _vote(json.loads(raw)) for key, raw in secrets.items()}
-    )
+def secret_parts(secrets: Mapping[str, str]) -> dict[str, Mapping[str, Any]]:
+    """The board fields held in secret records (ballots, snapshots), decoded."""
+    parts: dict[str, dict[str, Any]] = {FIELDS[kind]: {} for kind in SECRET_ENTITIES}
+    for key, raw in secrets.items():
+        kind, entity_id = key.split(":", 1)
+        parts[FIELDS[kind]][entity_id] = decode_entity(kind, json.loads(raw))
+    return {field: MappingProxyType(values) for field, values in parts.items()}
 
 
 def board_records(board: Board) -> dict[str, str]:
@@ -227,6 +259,8 @@ def encode_board(board: Board) -> dict[str, Any]:
         "cards": [_public(card) for card in cards],
         "scales": [_public(scale) for scale in scales],
         "rounds": [_public(r) for scale in scales for r in board.scale_rounds(scale.id)],
+        "decision": _public(board.decision["decision"]) if board.decision else None,
+        "minutes": [_public(m) for m in sorted(board.minutes.values(), key=lambda m: m.number)],
     }
 
 

@@ -18,6 +18,9 @@ FIELDS: Mapping[str, str] = MappingProxyType(
         "scale": "scales",
         "round": "rounds",
         "ballot": "ballots",
+        "decision": "decision",
+        "minutes": "minutes",
+        "snapshot": "snapshots",
     }
 )
 

@@ -20,6 +20,9 @@ MAX_QUESTION = 300
 MAX_ANCHOR = 120
 MAX_REASON = 500
 MAX_SCALES = 50
+MAX_OWNER = 80
+MAX_NOTE = 2000
+MAX_LABEL = 120
 SCALE_MIN, SCALE_MAX = 0, 10
 DEFAULT_WORRY_THRESHOLD = 2
 
@@ -146,6 +149,7 @@ class Column:
     heading: str
     prompt: str
     sections: tuple[Section, ...]
+    view: str = "map"  # "map": the three columns; "plan": the family's plan
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -178,6 +182,53 @@ COLUMNS: tuple[Column, ...] = (
             Section("bottom_lines", "Bottom lines", "Bottom lines"),
         ),
     ),
+    Column(
+        "plan",
+        "Our plan",
+        "What will we do, who will help, and how will we know it is working?",
+        (
+            Section(
+                "plan_rules",
+                "What we will do to keep the children safe",
+                "What we will do to help the children be well",
+            ),
+            Section(
+                "plan_helpers",
+                "Who will help, and how to reach them",
+                "Who will help, and how to reach them",
+            ),
+            Section("plan_warning_signs", "Warning signs", "Warning signs"),
+            Section(
+                "plan_difficult",
+                "What we will do when things get difficult",
+                "What we will do when things get difficult",
+            ),
+            Section(
+                "plan_working",
+                "How we will know the plan is working",
+                "How we will know the plan is working",
+            ),
+        ),
+        view="plan",
+    ),
+)
+
+# Cards here may name who does it (`owner`) and by when (`due`).
+TIMED_SECTIONS = frozenset(
+    {
+        "next_steps",
+        "plan_rules",
+        "plan_helpers",
+        "plan_warning_signs",
+        "plan_difficult",
+        "plan_working",
+    }
+)
+
+# What a review meeting asks first.
+REVIEW_PROMPTS = (
+    "What difference has the plan made so far?",
+    "Are you still worried? What needs to happen differently?",
 )
 
 SECTIONS: Mapping[str, Section] = MappingProxyType(
@@ -244,7 +295,97 @@ class Card:
     updated_by: str
     attributed_to: str | None = None
     stances: Mapping[str, Stance] = field(default_factory=lambda: MappingProxyType({}))
+    owner: str | None = None  # who will do it (timed sections only)
+    due: str | None = None  # by when, an ISO date (timed sections only)
+    from_last_meeting: bool = False  # carried over into a review
     deleted: bool = False
+
+
+class Outcome(StrEnum):
+    CONTINUE = "continue"
+    STEP_DOWN = "step_down"
+    CLOSE = "close"
+    ESCALATE = "escalate"
+
+
+OUTCOME_LABELS: Mapping[Outcome, str] = MappingProxyType(
+    {
+        Outcome.CONTINUE: "Keep going with the plan, with the same help",
+        Outcome.STEP_DOWN: "Step down: less help from children's services",
+        Outcome.CLOSE: "Close: children's services stop being involved",
+        Outcome.ESCALATE: "Step up: more help and more checks",
+    }
+)
+
+
+class MinutesStatus(StrEnum):
+    DRAFT = "draft"
+    AGREED = "agreed"
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    set_at: str
+    set_by: str
+    next_review: str | None = None  # an ISO date
+    note: str | None = None
+
+    @property
+    def id(self) -> str:
+        return "decision"
+
+
+@dataclass(frozen=True)
+class SignOff:
+    participant_id: str
+    name: str
+    role: Role
+    stance: Stance
+    at: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """Numbered minutes. What they record (`Snapshot`) never changes; sign-offs gather
+    beside it while they are a draft."""
+
+    number: int
+    taken_at: str
+    taken_by: str
+    hash: str  # SHA-256 of the snapshot's canonical JSON
+    label: str | None = None
+    status: MinutesStatus = MinutesStatus.DRAFT
+    signoffs: tuple[SignOff, ...] = ()
+    agreed_at: str | None = None
+    agreed_by: str | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.number)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The frozen content of minutes `number`, as canonical JSON text."""
+
+    number: int
+    body: str
+
+    @property
+    def id(self) -> str:
+        return str(self.number)
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    """One earlier meeting's revealed round of a scale: its votes and each group's median."""
+
+    meeting_id: str
+    date: str
+    votes: tuple[Vote, ...]
+    medians: Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -258,6 +399,8 @@ class Scale:
     card_id: str | None = None  # the worry statement this scale is about, if any
     overall: bool = False  # the meeting's first scale: its words follow the vocabulary
     deleted: bool = False
+    # Earlier meetings' revealed rounds of this scale, oldest first (reviews carry them).
+    history: tuple[ScalePoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -316,6 +459,10 @@ class Board:
     # SECRET: the numbers of open rounds, keyed "<round id>/<voter>". Stored apart from the
     # public entities and never encoded into `state`, `applied`, `sync` or the API.
     ballots: Mapping[str, Vote] = field(default_factory=_empty)
+    decision: Mapping[str, Decision] = field(default_factory=_empty)  # at most one: "decision"
+    minutes: Mapping[str, Minutes] = field(default_factory=_empty)  # by number
+    # Stored apart too (large, and read over HTTP only), by number.
+    snapshots: Mapping[str, Snapshot] = field(default_factory=_empty)
 
     def live_cards(self) -> list[Card]:
         return [card for card in self.cards.values() if not card.deleted]
@@ -343,10 +490,11 @@ class Board:
         return [(key, vote) for key, vote in self.ballots.items() if key.startswith(prefix)]
 
 
-Entity = Meeting | Participant | Card | Scale | Round | Vote
+Entity = Meeting | Participant | Card | Scale | Round | Vote | Decision | Minutes | Snapshot
 
-# Entities whose changes are never sent: they are stored apart and only their owner sees them.
-SECRET_ENTITIES = frozenset({"ballot"})
+# Entities whose changes are never broadcast: they are stored apart from the board's
+# records and the op log. Ballots are secret; snapshots are large and served over HTTP.
+SECRET_ENTITIES = frozenset({"ballot", "snapshot"})
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from . import scaling
+from . import minutes, scaling
 from .entities import live_card, put
 from .errors import Forbidden, Invalid, Locked, NotFound, TooMany
 from .model import (
     MAX_CARDS,
+    MAX_OWNER,
     MAX_POSITION,
     ROLE_ABILITIES,
+    TIMED_SECTIONS,
     Board,
     Card,
     Change,
@@ -36,7 +38,9 @@ from .parsing import (
     clean_name,
     clean_title,
     is_id,
+    iso_date,
     scale_number,
+    short_text,
 )
 from .positions import even_keys, key_between
 
@@ -58,6 +62,8 @@ class CardAdd:
     attributed_to: str | None = None
     after: str | None = None
     card_id: str | None = None
+    owner: str | None = None
+    due: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ class CardEdit:
     card_id: str
     text: str = UNSET
     attributed_to: str | None = UNSET
+    owner: str | None = UNSET
+    due: str | None = UNSET
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,8 @@ Op = (
     | MeetingUnlock
     | ParticipantJoin
     | scaling.ScalingOp
+    | minutes.DecisionSet
+    | minutes.MinutesOp
 )
 
 
@@ -157,12 +167,25 @@ def _parse_card_add(f: Fields) -> CardAdd:
     attributed = f.get("attributed_to", nullable=True)
     after = f.card_id("after", required=False, nullable=True)
     card_id = f.card_id("card_id", required=False, nullable=True)
+    owner, due = _timing(f)
     return CardAdd(
         section=section,
         text=text,
         attributed_to=None if attributed is UNSET else attribution(attributed),
         after=None if after is UNSET else after,
         card_id=None if card_id is UNSET else card_id,
+        owner=None if owner is UNSET else owner,
+        due=None if due is UNSET else due,
+    )
+
+
+def _timing(f: Fields) -> tuple[Any, Any]:
+    """`owner` and `due` (UNSET when not sent; None clears)."""
+    owner = f.get("owner", nullable=True)
+    due = f.get("due", nullable=True)
+    return (
+        owner if owner is UNSET else short_text(owner, "Who will do it", MAX_OWNER),
+        due if due in (UNSET, None) else iso_date(due, "due"),
     )
 
 
@@ -170,12 +193,15 @@ def _parse_card_edit(f: Fields) -> CardEdit:
     card_id = f.card_id()
     text = f.get("text")
     attributed = f.get("attributed_to", nullable=True)
-    if text is UNSET and attributed is UNSET:
-        raise Invalid("card.edit needs text or attributed_to.")
+    owner, due = _timing(f)
+    if text is UNSET and attributed is UNSET and owner is UNSET and due is UNSET:
+        raise Invalid("card.edit needs text, attributed_to, owner or due.")
     return CardEdit(
         card_id=card_id,
         text=UNSET if text is UNSET else card_text(text),
         attributed_to=UNSET if attributed is UNSET else attribution(attributed),
+        owner=owner,
+        due=due,
     )
 
 
@@ -219,6 +245,7 @@ _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
         "meeting.lock": lambda f: MeetingLock(),
         "meeting.unlock": lambda f: MeetingUnlock(),
         **scaling.PARSERS,
+        **minutes.PARSERS,
     }
 )
 
@@ -241,8 +268,14 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         raise Locked("This meeting has ended. Nothing more can be changed.")
     if isinstance(op, MeetingEdit | MeetingLock | MeetingUnlock):
         return _meeting_op(board, op, actor)
+    if isinstance(op, minutes.MinutesOp):
+        # Minutes record the board; taking and signing them is not changing it, so a
+        # board locked for the end of the meeting still takes them.
+        return minutes.apply_minutes(board, op, actor, ctx.now)
     if board.meeting.status is Status.LOCKED:
         raise Locked("The facilitator has paused changes for now.")
+    if isinstance(op, minutes.DecisionSet):
+        return minutes.apply_decision(board, op, actor, ctx.now)
     if isinstance(op, scaling.ScalingOp):
         return scaling.apply(board, op, actor, ctx.now, ctx.new_id)
     match op:
@@ -305,6 +338,7 @@ def _add(board: Board, op: CardAdd, ctx: Context) -> tuple[Board, list[Change]]:
         raise Invalid("That card id is used already.")
     if len(board.live_cards()) >= MAX_CARDS:
         raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+    _require_timed(op.section, op.owner, op.due)
     card = Card(
         id=card_id,
         section=op.section,
@@ -315,8 +349,15 @@ def _add(board: Board, op: CardAdd, ctx: Context) -> tuple[Board, list[Change]]:
         updated_at=ctx.now,
         updated_by=ctx.actor,
         attributed_to=op.attributed_to,
+        owner=op.owner,
+        due=op.due,
     )
     return _place(board, card, op.after)
+
+
+def _require_timed(section: str, owner: Any, due: Any) -> None:
+    if section not in TIMED_SECTIONS and (owner not in (None, UNSET) or due not in (None, UNSET)):
+        raise Invalid("Only next steps and the plan say who will do it and by when.")
 
 
 def _require_author_or_facilitator(actor: Participant, card: Card, doing: str) -> None:
@@ -329,11 +370,12 @@ def _edit(
 ) -> tuple[Board, list[Change]]:
     card = live_card(board, op.card_id)
     _require_author_or_facilitator(actor, card, "change")
+    _require_timed(card.section, op.owner, op.due)
     updated = card
-    if op.text is not UNSET:
-        updated = replace(updated, text=op.text)
-    if op.attributed_to is not UNSET:
-        updated = replace(updated, attributed_to=op.attributed_to)
+    for name in ("text", "attributed_to", "owner", "due"):
+        value = getattr(op, name)
+        if value is not UNSET:
+            updated = replace(updated, **{name: value})
     if updated == card:
         return board, []
     return put(board, "card", replace(updated, updated_at=ctx.now, updated_by=ctx.actor))
@@ -342,6 +384,8 @@ def _edit(
 def _move(board: Board, op: CardMove, ctx: Context) -> tuple[Board, list[Change]]:
     card = live_card(board, op.card_id)
     moved = replace(card, section=op.section, updated_at=ctx.now, updated_by=ctx.actor)
+    if op.section not in TIMED_SECTIONS:
+        moved = replace(moved, owner=None, due=None)  # who and when belong to plans only
     return _place(board, moved, op.after)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from .errors import Invalid, TooLong
@@ -101,14 +102,7 @@ def card_text(value: Any) -> str:
 
 
 def attribution(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Invalid("attributed_to must be a string or null.")
-    value = value.strip()
-    if len(value) > MAX_ATTRIBUTION:
-        raise TooLong(f"Who said it can be at most {MAX_ATTRIBUTION} characters.")
-    return value or None
+    return short_text(value, "Who said it", MAX_ATTRIBUTION)
 
 
 def clean_name(value: Any) -> str:
@@ -135,3 +129,25 @@ def scale_number(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise Invalid(f"{name} is a whole number from 0 to 10.")
     return value
+
+
+def iso_date(value: Any, name: str) -> str:
+    """A calendar date as YYYY-MM-DD."""
+    if not isinstance(value, str) or len(value) != 10:
+        raise Invalid(f"{name} must be a date like 2026-12-31.")
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise Invalid(f"{name} must be a date like 2026-12-31.") from None
+
+
+def short_text(value: Any, name: str, limit: int) -> str | None:
+    """Optional words: trimmed, None when empty, TooLong past `limit`."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"{name} must be words or null.")
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise TooLong(f"{name} can be at most {limit} characters.")
+    return value or None

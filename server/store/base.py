@@ -241,7 +241,7 @@ class Store(ABC):
                     board = codec.apply_encoded(board, record.changes, record.by, record.at)
                 # Secret changes are not in the log: read them afresh.
                 secrets = await self._read_secrets(meeting_id)
-                board = replace(board, ballots=codec.decode_ballots(secrets))
+                board = replace(board, **codec.secret_parts(secrets))
                 self._boards[meeting_id] = (board, records[-1].seq)
                 return board, records[-1].seq
         board, seq = await self._read_board(meeting_id)

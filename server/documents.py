@@ -1,0 +1,154 @@
+"""Minutes as documents: the page, Markdown, JSON and PDF, all from the frozen snapshot."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from .board import codec
+from .board.model import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS, Minutes, Outcome
+
+MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
+STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "minutes.css"
+
+
+def minutes_view(minutes: Minutes, body: str) -> dict[str, Any]:
+    """What a minutes document shows: the frozen content, and the sign-offs beside it."""
+    content = json.loads(body)
+    decision = content["decision"]
+    return {
+        "marking": MARKING,
+        "content": content,
+        "meeting": content["meeting"],
+        "number": minutes.number,
+        "label": minutes.label,
+        "status": minutes.status.value,
+        "taken_at": minutes.taken_at,
+        "hash": minutes.hash,
+        "agreed_at": minutes.agreed_at,
+        "signoffs": [codec.encode_entity(s) for s in minutes.signoffs],
+        "agreed_by_people": [s.name for s in minutes.signoffs if s.stance.value == "agree"],
+        "not_agreed": [
+            {"name": s.name, "reason": s.reason}
+            for s in minutes.signoffs
+            if s.stance.value == "disagree"
+        ],
+        "decision_words": OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None,
+        "role_labels": {role.value: label for role, label in ROLE_LABELS.items()},
+        "group_labels": {group.value: label for group, label in GROUP_LABELS.items()},
+    }
+
+
+def file_name(view: dict[str, Any], extension: str) -> str:
+    """Safe, telling file names: kinboard-family-meeting-for-ava-2026-11-27-minutes-1.pdf"""
+    ascii_title = (
+        unicodedata.normalize("NFKD", view["meeting"]["title"]).encode("ascii", "ignore").decode()
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "meeting"
+    return f"kinboard-{slug}-{view['taken_at'][:10]}-minutes-{view['number']}.{extension}"
+
+
+def to_json(view: dict[str, Any]) -> str:
+    document = {
+        "minutes": {
+            "number": view["number"],
+            "label": view["label"],
+            "status": view["status"],
+            "taken_at": view["taken_at"],
+            "agreed_at": view["agreed_at"],
+            "sha256": view["hash"],
+            "signoffs": view["signoffs"],
+        },
+        "content": view["content"],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def to_markdown(view: dict[str, Any]) -> str:
+    roles = view["role_labels"]
+    content = view["content"]
+    lines = [
+        f"**{MARKING}**",
+        "",
+        f"# {_md(view['meeting']['title'])}",
+        "",
+        f"Minutes {view['number']} ({view['status']}), taken {view['taken_at'][:10]}"
+        + (f": {_md(view['label'])}" if view["label"] else ""),
+        "",
+        "## Who was there",
+        "",
+        *[f"- {_md(p['name'])} ({roles[p['role']]})" for p in content["people"]],
+    ]
+    for column in content["columns"]:
+        lines += ["", f"## {_md(column['heading'])}"]
+        for section in column["sections"]:
+            lines += ["", f"### {_md(section['label'])}", ""]
+            if not section["cards"]:
+                lines.append("- (nothing written)")
+            for card in section["cards"]:
+                lines.append(f"- {_md(card['text'])}{_card_details(card)}")
+    for scale in content["scales"]:
+        lines += ["", f"## Scale: {_md(scale['question'])}", ""]
+        lines.append(f"0 = {_md(scale['low_label'])}; 10 = {_md(scale['high_label'])}")
+        for point in scale["history"]:
+            medians = ", ".join(f"{g} {m}" for g, m in point["medians"].items())
+            lines.append(f"- Earlier meeting {point['date']}: {medians}")
+        for round_ in scale["rounds"]:
+            lines += ["", f"Round {round_['number']}: {_md(round_['summary']['words'])}", ""]
+            lines += ["| Name | Who | Number | Why |", "|---|---|---|---|"]
+            for vote in round_["votes"]:
+                recorded = (
+                    " (recorded by the facilitator)" if vote["recorded_by_facilitator"] else ""
+                )
+                lines.append(
+                    f"| {_md(vote['name'])}{recorded} | {roles[vote['role']]} | {vote['value']} "
+                    f"| {_md(vote['reason'] or '')} |"
+                )
+    lines += ["", "## What was decided", ""]
+    decision = content["decision"]
+    if decision:
+        lines.append(f"- {view['decision_words']}")
+        if decision["next_review"]:
+            lines.append(f"- Next review: {decision['next_review']}")
+        if decision["note"]:
+            lines.append(f"- {_md(decision['note'])}")
+    else:
+        lines.append("- No decision was written down.")
+    lines += ["", "## Agreeing the minutes", ""]
+    lines += [f"- {_md(name)} agreed" for name in view["agreed_by_people"]]
+    lines += [f"- {_md(n['name'])} did not agree: {_md(n['reason'])}" for n in view["not_agreed"]]
+    if view["status"] == "agreed":
+        lines.append(f"- Marked agreed on {view['agreed_at'][:10]}")
+    lines += ["", f"SHA-256 of the minutes: `{view['hash']}`", "", f"**{MARKING}**", ""]
+    return "\n".join(lines)
+
+
+def _card_details(card: dict[str, Any]) -> str:
+    details = []
+    if card["attributed_to"]:
+        details.append(f"said by {_md(card['attributed_to'])}")
+    if card["owner"]:
+        details.append(f"who: {_md(card['owner'])}")
+    if card["due"]:
+        details.append(f"by {card['due']}")
+    if card["from_last_meeting"]:
+        details.append("from last meeting")
+    if card["agree"]:
+        details.append("agreed by " + ", ".join(_md(n) for n in card["agree"]))
+    if card["disagree"]:
+        details.append("not agreed by " + ", ".join(_md(n) for n in card["disagree"]))
+    return f" ({'; '.join(details)})" if details else ""
+
+
+def _md(text: str) -> str:
+    """User text as literal Markdown: markup characters escaped, one line."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", " ".join(str(text).split()))
+
+
+def to_pdf(html: str, base_url: str) -> bytes:
+    from weasyprint import CSS, HTML  # heavy: loaded only when a PDF is asked for
+
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
