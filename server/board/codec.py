@@ -14,10 +14,13 @@ from .entities import FIELDS, value_of
 from .model import (
     COLUMNS,
     GROUP_LABELS,
+    OUTCOME_LABELS,
+    REVIEW_PROMPTS,
     ROLE_ABILITIES,
     ROLE_LABELS,
     SECRET_ENTITIES,
     SELF_CHOSEN_ROLES,
+    TIMED_SECTIONS,
     Answered,
     Board,
     Card,
@@ -283,6 +286,7 @@ def encode_template() -> dict[str, Any]:
                 "key": column.key,
                 "heading": column.heading,
                 "prompt": column.prompt,
+                "view": column.view,
                 "sections": [
                     {
                         "key": section.key,
@@ -298,5 +302,8 @@ def encode_template() -> dict[str, Any]:
         ],
         "roles": {role.value: label for role, label in ROLE_LABELS.items()},
         "groups": {group.value: label for group, label in GROUP_LABELS.items()},
+        "outcomes": {outcome.value: label for outcome, label in OUTCOME_LABELS.items()},
+        "timed_sections": sorted(TIMED_SECTIONS),
+        "review_prompts": list(REVIEW_PROMPTS),
         "self_chosen_roles": [role.value for role in SELF_CHOSEN_ROLES],
     }
