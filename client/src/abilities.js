@@ -6,11 +6,16 @@ export function abilities(me, meeting) {
   const open = meeting?.status === 'open';
   const editBoard = Boolean(can.edit_board) && open;
   return {
-    // the Share panel: title, words, pausing changes
+    // the Share panel: title, words, pausing changes; and the worry flag of revealed numbers
     runMeeting: Boolean(can.run_meeting),
     // add, move and agree/disagree
     contribute: editBoard,
     // edit, remove and bring back: one's own cards, or any card for the facilitator
     changeCard: (card) => editBoard && (Boolean(can.edit_any_card) || card.author === me.id),
+    // add, change and remove scales, ask everyone, show the answers, record a vote for
+    // someone without a device
+    runScales: Boolean(can.run_meeting) && open,
+    // give one's own number in an open round (everyone but the meeting-room screen)
+    vote: editBoard,
   };
 }

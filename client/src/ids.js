@@ -1,5 +1,5 @@
-// Client-made ids: op ids are the server's idempotency keys, card ids let a new card
-// show at once. Letters and digits only, so they pass the server's id check.
+// Client-made ids: op ids are the server's idempotency keys, card and scale ids let a
+// new card or scale show at once. Letters and digits only, so they pass the server's id check.
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const RANDOM_CHARS = 16; // about 95 bits: collisions are not a concern
 
@@ -12,3 +12,4 @@ export function randomId(prefix) {
 
 export const newOpId = () => randomId('o_');
 export const newCardId = () => randomId('c_');
+export const newScaleId = () => randomId('s_');

@@ -1,5 +1,5 @@
 // Builders for the ops of docs/protocol.md, each with a fresh op id (its idempotency key).
-import { newCardId, newOpId } from './ids.js';
+import { newCardId, newOpId, newScaleId } from './ids.js';
 
 const op = (type, fields = {}) => ({ id: newOpId(), type, ...fields });
 
@@ -25,3 +25,29 @@ export const reactToCard = (cardId, stance) => op('card.react', { card_id: cardI
 export const editMeeting = (fields) => op('meeting.edit', fields);
 export const lockMeeting = () => op('meeting.lock');
 export const unlockMeeting = () => op('meeting.unlock');
+
+// Scaling together
+export const addScale = ({ question, lowLabel, highLabel, cardId }) =>
+  op('scale.add', {
+    scale_id: newScaleId(),
+    question,
+    low_label: lowLabel,
+    high_label: highLabel,
+    card_id: cardId ?? null,
+  });
+
+export const editScale = (scaleId, { question, lowLabel, highLabel }) =>
+  op('scale.edit', { scale_id: scaleId, question, low_label: lowLabel, high_label: highLabel });
+
+export const deleteScale = (scaleId) => op('scale.delete', { scale_id: scaleId });
+export const openRound = (scaleId) => op('round.open', { scale_id: scaleId });
+export const revealRound = (scaleId) => op('round.reveal', { scale_id: scaleId });
+
+// `onBehalfOf` ({name, role}): the facilitator records a vote for someone without a device.
+export const castVote = ({ scaleId, value, reason, onBehalfOf }) =>
+  op('vote.cast', {
+    scale_id: scaleId,
+    value,
+    reason: reason || null,
+    ...(onBehalfOf && { on_behalf_of: onBehalfOf }),
+  });

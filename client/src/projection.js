@@ -1,5 +1,5 @@
 // What the page shows: the server's board with this browser's not-yet-confirmed ops laid
-// over it, so a new card, a move or an edit shows at once and survives a dropped
+// over it, so a new card or scale, a move or an edit shows at once and survives a dropped
 // connection. Pure. The server's answer replaces each guess as soon as it arrives.
 import { compareCards, insertionIndex } from './order.js';
 
@@ -10,6 +10,8 @@ export function projectBoard(state, pendingOps) {
     removedCards: new Map(state.removedCards),
     order: new Map(state.sectionKeys().map((key) => [key, state.sectionCards(key).map((c) => c.id)])),
     pendingCards: new Set(), // ids of cards with a change still on its way
+    scales: new Map(state.scales),
+    pendingScales: new Set(), // ids of scales with a change still on its way
     meId: state.me?.id ?? null,
   };
   for (const op of pendingOps) GUESS[op.type]?.(board, op);
@@ -73,7 +75,35 @@ const GUESS = {
       ...board.meeting,
       ...(op.title !== undefined && { title: op.title }),
       ...(op.vocabulary !== undefined && { vocabulary: op.vocabulary }),
+      ...(op.worry_threshold !== undefined && { worry_threshold: op.worry_threshold }),
     };
+  },
+  'scale.add'(board, op) {
+    if (board.scales.has(op.scale_id)) return; // committed already
+    board.scales.set(op.scale_id, {
+      id: op.scale_id,
+      question: op.question,
+      low_label: op.low_label,
+      high_label: op.high_label,
+      card_id: op.card_id ?? null,
+      overall: false,
+      created_at: null, // not made yet: shown after the scales the server has
+    });
+    board.pendingScales.add(op.scale_id);
+  },
+  'scale.edit'(board, op) {
+    const scale = board.scales.get(op.scale_id);
+    if (!scale) return;
+    board.scales.set(op.scale_id, {
+      ...scale,
+      question: op.question ?? scale.question,
+      low_label: op.low_label ?? scale.low_label,
+      high_label: op.high_label ?? scale.high_label,
+    });
+    board.pendingScales.add(op.scale_id);
+  },
+  'scale.delete'(board, op) {
+    board.scales.delete(op.scale_id);
   },
   'meeting.lock'(board) {
     board.meeting = { ...board.meeting, status: 'locked' };

@@ -4,8 +4,9 @@
 //
 // Events for the page: `state` (everything, after each connect), `board` (a whole board
 // from `sync`), `applied` (one committed op, in order), `presence`, `pending` (the
-// unconfirmed ops changed), `status`, `refused` (an op the server said no to, with its
-// message) and `notice` (a passing problem; the op will be tried again).
+// unconfirmed ops changed), `status`, `acked` (an op the server committed, with its ack:
+// a vote's ack carries the voter's own number), `refused` (an op the server said no to,
+// with its message) and `notice` (a passing problem; the op will be tried again).
 import { io as socketIo } from 'socket.io-client';
 import { Emitter } from './emitter.js';
 import { OpQueue } from './op-queue.js';
@@ -201,6 +202,7 @@ export class MeetingConnection extends Emitter {
         this.retryDelay = this.retryDelayMs;
         this.queue.remove(op.id);
         if (ack.seq > this.sequencer.seq) this.settling.push({ op, seq: ack.seq });
+        this.emit('acked', { op, ack });
         this.pendingChanged();
         this.flush();
       } else if (PASSING_CODES.has(ack.code)) {

@@ -13,6 +13,11 @@ export class BoardState {
     this.cards = new Map();
     // Cards removed while this page was open, kept so an "Undo" can show them again at once.
     this.removedCards = new Map();
+    this.scales = new Map();
+    this.rounds = new Map();
+    // The numbers I gave (or recorded for someone) in open rounds: only this screen knows
+    // them. From `state.my_votes` ({round_id, scale_id, ...vote}) and from my votes' acks.
+    this.myVotes = [];
   }
 
   get loaded() {
@@ -20,10 +25,18 @@ export class BoardState {
   }
 
   // The `state` event: everything, including who I am and the map's template.
-  applyState({ seq, me, board, template }) {
+  applyState({ seq, me, board, template, my_votes: myVotes }) {
     this.me = me;
     if (template) this.template = template;
+    this.myVotes = myVotes ?? [];
     this.applyBoard(seq, board);
+  }
+
+  // The ack of my own `vote.cast` carries my number. It replaces what I said before on
+  // this scale; `at` (server time) tells which round it belongs to (see scaling.js).
+  rememberMyVote(scaleId, vote) {
+    this.myVotes = this.myVotes.filter((v) => !(v.scale_id === scaleId && v.voter === vote.voter));
+    this.myVotes.push({ ...vote, scale_id: scaleId, round_id: null });
   }
 
   // A whole board (from `state`, or from `sync` when the log no longer reaches back).
@@ -36,6 +49,8 @@ export class BoardState {
     for (const [id, card] of previous) {
       if (!this.cards.has(id)) this.removedCards.set(id, card);
     }
+    this.scales = new Map(board.scales.map((s) => [s.id, s]));
+    this.rounds = new Map(board.rounds.map((r) => [r.id, r]));
   }
 
   // One committed op (`applied`, or one entry of a `sync` answer), already in seq order.
@@ -56,6 +71,10 @@ export class BoardState {
         upsertOrDelete(this.cards, change);
         if (change.deleted && before) this.removedCards.set(change.id, before);
         if (!change.deleted) this.removedCards.delete(change.id);
+      } else if (change.entity === 'scale') {
+        upsertOrDelete(this.scales, change);
+      } else if (change.entity === 'round') {
+        upsertOrDelete(this.rounds, change);
       }
     }
   }

@@ -12,12 +12,12 @@ const FACILITATOR = { edit_board: true, edit_any_card: true, run_meeting: true }
 const VIEWER = { edit_board: false, edit_any_card: false, run_meeting: false };
 
 const cases = [
-  { who: 'a participant', can: PARTICIPANT, meeting: open, contribute: true, mine: true, theirs: false, run: false },
-  { who: 'the facilitator', can: FACILITATOR, meeting: open, contribute: true, mine: true, theirs: true, run: true },
-  { who: 'a viewer', can: VIEWER, meeting: open, contribute: false, mine: false, theirs: false, run: false },
-  { who: 'a participant', can: PARTICIPANT, meeting: locked, contribute: false, mine: false, theirs: false, run: false },
-  { who: 'the facilitator', can: FACILITATOR, meeting: locked, contribute: false, mine: false, theirs: false, run: true },
-  { who: 'a participant', can: PARTICIPANT, meeting: { status: 'closed' }, contribute: false, mine: false, theirs: false, run: false },
+  { who: 'a participant', can: PARTICIPANT, meeting: open, contribute: true, mine: true, theirs: false, run: false, scales: false },
+  { who: 'the facilitator', can: FACILITATOR, meeting: open, contribute: true, mine: true, theirs: true, run: true, scales: true },
+  { who: 'a viewer', can: VIEWER, meeting: open, contribute: false, mine: false, theirs: false, run: false, scales: false },
+  { who: 'a participant', can: PARTICIPANT, meeting: locked, contribute: false, mine: false, theirs: false, run: false, scales: false },
+  { who: 'the facilitator', can: FACILITATOR, meeting: locked, contribute: false, mine: false, theirs: false, run: true, scales: false },
+  { who: 'a participant', can: PARTICIPANT, meeting: { status: 'closed' }, contribute: false, mine: false, theirs: false, run: false, scales: false },
 ];
 
 for (const row of cases) {
@@ -27,6 +27,8 @@ for (const row of cases) {
     assert.equal(can.changeCard(mine), row.mine);
     assert.equal(can.changeCard(theirs), row.theirs);
     assert.equal(can.runMeeting, row.run);
+    assert.equal(can.runScales, row.scales);
+    assert.equal(can.vote, row.contribute); // everyone who may change the board may vote
   });
 }
 
@@ -35,4 +37,6 @@ test('abilities: nothing before the page knows who I am', () => {
   assert.equal(can.contribute, false);
   assert.equal(can.changeCard(mine), false);
   assert.equal(can.runMeeting, false);
+  assert.equal(can.runScales, false);
+  assert.equal(can.vote, false);
 });

@@ -34,16 +34,19 @@ export function card(id, section, position, extra = {}) {
   };
 }
 
-export function boardPayload({ seq = 1, cards = [], me = { id: 'p_me', name: 'Sam', role: 'parent', can: { edit_board: true, edit_any_card: false, run_meeting: false } } } = {}) {
+export function boardPayload({ seq = 1, cards = [], scales = [], rounds = [], myVotes = [], participants = [{ id: 'p_me', name: 'Sam', role: 'parent' }], me = { id: 'p_me', name: 'Sam', role: 'parent', can: { edit_board: true, edit_any_card: false, run_meeting: false } } } = {}) {
   return {
     seq,
     me,
     board: {
       meeting: { id: 'm1', title: 'Family meeting', status: 'open', vocabulary: 'safety' },
-      participants: [{ id: 'p_me', name: 'Sam', role: 'parent' }],
+      participants,
       cards,
+      scales,
+      rounds,
     },
     template: TEMPLATE,
+    my_votes: myVotes,
   };
 }
 

@@ -26,6 +26,29 @@ const cases = [
   { name: 'meeting.edit', op: ops.editMeeting({ vocabulary: 'wellbeing' }), fields: { type: 'meeting.edit', vocabulary: 'wellbeing' } },
   { name: 'meeting.lock', op: ops.lockMeeting(), fields: { type: 'meeting.lock' } },
   { name: 'meeting.unlock', op: ops.unlockMeeting(), fields: { type: 'meeting.unlock' } },
+  {
+    name: 'meeting.edit sets the worry threshold',
+    op: ops.editMeeting({ worry_threshold: 3 }),
+    fields: { type: 'meeting.edit', worry_threshold: 3 },
+  },
+  {
+    name: 'scale.edit sends all three words',
+    op: ops.editScale('s_1', { question: 'Q', lowLabel: 'L', highLabel: 'H' }),
+    fields: { type: 'scale.edit', scale_id: 's_1', question: 'Q', low_label: 'L', high_label: 'H' },
+  },
+  { name: 'scale.delete', op: ops.deleteScale('s_1'), fields: { type: 'scale.delete', scale_id: 's_1' } },
+  { name: 'round.open', op: ops.openRound('s_1'), fields: { type: 'round.open', scale_id: 's_1' } },
+  { name: 'round.reveal', op: ops.revealRound('s_1'), fields: { type: 'round.reveal', scale_id: 's_1' } },
+  {
+    name: 'vote.cast: my own number, an empty reason is none',
+    op: ops.castVote({ scaleId: 's_1', value: 0, reason: '' }),
+    fields: { type: 'vote.cast', scale_id: 's_1', value: 0, reason: null },
+  },
+  {
+    name: 'vote.cast for someone without a device',
+    op: ops.castVote({ scaleId: 's_1', value: 6, reason: 'why', onBehalfOf: { name: 'Gran', role: 'network' } }),
+    fields: { type: 'vote.cast', scale_id: 's_1', value: 6, reason: 'why', on_behalf_of: { name: 'Gran', role: 'network' } },
+  },
 ];
 
 for (const row of cases) {
@@ -46,4 +69,14 @@ test('ops: a new card gets its own id, and every op a fresh id', () => {
   assert.ok(a.card_id.startsWith('c_'));
   assert.notEqual(a.card_id, b.card_id);
   assert.notEqual(a.id, b.id);
+});
+
+test('ops: a new scale gets its own id and says which worry it is about', () => {
+  const op = ops.addScale({ question: 'Q', lowLabel: 'L', highLabel: 'H', cardId: 'c_1' });
+  const { id, scale_id: scaleId, ...rest } = op;
+  assert.match(id, SERVER_ID);
+  assert.match(scaleId, SERVER_ID);
+  assert.ok(scaleId.startsWith('s_'));
+  assert.deepEqual(rest, { type: 'scale.add', question: 'Q', low_label: 'L', high_label: 'H', card_id: 'c_1' });
+  assert.equal(ops.addScale({ question: 'Q', lowLabel: 'L', highLabel: 'H' }).card_id, null);
 });

@@ -99,6 +99,24 @@ describe('projectBoard', () => {
     assert.equal(board.meeting.status, 'locked');
   });
 
+  test('scale ops show at once: a new scale, new words, a removed scale; and the threshold', () => {
+    const state = new BoardState();
+    const kept = { id: 's1', question: 'q', low_label: 'l', high_label: 'h', card_id: null, overall: true };
+    state.applyState(boardPayload({ scales: [kept, { ...kept, id: 's2', overall: false }] }));
+    const board = projectBoard(state, [
+      { type: 'scale.add', scale_id: 's3', question: 'New?', low_label: 'no', high_label: 'yes', card_id: 'c1' },
+      { type: 'scale.edit', scale_id: 's1', question: 'Better?', low_label: 'not at all', high_label: 'fully' },
+      { type: 'scale.delete', scale_id: 's2' },
+      { type: 'meeting.edit', worry_threshold: 4 },
+    ]);
+    assert.deepEqual([...board.scales.keys()], ['s1', 's3']);
+    assert.equal(board.scales.get('s1').question, 'Better?');
+    assert.equal(board.scales.get('s3').card_id, 'c1');
+    assert.deepEqual([...board.pendingScales], ['s3', 's1']);
+    assert.equal(board.meeting.worry_threshold, 4);
+    assert.equal(state.scales.get('s1').question, 'q');
+  });
+
   test('does not change the state it was given', () => {
     const state = base();
     projectBoard(state, [{ type: 'card.move', card_id: 'a', section: 'goals', after: null }, { type: 'card.delete', card_id: 'b' }]);

@@ -106,6 +106,18 @@ describe('MeetingConnection', () => {
     assert.deepEqual(connection.pendingOps(), []);
   });
 
+  test('tells the page each ack with the op it answers (a vote ack has my number)', () => {
+    const { connection, socket } = open();
+    const acks = [];
+    connection.on('acked', ({ op: sent, ack }) => acks.push([sent.id, ack.vote?.value]));
+    socket.serverConnects();
+    connection.send({ id: 'o1', type: 'vote.cast', scale_id: 's1', value: 7 });
+    socket.lastSend('op').answer(null, { ok: false, code: 'round_closed', message: 'No open round.' });
+    connection.send({ id: 'o2', type: 'vote.cast', scale_id: 's1', value: 7 });
+    socket.lastSend('op').answer(null, { ok: true, seq: 2, vote: { voter: 'p_me', value: 7 } });
+    assert.deepEqual(acks, [['o2', 7]]);
+  });
+
   test('after a reconnect, resends unacked ops with the same ids', () => {
     const { connection, socket } = open();
     socket.serverConnects();

@@ -109,6 +109,37 @@ describe('BoardState', () => {
     });
   }
 
+  test('scales and rounds come with the board and change as whole entities', () => {
+    const state = new BoardState();
+    const scale = { id: 's1', question: 'q', low_label: 'l', high_label: 'h' };
+    const round = { id: 'r1', scale_id: 's1', status: 'open', answered: [], votes: [] };
+    state.applyState(boardPayload({ scales: [scale], rounds: [round] }));
+    assert.deepEqual([...state.scales.keys()], ['s1']);
+    state.applyChanges([
+      { entity: 'round', id: 'r1', value: { ...round, status: 'revealed' } },
+      { entity: 'scale', id: 's2', value: { ...scale, id: 's2' } },
+    ]);
+    assert.equal(state.rounds.get('r1').status, 'revealed');
+    state.applyChanges([{ entity: 'scale', id: 's1', deleted: true }]);
+    assert.deepEqual([...state.scales.keys()], ['s2']);
+  });
+
+  test('my votes: from state, replaced by an ack on the same scale, kept across a sync', () => {
+    const state = new BoardState();
+    const mine = { round_id: 'r1', scale_id: 's1', voter: 'p_me', value: 3, at: 'a' };
+    const other = { round_id: 'r9', scale_id: 's9', voter: 'p_me', value: 9, at: 'a' };
+    state.applyState(boardPayload({ myVotes: [mine, other] }));
+    state.rememberMyVote('s1', { voter: 'p_me', value: 8, at: 'b', reason: null });
+    assert.deepEqual(
+      state.myVotes.map((v) => [v.scale_id, v.round_id, v.value]),
+      [['s9', 'r9', 9], ['s1', null, 8]],
+    );
+    state.applyBoard(5, boardPayload().board); // `sync` has no my_votes: keep them
+    assert.equal(state.myVotes.length, 2);
+    state.applyState(boardPayload({ myVotes: [] })); // a fresh `state` is the truth
+    assert.deepEqual(state.myVotes, []);
+  });
+
   test('sectionLabel follows the vocabulary', () => {
     const danger = TEMPLATE.columns[0].sections[1];
     assert.equal(sectionLabel(danger, 'safety'), 'Danger statements');

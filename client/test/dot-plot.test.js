@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { layoutDotPlot, shortName } from '../src/dot-plot.js';
+
+const FONT = 18;
+const measure = (text, size) => text.length * size * 0.6;
+const vote = (name, role, value) => ({ name, role, value });
+const layout = (votes, width = 600, medians = []) => layoutDotPlot({ votes, medians, width, fontSize: FONT, measure });
+
+// The box a dot and its name take up.
+function box(dot, plot) {
+  const labelWidth = measure(dot.label, plot.labelSize);
+  const labelStart = dot.anchor === 'start' ? dot.labelX : dot.labelX - labelWidth;
+  return {
+    left: Math.min(dot.x - plot.radius, labelStart),
+    right: Math.max(dot.x + plot.radius, labelStart + labelWidth),
+    top: dot.y - plot.radius,
+    bottom: dot.y + plot.radius,
+  };
+}
+
+const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+describe('layoutDotPlot', () => {
+  test('a dot sits over its number on the line', () => {
+    const plot = layout([vote('Sam', 'parent', 0), vote('Gran', 'network', 10), vote('Ms Okafor', 'professional', 5)]);
+    const x = Object.fromEntries(plot.dots.map((d) => [d.vote.name, d.x]));
+    assert.equal(x.Sam, plot.axis.x0);
+    assert.equal(x.Gran, plot.axis.x1);
+    assert.equal(x['Ms Okafor'], (plot.axis.x0 + plot.axis.x1) / 2);
+    assert.deepEqual(plot.ticks.map((t) => t.value), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const dot of plot.dots) assert.ok(dot.y < plot.axis.y);
+  });
+
+  test('dots at the same number stack, family first, and none overlaps', () => {
+    const plot = layout([
+      vote('Zed', 'professional', 4),
+      vote('Ava', 'child', 4),
+      vote('Gran', 'network', 4),
+      vote('Sam', 'parent', 4),
+    ]);
+    assert.deepEqual(plot.dots.map((d) => [d.vote.name, d.row]), [['Ava', 0], ['Sam', 1], ['Gran', 2], ['Zed', 3]]);
+    assert.equal(new Set(plot.dots.map((d) => d.y)).size, 4);
+  });
+
+  test('dots far apart share the lowest row', () => {
+    const plot = layout([vote('Sam', 'parent', 1), vote('Gran', 'network', 9)]);
+    assert.deepEqual(plot.dots.map((d) => d.row), [0, 0]);
+  });
+
+  test('a name that would cover the next dot moves that dot up', () => {
+    const plot = layout([vote('Somebody Long', 'parent', 3), vote('Gran', 'network', 4)]);
+    assert.deepEqual(plot.dots.map((d) => d.row), [0, 1]);
+  });
+
+  for (const width of [300, 600, 1800]) {
+    test(`no dot or name covers another, nothing runs off the edges (${width}px)`, () => {
+      const names = ['Sam', 'Ava', 'Gran', 'Ms Okafor', 'Grandad', 'Priya', 'Uncle Tom', 'Dr Lee', 'Leo', 'Mia'];
+      const roles = ['parent', 'child', 'network', 'professional', 'network', 'facilitator'];
+      const votes = names.map((name, n) => vote(name, roles[n % roles.length], [7, 7, 6, 2, 7, 3, 6, 2, 8, 10][n]));
+      const plot = layout(votes, width);
+      const boxes = plot.dots.map((dot) => box(dot, plot));
+      for (let i = 0; i < boxes.length; i += 1) {
+        assert.ok(boxes[i].left >= 0 && boxes[i].right <= width, `${plot.dots[i].vote.name} fits`);
+        assert.ok(boxes[i].top >= 0);
+        for (let j = i + 1; j < boxes.length; j += 1) {
+          assert.ok(!overlap(boxes[i], boxes[j]), `${plot.dots[i].vote.name} and ${plot.dots[j].vote.name}`);
+        }
+      }
+    });
+  }
+
+  test('names near 10 go on the left of their dot', () => {
+    const plot = layout([vote('Sam', 'parent', 10), vote('Gran', 'network', 0)]);
+    const sam = plot.dots.find((d) => d.vote.name === 'Sam');
+    const gran = plot.dots.find((d) => d.vote.name === 'Gran');
+    assert.equal(sam.anchor, 'end');
+    assert.ok(sam.labelX < sam.x);
+    assert.equal(gran.anchor, 'start');
+    assert.ok(gran.labelX > gran.x);
+  });
+
+  test("each group's middle gets its own row below the numbers, in group order", () => {
+    const medians = [
+      { group: 'professionals', value: 3, label: 'Professionals: middle 3' },
+      { group: 'family', value: 7, label: 'Family: middle 7' },
+      { group: 'network', value: 6.5, label: 'Network: middle 6.5' },
+    ];
+    const plot = layout([vote('Sam', 'parent', 7)], 600, medians);
+    assert.deepEqual(plot.medians.map((m) => m.group), ['family', 'network', 'professionals']);
+    const ys = plot.medians.map((m) => m.y);
+    assert.ok(ys[0] > plot.ticksY && ys[0] < ys[1] && ys[1] < ys[2]);
+    assert.ok(plot.height > ys[2]);
+    const network = plot.medians[1];
+    assert.equal(network.x, plot.axis.x0 + ((plot.axis.x1 - plot.axis.x0) * 6.5) / 10);
+  });
+
+  test('on a narrow screen a middle whose words fit neither side gets the short words', () => {
+    const medians = [
+      { group: 'family', value: 5, label: 'Family, friends and neighbours: middle 5', shortLabel: 'middle 5' },
+      { group: 'network', value: 1, label: 'Network: middle 1', shortLabel: 'middle 1' },
+    ];
+    const plot = layout([vote('Sam', 'parent', 5)], 300, medians);
+    assert.deepEqual(plot.medians.map((m) => m.label), ['middle 5', 'Network: middle 1']);
+    const family = plot.medians[0];
+    assert.equal(family.anchor, 'start');
+    assert.ok(family.labelX > family.x);
+  });
+
+  test('long names are shortened in the picture (the table has them whole)', () => {
+    assert.equal(shortName('Sam'), 'Sam');
+    assert.equal(shortName('Bartholomew Fitzgerald-Smythe'), 'Bartholomew Fit…');
+    assert.equal(shortName('Bartholomew Fitzgerald-Smythe').length, 16);
+  });
+});

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { projectBoard } from '../src/projection.js';
+import {
+  answeredOf,
+  currentScaleId,
+  describeScales,
+  groupOf,
+  lowVotes,
+  ownVote,
+  scaleOfCard,
+  worryThreshold,
+} from '../src/scaling.js';
+import { BoardState } from '../src/state.js';
+import { boardPayload, card } from './fixtures.js';
+
+const OPENED = '2026-11-27T09:00:00.000Z';
+const scale = (id, extra = {}) => ({
+  id,
+  question: `question of ${id}`,
+  low_label: 'low',
+  high_label: 'high',
+  card_id: null,
+  overall: false,
+  created_at: '2026-11-27T08:00:00.000Z',
+  ...extra,
+});
+const answered = (name, role, recordedBy = null) => ({ voter: `p_${name}`, name, role, recorded_by: recordedBy });
+const openRound = (id, scaleId, extra = {}) => ({
+  id,
+  scale_id: scaleId,
+  number: 1,
+  status: 'open',
+  opened_at: OPENED,
+  revealed_at: null,
+  answered: [],
+  votes: [],
+  ...extra,
+});
+const revealed = (id, scaleId, values, extra = {}) =>
+  openRound(id, scaleId, {
+    status: 'revealed',
+    revealed_at: '2026-11-27T09:05:00.000Z',
+    votes: values.map((value, n) => ({ voter: `p_${n}`, name: `P${n}`, role: 'parent', value })),
+    ...extra,
+  });
+const participants = (...roles) => new Map(roles.map((role, n) => [`p${n}`, { id: `p${n}`, name: `P${n}`, role }]));
+
+describe('answeredOf: "4 of 6 have answered", names only', () => {
+  const cases = [
+    { name: 'nobody yet', roles: ['facilitator', 'parent', 'viewer'], answered: [], count: 0, total: 2 },
+    {
+      name: 'the meeting-room screen is not counted',
+      roles: ['facilitator', 'parent', 'child', 'viewer', 'viewer'],
+      answered: [answered('Sam', 'parent')],
+      count: 1,
+      total: 3,
+    },
+    {
+      name: 'someone recorded by the facilitator adds to who can vote',
+      roles: ['facilitator', 'parent', 'network', 'professional'],
+      answered: [answered('Sam', 'parent'), answered('Grandad', 'network', 'p0'), answered('Ava', 'child', 'p0')],
+      count: 3,
+      total: 6,
+    },
+  ];
+  for (const row of cases) {
+    test(row.name, () => {
+      const summary = answeredOf(openRound('r1', 's1', { answered: row.answered }), participants(...row.roles));
+      assert.equal(summary.count, row.count);
+      assert.equal(summary.total, row.total);
+      assert.deepEqual(
+        summary.people,
+        row.answered.map((a) => ({ name: a.name, recorded: Boolean(a.recorded_by) })),
+      );
+      assert.ok(!JSON.stringify(summary.people).match(/value/));
+    });
+  }
+});
+
+describe('ownVote: my number, on my screen only', () => {
+  const round = openRound('r2', 's1', { opened_at: OPENED });
+  const fromState = { round_id: 'r2', scale_id: 's1', voter: 'p_me', value: 7, reason: 'school', at: '2026-11-27T09:01:00.000Z' };
+  const cases = [
+    { name: 'nothing given yet', myVotes: [], pending: [], expected: null },
+    { name: 'from state.my_votes', myVotes: [fromState], pending: [], expected: { value: 7, reason: 'school', pending: false } },
+    {
+      name: 'from an ack, cast after the round opened',
+      myVotes: [{ ...fromState, round_id: null }],
+      pending: [],
+      expected: { value: 7, reason: 'school', pending: false },
+    },
+    {
+      name: 'an ack from before this round opened belongs to an earlier round',
+      myVotes: [{ ...fromState, round_id: null, at: '2026-11-27T08:59:00.000Z' }],
+      pending: [],
+      expected: null,
+    },
+    { name: 'another round of the same scale', myVotes: [{ ...fromState, round_id: 'r1' }], pending: [], expected: null },
+    { name: 'another scale', myVotes: [{ ...fromState, scale_id: 's2', round_id: null }], pending: [], expected: null },
+    { name: 'someone else (recorded by me)', myVotes: [{ ...fromState, voter: 'behalf:gran|network' }], pending: [], expected: null },
+    {
+      name: 'a vote on its way wins, the newest of them',
+      myVotes: [fromState],
+      pending: [
+        { type: 'vote.cast', scale_id: 's1', value: 3, reason: null },
+        { type: 'vote.cast', scale_id: 's1', value: 4, reason: 'why' },
+      ],
+      expected: { value: 4, reason: 'why', pending: true },
+    },
+    {
+      name: 'a vote on its way for someone else is not mine',
+      myVotes: [],
+      pending: [{ type: 'vote.cast', scale_id: 's1', value: 1, on_behalf_of: { name: 'Gran', role: 'network' } }],
+      expected: null,
+    },
+  ];
+  for (const row of cases) {
+    test(row.name, () => assert.deepEqual(ownVote(row.myVotes, row.pending, round, 'p_me'), row.expected));
+  }
+});
+
+describe('lowVotes and the threshold', () => {
+  test('only revealed numbers at or below the threshold count', () => {
+    const rounds = [revealed('r1', 's1', [2, 3, 8]), openRound('r2', 's1', { votes: [{ value: 0 }] })];
+    assert.deepEqual(lowVotes(rounds, 2).map((v) => v.value), [2]);
+    assert.deepEqual(lowVotes(rounds, 1), []);
+    assert.deepEqual(lowVotes(rounds, 3).map((v) => v.value), [2, 3]);
+  });
+
+  test('the meeting threshold, 2 when the meeting has none', () => {
+    assert.equal(worryThreshold({ worry_threshold: 4 }), 4);
+    assert.equal(worryThreshold({ worry_threshold: 0 }), 0);
+    assert.equal(worryThreshold({}), 2);
+  });
+});
+
+test('groupOf: family, network, professionals', () => {
+  assert.deepEqual(
+    ['parent', 'child', 'network', 'professional', 'facilitator'].map(groupOf),
+    ['family', 'family', 'network', 'professionals', 'professionals'],
+  );
+});
+
+describe('describeScales', () => {
+  function described({ scales, rounds = [], myVotes = [], pending = [], cards = [] }) {
+    const state = new BoardState();
+    state.applyState(boardPayload({ scales, rounds, myVotes, cards }));
+    return describeScales(state, projectBoard(state, pending), pending);
+  }
+
+  test('the overall scale first, then in the order made, unsaved ones last', () => {
+    const list = described({
+      scales: [scale('s_b', { created_at: '2026-11-27T08:02:00Z' }), scale('s_a', { created_at: '2026-11-27T08:01:00Z' }), scale('s_all', { overall: true, created_at: '2026-11-27T08:09:00Z' })],
+      pending: [{ type: 'scale.add', scale_id: 's_new', question: 'q', low_label: 'l', high_label: 'h', card_id: null }],
+    });
+    assert.deepEqual(list.map((item) => item.scale.id), ['s_all', 's_a', 's_b', 's_new']);
+    assert.deepEqual(list.map((item) => item.pending), [false, false, false, true]);
+  });
+
+  test('rounds newest first, the open one found, my vote only in the open round', () => {
+    const [item] = described({
+      scales: [scale('s1')],
+      rounds: [revealed('r1', 's1', [1]), openRound('r2', 's1', { number: 2 })],
+      myVotes: [{ round_id: 'r2', scale_id: 's1', voter: 'p_me', value: 6, at: OPENED }],
+    });
+    assert.deepEqual(item.rounds.map((entry) => entry.round.id), ['r2', 'r1']);
+    assert.equal(item.openRound.id, 'r2');
+    assert.equal(item.rounds[0].myVote.value, 6);
+    assert.equal(item.rounds[1].myVote, null);
+    assert.deepEqual(item.lowVotes.map((v) => v.value), [1]);
+  });
+
+  test('waiting while a round op is on its way; the worry card it is about', () => {
+    const [item] = described({
+      scales: [scale('s1', { card_id: 'c1' })],
+      cards: [card('c1', 'danger', 'V')],
+      pending: [{ type: 'round.open', scale_id: 's1' }],
+    });
+    assert.equal(item.waiting, true);
+    assert.equal(item.card.id, 'c1');
+    assert.deepEqual([...scaleOfCard([item])], [['c1', 's1']]);
+  });
+
+  test('a scale whose card was removed is about no card', () => {
+    const [item] = described({ scales: [scale('s1', { card_id: 'gone' })] });
+    assert.equal(item.card, null);
+  });
+});
+
+test('currentScaleId: the scale whose newest round opened or was shown last', () => {
+  const item = (id, round) => ({ scale: { id }, rounds: round ? [{ round }] : [] });
+  const scales = [
+    item('s1', revealed('r1', 's1', [], { revealed_at: '2026-11-27T09:10:00Z' })),
+    item('s2', openRound('r2', 's2', { opened_at: '2026-11-27T09:08:00Z' })),
+    item('s3', null),
+  ];
+  assert.equal(currentScaleId(scales), 's1');
+  assert.equal(currentScaleId([scales[1], scales[2]]), 's2');
+  assert.equal(currentScaleId([scales[2]]), null);
+});
