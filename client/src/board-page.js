@@ -1,5 +1,6 @@
 // The board page: the live board plus everything that changes it — adding, editing,
-// moving, agreeing, removing with Undo — and the facilitator's Share panel.
+// moving, agreeing, removing with Undo, scaling together — and the facilitator's Share
+// panel.
 import { startLiveBoard } from './live-board.js';
 import * as ops from './ops.js';
 import { WORDS } from './words.js';
@@ -34,6 +35,29 @@ export function startBoardPage(root) {
       toasts.undo(WORDS.removed, () => send(ops.restoreCard(cardId)));
     },
     editingChanged: (cardId) => live.connection.editing(cardId),
+    // A worry's own scale: made with plain starting words the facilitator can change.
+    scaleForCard(cardId) {
+      let scaleId = live.snapshot().scaleOfCard.get(cardId);
+      if (!scaleId) scaleId = scaleActions.addScale({ ...WORDS.scaling.worryScale, cardId });
+      live.boardView.showColumn('scales');
+      live.scalesView.reveal(scaleId);
+    },
+  };
+
+  const scaleActions = {
+    addScale(words) {
+      const op = ops.addScale(words);
+      send(op);
+      return op.scale_id;
+    },
+    editScale: (scaleId, words) => send(ops.editScale(scaleId, words)),
+    deleteScale: (scaleId) => send(ops.deleteScale(scaleId)),
+    openRound: (scaleId) => send(ops.openRound(scaleId)),
+    revealRound: (scaleId) => send(ops.revealRound(scaleId)),
+    vote: (scaleId, value, reason) => send(ops.castVote({ scaleId, value, reason })),
+    recordVote: (scaleId, { name, role, value, reason }) =>
+      send(ops.castVote({ scaleId, value, reason, onBehalfOf: { name, role } })),
+    setWorryThreshold: (threshold) => send(ops.editMeeting({ worry_threshold: threshold })),
   };
 
   const sharePanel = new SharePanel({
@@ -49,6 +73,7 @@ export function startBoardPage(root) {
 
   live = startLiveBoard(root, {
     actions,
+    scaleActions,
     onRender(model) {
       presenceView.render(model.people);
       sharePanel.render(model.board.meeting, model.can.runMeeting);

@@ -1,5 +1,6 @@
 // Entry of the meeting-room display (templates/display.html): the live board, read-only,
-// in large type, with the QR code to join.
+// in large type, with the QR code to join, and above it the scale the room is busy with:
+// who has answered while a round is open, the picture once the answers are shown.
 import { startLiveBoard } from './live-board.js';
 
 startLiveBoard(document.querySelector('[data-meeting-id]'), { readOnly: true });

@@ -1,26 +1,31 @@
 // What the board page and the display page share: the connection, the board state, and
-// the views every live board has (the board itself, the title and banners, the
-// connection line). Renders at most once a frame, however many events arrive.
+// the views every live board has (the board itself, the scales, the title and banners,
+// the connection line). Renders at most once a frame, however many events arrive.
 import { abilities } from './abilities.js';
 import { editingNames, peopleHere } from './presence.js';
 import { projectBoard } from './projection.js';
+import { describeScales, scaleOfCard, worryThreshold } from './scaling.js';
 import { connectToMeeting } from './socket.js';
 import { BoardState } from './state.js';
 import { BoardView } from './view/board-view.js';
 import { ConnectionView } from './view/connection-view.js';
 import { MeetingView } from './view/meeting-view.js';
+import { ScalesView } from './view/scales-view.js';
 
-export function startLiveBoard(root, { readOnly = false, actions = null, onRender = () => {} } = {}) {
+export function startLiveBoard(root, { readOnly = false, actions = null, scaleActions = null, onRender = () => {} } = {}) {
   const part = (role) => root.querySelector(`[data-role="${role}"]`);
   const state = new BoardState();
   const connection = connectToMeeting(root.dataset.meetingId);
-  const boardView = new BoardView(part('board'), { readOnly, actions });
+  const scalesView = new ScalesView(part('scales'), { readOnly, actions: scaleActions });
+  const boardView = new BoardView(part('board'), { readOnly, actions, extraTabs: [scalesView.tab] });
   const meetingView = new MeetingView(part('title'), part('status-banner'));
   const connectionView = new ConnectionView(part('connection'), part('refused'));
   let online = [];
 
   const snapshot = () => {
-    const board = projectBoard(state, connection.pendingOps());
+    const pendingOps = connection.pendingOps();
+    const board = projectBoard(state, pendingOps);
+    const scales = describeScales(state, board, pendingOps);
     return {
       state,
       board,
@@ -29,6 +34,9 @@ export function startLiveBoard(root, { readOnly = false, actions = null, onRende
       can: abilities(state.me, board.meeting),
       people: peopleHere(state, online),
       editingNames: editingNames(state, online),
+      scales,
+      scaleOfCard: scaleOfCard(scales),
+      threshold: worryThreshold(board.meeting),
     };
   };
 
@@ -42,6 +50,7 @@ export function startLiveBoard(root, { readOnly = false, actions = null, onRende
       const model = snapshot();
       meetingView.render(model.board.meeting);
       boardView.render(model);
+      scalesView.render(model);
       onRender(model);
     });
   };
@@ -58,6 +67,12 @@ export function startLiveBoard(root, { readOnly = false, actions = null, onRende
     state.applyEvent(event);
     render();
   });
+  // My own number comes back only in the ack of my vote: remembered for this screen alone.
+  connection.on('acked', ({ op, ack }) => {
+    if (op.type !== 'vote.cast' || !ack.vote) return;
+    state.rememberMyVote(op.scale_id, ack.vote);
+    render();
+  });
   connection.on('presence', (presence) => {
     online = presence.online ?? [];
     render();
@@ -66,5 +81,5 @@ export function startLiveBoard(root, { readOnly = false, actions = null, onRende
   connection.on('status', (status) => connectionView.render(status));
   connectionView.render(connection.status());
 
-  return { connection, snapshot, boardView };
+  return { connection, snapshot, boardView, scalesView };
 }

@@ -11,11 +11,14 @@ import { el, setText, show } from './dom.js';
 export class BoardView {
   // `actions` (board page only): addCard(section, draft), saveCard(cardId, section, draft),
   // moveCard(cardId, section, after), deleteCard(cardId), react(cardId, stance),
-  // editingChanged(cardId or null).
-  constructor(root, { readOnly = false, actions = null } = {}) {
+  // editingChanged(cardId or null), scaleForCard(cardId).
+  // `extraTabs`: more panels the phone tabs switch to, after the columns:
+  // [{key, heading, panel (an element with an id), badge(model) -> text for the tab}].
+  constructor(root, { readOnly = false, actions = null, extraTabs = [] } = {}) {
     this.root = root;
     this.readOnly = readOnly;
     this.actions = actions;
+    this.extraTabs = readOnly ? [] : extraTabs;
     this.cardViews = new Map();
     this.sections = new Map(); // key -> {element, label, list, addButton, addSlot, empty, sortable}
     this.columns = new Map(); // key -> {element, tab, count}
@@ -54,6 +57,12 @@ export class BoardView {
       const tabCount = this.columns.get(column.key).count;
       if (tabCount) setText(tabCount, String(cardsInColumn));
     }
+    for (const tab of this.extraTabs) {
+      const { count } = this.columns.get(tab.key);
+      const badge = tab.badge(model);
+      setText(count, badge);
+      show(count, Boolean(badge));
+    }
     this.forgetGoneCards(board);
     this.restoreFocus(active);
   }
@@ -83,27 +92,17 @@ export class BoardView {
         ...column.sections.map((section) => this.buildSection(section.key)),
       );
       columns.append(element);
-      let tab = null;
-      let count = null;
-      if (tabs) {
-        count = el('span', { class: 'tab-count' });
-        tab = el(
-          'button',
-          {
-            type: 'button',
-            class: 'column-tab',
-            role: 'tab',
-            'aria-controls': panelId,
-            'aria-selected': String(index === 0),
-            dataset: { tab: column.key, action: 'show-column' },
-          },
-          el('span', { class: 'tab-heading' }, column.heading),
-          count,
-        );
-        tabs.append(tab);
-      }
+      const { tab, count } = tabs ? columnTab(column.key, column.heading, panelId, index === 0) : {};
+      tabs?.append(tab);
       this.columns.set(column.key, { element, tab, count });
     });
+    for (const extra of this.extraTabs) {
+      const { tab, count } = columnTab(extra.key, extra.heading, extra.panel.id, false);
+      tabs.append(tab);
+      extra.panel.classList.add('tab-panel');
+      this.columns.set(extra.key, { element: extra.panel, tab, count });
+    }
+    tabs?.style.setProperty('--tabs', String(this.columns.size));
     this.root.replaceChildren(...[tabs, columns].filter(Boolean));
   }
 
@@ -165,7 +164,7 @@ export class BoardView {
   }
 
   cardView(cardId) {
-    const { board, can, meId, editingNames } = this.model;
+    const { board, can, meId, editingNames, scaleOfCard } = this.model;
     let view = this.cardViews.get(cardId);
     if (!view) {
       view = new CardView(cardId, { readOnly: this.readOnly });
@@ -176,6 +175,7 @@ export class BoardView {
       meId,
       pending: board.pendingCards.has(cardId),
       editingNames: editingNames.get(cardId) ?? [],
+      hasScale: scaleOfCard.has(cardId),
     });
     return view;
   }
@@ -364,6 +364,8 @@ export class BoardView {
       this.actions.deleteCard(cardId);
     } else if (action === 'move') {
       this.toggleMoveMenu(cardId);
+    } else if (action === 'scale-for-card') {
+      this.actions.scaleForCard(cardId);
     } else if (action.startsWith('move-')) {
       this.moveByMenu(cardId, action, button.dataset.section);
     }
@@ -378,4 +380,23 @@ export class BoardView {
     view.closeMoveMenu();
     view.moveButton.focus();
   }
+}
+
+// A phone tab that shows one column (or another panel, e.g. the scales) at a time.
+function columnTab(key, heading, panelId, selected) {
+  const count = el('span', { class: 'tab-count' });
+  const tab = el(
+    'button',
+    {
+      type: 'button',
+      class: 'column-tab',
+      role: 'tab',
+      'aria-controls': panelId,
+      'aria-selected': String(selected),
+      dataset: { tab: key, action: 'show-column' },
+    },
+    el('span', { class: 'tab-heading' }, heading),
+    count,
+  );
+  return { tab, count };
 }

@@ -1,5 +1,6 @@
 // One card's element. It is made once per card id and then only updated in place, so a
 // remote change never rebuilds a card someone is looking at or typing in.
+import { WORRY_SECTION } from '../scaling.js';
 import { WORDS } from '../words.js';
 import { createCardEditor } from './card-editor.js';
 import { el, setText, show } from './dom.js';
@@ -29,6 +30,7 @@ export class CardView {
       this.moveButton = actionButton('move', WORDS.move);
       this.moveButton.setAttribute('aria-expanded', 'false');
       this.deleteButton = actionButton('delete', WORDS.remove);
+      this.scaleButton = actionButton('scale-for-card', WORDS.scaling.scaleForWorry);
       this.moveMenu = el('div', { class: 'move-menu', role: 'group', 'aria-label': WORDS.move, hidden: true });
       this.element.append(
         el(
@@ -39,6 +41,7 @@ export class CardView {
           this.editButton,
           this.moveButton,
           this.deleteButton,
+          this.scaleButton,
         ),
         this.moveMenu,
       );
@@ -57,7 +60,7 @@ export class CardView {
     this.editor?.focus();
   }
 
-  render(card, { can, meId, pending, editingNames }) {
+  render(card, { can, meId, pending, editingNames, hasScale }) {
     if (!this.isEditing) setText(this.text, card.text);
     else this.noteRemoteChange(card.text, can.changeCard(card));
     setText(this.saidBy, card.attributed_to ? WORDS.saidBy(card.attributed_to) : '');
@@ -87,6 +90,9 @@ export class CardView {
     show(this.moveButton, can.contribute);
     show(this.editButton, canChange);
     show(this.deleteButton, canChange);
+    // A worry (danger) statement can have its own scale: "how sure are we it won't happen?"
+    show(this.scaleButton, can.runScales && card.section === WORRY_SECTION);
+    setText(this.scaleButton, hasScale ? WORDS.scaling.seeScaleForWorry : WORDS.scaling.scaleForWorry);
     if (!can.contribute) this.closeMoveMenu();
   }
 
