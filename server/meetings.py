@@ -172,7 +172,8 @@ class Meetings:
         """Apply one op through the store and publish what it changed."""
         now = iso(self.clock())
         op_id = op_key.rsplit(":", 1)[-1]
-        context = ops.Context(actor=by, now=now, new_id=new_id("c_"))
+        # Whatever the op makes (a card, a round, a scale) takes this id if it needs one.
+        context = ops.Context(actor=by, now=now, new_id=new_id())
         return await self.store.update(
             meeting_id,
             op_key,

@@ -232,9 +232,9 @@ class Realtime:
             ack["duplicate"] = True
         if isinstance(op, scaling.VoteCast):
             # The number goes back to its voter only; the room learns just that they answered.
-            ballot = scaling.cast_ballot(commit.board, op, connection.participant_id)
-            if ballot is not None:
-                ack["vote"] = codec.encode_entity(ballot)
+            cast = scaling.cast_ballot(commit.board, op, connection.participant_id)
+            if cast is not None:
+                ack["vote"] = codec.encode_ballot(*cast)
         return ack
 
     async def on_sync(self, sid: str, data: Any) -> dict[str, Any]:

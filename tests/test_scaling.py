@@ -803,7 +803,13 @@ def test_the_round_change_of_a_vote_says_who_answered_but_never_what() -> None:
                 "opened_by": "p_fac",
                 "revealed_at": None,
                 "answered": [
-                    {"voter": "p_mum", "name": "Sam", "role": "parent", "recorded_by": None}
+                    {
+                        "voter": "p_mum",
+                        "name": "Sam",
+                        "role": "parent",
+                        "recorded_by": None,
+                        "group": "family",
+                    }
                 ],
                 "votes": [],
             },
@@ -840,7 +846,8 @@ def test_a_vote_on_behalf_is_recorded_by_the_facilitator() -> None:
     assert board.rounds["r_1"].answered == (Answered(key, "Grandad", Role.NETWORK, "p_fac"),)
     assert [c.id for c in changes] == ["r_1", f"r_1/{key}"]
     _, op = ops.parse_op(vote(value=9, on_behalf_of=behalf))
-    assert scaling.cast_ballot(board, op, "p_fac") == ballot  # what the ack carries
+    # What the ack carries.
+    assert scaling.cast_ballot(board, op, "p_fac") == (board.rounds["r_1"], ballot)
 
 
 def test_recording_the_same_name_and_role_again_replaces_it() -> None:
@@ -867,8 +874,9 @@ def test_recording_the_same_name_and_role_again_replaces_it() -> None:
 def test_cast_ballot_is_the_callers_own() -> None:
     board = with_votes()
     _, own = ops.parse_op(vote(value=7))
-    assert scaling.cast_ballot(board, own, "p_mum") == board.ballots["r_1/p_mum"]
-    assert scaling.cast_ballot(board, own, "p_gran") == board.ballots["r_1/p_gran"]
+    round_ = board.rounds["r_1"]
+    assert scaling.cast_ballot(board, own, "p_mum") == (round_, board.ballots["r_1/p_mum"])
+    assert scaling.cast_ballot(board, own, "p_gran") == (round_, board.ballots["r_1/p_gran"])
     assert scaling.cast_ballot(board, own, "p_kid") is None  # has not voted
     assert scaling.cast_ballot(board, own, "p_nobody") is None
     revealed = step(board, raw("round.reveal", scale_id=OVERALL), "p_fac")
@@ -1091,13 +1099,20 @@ def test_encode_board_never_has_a_number_of_an_open_round() -> None:
     assert round_["votes"] == [] and round_["status"] == "open"
     assert "summary" not in round_
     assert round_["answered"] == [
-        {"voter": "p_mum", "name": "Sam", "role": "parent", "recorded_by": None},
-        {"voter": "p_gran", "name": "Gran", "role": "network", "recorded_by": None},
+        {"voter": "p_mum", "name": "Sam", "role": "parent", "recorded_by": None, "group": "family"},
+        {
+            "voter": "p_gran",
+            "name": "Gran",
+            "role": "network",
+            "recorded_by": None,
+            "group": "network",
+        },
         {
             "voter": "behalf:grandad|network",
             "name": "Grandad",
             "role": "network",
             "recorded_by": "p_fac",
+            "group": "network",
         },
     ]
     scale = encoded["scales"][0]
@@ -1149,6 +1164,7 @@ def test_encode_own_ballots_is_only_the_callers_own_and_recorded() -> None:
         {
             "round_id": "r_1",
             "scale_id": OVERALL,
+            "group": "family",
             "voter": "p_mum",
             "name": "Sam",
             "role": "parent",

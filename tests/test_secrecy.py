@@ -32,8 +32,9 @@ ROUND_KEYS = {
     "answered",
     "votes",
 }
-ANSWERED_KEYS = {"voter", "name", "role", "recorded_by"}
-VOTE_KEYS = {"voter", "name", "role", "value", "at", "reason", "recorded_by"}
+ANSWERED_KEYS = {"voter", "name", "role", "recorded_by", "group"}
+VOTE_KEYS = {"voter", "name", "role", "value", "at", "reason", "recorded_by", "group"}
+ACK_VOTE_KEYS = VOTE_KEYS | {"round_id", "scale_id"}
 REASON = re.compile(r"REASON-[A-Z0-9-]+")
 
 # name, role, value, reason
@@ -205,7 +206,7 @@ async def test_votes_stay_secret_until_the_reveal(room: Room) -> None:
         ack = acks[name]
         assert ack["ok"] is True, ack
         assert set(ack) == {"ok", "seq", "vote"}
-        assert set(ack["vote"]) == VOTE_KEYS
+        assert set(ack["vote"]) == ACK_VOTE_KEYS
         me = room[name].me
         assert ack["vote"] == {**ack["vote"], "voter": me["id"], "name": name, "role": role}
         assert (ack["vote"]["value"], ack["vote"]["reason"]) == (value, reason)

@@ -17,6 +17,7 @@ from .model import (
     OUTCOME_LABELS,
     REVIEW_PROMPTS,
     ROLE_ABILITIES,
+    ROLE_GROUP,
     ROLE_LABELS,
     SECRET_ENTITIES,
     SELF_CHOSEN_ROLES,
@@ -228,8 +229,12 @@ def _public(value: Entity) -> dict[str, Any]:
     summary."""
     data = encode_entity(value)
     data.pop("deleted", None)
-    if isinstance(value, Round) and value.status is RoundStatus.REVEALED:
-        data["summary"] = scaling.summarise(value.votes)
+    if isinstance(value, Round):
+        for key in ("answered", "votes"):
+            for entry in data[key]:
+                entry["group"] = ROLE_GROUP[Role(entry["role"])].value
+        if value.status is RoundStatus.REVEALED:
+            data["summary"] = scaling.summarise(value.votes)
     return data
 
 
@@ -270,12 +275,21 @@ def encode_board(board: Board) -> dict[str, Any]:
 def encode_own_ballots(board: Board, participant_id: str) -> list[dict[str, Any]]:
     """The numbers this participant gave (or recorded for someone) in open rounds: shown
     only on their own screen."""
-    mine = []
-    for key, vote in sorted(board.ballots.items()):
-        if participant_id in (vote.voter, vote.recorded_by):
-            round_ = board.rounds[key.split("/", 1)[0]]
-            mine.append({"round_id": round_.id, "scale_id": round_.scale_id, **_plain(vote)})
-    return mine
+    return [
+        encode_ballot(board.rounds[key.split("/", 1)[0]], vote)
+        for key, vote in sorted(board.ballots.items())
+        if participant_id in (vote.voter, vote.recorded_by)
+    ]
+
+
+def encode_ballot(round_: Round, vote: Vote) -> dict[str, Any]:
+    """A vote as its own voter sees it, with where it belongs."""
+    return {
+        "round_id": round_.id,
+        "scale_id": round_.scale_id,
+        "group": vote.group.value,
+        **_plain(vote),
+    }
 
 
 def encode_template() -> dict[str, Any]:

@@ -320,13 +320,14 @@ def voter_of(op: VoteCast, actor: Participant) -> tuple[str, str, Role, str | No
     )
 
 
-def cast_ballot(board: Board, op: VoteCast, actor_id: str) -> Vote | None:
-    """The ballot `op` left on `board` (after it was applied): for the caller's ack."""
+def cast_ballot(board: Board, op: VoteCast, actor_id: str) -> tuple[Round, Vote] | None:
+    """The round and ballot `op` left on `board` (after it was applied): for the ack."""
     round_ = board.open_round(op.scale_id)
     actor = board.participants.get(actor_id)
     if round_ is None or actor is None:
         return None
-    return board.ballots.get(ballot_key(round_.id, voter_of(op, actor)[0]))
+    vote = board.ballots.get(ballot_key(round_.id, voter_of(op, actor)[0]))
+    return None if vote is None else (round_, vote)
 
 
 def _cast(board: Board, op: VoteCast, actor: Participant, now: str) -> tuple[Board, list[Change]]:
