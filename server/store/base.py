@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from typing import Any
 
 from ..board import codec
 from ..board.errors import Invalid, NotFound, Unavailable
-from ..board.model import Board, Change, LinkKind, Meeting
+from ..board.model import Board, Change, LinkKind, Meeting, Role
 
 # How many committed ops a meeting's log keeps for `sync`; older gaps get the whole board.
 LOG_LIMIT = 10_000
@@ -64,6 +64,9 @@ class Commit:
 
 @dataclass(frozen=True)
 class Link:
+    """A capability to join one meeting. A per-person link names who it is for and the
+    role they get; the three general links leave `name` and `role` empty."""
+
     id: str
     meeting_id: str
     kind: LinkKind
@@ -71,29 +74,16 @@ class Link:
     created_at: float
     expires_at: float | None = None
     revoked: bool = False
+    name: str | None = None
+    role: Role | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "meeting_id": self.meeting_id,
-            "kind": self.kind.value,
-            "token_hash": self.token_hash,
-            "created_at": self.created_at,
-            "expires_at": self.expires_at,
-            "revoked": self.revoked,
-        }
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Link:
-        return cls(
-            data["id"],
-            data["meeting_id"],
-            LinkKind(data["kind"]),
-            data["token_hash"],
-            data["created_at"],
-            data.get("expires_at"),
-            bool(data.get("revoked", False)),
-        )
+        role = data.get("role")
+        return cls(**{**data, "kind": LinkKind(data["kind"]), "role": role and Role(role)})
 
 
 @dataclass(frozen=True)
@@ -103,25 +93,14 @@ class Session:
     participant_id: str
     created_at: float
     expires_at: float
+    link_id: str = ""  # the link it was opened with: revoking the link ends it
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "token_hash": self.token_hash,
-            "meeting_id": self.meeting_id,
-            "participant_id": self.participant_id,
-            "created_at": self.created_at,
-            "expires_at": self.expires_at,
-        }
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Session:
-        return cls(
-            data["token_hash"],
-            data["meeting_id"],
-            data["participant_id"],
-            data["created_at"],
-            data["expires_at"],
-        )
+        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -320,6 +299,51 @@ class Store(ABC):
     async def find_session(self, token_hash: str) -> Session | None:
         """The session, or None. An expired one may still be returned (the caller checks
         expiry with its own clock); Redis forgets it a day after it expired."""
+
+    @abstractmethod
+    async def end_sessions(
+        self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
+    ) -> int:
+        """Delete the meeting's sessions (only a participant's, or only a link's, if named);
+        how many were ended."""
+
+    # --- small records: staff accounts, staff sessions, set-up codes, meeting staff ---
+
+    @abstractmethod
+    async def put_record(
+        self, kind: str, key: str, data: Mapping[str, Any], expires_at: float | None = None
+    ) -> None: ...
+
+    @abstractmethod
+    async def get_record(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The record, or None (also once `expires_at` has passed)."""
+
+    @abstractmethod
+    async def list_records(self, kind: str) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    async def delete_record(self, kind: str, key: str) -> None: ...
+
+    # --- the audit log: append-only, per meeting ---
+
+    @abstractmethod
+    async def append_audit(self, meeting_id: str, entry: Mapping[str, Any]) -> None: ...
+
+    @abstractmethod
+    async def audit(self, meeting_id: str) -> list[dict[str, Any]]:
+        """Every entry, oldest first."""
+
+    # --- erasing ---
+
+    async def erase(self, meeting_id: str) -> None:
+        """Remove everything held about a meeting: board, log, secrets, links, sessions,
+        presence, audit log."""
+        async with self._lock(meeting_id):
+            await self._erase(meeting_id)
+            self._boards.pop(meeting_id, None)
+
+    @abstractmethod
+    async def _erase(self, meeting_id: str) -> None: ...
 
     # --- presence: ephemeral, kept with an expiry so a dead worker's sockets fade away ---
 

@@ -206,17 +206,103 @@ class RedisStore(Store):
         )
 
     async def add_session(self, session: Session) -> None:
-        async with self._redis_call() as r:
-            await r.set(
+        async with self._redis_call() as r, r.pipeline(transaction=False) as pipe:
+            pipe.set(
                 f"{self.prefix}:session:{session.token_hash}",
                 codec.dumps(session.to_json()),
                 exat=int(session.expires_at) + SESSION_GRACE,
             )
+            pipe.sadd(self._key(session.meeting_id, "sessions"), session.token_hash)
+            await pipe.execute()
 
     async def find_session(self, token_hash: str) -> Session | None:
         async with self._redis_call() as r:
             raw = await r.get(f"{self.prefix}:session:{token_hash}")
         return None if raw is None else Session.from_json(json.loads(raw))
+
+    async def end_sessions(
+        self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
+    ) -> int:
+        index = self._key(meeting_id, "sessions")
+        async with self._redis_call() as r:
+            hashes = sorted(await r.smembers(index))
+            rows = await r.mget([f"{self.prefix}:session:{h}" for h in hashes]) if hashes else []
+            ended = []
+            for token_hash, raw in zip(hashes, rows, strict=True):
+                session = None if raw is None else Session.from_json(json.loads(raw))
+                if session is None or (
+                    participant_id in (None, session.participant_id)
+                    and link_id in (None, session.link_id)
+                ):
+                    ended.append(token_hash)
+            if ended:
+                await r.delete(*(f"{self.prefix}:session:{h}" for h in ended))
+                await r.srem(index, *ended)
+        return len(ended)
+
+    # --- small records ---
+
+    def _record_key(self, kind: str, key: str) -> str:
+        return f"{self.prefix}:rec:{kind}:{key}"
+
+    async def put_record(
+        self, kind: str, key: str, data: Mapping[str, Any], expires_at: float | None = None
+    ) -> None:
+        async with self._redis_call() as r, r.pipeline(transaction=False) as pipe:
+            pipe.set(
+                self._record_key(kind, key),
+                codec.dumps(data),
+                exat=None if expires_at is None else int(expires_at) + 1,
+            )
+            pipe.sadd(f"{self.prefix}:recs:{kind}", key)
+            await pipe.execute()
+
+    async def get_record(self, kind: str, key: str) -> dict[str, Any] | None:
+        async with self._redis_call() as r:
+            raw = await r.get(self._record_key(kind, key))
+        return None if raw is None else json.loads(raw)
+
+    async def list_records(self, kind: str) -> list[dict[str, Any]]:
+        async with self._redis_call() as r:
+            keys = sorted(await r.smembers(f"{self.prefix}:recs:{kind}"))
+            rows = await r.mget([self._record_key(kind, k) for k in keys]) if keys else []
+        return [json.loads(row) for row in rows if row is not None]
+
+    async def delete_record(self, kind: str, key: str) -> None:
+        async with self._redis_call() as r, r.pipeline(transaction=False) as pipe:
+            pipe.delete(self._record_key(kind, key))
+            pipe.srem(f"{self.prefix}:recs:{kind}", key)
+            await pipe.execute()
+
+    # --- audit ---
+
+    async def append_audit(self, meeting_id: str, entry: Mapping[str, Any]) -> None:
+        async with self._redis_call() as r:
+            await r.rpush(self._key(meeting_id, "audit"), codec.dumps(entry))
+
+    async def audit(self, meeting_id: str) -> list[dict[str, Any]]:
+        async with self._redis_call() as r:
+            rows = await r.lrange(self._key(meeting_id, "audit"), 0, -1)
+        return [json.loads(row) for row in rows]
+
+    async def _erase(self, meeting_id: str) -> None:
+        await self.end_sessions(meeting_id)
+        async with self._redis_call() as r:
+            links = await r.hkeys(self._key(meeting_id, "links"))
+            meeting_keys = [
+                key async for key in r.scan_iter(match=f"{self.prefix}:{{{meeting_id}}}:*")
+            ]
+            kinds = [k.rsplit(":", 1)[-1] async for k in r.scan_iter(match=f"{self.prefix}:recs:*")]
+            async with r.pipeline(transaction=False) as pipe:
+                for token_hash in links:
+                    pipe.delete(f"{self.prefix}:link:{token_hash}")
+                if meeting_keys:
+                    pipe.delete(*meeting_keys)
+                pipe.srem(f"{self.prefix}:meetings", meeting_id)
+                for kind in kinds:
+                    pipe.delete(self._record_key(kind, meeting_id))
+                    pipe.srem(f"{self.prefix}:recs:{kind}", meeting_id)
+                await pipe.execute()
 
     # --- presence ---
 

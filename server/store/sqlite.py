@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..board import codec
 from ..board.errors import NotFound, Unavailable
@@ -51,7 +52,16 @@ CREATE TABLE IF NOT EXISTS links (
 CREATE INDEX IF NOT EXISTS links_by_meeting ON links (meeting_id);
 CREATE TABLE IF NOT EXISTS sessions (
   token_hash TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS kv (
+  kind TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL, expires_at REAL,
+  PRIMARY KEY (kind, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit (
+  n INTEGER PRIMARY KEY AUTOINCREMENT, meeting_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_by_meeting ON audit (meeting_id, n);
 """
+
+# Every table that holds a meeting's rows, by its meeting_id column.
+_MEETING_TABLES = ("records", "secrets", "oplog", "opkeys", "links", "audit")
 
 
 class SQLiteStore(Store):
@@ -261,6 +271,91 @@ class SQLiteStore(Store):
             ).fetchone()
         )
         return None if row is None else Session.from_json(json.loads(row[0]))
+
+    async def end_sessions(
+        self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
+    ) -> int:
+        query = "DELETE FROM sessions WHERE json_extract(data, '$.meeting_id') = ?"
+        args: list[Any] = [meeting_id]
+        if participant_id is not None:
+            query += " AND json_extract(data, '$.participant_id') = ?"
+            args.append(participant_id)
+        if link_id is not None:
+            query += " AND json_extract(data, '$.link_id') = ?"
+            args.append(link_id)
+        return await self._run(lambda db: db.execute(query, args).rowcount)
+
+    # --- small records ---
+
+    async def put_record(
+        self, kind: str, key: str, data: Mapping[str, Any], expires_at: float | None = None
+    ) -> None:
+        await self._run(
+            lambda db: db.execute(
+                "INSERT INTO kv (kind, key, data, expires_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, "
+                "expires_at = excluded.expires_at",
+                (kind, key, codec.dumps(data), expires_at),
+            )
+        )
+
+    async def get_record(self, kind: str, key: str) -> dict[str, Any] | None:
+        row = await self._run(
+            lambda db: db.execute(
+                "SELECT data FROM kv WHERE kind = ? AND key = ? "
+                "AND (expires_at IS NULL OR expires_at > ?)",
+                (kind, key, time.time()),
+            ).fetchone()
+        )
+        return None if row is None else json.loads(row[0])
+
+    async def list_records(self, kind: str) -> list[dict[str, Any]]:
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT data FROM kv WHERE kind = ? AND (expires_at IS NULL OR expires_at > ?) "
+                "ORDER BY key",
+                (kind, time.time()),
+            ).fetchall()
+        )
+        return [json.loads(row[0]) for row in rows]
+
+    async def delete_record(self, kind: str, key: str) -> None:
+        await self._run(
+            lambda db: db.execute("DELETE FROM kv WHERE kind = ? AND key = ?", (kind, key))
+        )
+
+    # --- audit ---
+
+    async def append_audit(self, meeting_id: str, entry: Mapping[str, Any]) -> None:
+        await self._run(
+            lambda db: db.execute(
+                "INSERT INTO audit (meeting_id, data) VALUES (?, ?)",
+                (meeting_id, codec.dumps(entry)),
+            )
+        )
+
+    async def audit(self, meeting_id: str) -> list[dict[str, Any]]:
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT data FROM audit WHERE meeting_id = ? ORDER BY n", (meeting_id,)
+            ).fetchall()
+        )
+        return [json.loads(row[0]) for row in rows]
+
+    async def _erase(self, meeting_id: str) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            with _transaction(db):
+                db.execute("DELETE FROM meetings WHERE id = ?", (meeting_id,))
+                for table in _MEETING_TABLES:
+                    db.execute(f"DELETE FROM {table} WHERE meeting_id = ?", (meeting_id,))
+                db.execute(
+                    "DELETE FROM sessions WHERE json_extract(data, '$.meeting_id') = ?",
+                    (meeting_id,),
+                )
+                db.execute("DELETE FROM kv WHERE key = ?", (meeting_id,))
+
+        await self._run(work)
+        self._presence.pop(meeting_id, None)
 
     # --- presence: in memory, since the embedded store serves a single process ---
 
