@@ -85,5 +85,8 @@ export function startBoardPage(root) {
       live.boardView.offerDraftAgain(op.section, { text: op.text, attributedTo: op.attributed_to });
     }
   });
-  live.connection.on('notice', ({ message }) => toasts.show(message || WORDS.changeDelayed));
+  live.connection.on('notice', ({ code, message }) => {
+    // The store being away is said by the connection line, not by a toast at every try.
+    if (code !== 'unavailable') toasts.show(message || WORDS.changeDelayed);
+  });
 }

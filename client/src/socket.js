@@ -7,6 +7,10 @@
 // unconfirmed ops changed), `status`, `acked` (an op the server committed, with its ack:
 // a vote's ack carries the voter's own number), `refused` (an op the server said no to,
 // with its message) and `notice` (a passing problem; the op will be tried again).
+//
+// The status's `connection` is `connecting`, `connected`, `paused` (connected, but the
+// server cannot save just now: ops wait and are tried again), `reconnecting`, `offline`
+// or `refused`.
 import { io as socketIo } from 'socket.io-client';
 import { Emitter } from './emitter.js';
 import { OpQueue } from './op-queue.js';
@@ -16,7 +20,10 @@ import { Sequencer } from './sequencer.js';
 const REFUSED_REASONS = new Set(['origin_not_allowed', 'no_session', 'session_invalid']);
 // Refusals that pass: the server remembers nothing, so the same op is tried again later.
 const PASSING_CODES = new Set(['unavailable', 'rate_limited']);
-const MAX_RETRY_DELAY_MS = 30_000;
+// The server's store is away: saving is paused until an op goes through.
+const STORE_AWAY = 'unavailable';
+// A room is waiting for its changes: never longer than this between tries.
+const MAX_RETRY_DELAY_MS = 10_000;
 
 export class MeetingConnection extends Emitter {
   constructor(meetingId, options = {}) {
@@ -42,6 +49,7 @@ export class MeetingConnection extends Emitter {
     this.syncing = false;
     this.editingCardId = null;
     this.connection = 'connecting';
+    this.savingPaused = false;
     this.refusal = null;
     this.retryDelay = retryDelayMs;
     this.timers = {};
@@ -74,7 +82,8 @@ export class MeetingConnection extends Emitter {
   }
 
   status() {
-    return { connection: this.connection, waiting: this.queue.length, refusal: this.refusal };
+    const connection = this.connection === 'connected' && this.savingPaused ? 'paused' : this.connection;
+    return { connection, waiting: this.queue.length, refusal: this.refusal };
   }
 
   close() {
@@ -99,14 +108,22 @@ export class MeetingConnection extends Emitter {
       this.settle();
       this.emit('state', payload);
       this.becomeReady();
+      this.watchGap();
     });
     socket.on('applied', (event) => this.receive(event));
+    // Every 5 s the server says its latest seq: a quiet room learns it missed a broadcast.
+    socket.on('heartbeat', (beat) => {
+      if (!this.hasBoard) return; // the coming `state` is the whole board anyway
+      this.sequencer.serverAt(beat?.seq);
+      this.watchGap();
+    });
     socket.on('presence', (presence) => this.emit('presence', presence));
     socket.on('disconnect', (reason) => {
       this.ready = false;
       this.inFlight = null;
       this.epoch += 1;
       this.syncing = false;
+      this.savingPaused = false; // the next connection will find out afresh
       for (const name of Object.keys(this.timers)) this.clearTimer(name);
       // After a server-side disconnect Socket.IO does not retry by itself.
       if (reason === 'io server disconnect') this.reconnectLater();
@@ -130,7 +147,8 @@ export class MeetingConnection extends Emitter {
         if (this.connection === 'refused') return;
         if (!socket.connected) {
           this.setConnection('reconnecting');
-          if (!socket.active) socket.connect();
+          // At once, rather than when Socket.IO's growing back-off next tries.
+          socket.disconnect().connect();
         } else if (this.ready) {
           this.setConnection('connected');
         }
@@ -153,6 +171,11 @@ export class MeetingConnection extends Emitter {
       this.emit('applied', next);
     }
     this.settle();
+    this.watchGap();
+  }
+
+  // Something committed is missing: give its `applied` a moment, then ask `sync`.
+  watchGap() {
     if (!this.sequencer.hasGap) this.clearTimer('gap');
     else if (!this.timers.gap) this.setTimer('gap', this.gapWaitMs, () => this.resync());
   }
@@ -166,12 +189,12 @@ export class MeetingConnection extends Emitter {
       .emit('sync', { since: this.sequencer.seq }, (error, answer) => {
         if (epoch !== this.epoch) return;
         this.syncing = false;
-        if (answer?.ok === false) {
+        if (answer?.ok === false && answer.code !== STORE_AWAY) {
           // The server will not answer from this seq: a fresh connection brings a whole `state`.
           this.socket.disconnect().connect();
           return;
         }
-        if (error || !answer || (!answer.board && !Array.isArray(answer.changes))) {
+        if (error || !answer?.ok || (!answer.board && !Array.isArray(answer.changes))) {
           this.setTimer('gap', this.retryDelayMs, () => this.resync());
           return;
         }
@@ -179,8 +202,10 @@ export class MeetingConnection extends Emitter {
           this.sequencer.reset(answer.seq);
           this.emit('board', { seq: answer.seq, board: answer.board });
         }
+        this.sequencer.serverAt(answer.seq);
         for (const event of answer.changes ?? []) this.receive(event);
         this.settle();
+        this.watchGap();
         if (!this.ready) this.becomeReady();
       });
   }
@@ -198,14 +223,21 @@ export class MeetingConnection extends Emitter {
       this.inFlight = null;
       if (error || !ack) {
         this.retryLater(); // not delivered as far as we know: it stays queued
-      } else if (ack.ok) {
+        return;
+      }
+      this.savingPaused = ack.code === STORE_AWAY;
+      if (ack.ok) {
         this.retryDelay = this.retryDelayMs;
         this.queue.remove(op.id);
         if (ack.seq > this.sequencer.seq) this.settling.push({ op, seq: ack.seq });
+        // Its `applied` should follow; if that broadcast is lost, the gap brings it.
+        this.sequencer.serverAt(ack.seq);
+        this.watchGap();
         this.emit('acked', { op, ack });
         this.pendingChanged();
         this.flush();
       } else if (PASSING_CODES.has(ack.code)) {
+        this.emit('status', this.status());
         this.emit('notice', { op, code: ack.code, message: ack.message });
         this.retryLater();
       } else {

@@ -8,6 +8,8 @@ export const WORDS = {
     connected: (waiting) => (waiting ? `Connected – saving ${plural(waiting, 'change', 'changes')}…` : 'Connected'),
     reconnecting: (waiting) =>
       waiting ? `Reconnecting… ${plural(waiting, 'change', 'changes')} waiting` : 'Reconnecting…',
+    paused: (waiting) =>
+      `Saving paused – trying again${waiting ? ` (${plural(waiting, 'change', 'changes')} waiting)` : ''}`,
     offline: (waiting) =>
       `Offline – your changes are kept and will be sent${waiting ? ` (${waiting} waiting)` : ''}`,
     refused: () => 'Not connected',

@@ -32,3 +32,25 @@ test('Sequencer.reset drops buffered events the new board already holds', () => 
   assert.deepEqual(seqs(sequencer.accept(ev(5))), [5, 6]);
   assert.equal(sequencer.hasGap, false);
 });
+
+test('Sequencer: a server further on than what arrived is a gap until it is filled', () => {
+  const sequencer = new Sequencer(4);
+  sequencer.serverAt(4);
+  assert.equal(sequencer.hasGap, false);
+  sequencer.serverAt(6);
+  assert.equal(sequencer.hasGap, true);
+  sequencer.accept(ev(5));
+  assert.equal(sequencer.hasGap, true);
+  sequencer.accept(ev(6));
+  assert.equal(sequencer.hasGap, false);
+  sequencer.serverAt(3); // an old heartbeat changes nothing
+  sequencer.serverAt('7'); // nor a malformed one
+  assert.equal(sequencer.hasGap, false);
+});
+
+test('Sequencer.reset to a whole board at the server seq closes the gap', () => {
+  const sequencer = new Sequencer(2);
+  sequencer.serverAt(9);
+  sequencer.reset(9);
+  assert.equal(sequencer.hasGap, false);
+});

@@ -167,16 +167,101 @@ describe('MeetingConnection', () => {
     assert.deepEqual(connection.pendingOps().map((o) => o.id), ['o2']);
   });
 
-  test('a passing refusal (store unavailable) keeps the op and tries again', () => {
+  test('store away: saving is paused, the ops wait and are tried again with back-off until one goes through', () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     const { connection, socket, seen } = open();
     socket.serverConnects();
     connection.send(op('o1'));
-    socket.lastSend('op').answer(null, { ok: false, code: 'unavailable', message: 'Saving is paused.' });
-    assert.equal(seen.notices.length, 1);
-    assert.equal(connection.status().waiting, 1);
+    connection.send(op('o2'));
+    const away = { ok: false, code: 'unavailable', message: 'Saving is paused. Trying again.' };
+    socket.lastSend('op').answer(null, away);
+    assert.deepEqual(connection.status(), { connection: 'paused', waiting: 2, refusal: null });
+    assert.equal(seen.statuses.at(-1).connection, 'paused');
+    assert.equal(seen.refused.length, 0);
+    const tries = () => socket.sends('op').map((s) => s.data.id);
+    for (const wait of [2_000, 4_000, 8_000, 10_000, 10_000]) {
+      mock.timers.tick(wait - 1);
+      const before = tries().length;
+      mock.timers.tick(1);
+      assert.deepEqual(tries().slice(before), ['o1'], `tried again after ${wait} ms`);
+      socket.lastSend('op').answer(null, away);
+      assert.equal(connection.status().connection, 'paused');
+    }
+    socket.lastSend('op').answer(null, { ok: true, seq: 2 });
+    assert.deepEqual(tries().at(-1), 'o2'); // the next one follows at once
+    assert.deepEqual(connection.status(), { connection: 'connected', waiting: 1, refusal: null });
+    socket.lastSend('op').answer(null, { ok: true, seq: 3 });
+    assert.equal(connection.status().waiting, 0);
+  });
+
+  test('saving paused is forgotten on a disconnect and after any answer from a working store', () => {
+    const { connection, socket } = open();
+    socket.serverConnects();
+    connection.send(op('o1'));
+    socket.lastSend('op').answer(null, { ok: false, code: 'unavailable' });
+    socket.dropped();
+    assert.equal(connection.status().connection, 'reconnecting');
+    socket.serverConnects();
+    assert.equal(connection.status().connection, 'connected');
+    socket.lastSend('op').answer(null, { ok: false, code: 'unavailable' });
+    assert.equal(connection.status().connection, 'paused');
+    socket.lastSend('op').answer(null, { ok: false, code: 'locked', message: 'Paused by the facilitator.' });
+    assert.equal(connection.status().connection, 'connected');
+  });
+
+  test('a heartbeat past the last applied seq is a gap: sync within a second', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { socket, seen } = open();
+    socket.fire('heartbeat', { seq: 9 }); // before any board: the coming state is the whole board
+    socket.serverConnects(boardPayload({ seq: 3 }));
+    socket.fire('heartbeat', { seq: 3 });
+    mock.timers.tick(5_000);
+    assert.equal(socket.sends('sync').length, 0);
+    socket.fire('heartbeat', { seq: 5 });
+    mock.timers.tick(999);
+    assert.equal(socket.sends('sync').length, 0);
+    mock.timers.tick(1);
+    const sync = socket.lastSend('sync');
+    assert.deepEqual(sync.data, { since: 3 });
+    sync.answer(null, { ok: true, seq: 5, changes: [applied(4), applied(5)] });
+    assert.deepEqual(seen.applied, [4, 5]);
+    mock.timers.tick(10_000);
+    assert.equal(socket.sends('sync').length, 1);
+  });
+
+  test('a heartbeat whose applied turns up meanwhile needs no sync', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { socket, seen } = open();
+    socket.serverConnects(boardPayload({ seq: 3 }));
+    socket.fire('heartbeat', { seq: 4 });
+    socket.fire('applied', applied(4));
+    mock.timers.tick(5_000);
+    assert.deepEqual(seen.applied, [4]);
+    assert.equal(socket.sends('sync').length, 0);
+  });
+
+  test('an ack whose applied is lost: sync brings it', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { connection, socket, seen } = open();
+    socket.serverConnects(boardPayload({ seq: 1 }));
+    connection.send(op('o1'));
+    socket.lastSend('op').answer(null, { ok: true, seq: 2 });
+    mock.timers.tick(1_000);
+    socket.lastSend('sync').answer(null, { ok: true, seq: 2, changes: [applied(2, { op_id: 'o1', by: 'p_me' })] });
+    assert.deepEqual(seen.applied, [2]);
+    assert.deepEqual(connection.pendingOps(), []);
+  });
+
+  test('a sync the store cannot answer is asked again, keeping the connection', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { socket } = open();
+    socket.serverConnects(boardPayload({ seq: 1 }));
+    socket.fire('heartbeat', { seq: 4 });
+    mock.timers.tick(1_000);
+    socket.lastSend('sync').answer(null, { ok: false, code: 'unavailable', message: 'Saving is paused.' });
+    assert.equal(socket.connected, true);
     mock.timers.tick(2_000);
-    assert.equal(socket.sends('op').length, 2);
+    assert.equal(socket.sends('sync').length, 2);
   });
 
   test('applies in seq order, buffers early ones, and syncs when a gap stays', () => {
