@@ -12,13 +12,17 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from .board.errors import KinboardError
 from .clock import Clock, system_clock
 from .meetings import Meetings
 from .realtime import Realtime
 from .routes import Routes
 from .security import LinkKeys, SecurityHeaders, load_secret
 from .settings import Settings
+from .staff import SETUP_HOURS, Staff
+from .staff_routes import StaffRoutes
 from .store import Store, store_for
+from .web import Web
 
 CLIENT_DIST = Path(__file__).resolve().parent.parent / "client" / "dist"
 
@@ -36,11 +40,24 @@ def create_app(
 
     meetings = Meetings(settings, store, keys, clock, publish)
     realtime = Realtime(settings, meetings)
-    routes = Routes(settings, meetings, realtime.broadcasting)
+    staff = Staff(store, clock)
+    web = Web(settings, meetings, staff)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.open()
+        try:
+            code = await staff.setup_code()
+        except KinboardError as error:  # the store may come later; /readyz says so meanwhile
+            print(f"Kinboard could not check for staff accounts: {error.message}", flush=True)
+            code = None
+        if code is not None:
+            # Like a notebook server's token: the one way in before any account exists.
+            print(
+                "Kinboard has no staff account yet. Create the first one here (this link "
+                f"works once, for {SETUP_HOURS} hours):\n    {settings.base_url}/setup#{code}",
+                flush=True,
+            )
         realtime.start()
         try:
             yield
@@ -49,12 +66,13 @@ def create_app(
             await store.close()
 
     CLIENT_DIST.mkdir(parents=True, exist_ok=True)
-    web = Starlette(
+    pages = Starlette(
         routes=[
-            *routes.routes(),
+            *StaffRoutes(web, meetings, staff).routes(),
+            *Routes(web, realtime.broadcasting).routes(),
             Mount("/static", StaticFiles(directory=str(CLIENT_DIST)), name="static"),
         ],
         lifespan=lifespan,
     )
-    app = socketio.ASGIApp(realtime.sio, other_asgi_app=web, socketio_path="socket.io")
+    app = socketio.ASGIApp(realtime.sio, other_asgi_app=pages, socketio_path="socket.io")
     return SecurityHeaders(app, settings)

@@ -4,43 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import segno
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
 from . import documents
 from .board import codec
-from .board.errors import Forbidden, Invalid, KinboardError, NotFound, Unauthorized
-from .board.model import ROLE_LABELS, SELF_CHOSEN_ROLES, LinkKind, Vocabulary
-from .meetings import Auth, Meetings
-from .replies import http_error, http_status, json_ok
-from .security import api_key_matches, cookie_name, origin_allowed, session_token_from_cookies
-from .settings import Settings
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-MAX_BODY = 64 * 1024
+from .board.errors import Forbidden, KinboardError, NotFound, Unauthorized
+from .board.model import ROLE_LABELS, SELF_CHOSEN_ROLES, LinkKind
+from .replies import http_error, json_ok
+from .security import cookie_name
+from .web import Web
 
 
 class Routes:
-    def __init__(
-        self, settings: Settings, meetings: Meetings, broadcasting: Callable[[], bool]
-    ) -> None:
-        self.settings = settings
-        self.meetings = meetings
+    def __init__(self, web: Web, broadcasting: Callable[[], bool]) -> None:
+        self.web = web
+        self.settings = web.settings
+        self.meetings = web.meetings
         self.broadcasting = broadcasting
-        self.templates = Jinja2Templates(directory=str(TEMPLATES))
 
     def routes(self) -> list[Route]:
         return [
-            Route("/", self.home),
-            Route("/meetings", self.create_from_form, methods=["POST"]),
             Route("/join", self.join_page),
             Route("/m/{meeting_id}", self.board_page),
             Route("/m/{meeting_id}/display", self.display_page),
@@ -59,95 +48,32 @@ class Routes:
             Route("/api/join", self.api_join, methods=["POST"]),
         ]
 
-    # --- helpers ---
-
-    def _page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        return self.templates.TemplateResponse(request, name, context, status_code=status)
-
-    def _error_page(self, request: Request, error: KinboardError) -> Response:
-        return self._page(request, "error.html", status=http_status(error), message=error.message)
-
-    async def _auth(self, request: Request, meeting_id: str) -> Auth:
-        if api_key_matches(self.settings, request.headers.get("authorization")):
-            return Auth(api_key=True)
-        token = session_token_from_cookies(self.settings, request.headers.get("cookie"), meeting_id)
-        return Auth(session=await self.meetings.session(token, meeting_id))
-
-    def _require_api_key(self, request: Request) -> None:
-        if self.settings.api_key and not api_key_matches(
-            self.settings, request.headers.get("authorization")
-        ):
-            raise Unauthorized("This needs the API key: Authorization: Bearer <key>.")
-
-    async def _json_body(self, request: Request) -> dict[str, Any]:
-        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            raise Invalid("Send JSON, with Content-Type: application/json.")
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            raise Invalid("That request is too large.")
-        try:
-            data = json.loads(body)
-        except ValueError:
-            raise Invalid("That is not valid JSON.") from None
-        if not isinstance(data, dict):
-            raise Invalid("Send a JSON object.")
-        return data
-
     def _set_session_cookie(self, response: Response, meeting_id: str, token: str) -> None:
-        response.set_cookie(
+        self.web.set_cookie(
+            response,
             cookie_name(self.settings, meeting_id),
             token,
-            max_age=self.settings.session_hours * 3600,
-            path="/",
-            httponly=True,
-            samesite="lax",
-            secure=self.settings.secure_cookies,
+            self.settings.session_hours * 3600,
         )
 
     # --- pages ---
 
-    async def home(self, request: Request) -> Response:
-        meetings = await self.meetings.store.list_meetings()
-        return self._page(
-            request, "home.html", meetings=meetings, vocabularies=[v.value for v in Vocabulary]
-        )
-
-    async def create_from_form(self, request: Request) -> Response:
-        """The home page's "New meeting" form: the creator becomes the facilitator."""
-        if not origin_allowed(self.settings, request.headers.get("origin")):
-            return self._error_page(request, Forbidden("Please start the meeting from this site."))
-        form = await request.form()
-        try:
-            meeting = await self.meetings.create(
-                form.get("title"), form.get("vocabulary"), form.get("kind")
-            )
-            links = await self.meetings.store.meeting_links(meeting.id)
-            facilitator = next(link for link in links if link.kind is LinkKind.FACILITATOR)
-            joined = await self.meetings.join(
-                self.meetings.keys.token(facilitator.id), form.get("name")
-            )
-        except KinboardError as error:
-            return self._error_page(request, error)
-        response = RedirectResponse(f"/m/{meeting.id}", status_code=303)
-        self._set_session_cookie(response, meeting.id, joined.session_token)
-        return response
-
     async def join_page(self, request: Request) -> Response:
-        return self._page(request, "join.html")
+        return self.web.page(request, "join.html")
 
     async def _meeting_page(self, request: Request, template: str) -> Response:
         meeting_id = request.path_params["meeting_id"]
         try:
             board, _ = await self.meetings.snapshot(
-                meeting_id, await self._auth(request, meeting_id)
+                meeting_id, await self.web.auth(request, meeting_id)
             )
         except KinboardError as error:
             if isinstance(error, Forbidden):
                 error = Forbidden(
                     "To see this board, please open the link the facilitator gave you."
                 )
-            return self._error_page(request, error)
-        return self._page(request, template, meeting_id=meeting_id, title=board.meeting.title)
+            return self.web.error_page(request, error)
+        return self.web.page(request, template, meeting_id=meeting_id, title=board.meeting.title)
 
     async def board_page(self, request: Request) -> Response:
         return await self._meeting_page(request, "board.html")
@@ -158,7 +84,7 @@ class Routes:
     async def qr_code(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
         try:
-            await self.meetings.snapshot(meeting_id, await self._auth(request, meeting_id))
+            await self.meetings.snapshot(meeting_id, await self.web.auth(request, meeting_id))
             url = (await self.meetings.link_urls(meeting_id)).get(LinkKind.PARTICIPANT.value)
         except KinboardError as error:
             return http_error(error)
@@ -189,11 +115,18 @@ class Routes:
 
     async def api_create(self, request: Request) -> Response:
         try:
-            self._require_api_key(request)
-            data = await self._json_body(request)
+            staff = None if self.web.has_api_key(request) else await self.web.staff_session(request)
+            if staff is None and not self.web.has_api_key(request):
+                raise Unauthorized(
+                    "Starting a meeting needs a signed-in staff member or the API key "
+                    "(Authorization: Bearer <key>)."
+                )
+            data = await self.web.json_body(request)
             meeting = await self.meetings.create(
                 data.get("title"), data.get("vocabulary"), data.get("kind")
             )
+            if staff is not None:
+                await self.web.staff.add_to_meeting(meeting.id, staff.email)
             links = await self.meetings.link_urls(meeting.id)
         except KinboardError as error:
             return http_error(error)
@@ -203,7 +136,7 @@ class Routes:
         meeting_id = request.path_params["meeting_id"]
         try:
             board, seq = await self.meetings.snapshot(
-                meeting_id, await self._auth(request, meeting_id)
+                meeting_id, await self.web.auth(request, meeting_id)
             )
         except KinboardError as error:
             return http_error(error)
@@ -212,7 +145,7 @@ class Routes:
     async def api_links(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
         try:
-            auth = await self._auth(request, meeting_id)
+            auth = await self.web.auth(request, meeting_id)
             await self.meetings.facilitated(meeting_id, auth, "see the meeting's links")
             links = await self.meetings.link_urls(meeting_id)
         except KinboardError as error:
@@ -221,7 +154,7 @@ class Routes:
 
     async def api_join_preview(self, request: Request) -> Response:
         try:
-            data = await self._json_body(request)
+            data = await self.web.json_body(request)
             link, meeting = await self.meetings.preview(data.get("token"))
         except KinboardError as error:
             return http_error(error)
@@ -235,7 +168,7 @@ class Routes:
 
     async def api_join(self, request: Request) -> Response:
         try:
-            data = await self._json_body(request)
+            data = await self.web.json_body(request)
             joined = await self.meetings.join(data.get("token"), data.get("name"), data.get("role"))
         except KinboardError as error:
             return http_error(error)
@@ -259,13 +192,13 @@ class Routes:
     async def _minutes_view(self, request: Request) -> dict[str, Any]:
         meeting_id = request.path_params["meeting_id"]
         minutes, snapshot = await self.meetings.minutes_document(
-            meeting_id, request.path_params["number"], await self._auth(request, meeting_id)
+            meeting_id, request.path_params["number"], await self.web.auth(request, meeting_id)
         )
         return documents.minutes_view(minutes, snapshot.body)
 
     def _minutes_html(self, view: dict[str, Any], for_pdf: bool) -> str:
         base = f"/m/{view['meeting']['id']}/minutes/{view['number']}"
-        return self.templates.get_template("minutes.html").render(
+        return self.web.templates.get_template("minutes.html").render(
             **view, for_pdf=for_pdf, file_base=base
         )
 
@@ -273,7 +206,7 @@ class Routes:
         try:
             view = await self._minutes_view(request)
         except KinboardError as error:
-            return self._error_page(request, error)
+            return self.web.error_page(request, error)
         return HTMLResponse(self._minutes_html(view, for_pdf=False))
 
     async def minutes_file(self, request: Request) -> Response:
@@ -308,7 +241,7 @@ class Routes:
         meeting_id = request.path_params["meeting_id"]
         try:
             board, _ = await self.meetings.snapshot(
-                meeting_id, await self._auth(request, meeting_id)
+                meeting_id, await self.web.auth(request, meeting_id)
             )
         except KinboardError as error:
             return http_error(error)
@@ -327,7 +260,7 @@ class Routes:
         meeting_id = request.path_params["meeting_id"]
         try:
             meeting = await self.meetings.create_review(
-                meeting_id, await self._auth(request, meeting_id)
+                meeting_id, await self.web.auth(request, meeting_id)
             )
             links = await self.meetings.link_urls(meeting.id)
         except KinboardError as error:

@@ -80,6 +80,18 @@ def cookie_name(settings: Settings, meeting_id: str) -> str:
 def session_token_from_cookies(
     settings: Settings, header: str | None, meeting_id: str
 ) -> str | None:
+    return cookie_value(header, cookie_name(settings, meeting_id))
+
+
+def staff_cookie_name(settings: Settings) -> str:
+    return f"{'__Host-' if settings.secure_cookies else ''}kb_staff"
+
+
+def csrf_cookie_name(settings: Settings) -> str:
+    return f"{'__Host-' if settings.secure_cookies else ''}kb_csrf"
+
+
+def cookie_value(header: str | None, name: str) -> str | None:
     if not header:
         return None
     cookies = SimpleCookie()
@@ -87,8 +99,19 @@ def session_token_from_cookies(
         cookies.load(header)
     except CookieError:
         return None
-    morsel = cookies.get(cookie_name(settings, meeting_id))
+    morsel = cookies.get(name)
     return morsel.value if morsel else None
+
+
+def csrf_matches(cookie: str | None, submitted: object) -> bool:
+    """Double-submit check: the form's hidden token equals the browser's CSRF cookie,
+    which another site can neither read nor set."""
+    return (
+        isinstance(cookie, str)
+        and isinstance(submitted, str)
+        and len(cookie) >= 20
+        and hmac.compare_digest(cookie, submitted)
+    )
 
 
 def origin_allowed(settings: Settings, origin: str | None) -> bool:

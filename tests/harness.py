@@ -19,6 +19,8 @@ import httpx
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+# Test servers run with an API key so that tests can start meetings as an integration would.
+API_KEY = "test-api-key-" + "k" * 24
 
 
 def free_port() -> int:
@@ -41,6 +43,7 @@ class ServerProcess:
             "KINBOARD_HOST": "127.0.0.1",
             "KINBOARD_PORT": str(self.port),
             "KINBOARD_DATA_DIR": str(data_dir),
+            "KINBOARD_API_KEY": API_KEY,
             **(env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None
@@ -83,7 +86,12 @@ class ServerProcess:
 
 
 def create_meeting(base_url: str, title: str = "Family meeting", **fields: Any) -> dict[str, Any]:
-    answer = httpx.post(f"{base_url}/api/meetings", json={"title": title, **fields}, timeout=10)
+    answer = httpx.post(
+        f"{base_url}/api/meetings",
+        json={"title": title, **fields},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+        timeout=10,
+    )
     answer.raise_for_status()
     return answer.json()
 

@@ -6,7 +6,9 @@ the embedded store), with a clock the tests can move.
 
 from __future__ import annotations
 
+import asyncio
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,12 +19,14 @@ from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.settings import Settings
+from server.staff import Staff
 from server.store import Store
 from server.store.redis import RedisStore
 from server.store.sqlite import SQLiteStore
 
 BASE = "http://testserver"
 API_KEY = "k" * 32
+KEY_HEADER = {"Authorization": f"Bearer {API_KEY}"}
 
 
 class MovableClock:
@@ -46,7 +50,7 @@ def make_client(
         base_url=BASE,
         allowed_origins=(BASE,),
         data_dir=tmp_path,
-        **overrides,
+        **{"api_key": API_KEY, **overrides},
     )
     store = store or SQLiteStore(tmp_path / "kinboard.sqlite3")
     return TestClient(create_app(settings, store=store, clock=clock), base_url=BASE)
@@ -59,9 +63,55 @@ def client(tmp_path: Path, clock: MovableClock) -> Iterator[TestClient]:
 
 
 def new_meeting(client: TestClient, **fields: Any) -> dict[str, Any]:
-    answer = client.post("/api/meetings", json={"title": "Family meeting", **fields})
+    answer = client.post(
+        "/api/meetings", json={"title": "Family meeting", **fields}, headers=KEY_HEADER
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()
+
+
+def meeting_titles(tmp_path: Path) -> list[str]:
+    """What the store holds, read beside the running app."""
+
+    async def read() -> list[str]:
+        store = SQLiteStore(tmp_path / "kinboard.sqlite3")
+        await store.open()
+        try:
+            return [meeting.title for meeting in await store.list_meetings()]
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
+
+
+def add_staff(tmp_path: Path, clock: MovableClock, email: str, password: str) -> None:
+    async def add() -> None:
+        store = SQLiteStore(tmp_path / "kinboard.sqlite3")
+        await store.open()
+        try:
+            await Staff(store, clock).add(email, password)
+        finally:
+            await store.close()
+
+    asyncio.run(add())
+
+
+def sign_in(client: TestClient, email: str, password: str) -> Any:
+    page = client.get("/signin")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf, page.text
+    return client.post(
+        "/signin",
+        data={"email": email, "password": password, "csrf": csrf.group(1)},
+        headers={"Origin": BASE},
+        follow_redirects=False,
+    )
+
+
+def csrf_of(page: Any) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
 
 
 def token(link: str) -> str:
@@ -121,17 +171,17 @@ def test_create_meeting_gives_three_absolute_links_with_the_token_in_the_fragmen
     ],
 )
 def test_create_meeting_refuses_bad_input(
-    client: TestClient, body: dict[str, Any], status: int, code: str
+    client: TestClient, tmp_path: Path, body: dict[str, Any], status: int, code: str
 ) -> None:
-    answer = client.post("/api/meetings", json=body)
+    answer = client.post("/api/meetings", json=body, headers=KEY_HEADER)
     assert (answer.status_code, answer.json()["error"]["code"]) == (status, code)
-    assert "No meetings yet." in client.get("/").text
+    assert meeting_titles(tmp_path) == []
 
 
-def test_the_api_takes_only_json(client: TestClient) -> None:
-    answer = client.post("/api/meetings", data={"title": "Form post"})
+def test_the_api_takes_only_json(client: TestClient, tmp_path: Path) -> None:
+    answer = client.post("/api/meetings", data={"title": "Form post"}, headers=KEY_HEADER)
     assert (answer.status_code, answer.json()["error"]["code"]) == (400, "invalid")
-    assert "Form post" not in client.get("/").text
+    assert meeting_titles(tmp_path) == []
 
 
 def test_with_an_api_key_creating_needs_the_bearer_key(tmp_path: Path, clock: MovableClock) -> None:
@@ -276,7 +326,9 @@ def test_over_https_the_cookie_is_secure_with_the_host_prefix(
     tmp_path: Path, clock: MovableClock
 ) -> None:
     https = "https://kinboard.example.org"
-    settings = replace(Settings(), base_url=https, allowed_origins=(https,), data_dir=tmp_path)
+    settings = replace(
+        Settings(), base_url=https, allowed_origins=(https,), data_dir=tmp_path, api_key=API_KEY
+    )
     store = SQLiteStore(tmp_path / "kinboard.sqlite3")
     with TestClient(create_app(settings, store=store, clock=clock), base_url=https) as client:
         meeting = new_meeting(client)
@@ -339,7 +391,7 @@ def test_pages_need_a_session_and_escape_user_text(client: TestClient) -> None:
     assert refused.status_code == 403
     assert "open the link the facilitator gave you" in refused.text
     join(client, meeting["links"]["facilitator"], "Priya")
-    for path in (f"/m/{meeting['id']}", f"/m/{meeting['id']}/display", "/"):
+    for path in (f"/m/{meeting['id']}", f"/m/{meeting['id']}/display"):
         page = client.get(path)
         assert page.status_code == 200
         assert title not in page.text
@@ -367,24 +419,47 @@ def test_security_headers_on_every_answer(client: TestClient, path: str) -> None
 
 
 def test_the_home_form_starts_a_meeting_with_its_creator_as_facilitator(
-    client: TestClient,
+    tmp_path: Path, clock: MovableClock
 ) -> None:
-    form = {"title": "Meeting for Ava", "name": "Priya", "vocabulary": "safety", "kind": "initial"}
-    answer = client.post("/meetings", data=form, headers={"Origin": BASE}, follow_redirects=False)
-    assert answer.status_code == 303
-    meeting_url = answer.headers["location"]
-    meeting_id = meeting_url.rsplit("/", 1)[1]
-    board = client.get(f"/api/meetings/{meeting_id}").json()
-    assert board["meeting"]["title"] == "Meeting for Ava"
-    assert [(p["name"], p["role"]) for p in board["participants"]] == [("Priya", "facilitator")]
-    assert client.get(meeting_url).status_code == 200
-    assert "Meeting for Ava" in client.get("/").text
+    add_staff(tmp_path, clock, "priya@council.example", "a long password 1")
+    with make_client(tmp_path, clock) as client:
+        assert client.get("/", follow_redirects=False).headers["location"] == "/signin"
+        assert sign_in(client, "priya@council.example", "a long password 1").status_code == 303
+        home = client.get("/")
+        form = {
+            "title": "Meeting for <Ava>",
+            "name": "Priya",
+            "vocabulary": "safety",
+            "kind": "initial",
+            "csrf": csrf_of(home),
+        }
+        answer = client.post(
+            "/meetings", data=form, headers={"Origin": BASE}, follow_redirects=False
+        )
+        assert answer.status_code == 303
+        meeting_url = answer.headers["location"]
+        meeting_id = meeting_url.rsplit("/", 1)[1]
+        board = client.get(f"/api/meetings/{meeting_id}").json()
+        assert board["meeting"]["title"] == "Meeting for <Ava>"
+        assert [(p["name"], p["role"]) for p in board["participants"]] == [("Priya", "facilitator")]
+        assert client.get(meeting_url).status_code == 200
+        home = client.get("/").text
+        assert "Meeting for &lt;Ava&gt;" in home and "Meeting for <Ava>" not in home
 
 
-def test_the_home_form_refuses_a_foreign_origin(client: TestClient) -> None:
-    form = {"title": "Forged meeting", "name": "Mallory"}
-    answer = client.post(
-        "/meetings", data=form, headers={"Origin": "http://evil.example"}, follow_redirects=False
-    )
-    assert answer.status_code == 403
-    assert "Forged meeting" not in client.get("/").text
+@pytest.mark.parametrize("forged", ["origin", "csrf"])
+def test_the_home_form_refuses_a_forged_post(
+    tmp_path: Path, clock: MovableClock, forged: str
+) -> None:
+    add_staff(tmp_path, clock, "priya@council.example", "a long password 1")
+    with make_client(tmp_path, clock) as client:
+        sign_in(client, "priya@council.example", "a long password 1")
+        form = {"title": "Forged meeting", "name": "Mallory", "csrf": csrf_of(client.get("/"))}
+        headers = {"Origin": BASE}
+        if forged == "origin":
+            headers["Origin"] = "http://evil.example"
+        else:
+            form["csrf"] = "x" * 43
+        answer = client.post("/meetings", data=form, headers=headers, follow_redirects=False)
+        assert answer.status_code == 403
+        assert meeting_titles(tmp_path) == []

@@ -1,0 +1,256 @@
+"""Staff accounts: sign-in, sessions, lock-out, the first account's set-up code, and which
+meetings each staff member may open."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .board.errors import Forbidden, Invalid, RateLimited, Unauthorized
+from .clock import Clock, iso
+from .security import hash_token, new_session_token
+from .store import Store
+
+IDLE_SECONDS = 30 * 60
+LONGEST_SECONDS = 8 * 3600
+# Failed sign-ins: this many per account, and per address, in the window, then a pause.
+ACCOUNT_FAILURES = 5
+ADDRESS_FAILURES = 20
+FAILURE_WINDOW = 15 * 60
+# Each failure waits this long before answering, to slow guessing.
+FAILURE_DELAY = 0.4
+MIN_PASSWORD = 12
+SETUP_HOURS = 24
+# The audit log that is about staff, not about one meeting.
+STAFF_LOG = "_staff"
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_WRONG = "That email and password do not match an account."
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    email: str
+    password_hash: str
+    created_at: str
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    token_hash: str
+    email: str
+    created_at: float
+    last_seen: float
+
+
+def clean_email(value: Any) -> str:
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()) or len(value) > 254:
+        raise Invalid("Please give an email address like name@council.gov.uk.")
+    return value.strip().lower()
+
+
+class Staff:
+    def __init__(self, store: Store, clock: Clock, hasher: PasswordHasher | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.hasher = hasher or PasswordHasher()  # argon2id
+        # Verifying against this keeps an unknown email as slow as a wrong password.
+        self._decoy = self.hasher.hash(secrets.token_urlsafe(16))
+
+    # --- accounts ---
+
+    async def add(self, email: Any, password: Any) -> StaffMember:
+        email = clean_email(email)
+        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+            raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.")
+        if await self.store.get_record("staff", email) is not None:
+            raise Invalid("There is an account with that email already.")
+        hashed = await asyncio.to_thread(self.hasher.hash, password)
+        member = StaffMember(email, hashed, iso(self.clock()))
+        await self._save(member)
+        return member
+
+    async def _save(self, member: StaffMember) -> None:
+        await self.store.put_record(
+            "staff",
+            member.email,
+            {
+                "email": member.email,
+                "password_hash": member.password_hash,
+                "created_at": member.created_at,
+                "disabled": member.disabled,
+            },
+        )
+
+    async def find(self, email: str) -> StaffMember | None:
+        data = await self.store.get_record("staff", email)
+        return None if data is None else StaffMember(**data)
+
+    async def members(self) -> list[StaffMember]:
+        return [StaffMember(**data) for data in await self.store.list_records("staff")]
+
+    async def disable(self, email: Any) -> None:
+        member = await self.find(clean_email(email))
+        if member is None:
+            raise Invalid("There is no account with that email.")
+        await self._save(
+            StaffMember(member.email, member.password_hash, member.created_at, disabled=True)
+        )
+
+    # --- signing in ---
+
+    async def sign_in(self, email: Any, password: Any, address: str) -> str:
+        """A new session token, or Unauthorized (the same for an unknown email, a wrong
+        password and a disabled account) or RateLimited after too many failures."""
+        email = email.strip().lower() if isinstance(email, str) else ""
+        counters = [("account", email, ACCOUNT_FAILURES), ("address", address, ADDRESS_FAILURES)]
+        for kind, key, limit in counters:
+            if await self._failures(kind, key) >= limit:
+                raise RateLimited("Too many tries. Please wait 15 minutes and try again.")
+        member = await self.find(email) if email else None
+        if not await self._verify(member, password):
+            for kind, key, _ in counters:
+                await self._fail(kind, key)
+            await asyncio.sleep(FAILURE_DELAY)
+            raise Unauthorized(_WRONG)
+        for kind, key, _ in counters:
+            await self.store.delete_record("signin_failures", f"{kind}:{key}")
+        assert member is not None
+        token = await self._open_session(member.email)
+        await self.store.append_audit(
+            STAFF_LOG, {"at": iso(self.clock()), "event": "staff.signin", "staff": member.email}
+        )
+        return token
+
+    async def _verify(self, member: StaffMember | None, password: Any) -> bool:
+        if not isinstance(password, str) or not password:
+            password = "-"
+        hashed = member.password_hash if member is not None else self._decoy
+        try:
+            await asyncio.to_thread(self.hasher.verify, hashed, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return member is not None and not member.disabled
+
+    async def _failures(self, kind: str, key: str) -> int:
+        data = await self.store.get_record("signin_failures", f"{kind}:{key}")
+        if data is None or data["since"] + FAILURE_WINDOW <= self.clock():
+            return 0
+        return int(data["count"])
+
+    async def _fail(self, kind: str, key: str) -> None:
+        now = self.clock()
+        data = await self.store.get_record("signin_failures", f"{kind}:{key}")
+        if data is None or data["since"] + FAILURE_WINDOW <= now:
+            data = {"count": 0, "since": now}
+        data["count"] += 1
+        await self.store.put_record(
+            "signin_failures", f"{kind}:{key}", data, expires_at=data["since"] + FAILURE_WINDOW
+        )
+
+    async def _open_session(self, email: str) -> str:
+        token = new_session_token()
+        now = self.clock()
+        await self.store.put_record(
+            "staff_session",
+            hash_token(token),
+            {"token_hash": hash_token(token), "email": email, "created_at": now, "last_seen": now},
+            expires_at=now + LONGEST_SECONDS,
+        )
+        return token
+
+    async def session(self, token: str | None) -> StaffSession | None:
+        """The signed-in staff member's session, kept alive by use; None once it has been
+        idle 30 minutes, is 8 hours old, or its account is disabled."""
+        if not token:
+            return None
+        data = await self.store.get_record("staff_session", hash_token(token))
+        if data is None:
+            return None
+        session = StaffSession(**data)
+        now = self.clock()
+        member = await self.find(session.email)
+        if (
+            now - session.last_seen > IDLE_SECONDS
+            or now - session.created_at > LONGEST_SECONDS
+            or member is None
+            or member.disabled
+        ):
+            await self.store.delete_record("staff_session", session.token_hash)
+            return None
+        await self.store.put_record(
+            "staff_session",
+            session.token_hash,
+            {**data, "last_seen": now},
+            expires_at=session.created_at + LONGEST_SECONDS,
+        )
+        return session
+
+    async def sign_out(self, token: str | None) -> None:
+        if token:
+            await self.store.delete_record("staff_session", hash_token(token))
+
+    # --- the first account ---
+
+    async def setup_code(self) -> str | None:
+        """A one-time code to create the first account, while there is none."""
+        if await self.members():
+            return None
+        code = secrets.token_urlsafe(24)
+        await self.store.put_record(
+            "setup",
+            "code",
+            {"hash": hash_token(code)},
+            expires_at=self.clock() + SETUP_HOURS * 3600,
+        )
+        return code
+
+    async def set_up(self, code: Any, email: Any, password: Any) -> StaffMember:
+        data = await self.store.get_record("setup", "code")
+        if (
+            data is None
+            or not isinstance(code, str)
+            or not secrets.compare_digest(data["hash"], hash_token(code))
+            or await self.members()
+        ):
+            raise Forbidden("This set-up link has been used or has expired.")
+        member = await self.add(email, password)
+        await self.store.delete_record("setup", "code")
+        return member
+
+    # --- which meetings ---
+
+    async def meeting_staff(self, meeting_id: str) -> list[str]:
+        data = await self.store.get_record("meeting_staff", meeting_id)
+        return list(data["staff"]) if data else []
+
+    async def add_to_meeting(self, meeting_id: str, email: str) -> None:
+        staff = await self.meeting_staff(meeting_id)
+        if email not in staff:
+            await self.store.put_record(
+                "meeting_staff", meeting_id, {"meeting_id": meeting_id, "staff": [*staff, email]}
+            )
+
+    async def share(self, meeting_id: str, owner: str, colleague: Any) -> None:
+        """The meeting's owner (who started it) adds a colleague with an account."""
+        staff = await self.meeting_staff(meeting_id)
+        if not staff or staff[0] != owner:
+            raise Forbidden("Only the person who started the meeting can share it.")
+        member = await self.find(clean_email(colleague))
+        if member is None or member.disabled:
+            raise Invalid("There is no staff account with that email.")
+        await self.add_to_meeting(meeting_id, member.email)
+
+    async def meetings_of(self, email: str) -> set[str]:
+        return {
+            data["meeting_id"]
+            for data in await self.store.list_records("meeting_staff")
+            if email in data["staff"]
+        }

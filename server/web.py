@@ -1,0 +1,121 @@
+"""What every HTTP handler shares: pages, JSON bodies, cookies, forms with CSRF tokens, and
+who is asking."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from .board.errors import Forbidden, Invalid, KinboardError
+from .meetings import Auth, Meetings
+from .replies import http_status
+from .security import (
+    api_key_matches,
+    cookie_value,
+    csrf_cookie_name,
+    csrf_matches,
+    origin_allowed,
+    session_token_from_cookies,
+    staff_cookie_name,
+)
+from .settings import Settings
+from .staff import Staff, StaffSession
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+MAX_BODY = 64 * 1024
+
+
+class Web:
+    def __init__(self, settings: Settings, meetings: Meetings, staff: Staff) -> None:
+        self.settings = settings
+        self.meetings = meetings
+        self.staff = staff
+        self.templates = Jinja2Templates(directory=str(TEMPLATES))
+
+    # --- pages ---
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        """A page; one with a form gets a CSRF token, set as a cookie the first time."""
+        cookie = cookie_value(request.headers.get("cookie"), csrf_cookie_name(self.settings))
+        token = cookie if cookie and len(cookie) >= 20 else secrets.token_urlsafe(32)
+        response = self.templates.TemplateResponse(
+            request, name, {**context, "csrf": token}, status_code=status
+        )
+        if token != cookie:
+            response.set_cookie(
+                csrf_cookie_name(self.settings),
+                token,
+                path="/",
+                httponly=True,
+                samesite="strict",
+                secure=self.settings.secure_cookies,
+            )
+        return response
+
+    def error_page(self, request: Request, error: KinboardError) -> Response:
+        return self.page(request, "error.html", status=http_status(error), message=error.message)
+
+    async def form(self, request: Request) -> FormData:
+        """A posted form from one of our own pages, or Forbidden."""
+        if not origin_allowed(self.settings, request.headers.get("origin")):
+            raise Forbidden("Please use the form on this site.")
+        form = await request.form()
+        cookie = cookie_value(request.headers.get("cookie"), csrf_cookie_name(self.settings))
+        if not csrf_matches(cookie, form.get("csrf")):
+            raise Forbidden(
+                "This page was open too long. Please go back, reload it, and try again."
+            )
+        return form
+
+    async def json_body(self, request: Request) -> dict[str, Any]:
+        """A JSON object, from our own pages (same origin) or an integration."""
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            raise Invalid("Send JSON, with Content-Type: application/json.")
+        origin = request.headers.get("origin")
+        if origin is not None and not origin_allowed(self.settings, origin):
+            raise Forbidden("Requests from other sites are not accepted.")
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            raise Invalid("That request is too large.")
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise Invalid("That is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise Invalid("Send a JSON object.")
+        return data
+
+    def set_cookie(self, response: Response, name: str, value: str, max_age: int) -> None:
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=self.settings.secure_cookies,
+        )
+
+    # --- who is asking ---
+
+    def has_api_key(self, request: Request) -> bool:
+        return api_key_matches(self.settings, request.headers.get("authorization"))
+
+    def staff_token(self, request: Request) -> str | None:
+        return cookie_value(request.headers.get("cookie"), staff_cookie_name(self.settings))
+
+    async def staff_session(self, request: Request) -> StaffSession | None:
+        return await self.staff.session(self.staff_token(request))
+
+    async def auth(self, request: Request, meeting_id: str) -> Auth:
+        if self.has_api_key(request):
+            return Auth(api_key=True)
+        token = session_token_from_cookies(self.settings, request.headers.get("cookie"), meeting_id)
+        return Auth(session=await self.meetings.session(token, meeting_id))
