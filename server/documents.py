@@ -47,7 +47,7 @@ def file_name(view: dict[str, Any], extension: str) -> str:
     ascii_title = (
         unicodedata.normalize("NFKD", view["meeting"]["title"]).encode("ascii", "ignore").decode()
     )
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "meeting"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower())[:60].strip("-") or "meeting"
     return f"kinboard-{slug}-{view['taken_at'][:10]}-minutes-{view['number']}.{extension}"
 
 

@@ -11,6 +11,7 @@ from .errors import Invalid, TooLong
 from .model import MAX_ATTRIBUTION, MAX_ID, MAX_NAME, MAX_TEXT, MAX_TITLE, SECTIONS
 
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class _Unset:
@@ -133,7 +134,7 @@ def scale_number(value: Any, name: str) -> int:
 
 def iso_date(value: Any, name: str) -> str:
     """A calendar date as YYYY-MM-DD."""
-    if not isinstance(value, str) or len(value) != 10:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise Invalid(f"{name} must be a date like 2026-12-31.")
     try:
         return date.fromisoformat(value).isoformat()
