@@ -309,12 +309,6 @@ def test_parse_op_refuses(message: dict[str, Any], error: type[KinboardError]) -
     assert caught.value.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG server/board/parsing.py iso_date: date.fromisoformat accepts the 10-character "
-    "ISO week date '2026-W01-1' and silently stores it as '2025-12-29'; the protocol asks for "
-    "YYYY-MM-DD and refuses a bad date with invalid",
-)
 @pytest.mark.parametrize("field", ["due", "next_review"])
 def test_a_week_date_is_not_a_yyyy_mm_dd_date(field: str) -> None:
     if field == "due":
@@ -1292,11 +1286,6 @@ def test_a_long_title_makes_a_bounded_file_name() -> None:
     assert name.startswith("kinboard-ava-ava-")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG server/documents.py file_name: the slug is stripped of '-' before it is cut "
-    "to 60 characters, so a cut that lands on a separator leaves 'kinboard-...a--2026-...'",
-)
 def test_a_cut_title_does_not_end_in_a_dash() -> None:
     view = {"meeting": {"title": "a" * 59 + " b"}, "taken_at": T3, "number": 1}
     name = documents.file_name(view, "pdf")
