@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from .admin_routes import AdminRoutes
 from .board.errors import KinboardError
 from .clock import Clock, system_clock
 from .meetings import Meetings
@@ -40,6 +43,7 @@ def create_app(
 
     meetings = Meetings(settings, store, keys, clock, publish)
     realtime = Realtime(settings, meetings)
+    meetings.disconnect = realtime.end_participants
     staff = Staff(store, clock)
     web = Web(settings, meetings, staff)
 
@@ -59,9 +63,11 @@ def create_app(
                 flush=True,
             )
         realtime.start()
+        purging = asyncio.create_task(_purge_every_hour(meetings))
         try:
             yield
         finally:
+            purging.cancel()
             await realtime.stop()
             await store.close()
 
@@ -70,9 +76,22 @@ def create_app(
         routes=[
             *StaffRoutes(web, meetings, staff).routes(),
             *Routes(web, realtime.broadcasting).routes(),
+            *AdminRoutes(web).routes(),
             Mount("/static", StaticFiles(directory=str(CLIENT_DIST)), name="static"),
         ],
         lifespan=lifespan,
     )
     app = socketio.ASGIApp(realtime.sio, other_asgi_app=pages, socketio_path="socket.io")
     return SecurityHeaders(app, settings)
+
+
+async def _purge_every_hour(meetings: Meetings) -> None:
+    """Retention: closed meetings are erased once their time is up."""
+    log = logging.getLogger("kinboard.retention")
+    while True:
+        try:
+            for meeting_id in await meetings.purge_expired():
+                log.info("erased meeting %s: its retention period had passed", meeting_id)
+        except KinboardError as error:
+            log.warning("could not purge old meetings: %s", error.message)
+        await asyncio.sleep(3600)

@@ -25,16 +25,21 @@ from .board.model import (
     Snapshot,
     Vocabulary,
 )
-from .clock import Clock, iso
+from .clock import Clock, iso, parse_iso
 from .security import LinkKeys, hash_token, new_id, new_session_token
 from .settings import Settings
 from .store import Commit, Link, Session, Store
 
 LINK_ROLE = {LinkKind.FACILITATOR: Role.FACILITATOR, LinkKind.DISPLAY: Role.VIEWER}
+# The three links every meeting has; per-person links are made by the facilitator.
+GENERAL_LINKS = (LinkKind.FACILITATOR, LinkKind.PARTICIPANT, LinkKind.DISPLAY)
+MAX_LINK_DAYS = 90
 DISPLAY_NAME = "Meeting room screen"
 
 # How a committed op reaches the meeting's sockets; realtime provides it.
 Publish = Callable[[str, Commit], Awaitable[None]]
+# How ended sessions close their sockets on every worker; realtime provides it.
+Disconnect = Callable[[str, set[str]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,16 @@ class Joined:
 
 @dataclass(frozen=True)
 class Auth:
-    """Who is asking: a participant of one meeting (by session) or an integration (API key)."""
+    """Who is asking: a participant of one meeting (by session), a staff member the
+    meeting belongs to, or an integration (API key)."""
 
     session: Session | None = None
     api_key: bool = False
+    staff: str | None = None
+
+    @property
+    def staff_or_key(self) -> bool:
+        return self.api_key or self.staff is not None
 
 
 class Meetings:
@@ -62,6 +73,7 @@ class Meetings:
         self.keys = keys
         self.clock = clock
         self.publish = publish
+        self.disconnect: Disconnect = _nobody
 
     # --- creating ---
 
@@ -77,7 +89,14 @@ class Meetings:
         overall = scaling.overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
         return await self._start(Board(meeting, scales=MappingProxyType({overall.id: overall})))
 
-    async def _add_link(self, meeting_id: str, kind: LinkKind) -> Link:
+    async def _add_link(
+        self,
+        meeting_id: str,
+        kind: LinkKind,
+        name: str | None = None,
+        role: Role | None = None,
+        days: int | None = None,
+    ) -> Link:
         now = self.clock()
         link_id = new_id("l_")
         link = Link(
@@ -86,18 +105,77 @@ class Meetings:
             kind=kind,
             token_hash=hash_token(self.keys.token(link_id)),
             created_at=now,
-            expires_at=now + self.settings.link_days * 86400,
+            expires_at=now + (days or self.settings.link_days) * 86400,
+            name=name,
+            role=role,
         )
         await self.store.add_link(link)
         return link
 
+    def link_url(self, link: Link) -> str:
+        return f"{self.settings.base_url}/join#{self.keys.token(link.id)}"
+
     async def link_urls(self, meeting_id: str) -> dict[str, str]:
-        """The newest live link of each kind, as absolute URLs with the token in the fragment."""
+        """The newest live general link of each kind, as absolute URLs with the token in the
+        fragment."""
         urls: dict[str, str] = {}
         for link in await self.store.meeting_links(meeting_id):
-            if self._usable(link):
-                urls[link.kind.value] = f"{self.settings.base_url}/join#{self.keys.token(link.id)}"
+            if link.kind in GENERAL_LINKS and self._usable(link):
+                urls[link.kind.value] = self.link_url(link)
         return urls
+
+    async def person_links(self, meeting_id: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": link.id,
+                "name": link.name,
+                "role": link.role.value if link.role else None,
+                "url": self.link_url(link),
+                "expires_at": iso(link.expires_at) if link.expires_at else None,
+                "revoked": link.revoked,
+                "usable": self._usable(link),
+            }
+            for link in await self.store.meeting_links(meeting_id)
+            if link.kind is LinkKind.PERSON
+        ]
+
+    async def add_person_link(
+        self, meeting_id: str, name: Any, role: Any, days: Any, by: str
+    ) -> Link:
+        """A link for one named person with a preset role ("Grandma, network")."""
+        name = parsing.clean_name(name)
+        chosen = _choice(Role, role, None, "role")
+        if chosen not in SELF_CHOSEN_ROLES:
+            raise Invalid("Please choose who the person is in this meeting.")
+        link = await self._add_link(
+            meeting_id, LinkKind.PERSON, name, chosen, _link_days(days, self.settings.link_days)
+        )
+        await self.audit(meeting_id, "link.created", by=by, link_id=link.id, role=chosen.value)
+        return link
+
+    async def _person_link(self, meeting_id: str, link_id: str) -> Link:
+        for link in await self.store.meeting_links(meeting_id):
+            if link.id == link_id:
+                return link
+        raise NotFound("There is no such link in this meeting.")
+
+    async def set_link_expiry(self, meeting_id: str, link_id: str, days: Any, by: str) -> Link:
+        link = await self._person_link(meeting_id, link_id)
+        days = _link_days(days, self.settings.link_days)
+        changed = replace(link, expires_at=self.clock() + days * 86400)
+        await self.store.add_link(changed)
+        await self.audit(meeting_id, "link.expiry_changed", by=by, link_id=link.id, days=days)
+        return changed
+
+    async def revoke_link(self, meeting_id: str, link_id: str, by: str) -> Link:
+        """Turn a link off and end, on every worker, the sessions opened with it."""
+        link = await self._person_link(meeting_id, link_id)
+        revoked = replace(link, revoked=True)
+        await self.store.add_link(revoked)
+        ended = await self.store.end_sessions(meeting_id, link_id=link.id)
+        await self.disconnect(meeting_id, ended)
+        await self.audit(meeting_id, "link.revoked", by=by, link_id=link.id)
+        return revoked
 
     def _usable(self, link: Link) -> bool:
         return not link.revoked and (link.expires_at is None or link.expires_at > self.clock())
@@ -115,6 +193,9 @@ class Meetings:
             chosen = _choice(Role, role, None, "role")
             if chosen not in SELF_CHOSEN_ROLES:
                 raise Invalid("Please choose who you are in this meeting.")
+        elif link.kind is LinkKind.PERSON:
+            assert link.role is not None
+            chosen, name = link.role, link.name
         else:
             chosen = LINK_ROLE[link.kind]
         if link.kind is LinkKind.DISPLAY and (name is None or name == ""):
@@ -136,7 +217,16 @@ class Meetings:
                 participant_id=participant_id,
                 created_at=now,
                 expires_at=now + self.settings.session_hours * 3600,
+                link_id=link.id,
             )
+        )
+        await self.audit(
+            link.meeting_id,
+            "join",
+            by=participant_id,
+            role=chosen.value,
+            link_id=link.id,
+            link=link.kind.value,
         )
         return Joined(
             token_value,
@@ -168,13 +258,22 @@ class Meetings:
             return None
         return session
 
-    async def commit(self, meeting_id: str, op_key: str, by: str, op: ops.Op) -> Commit:
-        """Apply one op through the store and publish what it changed."""
+    async def commit(
+        self,
+        meeting_id: str,
+        op_key: str,
+        by: str,
+        op: ops.Op,
+        op_type: str = "",
+        link_id: str = "",
+    ) -> Commit:
+        """Apply one op through the store, publish what it changed, write it in the audit
+        log (ids only, never text), and end the sessions it ends."""
         now = iso(self.clock())
         op_id = op_key.rsplit(":", 1)[-1]
         # Whatever the op makes (a card, a round, a scale) takes this id if it needs one.
         context = ops.Context(actor=by, now=now, new_id=new_id())
-        return await self.store.update(
+        commit = await self.store.update(
             meeting_id,
             op_key,
             op_id,
@@ -183,22 +282,73 @@ class Meetings:
             lambda board: ops.apply(board, op, context),
             after_commit=lambda commit: self.publish(meeting_id, commit),
         )
+        if commit.record is None or isinstance(op, ops.ParticipantJoin):
+            return commit
+        actor = commit.board.participants.get(by)
+        await self.audit(
+            meeting_id,
+            "op",
+            by=by,
+            role=actor.role.value if actor else None,
+            link_id=link_id,
+            op=op_type,
+            seq=commit.seq,
+            entities=[f"{c['entity']}:{c['id']}" for c in commit.record.changes],
+        )
+        if isinstance(op, ops.ParticipantRemove):
+            await self.end_sessions(meeting_id, op.participant_id)
+            await self.audit(
+                meeting_id, "participant.removed", by=by, participant=op.participant_id
+            )
+        elif isinstance(op, ops.MeetingClose):
+            await self.end_sessions(meeting_id)
+        return commit
+
+    async def end_sessions(self, meeting_id: str, participant_id: str | None = None) -> None:
+        """End a participant's (or everyone's) sessions and sockets, on every worker."""
+        ended = await self.store.end_sessions(meeting_id, participant_id=participant_id)
+        if participant_id is not None:
+            ended.add(participant_id)
+        await self.disconnect(meeting_id, ended)
+
+    async def erase(self, meeting_id: str) -> None:
+        """Remove everything held about the meeting, now, and close its sockets."""
+        await self.store.load(meeting_id)  # NotFound for an unknown meeting
+        await self.end_sessions(meeting_id)
+        await self.store.erase(meeting_id)
+
+    async def purge_expired(self) -> list[str]:
+        """Erase closed meetings whose retention period has passed; their ids."""
+        cutoff = self.clock() - self.settings.retention_days * 86400
+        purged = []
+        for meeting in await self.store.list_meetings():
+            if meeting.closed_at and parse_iso(meeting.closed_at) <= cutoff:
+                await self.erase(meeting.id)
+                purged.append(meeting.id)
+        return purged
+
+    async def audit(self, meeting_id: str, event: str, **fields: Any) -> None:
+        await self.store.append_audit(
+            meeting_id, {"at": iso(self.clock()), "event": event, **fields}
+        )
 
     async def snapshot(self, meeting_id: str, auth: Auth) -> tuple[Board, int]:
         """The board for someone allowed to read it."""
-        if not auth.api_key and (auth.session is None or auth.session.meeting_id != meeting_id):
+        if not auth.staff_or_key and (
+            auth.session is None or auth.session.meeting_id != meeting_id
+        ):
             raise Forbidden("You are not part of this meeting.")
         try:
             return await self.store.load(meeting_id)
         except NotFound:
-            if auth.api_key:
+            if auth.staff_or_key:
                 raise
             raise Forbidden("You are not part of this meeting.") from None
 
     async def facilitated(self, meeting_id: str, auth: Auth, doing: str) -> Board:
         """The board, for the meeting's facilitator or an integration with the API key."""
         board, _ = await self.snapshot(meeting_id, auth)
-        if not auth.api_key:
+        if not auth.staff_or_key:
             assert auth.session is not None
             me = board.participants.get(auth.session.participant_id)
             if me is None or me.role is not Role.FACILITATOR:
@@ -244,9 +394,21 @@ class Meetings:
     async def _start(self, board: Board) -> Meeting:
         """Store a new meeting's first board and make its three links."""
         await self.store.create(board)
-        for link_kind in LinkKind:
+        for link_kind in GENERAL_LINKS:
             await self._add_link(board.meeting.id, link_kind)
         return board.meeting
+
+
+async def _nobody(meeting_id: str, participants: set[str]) -> None:
+    """No sockets to close until realtime is wired in."""
+
+
+def _link_days(value: Any, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LINK_DAYS:
+        raise Invalid(f"A link can last from 1 to {MAX_LINK_DAYS} days.")
+    return value
 
 
 def _review_title(title: str) -> str:

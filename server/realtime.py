@@ -28,6 +28,7 @@ from .store import Commit, Presence
 log = logging.getLogger("kinboard.realtime")
 
 MAX_MESSAGE = 64 * 1024
+MAX_SOCKETS_PER_PARTICIPANT = 3
 # Presence entries live this long unless their worker refreshes them.
 PRESENCE_TTL = 60.0
 PRESENCE_REFRESH = 20.0
@@ -41,6 +42,7 @@ class Connection:
     meeting_id: str
     participant_id: str
     session_token: str
+    link_id: str = ""
     editing: str | None = None
 
 
@@ -118,11 +120,22 @@ class Realtime:
             for meeting_id, sids in sockets.items():
                 try:
                     seq = await self.meetings.store.seq(meeting_id)
+                    await self._drop_ended(sids)
                 except KinboardError:
                     break  # the store is away; clients see their ops refused meanwhile
                 for sid in sids:
                     # Local sockets only: every worker beats for its own.
                     await self.sio.emit("heartbeat", {"seq": seq}, to=sid, ignore_queue=True)
+
+    async def _drop_ended(self, sids: list[str]) -> None:
+        """Close local sockets whose session has ended (revoked, removed, expired), even if
+        the message that should have closed them was lost."""
+        for sid in sids:
+            connection = self.connections.get(sid)
+            if connection is not None and not await self.meetings.session(
+                connection.session_token, connection.meeting_id
+            ):
+                await self.sio.disconnect(sid)
 
     # --- publishing ---
 
@@ -172,15 +185,56 @@ class Realtime:
         except KinboardError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.code) from error
         me = board.participants.get(session.participant_id)
-        if me is None:
+        if me is None or me.removed:
             raise socketio.exceptions.ConnectionRefusedError("session_invalid")
-        connection = Connection(meeting_id, me.id, token)
+        if await self._sockets_of(meeting_id, me.id) >= MAX_SOCKETS_PER_PARTICIPANT:
+            raise socketio.exceptions.ConnectionRefusedError("too_many_connections")
+        connection = Connection(meeting_id, me.id, token, session.link_id)
         self.connections[sid] = connection
         await self.sio.enter_room(sid, meeting_id)
+        await self.sio.enter_room(sid, _participant_room(me.id))
         await self.sio.emit("state", self._state(board, seq, me), to=sid)
         with contextlib.suppress(KinboardError):
             await self._put_presence(sid, connection)
             await self._broadcast_presence(meeting_id)
+
+    async def _sockets_of(self, meeting_id: str, participant_id: str) -> int:
+        """This participant's open sockets, on every worker."""
+        try:
+            sockets = await self.meetings.store.presence_sockets(meeting_id, self.clock())
+        except KinboardError:
+            sockets = {}
+        remote = sum(1 for entry in sockets.values() if entry.participant_id == participant_id)
+        local = sum(
+            1
+            for sid, c in self.connections.items()
+            if c.participant_id == participant_id and sid not in sockets
+        )
+        return remote + local
+
+    async def end_participants(self, meeting_id: str, participants: set[str]) -> None:
+        """Close these participants' sockets on every worker: tell their pages, then
+        disconnect each socket (python-socketio carries a disconnect to the socket's worker)."""
+        if not participants:
+            return
+        for participant_id in participants:
+            await self.sio.emit(
+                "session_ended",
+                {"message": "You are no longer in this meeting."},
+                room=_participant_room(participant_id),
+            )
+        try:
+            sockets = await self.meetings.store.presence_sockets(meeting_id, self.clock())
+        except KinboardError:
+            sockets = {}
+        targets = {sid for sid, entry in sockets.items() if entry.participant_id in participants}
+        targets |= {
+            sid
+            for sid, c in self.connections.items()
+            if c.meeting_id == meeting_id and c.participant_id in participants
+        }
+        for sid in targets:
+            await self.sio.disconnect(sid)
 
     def _state(self, board: Any, seq: int, me: Participant) -> dict[str, Any]:
         return {
@@ -221,6 +275,8 @@ class Realtime:
                 f"{connection.participant_id}:{op_id}",
                 connection.participant_id,
                 op,
+                op_type=data["type"],
+                link_id=connection.link_id,
             )
         except KinboardError as error:
             return ack_error(error)
@@ -262,3 +318,7 @@ class Realtime:
             await self._broadcast_presence(connection.meeting_id)
         except KinboardError:
             return
+
+
+def _participant_room(participant_id: str) -> str:
+    return f"participant:{participant_id}"

@@ -154,6 +154,7 @@ class Routes:
 
     async def api_join_preview(self, request: Request) -> Response:
         try:
+            self.web.join_limiter.check(self.web.client_address(request), self.meetings.clock())
             data = await self.web.json_body(request)
             link, meeting = await self.meetings.preview(data.get("token"))
         except KinboardError as error:
@@ -163,11 +164,16 @@ class Routes:
                 "meeting": {"id": meeting.id, "title": meeting.title},
                 "link": link.kind.value,
                 "roles": {role.value: ROLE_LABELS[role] for role in SELF_CHOSEN_ROLES},
+                # A per-person link says who it is for: the join page only confirms.
+                "person": {"name": link.name, "role": link.role.value}
+                if link.kind is LinkKind.PERSON and link.role
+                else None,
             }
         )
 
     async def api_join(self, request: Request) -> Response:
         try:
+            self.web.join_limiter.check(self.web.client_address(request), self.meetings.clock())
             data = await self.web.json_body(request)
             joined = await self.meetings.join(data.get("token"), data.get("name"), data.get("role"))
         except KinboardError as error:

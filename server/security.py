@@ -124,6 +124,7 @@ class RateLimiter:
 
     burst: int
     per_second: float
+    message: str = "That was a lot of changes at once. Please wait a moment."
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def check(self, key: str, now: float) -> None:
@@ -131,7 +132,7 @@ class RateLimiter:
         tokens = min(float(self.burst), tokens + (now - last) * self.per_second)
         if tokens < 1:
             self._buckets[key] = (tokens, now)
-            raise RateLimited("That was a lot of changes at once. Please wait a moment.")
+            raise RateLimited(self.message)
         self._buckets[key] = (tokens - 1, now)
 
     def forget(self, key: str) -> None:

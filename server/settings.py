@@ -29,6 +29,9 @@ class Settings:
     link_days: int = 7
     rate_burst: int = 20
     rate_per_second: float = 5.0
+    # Joins (and link look-ups) one address may make at once before it is slowed down.
+    join_burst: int = 20
+    retention_days: int = 30
 
     @property
     def secure_cookies(self) -> bool:
@@ -71,7 +74,11 @@ class Settings:
         prefix = env.get("KINBOARD_REDIS_PREFIX", "kb").strip()
         if not prefix or not prefix.replace("-", "").replace("_", "").isalnum():
             raise SettingsError("KINBOARD_REDIS_PREFIX must be letters, digits, - or _")
+        join_burst = _positive(env, "KINBOARD_JOIN_BURST", 20)
+        retention_days = _positive(env, "KINBOARD_RETENTION_DAYS", 30)
         return cls(
+            join_burst=join_burst,
+            retention_days=retention_days,
             host=host,
             port=port,
             base_url=base_url,
@@ -82,6 +89,15 @@ class Settings:
             secret_key=secret_key,
             redis_prefix=prefix,
         )
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number of 1 or more (got {raw!r})")
+    return int(raw)
 
 
 def _port(raw: str) -> int:

@@ -17,6 +17,7 @@ from .board.errors import Forbidden, Invalid, KinboardError
 from .meetings import Auth, Meetings
 from .replies import http_status
 from .security import (
+    RateLimiter,
     api_key_matches,
     cookie_value,
     csrf_cookie_name,
@@ -38,6 +39,13 @@ class Web:
         self.meetings = meetings
         self.staff = staff
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        # Joining (and asking about a link) per address: a burst, then one every 5 s, so
+        # nobody can try tokens by the thousand.
+        self.join_limiter = RateLimiter(
+            burst=settings.join_burst,
+            per_second=0.2,
+            message="Too many tries from here. Please wait a minute and try again.",
+        )
 
     # --- pages ---
 
@@ -118,4 +126,11 @@ class Web:
         if self.has_api_key(request):
             return Auth(api_key=True)
         token = session_token_from_cookies(self.settings, request.headers.get("cookie"), meeting_id)
-        return Auth(session=await self.meetings.session(token, meeting_id))
+        session = await self.meetings.session(token, meeting_id)
+        staff = await self.staff_session(request)
+        if staff is not None and staff.email in await self.staff.meeting_staff(meeting_id):
+            return Auth(session=session, staff=staff.email)
+        return Auth(session=session)
+
+    def client_address(self, request: Request) -> str:
+        return request.client.host if request.client else "unknown"

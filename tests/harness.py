@@ -44,6 +44,8 @@ class ServerProcess:
             "KINBOARD_PORT": str(self.port),
             "KINBOARD_DATA_DIR": str(data_dir),
             "KINBOARD_API_KEY": API_KEY,
+            # Every test client joins from 127.0.0.1: lift the per-address limit.
+            "KINBOARD_JOIN_BURST": "100000",
             **(env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None

@@ -371,6 +371,8 @@ def test_every_client_op_type_is_parsed() -> None:
         "meeting.edit",
         "meeting.lock",
         "meeting.unlock",
+        "meeting.close",
+        "participant.remove",
         "scale.add",
         "scale.edit",
         "scale.delete",
@@ -1307,6 +1309,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "previous": None,
                 "created_at": T0,
                 "worry_threshold": 2,
+                "closed_at": None,
             },
         }
     ]
@@ -1317,7 +1320,13 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
         {
             "entity": "participant",
             "id": "p_x",
-            "value": {"id": "p_x", "name": "Eve", "role": "network", "joined_at": T1},
+            "value": {
+                "id": "p_x",
+                "name": "Eve",
+                "role": "network",
+                "joined_at": T1,
+                "removed": False,
+            },
         }
     ]
 

@@ -282,6 +282,38 @@ def encode_own_ballots(board: Board, participant_id: str) -> list[dict[str, Any]
     ]
 
 
+def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
+    """Everything the board holds about one participant, and nothing about anyone else:
+    for a subject access request."""
+    cards = [c for c in board.cards.values() if c.author == participant_id]
+    return {
+        "participant": encode_entity(board.participants[participant_id]),
+        "cards_added": [encode_entity(card) for card in cards],
+        "agree_or_disagree": [
+            {"card_id": card.id, "card_text": card.text, "stance": card.stances[participant_id]}
+            for card in board.cards.values()
+            if participant_id in card.stances
+        ],
+        "votes": [
+            {"scale_id": r.scale_id, "round": r.number, **_plain(vote)}
+            for r in board.rounds.values()
+            for vote in r.votes
+            if vote.voter == participant_id
+        ],
+        "votes_in_open_rounds": [
+            encode_ballot(board.rounds[key.split("/", 1)[0]], vote)
+            for key, vote in board.ballots.items()
+            if vote.voter == participant_id
+        ],
+        "minutes_sign_offs": [
+            {"minutes": m.number, **_plain(signoff)}
+            for m in board.minutes.values()
+            for signoff in m.signoffs
+            if signoff.participant_id == participant_id
+        ],
+    }
+
+
 def encode_ballot(round_: Round, vote: Vote) -> dict[str, Any]:
     """A vote as its own voter sees it, with where it belongs."""
     return {

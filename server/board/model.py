@@ -131,6 +131,7 @@ class LinkKind(StrEnum):
     FACILITATOR = "facilitator"
     PARTICIPANT = "participant"
     DISPLAY = "display"
+    PERSON = "person"  # for one named person, with a preset role
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,7 @@ class Meeting:
     created_at: str = ""
     # A revealed number at or below this makes the facilitator's screen raise a worry.
     worry_threshold: int = DEFAULT_WORRY_THRESHOLD
+    closed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,7 @@ class Participant:
     name: str
     role: Role
     joined_at: str = ""
+    removed: bool = False  # taken out of the meeting by the facilitator
 
 
 @dataclass(frozen=True)

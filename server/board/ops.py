@@ -116,6 +116,16 @@ class MeetingUnlock:
 
 
 @dataclass(frozen=True)
+class MeetingClose:
+    pass
+
+
+@dataclass(frozen=True)
+class ParticipantRemove:
+    participant_id: str
+
+
+@dataclass(frozen=True)
 class ParticipantJoin:
     """Not sent by clients: the server applies it when someone joins by a link."""
 
@@ -134,6 +144,8 @@ Op = (
     | MeetingEdit
     | MeetingLock
     | MeetingUnlock
+    | MeetingClose
+    | ParticipantRemove
     | ParticipantJoin
     | scaling.ScalingOp
     | minutes.DecisionSet
@@ -244,6 +256,8 @@ _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
         "meeting.edit": _parse_meeting_edit,
         "meeting.lock": lambda f: MeetingLock(),
         "meeting.unlock": lambda f: MeetingUnlock(),
+        "meeting.close": lambda f: MeetingClose(),
+        "participant.remove": lambda f: ParticipantRemove(f.card_id("participant_id")),
         **scaling.PARSERS,
         **minutes.PARSERS,
     }
@@ -260,14 +274,16 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     if isinstance(op, ParticipantJoin):
         return _join(board, op, ctx)
     actor = board.participants.get(ctx.actor)
-    if actor is None:
+    if actor is None or actor.removed:
         raise Forbidden("You are not part of this meeting.")
     if not ROLE_ABILITIES[actor.role].edit_board:
         raise Forbidden("This screen can only show the board.")
     if board.meeting.status is Status.CLOSED:
         raise Locked("This meeting has ended. Nothing more can be changed.")
-    if isinstance(op, MeetingEdit | MeetingLock | MeetingUnlock):
-        return _meeting_op(board, op, actor)
+    if isinstance(op, MeetingEdit | MeetingLock | MeetingUnlock | MeetingClose):
+        return _meeting_op(board, op, actor, ctx)
+    if isinstance(op, ParticipantRemove):
+        return _remove(board, op, actor)
     if isinstance(op, minutes.MinutesOp):
         # Minutes record the board; taking and signing them is not changing it, so a
         # board locked for the end of the meeting still takes them.
@@ -303,12 +319,19 @@ def _join(board: Board, op: ParticipantJoin, ctx: Context) -> tuple[Board, list[
 
 
 def _meeting_op(
-    board: Board, op: MeetingEdit | MeetingLock | MeetingUnlock, actor: Participant
+    board: Board,
+    op: MeetingEdit | MeetingLock | MeetingUnlock | MeetingClose,
+    actor: Participant,
+    ctx: Context,
 ) -> tuple[Board, list[Change]]:
     if not ROLE_ABILITIES[actor.role].run_meeting:
         raise Forbidden("Only the facilitator can change the meeting.")
     meeting = board.meeting
     match op:
+        case MeetingClose():
+            # Ends the meeting for good: nothing more changes; its records are kept until
+            # the retention period after `closed_at` has passed.
+            meeting = replace(meeting, status=Status.CLOSED, closed_at=ctx.now)
         case MeetingLock():
             meeting = replace(meeting, status=Status.LOCKED)
         case MeetingUnlock():
@@ -328,6 +351,17 @@ def _meeting_op(
         replace(board, meeting=meeting), board.meeting.vocabulary, meeting.vocabulary
     )
     return updated, [Change("meeting", meeting.id, meeting), *changes]
+
+
+def _remove(board: Board, op: ParticipantRemove, actor: Participant) -> tuple[Board, list[Change]]:
+    if not ROLE_ABILITIES[actor.role].run_meeting:
+        raise Forbidden("Only the facilitator can take someone out of the meeting.")
+    participant = board.participants.get(op.participant_id)
+    if participant is None or participant.removed:
+        raise NotFound("That person is not in the meeting.")
+    if participant.id == actor.id:
+        raise Invalid("You cannot take yourself out of the meeting.")
+    return put(board, "participant", replace(participant, removed=True))
 
 
 def _add(board: Board, op: CardAdd, ctx: Context) -> tuple[Board, list[Change]]:

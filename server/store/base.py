@@ -303,9 +303,9 @@ class Store(ABC):
     @abstractmethod
     async def end_sessions(
         self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
-    ) -> int:
+    ) -> set[str]:
         """Delete the meeting's sessions (only a participant's, or only a link's, if named);
-        how many were ended."""
+        the participants whose sessions ended."""
 
     # --- small records: staff accounts, staff sessions, set-up codes, meeting staff ---
 
@@ -356,8 +356,12 @@ class Store(ABC):
     async def presence_drop(self, meeting_id: str, socket_id: str) -> None: ...
 
     @abstractmethod
+    async def presence_sockets(self, meeting_id: str, now: float) -> dict[str, Presence]:
+        """Each live socket's entry, by socket id, dropping expired entries."""
+
     async def presence(self, meeting_id: str, now: float) -> list[Presence]:
-        """Who is online (one entry per participant), dropping expired entries."""
+        """Who is online (one entry per participant)."""
+        return merge_presence(list((await self.presence_sockets(meeting_id, now)).values()))
 
 
 def merge_presence(entries: list[Presence]) -> list[Presence]:

@@ -29,7 +29,6 @@ from .base import (
     Presence,
     Session,
     Store,
-    merge_presence,
 )
 
 # KEYS: seq, records, log, opkeys, secrets.  ARGV: expected seq, op key, new seq, log
@@ -222,23 +221,26 @@ class RedisStore(Store):
 
     async def end_sessions(
         self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
-    ) -> int:
+    ) -> set[str]:
         index = self._key(meeting_id, "sessions")
         async with self._redis_call() as r:
             hashes = sorted(await r.smembers(index))
             rows = await r.mget([f"{self.prefix}:session:{h}" for h in hashes]) if hashes else []
-            ended = []
+            ended, participants = [], set()
             for token_hash, raw in zip(hashes, rows, strict=True):
                 session = None if raw is None else Session.from_json(json.loads(raw))
-                if session is None or (
-                    participant_id in (None, session.participant_id)
-                    and link_id in (None, session.link_id)
+                if session is None:
+                    ended.append(token_hash)  # expired: tidy the index
+                elif participant_id in (None, session.participant_id) and link_id in (
+                    None,
+                    session.link_id,
                 ):
                     ended.append(token_hash)
+                    participants.add(session.participant_id)
             if ended:
                 await r.delete(*(f"{self.prefix}:session:{h}" for h in ended))
                 await r.srem(index, *ended)
-        return len(ended)
+        return participants
 
     # --- small records ---
 
@@ -321,17 +323,17 @@ class RedisStore(Store):
         async with self._redis_call() as r:
             await r.hdel(self._key(meeting_id, "presence"), socket_id)
 
-    async def presence(self, meeting_id: str, now: float) -> list[Presence]:
+    async def presence_sockets(self, meeting_id: str, now: float) -> dict[str, Presence]:
         key = self._key(meeting_id, "presence")
         async with self._redis_call() as r:
             rows = await r.hgetall(key)
-            live, expired = [], []
+            live, expired = {}, []
             for socket_id, raw in rows.items():
                 data = json.loads(raw)
                 if data["expires_at"] <= now:
                     expired.append(socket_id)
                 else:
-                    live.append(Presence(data["participant_id"], data["editing"]))
+                    live[socket_id] = Presence(data["participant_id"], data["editing"])
             if expired:
                 await r.hdel(key, *expired)
-        return merge_presence(live)
+        return live

@@ -27,7 +27,6 @@ from .base import (
     Presence,
     Session,
     Store,
-    merge_presence,
 )
 
 T = TypeVar("T")
@@ -274,16 +273,26 @@ class SQLiteStore(Store):
 
     async def end_sessions(
         self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
-    ) -> int:
-        query = "DELETE FROM sessions WHERE json_extract(data, '$.meeting_id') = ?"
+    ) -> set[str]:
+        where = "json_extract(data, '$.meeting_id') = ?"
         args: list[Any] = [meeting_id]
         if participant_id is not None:
-            query += " AND json_extract(data, '$.participant_id') = ?"
+            where += " AND json_extract(data, '$.participant_id') = ?"
             args.append(participant_id)
         if link_id is not None:
-            query += " AND json_extract(data, '$.link_id') = ?"
+            where += " AND json_extract(data, '$.link_id') = ?"
             args.append(link_id)
-        return await self._run(lambda db: db.execute(query, args).rowcount)
+
+        def work(db: sqlite3.Connection) -> set[str]:
+            with _transaction(db):
+                rows = db.execute(
+                    f"SELECT json_extract(data, '$.participant_id') FROM sessions WHERE {where}",
+                    args,
+                ).fetchall()
+                db.execute(f"DELETE FROM sessions WHERE {where}", args)
+            return {row[0] for row in rows}
+
+        return await self._run(work)
 
     # --- small records ---
 
@@ -367,11 +376,11 @@ class SQLiteStore(Store):
     async def presence_drop(self, meeting_id: str, socket_id: str) -> None:
         self._presence.get(meeting_id, {}).pop(socket_id, None)
 
-    async def presence(self, meeting_id: str, now: float) -> list[Presence]:
+    async def presence_sockets(self, meeting_id: str, now: float) -> dict[str, Presence]:
         entries = self._presence.get(meeting_id, {})
         for socket_id in [s for s, (_, expires) in entries.items() if expires <= now]:
             del entries[socket_id]
-        return merge_presence([entry for entry, _ in entries.values()])
+        return {socket_id: entry for socket_id, (entry, _) in entries.items()}
 
 
 class _transaction:

@@ -1,0 +1,186 @@
+"""Looking after a meeting: per-person links, the activity log, erasing, and a person's
+data (subject access). For the meeting's facilitator and staff, or the API key."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .board import codec
+from .board.errors import Forbidden, KinboardError, NotFound
+from .meetings import Auth
+from .replies import NO_STORE, http_error, json_ok
+from .web import Web
+
+AUDIT_COLUMNS = ("at", "event", "by", "role", "link_id", "op", "entities", "staff", "participant")
+
+
+class AdminRoutes:
+    def __init__(self, web: Web) -> None:
+        self.web = web
+        self.meetings = web.meetings
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/api/meetings/{meeting_id}/people-links", self.api_person_links),
+            Route(
+                "/api/meetings/{meeting_id}/people-links",
+                self.api_add_person_link,
+                methods=["POST"],
+            ),
+            Route(
+                "/api/meetings/{meeting_id}/people-links/{link_id}",
+                self.api_change_link,
+                methods=["PATCH", "DELETE"],
+            ),
+            Route("/m/{meeting_id}/activity", self.activity_page),
+            Route("/m/{meeting_id}/activity.csv", self.activity_csv),
+            Route("/api/meetings/{meeting_id}", self.api_erase, methods=["DELETE"]),
+            Route(
+                "/api/meetings/{meeting_id}/participants/{participant_id}/export",
+                self.api_export,
+            ),
+        ]
+
+    async def _facilitated(self, request: Request, doing: str) -> tuple[str, Auth, str]:
+        """(meeting id, auth, who is acting) for the facilitator, the meeting's staff, or
+        the API key."""
+        meeting_id = request.path_params["meeting_id"]
+        auth = await self.web.auth(request, meeting_id)
+        await self.meetings.facilitated(meeting_id, auth, doing)
+        by = auth.staff or (auth.session.participant_id if auth.session else "api")
+        return meeting_id, auth, by
+
+    async def _staff_only(self, request: Request, doing: str) -> tuple[str, str]:
+        meeting_id = request.path_params["meeting_id"]
+        auth = await self.web.auth(request, meeting_id)
+        if not auth.staff_or_key:
+            raise Forbidden(f"Only the meeting's staff can {doing}.")
+        return meeting_id, auth.staff or "api"
+
+    # --- per-person links ---
+
+    async def api_person_links(self, request: Request) -> Response:
+        try:
+            meeting_id, _, _ = await self._facilitated(request, "see the links")
+            return json_ok({"links": await self.meetings.person_links(meeting_id)})
+        except KinboardError as error:
+            return http_error(error)
+
+    async def api_add_person_link(self, request: Request) -> Response:
+        try:
+            meeting_id, _, by = await self._facilitated(request, "make links")
+            data = await self.web.json_body(request)
+            link = await self.meetings.add_person_link(
+                meeting_id, data.get("name"), data.get("role"), data.get("days"), by
+            )
+            links = await self.meetings.person_links(meeting_id)
+        except KinboardError as error:
+            return http_error(error)
+        return json_ok(next(item for item in links if item["id"] == link.id), status=201)
+
+    async def api_change_link(self, request: Request) -> Response:
+        link_id = request.path_params["link_id"]
+        try:
+            meeting_id, _, by = await self._facilitated(request, "change links")
+            if request.method == "DELETE":
+                await self.meetings.revoke_link(meeting_id, link_id, by)
+            else:
+                data = await self.web.json_body(request)
+                await self.meetings.set_link_expiry(meeting_id, link_id, data.get("days"), by)
+            links = await self.meetings.person_links(meeting_id)
+        except KinboardError as error:
+            return http_error(error)
+        return json_ok(next(item for item in links if item["id"] == link_id))
+
+    # --- activity ---
+
+    async def _entries(self, request: Request) -> tuple[str, list[dict[str, Any]]]:
+        meeting_id, _ = await self._staff_only(request, "see the activity")
+        await self.meetings.store.load(meeting_id)  # NotFound for an unknown meeting
+        return meeting_id, await self.meetings.store.audit(meeting_id)
+
+    async def activity_page(self, request: Request) -> Response:
+        try:
+            meeting_id, entries = await self._entries(request)
+        except KinboardError as error:
+            return self.web.error_page(request, error)
+        rows = [[_cell(entry.get(column)) for column in AUDIT_COLUMNS] for entry in entries]
+        return self.web.page(
+            request, "activity.html", meeting_id=meeting_id, columns=AUDIT_COLUMNS, rows=rows
+        )
+
+    async def activity_csv(self, request: Request) -> Response:
+        try:
+            meeting_id, entries = await self._entries(request)
+        except KinboardError as error:
+            return http_error(error)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(AUDIT_COLUMNS)
+        for entry in entries:
+            writer.writerow([_csv_safe(_cell(entry.get(column))) for column in AUDIT_COLUMNS])
+        return Response(
+            out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                **NO_STORE,
+                "Content-Disposition": f'attachment; filename="kinboard-activity-{meeting_id}.csv"',
+            },
+        )
+
+    # --- erasing and subject access ---
+
+    async def api_erase(self, request: Request) -> Response:
+        try:
+            meeting_id, _ = await self._staff_only(request, "erase the meeting")
+            await self.meetings.erase(meeting_id)
+        except KinboardError as error:
+            return http_error(error)
+        return Response(status_code=204, headers=NO_STORE)
+
+    async def api_export(self, request: Request) -> Response:
+        participant_id = request.path_params["participant_id"]
+        try:
+            meeting_id, _ = await self._staff_only(request, "export a person's data")
+            board, _ = await self.meetings.store.load(meeting_id)
+            if participant_id not in board.participants:
+                raise NotFound("There is no such person in this meeting.")
+            audit = await self.meetings.store.audit(meeting_id)
+        except KinboardError as error:
+            return http_error(error)
+        data = codec.encode_person(board, participant_id)
+        data["activity"] = [
+            entry
+            for entry in audit
+            if participant_id in (entry.get("by"), entry.get("participant"))
+        ]
+        return Response(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            media_type="application/json",
+            headers={
+                **NO_STORE,
+                "Content-Disposition": (
+                    f'attachment; filename="kinboard-{meeting_id}-{participant_id}.json"'
+                ),
+            },
+        )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(item) for item in value)
+    return str(value)
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells that start with these as formulas; make them plain text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
