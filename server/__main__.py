@@ -1,8 +1,11 @@
-"""The `kinboard` command: `kinboard serve` (the default) starts the server."""
+"""The `kinboard` command: `kinboard serve` (the default) starts the server;
+`kinboard staff add|list|disable` looks after staff accounts."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
 import logging
 import os
 import sys
@@ -16,6 +19,15 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="start the server (the default)")
     serve.add_argument("--host", help="overrides KINBOARD_HOST")
     serve.add_argument("--port", type=int, help="overrides KINBOARD_PORT")
+    staff = commands.add_parser("staff", help="staff accounts")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_commands.add_parser(
+        "add", help="add an account (asks for the password, or reads it from standard input)"
+    )
+    add.add_argument("email")
+    staff_commands.add_parser("list", help="list the accounts")
+    disable = staff_commands.add_parser("disable", help="stop an account from signing in")
+    disable.add_argument("email")
     args = parser.parse_args(argv)
 
     env = dict(os.environ)
@@ -28,7 +40,47 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"kinboard: {error}", file=sys.stderr)
         return 2
+    if args.command == "staff":
+        return asyncio.run(staff_command(settings, args))
     return serve_forever(settings)
+
+
+async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
+    from .board.errors import KinboardError
+    from .clock import system_clock
+    from .staff import Staff
+    from .store import store_for
+
+    store = store_for(settings)
+    await store.open()
+    try:
+        staff = Staff(store, system_clock)
+        if args.staff_command == "add":
+            await staff.add(args.email, _read_password())
+            print(f"Added {args.email.strip().lower()}.")
+        elif args.staff_command == "disable":
+            await staff.disable(args.email)
+            print(f"{args.email.strip().lower()} can no longer sign in.")
+        else:
+            for member in await staff.members():
+                state = "disabled" if member.disabled else "active"
+                print(f"{member.email}\t{state}\tadded {member.created_at[:10]}")
+    except KinboardError as error:
+        print(f"kinboard: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    return 0
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (at least 12 characters): ")
+    if getpass.getpass("The same password again: ") != first:
+        print("kinboard: the two passwords were different", file=sys.stderr)
+        raise SystemExit(1)
+    return first
 
 
 def serve_forever(settings: Settings) -> int:
