@@ -54,15 +54,14 @@ class AdminRoutes:
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id)
         await self.meetings.facilitated(meeting_id, auth, doing)
-        by = auth.staff or (auth.session.participant_id if auth.session else "api")
-        return meeting_id, auth, by
+        return meeting_id, auth, auth.who
 
     async def _staff_only(self, request: Request, doing: str) -> tuple[str, str]:
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id)
         if not auth.staff_or_key:
             raise Forbidden(f"Only the meeting's staff can {doing}.")
-        return meeting_id, auth.staff or "api"
+        return meeting_id, auth.staff or auth.who
 
     # --- per-person links ---
 

@@ -63,6 +63,13 @@ class Auth:
     def staff_or_key(self) -> bool:
         return self.api_key or self.staff is not None
 
+    @property
+    def who(self) -> str:
+        """For the audit log: a participant id, a staff email, or "api"."""
+        if self.session is not None:
+            return self.session.participant_id
+        return self.staff or "api"
+
 
 class Meetings:
     def __init__(

@@ -195,11 +195,13 @@ class Routes:
 
     # --- minutes ---
 
-    async def _minutes_view(self, request: Request) -> dict[str, Any]:
+    async def _minutes_view(self, request: Request, event: str, **fields: Any) -> dict[str, Any]:
+        """The minutes, for someone allowed to read them; the reading is in the audit log."""
         meeting_id = request.path_params["meeting_id"]
-        minutes, snapshot = await self.meetings.minutes_document(
-            meeting_id, request.path_params["number"], await self.web.auth(request, meeting_id)
-        )
+        auth = await self.web.auth(request, meeting_id)
+        number = request.path_params["number"]
+        minutes, snapshot = await self.meetings.minutes_document(meeting_id, number, auth)
+        await self.meetings.audit(meeting_id, event, by=auth.who, minutes=number, **fields)
         return documents.minutes_view(minutes, snapshot.body)
 
     def _minutes_html(self, view: dict[str, Any], for_pdf: bool) -> str:
@@ -210,7 +212,7 @@ class Routes:
 
     async def minutes_page(self, request: Request) -> Response:
         try:
-            view = await self._minutes_view(request)
+            view = await self._minutes_view(request, "minutes.viewed")
         except KinboardError as error:
             return self.web.error_page(request, error)
         return HTMLResponse(self._minutes_html(view, for_pdf=False))
@@ -220,7 +222,7 @@ class Routes:
         try:
             if fmt not in ("pdf", "json", "md"):
                 raise NotFound("Minutes come as .pdf, .json or .md.")
-            view = await self._minutes_view(request)
+            view = await self._minutes_view(request, "minutes.downloaded", format=fmt)
         except KinboardError as error:
             return http_error(error)
         if fmt == "pdf":
