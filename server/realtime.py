@@ -243,6 +243,8 @@ class Realtime:
             "board": codec.encode_board(board),
             "template": codec.encode_template(),
             "my_votes": codec.encode_own_ballots(board, me.id),
+            # A closed meeting is erased this many days after `meeting.closed_at`.
+            "retention_days": self.settings.retention_days,
         }
 
     async def on_disconnect(self, sid: str, *_: Any) -> None:
