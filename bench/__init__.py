@@ -1,0 +1,1 @@
+"""Kinboard's load benchmark: `python -m bench.run` (see docs/benchmarks.md)."""
