@@ -1,0 +1,216 @@
+"""Turning measurements into the Markdown table, the targets verdict and docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import platform
+import re
+import subprocess
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import psutil
+
+from .measure import Measurement
+from .stats import Histogram
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+# The issue's targets.
+FANOUT_VS_RELAY = 1.5
+ACK_P99_MS = 25.0
+SCALE_OUT = 1.7
+SUSTAIN_P99_MS = 50.0
+KB_PER_CONNECTION = 60.0
+SOAK_MB_PER_HOUR = 5.0
+SOAK_DRIFT = 0.20
+
+
+@dataclass
+class Sustained:
+    """The highest load a target carried with fan-out p99 under SUSTAIN_P99_MS."""
+
+    target: str
+    rate: float  # ops/s acknowledged at the best passing step (0: none passed)
+    steps: list[tuple[Measurement, bool, str]]  # each step, whether it passed, and why not
+
+
+def ms(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def triple(h: Histogram) -> str:
+    return " / ".join(ms(h.percentile(p)) for p in (50, 99)) + f" / {ms(h.max_ms)}"
+
+
+def table(rows: list[Measurement]) -> str:
+    head = (
+        "| config | conns | ops/s | ack p50 / p99 / max (ms) | fan-out p50 / p99 / max (ms) "
+        "| deliveries/s | refused | no ack | lost | dup | server CPU % | Redis CPU % "
+        "| KB / conn | generator CPU % (per process) | other CPU % | notes |"
+    )
+    lines = [head, "|" + "---|" * 16]
+    for m in rows:
+        refused = str(m.refused_total)
+        if m.refused:
+            refused += " (" + ", ".join(f"{k} {v}" for k, v in m.refused.most_common(3)) + ")"
+        redis_cpu = "-" if m.redis_cpu is None else f"{m.redis_cpu:.0f}"
+        generator = " + ".join(f"{c:.0f}" for c in m.generator_cpu)
+        anomalies = (
+            [f"{m.refused_applied} deliveries of ops refused yet committed"]
+            if m.refused_applied
+            else []
+        )
+        notes = "; ".join(anomalies + m.generator_warnings() + m.errors[:2]) or "-"
+        lines.append(
+            f"| ({m.target.key}) {m.target.name} | {m.connections} | {m.ops_per_second:.0f} "
+            f"| {triple(m.ack)} | {triple(m.fanout)} | {m.deliveries_per_second:.0f} "
+            f"| {refused} | {m.no_ack} | {m.lost_ops} | {m.duplicated} | {m.server_cpu:.0f} "
+            f"| {redis_cpu} | {m.kb_per_connection:.1f} | {generator} | {m.other_cpu:.0f} "
+            f"| {notes} |"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(
+    rows: list[Measurement], sustained: dict[str, Sustained]
+) -> list[tuple[str, bool, str]]:
+    """(target, met, the numbers) for each of the issue's targets that this run measured."""
+    by_key = {m.target.key: m for m in rows}
+    kinboard = [m for m in rows if not m.target.relay]
+    out: list[tuple[str, bool, str]] = []
+    relay = by_key.get("a")
+    if relay is not None and relay.fanout.count:
+        floor = relay.fanout.percentile(99)
+        for m in kinboard:
+            p99 = m.fanout.percentile(99)
+            out.append(
+                (
+                    f"({m.target.key}) fan-out p99 within {FANOUT_VS_RELAY}x the relay's",
+                    p99 <= FANOUT_VS_RELAY * floor,
+                    f"{ms(p99)} ms vs {ms(floor)} ms: {p99 / floor:.2f}x",
+                )
+            )
+    for m in kinboard:
+        p99 = m.ack.percentile(99)
+        out.append(
+            (
+                f"({m.target.key}) ack p99 under {ms(ACK_P99_MS)} ms",
+                p99 < ACK_P99_MS,
+                f"{ms(p99)} ms",
+            )
+        )
+    for m in kinboard:
+        bad = m.lost_ops + m.duplicated + m.no_ack
+        out.append(
+            (
+                f"({m.target.key}) zero lost or duplicated ops",
+                bad == 0,
+                f"lost {m.lost_ops}, duplicated {m.duplicated}, unacknowledged {m.no_ack}"
+                f" of {m.sent} sent",
+            )
+        )
+    for m in kinboard:
+        kb = m.kb_per_connection
+        out.append(
+            (
+                f"({m.target.key}) under {KB_PER_CONNECTION:.0f} KB server memory per connection",
+                kb < KB_PER_CONNECTION,
+                f"{kb:.1f} KB",
+            )
+        )
+    one, two = sustained.get("c"), sustained.get("d")
+    if one is not None and two is not None:
+        ratio = two.rate / one.rate if one.rate else float("nan")
+        out.append(
+            (
+                f"(d) two workers sustain ≥ {SCALE_OUT}x one worker (c), fan-out p99 < "
+                f"{SUSTAIN_P99_MS:.0f} ms",
+                ratio >= SCALE_OUT,
+                f"{two.rate:.0f} vs {one.rate:.0f} ops/s: {ratio:.2f}x",
+            )
+        )
+    return out
+
+
+def verdict_lines(items: list[tuple[str, bool, str]]) -> str:
+    return "\n".join(
+        f"- {'met' if ok else '**not met**'}: {what}: {numbers}" for what, ok, numbers in items
+    )
+
+
+def sustain_table(sustained: dict[str, Sustained]) -> str:
+    lines = [
+        "| config | meetings | offered ops/s | acked ops/s | fan-out p99 (ms) | ack p99 (ms) "
+        "| server CPU % | generator CPU % | other CPU % | passed | why not / notes |",
+        "|" + "---|" * 11,
+    ]
+    for s in sustained.values():
+        for m, passed, why in s.steps:
+            notes = "; ".join(([why] if why else []) + m.generator_warnings()) or "-"
+            lines.append(
+                f"| ({m.target.key}) {m.target.name} | {m.load.meetings} | {m.load.offered:.0f} "
+                f"| {m.acked / m.window if m.window else 0:.0f} | {ms(m.fanout.percentile(99))} "
+                f"| {ms(m.ack.percentile(99))} | {m.server_cpu:.0f} "
+                f"| {' + '.join(f'{c:.0f}' for c in m.generator_cpu)} | {m.other_cpu:.0f} "
+                f"| {'yes' if passed else 'no'} | {notes} |"
+            )
+    best = ", ".join(f"({k}) {s.rate:.0f} ops/s" for k, s in sustained.items())
+    return "\n".join(lines) + f"\n\nHighest sustained rate: {best}."
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        found = re.search(r"Model name:\s*(.+)", lscpu)
+        model = found.group(1).strip() if found else model
+    except OSError:
+        pass
+    memory = psutil.virtual_memory().total / 2**30
+    versions = ", ".join(
+        f"{name} {_version(name)}"
+        for name in ("python-socketio", "python-engineio", "uvicorn", "aiohttp", "redis")
+    )
+    return (
+        f"{model}, {psutil.cpu_count()} CPUs (nproc), {memory:.1f} GiB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}; "
+        f"{versions}; {_redis_server()}; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def _redis_server() -> str:
+    try:
+        out = subprocess.run(
+            ["redis-server", "--version"], capture_output=True, text=True, check=False
+        ).stdout
+        found = re.search(r"v=(\S+)", out)
+        return f"Redis {found.group(1)}" if found else "Redis ?"
+    except OSError:
+        return "Redis ?"
+
+
+def update_docs(section: str, body: str, path: Path = DOCS) -> None:
+    """Replace the generated part `section` of docs/benchmarks.md (between its markers),
+    leaving everything written by hand as it is."""
+    start, end = f"<!-- bench:{section}:start -->", f"<!-- bench:{section}:end -->"
+    text = path.read_text() if path.exists() else ""
+    block = f"{start}\n{body.strip()}\n{end}"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
+        text = before + block + after
+    else:
+        text = text.rstrip() + f"\n\n{block}\n"
+    path.write_text(text)
