@@ -4,6 +4,9 @@
 export function abilities(me, meeting) {
   const can = me?.can ?? {};
   const open = meeting?.status === 'open';
+  // Minutes record the board rather than change it: they are taken and signed on a
+  // paused board too (pausing first is the usual end of a meeting), not on an ended one.
+  const notEnded = Boolean(meeting) && meeting.status !== 'closed';
   const editBoard = Boolean(can.edit_board) && open;
   return {
     // the Share panel: title, words, pausing changes; and the worry flag of revealed numbers
@@ -17,5 +20,13 @@ export function abilities(me, meeting) {
     runScales: Boolean(can.run_meeting) && open,
     // give one's own number in an open round (everyone but the meeting-room screen)
     vote: editBoard,
+    // write down the decision: part of the board, so not while changes are paused
+    decide: Boolean(can.run_meeting) && open,
+    // write down the decision (while changes are allowed), take minutes, mark them agreed
+    finishMeeting: Boolean(can.run_meeting) && notEnded,
+    // say "I agree" or "I don't agree" with draft minutes (everyone but the room screen)
+    signMinutes: Boolean(can.edit_board) && notEnded,
+    // start the next meeting from the minutes
+    startReview: Boolean(can.run_meeting),
   };
 }

@@ -3,17 +3,23 @@ import { newCardId, newOpId, newScaleId } from './ids.js';
 
 const op = (type, fields = {}) => ({ id: newOpId(), type, ...fields });
 
-export const addCard = ({ section, text, attributedTo, after }) =>
+// "Who will do it" and "By when": only a card of a timed section has them (the server
+// refuses them elsewhere), so they are sent only when the editor asked for them.
+const timing = ({ owner, due }) =>
+  owner === undefined && due === undefined ? {} : { owner: owner || null, due: due || null };
+
+export const addCard = ({ section, text, attributedTo, owner, due, after }) =>
   op('card.add', {
     card_id: newCardId(),
     section,
     text,
     attributed_to: attributedTo || null,
+    ...timing({ owner, due }),
     after: after ?? null,
   });
 
-export const editCard = (cardId, { text, attributedTo }) =>
-  op('card.edit', { card_id: cardId, text, attributed_to: attributedTo || null });
+export const editCard = (cardId, { text, attributedTo, owner, due }) =>
+  op('card.edit', { card_id: cardId, text, attributed_to: attributedTo || null, ...timing({ owner, due }) });
 
 export const moveCard = (cardId, section, after) =>
   op('card.move', { card_id: cardId, section, after: after ?? null });
@@ -51,3 +57,14 @@ export const castVote = ({ scaleId, value, reason, onBehalfOf }) =>
     reason: reason || null,
     ...(onBehalfOf && { on_behalf_of: onBehalfOf }),
   });
+
+// The decision and minutes
+export const setDecision = ({ outcome, nextReview, note }) =>
+  op('decision.set', { outcome, next_review: nextReview || null, note: note || null });
+
+export const takeMinutes = (label) => op('minutes.take', { label: label || null });
+
+export const signMinutes = (number, stance, reason) =>
+  op('minutes.sign', { minutes: number, stance, reason: reason || null });
+
+export const agreeMinutes = (number) => op('minutes.agree', { minutes: number });

@@ -1,6 +1,7 @@
 // What the page shows: the server's board with this browser's not-yet-confirmed ops laid
-// over it, so a new card or scale, a move or an edit shows at once and survives a dropped
-// connection. Pure. The server's answer replaces each guess as soon as it arrives.
+// over it, so a new card or scale, a move, an edit, the decision or a sign-off shows at
+// once and survives a dropped connection. Pure. The server's answer replaces each guess
+// as soon as it arrives.
 import { compareCards, insertionIndex } from './order.js';
 
 export function projectBoard(state, pendingOps) {
@@ -12,7 +13,11 @@ export function projectBoard(state, pendingOps) {
     pendingCards: new Set(), // ids of cards with a change still on its way
     scales: new Map(state.scales),
     pendingScales: new Set(), // ids of scales with a change still on its way
-    meId: state.me?.id ?? null,
+    decision: state.decision,
+    pendingDecision: false,
+    minutes: new Map(state.minutes),
+    pendingMinutes: new Set(), // numbers of minutes with a change still on its way
+    me: state.me,
   };
   for (const op of pendingOps) GUESS[op.type]?.(board, op);
   return board;
@@ -26,8 +31,10 @@ const GUESS = {
       section: op.section,
       text: op.text,
       attributed_to: op.attributed_to ?? null,
+      owner: op.owner ?? null,
+      due: op.due ?? null,
       position: '',
-      author: board.meId,
+      author: board.me?.id,
       stances: {},
     };
     place(board, card, op.after);
@@ -37,6 +44,8 @@ const GUESS = {
       ...card,
       text: op.text ?? card.text,
       attributed_to: 'attributed_to' in op ? op.attributed_to : card.attributed_to,
+      owner: 'owner' in op ? op.owner : card.owner,
+      due: 'due' in op ? op.due : card.due,
     }));
   },
   'card.move'(board, op) {
@@ -65,8 +74,8 @@ const GUESS = {
   'card.react'(board, op) {
     updateCard(board, op.card_id, (card) => {
       const stances = { ...card.stances };
-      if (op.stance) stances[board.meId] = op.stance;
-      else delete stances[board.meId];
+      if (op.stance) stances[board.me.id] = op.stance;
+      else delete stances[board.me.id];
       return { ...card, stances };
     });
   },
@@ -111,7 +120,29 @@ const GUESS = {
   'meeting.unlock'(board) {
     board.meeting = { ...board.meeting, status: 'open' };
   },
+  'decision.set'(board, op) {
+    board.decision = { outcome: op.outcome, next_review: op.next_review, note: op.note, set_at: null, set_by: board.me?.id };
+    board.pendingDecision = true;
+  },
+  'minutes.sign'(board, op) {
+    updateMinutes(board, op.minutes, (minutes) => {
+      const { id, name, role } = board.me;
+      const others = minutes.signoffs.filter((signoff) => signoff.participant_id !== id);
+      const mine = { participant_id: id, name, role, stance: op.stance, reason: op.reason, at: null };
+      return { ...minutes, signoffs: [...others, mine] };
+    });
+  },
+  'minutes.agree'(board, op) {
+    updateMinutes(board, op.minutes, (minutes) => ({ ...minutes, status: 'agreed' }));
+  },
 };
+
+function updateMinutes(board, number, change) {
+  const minutes = board.minutes.get(String(number));
+  if (!minutes || minutes.status === 'agreed') return; // the server will say no
+  board.minutes.set(String(number), change(minutes));
+  board.pendingMinutes.add(number);
+}
 
 function updateCard(board, cardId, change) {
   const card = board.cards.get(cardId);

@@ -15,6 +15,8 @@ export class BoardState {
     this.removedCards = new Map();
     this.scales = new Map();
     this.rounds = new Map();
+    this.decision = null;
+    this.minutes = new Map(); // number (as the entity id, a string) -> minutes
     // The numbers I gave (or recorded for someone) in open rounds: only this screen knows
     // them. From `state.my_votes` ({round_id, scale_id, ...vote}) and from my votes' acks.
     this.myVotes = [];
@@ -51,6 +53,8 @@ export class BoardState {
     }
     this.scales = new Map(board.scales.map((s) => [s.id, s]));
     this.rounds = new Map(board.rounds.map((r) => [r.id, r]));
+    this.decision = board.decision ?? null;
+    this.minutes = new Map((board.minutes ?? []).map((m) => [String(m.number), m]));
   }
 
   // One committed op (`applied`, or one entry of a `sync` answer), already in seq order.
@@ -75,6 +79,10 @@ export class BoardState {
         upsertOrDelete(this.scales, change);
       } else if (change.entity === 'round') {
         upsertOrDelete(this.rounds, change);
+      } else if (change.entity === 'decision') {
+        this.decision = change.deleted ? null : change.value;
+      } else if (change.entity === 'minutes') {
+        upsertOrDelete(this.minutes, change);
       }
     }
   }

@@ -32,6 +32,27 @@ for (const row of cases) {
   });
 }
 
+const minutesCases = [
+  { who: 'a participant', can: PARTICIPANT, status: 'open', decide: false, keep: false, sign: true, review: false },
+  { who: 'a participant', can: PARTICIPANT, status: 'locked', decide: false, keep: false, sign: true, review: false },
+  { who: 'a participant', can: PARTICIPANT, status: 'closed', decide: false, keep: false, sign: false, review: false },
+  { who: 'a viewer', can: VIEWER, status: 'open', decide: false, keep: false, sign: false, review: false },
+  { who: 'the facilitator', can: FACILITATOR, status: 'open', decide: true, keep: true, sign: true, review: true },
+  // a paused board still takes, signs and agrees minutes, but the decision is part of the board
+  { who: 'the facilitator', can: FACILITATOR, status: 'locked', decide: false, keep: true, sign: true, review: true },
+  { who: 'the facilitator', can: FACILITATOR, status: 'closed', decide: false, keep: false, sign: false, review: true },
+];
+
+for (const row of minutesCases) {
+  test(`abilities: the decision and minutes for ${row.who} in a ${row.status} meeting`, () => {
+    const can = abilities({ id: 'p1', can: row.can }, { status: row.status });
+    assert.equal(can.decide, row.decide);
+    assert.equal(can.finishMeeting, row.keep);
+    assert.equal(can.signMinutes, row.sign);
+    assert.equal(can.startReview, row.review);
+  });
+}
+
 test('abilities: nothing before the page knows who I am', () => {
   const can = abilities(null, open);
   assert.equal(can.contribute, false);
@@ -39,4 +60,5 @@ test('abilities: nothing before the page knows who I am', () => {
   assert.equal(can.runMeeting, false);
   assert.equal(can.runScales, false);
   assert.equal(can.vote, false);
+  assert.equal(can.signMinutes, false);
 });

@@ -14,9 +14,22 @@ export const TEMPLATE = {
       key: 'needs_to_happen',
       heading: 'What needs to happen?',
       prompt: 'What are the next steps?',
-      sections: [{ key: 'goals', labels: { safety: 'Safety goals', wellbeing: 'Wellbeing goals' } }],
+      sections: [
+        { key: 'goals', labels: { safety: 'Safety goals', wellbeing: 'Wellbeing goals' } },
+        { key: 'next_steps', labels: { safety: 'Next steps', wellbeing: 'Next steps' } },
+      ],
+    },
+    {
+      key: 'plan',
+      heading: 'Our plan',
+      prompt: 'What will we do?',
+      view: 'plan',
+      sections: [{ key: 'plan_rules', labels: { safety: 'What we will do', wellbeing: 'What we will do' } }],
     },
   ],
+  timed_sections: ['next_steps', 'plan_rules'],
+  groups: { family: 'Family', network: 'Network', professionals: 'Professionals' },
+  review_prompts: ['What difference has the plan made so far?', 'Are you still worried?'],
   roles: { facilitator: 'Facilitator', parent: 'Parent or carer', network: 'Family, friend or support person' },
   self_chosen_roles: ['parent', 'network'],
 };
@@ -34,7 +47,7 @@ export function card(id, section, position, extra = {}) {
   };
 }
 
-export function boardPayload({ seq = 1, cards = [], scales = [], rounds = [], myVotes = [], participants = [{ id: 'p_me', name: 'Sam', role: 'parent' }], me = { id: 'p_me', name: 'Sam', role: 'parent', can: { edit_board: true, edit_any_card: false, run_meeting: false } } } = {}) {
+export function boardPayload({ seq = 1, cards = [], scales = [], rounds = [], decision = null, minutes = [], myVotes = [], participants = [{ id: 'p_me', name: 'Sam', role: 'parent' }], me = { id: 'p_me', name: 'Sam', role: 'parent', can: { edit_board: true, edit_any_card: false, run_meeting: false } } } = {}) {
   return {
     seq,
     me,
@@ -44,6 +57,8 @@ export function boardPayload({ seq = 1, cards = [], scales = [], rounds = [], my
       cards,
       scales,
       rounds,
+      decision,
+      minutes,
     },
     template: TEMPLATE,
     my_votes: myVotes,

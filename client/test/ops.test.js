@@ -16,6 +16,16 @@ const cases = [
     fields: { type: 'card.edit', card_id: 'c_1', text: 'New', attributed_to: null },
   },
   {
+    name: 'card.add in a timed section: who will do it and by when, empty ones are none',
+    op: ops.addCard({ section: 'plan_rules', text: 'Hi', attributedTo: '', owner: 'Sam', due: '', after: null }),
+    fields: { type: 'card.add', section: 'plan_rules', text: 'Hi', attributed_to: null, owner: 'Sam', due: null, after: null },
+  },
+  {
+    name: 'card.edit in a timed section sends who and when too (empty clears)',
+    op: ops.editCard('c_1', { text: 'New', attributedTo: 'Gran', owner: '', due: '2027-01-31' }),
+    fields: { type: 'card.edit', card_id: 'c_1', text: 'New', attributed_to: 'Gran', owner: null, due: '2027-01-31' },
+  },
+  {
     name: 'card.move to the top',
     op: ops.moveCard('c_1', 'goals', undefined),
     fields: { type: 'card.move', card_id: 'c_1', section: 'goals', after: null },
@@ -49,6 +59,29 @@ const cases = [
     op: ops.castVote({ scaleId: 's_1', value: 6, reason: 'why', onBehalfOf: { name: 'Gran', role: 'network' } }),
     fields: { type: 'vote.cast', scale_id: 's_1', value: 6, reason: 'why', on_behalf_of: { name: 'Gran', role: 'network' } },
   },
+  {
+    name: 'decision.set: an empty date and note are none',
+    op: ops.setDecision({ outcome: 'continue', nextReview: '', note: '' }),
+    fields: { type: 'decision.set', outcome: 'continue', next_review: null, note: null },
+  },
+  {
+    name: 'decision.set with a review date and a note',
+    op: ops.setDecision({ outcome: 'step_down', nextReview: '2027-03-01', note: 'Well done' }),
+    fields: { type: 'decision.set', outcome: 'step_down', next_review: '2027-03-01', note: 'Well done' },
+  },
+  { name: 'minutes.take without a label', op: ops.takeMinutes(''), fields: { type: 'minutes.take', label: null } },
+  { name: 'minutes.take with a label', op: ops.takeMinutes('End of meeting'), fields: { type: 'minutes.take', label: 'End of meeting' } },
+  {
+    name: 'minutes.sign: agree, no reason',
+    op: ops.signMinutes(1, 'agree', ''),
+    fields: { type: 'minutes.sign', minutes: 1, stance: 'agree', reason: null },
+  },
+  {
+    name: 'minutes.sign: disagree with a reason',
+    op: ops.signMinutes(2, 'disagree', 'Dad was not asked'),
+    fields: { type: 'minutes.sign', minutes: 2, stance: 'disagree', reason: 'Dad was not asked' },
+  },
+  { name: 'minutes.agree', op: ops.agreeMinutes(1), fields: { type: 'minutes.agree', minutes: 1 } },
 ];
 
 for (const row of cases) {

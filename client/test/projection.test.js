@@ -117,6 +117,19 @@ describe('projectBoard', () => {
     assert.equal(state.scales.get('s1').question, 'q');
   });
 
+  test('who will do it and by when show at once, on a new card and on an edit (null clears)', () => {
+    const state = stateWith([card('p', 'plan_rules', 'V', { owner: 'Sam', due: '2027-01-05' })]);
+    const board = projectBoard(state, [
+      { type: 'card.add', card_id: 'n', section: 'plan_rules', text: 'hi', owner: 'Gran', due: '2027-02-01', after: 'p' },
+      { type: 'card.edit', card_id: 'p', text: 'new', attributed_to: null, owner: null, due: '2027-03-01' },
+    ]);
+    assert.deepEqual(board.order.get('plan_rules'), ['p', 'n']);
+    assert.deepEqual([board.cards.get('n').owner, board.cards.get('n').due], ['Gran', '2027-02-01']);
+    assert.deepEqual([board.cards.get('p').owner, board.cards.get('p').due], [null, '2027-03-01']);
+    const wordsOnly = projectBoard(state, [{ type: 'card.edit', card_id: 'p', text: 'x', attributed_to: null }]);
+    assert.equal(wordsOnly.cards.get('p').owner, 'Sam');
+  });
+
   test('does not change the state it was given', () => {
     const state = base();
     projectBoard(state, [{ type: 'card.move', card_id: 'a', section: 'goals', after: null }, { type: 'card.delete', card_id: 'b' }]);

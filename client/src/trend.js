@@ -1,0 +1,61 @@
+// A scale across meetings: each group's middle number at every earlier meeting (a review
+// meeting's scale carries them in `history`, oldest first) and, once its answers are
+// shown, in this meeting. Pure: the points, the words and the picture's geometry (in CSS
+// pixels), so the view only draws.
+import { GROUPS } from './scaling.js';
+
+// scale: with its `history`; rounds: the scale's rounds here, newest first.
+// -> null without history, else {points: [{date, medians, current}], lastTime: medians}
+export function trendOf(scale, rounds) {
+  const history = scale.history ?? [];
+  if (!history.length) return null;
+  const points = history.map(({ date, medians }) => ({ date, medians, current: false }));
+  const shown = rounds.find((round) => round.status === 'revealed');
+  if (shown) {
+    const medians = Object.fromEntries(shown.summary.groups.map(({ group, median }) => [group, median]));
+    points.push({ date: null, medians, current: true });
+  }
+  return { points, lastTime: history.at(-1).medians };
+}
+
+// "Family 7, network 6, professionals 3", in the groups' order, as the round summary says it.
+export function mediansWords(medians, groupLabels) {
+  return GROUPS.filter((group) => medians[group] !== undefined && medians[group] !== null)
+    .map((group, index) => {
+      const label = groupLabels[group] ?? group;
+      return `${index === 0 ? label : label.toLowerCase()} ${medians[group]}`;
+    })
+    .join(', ');
+}
+
+// One column per meeting, left to right; 0 to 10 upwards. Marks of groups with the same
+// number at one meeting sit a little apart, so no shape hides another.
+export function layoutTrend({ points, width, fontSize }) {
+  const radius = fontSize * 0.45;
+  const x0 = fontSize * 2.6; // room for the numbers 0, 5 and 10 on the left
+  const x1 = width - fontSize * 1.5;
+  const top = fontSize;
+  const bottom = top + fontSize * 8;
+  const labelsY = bottom + fontSize * 1.5;
+  const count = points.length;
+  const xOf = (index) => (count === 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * index) / (count - 1));
+  const yOf = (value) => bottom - ((bottom - top) * value) / 10;
+  // Dates need about four characters' room each: on a narrow screen only some are written.
+  const spacing = count === 1 ? Infinity : (x1 - x0) / (count - 1);
+  const every = Math.ceil((fontSize * 4) / spacing);
+
+  const columns = points.map((point, index) => ({
+    point,
+    x: xOf(index),
+    labelled: index === count - 1 || (index % every === 0 && count - 1 - index >= every),
+  }));
+  const series = GROUPS.map((group, groupIndex) => {
+    const dodge = (groupIndex - 1) * radius * 0.9;
+    const marks = columns
+      .filter(({ point }) => typeof point.medians[group] === 'number')
+      .map(({ point, x }) => ({ x: x + dodge, y: yOf(point.medians[group]), value: point.medians[group] }));
+    return { group, marks };
+  }).filter(({ marks }) => marks.length);
+  const grid = [0, 5, 10].map((value) => ({ value, y: yOf(value) }));
+  return { width, height: labelsY + fontSize * 0.6, radius, x0, x1, labelsY, columns, series, grid };
+}
