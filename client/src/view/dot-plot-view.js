@@ -1,14 +1,13 @@
 // The picture of a revealed round: an SVG dot plot drawn from layoutDotPlot, one shape per
-// group (family: circle, network: square, professionals: triangle) so it reads without
-// colour too, with a key above it and what 0 and 10 mean below it. It is redrawn to the
-// width it has (a phone, a laptop, the projector) and waits while it is hidden.
+// group so it reads without colour too, with a key above it and what 0 and 10 mean below
+// it. It is drawn to the width it has.
 import { layoutDotPlot } from '../dot-plot.js';
 import { GROUPS } from '../scaling.js';
 import { WORDS } from '../words.js';
 import { createAnchors } from './anchors.js';
 import { el, svgEl } from './dom.js';
-
-const FALLBACK_FONT_SIZE = 18;
+import { Drawing } from './drawing.js';
+import { groupIcon, groupShape } from './group-shape.js';
 
 export class DotPlotView {
   constructor() {
@@ -16,39 +15,27 @@ export class DotPlotView {
     this.svg = svgEl('svg', { class: 'plot', role: 'img', dataset: { role: 'dot-plot' } });
     this.anchors = createAnchors();
     this.element = el('figure', { class: 'dot-plot' }, this.key, this.svg, this.anchors.element);
-    this.input = null;
-    this.drawnFor = '';
-    this.resizeObserver = new ResizeObserver(() => this.draw());
-    this.resizeObserver.observe(this.element);
+    this.drawing = new Drawing(this.element, (input, size) => this.draw(input, size));
   }
 
   // round: a revealed round (votes, summary); groupLabels: template.groups
   render(scale, round, groupLabels) {
     this.anchors.render(scale);
-    this.input = { round, groupLabels };
-    this.draw();
+    this.drawing.show({ round, groupLabels }, round.revealed_at);
   }
 
   dispose() {
-    this.resizeObserver.disconnect();
+    this.drawing.dispose();
   }
 
-  draw() {
-    const width = Math.floor(this.element.clientWidth);
-    if (!this.input || !width) return; // hidden (another tab on a phone): drawn when shown
-    const fontSize = parseFloat(getComputedStyle(this.element).fontSize) || FALLBACK_FONT_SIZE;
-    const drawnFor = `${width}/${fontSize}/${this.input.round.revealed_at}`;
-    if (drawnFor === this.drawnFor) return;
-    this.drawnFor = drawnFor;
-
-    const { round, groupLabels } = this.input;
+  draw({ round, groupLabels }, { width, fontSize, fontFamily }) {
     const medians = round.summary.groups.map(({ group, median }) => ({
       group,
       value: median,
       label: WORDS.scaling.middle(groupLabels[group] ?? group, median),
       shortLabel: WORDS.scaling.middleShort(median), // the shape and the key say whose
     }));
-    const measure = textMeasurer(getComputedStyle(this.element).fontFamily);
+    const measure = textMeasurer(fontFamily);
     const layout = layoutDotPlot({ votes: round.votes, medians, width, fontSize, measure });
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     this.svg.setAttribute('width', layout.width);
@@ -76,28 +63,6 @@ function textMeasurer(fontFamily) {
     context.font = `bold ${size}px ${fontFamily}`;
     return context.measureText(text).width;
   };
-}
-
-// A family circle, a network square, a professionals triangle, each with an outline.
-function groupShape(group, x, y, radius) {
-  const props = { class: `marker marker-${group}` };
-  if (group === 'family') return svgEl('circle', { ...props, cx: x, cy: y, r: radius });
-  if (group === 'network') {
-    const half = radius * 0.88; // about the circle's area
-    return svgEl('rect', { ...props, x: x - half, y: y - half, width: 2 * half, height: 2 * half });
-  }
-  const size = radius * 1.2;
-  const points = [
-    [x, y - size],
-    [x + size, y + size * 0.8],
-    [x - size, y + size * 0.8],
-  ];
-  return svgEl('polygon', { ...props, points: points.map((p) => p.join(',')).join(' ') });
-}
-
-// The group's shape as a small picture beside words (the key, the table).
-export function groupIcon(group) {
-  return svgEl('svg', { class: 'plot-key-shape', viewBox: '0 0 20 20', 'aria-hidden': 'true' }, groupShape(group, 10, 11, 7));
 }
 
 // A faint line from a raised dot down to its number, so the number is easy to read off.

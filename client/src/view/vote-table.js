@@ -4,7 +4,7 @@
 // roles keep it a table for screen readers whatever CSS display the rows get.
 import { groupOf } from '../scaling.js';
 import { WORDS } from '../words.js';
-import { groupIcon } from './dot-plot-view.js';
+import { groupIcon } from './group-shape.js';
 import { el } from './dom.js';
 
 // template: for the role and group names
