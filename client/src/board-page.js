@@ -1,8 +1,10 @@
 // The board page: the live board plus everything that changes it — adding, editing,
-// moving, agreeing, removing with Undo, scaling together — and the facilitator's Share
-// panel.
+// moving, agreeing, removing with Undo, scaling together, the decision and the minutes —
+// and the facilitator's Share panel.
+import { requestJson } from './api.js';
 import { startLiveBoard } from './live-board.js';
 import * as ops from './ops.js';
+import { cardChanges, timedSections } from './plan.js';
 import { WORDS } from './words.js';
 import { PresenceView } from './view/presence-view.js';
 import { SharePanel } from './view/share-panel.js';
@@ -13,20 +15,21 @@ export function startBoardPage(root) {
   const toasts = new Toasts(part('toasts'));
   const presenceView = new PresenceView(part('presence'));
   let live = null;
+  const meetingId = root.dataset.meetingId;
   const send = (op) => live.connection.send(op);
   const board = () => live.snapshot().board;
 
   const actions = {
-    addCard(section, { text, attributedTo }) {
+    addCard(section, draft) {
       const after = board().order.get(section)?.at(-1) ?? null; // new cards go at the end
-      send(ops.addCard({ section, text, attributedTo, after }));
+      send(ops.addCard({ ...draft, section, after }));
     },
     saveCard(cardId, section, draft) {
       const card = board().cards.get(cardId);
       // Removed by someone else while being edited: the words go back on as a new card.
       if (!card) return actions.addCard(section, draft);
-      const unchanged = card.text === draft.text && (card.attributed_to ?? '') === draft.attributedTo;
-      if (!unchanged) send(ops.editCard(cardId, draft));
+      const changes = cardChanges(card, draft, timedSections(live.snapshot().template));
+      if (changes) send(ops.editCard(cardId, changes));
     },
     moveCard: (cardId, section, after) => send(ops.moveCard(cardId, section, after)),
     react: (cardId, stance) => send(ops.reactToCard(cardId, stance)),
@@ -60,10 +63,19 @@ export function startBoardPage(root) {
     setWorryThreshold: (threshold) => send(ops.editMeeting({ worry_threshold: threshold })),
   };
 
+  const endActions = {
+    decide: (fields) => send(ops.setDecision(fields)),
+    takeMinutes: (label) => send(ops.takeMinutes(label)),
+    pause: () => send(ops.lockMeeting()),
+    sign: (number, stance, reason) => send(ops.signMinutes(number, stance, reason)),
+    agree: (number) => send(ops.agreeMinutes(number)),
+    startReview: () => requestJson(`/api/meetings/${encodeURIComponent(meetingId)}/review`, { method: 'POST', body: {} }),
+  };
+
   const sharePanel = new SharePanel({
     toggle: part('share-toggle'),
     panel: part('share-panel'),
-    meetingId: root.dataset.meetingId,
+    meetingId,
     actions: {
       editMeeting: (fields) => send(ops.editMeeting(fields)),
       lock: () => send(ops.lockMeeting()),
@@ -74,6 +86,7 @@ export function startBoardPage(root) {
   live = startLiveBoard(root, {
     actions,
     scaleActions,
+    endActions,
     onRender(model) {
       presenceView.render(model.people);
       sharePanel.render(model.board.meeting, model.can.runMeeting);
@@ -82,7 +95,8 @@ export function startBoardPage(root) {
   live.connection.on('refused', ({ op, message }) => {
     toasts.problem(message || WORDS.changeRefused);
     if (op.type === 'card.add') {
-      live.boardView.offerDraftAgain(op.section, { text: op.text, attributedTo: op.attributed_to });
+      const { text, attributed_to: attributedTo, owner, due } = op;
+      live.boardView.offerDraftAgain(op.section, { text, attributedTo, owner, due });
     }
   });
   live.connection.on('notice', ({ code, message }) => {

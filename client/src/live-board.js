@@ -1,23 +1,42 @@
 // What the board page and the display page share: the connection, the board state, and
-// the views every live board has (the board itself, the scales, the title and banners,
-// the connection line). Renders at most once a frame, however many events arrive.
+// the views every live board has (the map and the plan, the scales, the decision and the
+// minutes, the title and banners, the connection line). Renders at most once a frame,
+// however many events arrive.
 import { abilities } from './abilities.js';
+import { today } from './dates.js';
 import { editingNames, peopleHere } from './presence.js';
 import { projectBoard } from './projection.js';
+import { describeMinutes, takingMinutes } from './record.js';
 import { describeScales, scaleOfCard, worryThreshold } from './scaling.js';
 import { connectToMeeting } from './socket.js';
 import { BoardState } from './state.js';
 import { BoardView } from './view/board-view.js';
 import { ConnectionView } from './view/connection-view.js';
+import { MeetingEndView } from './view/meeting-end-view.js';
 import { MeetingView } from './view/meeting-view.js';
+import { ReviewPromptsView } from './view/review-prompts-view.js';
 import { ScalesView } from './view/scales-view.js';
 
-export function startLiveBoard(root, { readOnly = false, actions = null, scaleActions = null, onRender = () => {} } = {}) {
+// actions, scaleActions, endActions: what the board page does (see board-page.js); none on
+// the read-only display.
+export function startLiveBoard(
+  root,
+  { readOnly = false, actions = null, scaleActions = null, endActions = null, onRender = () => {} } = {},
+) {
   const part = (role) => root.querySelector(`[data-role="${role}"]`);
+  const meetingId = root.dataset.meetingId;
   const state = new BoardState();
-  const connection = connectToMeeting(root.dataset.meetingId);
+  const connection = connectToMeeting(meetingId);
   const scalesView = new ScalesView(part('scales'), { readOnly, actions: scaleActions });
-  const boardView = new BoardView(part('board'), { readOnly, actions, extraTabs: [scalesView.tab] });
+  const endView = new MeetingEndView({ meetingId, actions: endActions });
+  const boardView = new BoardView(part('board'), {
+    readOnly,
+    actions,
+    extraTabs: [scalesView.tab],
+    planParts: [endView.element],
+    tabs: part('view-tabs'),
+  });
+  const promptsView = new ReviewPromptsView(part('review-prompts'));
   const meetingView = new MeetingView(part('title'), part('status-banner'));
   const connectionView = new ConnectionView(part('connection'), part('refused'));
   let online = [];
@@ -37,6 +56,9 @@ export function startLiveBoard(root, { readOnly = false, actions = null, scaleAc
       scales,
       scaleOfCard: scaleOfCard(scales),
       threshold: worryThreshold(board.meeting),
+      minutes: describeMinutes(board, state.me?.id ?? null),
+      takingMinutes: takingMinutes(pendingOps),
+      today: today(),
     };
   };
 
@@ -49,8 +71,10 @@ export function startLiveBoard(root, { readOnly = false, actions = null, scaleAc
       if (!state.loaded) return;
       const model = snapshot();
       meetingView.render(model.board.meeting);
+      promptsView.render(model.board.meeting, model.template);
       boardView.render(model);
       scalesView.render(model);
+      endView.render(model);
       onRender(model);
     });
   };

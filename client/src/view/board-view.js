@@ -1,7 +1,9 @@
-// The three columns, their sections and cards. Built once from the template in `state`,
-// then updated by key on every render: cards are reused by id and moved only when their
-// place changed, and the card being edited is never moved or rebuilt.
+// The map's three columns and, as a view of its own, the family's plan: their sections
+// and cards. Built once from the template in `state`, then updated by key on every
+// render: cards are reused by id and moved only when their place changed, and the card
+// being edited is never moved or rebuilt.
 import Sortable from 'sortablejs';
+import { columnsOf, isOverdue, timedSections } from '../plan.js';
 import { sectionLabel } from '../state.js';
 import { WORDS } from '../words.js';
 import { createCardEditor } from './card-editor.js';
@@ -14,14 +16,23 @@ export class BoardView {
   // editingChanged(cardId or null), scaleForCard(cardId).
   // `extraTabs`: more panels the phone tabs switch to, after the columns:
   // [{key, heading, panel (an element with an id), badge(model) -> text for the tab}].
-  constructor(root, { readOnly = false, actions = null, extraTabs = [] } = {}) {
+  // `planParts`: elements shown below the plan's sections (the decision and the minutes).
+  // `tabs`: the (empty) tablist element the tabs go in, beside "Who is here" on a wide screen.
+  constructor(root, { readOnly = false, actions = null, extraTabs = [], planParts = [], tabs = null } = {}) {
     this.root = root;
+    this.tabs = readOnly ? null : tabs;
     this.readOnly = readOnly;
     this.actions = actions;
     this.extraTabs = readOnly ? [] : extraTabs;
+    this.planParts = planParts;
     this.cardViews = new Map();
     this.sections = new Map(); // key -> {element, label, list, addButton, addSlot, empty, sortable}
     this.columns = new Map(); // key -> {element, tab, count}
+    this.mapTab = null;
+    this.mapKeys = [];
+    this.planKeys = [];
+    this.lastMapColumn = null; // the map column a phone shows when going back to the map
+    this.timed = new Set(); // sections whose cards have who and by when
     this.addEditors = new Map(); // section key -> open "add a card" editor
     this.editingCardId = null;
     this.dragging = false;
@@ -30,10 +41,12 @@ export class BoardView {
     if (!readOnly) {
       root.addEventListener('click', (event) => this.onClick(event));
       root.addEventListener('keydown', (event) => this.onKeydown(event));
+      this.tabs.addEventListener('click', (event) => this.onClick(event));
     }
   }
 
-  // model: {template, board (see projection.js), can (see abilities.js), meId, editingNames}
+  // model: {template, board (see projection.js), can (see abilities.js), meId, editingNames,
+  // scaleOfCard, today}
   render(model) {
     this.model = model;
     if (this.dragging) return; // SortableJS owns the DOM until the drop; rendered after it
@@ -69,41 +82,70 @@ export class BoardView {
 
   // --- building ---------------------------------------------------------------------
 
+  // The map (its columns side by side on a wide screen) and the plan are two views; the
+  // meeting-room screen shows both, one below the other.
   build(template) {
-    const tabs = this.readOnly ? null : el('div', { class: 'column-tabs', role: 'tablist', 'aria-label': WORDS.columns });
-    const columns = el('div', { class: 'columns' });
-    template.columns.forEach((column, index) => {
-      const panelId = `column-${column.key}`;
-      const element = el(
-        'section',
-        {
-          // Read-only screens have no tabs: every column shows.
-          class: `column column-${column.key}${index === 0 || this.readOnly ? ' is-active' : ''}`,
-          id: panelId,
-          dataset: { column: column.key },
-          'aria-labelledby': `${panelId}-heading`,
-        },
-        el(
-          'header',
-          { class: 'column-header' },
-          el('h2', { class: 'column-heading', id: `${panelId}-heading` }, column.heading),
-          el('p', { class: 'column-prompt' }, column.prompt),
-        ),
-        ...column.sections.map((section) => this.buildSection(section.key)),
-      );
-      columns.append(element);
-      const { tab, count } = tabs ? columnTab(column.key, column.heading, panelId, index === 0) : {};
-      tabs?.append(tab);
-      this.columns.set(column.key, { element, tab, count });
-    });
-    for (const extra of this.extraTabs) {
-      const { tab, count } = columnTab(extra.key, extra.heading, extra.panel.id, false);
+    const mapColumns = columnsOf(template, 'map');
+    const planColumns = columnsOf(template, 'plan');
+    this.mapKeys = mapColumns.map((column) => column.key);
+    this.planKeys = planColumns.map((column) => column.key);
+    this.timed = timedSections(template);
+    const mapView = el('div', { class: 'columns map-view', id: 'map-view' }, ...mapColumns.map((c) => this.buildColumn(c)));
+    const planView = el(
+      'div',
+      { class: 'plan-view', id: 'plan-view' },
+      ...planColumns.map((column) => this.buildColumn(column)),
+      ...this.planParts,
+    );
+    this.root.replaceChildren(mapView, planView);
+    if (this.readOnly) return;
+    this.buildTabs(mapColumns, planColumns);
+    this.showColumn(this.mapKeys[0]);
+  }
+
+  buildColumn(column) {
+    const panelId = `column-${column.key}`;
+    const element = el(
+      'section',
+      {
+        // Read-only screens have no tabs: every column shows.
+        class: `column column-${column.key}${this.readOnly ? ' is-active' : ''}`,
+        id: panelId,
+        dataset: { column: column.key },
+        'aria-labelledby': `${panelId}-heading`,
+      },
+      el(
+        'header',
+        { class: 'column-header' },
+        el('h2', { class: 'column-heading', id: `${panelId}-heading` }, column.heading),
+        el('p', { class: 'column-prompt' }, column.prompt),
+      ),
+      el('div', { class: 'column-sections' }, ...column.sections.map((section) => this.buildSection(section.key))),
+    );
+    this.columns.set(column.key, { element, tab: null, count: null });
+    return element;
+  }
+
+  // One row of tabs. On a wide screen: "The map" and "Our plan" (the scales are below
+  // both). On a phone, one at a time: each map column, the plan and the scales, in two
+  // rows if need be.
+  buildTabs(mapColumns, planColumns) {
+    const { tabs } = this;
+    this.mapTab = columnTab({ key: 'map', heading: WORDS.theMap, panelId: 'map-view', view: 'map', only: 'wide' }).tab;
+    tabs.replaceChildren(this.mapTab);
+    const addTab = (key, options) => {
+      const { tab, count } = columnTab({ key, ...options });
       tabs.append(tab);
+      Object.assign(this.columns.get(key), { tab, count });
+    };
+    for (const { key, heading } of mapColumns) addTab(key, { heading, panelId: `column-${key}`, only: 'phone' });
+    for (const { key, heading } of planColumns) addTab(key, { heading, panelId: 'plan-view', view: 'plan' });
+    for (const extra of this.extraTabs) {
       extra.panel.classList.add('tab-panel');
-      this.columns.set(extra.key, { element: extra.panel, tab, count });
+      this.columns.set(extra.key, { element: extra.panel });
+      addTab(extra.key, { heading: extra.heading, panelId: extra.panel.id, only: 'phone' });
     }
-    tabs?.style.setProperty('--tabs', String(this.columns.size));
-    this.root.replaceChildren(...[tabs, columns].filter(Boolean));
+    show(tabs, true);
   }
 
   buildSection(key) {
@@ -170,12 +212,14 @@ export class BoardView {
       view = new CardView(cardId, { readOnly: this.readOnly });
       this.cardViews.set(cardId, view);
     }
-    view.render(board.cards.get(cardId), {
+    const card = board.cards.get(cardId);
+    view.render(card, {
       can,
       meId,
       pending: board.pendingCards.has(cardId),
       editingNames: editingNames.get(cardId) ?? [],
       hasScale: scaleOfCard.has(cardId),
+      overdue: isOverdue(card, board.meeting, this.timed, this.model.today),
     });
     return view;
   }
@@ -229,6 +273,7 @@ export class BoardView {
     if (!editor) {
       editor = createCardEditor({
         hint: WORDS.addCardHint,
+        timed: this.timed.has(section),
         onSave: (draft) => {
           this.actions.addCard(section, draft);
           editor.clear(); // stays open for the next card: meetings add many in a row
@@ -270,6 +315,7 @@ export class BoardView {
     this.editingCardId = cardId;
     view.openEditor({
       card,
+      timed: this.timed.has(section),
       onSave: (draft) => {
         this.actions.saveCard(cardId, section, draft);
         this.stopEditing();
@@ -339,11 +385,17 @@ export class BoardView {
 
   // --- input --------------------------------------------------------------------------
 
+  // key: a column, an extra panel, or "map" (back to the map column shown last).
   showColumn(key) {
+    const chosen = key === 'map' ? this.lastMapColumn : key;
+    if (this.mapKeys.includes(chosen)) this.lastMapColumn = chosen;
+    const showingPlan = this.planKeys.includes(chosen);
     for (const [columnKey, { element, tab }] of this.columns) {
-      element.classList.toggle('is-active', columnKey === key);
-      tab?.setAttribute('aria-selected', String(columnKey === key));
+      element.classList.toggle('is-active', columnKey === chosen);
+      tab?.setAttribute('aria-selected', String(columnKey === chosen));
     }
+    this.mapTab?.setAttribute('aria-selected', String(!showingPlan));
+    this.root.dataset.showing = showingPlan ? 'plan' : 'map';
   }
 
   onClick(event) {
@@ -382,21 +434,22 @@ export class BoardView {
   }
 }
 
-// A phone tab that shows one column (or another panel, e.g. the scales) at a time.
-function columnTab(key, heading, panelId, selected) {
+// A tab that shows one column, the plan, or another panel (e.g. the scales). `view`:
+// the tabs that switch between the map and the plan; `only`: "wide" or "phone" screens.
+function columnTab({ key, heading, panelId, view, only }) {
   const count = el('span', { class: 'tab-count' });
   const tab = el(
     'button',
     {
       type: 'button',
-      class: 'column-tab',
+      class: `column-tab${only ? ` ${only}-only` : ''}`,
       role: 'tab',
       'aria-controls': panelId,
-      'aria-selected': String(selected),
-      dataset: { tab: key, action: 'show-column' },
+      'aria-selected': 'false',
+      dataset: { tab: key, action: 'show-column', ...(view && { view }) },
     },
-    el('span', { class: 'tab-heading' }, heading),
-    count,
+    // One run of text, so the count sits after the last word rather than on a line of its own.
+    el('span', { class: 'tab-label' }, el('span', { class: 'tab-heading' }, heading), count),
   );
   return { tab, count };
 }

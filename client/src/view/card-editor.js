@@ -1,12 +1,19 @@
 // The inline editor for a card's words and "Who said it?", used both to add a card and
-// to change one. Enter saves, Shift+Enter starts a new line, Escape cancels.
+// to change one; in next steps and the plan (`timed`) also "Who will do it?" and "By
+// when?". Enter saves, Shift+Enter starts a new line, Escape cancels.
 import { WORDS } from '../words.js';
 import { el, show } from './dom.js';
 
+// The server's limits (docs/protocol.md)
 const MAX_TEXT = 2000;
 const MAX_ATTRIBUTION = 80;
+const MAX_OWNER = 80;
 
-export function createCardEditor({ hint, text = '', attributedTo = '', onSave, onCancel }) {
+// card: the card being changed (null: a new one); onSave(draft): {text, attributedTo}, and
+// {owner, due} too when timed ('' for none; due is YYYY-MM-DD).
+export function createCardEditor({ hint, card = null, timed = false, onSave, onCancel }) {
+  let text = card?.text ?? '';
+  let attributedTo = card?.attributed_to ?? '';
   const textarea = el('textarea', {
     class: 'editor-text',
     rows: 3,
@@ -23,8 +30,9 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
     autocomplete: 'off',
     dataset: { field: 'attributed-to' },
   });
-  attribution.value = attributedTo ?? '';
+  attribution.value = attributedTo;
   const attributionLabel = el('label', { class: 'editor-label' }, WORDS.whoSaidIt, attribution);
+  const timing = timed ? timingFields(card) : null;
   const problem = el('p', { class: 'editor-problem', role: 'alert', hidden: true });
   const note = el('p', { class: 'editor-note', hidden: true });
 
@@ -39,7 +47,7 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
       return;
     }
     show(problem, false);
-    onSave({ text: words, attributedTo: attribution.value.trim() });
+    onSave({ text: words, attributedTo: attribution.value.trim(), ...timing?.values() });
   };
 
   const onKeydown = (event) => {
@@ -52,8 +60,7 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
       onCancel();
     }
   };
-  textarea.addEventListener('keydown', onKeydown);
-  attribution.addEventListener('keydown', onKeydown);
+  for (const input of [textarea, attribution, ...(timing?.inputs ?? [])]) input.addEventListener('keydown', onKeydown);
 
   const saveButton = el(
     'button',
@@ -65,6 +72,7 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
     { class: 'editor' },
     textarea,
     attributionLabel,
+    timing?.element,
     note,
     problem,
     el(
@@ -79,12 +87,13 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
     element,
     focus: () => textarea.focus(),
     // True when the user has typed something that is not saved yet.
-    isDirty: () => textarea.value !== text || attribution.value !== (attributedTo ?? ''),
+    isDirty: () => textarea.value !== text || attribution.value !== attributedTo || Boolean(timing?.isDirty()),
     // Puts words back into an empty editor (a card the server refused to add).
     fill(draft) {
       if (textarea.value.trim()) return;
       textarea.value = draft.text;
       attribution.value = draft.attributedTo ?? '';
+      timing?.fill(draft);
     },
     setSaveAllowed(allowed) {
       if (allowed === saveAllowed) return;
@@ -97,6 +106,7 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
       attribution.value = '';
       text = '';
       attributedTo = '';
+      timing?.fill({});
       show(problem, false);
     },
     // A calm note under the fields, e.g. that someone else changed the card meanwhile.
@@ -104,5 +114,35 @@ export function createCardEditor({ hint, text = '', attributedTo = '', onSave, o
       note.textContent = message ?? '';
       show(note, Boolean(message));
     },
+  };
+}
+
+// "Who will do it?" and "By when?" (a date picker), side by side where there is room.
+function timingFields(card) {
+  const owner = el('input', {
+    class: 'editor-owner',
+    type: 'text',
+    maxlength: MAX_OWNER,
+    autocomplete: 'off',
+    dataset: { field: 'owner' },
+  });
+  const due = el('input', { class: 'editor-due', type: 'date', dataset: { field: 'due' } });
+  const fill = (values) => {
+    owner.value = values.owner ?? '';
+    due.value = values.due ?? '';
+  };
+  fill(card ?? {});
+  const start = { owner: owner.value, due: due.value };
+  return {
+    element: el(
+      'div',
+      { class: 'editor-timing' },
+      el('label', { class: 'editor-label' }, WORDS.ownerCaption, owner),
+      el('label', { class: 'editor-label' }, WORDS.dueCaption, due),
+    ),
+    inputs: [owner, due],
+    values: () => ({ owner: owner.value.trim(), due: due.value }),
+    isDirty: () => owner.value !== start.owner || due.value !== start.due,
+    fill,
   };
 }

@@ -1,5 +1,6 @@
 // One card's element. It is made once per card id and then only updated in place, so a
 // remote change never rebuilds a card someone is looking at or typing in.
+import { dayWords } from '../dates.js';
 import { WORRY_SECTION } from '../scaling.js';
 import { WORDS } from '../words.js';
 import { createCardEditor } from './card-editor.js';
@@ -15,8 +16,27 @@ export class CardView {
     this.text = el('p', { class: 'card-text' });
     this.body = el('div', { class: 'card-body' }, this.text);
     this.saidBy = el('p', { class: 'card-said-by', hidden: true });
+    // Carried over into a review meeting, where last time's plan is looked at again.
+    this.fromLastMeeting = el(
+      'p',
+      { class: 'card-tag', hidden: true, dataset: { role: 'from-last-meeting' } },
+      WORDS.fromLastMeeting,
+    );
+    this.owner = el('span', { class: 'card-owner' });
+    this.due = el('span', { class: 'card-due' });
+    // Said in words and marked with a sign, not shown by colour alone.
+    this.overdue = el('strong', { class: 'card-overdue', hidden: true, dataset: { role: 'overdue' } }, WORDS.overdue);
+    this.timing = el('p', { class: 'card-timing', hidden: true }, this.owner, this.due, this.overdue);
     this.note = el('p', { class: 'card-note', hidden: true });
-    this.element = el('article', { class: 'card', dataset: { cardId } }, this.body, this.saidBy, this.note);
+    this.element = el(
+      'article',
+      { class: 'card', dataset: { cardId } },
+      this.fromLastMeeting,
+      this.body,
+      this.saidBy,
+      this.timing,
+      this.note,
+    );
 
     if (readOnly) {
       this.stances = el('p', { class: 'card-stances', hidden: true });
@@ -60,11 +80,14 @@ export class CardView {
     this.editor?.focus();
   }
 
-  render(card, { can, meId, pending, editingNames, hasScale }) {
+  // overdue: a step whose day has passed, in a review meeting (see plan.js)
+  render(card, { can, meId, pending, editingNames, hasScale, overdue }) {
     if (!this.isEditing) setText(this.text, card.text);
     else this.noteRemoteChange(card.text, can.changeCard(card));
     setText(this.saidBy, card.attributed_to ? WORDS.saidBy(card.attributed_to) : '');
     show(this.saidBy, Boolean(card.attributed_to));
+    show(this.fromLastMeeting, Boolean(card.from_last_meeting));
+    this.renderTiming(card, overdue);
     const note = [pending ? WORDS.saving : '', editingNames.length ? WORDS.isEditing(editingNames) : '']
       .filter(Boolean)
       .join(' · ');
@@ -96,16 +119,21 @@ export class CardView {
     if (!can.contribute) this.closeMoveMenu();
   }
 
-  openEditor({ card, onSave, onCancel }) {
+  renderTiming(card, overdue) {
+    setText(this.owner, card.owner ? WORDS.owner(card.owner) : '');
+    setText(this.due, card.due ? WORDS.due(dayWords(card.due)) : '');
+    show(this.owner, Boolean(card.owner));
+    show(this.due, Boolean(card.due));
+    show(this.overdue, overdue);
+    show(this.timing, Boolean(card.owner || card.due));
+    this.element.classList.toggle('is-overdue', overdue);
+  }
+
+  // timed: the card is in next steps or the plan, so it has who and by when
+  openEditor({ card, timed, onSave, onCancel }) {
     this.closeMoveMenu();
     this.textWhenEditingStarted = card.text;
-    this.editor = createCardEditor({
-      hint: WORDS.editCardHint,
-      text: card.text,
-      attributedTo: card.attributed_to ?? '',
-      onSave,
-      onCancel,
-    });
+    this.editor = createCardEditor({ hint: WORDS.editCardHint, card, timed, onSave, onCancel });
     show(this.text, false);
     this.body.append(this.editor.element);
     this.element.classList.add('is-editing');

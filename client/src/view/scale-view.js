@@ -1,12 +1,15 @@
-// One scale: its question and what 0 and 10 mean, the worry it is about, its rounds (the
-// newest on top, earlier ones faded), the facilitator's buttons and small forms, and, on
-// the facilitator's screen only, the calm flag when someone scored safety very low.
+// One scale: its question and what 0 and 10 mean, the worry it is about, last time's
+// numbers and their trend (in a review meeting), its rounds (the newest on top, earlier
+// ones faded), the facilitator's buttons and small forms, and, on the facilitator's
+// screen only, the calm flag when someone scored safety very low.
+import { trendOf } from '../trend.js';
 import { WORDS } from '../words.js';
 import { createAnchors } from './anchors.js';
 import { el, placeChildren, setText, show } from './dom.js';
 import { createRecordVoteForm } from './record-vote-form.js';
 import { RoundView } from './round-view.js';
 import { createScaleForm } from './scale-form.js';
+import { TrendView } from './trend-view.js';
 
 export class ScaleView {
   // actions (board page only): see ScalesView
@@ -21,6 +24,7 @@ export class ScaleView {
     this.about = el('p', { class: 'scale-about', hidden: true });
     this.anchors = createAnchors();
     this.flag = el('p', { class: 'worry-flag', role: 'alert', hidden: true, dataset: { role: 'worry-flag' } });
+    this.trend = new TrendView();
     this.rounds = el('div', { class: 'rounds' });
     this.empty = el('p', { class: 'scale-empty' }, WORDS.scaling.notAskedYet);
     this.element = el(
@@ -30,7 +34,7 @@ export class ScaleView {
       this.flag,
     );
     if (actions) this.buildControls();
-    this.element.append(this.rounds, this.empty);
+    this.element.append(this.trend.element, this.rounds, this.empty);
   }
 
   buildControls() {
@@ -70,6 +74,10 @@ export class ScaleView {
     const flagged = context.can.runMeeting && lowVotes.length > 0;
     setText(this.flag, flagged ? WORDS.scaling.worryFlag(context.threshold) : '');
     show(this.flag, flagged);
+
+    const trend = trendOf(scale, rounds.map((entry) => entry.round));
+    show(this.trend.element, Boolean(trend));
+    if (trend) this.trend.render(trend, context.template.groups ?? {});
 
     if (this.controls) this.renderControls(item, context.can);
     this.renderRounds(context.onlyLatest ? rounds.slice(0, 1) : rounds, context);
@@ -111,6 +119,7 @@ export class ScaleView {
   }
 
   dispose() {
+    this.trend.dispose();
     for (const view of this.roundViews.values()) view.dispose();
   }
 
