@@ -87,6 +87,7 @@ class AdminRoutes:
     async def api_change_link(self, request: Request) -> Response:
         link_id = request.path_params["link_id"]
         try:
+            self.web.same_site(request)
             meeting_id, _, by = await self._facilitated(request, "change links")
             if request.method == "DELETE":
                 await self.meetings.revoke_link(meeting_id, link_id, by)
@@ -138,6 +139,7 @@ class AdminRoutes:
 
     async def api_erase(self, request: Request) -> Response:
         try:
+            self.web.same_site(request)
             meeting_id, _ = await self._staff_only(request, "erase the meeting")
             await self.meetings.erase(meeting_id)
         except KinboardError as error:

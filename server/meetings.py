@@ -162,9 +162,9 @@ class Meetings:
 
     async def _person_link(self, meeting_id: str, link_id: str) -> Link:
         for link in await self.store.meeting_links(meeting_id):
-            if link.id == link_id:
+            if link.id == link_id and link.kind is LinkKind.PERSON:
                 return link
-        raise NotFound("There is no such link in this meeting.")
+        raise NotFound("There is no such person's link in this meeting.")
 
     async def set_link_expiry(self, meeting_id: str, link_id: str, days: Any, by: str) -> Link:
         link = await self._person_link(meeting_id, link_id)

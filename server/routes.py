@@ -267,6 +267,7 @@ class Routes:
     async def api_review(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
         try:
+            self.web.same_site(request)
             meeting = await self.meetings.create_review(
                 meeting_id, await self.web.auth(request, meeting_id)
             )

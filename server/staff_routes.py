@@ -69,7 +69,13 @@ class StaffRoutes:
             return self.web.error_page(request, error)
         await self.staff.sign_out(self.web.staff_token(request))
         response = self._to_signin()
-        response.delete_cookie(staff_cookie_name(self.settings), path="/")
+        response.delete_cookie(
+            staff_cookie_name(self.settings),
+            path="/",
+            secure=self.settings.secure_cookies,
+            httponly=True,
+            samesite="lax",
+        )
         return response
 
     async def setup_page(self, request: Request) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ class Web:
         self.meetings = meetings
         self.staff = staff
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        self.templates.env.filters["long_date"] = long_date
         # Joining (and asking about a link) per address: a burst, then one every 5 s, so
         # nobody can try tokens by the thousand.
         self.join_limiter = RateLimiter(
@@ -82,13 +84,18 @@ class Web:
             )
         return form
 
+    def same_site(self, request: Request) -> None:
+        """Refuse a change asked for by another site's page (browsers always send `Origin`
+        with such requests), even one with no body, which needs no CORS preflight."""
+        origin = request.headers.get("origin")
+        if origin is not None and not origin_allowed(self.settings, origin):
+            raise Forbidden("Requests from other sites are not accepted.")
+
     async def json_body(self, request: Request) -> dict[str, Any]:
         """A JSON object, from our own pages (same origin) or an integration."""
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise Invalid("Send JSON, with Content-Type: application/json.")
-        origin = request.headers.get("origin")
-        if origin is not None and not origin_allowed(self.settings, origin):
-            raise Forbidden("Requests from other sites are not accepted.")
+        self.same_site(request)
         body = await request.body()
         if len(body) > MAX_BODY:
             raise Invalid("That request is too large.")
@@ -134,3 +141,11 @@ class Web:
 
     def client_address(self, request: Request) -> str:
         return request.client.host if request.client else "unknown"
+
+
+def long_date(value: str | None) -> str:
+    """ "2026-11-27..." as "27 November 2026": how people write dates."""
+    if not value:
+        return ""
+    day = date.fromisoformat(value[:10])
+    return f"{day.day} {day:%B %Y}"

@@ -407,13 +407,6 @@ def test_the_json_api_refuses_other_sites(kin: Kin, looked_after: dict[str, Any]
     assert same.status_code == 201
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/routes.py api_review and server/admin_routes.py api_change_link (DELETE) "
-    "and api_erase never call web.json_body, so neither Origin nor Content-Type is checked: "
-    "a request from another site (with the staff or facilitator cookie) starts a review "
-    "meeting, revokes a link or erases the meeting. A body-less POST needs no CORS preflight.",
-)
 def test_state_changing_api_calls_without_a_body_refuse_other_sites(
     kin: Kin, looked_after: dict[str, Any]
 ) -> None:
@@ -555,13 +548,6 @@ def test_every_cookie_is_httponly_and_samesite_and_over_https_secure_and_host_on
             assert "strict-transport-security" not in browser.get("/").headers
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/staff_routes.py signout: response.delete_cookie(staff_cookie_name, path='/') "
-    "leaves out secure=True, so over https the deleting Set-Cookie for __Host-kb_staff has no "
-    "Secure attribute and browsers ignore it: the (already dead) cookie stays in the browser. "
-    "It should pass secure=settings.secure_cookies (and httponly, samesite) like set_cookie.",
-)
 def test_signing_out_over_https_deletes_the_host_cookie_with_a_valid_set_cookie(
     tmp_path: Path, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -748,15 +734,6 @@ def test_expired_and_revoked_general_links_are_gone(
         assert preview.status_code == 410
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="server/meetings.py _person_link finds any link of the meeting, not only per-person "
-    "ones, so DELETE /api/meetings/{id}/people-links/{general link id} revokes the general "
-    "link and ends its sessions, and then server/admin_routes.py api_change_link's "
-    "next(...) over person_links() raises StopIteration: a 500 after the change was made. "
-    "It should refuse (404) a link that is not a per-person link, or answer cleanly.",
-)
 def test_revoking_a_general_link_through_the_people_links_api_answers_cleanly(
     kin: Kin, looked_after: dict[str, Any]
 ) -> None:
@@ -1112,14 +1089,6 @@ def test_an_erased_meetings_words_are_not_left_in_free_pages_of_the_database_fil
     assert erased_words_on_disk(kin, tmp_path, checkpoint=True) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/store/sqlite.py: an erase deletes the rows, but the WAL file "
-    "(kinboard.sqlite3-wal) keeps the erased pages, with every word of the meeting, until "
-    "SQLite next checkpoints (at 1,000 pages of writes, or shutdown): on a quiet server that "
-    "can be days. _erase should run PRAGMA wal_checkpoint(TRUNCATE) after deleting, and "
-    "_connect should set PRAGMA secure_delete=ON rather than rely on how SQLite was built.",
-)
 def test_an_erased_meetings_words_are_not_left_in_the_write_ahead_log(
     kin: Kin, tmp_path: Path
 ) -> None:
@@ -1166,13 +1135,6 @@ def test_a_persons_export_has_all_of_theirs_and_none_of_anyone_elses(
     assert gran in kin.board(mid).participants
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/board/codec.py encode_person puts each of the person's cards whole "
-    "(encode_entity(card)) into cards_added, with the card's `stances` map: every other "
-    "participant's id and whether they agreed or disagreed with it (and `updated_by`, another "
-    "person's id when the facilitator edited it). It should keep only the person's own stance.",
-)
 def test_a_persons_export_names_no_other_participant(
     kin: Kin, looked_after: dict[str, Any]
 ) -> None:

@@ -286,9 +286,11 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
     """Everything the board holds about one participant, and nothing about anyone else:
     for a subject access request."""
     cards = [c for c in board.cards.values() if c.author == participant_id]
+    own = ("id", "section", "text", "attributed_to", "owner", "due", "created_at", "deleted")
     return {
         "participant": encode_entity(board.participants[participant_id]),
-        "cards_added": [encode_entity(card) for card in cards],
+        # Their own words, without what others did with them (others' stances, edits).
+        "cards_added": [{name: getattr(card, name) for name in own} for card in cards],
         "agree_or_disagree": [
             {"card_id": card.id, "card_text": card.text, "stance": card.stances[participant_id]}
             for card in board.cards.values()

@@ -80,6 +80,8 @@ class SQLiteStore(Store):
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA busy_timeout=5000")
+        # Erased meetings must not linger in free pages of the file.
+        db.execute("PRAGMA secure_delete=ON")
         db.executescript(_SCHEMA)
         return db
 
@@ -362,6 +364,8 @@ class SQLiteStore(Store):
                     (meeting_id,),
                 )
                 db.execute("DELETE FROM kv WHERE key = ?", (meeting_id,))
+            # ... nor in the write-ahead log until some later checkpoint.
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
         await self._run(work)
         self._presence.pop(meeting_id, None)
