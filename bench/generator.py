@@ -32,12 +32,16 @@ LAG_TICK = 0.05  # the event-loop lag probe's period
 @dataclass(frozen=True)
 class GeneratorConfig:
     index: int
-    urls: tuple[str, ...]  # one per server worker; participant j uses urls[j % len]
+    urls: tuple[str, ...]  # one per server worker
     meetings: int
     participants: int
     rate: float  # ops per second per participant
     seed: int
     api_key: str = ""  # Kinboard's KINBOARD_API_KEY, to start meetings
+    # With several workers: "participant" puts participant j of every meeting on worker
+    # j % workers (every meeting spans the workers, as with per-client sticky routing);
+    # "meeting" puts all of meeting n on worker n % workers (routing by meeting).
+    split: str = "participant"
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ class Generator:
                 body = {"token": token, "name": f"Person {j}"}
                 if j:
                     body["role"] = workload.ROLES[j % len(workload.ROLES)]
-                url = urls[j % len(urls)]
+                url = urls[(j if self.config.split == "participant" else n) % len(urls)]
                 async with self.http.post(f"{url}/api/join", json=body) as r:
                     r.raise_for_status()
                     joined = await r.json()

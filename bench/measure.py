@@ -36,6 +36,7 @@ class Load:
     processes: int = 0  # generator processes; 0: one per 1000 ops/s offered
     seed: int = 1
     interval: float = 0.0  # soak: histograms and memory per interval
+    split: str = "participant"  # how clients spread over workers: participant or meeting
     drain: float = 3.0  # stop waiting for late deliveries after this long without any
 
     @property
@@ -175,6 +176,7 @@ def _start_generators(
             load.rate,
             load.seed * 1000 + k,
             api_key,
+            load.split,
         )
         ours, theirs = context.Pipe()
         process = context.Process(target=process_main, args=(theirs, config), daemon=True)
