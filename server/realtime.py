@@ -16,7 +16,7 @@ from typing import Any
 import socketio
 
 from .board import codec, ops, parsing, scaling
-from .board.errors import Forbidden, Invalid, KinboardError, Unavailable
+from .board.errors import Forbidden, Invalid, KinboardError, NotFound, Unavailable
 from .board.model import Participant
 from .meetings import Meetings
 from .pubsub import RedisManager
@@ -70,6 +70,8 @@ class Realtime:
             ping_timeout=10,
         )
         self.connections: dict[str, Connection] = {}
+        if self.manager is not None:
+            self.manager.on_subscribed = self.beat
         self.limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
         self._tasks: list[asyncio.Task[None]] = []
         self.sio.on("connect", self.on_connect)
@@ -114,18 +116,27 @@ class Realtime:
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT)
-            sockets: dict[str, list[str]] = {}
-            for sid, connection in list(self.connections.items()):
-                sockets.setdefault(connection.meeting_id, []).append(sid)
-            for meeting_id, sids in sockets.items():
-                try:
-                    seq = await self.meetings.store.seq(meeting_id)
-                    await self._drop_ended(sids)
-                except KinboardError:
-                    break  # the store is away; clients see their ops refused meanwhile
+            await self.beat()
+
+    async def beat(self) -> None:
+        """Tell every local socket its meeting's latest seq; close sockets whose session
+        or meeting has gone."""
+        sockets: dict[str, list[str]] = {}
+        for sid, connection in list(self.connections.items()):
+            sockets.setdefault(connection.meeting_id, []).append(sid)
+        for meeting_id, sids in sockets.items():
+            try:
+                seq = await self.meetings.store.seq(meeting_id)
+                await self._drop_ended(sids)
+            except NotFound:  # erased meanwhile: its sockets have nothing left to show
                 for sid in sids:
-                    # Local sockets only: every worker beats for its own.
-                    await self.sio.emit("heartbeat", {"seq": seq}, to=sid, ignore_queue=True)
+                    await self.sio.disconnect(sid, ignore_queue=True)
+                continue
+            except KinboardError:
+                return  # the store is away; clients see their ops refused meanwhile
+            for sid in sids:
+                # Local sockets only: every worker beats for its own.
+                await self.sio.emit("heartbeat", {"seq": seq}, to=sid, ignore_queue=True)
 
     async def _drop_ended(self, sids: list[str]) -> None:
         """Close local sockets whose session has ended (revoked, removed, expired), even if

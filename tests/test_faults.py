@@ -658,20 +658,19 @@ async def test_a_missed_broadcast_is_repaired_by_the_heartbeat_or_the_next_messa
             f"commit named seq {beat['seq']}; sync repaired it in {repaired_in:.3f} s"
         )
 
-        # 2. A busy room: the next `applied` reveals the gap (the next beat is ~4 s away).
+        # 2. A busy room: the worker beats as soon as it listens again, and the next
+        # `applied` would reveal the gap too; either way it is repaired at once.
         await missed_by_second_worker(card_add("o_3", "Missed", "c_3"))
-        await asyncio.sleep(0.2)
-        assert ben.seq == ack2["seq"]
         ack4 = await ann.send(card_add("o_4", "Next", "c_4"))
         assert ack4 is not None and ack4["ok"]
         await wait_until(lambda: ben.seq == ack4["seq"], 2 * REPAIRED_WITHIN, "gap repair")
         revealed_by, repaired_in = ben.repairs[-1]
-        assert revealed_by == "applied"
+        assert revealed_by in ("applied", "heartbeat")
         assert repaired_in <= REPAIRED_WITHIN
         since, answer = ben.syncs[-1]
         assert since == ack2["seq"]
-        assert [r["op_id"] for r in answer["changes"]] == ["o_3", "o_4"]
-        print(f"missed broadcast, busy room: the next applied revealed it; {repaired_in:.2f} s")
+        assert [r["op_id"] for r in answer["changes"]][:1] == ["o_3"]
+        print(f"missed broadcast, busy room: {revealed_by} revealed it; {repaired_in:.2f} s")
 
         await assert_converged(first.url, [ann, ben])
     finally:
@@ -682,12 +681,6 @@ async def test_a_missed_broadcast_is_repaired_by_the_heartbeat_or_the_next_messa
         stop_all(first, second)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="server/pubsub.py: after a dropped connection the abandoned PubSub re-subscribes "
-    "itself (redis-py) and nobody reads it; Redis buffers every broadcast for it",
-)
 async def test_a_dropped_pubsub_connection_leaves_one_subscription_per_worker(
     tmp_path: Path, own_redis: RedisServer
 ) -> None:
@@ -708,12 +701,6 @@ async def test_a_dropped_pubsub_connection_leaves_one_subscription_per_worker(
         worker.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="server/realtime.py _heartbeat: NotFound for an erased meeting `break`s the round, "
-    "so later meetings on that worker get no heartbeat and the erased meeting's sockets stay",
-)
 async def test_an_erased_meeting_does_not_silence_the_heartbeat_of_others(
     tmp_path: Path, own_redis: RedisServer
 ) -> None:
