@@ -29,6 +29,7 @@ log = logging.getLogger("kinboard.realtime")
 
 MAX_MESSAGE = 64 * 1024
 MAX_SOCKETS_PER_PARTICIPANT = 3
+DISCONNECT_DELAY = 0.2
 # Presence entries live this long unless their worker refreshes them.
 PRESENCE_TTL = 60.0
 PRESENCE_REFRESH = 20.0
@@ -74,6 +75,7 @@ class Realtime:
             self.manager.on_subscribed = self.beat
         self.limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
         self._tasks: list[asyncio.Task[None]] = []
+        self._pending: set[asyncio.Task[None]] = set()
         self.sio.on("connect", self.on_connect)
         self.sio.on("disconnect", self.on_disconnect)
         self.sio.on("op", self.on_op)
@@ -244,8 +246,7 @@ class Realtime:
             for sid, c in self.connections.items()
             if c.meeting_id == meeting_id and c.participant_id in participants
         }
-        for sid in targets:
-            await self.sio.disconnect(sid)
+        self._disconnect_soon(targets)
 
     def _state(self, board: Any, seq: int, me: Participant) -> dict[str, Any]:
         return {
@@ -266,22 +267,40 @@ class Realtime:
             await self.meetings.store.presence_drop(connection.meeting_id, sid)
             await self._broadcast_presence(connection.meeting_id)
 
-    async def _checked(self, sid: str) -> Connection:
-        """The caller's connection, re-checking the session on every message so that an
-        expired or ended session stops at once, not only at the next connect."""
+    def _connection(self, sid: str) -> Connection:
         connection = self.connections.get(sid)
         if connection is None:
             raise Forbidden("Please join the meeting first.")
+        return connection
+
+    async def _checked(self, sid: str) -> Connection:
+        """The caller's connection, re-checking the session on every message so that an
+        expired or ended session stops at once, not only at the next connect."""
+        connection = self._connection(sid)
         session = await self.meetings.session(connection.session_token, connection.meeting_id)
         if session is None:
-            await self.sio.disconnect(sid)
-            raise Forbidden("Your link has expired. Please ask the facilitator for a new one.")
+            self._disconnect_soon({sid})  # after this refusal has reached them
+            raise Forbidden("You are no longer in this meeting. Please ask the facilitator.")
         return connection
+
+    def _disconnect_soon(self, sids: set[str]) -> None:
+        """Disconnect after a moment, so that an ack already on its way (the refusal, or
+        the facilitator's own `meeting.close`) arrives first."""
+
+        async def later() -> None:
+            await asyncio.sleep(DISCONNECT_DELAY)
+            for sid in sids:
+                await self.sio.disconnect(sid)
+
+        task = asyncio.create_task(later())
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
 
     async def on_op(self, sid: str, data: Any) -> dict[str, Any]:
         try:
+            # The rate limit first: a flood of refused ops then costs no store reads.
+            self.limiter.check(self._connection(sid).participant_id, self.clock())
             connection = await self._checked(sid)
-            self.limiter.check(connection.participant_id, self.clock())
             op_id, op = ops.parse_op(data)
             commit = await self.meetings.commit(
                 connection.meeting_id,

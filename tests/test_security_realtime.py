@@ -100,14 +100,6 @@ def late_op(text: str) -> dict[str, Any]:
     return {"id": f"o_{secrets.token_hex(4)}", "type": "card.add", "section": "harm", "text": text}
 
 
-LOST_ACK = (
-    "server/realtime.py Realtime._checked disconnects the socket (await self.sio.disconnect(sid)) "
-    "before raising Forbidden, so the op is refused but its ack {ok: false, code: 'forbidden'} "
-    "is never delivered: the client waits out its ack time-out with the op still queued. The "
-    "ack should be sent first and the socket closed after it."
-)
-
-
 def board(base_url: str, meeting_id: str) -> dict[str, Any]:
     answer = httpx.get(f"{base_url}/api/meetings/{meeting_id}", headers=KEY, timeout=10)
     assert answer.status_code == 200, answer.text
@@ -208,7 +200,6 @@ async def test_an_ended_session_stops_the_very_next_op_even_if_its_socket_was_no
     assert (await room["parent"].op("card.add", section="goals", text="Sam goes on"))["ok"]
 
 
-@pytest.mark.xfail(strict=True, reason=LOST_ACK)
 async def test_the_op_of_an_ended_session_is_acknowledged_forbidden(
     room: dict[str, Any],
 ) -> None:
@@ -567,14 +558,6 @@ async def test_closing_a_meeting_closes_every_socket_on_every_worker(
     assert board(spread["workers"][1].url, facilitator.meeting_id)["meeting"]["status"] == "closed"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/meetings.py Meetings.commit ends every session of the meeting on "
-    "meeting.close, disconnecting the closing facilitator's own socket before "
-    "server/realtime.py on_op returns, so the facilitator never receives the ack of the "
-    "committed meeting.close (the protocol promises an ack after every commit). The "
-    "closer's socket should be closed after its ack is sent.",
-)
 async def test_the_facilitator_who_closes_the_meeting_gets_the_ack(room: dict[str, Any]) -> None:
     facilitator: Client = room["facilitator"]
     ack = await ack_of(await send(facilitator, "op", {"id": "o_close", "type": "meeting.close"}))

@@ -292,7 +292,7 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
         # Their own words, without what others did with them (others' stances, edits).
         "cards_added": [{name: getattr(card, name) for name in own} for card in cards],
         "agree_or_disagree": [
-            {"card_id": card.id, "card_text": card.text, "stance": card.stances[participant_id]}
+            {"card_id": card.id, "stance": card.stances[participant_id]}
             for card in board.cards.values()
             if participant_id in card.stances
         ],
