@@ -1,32 +1,39 @@
 // What the page offers this person, from `me.can` (the server's own table of what each
-// role may do) and whether the meeting is open. The server checks every op anyway; this
-// only keeps the page from offering buttons whose press would be refused.
-export function abilities(me, meeting) {
+// role may do), whether the meeting is open, and whether this person is still in it
+// (`ended`: the facilitator took them out, turned their link off, or ended the meeting).
+// The server checks every op anyway; this only keeps the page from offering buttons whose
+// press would be refused.
+export function abilities(me, meeting, { ended = false } = {}) {
   const can = me?.can ?? {};
   const open = meeting?.status === 'open';
   // Minutes record the board rather than change it: they are taken and signed on a
   // paused board too (pausing first is the usual end of a meeting), not on an ended one.
-  const notEnded = Boolean(meeting) && meeting.status !== 'closed';
-  const editBoard = Boolean(can.edit_board) && open;
+  const notEnded = Boolean(meeting) && meeting.status !== 'closed' && !ended;
+  const editBoard = Boolean(can.edit_board) && open && !ended;
+  const runsMeeting = Boolean(can.run_meeting);
   return {
-    // the Share panel: title, words, pausing changes; and the worry flag of revealed numbers
-    runMeeting: Boolean(can.run_meeting),
+    // the Share panel (its links and the Activity page stay there after the end); the
+    // worry flag of revealed numbers; the day an ended meeting's records are deleted
+    runMeeting: runsMeeting,
+    // change the title and words, pause changes, make and turn off people's links, take
+    // someone out of the meeting, end the meeting
+    lookAfter: runsMeeting && notEnded,
     // add, move and agree/disagree
     contribute: editBoard,
     // edit, remove and bring back: one's own cards, or any card for the facilitator
     changeCard: (card) => editBoard && (Boolean(can.edit_any_card) || card.author === me.id),
     // add, change and remove scales, ask everyone, show the answers, record a vote for
     // someone without a device
-    runScales: Boolean(can.run_meeting) && open,
+    runScales: runsMeeting && open && !ended,
     // give one's own number in an open round (everyone but the meeting-room screen)
     vote: editBoard,
     // write down the decision: part of the board, so not while changes are paused
-    decide: Boolean(can.run_meeting) && open,
+    decide: runsMeeting && open && !ended,
     // write down the decision (while changes are allowed), take minutes, mark them agreed
-    finishMeeting: Boolean(can.run_meeting) && notEnded,
+    finishMeeting: runsMeeting && notEnded,
     // say "I agree" or "I don't agree" with draft minutes (everyone but the room screen)
     signMinutes: Boolean(can.edit_board) && notEnded,
-    // start the next meeting from the minutes
-    startReview: Boolean(can.run_meeting),
+    // start the next meeting from the minutes (staff can, after the end too)
+    startReview: runsMeeting,
   };
 }

@@ -8,12 +8,14 @@ export class ApiError extends Error {
   }
 }
 
+// Every change (POST, PATCH, DELETE) is marked as JSON, with or without a body: the server
+// takes changes only as JSON from this site.
 export async function requestJson(url, { method = 'GET', body } = {}) {
   const response = await fetch(url, {
     method,
     credentials: 'same-origin',
     cache: 'no-store',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   let data = null;

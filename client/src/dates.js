@@ -17,6 +17,14 @@ export const dayWords = (iso) => format(LONG, iso);
 // "27 Nov": where room is short (under the trend of a scale).
 export const shortDayWords = (iso) => format(SHORT, iso);
 
+// The day of a moment (a link's expiry, when records are deleted) on this device's
+// calendar: "4 June 2027". `timeZone` is for tests; pages use the device's own.
+export function momentDayWords(iso, timeZone = undefined) {
+  const moment = new Date(iso ?? '');
+  if (Number.isNaN(moment.getTime())) return iso ?? '';
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(moment);
+}
+
 function format(formatter, iso) {
   const match = DAY.exec(iso ?? '');
   if (!match) return iso ?? '';

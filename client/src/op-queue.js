@@ -35,6 +35,12 @@ export class OpQueue {
     if (this.ops.length !== before) this.save();
   }
 
+  // Forgets every op: they can never be saved (this person is no longer in the meeting).
+  clear() {
+    this.ops = [];
+    this.save();
+  }
+
   save() {
     try {
       if (this.ops.length) this.storage.setItem(this.key, JSON.stringify(this.ops));

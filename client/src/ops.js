@@ -31,6 +31,9 @@ export const reactToCard = (cardId, stance) => op('card.react', { card_id: cardI
 export const editMeeting = (fields) => op('meeting.edit', fields);
 export const lockMeeting = () => op('meeting.lock');
 export const unlockMeeting = () => op('meeting.unlock');
+// Looking after the meeting (the facilitator): these end people's sessions on the server.
+export const closeMeeting = () => op('meeting.close');
+export const removeParticipant = (participantId) => op('participant.remove', { participant_id: participantId });
 
 // Scaling together
 export const addScale = ({ question, lowLabel, highLabel, cardId }) =>

@@ -50,16 +50,18 @@ export function worryThreshold(meeting) {
 }
 
 // "4 of 6 have answered" and who: the people who can vote are every participant but the
-// meeting-room screen, plus everyone the facilitator recorded an answer for. Names only.
+// meeting-room screen and those taken out of the meeting, plus everyone the facilitator
+// recorded an answer for, and anyone taken out after answering (the answer stays). Names only.
 export function answeredOf(round, participants) {
   let voters = 0;
   for (const participant of participants.values()) {
-    if (participant.role !== 'viewer') voters += 1;
+    if (participant.role !== 'viewer' && !participant.removed) voters += 1;
   }
   const recorded = round.answered.filter((a) => a.recorded_by).length;
+  const takenOut = round.answered.filter((a) => !a.recorded_by && participants.get(a.voter)?.removed).length;
   return {
     count: round.answered.length,
-    total: voters + recorded,
+    total: voters + recorded + takenOut,
     people: round.answered.map((a) => ({ name: a.name, recorded: Boolean(a.recorded_by) })),
   };
 }

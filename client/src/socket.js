@@ -6,11 +6,14 @@
 // from `sync`), `applied` (one committed op, in order), `presence`, `pending` (the
 // unconfirmed ops changed), `status`, `acked` (an op the server committed, with its ack:
 // a vote's ack carries the voter's own number), `refused` (an op the server said no to,
-// with its message) and `notice` (a passing problem; the op will be tried again).
+// with its message), `notice` (a passing problem; the op will be tried again) and `ended`
+// (the server ended this person's session: nothing more is sent or received).
 //
 // The status's `connection` is `connecting`, `connected`, `paused` (connected, but the
-// server cannot save just now: ops wait and are tried again), `reconnecting`, `offline`
-// or `refused`.
+// server cannot save just now: ops wait and are tried again), `reconnecting`, `offline`,
+// `refused` (the server will not let this browser in), `crowded` (this person has the
+// meeting open in too many windows: tried again now and then, so closing one is enough)
+// or `ended` (taken out of the meeting, their link turned off, or the meeting ended).
 import { io as socketIo } from 'socket.io-client';
 import { Emitter } from './emitter.js';
 import { OpQueue } from './op-queue.js';
@@ -18,6 +21,11 @@ import { Sequencer } from './sequencer.js';
 
 // Reasons the server gives for not letting this browser in: retrying will not help.
 const REFUSED_REASONS = new Set(['origin_not_allowed', 'no_session', 'session_invalid']);
+// This person's session is no longer valid: once in, they have been let out.
+const SESSION_GONE = 'session_invalid';
+// A fourth window of one person: let in once another is closed.
+const TOO_MANY_WINDOWS = 'too_many_connections';
+const CROWDED_RETRY_MS = 10_000;
 // Refusals that pass: the server remembers nothing, so the same op is tried again later.
 const PASSING_CODES = new Set(['unavailable', 'rate_limited']);
 // The server's store is away: saving is paused until an op goes through.
@@ -51,6 +59,7 @@ export class MeetingConnection extends Emitter {
     this.connection = 'connecting';
     this.savingPaused = false;
     this.refusal = null;
+    this.ended = false;
     this.retryDelay = retryDelayMs;
     this.timers = {};
 
@@ -66,6 +75,10 @@ export class MeetingConnection extends Emitter {
   // --- what the page calls -----------------------------------------------------------
 
   send(op) {
+    if (this.ended) {
+      this.emit('refused', { op, code: 'ended', message: '' });
+      return;
+    }
     this.queue.add(op);
     this.pendingChanged();
     this.flush();
@@ -118,7 +131,9 @@ export class MeetingConnection extends Emitter {
       this.watchGap();
     });
     socket.on('presence', (presence) => this.emit('presence', presence));
+    socket.on('session_ended', (data) => this.end(data?.message ?? ''));
     socket.on('disconnect', (reason) => {
+      if (this.ended) return;
       this.ready = false;
       this.inFlight = null;
       this.epoch += 1;
@@ -130,6 +145,17 @@ export class MeetingConnection extends Emitter {
       this.setConnection(this.offlineOrReconnecting());
     });
     socket.on('connect_error', (error) => {
+      if (this.ended) return;
+      // The session ended while this page was away (its `session_ended` was lost).
+      if (error?.message === SESSION_GONE && this.hasBoard) {
+        this.end('');
+        return;
+      }
+      if (error?.message === TOO_MANY_WINDOWS) {
+        this.setConnection('crowded');
+        this.reconnectLater(CROWDED_RETRY_MS);
+        return;
+      }
       if (REFUSED_REASONS.has(error?.message)) {
         this.refusal = error.message;
         this.setConnection('refused');
@@ -141,10 +167,10 @@ export class MeetingConnection extends Emitter {
     });
     if (typeof window !== 'undefined') {
       window.addEventListener('offline', () => {
-        if (this.connection !== 'refused') this.setConnection('offline');
+        if (!this.stopped()) this.setConnection('offline');
       });
       window.addEventListener('online', () => {
-        if (this.connection === 'refused') return;
+        if (this.stopped()) return;
         if (!socket.connected) {
           this.setConnection('reconnecting');
           // At once, rather than when Socket.IO's growing back-off next tries.
@@ -213,7 +239,7 @@ export class MeetingConnection extends Emitter {
   // Sends the oldest unconfirmed op; the next one goes when its answer is in, so the
   // server sees this browser's ops in the order they were made.
   flush() {
-    if (!this.ready || this.inFlight || !this.socket.connected) return;
+    if (this.ended || !this.ready || this.inFlight || !this.socket.connected) return;
     const op = this.queue.first();
     if (!op) return;
     this.inFlight = op.id;
@@ -254,10 +280,33 @@ export class MeetingConnection extends Emitter {
     this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_DELAY_MS);
   }
 
-  reconnectLater() {
-    this.setTimer('reconnect', this.retryDelayMs, () => {
-      if (this.connection !== 'refused' && !this.socket.connected) this.socket.connect();
+  reconnectLater(delay = this.retryDelayMs) {
+    this.setTimer('reconnect', delay, () => {
+      if (!this.stopped() && !this.socket.connected) this.socket.connect();
     });
+  }
+
+  // No more trying: the server will not let this browser in, or this person's session ended.
+  stopped() {
+    return this.connection === 'refused' || this.ended;
+  }
+
+  // The server ended this person's session (they were taken out of the meeting, their link
+  // was turned off, or the meeting ended): stop for good. Unsent changes are dropped: they
+  // can never be saved, and must not go out later from this tab under someone else's name.
+  end(message) {
+    if (this.ended) return;
+    this.ended = true;
+    this.ready = false;
+    this.inFlight = null;
+    this.epoch += 1;
+    for (const name of Object.keys(this.timers)) this.clearTimer(name);
+    this.queue.clear();
+    this.settling = [];
+    this.setConnection('ended');
+    this.pendingChanged();
+    this.emit('ended', { message });
+    this.socket.disconnect();
   }
 
   // Drops acked ops once the board has caught up with them.

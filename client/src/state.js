@@ -20,6 +20,8 @@ export class BoardState {
     // The numbers I gave (or recorded for someone) in open rounds: only this screen knows
     // them. From `state.my_votes` ({round_id, scale_id, ...vote}) and from my votes' acks.
     this.myVotes = [];
+    // How many days after it ends the meeting's records are kept (from `state`).
+    this.retentionDays = null;
   }
 
   get loaded() {
@@ -27,10 +29,11 @@ export class BoardState {
   }
 
   // The `state` event: everything, including who I am and the map's template.
-  applyState({ seq, me, board, template, my_votes: myVotes }) {
+  applyState({ seq, me, board, template, my_votes: myVotes, retention_days: retentionDays }) {
     this.me = me;
     if (template) this.template = template;
     this.myVotes = myVotes ?? [];
+    this.retentionDays = Number.isInteger(retentionDays) ? retentionDays : null;
     this.applyBoard(seq, board);
   }
 

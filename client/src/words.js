@@ -13,10 +13,16 @@ export const WORDS = {
     offline: (waiting) =>
       `Offline – your changes are kept and will be sent${waiting ? ` (${waiting} waiting)` : ''}`,
     refused: () => 'Not connected',
+    crowded: () => 'Not connected',
+    ended: () => 'Not connected',
   },
   linkNotValid: 'Your link has expired or is not valid. Please ask the facilitator for a new link.',
+  tooManyWindows: 'This meeting is open in too many windows on your devices. Please close one and try again.',
+  sessionEnded: 'You are no longer in this meeting. If you think this is a mistake, please ask the facilitator.',
   locked: 'Changes are paused by the facilitator',
-  closed: 'This meeting has ended. The board can not be changed any more.',
+  closed: 'This meeting has ended.',
+  recordsDeleted: (day) =>
+    `Its records will be deleted on ${day}. Save the agreed minutes to the case record before then.`,
   loading: 'Getting the board ready…',
 
   addCard: '+ Add',
@@ -82,6 +88,62 @@ export const WORDS = {
   vocabulary: { safety: 'Safety', wellbeing: 'Wellbeing' },
   pauseChanges: 'Pause changes',
   allowChanges: 'Allow changes',
+  activity: 'Activity (who did what)',
+  activityHint: 'Only staff signed in to Kinboard can open it.',
+  problem: 'That did not work. Please try again.',
+
+  personLinks: {
+    heading: 'Links for particular people',
+    intro: 'A link for one person joins them with the name and role you choose. You can turn it off at any time.',
+    none: 'No links for particular people yet.',
+    worksUntil: (day) => `works until ${day}`,
+    expired: (day) => `stopped working on ${day}`,
+    turnedOff: 'turned off',
+    linkFor: (name) => `Link for ${name}`,
+    changeDays: 'Change how long it works',
+    daysFromToday: 'How many days from today? (1 to 90)',
+    saveDays: 'Save',
+    turnOff: 'Turn off this link',
+    reallyTurnOff: (name) =>
+      `Turn off the link for ${name}? If ${name} is on the board now, the board will close for them. The link will not work again.`,
+    yesTurnOff: 'Yes, turn it off',
+    keepIt: 'Keep it',
+    newHeading: 'Make a link for one person',
+    nameCaption: 'Their name',
+    roleCaption: 'Who are they?',
+    daysCaption: 'How many days should it work? (1 to 90)',
+    choose: 'Choose…',
+    make: 'Make the link',
+    made: (name) => `Link made for ${name}. Copy it and send it only to them.`,
+    needsName: 'Please write their name.',
+    needsRole: 'Please choose who they are.',
+    needsDays: 'Please write a number of days from 1 to 90.',
+    loadFailed: 'The links could not be loaded. Please try again.',
+  },
+
+  people: {
+    heading: 'People in this meeting',
+    here: 'here now',
+    notHere: 'not here now',
+    you: 'you',
+    remove: 'Take out of the meeting',
+    reallyRemove: (name) => `Take ${name} out of the meeting? The board will close for them now.`,
+    yesRemove: 'Yes, take them out',
+    keep: 'No, keep them',
+  },
+
+  ending: {
+    heading: 'End the meeting',
+    explain: (days) =>
+      days === null
+        ? 'When the meeting ends, nothing on the board can change any more and the board closes for everyone.'
+        : `When the meeting ends, nothing on the board can change any more and the board closes for everyone. Its records are deleted ${plural(days, 'day', 'days')} later.`,
+    end: 'End the meeting',
+    ending: 'Ending the meeting…',
+    really: 'End the meeting for everyone now? This can not be undone. Save the agreed minutes to the case record first.',
+    yesEnd: 'Yes, end the meeting',
+    notYet: 'Not yet',
+  },
 
   scaling: {
     heading: 'Scaling together',
@@ -205,6 +267,9 @@ export const WORDS = {
     gone: 'This link has expired or was turned off. Please ask the facilitator for a new one.',
     trouble: 'Something went wrong. Please check your connection and try again.',
     joining: (title) => `You are joining: ${title}`,
+    joiningAs: (name, role) => `You are joining as ${name} (${role})`,
+    join: 'Join',
+    ended: 'This meeting has ended. Please ask the facilitator if you need anything from it.',
     nameQuestion: 'What is your name?',
     nameOptional: 'What is your name? (you can leave this empty)',
     nameNeeded: 'Please tell us your name.',

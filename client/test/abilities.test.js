@@ -53,6 +53,40 @@ for (const row of minutesCases) {
   });
 }
 
+const lookAfterCases = [
+  { who: 'the facilitator', can: FACILITATOR, status: 'open', ended: false, lookAfter: true },
+  // pausing changes does not stop links being made or turned off, or someone being taken out
+  { who: 'the facilitator', can: FACILITATOR, status: 'locked', ended: false, lookAfter: true },
+  { who: 'the facilitator', can: FACILITATOR, status: 'closed', ended: false, lookAfter: false },
+  { who: 'a participant', can: PARTICIPANT, status: 'open', ended: false, lookAfter: false },
+  { who: 'a viewer', can: VIEWER, status: 'open', ended: false, lookAfter: false },
+];
+for (const row of lookAfterCases) {
+  test(`abilities: looking after the meeting, for ${row.who} in a ${row.status} meeting`, () => {
+    const can = abilities({ id: 'p1', can: row.can }, { status: row.status }, { ended: row.ended });
+    assert.equal(can.lookAfter, row.lookAfter);
+  });
+}
+
+// Taken out of the meeting, their link turned off, or the meeting ended: the board stays on
+// screen and nothing on it can be changed.
+for (const [who, role] of [['a participant', PARTICIPANT], ['the facilitator', FACILITATOR]]) {
+  test(`abilities: ${who} whose session ended can change nothing`, () => {
+    const can = abilities({ id: 'p1', can: role }, open, { ended: true });
+    for (const ability of ['contribute', 'runScales', 'vote', 'decide', 'finishMeeting', 'signMinutes', 'lookAfter']) {
+      assert.equal(can[ability], false, ability);
+    }
+    assert.equal(can.changeCard(mine), false);
+    assert.equal(can.changeCard(theirs), false);
+  });
+}
+
+test('abilities: after the end the facilitator keeps the panel (links, Activity) and the review', () => {
+  const can = abilities({ id: 'p1', can: FACILITATOR }, { status: 'closed' }, { ended: true });
+  assert.equal(can.runMeeting, true);
+  assert.equal(can.startReview, true);
+});
+
 test('abilities: nothing before the page knows who I am', () => {
   const can = abilities(null, open);
   assert.equal(can.contribute, false);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dayWords, shortDayWords, today } from '../src/dates.js';
+import { dayWords, momentDayWords, shortDayWords, today } from '../src/dates.js';
 
 test("today is this device's calendar day", () => {
   assert.equal(today(new Date(2027, 0, 5, 23, 59)), '2027-01-05');
@@ -18,5 +18,19 @@ for (const row of cases) {
   test(`a day in words: ${row.iso}`, () => {
     assert.equal(dayWords(row.iso), row.long);
     assert.equal(shortDayWords(row.iso), row.short);
+  });
+}
+
+const momentCases = [
+  { iso: '2026-12-04T10:00:00.000Z', timeZone: 'Europe/London', words: '4 December 2026' },
+  // late in the evening in London is already the next day in Sydney
+  { iso: '2026-12-04T22:30:00.000Z', timeZone: 'Australia/Sydney', words: '5 December 2026' },
+  { iso: '2026-07-01T23:30:00.000Z', timeZone: 'Europe/London', words: '2 July 2026' }, // summer time
+  { iso: 'never', timeZone: 'UTC', words: 'never' },
+  { iso: null, timeZone: 'UTC', words: '' },
+];
+for (const row of momentCases) {
+  test(`the day of a moment, on this device's calendar: ${row.iso} in ${row.timeZone}`, () => {
+    assert.equal(momentDayWords(row.iso, row.timeZone), row.words);
   });
 }

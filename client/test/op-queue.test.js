@@ -25,6 +25,17 @@ test('OpQueue.remove forgets one op, and an empty queue leaves nothing stored', 
   assert.equal(storage.items.has('k'), false);
 });
 
+test('OpQueue.clear forgets every op, here and in storage', () => {
+  const storage = memoryStorage();
+  const queue = new OpQueue(storage, 'k');
+  queue.add({ id: 'o1' });
+  queue.add({ id: 'o2' });
+  queue.clear();
+  assert.equal(queue.length, 0);
+  assert.equal(storage.items.has('k'), false);
+  assert.equal(new OpQueue(storage, 'k').length, 0);
+});
+
 const badStorage = [
   { name: 'not JSON', value: '{oops' },
   { name: 'not a list', value: '{"id": "o1"}' },

@@ -36,6 +36,12 @@ const cases = [
   { name: 'meeting.edit', op: ops.editMeeting({ vocabulary: 'wellbeing' }), fields: { type: 'meeting.edit', vocabulary: 'wellbeing' } },
   { name: 'meeting.lock', op: ops.lockMeeting(), fields: { type: 'meeting.lock' } },
   { name: 'meeting.unlock', op: ops.unlockMeeting(), fields: { type: 'meeting.unlock' } },
+  { name: 'meeting.close', op: ops.closeMeeting(), fields: { type: 'meeting.close' } },
+  {
+    name: 'participant.remove',
+    op: ops.removeParticipant('p_gran'),
+    fields: { type: 'participant.remove', participant_id: 'p_gran' },
+  },
   {
     name: 'meeting.edit sets the worry threshold',
     op: ops.editMeeting({ worry_threshold: 3 }),

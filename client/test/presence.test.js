@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { editingNames, peopleHere } from '../src/presence.js';
+import { editingNames, peopleHere, peopleInMeeting } from '../src/presence.js';
 import { BoardState } from '../src/state.js';
 import { boardPayload } from './fixtures.js';
 
-function state() {
+function state({ removed = [] } = {}) {
   const s = new BoardState();
-  s.applyState(boardPayload());
+  s.applyState(boardPayload({ participants: [{ id: 'p_me', name: 'Sam', role: 'parent', joined_at: '2026-11-27T09:00:00Z' }] }));
   s.applyChanges([
-    { entity: 'participant', id: 'p_gran', value: { id: 'p_gran', name: 'Gran', role: 'network' } },
-    { entity: 'participant', id: 'p_jo', value: { id: 'p_jo', name: 'Jo', role: 'facilitator' } },
+    { entity: 'participant', id: 'p_jo', value: { id: 'p_jo', name: 'Jo', role: 'facilitator', joined_at: '2026-11-27T08:55:00Z' } },
+    { entity: 'participant', id: 'p_gran', value: { id: 'p_gran', name: 'Gran', role: 'network', joined_at: '2026-11-27T09:05:00Z' } },
   ]);
+  for (const id of removed) {
+    s.applyChanges([{ entity: 'participant', id, value: { ...s.participants.get(id), removed: true } }]);
+  }
   return s;
 }
 
@@ -44,4 +47,24 @@ test('editingNames lists the others editing each card, never me', () => {
   assert.deepEqual(names.get('c1'), ['Gran', 'Jo']);
   assert.deepEqual(names.get('c2'), ['Someone']);
   assert.equal(names.size, 2);
+});
+
+test('someone taken out of the meeting is not listed as here, even while their socket lingers', () => {
+  const online = [
+    { participant_id: 'p_me', editing: null },
+    { participant_id: 'p_gran', editing: 'c1' },
+  ];
+  const removed = state({ removed: ['p_gran'] });
+  assert.deepEqual(peopleHere(removed, online).map((p) => p.id), ['p_me']);
+  assert.equal(editingNames(removed, online).size, 0);
+});
+
+test('peopleInMeeting: everyone who joined, in the order they joined, here or not; not those taken out', () => {
+  const online = [{ participant_id: 'p_gran', editing: null }, { participant_id: 'p_me', editing: null }];
+  assert.deepEqual(peopleInMeeting(state(), online), [
+    { id: 'p_jo', name: 'Jo', roleLabel: 'Facilitator', here: false, isMe: false },
+    { id: 'p_me', name: 'Sam', roleLabel: 'Parent or carer', here: true, isMe: true },
+    { id: 'p_gran', name: 'Gran', roleLabel: 'Family, friend or support person', here: true, isMe: false },
+  ]);
+  assert.deepEqual(peopleInMeeting(state({ removed: ['p_gran'] }), online).map((p) => p.id), ['p_jo', 'p_me']);
 });

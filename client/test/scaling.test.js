@@ -63,10 +63,28 @@ describe('answeredOf: "4 of 6 have answered", names only', () => {
       count: 3,
       total: 6,
     },
+    {
+      name: 'someone taken out of the meeting before answering is not counted',
+      roles: ['facilitator', 'parent', 'network'],
+      removed: ['p2'],
+      answered: [answered('Sam', 'parent')],
+      count: 1,
+      total: 2,
+    },
+    {
+      name: 'someone taken out after answering: their answer stays and counts',
+      roles: ['facilitator', 'parent', 'network'],
+      removed: ['p2'],
+      answered: [{ ...answered('P2', 'network'), voter: 'p2' }],
+      count: 1,
+      total: 3,
+    },
   ];
   for (const row of cases) {
     test(row.name, () => {
-      const summary = answeredOf(openRound('r1', 's1', { answered: row.answered }), participants(...row.roles));
+      const people = participants(...row.roles);
+      for (const id of row.removed ?? []) people.set(id, { ...people.get(id), removed: true });
+      const summary = answeredOf(openRound('r1', 's1', { answered: row.answered }), people);
       assert.equal(summary.count, row.count);
       assert.equal(summary.total, row.total);
       assert.deepEqual(

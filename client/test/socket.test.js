@@ -326,6 +326,72 @@ describe('MeetingConnection', () => {
     });
   }
 
+  test('session_ended: stops for good, drops what waits (here and in storage), says ended', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { connection, socket, seen, storage } = open();
+    const ended = [];
+    connection.on('ended', (e) => ended.push(e));
+    socket.serverConnects();
+    connection.send(op('o1'));
+    connection.send(op('o2'));
+    socket.fire('session_ended', { message: 'You are no longer in this meeting.' });
+    assert.deepEqual(ended, [{ message: 'You are no longer in this meeting.' }]);
+    assert.deepEqual(connection.status(), { connection: 'ended', waiting: 0, refusal: null });
+    assert.equal(seen.statuses.at(-1).connection, 'ended');
+    assert.deepEqual(connection.pendingOps(), []);
+    assert.equal(storage.items.has('kinboard.ops.m1'), false);
+    assert.equal(socket.connected, false);
+    // The server closes the socket too: no reconnecting, ever.
+    socket.fire('disconnect', 'io server disconnect');
+    mock.timers.tick(60_000);
+    assert.equal(socket.connectCalls, 0);
+    assert.equal(connection.status().connection, 'ended');
+    // A late answer to the op that was on its way changes nothing.
+    socket.lastSend('op').answer(null, { ok: true, seq: 2 });
+    assert.deepEqual(connection.pendingOps(), []);
+  });
+
+  test('after the end, a change is refused at once and never sent', () => {
+    const { connection, socket, seen } = open();
+    socket.serverConnects();
+    socket.fire('session_ended', { message: '' });
+    const sent = socket.sends('op').length;
+    connection.send(op('o9'));
+    assert.equal(socket.sends('op').length, sent);
+    assert.deepEqual(seen.refused.map((r) => [r.op.id, r.code]), [['o9', 'ended']]);
+    assert.equal(connection.status().waiting, 0);
+  });
+
+  test('session_ended lost: the next connect is refused session_invalid, which ends it too', () => {
+    const { connection, socket } = open();
+    const ended = [];
+    connection.on('ended', (e) => ended.push(e));
+    socket.serverConnects();
+    connection.send(op('o1'));
+    socket.dropped('io server disconnect');
+    socket.fire('connect_error', new Error('session_invalid'));
+    assert.equal(connection.status().connection, 'ended');
+    assert.equal(ended.length, 1);
+    assert.equal(connection.status().waiting, 0);
+  });
+
+  test('too many windows: said plainly, tried again every 10 s, and in once one is closed', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { connection, socket } = open();
+    socket.fire('connect_error', new Error('too_many_connections'));
+    socket.active = false; // socket.io-client gives up after a refusal
+    assert.deepEqual(connection.status(), { connection: 'crowded', waiting: 0, refusal: null });
+    mock.timers.tick(9_999);
+    assert.equal(socket.connectCalls, 0);
+    mock.timers.tick(1);
+    assert.equal(socket.connectCalls, 1);
+    socket.fire('connect_error', new Error('too_many_connections'));
+    mock.timers.tick(10_000);
+    assert.equal(socket.connectCalls, 2);
+    socket.serverConnects();
+    assert.equal(connection.status().connection, 'connected');
+  });
+
   test('a network error keeps reconnecting; offline is said plainly', () => {
     const { connection, socket } = open({ online: false });
     socket.fire('connect_error', new Error('websocket error'));

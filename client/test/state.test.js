@@ -140,6 +140,22 @@ describe('BoardState', () => {
     assert.deepEqual(state.myVotes, []);
   });
 
+  test('retention_days from state: how long an ended meeting is kept', () => {
+    const state = new BoardState();
+    state.applyState({ ...boardPayload(), retention_days: 30 });
+    assert.equal(state.retentionDays, 30);
+    state.applyState(boardPayload()); // an older server says nothing: no day is made up
+    assert.equal(state.retentionDays, null);
+  });
+
+  test('a participant taken out of the meeting stays on the board, marked removed', () => {
+    const state = new BoardState();
+    state.applyState(boardPayload({ participants: [{ id: 'p_me', name: 'Sam', role: 'parent' }, { id: 'p2', name: 'Gran', role: 'network' }] }));
+    state.applyChanges([{ entity: 'participant', id: 'p2', value: { id: 'p2', name: 'Gran', role: 'network', removed: true } }]);
+    assert.equal(state.participants.get('p2').removed, true);
+    assert.equal(state.participantName('p2'), 'Gran'); // names stay, for what they did
+  });
+
   test('sectionLabel follows the vocabulary', () => {
     const danger = TEMPLATE.columns[0].sections[1];
     assert.equal(sectionLabel(danger, 'safety'), 'Danger statements');
