@@ -1,6 +1,6 @@
 // The board page: the live board plus everything that changes it — adding, editing,
 // moving, agreeing, removing with Undo, scaling together, the decision and the minutes —
-// and the facilitator's Share panel.
+// and the facilitator's Share panel (links, people, and ending the meeting).
 import { requestJson } from './api.js';
 import { startLiveBoard } from './live-board.js';
 import * as ops from './ops.js';
@@ -80,6 +80,8 @@ export function startBoardPage(root) {
       editMeeting: (fields) => send(ops.editMeeting(fields)),
       lock: () => send(ops.lockMeeting()),
       unlock: () => send(ops.unlockMeeting()),
+      removeParticipant: (participantId) => send(ops.removeParticipant(participantId)),
+      closeMeeting: () => send(ops.closeMeeting()),
     },
   });
 
@@ -89,7 +91,7 @@ export function startBoardPage(root) {
     endActions,
     onRender(model) {
       presenceView.render(model.people);
-      sharePanel.render(model.board.meeting, model.can.runMeeting);
+      sharePanel.render(model);
     },
   });
   live.connection.on('refused', ({ op, message }) => {

@@ -1,6 +1,7 @@
 // Entry of the join page (templates/join.html). The link's token is in the address after
 // "#": it is read once, taken out of the address bar (so it is not left on screen or in
-// bookmarks), checked with the server, and posted with the person's name and role.
+// bookmarks), checked with the server, and posted with the person's name and role. A link
+// made for one person already says who they are: the page only asks them to confirm.
 import { ApiError, requestJson } from './api.js';
 import { el, show } from './view/dom.js';
 import { WORDS } from './words.js';
@@ -35,20 +36,34 @@ function showStop(message) {
   show(part('join-message'), true);
 }
 
+// Answers that end the visit: the link is unknown or gone, or the meeting has ended.
+function endsVisit(error) {
+  return error instanceof ApiError && (error.status === 404 || error.status === 410 || error.code === 'locked');
+}
+
 function stopMessage(error) {
   if (error instanceof ApiError && error.status === 404) return WORDS.join.notValid;
   if (error instanceof ApiError && error.status === 410) return WORDS.join.gone;
+  if (error instanceof ApiError && error.code === 'locked') return WORDS.join.ended;
   return WORDS.join.trouble;
 }
 
-function showForm(linkToken, { meeting, link, roles }) {
+function showForm(linkToken, { meeting, link, roles, person }) {
   const form = part('join-form');
+  const submit = form.querySelector('button[type="submit"]');
   part('join-title').textContent = WORDS.join.joining(meeting.title);
+  // A link for one person: their name and role come with it (the server uses those).
+  const forPerson = Boolean(person);
+  const submitLabel = forPerson ? WORDS.join.join : WORDS.join.submit;
+  submit.textContent = submitLabel;
+  if (forPerson) part('joining-as').textContent = WORDS.join.joiningAs(person.name, roles?.[person.role] ?? person.role);
+  show(part('joining-as'), forPerson);
+  show(part('name-field'), !forPerson);
   part('name-label').textContent = link === 'display' ? WORDS.join.nameOptional : WORDS.join.nameQuestion;
   const nameInput = form.elements.namedItem('name');
-  nameInput.required = link !== 'display';
+  nameInput.required = link !== 'display' && !forPerson;
 
-  const asksRole = link === 'participant';
+  const asksRole = link === 'participant' && !forPerson;
   if (asksRole) {
     part('role-options').replaceChildren(
       ...Object.entries(roles).map(([value, label]) =>
@@ -64,16 +79,15 @@ function showForm(linkToken, { meeting, link, roles }) {
   show(part('role-choice'), asksRole);
   show(part('join-loading'), false);
   show(form, true);
-  nameInput.focus();
+  (forPerson ? submit : nameInput).focus();
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearProblems();
-    const name = nameInput.value.trim();
+    const name = forPerson ? undefined : nameInput.value.trim();
     const role = asksRole ? form.querySelector('input[name="role"]:checked')?.value : undefined;
-    if (!name && link !== 'display') return problem('name-problem', WORDS.join.nameNeeded, nameInput);
+    if (!forPerson && !name && link !== 'display') return problem('name-problem', WORDS.join.nameNeeded, nameInput);
     if (asksRole && !role) return problem('role-problem', WORDS.join.pickRole, form.querySelector('input[name="role"]'));
-    const submit = form.querySelector('button[type="submit"]');
     submit.disabled = true;
     submit.textContent = WORDS.join.busy;
     try {
@@ -81,10 +95,10 @@ function showForm(linkToken, { meeting, link, roles }) {
       location.assign(joined.board_url);
     } catch (error) {
       submit.disabled = false;
-      submit.textContent = WORDS.join.submit;
-      if (error instanceof ApiError && error.status === 400) {
+      submit.textContent = submitLabel;
+      if (error instanceof ApiError && error.status === 400 && !forPerson) {
         problem('name-problem', error.message, nameInput);
-      } else if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
+      } else if (endsVisit(error)) {
         showStop(stopMessage(error));
       } else {
         problem('form-problem', WORDS.join.trouble, submit);

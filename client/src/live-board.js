@@ -1,10 +1,12 @@
 // What the board page and the display page share: the connection, the board state, and
 // the views every live board has (the map and the plan, the scales, the decision and the
 // minutes, the title and banners, the connection line). Renders at most once a frame,
-// however many events arrive.
+// however many events arrive. When this person's session ends (taken out of the meeting,
+// their link turned off, or the meeting ended), the board stays on screen, unchangeable.
 import { abilities } from './abilities.js';
 import { today } from './dates.js';
-import { editingNames, peopleHere } from './presence.js';
+import { deletionDate } from './looking-after.js';
+import { editingNames, peopleHere, peopleInMeeting } from './presence.js';
 import { projectBoard } from './projection.js';
 import { describeMinutes, takingMinutes } from './record.js';
 import { describeScales, scaleOfCard, worryThreshold } from './scaling.js';
@@ -37,7 +39,12 @@ export function startLiveBoard(
     tabs: part('view-tabs'),
   });
   const promptsView = new ReviewPromptsView(part('review-prompts'));
-  const meetingView = new MeetingView(part('title'), part('status-banner'));
+  const meetingView = new MeetingView({
+    title: part('title'),
+    statusBanner: part('status-banner'),
+    closedBanner: part('meeting-closed'),
+    endedBanner: part('session-ended'),
+  });
   const connectionView = new ConnectionView(part('connection'), part('refused'));
   let online = [];
 
@@ -45,13 +52,22 @@ export function startLiveBoard(
     const pendingOps = connection.pendingOps();
     const board = projectBoard(state, pendingOps);
     const scales = describeScales(state, board, pendingOps);
+    const meId = state.me?.id ?? null;
+    // Ended by the server's word, or seen on the board (if that word was lost).
+    const ended = connection.ended || Boolean(state.participants.get(meId)?.removed);
+    const can = abilities(state.me, board.meeting, { ended });
     return {
       state,
       board,
       template: state.template,
-      meId: state.me?.id ?? null,
-      can: abilities(state.me, board.meeting),
+      meId,
+      ended,
+      can,
       people: peopleHere(state, online),
+      everyone: peopleInMeeting(state, online),
+      // the facilitator is told when an ended meeting's records are deleted
+      deletionDate: can.runMeeting ? deletionDate(board.meeting, state.retentionDays) : null,
+      ending: pendingOps.some((op) => op.type === 'meeting.close'),
       editingNames: editingNames(state, online),
       scales,
       scaleOfCard: scaleOfCard(scales),
@@ -70,7 +86,7 @@ export function startLiveBoard(
       frameRequested = false;
       if (!state.loaded) return;
       const model = snapshot();
-      meetingView.render(model.board.meeting);
+      meetingView.render(model.board.meeting, { deletionDate: model.deletionDate, sessionEnded: model.ended });
       promptsView.render(model.board.meeting, model.template);
       boardView.render(model);
       scalesView.render(model);
@@ -102,6 +118,10 @@ export function startLiveBoard(
     render();
   });
   connection.on('pending', render);
+  connection.on('ended', () => {
+    online = [];
+    render();
+  });
   connection.on('status', (status) => connectionView.render(status));
   connectionView.render(connection.status());
 

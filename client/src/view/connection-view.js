@@ -3,6 +3,9 @@
 import { WORDS } from '../words.js';
 import { setText, show } from './dom.js';
 
+// Connections the server refused, and what the person can do about it.
+const REFUSED_MESSAGES = { refused: WORDS.linkNotValid, crowded: WORDS.tooManyWindows };
+
 export class ConnectionView {
   constructor(line, refusedBanner) {
     this.line = line;
@@ -14,8 +17,9 @@ export class ConnectionView {
     this.line.dataset.state = connection;
     this.line.dataset.waiting = String(waiting);
     if (this.refusedBanner) {
-      setText(this.refusedBanner, connection === 'refused' ? WORDS.linkNotValid : '');
-      show(this.refusedBanner, connection === 'refused');
+      const message = REFUSED_MESSAGES[connection] ?? '';
+      setText(this.refusedBanner, message);
+      show(this.refusedBanner, Boolean(message));
     }
   }
 }

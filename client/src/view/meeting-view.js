@@ -1,19 +1,37 @@
-// The meeting's title and the calm banner shown while changes are paused or the meeting
-// has ended.
+// The meeting's title and the calm banners: changes paused; the meeting has ended (for
+// the facilitator with the day its records are deleted); and this person is no longer in
+// the meeting.
+import { momentDayWords } from '../dates.js';
 import { WORDS } from '../words.js';
-import { setText, show } from './dom.js';
+import { el, setText, show } from './dom.js';
 
 export class MeetingView {
-  constructor(title, statusBanner) {
+  constructor({ title, statusBanner, closedBanner, endedBanner }) {
     this.title = title;
     this.statusBanner = statusBanner;
+    this.closedBanner = closedBanner;
+    this.endedBanner = endedBanner;
+    this.closedMessage = el('p', { class: 'banner-line', dataset: { role: 'closed-message' } }, WORDS.closed);
+    this.deletion = el('p', { class: 'banner-line', dataset: { role: 'records-deleted' }, hidden: true });
+    closedBanner.replaceChildren(this.closedMessage, this.deletion);
   }
 
-  render(meeting) {
+  // deletionDate: when an ended meeting's records are deleted, shown to the facilitator
+  // only (null otherwise); sessionEnded: this person's session ended (see abilities.js)
+  render(meeting, { deletionDate = null, sessionEnded = false } = {}) {
     setText(this.title, meeting.title);
     document.title = `${meeting.title} – Kinboard`;
-    const message = { locked: WORDS.locked, closed: WORDS.closed }[meeting.status] ?? '';
-    setText(this.statusBanner, message);
-    show(this.statusBanner, Boolean(message));
+    const closed = meeting.status === 'closed';
+    setText(this.statusBanner, meeting.status === 'locked' ? WORDS.locked : '');
+    show(this.statusBanner, meeting.status === 'locked' && !sessionEnded);
+
+    show(this.closedBanner, closed);
+    setText(this.deletion, deletionDate ? WORDS.recordsDeleted(momentDayWords(deletionDate)) : '');
+    show(this.deletion, Boolean(deletionDate));
+
+    // Everyone's session ends with the meeting: the banner above says it already.
+    const ended = sessionEnded && !closed;
+    setText(this.endedBanner, ended ? WORDS.sessionEnded : '');
+    show(this.endedBanner, ended);
   }
 }

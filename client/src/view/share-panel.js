@@ -1,20 +1,25 @@
 // The facilitator's "Share and settings" panel: the links to hand out (with Copy buttons
-// and the QR code), the meeting's name, which words the board uses, and pausing changes.
+// and the QR code), links for particular people, the people in the meeting (and taking
+// someone out), the meeting's name, which words the board uses, pausing changes, the
+// Activity page, and ending the meeting.
 import { requestJson } from '../api.js';
 import { WORDS } from '../words.js';
+import { CloseMeetingView } from './close-meeting-view.js';
 import { el, setText, show } from './dom.js';
+import { linkField } from './link-field.js';
+import { PeopleView } from './people-view.js';
+import { PersonLinksView } from './person-links-view.js';
 
 const MAX_TITLE = 200;
-const COPIED_MS = 2_000;
 
 export class SharePanel {
-  // actions: editMeeting(fields), lock(), unlock()
+  // actions: editMeeting(fields), lock(), unlock(), removeParticipant(id), closeMeeting()
   constructor({ toggle, panel, meetingId, actions }) {
     this.toggle = toggle;
     this.panel = panel;
     this.meetingId = meetingId;
     this.actions = actions;
-    this.meeting = null;
+    this.model = null;
     this.built = false;
     setText(toggle, WORDS.share);
     toggle.setAttribute('aria-expanded', 'false');
@@ -22,11 +27,13 @@ export class SharePanel {
     toggle.addEventListener('click', () => this.setOpen(panel.hidden));
   }
 
-  render(meeting, runsMeeting) {
-    this.meeting = meeting;
+  // model: the live board's snapshot
+  render(model) {
+    this.model = model;
+    const runsMeeting = model.can.runMeeting;
     show(this.toggle, runsMeeting);
     if (!runsMeeting) this.setOpen(false);
-    if (this.built) this.renderSettings();
+    if (this.built) this.renderParts();
   }
 
   setOpen(open) {
@@ -34,22 +41,27 @@ export class SharePanel {
     show(this.panel, open);
     this.toggle.setAttribute('aria-expanded', String(open));
     if (open) {
-      this.renderSettings();
+      this.renderParts();
       this.loadLinks();
+      this.personLinks.load();
     }
   }
 
   build() {
     this.built = true;
+    const meetingPath = `/m/${encodeURIComponent(this.meetingId)}`;
     this.participantLink = linkField('participant-link', WORDS.participantLink);
     this.displayLink = linkField('display-link', WORDS.displayLink);
     this.linksProblem = el('p', { class: 'panel-problem', role: 'alert', hidden: true });
     const qr = el(
       'figure',
       { class: 'share-qr' },
-      el('img', { src: `/m/${encodeURIComponent(this.meetingId)}/qr.svg`, alt: WORDS.qrAlt, width: 200, height: 200 }),
+      el('img', { src: `${meetingPath}/qr.svg`, alt: WORDS.qrAlt, width: 200, height: 200 }),
       el('figcaption', {}, WORDS.scanToJoin),
     );
+    this.personLinks = new PersonLinksView({ meetingId: this.meetingId });
+    this.people = new PeopleView({ remove: (id) => this.actions.removeParticipant(id) });
+    this.closing = new CloseMeetingView({ close: () => this.actions.closeMeeting() });
 
     this.titleInput = el('input', { type: 'text', name: 'title', maxlength: MAX_TITLE, required: true, autocomplete: 'off' });
     this.titleButton = el('button', { type: 'submit', class: 'button' }, WORDS.saveTitle);
@@ -74,35 +86,60 @@ export class SharePanel {
 
     this.lockButton = el('button', { type: 'button', class: 'button button-strong', onclick: () => this.toggleLock() });
 
-    this.panel.replaceChildren(
-      el('h2', {}, WORDS.invite),
+    // The audit log, for the meeting's staff: in a new tab, so the board stays open here.
+    const activity = el(
+      'p',
+      { class: 'activity-link' },
+      el('a', { class: 'button', href: `${meetingPath}/activity`, target: '_blank', rel: 'noopener', dataset: { action: 'activity' } }, WORDS.activity),
+      el('span', { class: 'field-hint' }, WORDS.activityHint),
+    );
+
+    // Handing out links makes sense only while the meeting goes on.
+    this.invite = el(
+      'section',
+      { class: 'invite', 'aria-labelledby': 'invite-heading' },
+      el('h2', { id: 'invite-heading' }, WORDS.invite),
       this.participantLink.element,
       this.displayLink.element,
       this.linksProblem,
       qr,
+    );
+
+    this.panel.replaceChildren(
+      this.invite,
+      this.personLinks.element,
+      this.people.element,
       el('h2', {}, WORDS.settings),
       titleForm,
       this.vocabularyFieldset,
       this.lockButton,
+      activity,
+      this.closing.element,
       el('button', { type: 'button', class: 'button', onclick: () => this.closeAndReturn() }, WORDS.closePanel),
     );
   }
 
-  renderSettings() {
-    const { meeting } = this;
-    if (!meeting) return;
-    const open = meeting.status === 'open';
+  renderParts() {
+    const { model } = this;
+    if (!model) return;
+    const { meeting } = model.board;
+    const { can } = model;
+    const changeable = meeting.status === 'open' && can.lookAfter;
+    show(this.invite, can.lookAfter);
     if (document.activeElement !== this.titleInput) this.titleInput.value = meeting.title;
-    this.titleInput.disabled = !open;
-    this.titleButton.disabled = !open;
-    this.vocabularyFieldset.disabled = !open;
+    this.titleInput.disabled = !changeable;
+    this.titleButton.disabled = !changeable;
+    this.vocabularyFieldset.disabled = !changeable;
     for (const label of this.vocabularyChoices) {
       const input = label.querySelector('input');
       input.checked = input.value === meeting.vocabulary;
     }
-    setText(this.lockButton, open ? WORDS.pauseChanges : WORDS.allowChanges);
-    this.lockButton.dataset.action = open ? 'lock' : 'unlock';
-    this.lockButton.hidden = meeting.status === 'closed';
+    setText(this.lockButton, meeting.status === 'open' ? WORDS.pauseChanges : WORDS.allowChanges);
+    this.lockButton.dataset.action = meeting.status === 'open' ? 'lock' : 'unlock';
+    this.lockButton.hidden = !can.lookAfter;
+    this.personLinks.render(model);
+    this.people.render(model.everyone, can);
+    this.closing.render({ can, retentionDays: model.state.retentionDays, ending: model.ending });
   }
 
   async loadLinks() {
@@ -120,12 +157,12 @@ export class SharePanel {
   saveTitle(event) {
     event.preventDefault();
     const title = this.titleInput.value.trim();
-    if (title && title !== this.meeting.title) this.actions.editMeeting({ title });
+    if (title && title !== this.model.board.meeting.title) this.actions.editMeeting({ title });
     this.titleInput.blur();
   }
 
   toggleLock() {
-    if (this.meeting.status === 'open') this.actions.lock();
+    if (this.model.board.meeting.status === 'open') this.actions.lock();
     else this.actions.unlock();
   }
 
@@ -133,36 +170,4 @@ export class SharePanel {
     this.setOpen(false);
     this.toggle.focus();
   }
-}
-
-// A read-only link with a Copy button; where the clipboard is not allowed, the link is
-// selected so that it can be copied by hand.
-function linkField(field, labelText) {
-  const input = el('input', { type: 'text', readonly: true, class: 'link-input', dataset: { field } });
-  const hint = el('p', { class: 'field-hint', hidden: true }, WORDS.copyByHand);
-  const button = el('button', { type: 'button', class: 'button', dataset: { action: 'copy' } }, WORDS.copy);
-  button.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(input.value);
-      setText(button, WORDS.copied);
-      setTimeout(() => setText(button, WORDS.copy), COPIED_MS);
-    } catch {
-      input.focus();
-      input.select();
-      show(hint, true);
-    }
-  });
-  const element = el(
-    'div',
-    { class: 'share-link' },
-    el('label', { class: 'field-label' }, el('span', { class: 'field-caption' }, labelText), input),
-    button,
-    hint,
-  );
-  return {
-    element,
-    set: (url) => {
-      input.value = url ?? '';
-    },
-  };
 }
