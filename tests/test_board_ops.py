@@ -53,21 +53,11 @@ from server.board.ops import (
     ParticipantJoin,
 )
 from server.board.positions import even_keys
+from tests.boards import BY_ROLE, PEOPLE, T0, T1, raw, run
 
-T0 = "2026-11-27T09:00:00.000Z"
-T1 = "2026-11-27T09:14:03.221Z"
 MEETING_ID = "m7Hq2LwX9pZa"
 
 # Who is in the meeting: one participant per role.
-PEOPLE: dict[str, tuple[str, Role]] = {
-    "p_fac": ("Fatima", Role.FACILITATOR),
-    "p_mum": ("Sam", Role.PARENT),
-    "p_kid": ("Ayaan", Role.CHILD),
-    "p_gran": ("Gran", Role.NETWORK),
-    "p_sw": ("Jo from school", Role.PROFESSIONAL),
-    "p_tv": ("Meeting room screen", Role.VIEWER),
-}
-BY_ROLE = {role: pid for pid, (_, role) in PEOPLE.items()}
 EDITOR_ROLES = [
     Role.FACILITATOR,
     Role.PARENT,
@@ -76,18 +66,6 @@ EDITOR_ROLES = [
     Role.PROFESSIONAL,
 ]
 OTHERS = (Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL)
-
-
-def raw(op_type: str, **fields: Any) -> dict[str, Any]:
-    return {"id": "o_k2m9", "type": op_type, **fields}
-
-
-def run(
-    board: Board, message: dict[str, Any], actor: str, *, now: str = T1, new_id: str = "c_new"
-) -> tuple[Board, list[Change]]:
-    """Parse a client's message and apply it, as the realtime layer does."""
-    _, op = ops.parse_op(message)
-    return ops.apply(board, op, Context(actor, now, new_id))
 
 
 def with_status(board: Board, status: Status) -> Board:

@@ -39,7 +39,6 @@ from server.board.model import (
     SECTIONS,
     TIMED_SECTIONS,
     Board,
-    Change,
     Kind,
     Meeting,
     MinutesStatus,
@@ -51,25 +50,14 @@ from server.board.model import (
     Vocabulary,
 )
 from server.board.ops import Context, ParticipantJoin
+from tests.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
 
-T0 = "2026-11-27T09:00:00.000Z"
-T1 = "2026-11-27T09:14:03.221Z"
 T2 = "2026-11-27T10:30:00.000Z"
 T3 = "2026-11-27T11:00:00.000Z"
 LATER = "2027-03-01T09:00:00.000Z"
-MID = "m7Hq2LwX9pZa"
 TITLE = "Family meeting for the Ahmed children"
 OVERALL = "s_all"
 
-PEOPLE: dict[str, tuple[str, Role]] = {
-    "p_fac": ("Fatima", Role.FACILITATOR),
-    "p_mum": ("Sam", Role.PARENT),
-    "p_kid": ("Ayaan", Role.CHILD),
-    "p_gran": ("Gran", Role.NETWORK),
-    "p_sw": ("Jo from school", Role.PROFESSIONAL),
-    "p_tv": ("Meeting room screen", Role.VIEWER),
-}
-BY_ROLE = {role: pid for pid, (_, role) in PEOPLE.items()}
 SIGNERS = [Role.FACILITATOR, Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL]
 NOT_FACILITATOR = [Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL, Role.VIEWER]
 UNTIMED_SECTIONS = sorted(set(SECTIONS) - TIMED_SECTIONS)
@@ -90,18 +78,6 @@ CARDS: dict[str, tuple[str, str, str | None, str | None]] = {
 
 
 # --- boards -----------------------------------------------------------------------------------
-
-
-def raw(op_type: str, **fields: Any) -> dict[str, Any]:
-    return {"id": "o_m1", "type": op_type, **fields}
-
-
-def run(
-    board: Board, message: dict[str, Any], actor: str, *, now: str = T1, new_id: str = "x_new"
-) -> tuple[Board, list[Change]]:
-    """Parse a client's message and apply it, as the realtime layer does."""
-    _, op = ops.parse_op(message)
-    return ops.apply(board, op, Context(actor, now, new_id))
 
 
 def step(board: Board, message: dict[str, Any], actor: str = "p_fac", **kw: Any) -> Board:
@@ -376,7 +352,7 @@ PARSED = [
 
 @pytest.mark.parametrize(("message", "expected"), [pytest.param(m, e, id=i) for i, m, e in PARSED])
 def test_parse_op_accepts(message: dict[str, Any], expected: Any) -> None:
-    assert ops.parse_op(message) == ("o_m1", expected)
+    assert ops.parse_op(message) == ("o_k2m9", expected)
 
 
 def test_every_minutes_op_type_is_known() -> None:

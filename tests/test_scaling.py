@@ -59,23 +59,12 @@ from server.store.base import LOG_LIMIT, Mutation, Store
 from server.store.redis import RedisStore
 from server.store.sqlite import SQLiteStore
 from tests import conftest
+from tests.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
 
-T0 = "2026-11-27T09:00:00.000Z"
-T1 = "2026-11-27T09:14:03.221Z"
 T2 = "2026-11-27T09:20:00.000Z"
 T3 = "2026-11-27T09:30:00.000Z"
-MID = "m7Hq2LwX9pZa"
 OVERALL = "s_all"
 
-PEOPLE: dict[str, tuple[str, Role]] = {
-    "p_fac": ("Fatima", Role.FACILITATOR),
-    "p_mum": ("Sam", Role.PARENT),
-    "p_kid": ("Ayaan", Role.CHILD),
-    "p_gran": ("Gran", Role.NETWORK),
-    "p_sw": ("Jo from school", Role.PROFESSIONAL),
-    "p_tv": ("Meeting room screen", Role.VIEWER),
-}
-BY_ROLE = {role: pid for pid, (_, role) in PEOPLE.items()}
 VOTERS = [Role.FACILITATOR, Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL]
 NOT_FACILITATOR = [Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL]
 SAFETY = OVERALL_SCALE[Vocabulary.SAFETY]
@@ -94,18 +83,6 @@ WELLBEING = OVERALL_SCALE[Vocabulary.WELLBEING]
 
 
 # --- boards -----------------------------------------------------------------------------------
-
-
-def raw(op_type: str, **fields: Any) -> dict[str, Any]:
-    return {"id": "o_s1", "type": op_type, **fields}
-
-
-def run(
-    board: Board, message: dict[str, Any], actor: str, *, now: str = T1, new_id: str = "x_new"
-) -> tuple[Board, list[Change]]:
-    """Parse a client's message and apply it, as the realtime layer does."""
-    _, op = ops.parse_op(message)
-    return ops.apply(board, op, Context(actor, now, new_id))
 
 
 def step(board: Board, message: dict[str, Any], actor: str, **kw: Any) -> Board:
@@ -338,7 +315,7 @@ PARSED = [
 
 @pytest.mark.parametrize(("message", "expected"), [pytest.param(m, e, id=i) for i, m, e in PARSED])
 def test_parse_accepts(message: dict[str, Any], expected: Any) -> None:
-    assert ops.parse_op(message) == ("o_s1", expected)
+    assert ops.parse_op(message) == ("o_k2m9", expected)
 
 
 # --- refusals when applying -------------------------------------------------------------------
