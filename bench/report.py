@@ -126,15 +126,30 @@ def verdicts(
     one, two = sustained.get("c"), sustained.get("d")
     if one is not None and two is not None:
         ratio = two.rate / one.rate if one.rate else float("nan")
+        disturbed = sorted({w for s in (one, two) for m, _, _ in s.steps for w in _kinds(m)})
+        caveat = f" (inconclusive: during the search {', '.join(disturbed)})" if disturbed else ""
         out.append(
             (
                 f"(d) two workers sustain ≥ {SCALE_OUT}x one worker (c), fan-out p99 < "
                 f"{SUSTAIN_P99_MS:.0f} ms",
                 ratio >= SCALE_OUT,
-                f"{two.rate:.0f} vs {one.rate:.0f} ops/s: {ratio:.2f}x",
+                f"{two.rate:.0f} vs {one.rate:.0f} ops/s: {ratio:.2f}x{caveat}",
             )
         )
     return out
+
+
+def _kinds(m: Measurement) -> list[str]:
+    """What disturbed a measurement, in words that do not depend on the numbers."""
+    kinds = []
+    for warning in m.generator_warnings():
+        if "generator" in warning:
+            kinds.append("the generator was busy")
+        elif "other processes" in warning:
+            kinds.append("other processes used the CPUs")
+        else:
+            kinds.append("all CPUs were busy")
+    return kinds
 
 
 def verdict_lines(items: list[tuple[str, bool, str]]) -> str:

@@ -168,8 +168,14 @@ def _line(m: Measurement) -> str:
         f"{report.ms(m.fanout.percentile(99))} ms, {m.deliveries_per_second:.0f} deliveries/s, "
         f"lost {m.lost_ops}, dup {m.duplicated}, refused {m.refused_total}, no ack {m.no_ack}, "
         f"server CPU {m.server_cpu:.0f} %, {m.kb_per_connection:.1f} KB/conn"
-        + (f"  [GENERATOR MAY BE THE BOTTLENECK: {'; '.join(warnings)}]" if warnings else "")
+        + (f"  [{_warning_label(warnings)}: {'; '.join(warnings)}]" if warnings else "")
     )
+
+
+def _warning_label(warnings: list[str]) -> str:
+    if any("generator" in w for w in warnings):
+        return "THE LOAD GENERATOR MAY BE THE BOTTLENECK"
+    return "MEASUREMENT DISTURBED BY OTHER WORK ON THE MACHINE"
 
 
 def judge(m: Measurement) -> tuple[bool, str]:
