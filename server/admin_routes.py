@@ -39,6 +39,11 @@ class AdminRoutes:
                 self.api_change_link,
                 methods=["PATCH", "DELETE"],
             ),
+            Route(
+                "/api/meetings/{meeting_id}/links/{kind}/renew",
+                self.api_renew_link,
+                methods=["POST"],
+            ),
             Route("/m/{meeting_id}/activity", self.activity_page),
             Route("/m/{meeting_id}/activity.csv", self.activity_csv),
             Route("/api/meetings/{meeting_id}", self.api_erase, methods=["DELETE"]),
@@ -98,6 +103,19 @@ class AdminRoutes:
         except KinboardError as error:
             return http_error(error)
         return json_ok(next(item for item in links if item["id"] == link_id))
+
+    async def api_renew_link(self, request: Request) -> Response:
+        try:
+            self.web.same_site(request)
+            meeting_id, _, by = await self._facilitated(request, "renew links")
+            url = await self.meetings.renew_general_link(
+                meeting_id, request.path_params["kind"], by
+            )
+            links = await self.meetings.link_urls(meeting_id)
+        except KinboardError as error:
+            return http_error(error)
+        assert url in links.values()
+        return json_ok(links)
 
     # --- activity ---
 

@@ -160,6 +160,19 @@ class Meetings:
         await self.audit(meeting_id, "link.created", by=by, link_id=link.id, role=chosen.value)
         return link
 
+    async def renew_general_link(self, meeting_id: str, kind: Any, by: str) -> str:
+        """A new family or meeting-room link; the old one stops letting anyone join (the
+        people who joined with it stay: take them out one by one if need be)."""
+        chosen = parsing.parse_enum(LinkKind, kind, "kind")
+        if chosen not in (LinkKind.PARTICIPANT, LinkKind.DISPLAY):
+            raise Invalid("Only the family link and the meeting-room link can be renewed.")
+        for link in await self.store.meeting_links(meeting_id):
+            if link.kind is chosen and not link.revoked:
+                await self.store.add_link(replace(link, revoked=True))
+        link = await self._add_link(meeting_id, chosen)
+        await self.audit(meeting_id, "link.renewed", by=by, link_id=link.id, link=chosen.value)
+        return self.link_url(link)
+
     async def _person_link(self, meeting_id: str, link_id: str) -> Link:
         for link in await self.store.meeting_links(meeting_id):
             if link.id == link_id and link.kind is LinkKind.PERSON:

@@ -161,7 +161,7 @@ class Routes:
             return http_error(error)
         return json_ok(
             {
-                "meeting": {"id": meeting.id, "title": meeting.title},
+                "meeting": {"id": meeting.id, "title": meeting.title, "status": meeting.status},
                 "link": link.kind.value,
                 "roles": {role.value: ROLE_LABELS[role] for role in SELF_CHOSEN_ROLES},
                 # A per-person link says who it is for: the join page only confirms.

@@ -308,7 +308,11 @@ def test_join_preview_says_what_kind_of_link_it_is(client: TestClient) -> None:
     answer = client.post(
         "/api/join/preview", json={"token": token(meeting["links"]["participant"])}
     ).json()
-    assert answer["meeting"] == {"id": meeting["id"], "title": "Meeting for <Ava>"}
+    assert answer["meeting"] == {
+        "id": meeting["id"],
+        "title": "Meeting for <Ava>",
+        "status": "open",
+    }
     assert answer["link"] == "participant"
     assert set(answer["roles"]) == {"parent", "child", "network", "professional"}
 
@@ -463,3 +467,28 @@ def test_the_home_form_refuses_a_forged_post(
         answer = client.post("/meetings", data=form, headers=headers, follow_redirects=False)
         assert answer.status_code == 403
         assert meeting_titles(tmp_path) == []
+
+
+def test_renewing_the_family_link_stops_the_old_one_and_keeps_who_joined(
+    client: TestClient,
+) -> None:
+    meeting = new_meeting(client)
+    old = meeting["links"]["participant"]
+    assert join(client, old, "Sam", "parent").status_code == 200
+    url = f"/api/meetings/{meeting['id']}/links/participant/renew"
+    assert client.post(url).status_code == 403  # a parent may not
+    renewed = client.post(url, headers=KEY_HEADER)
+    assert renewed.status_code == 200
+    links = renewed.json()
+    assert links["participant"] != old
+    assert links["facilitator"] == meeting["links"]["facilitator"]
+    assert join(client, old, "Mallory", "parent").status_code == 410
+    assert join(client, links["participant"], "Gran", "network").status_code == 200
+    board = client.get(f"/api/meetings/{meeting['id']}").json()  # Gran's session
+    assert {p["name"] for p in board["participants"]} == {"Sam", "Gran"}
+    assert (
+        client.post(
+            f"/api/meetings/{meeting['id']}/links/facilitator/renew", headers=KEY_HEADER
+        ).json()["error"]["code"]
+        == "invalid"
+    )

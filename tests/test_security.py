@@ -452,6 +452,7 @@ def every_route(kin: Kin, m: dict[str, Any], spare: str) -> list[tuple[str, str]
         "participant_id": m["facilitator"],
         "number": "1",
         "fmt": "md",
+        "kind": "participant",
     }
     calls = []
     for route in kin.pages.routes:
