@@ -290,3 +290,20 @@ def test_links_for_people_taking_someone_out_and_ending_the_meeting(
     # The browser logs the two refusals the join pages show (gone: 410, ended: 409).
     expected = ("status of 409 (Conflict)", "status of 410 (Gone)")
     assert [p for p in screens.problems if not p.endswith(expected)] == []
+
+
+def test_the_facilitator_makes_a_new_family_link(server: ServerProcess, screens: Screens) -> None:
+    meeting = create_meeting(server.url, "A link that went astray")
+    page = screens.open(**LAPTOP)
+    join(page, meeting["links"]["facilitator"], "Priya")
+    page.click("[data-role=share-toggle]")
+    field = page.locator("[data-field=participant-link]")
+    expect(field).to_have_value(meeting["links"]["participant"])
+    page.click("[data-action=renew-family-link]")
+    expect(field).not_to_have_value(meeting["links"]["participant"])
+    assert field.input_value().startswith(f"{server.url}/join#")
+    stale = httpx.post(
+        f"{server.url}/api/join/preview",
+        json={"token": meeting["links"]["participant"].split("#", 1)[1]},
+    )
+    assert stale.status_code == 410

@@ -81,6 +81,8 @@ export const WORDS = {
   qrAlt: "QR code for the family's link",
   scanToJoin: 'Scan to join',
   linksFailed: 'The links could not be loaded. Please try again.',
+  renewFamilyLink: 'Make a new family link',
+  renewFamilyLinkHint: 'The old link stops working for anyone new. People already here stay.',
   settings: 'Meeting settings',
   titleLabel: 'Name of the meeting',
   saveTitle: 'Save name',

@@ -53,10 +53,17 @@ export class SharePanel {
     this.participantLink = linkField('participant-link', WORDS.participantLink);
     this.displayLink = linkField('display-link', WORDS.displayLink);
     this.linksProblem = el('p', { class: 'panel-problem', role: 'alert', hidden: true });
+    // If the family link went where it should not, a new one shuts that door for new people.
+    const renew = el(
+      'p',
+      { class: 'renew-link' },
+      el('button', { type: 'button', class: 'button', dataset: { action: 'renew-family-link' }, onclick: () => this.renewFamilyLink() }, WORDS.renewFamilyLink),
+      el('span', { class: 'field-hint' }, WORDS.renewFamilyLinkHint),
+    );
     const qr = el(
       'figure',
       { class: 'share-qr' },
-      el('img', { src: `${meetingPath}/qr.svg`, alt: WORDS.qrAlt, width: 200, height: 200 }),
+      (this.qrImage = el('img', { src: `${meetingPath}/qr.svg`, alt: WORDS.qrAlt, width: 200, height: 200 })),
       el('figcaption', {}, WORDS.scanToJoin),
     );
     this.personLinks = new PersonLinksView({ meetingId: this.meetingId });
@@ -102,6 +109,7 @@ export class SharePanel {
       this.participantLink.element,
       this.displayLink.element,
       this.linksProblem,
+      renew,
       qr,
     );
 
@@ -142,10 +150,21 @@ export class SharePanel {
     this.closing.render({ can, retentionDays: model.state.retentionDays, ending: model.ending });
   }
 
-  async loadLinks() {
+  loadLinks() {
+    return this.showLinks(() => requestJson(`/api/meetings/${encodeURIComponent(this.meetingId)}/links`));
+  }
+
+  async renewFamilyLink() {
+    const meetingPath = `/api/meetings/${encodeURIComponent(this.meetingId)}`;
+    await this.showLinks(() => requestJson(`${meetingPath}/links/participant/renew`, { method: 'POST', body: {} }));
+    // The QR code shows the family link: fetch it again.
+    this.qrImage.src = `/m/${encodeURIComponent(this.meetingId)}/qr.svg?v=${Date.now()}`;
+  }
+
+  async showLinks(fetchLinks) {
     show(this.linksProblem, false);
     try {
-      const links = await requestJson(`/api/meetings/${encodeURIComponent(this.meetingId)}/links`);
+      const links = await fetchLinks();
       this.participantLink.set(links.participant);
       this.displayLink.set(links.display);
     } catch {
