@@ -19,6 +19,7 @@ def minutes_view(minutes: Minutes, body: str) -> dict[str, Any]:
     """What a minutes document shows: the frozen content, and the sign-offs beside it."""
     content = json.loads(body)
     decision = content["decision"]
+    groups = {group.value: label for group, label in GROUP_LABELS.items()}
     return {
         "marking": MARKING,
         "content": content,
@@ -38,7 +39,59 @@ def minutes_view(minutes: Minutes, body: str) -> dict[str, Any]:
         ],
         "decision_words": OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None,
         "role_labels": {role.value: label for role, label in ROLE_LABELS.items()},
-        "group_labels": {group.value: label for group, label in GROUP_LABELS.items()},
+        "group_labels": groups,
+        "trends": [trend_chart(scale, groups) for scale in content["scales"]],
+    }
+
+
+# Colour-blind-safe colours (Okabe-Ito) and a dash pattern each, so the lines differ in
+# greyscale too; the same groups and colours as the board's dot plot.
+_SERIES = {
+    "family": ("#E69F00", ""),
+    "network": ("#009E73", "6 3"),
+    "professionals": ("#0072B2", "2 3"),
+}
+_CHART_W, _CHART_H, _PAD = 520, 170, 36
+
+
+def trend_chart(scale: dict[str, Any], group_labels: dict[str, str]) -> dict[str, Any] | None:
+    """Each group's middle number at each meeting of a chain (earlier meetings, then this
+    one's last revealed round), as coordinates for a small SVG line chart."""
+    points = [(p["date"], p["medians"]) for p in scale["history"]]
+    if scale["rounds"]:
+        summary = scale["rounds"][-1]["summary"]
+        points.append(("This meeting", {g["group"]: g["median"] for g in summary["groups"]}))
+    if len(points) < 2:
+        return None
+    step = (_CHART_W - 2 * _PAD) / (len(points) - 1)
+
+    def y(value: float) -> float:
+        return round(_CHART_H - _PAD / 2 - value * (_CHART_H - _PAD) / 10, 1)
+
+    series = []
+    for group, (colour, dash) in _SERIES.items():
+        dots = [
+            (round(_PAD + i * step, 1), y(medians[group]), medians[group])
+            for i, (_, medians) in enumerate(points)
+            if group in medians
+        ]
+        if dots:
+            series.append(
+                {
+                    "group": group,
+                    "label": group_labels[group],
+                    "colour": colour,
+                    "dash": dash,
+                    "points": " ".join(f"{x},{yy}" for x, yy, _ in dots),
+                    "dots": dots,
+                }
+            )
+    return {
+        "width": _CHART_W,
+        "height": _CHART_H,
+        "x_labels": [(round(_PAD + i * step, 1), label) for i, (label, _) in enumerate(points)],
+        "y_ticks": [(y(v), v) for v in (0, 5, 10)],
+        "series": series,
     }
 
 

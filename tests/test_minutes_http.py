@@ -637,3 +637,33 @@ async def test_without_agreed_minutes_the_review_starts_from_the_last(
     (point,) = board["scales"][0]["history"]
     assert [v["value"] for v in point["votes"]] == [1, 10]
     assert point["medians"] == {"family": 1, "network": 10}
+
+
+async def test_the_reviews_minutes_chart_each_groups_middle_number_over_the_meetings(
+    room: dict[str, Any],
+) -> None:
+    await take_and_sign(room)
+    server = room["server"]
+    made = (await post_review(server, room["id"], room["facilitator"].cookie)).json()
+    facilitator = await Client.join(server.url, made["links"]["facilitator"], "Priya")
+    parent = await Client.join(server.url, made["links"]["participant"], "Sam", role="parent")
+    try:
+        scale = overall_scale(facilitator)
+        await ok(facilitator, "round.open", scale_id=scale)
+        await ok(parent, "vote.cast", scale_id=scale, value=9)
+        await ok(facilitator, "vote.cast", scale_id=scale, value=4)
+        await ok(facilitator, "round.reveal", scale_id=scale)
+        await ok(facilitator, "minutes.take")
+        page = (await get(server, f"/m/{made['id']}/minutes/1", key=True)).text
+    finally:
+        await facilitator.close()
+        await parent.close()
+    chart = page[page.index('data-role="trend"') : page.index("</figure>")]
+    # Last time family 7 and network 3; this time family 9 and professionals 4.
+    assert chart.count("<polyline") == 3
+    assert "This meeting" in chart
+    assert chart.count("<circle") == 4
+    family = re.search(r'<polyline points="([^"]+)"[^>]*stroke="#E69F00"', chart)
+    assert family is not None
+    (x1, y1), (x2, y2) = (map(float, p.split(",")) for p in family.group(1).split())
+    assert x2 > x1 and y2 < y1  # later, and higher on the 0-10 line: 7 then 9
