@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -10,7 +11,7 @@ from typing import Any
 
 from .board import minutes as minutes_core
 from .board import ops, parsing, scaling
-from .board.errors import Forbidden, Invalid, LinkGone, LinkInvalid, NotFound
+from .board.errors import Forbidden, Invalid, KinboardError, LinkGone, LinkInvalid, NotFound
 from .board.model import (
     MAX_TITLE,
     SELF_CHOSEN_ROLES,
@@ -28,7 +29,9 @@ from .board.model import (
 from .clock import Clock, iso, parse_iso
 from .security import LinkKeys, hash_token, new_id, new_session_token
 from .settings import Settings
-from .store import Commit, Link, Session, Store
+from .store import Commit, Link, OpRecord, Session, Store
+
+log = logging.getLogger("kinboard.meetings")
 
 LINK_ROLE = {LinkKind.FACILITATOR: Role.FACILITATOR, LinkKind.DISPLAY: Role.VIEWER}
 # The three links every meeting has; per-person links are made by the facilitator.
@@ -285,14 +288,32 @@ class Meetings:
         by: str,
         op: ops.Op,
         op_type: str = "",
+        session: Session | None = None,
         link_id: str = "",
     ) -> Commit:
-        """Apply one op through the store, publish what it changed, write it in the audit
-        log (ids only, never text), and end the sessions it ends."""
+        """Apply one op through the store, with its audit entry (ids only, never text) in
+        the same commit, refused if the caller's `session` has ended meanwhile; publish
+        what it changed, and end the sessions it ends. (`link_id` names the link for the
+        audit log when there is no session, as for the server's own ops.)"""
         now = iso(self.clock())
         op_id = op_key.rsplit(":", 1)[-1]
         # Whatever the op makes (a card, a round, a scale) takes this id if it needs one.
         context = ops.Context(actor=by, now=now, new_id=new_id())
+
+        def audit_entry(record: OpRecord, board: Board) -> dict[str, Any]:
+            actor = board.participants.get(by)
+            return {
+                "at": now,
+                "event": "op",
+                "by": by,
+                "role": actor.role.value if actor else None,
+                "link_id": session.link_id if session else link_id,
+                "op": op_type,
+                "seq": record.seq,
+                "entities": [f"{c['entity']}:{c['id']}" for c in record.changes],
+            }
+
+        joining = isinstance(op, ops.ParticipantJoin)
         commit = await self.store.update(
             meeting_id,
             op_key,
@@ -301,28 +322,27 @@ class Meetings:
             now,
             lambda board: ops.apply(board, op, context),
             after_commit=lambda commit: self.publish(meeting_id, commit),
+            session_hash=session.token_hash if session else None,
+            audit=None if joining else audit_entry,
         )
-        if commit.record is None or isinstance(op, ops.ParticipantJoin):
-            return commit
-        actor = commit.board.participants.get(by)
-        await self.audit(
-            meeting_id,
-            "op",
-            by=by,
-            role=actor.role.value if actor else None,
-            link_id=link_id,
-            op=op_type,
-            seq=commit.seq,
-            entities=[f"{c['entity']}:{c['id']}" for c in commit.record.changes],
-        )
-        if isinstance(op, ops.ParticipantRemove):
-            await self.end_sessions(meeting_id, op.participant_id)
-            await self.audit(
-                meeting_id, "participant.removed", by=by, participant=op.participant_id
-            )
-        elif isinstance(op, ops.MeetingClose):
-            await self.end_sessions(meeting_id)
+        if commit.record is not None and isinstance(op, ops.ParticipantRemove | ops.MeetingClose):
+            await self._after_ending(meeting_id, by, op)
         return commit
+
+    async def _after_ending(
+        self, meeting_id: str, by: str, op: ops.ParticipantRemove | ops.MeetingClose
+    ) -> None:
+        """The op is committed whatever happens here: a failure is logged, never refused."""
+        try:
+            if isinstance(op, ops.ParticipantRemove):
+                await self.end_sessions(meeting_id, op.participant_id)
+                await self.audit(
+                    meeting_id, "participant.removed", by=by, participant=op.participant_id
+                )
+            else:
+                await self.end_sessions(meeting_id)
+        except KinboardError as error:
+            log.warning("could not end sessions after %s: %s", type(op).__name__, error.message)
 
     async def end_sessions(self, meeting_id: str, participant_id: str | None = None) -> None:
         """End a participant's (or everyone's) sessions and sockets, on every worker."""

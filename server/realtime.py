@@ -16,14 +16,21 @@ from typing import Any
 import socketio
 
 from .board import codec, ops, parsing, scaling
-from .board.errors import Forbidden, Invalid, KinboardError, NotFound, Unavailable
+from .board.errors import (
+    Forbidden,
+    Invalid,
+    KinboardError,
+    NotFound,
+    SessionEnded,
+    Unavailable,
+)
 from .board.model import Participant
 from .meetings import Meetings
 from .pubsub import RedisManager
 from .replies import ack_error
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
 from .settings import Settings
-from .store import Commit, Presence
+from .store import Commit, Presence, Session
 
 log = logging.getLogger("kinboard.realtime")
 
@@ -43,7 +50,7 @@ class Connection:
     meeting_id: str
     participant_id: str
     session_token: str
-    link_id: str = ""
+    session: Session
     editing: str | None = None
 
 
@@ -202,7 +209,7 @@ class Realtime:
             raise socketio.exceptions.ConnectionRefusedError("session_invalid")
         if await self._sockets_of(meeting_id, me.id) >= MAX_SOCKETS_PER_PARTICIPANT:
             raise socketio.exceptions.ConnectionRefusedError("too_many_connections")
-        connection = Connection(meeting_id, me.id, token, session.link_id)
+        connection = Connection(meeting_id, me.id, token, session)
         self.connections[sid] = connection
         await self.sio.enter_room(sid, meeting_id)
         await self.sio.enter_room(sid, _participant_room(me.id))
@@ -273,6 +280,15 @@ class Realtime:
             raise Forbidden("Please join the meeting first.")
         return connection
 
+    def _live(self, sid: str) -> Connection:
+        """The caller's connection, if its session has not expired. Whether it has been
+        ended (taken out, link turned off) the store checks in the op's own commit."""
+        connection = self._connection(sid)
+        if connection.session.expires_at <= self.clock():
+            self._disconnect_soon({sid})
+            raise SessionEnded("Your link has expired. Please ask the facilitator for a new one.")
+        return connection
+
     async def _checked(self, sid: str) -> Connection:
         """The caller's connection, re-checking the session on every message so that an
         expired or ended session stops at once, not only at the next connect."""
@@ -280,7 +296,7 @@ class Realtime:
         session = await self.meetings.session(connection.session_token, connection.meeting_id)
         if session is None:
             self._disconnect_soon({sid})  # after this refusal has reached them
-            raise Forbidden("You are no longer in this meeting. Please ask the facilitator.")
+            raise SessionEnded("You are no longer in this meeting. Please ask the facilitator.")
         return connection
 
     def _disconnect_soon(self, sids: set[str]) -> None:
@@ -298,9 +314,8 @@ class Realtime:
 
     async def on_op(self, sid: str, data: Any) -> dict[str, Any]:
         try:
-            # The rate limit first: a flood of refused ops then costs no store reads.
-            self.limiter.check(self._connection(sid).participant_id, self.clock())
-            connection = await self._checked(sid)
+            connection = self._live(sid)
+            self.limiter.check(connection.participant_id, self.clock())
             op_id, op = ops.parse_op(data)
             commit = await self.meetings.commit(
                 connection.meeting_id,
@@ -308,8 +323,11 @@ class Realtime:
                 connection.participant_id,
                 op,
                 op_type=data["type"],
-                link_id=connection.link_id,
+                session=connection.session,
             )
+        except SessionEnded as error:
+            self._disconnect_soon({sid})  # after this refusal has reached them
+            return ack_error(error)
         except KinboardError as error:
             return ack_error(error)
         except Exception:  # a bug must not leave the sender waiting: it keeps the op
@@ -341,7 +359,7 @@ class Realtime:
 
     async def on_editing(self, sid: str, data: Any) -> None:
         try:
-            connection = await self._checked(sid)
+            connection = self._live(sid)  # presence only: the 5-second re-check suffices
             card_id = data.get("card_id") if isinstance(data, dict) else None
             if card_id is not None and not parsing.is_id(card_id):
                 return

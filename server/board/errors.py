@@ -57,3 +57,8 @@ class Unavailable(KinboardError):
 
 class RoundClosed(KinboardError):
     code = "round_closed"
+
+
+class SessionEnded(Forbidden):
+    """The caller's session ended (taken out, link turned off): refused like any forbidden
+    op, and their socket is closed."""

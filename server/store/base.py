@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from ..board import codec
-from ..board.errors import Invalid, NotFound, Unavailable
+from ..board.errors import Invalid, KinboardError, NotFound, SessionEnded, Unavailable
 from ..board.model import Board, Change, LinkKind, Meeting, Role
 
 # How many committed ops a meeting's log keeps for `sync`; older gaps get the whole board.
@@ -111,8 +111,9 @@ class Presence:
 
 class CommitResult(Enum):
     COMMITTED = "committed"
-    CONFLICT = "conflict"  # the seq moved on: reload and try again
-    DUPLICATE = "duplicate"  # the op key was committed meanwhile
+    CONFLICT = "conflict"  # the seq moved on: catch up and try again
+    DUPLICATE = "duplicate"  # the op key was committed before
+    SESSION_ENDED = "session_ended"  # the caller was taken out or their link turned off
 
 
 class Store(ABC):
@@ -159,33 +160,62 @@ class Store(ABC):
         at: str,
         mutate: Mutation,
         after_commit: Callable[[Commit], Awaitable[None]] | None = None,
+        session_hash: str | None = None,
+        audit: Callable[[OpRecord, Board], Mapping[str, Any]] | None = None,
     ) -> Commit:
         """Run `mutate` on the current board and commit its changes as one op.
 
-        Atomic: board records, op log entry and op key are written together, and only if
-        the seq is still the one `mutate` saw; otherwise reload and retry. An op key
+        Atomic: board records, secret records, the op log entry, the op key and the audit
+        entry (`audit(record, new board)`) are written together, and only if the seq is
+        still the one `mutate` saw and the caller's session (`session_hash`) stands. An op key
         committed before returns its first seq and applies nothing. An error raised by
         `mutate` commits nothing. `after_commit` runs while the meeting is still held, so
         that this worker publishes its commits in seq order.
+
+        The commit is tried against this worker's copy of the board first: one trip to the
+        store when nobody else wrote meanwhile. A conflict means another worker moved on:
+        replay its ops onto the copy and try again.
         """
         async with self._lock(meeting_id):
+            current = self._boards.get(meeting_id) or await self._current(meeting_id)
             for _ in range(MAX_ATTEMPTS):
-                board, seq = await self._current(meeting_id)
-                first = await self._find_op(meeting_id, op_key)
-                if first is not None:
-                    return Commit(first, None, board)
-                new_board, changes = mutate(board)
+                board, seq = current
+                try:
+                    new_board, changes = mutate(board)
+                except KinboardError:
+                    # Refuse only on a fresh board, and not an op that was committed before.
+                    fresh = await self._current(meeting_id)
+                    if fresh[1] != seq:
+                        current = fresh
+                        continue
+                    first = await self._find_op(meeting_id, op_key)
+                    if first is not None:
+                        return Commit(first, None, board)
+                    raise
                 public = tuple(codec.encode_change(c) for c in changes if not c.secret)
                 record = OpRecord(seq + 1, op_id, by, at, public)
                 records, secrets = codec.stored_changes(changes, new_board)
-                result = await self._commit(meeting_id, seq, op_key, record, records, secrets)
+                result, first = await self._commit(
+                    meeting_id,
+                    seq,
+                    op_key,
+                    record,
+                    records,
+                    secrets,
+                    session_hash,
+                    audit(record, new_board) if audit is not None else None,
+                )
                 if result is CommitResult.COMMITTED:
                     self._boards[meeting_id] = (new_board, seq + 1)
                     commit = Commit(seq + 1, record, new_board)
                     if after_commit is not None:
                         await after_commit(commit)
                     return commit
-                self._boards.pop(meeting_id, None)
+                if result is CommitResult.DUPLICATE:
+                    return Commit(first, None, board)
+                if result is CommitResult.SESSION_ENDED:
+                    raise SessionEnded("You are no longer in this meeting.")
+                current = await self._current(meeting_id)
             raise Unavailable("The board is too busy to save right now. Please try again.")
 
     async def seq(self, meeting_id: str) -> int:
@@ -274,9 +304,13 @@ class Store(ABC):
         record: OpRecord,
         records: Mapping[str, str],
         secrets: Mapping[str, str | None],
-    ) -> CommitResult:
-        """Atomically, if the seq is still `expected_seq` and the op key is new: write the
-        records, write or delete (None) the secret records, log the op, remember the key."""
+        session_hash: str | None,
+        audit: Mapping[str, Any] | None,
+    ) -> tuple[CommitResult, int]:
+        """Atomically, if the op key is new (else DUPLICATE with its seq), the session (if
+        named) is still one of the meeting's (else SESSION_ENDED) and the seq is still
+        `expected_seq` (else CONFLICT): write the records, write or delete (None) the secret
+        records, log the op, remember the key, append the audit entry."""
 
     @abstractmethod
     async def _read_meetings(self) -> list[Meeting]: ...

@@ -31,24 +31,28 @@ from .base import (
     Store,
 )
 
-# KEYS: seq, records, log, opkeys, secrets.  ARGV: expected seq, op key, new seq, log
-# entry, log limit, n, then n field/value pairs of records, then field/value pairs of
-# secrets (an empty value deletes the field).
+# KEYS: seq, records, log, opkeys, secrets, sessions, audit.  ARGV: expected seq, op key,
+# new seq, log entry, log limit, n, session hash (or ''), audit entry (or ''), then n
+# field/value pairs of records, then field/value pairs of secrets ('' deletes the field).
 _COMMIT = """
 local first = redis.call('HGET', KEYS[4], ARGV[2])
 if first then return {'duplicate', first} end
+if ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[6], ARGV[7]) == 0 then
+  return {'session_ended', '0'}
+end
 local current = redis.call('GET', KEYS[1])
-if current ~= ARGV[1] then return {'conflict', current or ''} end
+if current ~= ARGV[1] then return {'conflict', '0'} end
 redis.call('SET', KEYS[1], ARGV[3])
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[5]))
-local last = 6 + 2 * tonumber(ARGV[6])
-for i = 7, last, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+local last = 8 + 2 * tonumber(ARGV[6])
+for i = 9, last, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 for i = last + 1, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[5], ARGV[i])
   else redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1]) end
 end
+if ARGV[8] ~= '' then redis.call('RPUSH', KEYS[7], ARGV[8]) end
 return {'committed', ARGV[3]}
 """
 
@@ -151,8 +155,10 @@ class RedisStore(Store):
         record: OpRecord,
         records: Mapping[str, str],
         secrets: Mapping[str, str | None],
-    ) -> CommitResult:
-        names = ("seq", "records", "log", "opkeys", "secrets")
+        session_hash: str | None,
+        audit: Mapping[str, Any] | None,
+    ) -> tuple[CommitResult, int]:
+        names = ("seq", "records", "log", "opkeys", "secrets", "sessions", "audit")
         keys = [self._key(meeting_id, name) for name in names]
         args: list[Any] = [
             str(expected_seq),
@@ -161,14 +167,16 @@ class RedisStore(Store):
             codec.dumps(record.to_json()),
             str(self.log_limit),
             str(len(records)),
+            session_hash or "",
+            codec.dumps(audit) if audit is not None else "",
         ]
         for key, value in records.items():
             args += [key, value]
         for key, secret in secrets.items():
             args += [key, secret or ""]
         async with self._redis_call():
-            outcome, _ = await self._commit_script(keys=keys, args=args)
-        return CommitResult(outcome)
+            outcome, seq = await self._commit_script(keys=keys, args=args)
+        return CommitResult(outcome), int(seq)
 
     async def _read_meetings(self) -> list[Meeting]:
         async with self._redis_call() as r:

@@ -180,15 +180,30 @@ class SQLiteStore(Store):
         record: OpRecord,
         records: Mapping[str, str],
         secrets: Mapping[str, str | None],
-    ) -> CommitResult:
-        def work(db: sqlite3.Connection) -> CommitResult:
+        session_hash: str | None,
+        audit: Mapping[str, Any] | None,
+    ) -> tuple[CommitResult, int]:
+        def work(db: sqlite3.Connection) -> tuple[CommitResult, int]:
             with _transaction(db):
+                first = db.execute(
+                    "SELECT seq FROM opkeys WHERE meeting_id = ? AND op_key = ?",
+                    (meeting_id, op_key),
+                ).fetchone()
+                if first is not None:
+                    return CommitResult.DUPLICATE, first[0]
+                if (
+                    session_hash is not None
+                    and not db.execute(
+                        "SELECT 1 FROM sessions WHERE token_hash = ?", (session_hash,)
+                    ).fetchone()
+                ):
+                    return CommitResult.SESSION_ENDED, 0
                 moved = db.execute(
                     "UPDATE meetings SET seq = ? WHERE id = ? AND seq = ?",
                     (record.seq, meeting_id, expected_seq),
                 ).rowcount
                 if not moved:
-                    return CommitResult.CONFLICT
+                    return CommitResult.CONFLICT, 0
                 db.execute(
                     "INSERT INTO opkeys (meeting_id, op_key, seq) VALUES (?, ?, ?)",
                     (meeting_id, op_key, record.seq),
@@ -215,7 +230,12 @@ class SQLiteStore(Store):
                     "DELETE FROM secrets WHERE meeting_id = ? AND key = ?",
                     [(meeting_id, k) for k, v in secrets.items() if v is None],
                 )
-            return CommitResult.COMMITTED
+                if audit is not None:
+                    db.execute(
+                        "INSERT INTO audit (meeting_id, data) VALUES (?, ?)",
+                        (meeting_id, codec.dumps(audit)),
+                    )
+            return CommitResult.COMMITTED, record.seq
 
         return await self._run(work)
 
