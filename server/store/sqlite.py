@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -70,6 +71,9 @@ class SQLiteStore(Store):
         self._db: sqlite3.Connection | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinboard-sqlite")
         self._presence: dict[str, dict[str, tuple[Presence, float]]] = {}
+        self._queue: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] = []
+        self._flushing = False
+        self._flusher: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         self._db = await self._in_thread(self._connect)
@@ -86,10 +90,42 @@ class SQLiteStore(Store):
         return db
 
     async def close(self) -> None:
+        if self._flusher is not None:
+            await asyncio.gather(self._flusher, return_exceptions=True)  # acknowledged = written
         db, self._db = self._db, None
         if db is not None:
             await self._in_thread(db.close)
         self._thread.shutdown(wait=True)
+
+    async def _grouped(
+        self, work: Callable[[sqlite3.Connection], tuple[CommitResult, int]]
+    ) -> tuple[CommitResult, int]:
+        """Commits that queue up while the database thread is busy go to disk together:
+        one transaction, one fsync, each commit in a savepoint of its own."""
+        future: asyncio.Future[tuple[CommitResult, int]] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._queue.append((work, future))
+        if not self._flushing:
+            self._flushing = True
+            self._flusher = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            while self._queue:
+                batch, self._queue = self._queue, []
+                try:
+                    outcomes = await self._run(partial(_in_one_transaction, batch=batch))
+                except Exception as error:  # the whole transaction failed: nothing was written
+                    outcomes = [error] * len(batch)
+                for (_, future), outcome in zip(batch, outcomes, strict=True):
+                    if isinstance(outcome, Exception):
+                        future.set_exception(outcome)
+                    else:
+                        future.set_result(outcome)
+        finally:
+            self._flushing = False
 
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         db = self._db
@@ -184,60 +220,59 @@ class SQLiteStore(Store):
         audit: Mapping[str, Any] | None,
     ) -> tuple[CommitResult, int]:
         def work(db: sqlite3.Connection) -> tuple[CommitResult, int]:
-            with _transaction(db):
-                first = db.execute(
-                    "SELECT seq FROM opkeys WHERE meeting_id = ? AND op_key = ?",
-                    (meeting_id, op_key),
+            first = db.execute(
+                "SELECT seq FROM opkeys WHERE meeting_id = ? AND op_key = ?",
+                (meeting_id, op_key),
+            ).fetchone()
+            if first is not None:
+                return CommitResult.DUPLICATE, first[0]
+            if (
+                session_hash is not None
+                and not db.execute(
+                    "SELECT 1 FROM sessions WHERE token_hash = ?", (session_hash,)
                 ).fetchone()
-                if first is not None:
-                    return CommitResult.DUPLICATE, first[0]
-                if (
-                    session_hash is not None
-                    and not db.execute(
-                        "SELECT 1 FROM sessions WHERE token_hash = ?", (session_hash,)
-                    ).fetchone()
-                ):
-                    return CommitResult.SESSION_ENDED, 0
-                moved = db.execute(
-                    "UPDATE meetings SET seq = ? WHERE id = ? AND seq = ?",
-                    (record.seq, meeting_id, expected_seq),
-                ).rowcount
-                if not moved:
-                    return CommitResult.CONFLICT, 0
+            ):
+                return CommitResult.SESSION_ENDED, 0
+            moved = db.execute(
+                "UPDATE meetings SET seq = ? WHERE id = ? AND seq = ?",
+                (record.seq, meeting_id, expected_seq),
+            ).rowcount
+            if not moved:
+                return CommitResult.CONFLICT, 0
+            db.execute(
+                "INSERT INTO opkeys (meeting_id, op_key, seq) VALUES (?, ?, ?)",
+                (meeting_id, op_key, record.seq),
+            )
+            db.execute(
+                "INSERT INTO oplog (meeting_id, seq, record) VALUES (?, ?, ?)",
+                (meeting_id, record.seq, codec.dumps(record.to_json())),
+            )
+            db.execute(
+                "DELETE FROM oplog WHERE meeting_id = ? AND seq <= ?",
+                (meeting_id, record.seq - self.log_limit),
+            )
+            db.executemany(
+                "INSERT INTO records (meeting_id, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (meeting_id, key) DO UPDATE SET value = excluded.value",
+                [(meeting_id, key, value) for key, value in records.items()],
+            )
+            db.executemany(
+                "INSERT INTO secrets (meeting_id, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (meeting_id, key) DO UPDATE SET value = excluded.value",
+                [(meeting_id, k, v) for k, v in secrets.items() if v is not None],
+            )
+            db.executemany(
+                "DELETE FROM secrets WHERE meeting_id = ? AND key = ?",
+                [(meeting_id, k) for k, v in secrets.items() if v is None],
+            )
+            if audit is not None:
                 db.execute(
-                    "INSERT INTO opkeys (meeting_id, op_key, seq) VALUES (?, ?, ?)",
-                    (meeting_id, op_key, record.seq),
+                    "INSERT INTO audit (meeting_id, data) VALUES (?, ?)",
+                    (meeting_id, codec.dumps(audit)),
                 )
-                db.execute(
-                    "INSERT INTO oplog (meeting_id, seq, record) VALUES (?, ?, ?)",
-                    (meeting_id, record.seq, codec.dumps(record.to_json())),
-                )
-                db.execute(
-                    "DELETE FROM oplog WHERE meeting_id = ? AND seq <= ?",
-                    (meeting_id, record.seq - self.log_limit),
-                )
-                db.executemany(
-                    "INSERT INTO records (meeting_id, key, value) VALUES (?, ?, ?) "
-                    "ON CONFLICT (meeting_id, key) DO UPDATE SET value = excluded.value",
-                    [(meeting_id, key, value) for key, value in records.items()],
-                )
-                db.executemany(
-                    "INSERT INTO secrets (meeting_id, key, value) VALUES (?, ?, ?) "
-                    "ON CONFLICT (meeting_id, key) DO UPDATE SET value = excluded.value",
-                    [(meeting_id, k, v) for k, v in secrets.items() if v is not None],
-                )
-                db.executemany(
-                    "DELETE FROM secrets WHERE meeting_id = ? AND key = ?",
-                    [(meeting_id, k) for k, v in secrets.items() if v is None],
-                )
-                if audit is not None:
-                    db.execute(
-                        "INSERT INTO audit (meeting_id, data) VALUES (?, ?)",
-                        (meeting_id, codec.dumps(audit)),
-                    )
             return CommitResult.COMMITTED, record.seq
 
-        return await self._run(work)
+        return await self._grouped(work)
 
     async def _read_meetings(self) -> list[Meeting]:
         rows = await self._run(
@@ -405,6 +440,25 @@ class SQLiteStore(Store):
         for socket_id in [s for s, (_, expires) in entries.items() if expires <= now]:
             del entries[socket_id]
         return {socket_id: entry for socket_id, (entry, _) in entries.items()}
+
+
+def _in_one_transaction(
+    db: sqlite3.Connection,
+    *,
+    batch: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]],
+) -> list[Any]:
+    """Run each work in a savepoint of one transaction: an error undoes only its own."""
+    outcomes: list[Any] = []
+    with _transaction(db):
+        for work, _ in batch:
+            db.execute("SAVEPOINT op")
+            try:
+                outcomes.append(work(db))
+            except sqlite3.Error as error:
+                db.execute("ROLLBACK TO op")
+                outcomes.append(Unavailable(f"The database failed: {error}"))
+            db.execute("RELEASE op")
+    return outcomes
 
 
 class _transaction:
