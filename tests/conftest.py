@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import redis
 import redis.asyncio as aioredis
+
+from server.store import Store
+from server.store.base import LOG_LIMIT
+from server.store.redis import RedisStore
+from server.store.sqlite import SQLiteStore
 
 REDIS_URL = os.environ.get("KINBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = os.environ.get("KINBOARD_CHROMIUM", "/usr/bin/chromium")
@@ -61,3 +68,46 @@ async def redis_prefix() -> AsyncIterator[str]:
             await client.delete(*keys)
     finally:
         await client.aclose()
+
+
+# --- one store suite, both backends -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backend:
+    kind: str
+    path: Path | None = None
+    prefix: str | None = None
+
+    def new_store(self, log_limit: int = LOG_LIMIT) -> Store:
+        if self.kind == "sqlite":
+            assert self.path is not None
+            return SQLiteStore(self.path, log_limit=log_limit)
+        assert self.prefix is not None
+        return RedisStore(REDIS_URL, prefix=self.prefix, log_limit=log_limit)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    if request.param == "redis":
+        return Backend("redis", prefix=request.getfixturevalue("redis_prefix"))
+    return Backend("sqlite", path=tmp_path / "kb.sqlite3")
+
+
+OpenStore = Callable[..., Awaitable[Store]]
+
+
+@pytest.fixture
+async def open_store(backend: Backend) -> AsyncIterator[OpenStore]:
+    """Opens another store object on the same data: another worker, or a restarted one."""
+    opened: list[Store] = []
+
+    async def make(log_limit: int = LOG_LIMIT) -> Store:
+        store = backend.new_store(log_limit)
+        await store.open()
+        opened.append(store)
+        return store
+
+    yield make
+    for store in reversed(opened):
+        await store.close()

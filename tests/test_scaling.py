@@ -7,9 +7,8 @@ Table-driven: each case names the op, who sends it and what must come back.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -55,11 +54,9 @@ from server.board.scaling import (
     ScaleEdit,
     VoteCast,
 )
-from server.store.base import LOG_LIMIT, Mutation, Store
-from server.store.redis import RedisStore
-from server.store.sqlite import SQLiteStore
-from tests import conftest
+from server.store.base import Mutation, Store
 from tests.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
+from tests.conftest import OpenStore
 
 T2 = "2026-11-27T09:20:00.000Z"
 T3 = "2026-11-27T09:30:00.000Z"
@@ -1262,46 +1259,6 @@ def test_apply_encoded_of_the_public_changes_reproduces_the_public_board() -> No
 
 
 # --- through the store: both backends ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Backend:
-    kind: str
-    path: Path | None = None
-    prefix: str | None = None
-
-    def new_store(self) -> Store:
-        if self.kind == "sqlite":
-            assert self.path is not None
-            return SQLiteStore(self.path, log_limit=LOG_LIMIT)
-        assert self.prefix is not None
-        return RedisStore(conftest.REDIS_URL, prefix=self.prefix, log_limit=LOG_LIMIT)
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
-    if request.param == "redis":
-        return Backend("redis", prefix=request.getfixturevalue("redis_prefix"))
-    return Backend("sqlite", path=tmp_path / "kb.sqlite3")
-
-
-OpenStore = Callable[[], Awaitable[Store]]
-
-
-@pytest.fixture
-async def open_store(backend: Backend) -> AsyncIterator[OpenStore]:
-    """Another store object on the same data: another worker, or a restarted one."""
-    opened: list[Store] = []
-
-    async def make() -> Store:
-        store = backend.new_store()
-        await store.open()
-        opened.append(store)
-        return store
-
-    yield make
-    for store in reversed(opened):
-        await store.close()
 
 
 def mutation(message: dict[str, Any], actor: str, new_id: str = "") -> Mutation:

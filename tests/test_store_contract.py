@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -16,7 +14,6 @@ from server.board.errors import Forbidden, Invalid, NotFound
 from server.board.model import Board, Change, LinkKind, Meeting, Role
 from server.board.ops import Context, ParticipantJoin
 from server.store.base import (
-    LOG_LIMIT,
     Commit,
     Link,
     Mutation,
@@ -25,9 +22,7 @@ from server.store.base import (
     Session,
     Store,
 )
-from server.store.redis import RedisStore
-from server.store.sqlite import SQLiteStore
-from tests import conftest
+from tests.conftest import OpenStore
 
 MID = "m7Hq2LwX9pZa"
 T0 = "2026-11-27T09:00:00.000Z"
@@ -40,46 +35,6 @@ PEOPLE = [
 
 
 # --- fixtures: one backend's data, and store objects (workers) on it --------------------------
-
-
-@dataclass(frozen=True)
-class Backend:
-    kind: str
-    path: Path | None = None
-    prefix: str | None = None
-
-    def new_store(self, log_limit: int = LOG_LIMIT) -> Store:
-        if self.kind == "sqlite":
-            assert self.path is not None
-            return SQLiteStore(self.path, log_limit=log_limit)
-        assert self.prefix is not None
-        return RedisStore(conftest.REDIS_URL, prefix=self.prefix, log_limit=log_limit)
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
-    if request.param == "redis":
-        return Backend("redis", prefix=request.getfixturevalue("redis_prefix"))
-    return Backend("sqlite", path=tmp_path / "kb.sqlite3")
-
-
-OpenStore = Callable[..., Awaitable[Store]]
-
-
-@pytest.fixture
-async def open_store(backend: Backend) -> AsyncIterator[OpenStore]:
-    """Opens another store object on the same data: another worker, or a restarted one."""
-    opened: list[Store] = []
-
-    async def make(log_limit: int = LOG_LIMIT) -> Store:
-        store = backend.new_store(log_limit)
-        await store.open()
-        opened.append(store)
-        return store
-
-    yield make
-    for store in reversed(opened):
-        await store.close()
 
 
 @pytest.fixture
@@ -218,6 +173,7 @@ async def test_an_op_key_is_applied_once(store: Store, open_store: OpenStore) ->
     await created(store)
     first = await add_card(store, "c1", key="p_mum:o_same")
     await add_card(store, "c2")
+
     def again_card(board: Board) -> tuple[Board, list[Change]]:
         return mutation({"type": "card.add", "section": "harm", "text": "again"}, new_id="c3")(
             board
