@@ -11,7 +11,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from .conftest import CHROMIUM, need_chromium, need_redis
 from .harness import API_KEY, create_meeting
-from .test_browser import CHROMIUM_ARGS, LAPTOP, add_card, join
+from .test_browser import add_card, join
+from .test_browser_scaling import CHROMIUM_ARGS, LAPTOP
 from .test_faults import RedisServer, start_workers, stop_all
 
 

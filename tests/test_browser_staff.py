@@ -4,25 +4,15 @@ account, signing in, and starting a meeting from the home page."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from .conftest import CHROMIUM, need_chromium
+from . import test_browser_scaling as shared
 from .harness import ServerProcess
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    need_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+# The same Chromium as the other browser tests.
+browser = shared.browser
 
 
 def test_first_run_set_up_sign_in_and_start_a_meeting(tmp_path: Path, browser: Browser) -> None:
