@@ -90,6 +90,14 @@ class Measurement:
         return self.sent / self.window if self.window else 0.0
 
     @property
+    def cpu_ms_per_op(self) -> float:
+        """Server CPU per committed op (with its fan-out): comparable across configs."""
+        # Every committed op reaches all participants: deliveries say what was committed
+        # within the window, even when the server fell behind.
+        committed = self.deliveries_per_second / self.load.participants
+        return self.server_cpu * 10 / committed if committed else float("nan")
+
+    @property
     def refused_total(self) -> int:
         return sum(self.refused.values())
 

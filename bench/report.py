@@ -50,10 +50,10 @@ def triple(h: Histogram) -> str:
 def table(rows: list[Measurement]) -> str:
     head = (
         "| config | conns | ops/s | ack p50 / p99 / max (ms) | fan-out p50 / p99 / max (ms) "
-        "| deliveries/s | refused | no ack | lost | dup | server CPU % | Redis CPU % "
+        "| deliveries/s | refused | no ack | lost | dup | server CPU % | CPU ms / op | Redis CPU % "
         "| KB / conn | generator CPU % (per process) | other CPU % | notes |"
     )
-    lines = [head, "|" + "---|" * 16]
+    lines = [head, "|" + "---|" * 17]
     for m in rows:
         refused = str(m.refused_total)
         if m.refused:
@@ -70,8 +70,9 @@ def table(rows: list[Measurement]) -> str:
             f"| ({m.target.key}) {m.target.name} | {m.connections} | {m.ops_per_second:.0f} "
             f"| {triple(m.ack)} | {triple(m.fanout)} | {m.deliveries_per_second:.0f} "
             f"| {refused} | {m.no_ack} | {m.lost_ops} | {m.duplicated} | {m.server_cpu:.0f} "
-            f"| {redis_cpu} | {m.kb_per_connection:.1f} | {generator} | {m.other_cpu:.0f} "
-            f"| {notes} |"
+            f"| {m.cpu_ms_per_op:.2f} | {redis_cpu} | {m.kb_per_connection:.1f} | {generator} "
+            f"| {m.other_cpu:.0f}"
+            f" | {notes} |"
         )
     return "\n".join(lines)
 
