@@ -16,7 +16,7 @@ from typing import Any
 import psutil
 
 from .generator import GeneratorConfig, Results, Window, process_main
-from .servers import Servers, Target, redis_cpu_seconds
+from .servers import ROOT, Servers, Target, redis_cpu_seconds
 from .stats import Histogram
 
 # When the generator itself is this busy, its delays show up as the server's latency.
@@ -37,6 +37,7 @@ class Load:
     seed: int = 1
     interval: float = 0.0  # soak: histograms and memory per interval
     split: str = "participant"  # how clients spread over workers: participant or meeting
+    server_root: str = ""  # run Kinboard from this checkout instead of this one
     drain: float = 3.0  # stop waiting for late deliveries after this long without any
 
     @property
@@ -128,7 +129,8 @@ def measure(target: Target, load: Load, redis_url: str, profiler: Any = None) ->
     """Run `load` against a fresh instance of `target`. `profiler(pids, seconds)` may
     record the servers during the measured window."""
     result = Measurement(target, load)
-    with Servers(target, redis_url, logs=LOGS) as servers:
+    root = Path(load.server_root) if load.server_root else ROOT
+    with Servers(target, redis_url, logs=LOGS, kinboard_root=root) as servers:
         pipes, processes = _start_generators(servers.urls, servers.api_key, load)
         try:
             _expect(pipes, "joined", servers)

@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         processes=args.procs,
         seed=args.seed,
         split=args.split,
+        server_root=args.server_root,
     )
     chosen = args.targets if args.targets is not None else ("b" if args.soak else "a,b,c,d")
     targets = [TARGETS[key] for key in chosen.split(",") if key]
@@ -124,6 +125,11 @@ def _parser() -> argparse.ArgumentParser:
         help="(d): each meeting's participants across both workers, or whole meetings",
     )
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    p.add_argument(
+        "--server-root",
+        default="",
+        help="run Kinboard from this checkout (e.g. an older commit: before / after)",
+    )
     p.add_argument(
         "--sustain", default="c,d", help="configs to step-search for their highest rate, or none"
     )

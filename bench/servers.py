@@ -48,8 +48,17 @@ class Servers:
     """Starts a target's processes; `with Servers(...) as s:` stops them and removes every
     file and Redis key they made."""
 
-    def __init__(self, target: Target, redis_url: str, logs: Path | None = None) -> None:
+    def __init__(
+        self,
+        target: Target,
+        redis_url: str,
+        logs: Path | None = None,
+        kinboard_root: Path = ROOT,
+    ) -> None:
         self.target = target
+        # Another checkout (e.g. `git archive <commit> server templates | tar -x`), to
+        # measure an older or newer server with the same generator: before and after.
+        self.kinboard_root = kinboard_root
         self.logs = logs  # where to keep the servers' logs after stopping
         self.redis_url = redis_url
         self.prefix = f"kbbench-{secrets.token_hex(4)}"
@@ -78,12 +87,12 @@ class Servers:
             log = (self.workdir / f"server-{n}.log").open("ab")
             if self.target.relay:
                 command = [sys.executable, "-m", "bench.relay", "--port", str(port)]
-                env = dict(os.environ)
+                env, cwd = dict(os.environ), ROOT
             else:
                 command = [sys.executable, "-m", "server", "serve"]
-                env = self._kinboard_env(n, port, secret)
+                env, cwd = self._kinboard_env(n, port, secret), self.kinboard_root
             process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT
             )
             self.processes.append(process)
             self._psutil.append(psutil.Process(process.pid))
