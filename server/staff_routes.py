@@ -52,7 +52,7 @@ class StaffRoutes:
     async def signin(self, request: Request) -> Response:
         try:
             form = await self.web.form(request)
-            address = request.client.host if request.client else "unknown"
+            address = self.web.client_address(request)
             token = await self.staff.sign_in(form.get("email"), form.get("password"), address)
         except KinboardError as error:
             return self.web.page(
@@ -86,7 +86,7 @@ class StaffRoutes:
             form = await self.web.form(request)
             password = form.get("password")
             member = await self.staff.set_up(form.get("code"), form.get("email"), password)
-            address = request.client.host if request.client else "unknown"
+            address = self.web.client_address(request)
             token = await self.staff.sign_in(member.email, password, address)
         except KinboardError as error:
             return self.web.page(
