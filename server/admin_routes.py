@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .board import codec
+from .board import export
 from .board.errors import Forbidden, KinboardError, NotFound
 from .meetings import Auth
 from .replies import NO_STORE, http_error, json_ok
@@ -174,7 +174,7 @@ class AdminRoutes:
             audit = await self.meetings.store.audit(meeting_id)
         except KinboardError as error:
             return http_error(error)
-        data = codec.encode_person(board, participant_id)
+        data = export.encode_person(board, participant_id)
         data["activity"] = [
             entry
             for entry in audit

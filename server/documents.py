@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .board import codec
-from .board.model import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS, Minutes, Outcome
+from .board.model import Minutes, Outcome
+from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS
 
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "minutes.css"

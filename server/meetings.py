@@ -12,9 +12,8 @@ from typing import Any
 from .board import minutes as minutes_core
 from .board import ops, parsing, scaling
 from .board.errors import Forbidden, Invalid, KinboardError, LinkGone, LinkInvalid, NotFound
+from .board.limits import MAX_TITLE
 from .board.model import (
-    MAX_TITLE,
-    SELF_CHOSEN_ROLES,
     Board,
     Kind,
     LinkKind,
@@ -22,10 +21,10 @@ from .board.model import (
     Minutes,
     MinutesStatus,
     Participant,
-    Role,
     Snapshot,
     Vocabulary,
 )
+from .board.roles import SELF_CHOSEN_ROLES, Role
 from .clock import Clock, iso, parse_iso
 from .security import LinkKeys, hash_token, new_id, new_session_token
 from .settings import Settings

@@ -15,7 +15,7 @@ from typing import Any
 
 import socketio
 
-from .board import codec, ops, parsing, scaling
+from .board import ops, parsing, scaling, wire
 from .board.errors import (
     Forbidden,
     Invalid,
@@ -258,10 +258,10 @@ class Realtime:
     def _state(self, board: Any, seq: int, me: Participant) -> dict[str, Any]:
         return {
             "seq": seq,
-            "me": codec.encode_me(me),
-            "board": codec.encode_board(board),
-            "template": codec.encode_template(),
-            "my_votes": codec.encode_own_ballots(board, me.id),
+            "me": wire.encode_me(me),
+            "board": wire.encode_board(board),
+            "template": wire.encode_template(),
+            "my_votes": wire.encode_own_ballots(board, me.id),
             # A closed meeting is erased this many days after `meeting.closed_at`.
             "retention_days": self.settings.retention_days,
         }
@@ -340,7 +340,7 @@ class Realtime:
             # The number goes back to its voter only; the room learns just that they answered.
             cast = scaling.cast_ballot(commit.board, op, connection.participant_id)
             if cast is not None:
-                ack["vote"] = codec.encode_ballot(*cast)
+                ack["vote"] = wire.encode_ballot(*cast)
         return ack
 
     async def on_sync(self, sid: str, data: Any) -> dict[str, Any]:
@@ -352,7 +352,7 @@ class Realtime:
             seq, records = await self.meetings.store.changes_since(connection.meeting_id, since)
             if records is None:
                 board, seq = await self.meetings.store.load(connection.meeting_id)
-                return {"ok": True, "seq": seq, "board": codec.encode_board(board)}
+                return {"ok": True, "seq": seq, "board": wire.encode_board(board)}
         except KinboardError as error:
             return ack_error(error)
         return {"ok": True, "seq": seq, "changes": [record.to_json() for record in records]}

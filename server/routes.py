@@ -13,9 +13,11 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
 from . import documents
-from .board import codec
+from .board import codec, wire
 from .board.errors import Forbidden, KinboardError, NotFound, Unauthorized
-from .board.model import ROLE_LABELS, SELF_CHOSEN_ROLES, LinkKind
+from .board.model import LinkKind
+from .board.roles import SELF_CHOSEN_ROLES
+from .board.template import ROLE_LABELS
 from .replies import http_error, json_ok
 from .security import cookie_name
 from .web import Web
@@ -140,7 +142,7 @@ class Routes:
             )
         except KinboardError as error:
             return http_error(error)
-        return json_ok({"seq": seq, **codec.encode_board(board)})
+        return json_ok({"seq": seq, **wire.encode_board(board)})
 
     async def api_links(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from server.board import ops
-from server.board.model import Board, Change, Role
+from server.board.model import Board, Change
 from server.board.ops import Context
+from server.board.roles import Role
 
 T0 = "2026-11-27T09:00:00.000Z"
 T1 = "2026-11-27T09:14:03.221Z"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from server.board import codec, ops
+from server.board import ops, storage, wire
 from server.board.errors import (
     Forbidden,
     Invalid,
@@ -22,22 +22,8 @@ from server.board.errors import (
     TooLong,
     TooMany,
 )
-from server.board.model import (
-    MAX_ATTRIBUTION,
-    MAX_CARDS,
-    MAX_TEXT,
-    MAX_TITLE,
-    SECTIONS,
-    Board,
-    Card,
-    Change,
-    Meeting,
-    Participant,
-    Role,
-    Stance,
-    Status,
-    Vocabulary,
-)
+from server.board.limits import MAX_ATTRIBUTION, MAX_CARDS, MAX_TEXT, MAX_TITLE
+from server.board.model import Board, Card, Change, Meeting, Participant, Stance, Status, Vocabulary
 from server.board.ops import (
     UNSET,
     CardAdd,
@@ -53,6 +39,8 @@ from server.board.ops import (
     ParticipantJoin,
 )
 from server.board.positions import even_keys
+from server.board.roles import Role
+from server.board.template import SECTIONS
 from tests.boards import BY_ROLE, PEOPLE, T0, T1, raw, run
 
 MEETING_ID = "m7Hq2LwX9pZa"
@@ -105,7 +93,7 @@ def order(board: Board, section: str) -> list[str]:
 
 
 def snapshot(board: Board) -> dict[str, str]:
-    return codec.board_records(board)
+    return storage.board_records(board)
 
 
 def assert_refused(
@@ -1215,7 +1203,7 @@ def _varied_board() -> Board:
 
 def test_board_records_round_trip() -> None:
     board = _varied_board()
-    records = codec.board_records(board)
+    records = storage.board_records(board)
     assert set(records) == (
         {f"meeting:{MEETING_ID}"}
         | {f"participant:{pid}" for pid in PEOPLE}
@@ -1223,7 +1211,7 @@ def test_board_records_round_trip() -> None:
     )
     assert json.loads(records["card:d_mum"])["deleted"] is True
     assert json.loads(records["card:c_dan"])["stances"] == {"p_mum": "agree", "p_gran": "disagree"}
-    restored = codec.board_from_records(records)
+    restored = storage.board_from_records(records)
     assert restored == board
     assert restored.cards["c_dan"].stances["p_gran"] is Stance.DISAGREE
     assert restored.meeting.vocabulary is Vocabulary.WELLBEING
@@ -1231,10 +1219,10 @@ def test_board_records_round_trip() -> None:
 
 
 def test_board_from_records_needs_a_meeting() -> None:
-    records = codec.board_records(populated())
+    records = storage.board_records(populated())
     del records[f"meeting:{MEETING_ID}"]
     with pytest.raises(ValueError):
-        codec.board_from_records(records)
+        storage.board_from_records(records)
 
 
 def test_encode_change_of_a_card() -> None:
@@ -1245,7 +1233,7 @@ def test_encode_change_of_a_card() -> None:
         new_id="c1",
     )
     board, changes = run(board, raw("card.react", card_id="c1", stance="agree"), "p_fac")
-    assert [codec.encode_change(c) for c in changes] == [
+    assert [wire.encode_change(c) for c in changes] == [
         {
             "entity": "card",
             "id": "c1",
@@ -1270,11 +1258,11 @@ def test_encode_change_of_a_card() -> None:
 
 def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
     _, deleted = run(populated(), raw("card.delete", card_id="c_mum"), "p_mum")
-    assert [codec.encode_change(c) for c in deleted] == [
+    assert [wire.encode_change(c) for c in deleted] == [
         {"entity": "card", "id": "c_mum", "deleted": True}
     ]
     _, locked = run(populated(), raw("meeting.lock"), "p_fac")
-    assert [codec.encode_change(c) for c in locked] == [
+    assert [wire.encode_change(c) for c in locked] == [
         {
             "entity": "meeting",
             "id": MEETING_ID,
@@ -1294,7 +1282,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
     _, joined = ops.apply(
         empty_board(), ParticipantJoin("p_x", "Eve", Role.NETWORK), Context("p_x", T1)
     )
-    assert [codec.encode_change(c) for c in joined] == [
+    assert [wire.encode_change(c) for c in joined] == [
         {
             "entity": "participant",
             "id": "p_x",
@@ -1311,7 +1299,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
 
 def test_stored_changes_keep_the_tombstone() -> None:
     board, changes = run(populated(), raw("card.delete", card_id="c_mum"), "p_mum", now=T1)
-    stored, secrets = codec.stored_changes(changes, board)
+    stored, secrets = storage.stored_changes(changes, board)
     assert list(stored) == ["card:c_mum"]
     assert secrets == {}
     record = json.loads(stored["card:c_mum"])
@@ -1323,7 +1311,7 @@ def test_stored_changes_keep_the_tombstone() -> None:
 
 
 def test_encode_board_shows_live_cards_only_in_order() -> None:
-    encoded = codec.encode_board(_varied_board())
+    encoded = wire.encode_board(_varied_board())
     ids = [card["id"] for card in encoded["cards"]]
     assert ids == ["c_dan", "c_fac", "c_mum", "c_kid", "c_gran", "c_sw"]
     assert all("deleted" not in card for card in encoded["cards"])
@@ -1360,14 +1348,14 @@ def _replay(board: Board) -> tuple[Board, Board]:
     for i, (actor, message, new_id) in enumerate(SEQUENCE):
         now = f"2026-11-27T10:00:{i:02d}.000Z"
         board, changes = run(board, message, actor, now=now, new_id=new_id)
-        wire = json.loads(json.dumps([codec.encode_change(c) for c in changes]))
-        replayed = codec.apply_encoded(replayed, wire, actor, now)
+        sent = json.loads(json.dumps([wire.encode_change(c) for c in changes]))
+        replayed = storage.apply_encoded(replayed, sent, actor, now)
     return board, replayed
 
 
 def test_apply_encoded_reproduces_what_participants_see() -> None:
     board, replayed = _replay(empty_board())
-    assert codec.encode_board(replayed) == codec.encode_board(board)
+    assert wire.encode_board(replayed) == wire.encode_board(board)
     assert order(replayed, "strengths") == ["c1"]
     assert order(replayed, "safety") == ["c2"]
     assert replayed.meeting.title == "Ahmed family review"

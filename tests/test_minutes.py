@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 from server import documents
-from server.board import codec, minutes, ops, scaling
+from server.board import codec, minutes, ops, scaling, storage, wire
 from server.board.errors import Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
+from server.board.limits import MAX_LABEL, MAX_NOTE, MAX_OWNER, MAX_REASON
 from server.board.minutes import (
     DecisionSet,
     MinutesAgree,
@@ -30,26 +31,19 @@ from server.board.minutes import (
     snapshot_content,
 )
 from server.board.model import (
-    COLUMNS,
-    MAX_LABEL,
-    MAX_NOTE,
-    MAX_OWNER,
-    MAX_REASON,
-    OUTCOME_LABELS,
-    SECTIONS,
-    TIMED_SECTIONS,
     Board,
     Kind,
     Meeting,
     MinutesStatus,
     Outcome,
-    Role,
     RoundStatus,
     Stance,
     Status,
     Vocabulary,
 )
 from server.board.ops import Context, ParticipantJoin
+from server.board.roles import Role
+from server.board.template import COLUMNS, OUTCOME_LABELS, SECTIONS, TIMED_SECTIONS
 from tests.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
 
 T2 = "2026-11-27T10:30:00.000Z"
@@ -153,7 +147,7 @@ def content_of(board: Board, number: int = 1) -> dict[str, Any]:
 
 
 def records(board: Board) -> dict[str, str]:
-    return codec.board_records(board)
+    return storage.board_records(board)
 
 
 def assert_refused(
@@ -371,7 +365,7 @@ def test_the_timed_sections_are_the_plan_and_next_steps() -> None:
         "plan_working",
     ]
     assert set(PLAN_SECTIONS) | {"next_steps"} == TIMED_SECTIONS
-    assert codec.encode_template()["timed_sections"] == sorted(TIMED_SECTIONS)
+    assert wire.encode_template()["timed_sections"] == sorted(TIMED_SECTIONS)
 
 
 @pytest.mark.parametrize("section", sorted(TIMED_SECTIONS))
@@ -386,7 +380,7 @@ def test_card_add_in_a_timed_section_keeps_who_and_when(section: str, role: Role
     card = board.cards["c_t"]
     assert (card.section, card.owner, card.due) == (section, "O" * MAX_OWNER, "2026-12-31")
     assert [(c.entity, c.id) for c in changes] == [("card", "c_t")]
-    encoded = codec.encode_change(changes[0])["value"]
+    encoded = wire.encode_change(changes[0])["value"]
     assert (encoded["owner"], encoded["due"], encoded["from_last_meeting"]) == (
         "O" * MAX_OWNER,
         "2026-12-31",
@@ -468,7 +462,7 @@ def test_moving_a_plan_card_out_of_the_timed_sections_clears_who_and_when(target
     )
     card = board.cards["c_t"]
     assert (card.section, card.owner, card.due) == (target, None, None)
-    assert codec.encode_change(changes[0])["value"]["owner"] is None
+    assert wire.encode_change(changes[0])["value"]["owner"] is None
 
 
 @pytest.mark.parametrize("target", sorted(TIMED_SECTIONS - {"plan_rules"}))
@@ -502,7 +496,7 @@ def test_the_facilitator_records_the_decision(outcome: Outcome) -> None:
     )
     assert (decision.set_at, decision.set_by) == (T2, "p_fac")
     (change,) = changes
-    assert codec.encode_change(change) == {
+    assert wire.encode_change(change) == {
         "entity": "decision",
         "id": "decision",
         "value": {
@@ -513,7 +507,7 @@ def test_the_facilitator_records_the_decision(outcome: Outcome) -> None:
             "set_by": "p_fac",
         },
     }
-    assert codec.encode_board(board)["decision"]["outcome"] == outcome.value
+    assert wire.encode_board(board)["decision"]["outcome"] == outcome.value
 
 
 def test_a_new_decision_replaces_the_last_and_can_clear_the_review_date() -> None:
@@ -546,7 +540,7 @@ def test_the_decision_is_not_set_on_a_locked_or_closed_board() -> None:
 def test_the_outcomes_have_plain_words() -> None:
     assert set(OUTCOME_LABELS) == set(Outcome)
     assert {o.value for o in Outcome} == {"continue", "step_down", "close", "escalate"}
-    assert codec.encode_template()["outcomes"] == {o.value: OUTCOME_LABELS[o] for o in Outcome}
+    assert wire.encode_template()["outcomes"] == {o.value: OUTCOME_LABELS[o] for o in Outcome}
 
 
 # --- minutes.take -------------------------------------------------------------------------
@@ -802,7 +796,7 @@ def test_everyone_but_the_screen_signs(role: Role) -> None:
     assert (signoff.participant_id, signoff.name, signoff.role) == (pid, name, role)
     assert (signoff.stance, signoff.reason, signoff.at) == (Stance.AGREE, None, LATER)
     assert [(c.entity, c.id) for c in changes] == [("minutes", "1")]
-    assert codec.encode_change(changes[0])["value"]["signoffs"] == [
+    assert wire.encode_change(changes[0])["value"]["signoffs"] == [
         {
             "participant_id": pid,
             "name": name,
@@ -920,7 +914,7 @@ def test_the_facilitator_marks_minutes_agreed() -> None:
     assert entry.signoffs == board.minutes["1"].signoffs
     assert entry.hash == board.minutes["1"].hash and after.snapshots == board.snapshots
     (change,) = changes
-    value = codec.encode_change(change)["value"]
+    value = wire.encode_change(change)["value"]
     assert (value["status"], value["agreed_at"], value["agreed_by"]) == ("agreed", LATER, "p_fac")
     assert "body" not in value and "Leo had a bruise" not in json.dumps(value)
 
@@ -994,11 +988,11 @@ def signed_board() -> Board:
 def secret_records(board: Board) -> dict[str, str]:
     """The records a store keeps apart: open rounds' ballots and minutes' snapshots."""
     kept = {
-        codec.storage_key("snapshot", key): codec.dumps(codec.encode_entity(snap))
+        storage.storage_key("snapshot", key): codec.dumps(codec.encode_entity(snap))
         for key, snap in board.snapshots.items()
     }
     for key, vote in board.ballots.items():
-        kept[codec.storage_key("ballot", key)] = codec.dumps(codec.encode_entity(vote))
+        kept[storage.storage_key("ballot", key)] = codec.dumps(codec.encode_entity(vote))
     return kept
 
 
@@ -1008,7 +1002,7 @@ def test_the_codec_round_trips_decision_minutes_and_snapshots() -> None:
     assert {"decision:decision", "minutes:1", "minutes:2"} <= set(stored)
     assert not any(key.startswith("snapshot:") for key in stored)  # kept apart
     assert "Leo had a bruise" not in stored["minutes:1"]
-    restored = codec.board_from_records(stored, secret_records(board))
+    restored = storage.board_from_records(stored, secret_records(board))
     assert restored == board
     assert restored.minutes["1"].signoffs[1].stance is Stance.DISAGREE
     assert restored.minutes["1"].signoffs[1].role is Role.NETWORK
@@ -1018,11 +1012,11 @@ def test_the_codec_round_trips_decision_minutes_and_snapshots() -> None:
 def test_stored_changes_put_the_snapshot_with_the_secrets() -> None:
     board = meeting_board()
     after, changes = run(board, raw("minutes.take"), "p_fac", now=T3)
-    public, secret = codec.stored_changes(changes, after)
+    public, secret = storage.stored_changes(changes, after)
     assert set(public) == {"minutes:1"} and set(secret) == {"snapshot:1"}
     assert json.loads(secret["snapshot:1"]) == {"number": 1, "body": after.snapshots["1"].body}
     with pytest.raises(ValueError):
-        codec.encode_change(changes[1])
+        wire.encode_change(changes[1])
 
 
 def test_a_worker_replaying_the_log_sees_the_same_minutes() -> None:
@@ -1035,15 +1029,15 @@ def test_a_worker_replaying_the_log_sees_the_same_minutes() -> None:
         (raw("minutes.agree", minutes=1), "p_fac"),
     ]:
         after, changes = run(after, message, actor)
-        encoded = [codec.encode_change(c) for c in changes if not c.secret]
-        board = codec.apply_encoded(board, encoded, actor, T1)
-    board = replace(board, **codec.secret_parts(secret_records(after)))
+        encoded = [wire.encode_change(c) for c in changes if not c.secret]
+        board = storage.apply_encoded(board, encoded, actor, T1)
+    board = replace(board, **storage.secret_parts(secret_records(after)))
     assert board == after
 
 
 def test_encode_board_lists_minutes_without_their_content() -> None:
     board = signed_board()
-    encoded = codec.encode_board(board)
+    encoded = wire.encode_board(board)
     assert [m["number"] for m in encoded["minutes"]] == [1, 2]
     first = encoded["minutes"][0]
     assert set(first) == {
@@ -1067,7 +1061,7 @@ def test_encode_board_lists_minutes_without_their_content() -> None:
 
 
 def test_the_template_has_the_plan_view_and_the_review_prompts() -> None:
-    template = codec.encode_template()
+    template = wire.encode_template()
     plan = template["columns"][-1]
     assert (plan["key"], plan["view"]) == ("plan", "plan")
     assert [s["key"] for s in plan["sections"]] == PLAN_SECTIONS
@@ -1304,7 +1298,7 @@ def test_a_review_starts_with_the_cards_of_the_minutes() -> None:
         assert [c.id for c in review.section_cards(section)] == expected
     assert (dict(review.participants), dict(review.rounds), dict(review.ballots)) == ({}, {}, {})
     assert (dict(review.decision), dict(review.minutes), dict(review.snapshots)) == ({}, {}, {})
-    encoded = codec.encode_board(review)
+    encoded = wire.encode_board(review)
     assert all(card["from_last_meeting"] is True for card in encoded["cards"])
 
 
@@ -1322,7 +1316,7 @@ def test_a_review_carries_last_times_numbers_into_each_scales_history() -> None:
     assert dict(point.medians) == {"family": 7, "network": 6}
     # The open round's number never left the first meeting.
     assert leo.history == () and leo.card_id == "c_danger"
-    encoded = codec.encode_board(review)["scales"]
+    encoded = wire.encode_board(review)["scales"]
     assert encoded[0]["history"][0]["medians"] == {"family": 7, "network": 6}
     assert [v["value"] for v in encoded[0]["history"][0]["votes"]] == [7, 3, 9]
     assert "SECRET-REASON" not in json.dumps(encoded)
@@ -1377,7 +1371,7 @@ def test_a_review_of_a_review_keeps_the_whole_trend_oldest_first() -> None:
 
 def test_review_board_round_trips_through_the_store_records() -> None:
     review = review_board(content_of(taken()), review_meeting(), LATER)
-    assert codec.board_from_records(records(review)) == review
+    assert storage.board_from_records(records(review)) == review
 
 
 def test_minutes_core_parsers_cover_exactly_the_minutes_ops() -> None:

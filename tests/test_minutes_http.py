@@ -19,7 +19,8 @@ import pytest
 from pypdf import PdfReader
 
 from server.board.minutes import canonical
-from server.board.model import OUTCOME_LABELS, REVIEW_PROMPTS, Outcome
+from server.board.model import Outcome
+from server.board.template import OUTCOME_LABELS, REVIEW_PROMPTS
 
 from .harness import Client, ServerProcess
 

@@ -17,10 +17,13 @@ from hypothesis.stateful import (
     rule,
 )
 
-from server.board import codec, ops
-from server.board.model import MAX_CARDS, MAX_POSITION, SECTIONS, Board, Meeting, Role
+from server.board import ops, storage, wire
+from server.board.limits import MAX_CARDS, MAX_POSITION
+from server.board.model import Board, Meeting
 from server.board.ops import Context, ParticipantJoin
 from server.board.positions import DIGITS, even_keys, key_between
+from server.board.roles import Role
+from server.board.template import SECTIONS
 
 T0 = "2026-11-27T09:00:00.000Z"
 
@@ -208,9 +211,9 @@ class Apply:
         if len(changes) > 1:
             self.respaced += 1
         # What every client does with `applied`: the changes alone give the same live board.
-        wire = json.loads(json.dumps([codec.encode_change(c) for c in changes]))
-        replayed = codec.apply_encoded(previous, wire, ACTOR, now)
-        assert codec.encode_board(replayed) == codec.encode_board(self.board)
+        sent = json.loads(json.dumps([wire.encode_change(c) for c in changes]))
+        replayed = storage.apply_encoded(previous, sent, ACTOR, now)
+        assert wire.encode_board(replayed) == wire.encode_board(self.board)
         return changes
 
 

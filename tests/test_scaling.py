@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from server.board import codec, ops, scaling
+from server.board import codec, ops, scaling, storage, wire
 from server.board.errors import (
     Forbidden,
     Invalid,
@@ -25,18 +25,18 @@ from server.board.errors import (
     TooLong,
     TooMany,
 )
-from server.board.model import (
+from server.board.limits import (
     DEFAULT_WORRY_THRESHOLD,
     MAX_ANCHOR,
     MAX_QUESTION,
     MAX_REASON,
     MAX_SCALES,
-    OVERALL_SCALE,
+)
+from server.board.model import (
     Answered,
     Board,
     Change,
     Meeting,
-    Role,
     Round,
     RoundStatus,
     Scale,
@@ -45,6 +45,7 @@ from server.board.model import (
     Vote,
 )
 from server.board.ops import Context, MeetingEdit, ParticipantJoin
+from server.board.roles import Role
 from server.board.scaling import (
     OnBehalf,
     RoundOpen,
@@ -54,6 +55,7 @@ from server.board.scaling import (
     ScaleEdit,
     VoteCast,
 )
+from server.board.template import OVERALL_SCALE
 from server.store.base import Mutation, Store
 from tests.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
 from tests.conftest import OpenStore
@@ -133,13 +135,13 @@ def with_status(board: Board, status: Status) -> Board:
 def assert_refused(
     board: Board, message: dict[str, Any], actor: str, error: type[KinboardError]
 ) -> KinboardError:
-    records = codec.board_records(board)
+    records = storage.board_records(board)
     with pytest.raises(KinboardError) as caught:
         run(board, message, actor)
     assert type(caught.value) is error, caught.value
     assert caught.value.code == error.code
     assert caught.value.message
-    assert codec.board_records(board) == records
+    assert storage.board_records(board) == records
     return caught.value
 
 
@@ -601,7 +603,7 @@ def test_worry_threshold(threshold: int) -> None:
     assert board.meeting.worry_threshold == threshold
     assert board.meeting == replace(reworded.meeting, worry_threshold=threshold)
     assert changes == [Change("meeting", MID, board.meeting)]
-    assert codec.encode_change(changes[0])["value"]["worry_threshold"] == threshold
+    assert wire.encode_change(changes[0])["value"]["worry_threshold"] == threshold
     # The same threshold again changes nothing.
     again, no_changes = run(board, raw("meeting.edit", worry_threshold=threshold), "p_fac")
     assert (again, no_changes) == (board, [])
@@ -636,7 +638,7 @@ def test_scale_add_returns_the_whole_scale() -> None:
     assert changes == [Change("scale", "s_new", expected)]
     assert board.scales["s_new"] == expected
     assert [s.id for s in board.live_scales()] == [OVERALL, "s_new"]
-    encoded = codec.encode_change(changes[0])
+    encoded = wire.encode_change(changes[0])
     assert (encoded["entity"], encoded["id"]) == ("scale", "s_new")
     assert "deleted" not in encoded["value"]  # participants never see a tombstone flag
     documented = {k: encoded["value"][k] for k in SCALE_KEYS}
@@ -686,7 +688,7 @@ def test_scale_delete_leaves_a_tombstone() -> None:
     assert changes == [Change("scale", OVERALL, None, deleted=True)]
     assert board.scales[OVERALL].deleted
     assert board.live_scales() == []
-    assert codec.encode_change(changes[0]) == {"entity": "scale", "id": OVERALL, "deleted": True}
+    assert wire.encode_change(changes[0]) == {"entity": "scale", "id": OVERALL, "deleted": True}
 
 
 def test_scale_delete_drops_an_open_rounds_numbers_unseen() -> None:
@@ -700,7 +702,7 @@ def test_scale_delete_drops_an_open_rounds_numbers_unseen() -> None:
     assert all(c.value is None for c in changes[1:])
     assert dict(board.ballots) == {}
     assert board.rounds["r_1"].votes == ()  # nobody's number was revealed
-    assert codec.encode_board(board)["rounds"] == []
+    assert wire.encode_board(board)["rounds"] == []
 
 
 def test_scale_delete_leaves_other_scales_ballots() -> None:
@@ -720,7 +722,7 @@ def test_round_open_starts_round_one() -> None:
     expected = Round("r_1", OVERALL, 1, RoundStatus.OPEN, opened_at=T1, opened_by="p_fac")
     assert changes == [Change("round", "r_1", expected)]
     assert board.open_round(OVERALL) == expected
-    assert codec.encode_change(changes[0]) == {
+    assert wire.encode_change(changes[0]) == {
         "entity": "round",
         "id": "r_1",
         "value": {
@@ -763,7 +765,7 @@ def test_every_role_but_the_viewer_votes(role: Role) -> None:
 def test_the_round_change_of_a_vote_says_who_answered_but_never_what() -> None:
     board = with_open_round()
     board, changes = run(board, vote(value=7, reason="REASON-ALPHA"), "p_mum")
-    public = [codec.encode_change(c) for c in changes if not c.secret]
+    public = [wire.encode_change(c) for c in changes if not c.secret]
     assert public == [
         {
             "entity": "round",
@@ -792,7 +794,7 @@ def test_the_round_change_of_a_vote_says_who_answered_but_never_what() -> None:
     assert_no_numbers(public)
     (secret,) = [c for c in changes if c.secret]
     with pytest.raises(ValueError):
-        codec.encode_change(secret)
+        wire.encode_change(secret)
 
 
 def test_a_second_vote_replaces_the_first() -> None:
@@ -876,7 +878,7 @@ def test_reveal_shows_every_vote_in_answered_order_and_closes_the_round() -> Non
     assert changes[0] == Change("round", "r_1", round_)
     assert sorted(c.id for c in changes[1:]) == keys
     assert all(c.entity == "ballot" and c.secret and c.deleted for c in changes[1:])
-    encoded = codec.encode_change(changes[0])["value"]
+    encoded = wire.encode_change(changes[0])["value"]
     assert encoded["status"] == "revealed"
     assert [v["value"] for v in encoded["votes"]] == [3, 9, 6]
     assert [(v["name"], v["role"]) for v in encoded["votes"]] == [
@@ -903,7 +905,7 @@ def test_an_empty_round_can_be_revealed() -> None:
     board, changes = run(with_open_round(), raw("round.reveal", scale_id=OVERALL), "p_fac")
     assert board.rounds["r_1"].votes == ()
     assert [c.entity for c in changes] == ["round"]
-    summary = codec.encode_change(changes[0])["value"]["summary"]
+    summary = wire.encode_change(changes[0])["value"]["summary"]
     assert summary == {"groups": [], "gap": None, "lowest": None, "highest": None, "words": ""}
 
 
@@ -923,7 +925,7 @@ def test_a_second_round_is_number_two_and_leaves_the_first_alone() -> None:
     assert [r.number for r in board.scale_rounds(OVERALL)] == [1, 2, 3]
     assert board.rounds["r_1"] == first
     assert [v.value for v in board.rounds["r_2"].votes] == [10]
-    encoded = codec.encode_board(board)["rounds"]
+    encoded = wire.encode_board(board)["rounds"]
     assert [(r["id"], r["number"], r["status"]) for r in encoded] == [
         ("r_1", 1, "revealed"),
         ("r_2", 2, "revealed"),
@@ -1066,7 +1068,7 @@ def test_summarise(
 
 def test_encode_board_never_has_a_number_of_an_open_round() -> None:
     board = with_votes()
-    encoded = codec.encode_board(board)
+    encoded = wire.encode_board(board)
     assert set(encoded) >= {"meeting", "participants", "cards", "scales", "rounds"}
     assert_no_numbers(encoded)
     (round_,) = encoded["rounds"]
@@ -1092,7 +1094,7 @@ def test_encode_board_never_has_a_number_of_an_open_round() -> None:
     scale = encoded["scales"][0]
     assert (scale["id"], scale["overall"], scale["low_label"]) == (OVERALL, True, SAFETY.low_label)
     # After the reveal, every number is there.
-    revealed = codec.encode_board(step(board, raw("round.reveal", scale_id=OVERALL), "p_fac"))
+    revealed = wire.encode_board(step(board, raw("round.reveal", scale_id=OVERALL), "p_fac"))
     assert sorted(v["value"] for v in vote_objects(revealed)) == [3, 7, 9]
     assert "REASON-ALPHA" in json.dumps(revealed)
 
@@ -1100,7 +1102,7 @@ def test_encode_board_never_has_a_number_of_an_open_round() -> None:
 def test_assert_no_numbers_would_catch_a_leak() -> None:
     """The check the secrecy tests rely on does fail on a leak."""
     board = with_votes()
-    leaky = {**codec.encode_board(board), "ballots": codec.encode_own_ballots(board, "p_mum")}
+    leaky = {**wire.encode_board(board), "ballots": wire.encode_own_ballots(board, "p_mum")}
     with pytest.raises(AssertionError):
         assert_no_numbers(leaky)
     bare = {"rounds": [{"votes": [{"voter": "p_mum", "value": 7}]}]}
@@ -1122,18 +1124,18 @@ def test_every_public_change_of_voting_has_no_number() -> None:
     ):
         board, changes = run(board, message, actor)
         seen += changes
-    public = [codec.encode_change(c) for c in seen if not c.secret]
+    public = [wire.encode_change(c) for c in seen if not c.secret]
     assert len(public) == 4
     assert_no_numbers(public)
     assert sum(c.secret for c in seen) == 4
     for change in (c for c in seen if c.secret):
         with pytest.raises(ValueError):
-            codec.encode_change(change)
+            wire.encode_change(change)
 
 
 def test_encode_own_ballots_is_only_the_callers_own_and_recorded() -> None:
     board = with_votes()
-    mine = codec.encode_own_ballots(board, "p_mum")
+    mine = wire.encode_own_ballots(board, "p_mum")
     assert mine == [
         {
             "round_id": "r_1",
@@ -1148,23 +1150,23 @@ def test_encode_own_ballots_is_only_the_callers_own_and_recorded() -> None:
             "recorded_by": None,
         }
     ]
-    assert [b["value"] for b in codec.encode_own_ballots(board, "p_gran")] == [3]
-    facilitator = codec.encode_own_ballots(board, "p_fac")
+    assert [b["value"] for b in wire.encode_own_ballots(board, "p_gran")] == [3]
+    facilitator = wire.encode_own_ballots(board, "p_fac")
     assert [(b["voter"], b["value"], b["recorded_by"]) for b in facilitator] == [
         ("behalf:grandad|network", 9, "p_fac")
     ]
     for pid in ("p_kid", "p_sw", "p_tv", "p_nobody"):
-        assert codec.encode_own_ballots(board, pid) == []
+        assert wire.encode_own_ballots(board, pid) == []
     json.dumps(mine)
     # Revealed rounds are in the board, not in anyone's own numbers.
     revealed = step(board, raw("round.reveal", scale_id=OVERALL), "p_fac")
-    assert codec.encode_own_ballots(revealed, "p_mum") == []
+    assert wire.encode_own_ballots(revealed, "p_mum") == []
 
 
 def test_stored_changes_put_ballots_in_the_secret_records() -> None:
     board = with_open_round()
     board, changes = run(board, vote(value=7, reason="REASON-ALPHA"), "p_mum")
-    public, secret = codec.stored_changes(changes, board)
+    public, secret = storage.stored_changes(changes, board)
     assert list(public) == ["round:r_1"]
     assert "REASON-" not in public["round:r_1"]
     assert_no_numbers(json.loads(public["round:r_1"]))
@@ -1180,7 +1182,7 @@ def test_stored_changes_put_ballots_in_the_secret_records() -> None:
     }
     board = step(board, vote(value=2, on_behalf_of={"name": "Al", "role": "child"}), "p_fac")
     board, changes = run(board, raw("round.reveal", scale_id=OVERALL), "p_fac")
-    public, secret = codec.stored_changes(changes, board)
+    public, secret = storage.stored_changes(changes, board)
     assert list(public) == ["round:r_1"]
     assert json.loads(public["round:r_1"])["status"] == "revealed"
     assert secret == {"ballot:r_1/p_mum": None, "ballot:r_1/behalf:al|child": None}
@@ -1189,7 +1191,7 @@ def test_stored_changes_put_ballots_in_the_secret_records() -> None:
 def test_stored_changes_of_a_scale_delete_drop_the_ballots() -> None:
     board = with_votes()
     board, changes = run(board, raw("scale.delete", scale_id=OVERALL), "p_fac")
-    public, secret = codec.stored_changes(changes, board)
+    public, secret = storage.stored_changes(changes, board)
     assert json.loads(public[f"scale:{OVERALL}"])["deleted"] is True
     assert set(secret) == {
         "ballot:r_1/p_mum",
@@ -1200,7 +1202,7 @@ def test_stored_changes_of_a_scale_delete_drop_the_ballots() -> None:
 
 
 def test_board_records_leave_the_ballots_out() -> None:
-    records = codec.board_records(with_votes())
+    records = storage.board_records(with_votes())
     assert not [key for key in records if key.startswith("ballot")]
     assert {"round:r_1", f"scale:{OVERALL}", f"meeting:{MID}"} <= set(records)
     assert "REASON-" not in json.dumps(records)
@@ -1216,14 +1218,14 @@ def test_board_from_records_round_trips_a_board_with_ballots() -> None:
     board = step(board, raw("round.open", scale_id="s_b"), "p_fac", new_id="r_b2")
     board = step(board, vote("s_b", 10, reason="x"), "p_sw")
     board = step(board, raw("meeting.edit", worry_threshold=4), "p_fac")
-    records = codec.board_records(board)
+    records = storage.board_records(board)
     secrets = {
         f"ballot:{key}": codec.dumps(codec.encode_entity(vote))
         for key, vote in board.ballots.items()
     }
     assert len(secrets) == 4
-    assert codec.board_from_records(records, secrets) == board
-    without = codec.board_from_records(records)
+    assert storage.board_from_records(records, secrets) == board
+    without = storage.board_from_records(records)
     assert dict(without.ballots) == {}
     assert replace(without, ballots=board.ballots) == board
 
@@ -1249,9 +1251,9 @@ def test_apply_encoded_of_the_public_changes_reproduces_the_public_board() -> No
     ]
     for actor, message, new_id in script:
         board, changes = run(board, message, actor, new_id=new_id)
-        public = [codec.encode_change(c) for c in changes if not c.secret]
-        replayed = codec.apply_encoded(replayed, json.loads(json.dumps(public)), actor, T1)
-        assert codec.encode_board(replayed) == codec.encode_board(board), message
+        public = [wire.encode_change(c) for c in changes if not c.secret]
+        replayed = storage.apply_encoded(replayed, json.loads(json.dumps(public)), actor, T1)
+        assert wire.encode_board(replayed) == wire.encode_board(board), message
     assert replayed.scales == board.scales
     assert replayed.rounds == board.rounds
     assert dict(replayed.ballots) == {}  # numbers never travel with the public changes
@@ -1364,7 +1366,7 @@ async def test_another_worker_catches_up_with_ballots(
     assert seq_b == 4
     assert _values(board_b) == EXPECTED
     assert (board_b, seq_b) == await worker_a.load(MID)
-    assert [b["value"] for b in codec.encode_own_ballots(board_b, "p_mum")] == [7]
+    assert [b["value"] for b in wire.encode_own_ballots(board_b, "p_mum")] == [7]
 
     # B goes on from there: a re-cast on B, then the reveal on A, seen by B.
     await Ops(worker_b)("p_mum", vote(value=5))
@@ -1391,6 +1393,6 @@ async def test_another_worker_forgets_ballots_dropped_by_a_scale_delete(
     board_b, seq_b = await worker_b.load(MID)
     assert seq_b == seq == 5
     # The voter's `state.my_votes` on worker B must not show a number that was dropped.
-    assert codec.encode_own_ballots(board_b, "p_mum") == []
+    assert wire.encode_own_ballots(board_b, "p_mum") == []
     assert dict(board_b.ballots) == {}
     assert board_b == stored

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from server.board import codec, ops
+from server.board import ops, wire
 from server.board.errors import Forbidden, Invalid, NotFound
-from server.board.model import Board, Change, LinkKind, Meeting, Role
+from server.board.model import Board, Change, LinkKind, Meeting
 from server.board.ops import Context, ParticipantJoin
+from server.board.roles import Role
 from server.store.base import (
     Commit,
     Link,
@@ -88,7 +89,7 @@ async def add_card(
 
 def visible(board: Board) -> dict[str, Any]:
     """The board as participants get it (participants in id order: the wire does not fix one)."""
-    encoded = codec.encode_board(board)
+    encoded = wire.encode_board(board)
     encoded["participants"].sort(key=lambda p: p["id"])
     return encoded
 
@@ -139,7 +140,7 @@ async def test_update_commits_one_op_and_bumps_seq(store: Store, open_store: Ope
     assert not commit.duplicate
     assert commit.board == expected_board
     assert commit.record == OpRecord(
-        1, "o_1", "p_mum", T1, tuple(codec.encode_change(c) for c in changes)
+        1, "o_1", "p_mum", T1, tuple(wire.encode_change(c) for c in changes)
     )
     assert commit.record.changes[0]["value"]["text"] == "Gran visits daily"
     assert await store.load(MID) == (expected_board, 1)

@@ -17,12 +17,8 @@ from typing import Any
 from . import scaling
 from .entities import put
 from .errors import Forbidden, Invalid, NotFound
+from .limits import MAX_LABEL, MAX_NOTE, MAX_REASON
 from .model import (
-    COLUMNS,
-    MAX_LABEL,
-    MAX_NOTE,
-    MAX_REASON,
-    ROLE_ABILITIES,
     Board,
     Card,
     Change,
@@ -31,7 +27,6 @@ from .model import (
     MinutesStatus,
     Outcome,
     Participant,
-    Role,
     RoundStatus,
     Scale,
     ScalePoint,
@@ -42,6 +37,8 @@ from .model import (
 )
 from .parsing import UNSET, Fields, iso_date, short_text
 from .positions import key_between
+from .roles import ROLE_ABILITIES, Role
+from .template import COLUMNS
 
 # --- op values -----------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The board's vocabulary: meetings, participants, sections and cards, as frozen values."""
+"""The board's entities: meetings, participants, cards, scales, rounds, votes, the decision
+and minutes, as frozen values."""
 
 from __future__ import annotations
 
@@ -8,94 +9,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-MAX_TEXT = 2000
-MAX_ATTRIBUTION = 80
-MAX_TITLE = 200
-MAX_NAME = 80
-MAX_CARDS = 500
-MAX_ID = 64
-# A position key longer than this makes the core re-space its section.
-MAX_POSITION = 32
-MAX_QUESTION = 300
-MAX_ANCHOR = 120
-MAX_REASON = 500
-MAX_SCALES = 50
-MAX_OWNER = 80
-MAX_NOTE = 2000
-MAX_LABEL = 120
-SCALE_MIN, SCALE_MAX = 0, 10
-DEFAULT_WORRY_THRESHOLD = 2
-
-
-class Role(StrEnum):
-    FACILITATOR = "facilitator"
-    PROFESSIONAL = "professional"
-    PARENT = "parent"
-    CHILD = "child"
-    NETWORK = "network"
-    VIEWER = "viewer"
-
-
-# The roles a joiner may pick for themselves on a participant link.
-SELF_CHOSEN_ROLES = (Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL)
-
-ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
-    {
-        Role.FACILITATOR: "Facilitator",
-        Role.PROFESSIONAL: "Worker (school, health, social care...)",
-        Role.PARENT: "Parent or carer",
-        Role.CHILD: "Child or young person",
-        Role.NETWORK: "Family, friend or support person",
-        Role.VIEWER: "Meeting room screen",
-    }
-)
-
-
-@dataclass(frozen=True)
-class Abilities:
-    """What a role may do; `ops.apply` checks every op against these."""
-
-    edit_board: bool  # add cards, edit and delete their own, move any card, agree / disagree
-    edit_any_card: bool  # edit, delete and bring back anyone's card
-    run_meeting: bool  # change the title and words, lock and unlock
-
-
-_CONTRIBUTOR = Abilities(edit_board=True, edit_any_card=False, run_meeting=False)
-
-ROLE_ABILITIES: Mapping[Role, Abilities] = MappingProxyType(
-    {
-        Role.FACILITATOR: Abilities(edit_board=True, edit_any_card=True, run_meeting=True),
-        Role.PROFESSIONAL: _CONTRIBUTOR,
-        Role.PARENT: _CONTRIBUTOR,
-        Role.CHILD: _CONTRIBUTOR,
-        Role.NETWORK: _CONTRIBUTOR,
-        Role.VIEWER: Abilities(edit_board=False, edit_any_card=False, run_meeting=False),
-    }
-)
-
-
-class Group(StrEnum):
-    """Whose voice a number is, for the picture of a revealed round."""
-
-    FAMILY = "family"
-    NETWORK = "network"
-    PROFESSIONALS = "professionals"
-
-
-ROLE_GROUP: Mapping[Role, Group] = MappingProxyType(
-    {
-        Role.PARENT: Group.FAMILY,
-        Role.CHILD: Group.FAMILY,
-        Role.NETWORK: Group.NETWORK,
-        Role.PROFESSIONAL: Group.PROFESSIONALS,
-        Role.FACILITATOR: Group.PROFESSIONALS,
-    }
-)
-
-
-GROUP_LABELS: Mapping[Group, str] = MappingProxyType(
-    {Group.FAMILY: "Family", Group.NETWORK: "Network", Group.PROFESSIONALS: "Professionals"}
-)
+from .limits import DEFAULT_WORRY_THRESHOLD
+from .roles import ROLE_GROUP, Group, Role
 
 
 class Status(StrEnum):
@@ -132,135 +47,6 @@ class LinkKind(StrEnum):
     PARTICIPANT = "participant"
     DISPLAY = "display"
     PERSON = "person"  # for one named person, with a preset role
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    safety_label: str
-    wellbeing_label: str
-
-    def label(self, vocabulary: Vocabulary) -> str:
-        return self.safety_label if vocabulary is Vocabulary.SAFETY else self.wellbeing_label
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    heading: str
-    prompt: str
-    sections: tuple[Section, ...]
-    view: str = "map"  # "map": the three columns; "plan": the family's plan
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column(
-        "worries",
-        "What are we worried about?",
-        "What has happened that worries us? What could happen if nothing changes?",
-        (
-            Section("harm", "What has happened (harm)", "What has happened"),
-            Section("danger", "Danger statements", "Worry statements"),
-            Section("complicating", "Complicating factors", "Complicating factors"),
-        ),
-    ),
-    Column(
-        "working_well",
-        "What's working well?",
-        "What is going well already? Who helps? What keeps the children safe now?",
-        (
-            Section("strengths", "Existing strengths", "Existing strengths"),
-            Section("safety", "Existing safety", "Existing wellbeing"),
-        ),
-    ),
-    Column(
-        "needs_to_happen",
-        "What needs to happen?",
-        "What do we want to see? What are the next steps, who will do them, and by when?",
-        (
-            Section("goals", "Safety goals", "Wellbeing goals"),
-            Section("next_steps", "Next steps (who, what, by when)", "Next steps"),
-            Section("bottom_lines", "Bottom lines", "Bottom lines"),
-        ),
-    ),
-    Column(
-        "plan",
-        "Our plan",
-        "What will we do, who will help, and how will we know it is working?",
-        (
-            Section(
-                "plan_rules",
-                "What we will do to keep the children safe",
-                "What we will do to help the children be well",
-            ),
-            Section(
-                "plan_helpers",
-                "Who will help, and how to reach them",
-                "Who will help, and how to reach them",
-            ),
-            Section("plan_warning_signs", "Warning signs", "Warning signs"),
-            Section(
-                "plan_difficult",
-                "What we will do when things get difficult",
-                "What we will do when things get difficult",
-            ),
-            Section(
-                "plan_working",
-                "How we will know the plan is working",
-                "How we will know the plan is working",
-            ),
-        ),
-        view="plan",
-    ),
-)
-
-# Cards here may name who does it (`owner`) and by when (`due`).
-TIMED_SECTIONS = frozenset(
-    {
-        "next_steps",
-        "plan_rules",
-        "plan_helpers",
-        "plan_warning_signs",
-        "plan_difficult",
-        "plan_working",
-    }
-)
-
-# What a review meeting asks first.
-REVIEW_PROMPTS = (
-    "What difference has the plan made so far?",
-    "Are you still worried? What needs to happen differently?",
-)
-
-SECTIONS: Mapping[str, Section] = MappingProxyType(
-    {section.key: section for column in COLUMNS for section in column.sections}
-)
-
-
-@dataclass(frozen=True)
-class ScaleWords:
-    question: str
-    low_label: str
-    high_label: str
-
-
-# The overall scale every new meeting starts with, in each vocabulary.
-OVERALL_SCALE: Mapping[Vocabulary, ScaleWords] = MappingProxyType(
-    {
-        Vocabulary.SAFETY: ScaleWords(
-            "On a scale of 0 to 10, where 10 means we are confident the children are safe "
-            "and 0 means we are sure they will be hurt, where are you?",
-            "We are sure the children will be hurt",
-            "We are confident the children are safe",
-        ),
-        Vocabulary.WELLBEING: ScaleWords(
-            "On a scale of 0 to 10, where 10 means we are not worried and 0 means we are "
-            "really worried, where are you?",
-            "Really worried",
-            "Not worried",
-        ),
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -309,16 +95,6 @@ class Outcome(StrEnum):
     STEP_DOWN = "step_down"
     CLOSE = "close"
     ESCALATE = "escalate"
-
-
-OUTCOME_LABELS: Mapping[Outcome, str] = MappingProxyType(
-    {
-        Outcome.CONTINUE: "Keep going with the plan, with the same help",
-        Outcome.STEP_DOWN: "Step down: less help from children's services",
-        Outcome.CLOSE: "Close: children's services stop being involved",
-        Outcome.ESCALATE: "Step up: more help and more checks",
-    }
-)
 
 
 class MinutesStatus(StrEnum):
@@ -494,6 +270,7 @@ class Board:
 
 
 Entity = Meeting | Participant | Card | Scale | Round | Vote | Decision | Minutes | Snapshot
+
 
 # Entities whose changes are never broadcast: they are stored apart from the board's
 # records and the op log. Ballots are secret; snapshots are large and served over HTTP.

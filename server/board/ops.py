@@ -15,21 +15,8 @@ from typing import Any
 from . import minutes, scaling
 from .entities import live_card, put
 from .errors import Forbidden, Invalid, Locked, NotFound, TooMany
-from .model import (
-    MAX_CARDS,
-    MAX_OWNER,
-    MAX_POSITION,
-    ROLE_ABILITIES,
-    TIMED_SECTIONS,
-    Board,
-    Card,
-    Change,
-    Participant,
-    Role,
-    Stance,
-    Status,
-    Vocabulary,
-)
+from .limits import MAX_CARDS, MAX_OWNER, MAX_POSITION
+from .model import Board, Card, Change, Participant, Stance, Status, Vocabulary
 from .parsing import (
     UNSET,
     Fields,
@@ -43,6 +30,8 @@ from .parsing import (
     short_text,
 )
 from .positions import even_keys, key_between
+from .roles import ROLE_ABILITIES, Role
+from .template import TIMED_SECTIONS
 
 
 @dataclass(frozen=True)

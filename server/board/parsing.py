@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from .errors import Invalid, TooLong
-from .model import MAX_ATTRIBUTION, MAX_ID, MAX_NAME, MAX_TEXT, MAX_TITLE, SECTIONS
+from .limits import MAX_ATTRIBUTION, MAX_ID, MAX_NAME, MAX_TEXT, MAX_TITLE
+from .template import SECTIONS
 
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

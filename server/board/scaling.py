@@ -14,28 +14,11 @@ from typing import Any
 
 from .entities import live_card, put, put_ballots
 from .errors import Forbidden, Invalid, NotFound, RoundClosed, TooLong, TooMany
-from .model import (
-    GROUP_LABELS,
-    MAX_ANCHOR,
-    MAX_QUESTION,
-    MAX_REASON,
-    MAX_SCALES,
-    OVERALL_SCALE,
-    ROLE_ABILITIES,
-    SELF_CHOSEN_ROLES,
-    Answered,
-    Board,
-    Change,
-    Group,
-    Participant,
-    Role,
-    Round,
-    RoundStatus,
-    Scale,
-    Vocabulary,
-    Vote,
-)
+from .limits import MAX_ANCHOR, MAX_QUESTION, MAX_REASON, MAX_SCALES
+from .model import Answered, Board, Change, Participant, Round, RoundStatus, Scale, Vocabulary, Vote
 from .parsing import UNSET, Fields, clean_name, scale_number
+from .roles import ROLE_ABILITIES, SELF_CHOSEN_ROLES, Group, Role
+from .template import GROUP_LABELS, OVERALL_SCALE
 
 # --- op values -----------------------------------------------------------------------------
 

@@ -15,9 +15,10 @@ from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from typing import Any
 
-from ..board import codec
+from ..board import storage, wire
 from ..board.errors import Invalid, KinboardError, NotFound, SessionEnded, Unavailable
-from ..board.model import Board, Change, LinkKind, Meeting, Role
+from ..board.model import Board, Change, LinkKind, Meeting
+from ..board.roles import Role
 
 # How many committed ops a meeting's log keeps for `sync`; older gaps get the whole board.
 LOG_LIMIT = 10_000
@@ -142,7 +143,7 @@ class Store(ABC):
 
     async def create(self, board: Board) -> None:
         """Store a new meeting's first board at seq 0; never overwrites an existing one."""
-        if not await self._create(board.meeting.id, codec.board_records(board)):
+        if not await self._create(board.meeting.id, storage.board_records(board)):
             raise Invalid("A meeting with that id exists already.")
         self._boards[board.meeting.id] = (board, 0)
 
@@ -192,9 +193,9 @@ class Store(ABC):
                     if first is not None:
                         return Commit(first, None, board)
                     raise
-                public = tuple(codec.encode_change(c) for c in changes if not c.secret)
+                public = tuple(wire.encode_change(c) for c in changes if not c.secret)
                 record = OpRecord(seq + 1, op_id, by, at, public)
-                records, secrets = codec.stored_changes(changes, new_board)
+                records, secrets = storage.stored_changes(changes, new_board)
                 result, first = await self._commit(
                     meeting_id,
                     seq,
@@ -247,10 +248,10 @@ class Store(ABC):
             if records and records[0].seq == cached[1] + 1:
                 board = cached[0]
                 for record in records:
-                    board = codec.apply_encoded(board, record.changes, record.by, record.at)
+                    board = storage.apply_encoded(board, record.changes, record.by, record.at)
                 # Secret changes are not in the log: read them afresh.
                 secrets = await self._read_secrets(meeting_id)
-                board = replace(board, **codec.secret_parts(secrets))
+                board = replace(board, **storage.secret_parts(secrets))
                 self._boards[meeting_id] = (board, records[-1].seq)
                 return board, records[-1].seq
         board, seq = await self._read_board(meeting_id)

@@ -18,7 +18,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from ..board import codec
+from ..board import codec, storage
 from ..board.errors import NotFound, Unavailable
 from ..board.model import Board, Meeting
 from .base import (
@@ -131,7 +131,7 @@ class RedisStore(Store):
             seq, records, secrets = await pipe.execute()
         if seq is None:
             raise NotFound("There is no such meeting.")
-        return codec.board_from_records(records, secrets), int(seq)
+        return storage.board_from_records(records, secrets), int(seq)
 
     async def _read_secrets(self, meeting_id: str) -> dict[str, str]:
         async with self._redis_call() as r:

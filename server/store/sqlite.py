@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..board import codec
+from ..board import codec, storage
 from ..board.errors import NotFound, Unavailable
 from ..board.model import Board, Meeting
 from .base import (
@@ -181,7 +181,7 @@ class SQLiteStore(Store):
         records, secrets, seq = await self._run(work)
         if seq is None:
             raise NotFound("There is no such meeting.")
-        return codec.board_from_records(records, secrets), seq
+        return storage.board_from_records(records, secrets), seq
 
     async def _read_secrets(self, meeting_id: str) -> dict[str, str]:
         rows = await self._run(

@@ -1,0 +1,43 @@
+"""Data export: everything the board holds about one person, for a subject access request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .codec import encode_entity, plain
+from .model import Board
+from .wire import encode_ballot
+
+
+def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
+    """Everything the board holds about one participant, and nothing about anyone else:
+    for a subject access request."""
+    cards = [c for c in board.cards.values() if c.author == participant_id]
+    own = ("id", "section", "text", "attributed_to", "owner", "due", "created_at", "deleted")
+    return {
+        "participant": encode_entity(board.participants[participant_id]),
+        # Their own words, without what others did with them (others' stances, edits).
+        "cards_added": [{name: getattr(card, name) for name in own} for card in cards],
+        "agree_or_disagree": [
+            {"card_id": card.id, "stance": card.stances[participant_id]}
+            for card in board.cards.values()
+            if participant_id in card.stances
+        ],
+        "votes": [
+            {"scale_id": r.scale_id, "round": r.number, **plain(vote)}
+            for r in board.rounds.values()
+            for vote in r.votes
+            if vote.voter == participant_id
+        ],
+        "votes_in_open_rounds": [
+            encode_ballot(board.rounds[key.split("/", 1)[0]], vote)
+            for key, vote in board.ballots.items()
+            if vote.voter == participant_id
+        ],
+        "minutes_sign_offs": [
+            {"minutes": m.number, **plain(signoff)}
+            for m in board.minutes.values()
+            for signoff in m.signoffs
+            if signoff.participant_id == participant_id
+        ],
+    }

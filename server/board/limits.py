@@ -1,0 +1,19 @@
+"""How much the board holds: the lengths and counts past which an op is refused."""
+
+MAX_TEXT = 2000
+MAX_ATTRIBUTION = 80
+MAX_TITLE = 200
+MAX_NAME = 80
+MAX_CARDS = 500
+MAX_ID = 64
+# A position key longer than this makes the core re-space its section.
+MAX_POSITION = 32
+MAX_QUESTION = 300
+MAX_ANCHOR = 120
+MAX_REASON = 500
+MAX_SCALES = 50
+MAX_OWNER = 80
+MAX_NOTE = 2000
+MAX_LABEL = 120
+SCALE_MIN, SCALE_MAX = 0, 10
+DEFAULT_WORRY_THRESHOLD = 2

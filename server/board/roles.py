@@ -1,0 +1,64 @@
+"""Who takes part: the roles, what each may do, and whose voice each is on a scale."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    PROFESSIONAL = "professional"
+    PARENT = "parent"
+    CHILD = "child"
+    NETWORK = "network"
+    VIEWER = "viewer"
+
+
+# The roles a joiner may pick for themselves on a participant link.
+SELF_CHOSEN_ROLES = (Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL)
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """What a role may do; `ops.apply` checks every op against these."""
+
+    edit_board: bool  # add cards, edit and delete their own, move any card, agree / disagree
+    edit_any_card: bool  # edit, delete and bring back anyone's card
+    run_meeting: bool  # change the title and words, lock and unlock
+
+
+_CONTRIBUTOR = Abilities(edit_board=True, edit_any_card=False, run_meeting=False)
+
+
+ROLE_ABILITIES: Mapping[Role, Abilities] = MappingProxyType(
+    {
+        Role.FACILITATOR: Abilities(edit_board=True, edit_any_card=True, run_meeting=True),
+        Role.PROFESSIONAL: _CONTRIBUTOR,
+        Role.PARENT: _CONTRIBUTOR,
+        Role.CHILD: _CONTRIBUTOR,
+        Role.NETWORK: _CONTRIBUTOR,
+        Role.VIEWER: Abilities(edit_board=False, edit_any_card=False, run_meeting=False),
+    }
+)
+
+
+class Group(StrEnum):
+    """Whose voice a number is, for the picture of a revealed round."""
+
+    FAMILY = "family"
+    NETWORK = "network"
+    PROFESSIONALS = "professionals"
+
+
+ROLE_GROUP: Mapping[Role, Group] = MappingProxyType(
+    {
+        Role.PARENT: Group.FAMILY,
+        Role.CHILD: Group.FAMILY,
+        Role.NETWORK: Group.NETWORK,
+        Role.PROFESSIONAL: Group.PROFESSIONALS,
+        Role.FACILITATOR: Group.PROFESSIONALS,
+    }
+)

@@ -1,0 +1,170 @@
+"""The map every meeting uses: its columns and sections, and the words people read (section
+labels in both vocabularies, the overall scale, role, group and outcome names)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .model import Outcome, Vocabulary
+from .roles import Group, Role
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    safety_label: str
+    wellbeing_label: str
+
+    def label(self, vocabulary: Vocabulary) -> str:
+        return self.safety_label if vocabulary is Vocabulary.SAFETY else self.wellbeing_label
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str
+    prompt: str
+    sections: tuple[Section, ...]
+    view: str = "map"  # "map": the three columns; "plan": the family's plan
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "worries",
+        "What are we worried about?",
+        "What has happened that worries us? What could happen if nothing changes?",
+        (
+            Section("harm", "What has happened (harm)", "What has happened"),
+            Section("danger", "Danger statements", "Worry statements"),
+            Section("complicating", "Complicating factors", "Complicating factors"),
+        ),
+    ),
+    Column(
+        "working_well",
+        "What's working well?",
+        "What is going well already? Who helps? What keeps the children safe now?",
+        (
+            Section("strengths", "Existing strengths", "Existing strengths"),
+            Section("safety", "Existing safety", "Existing wellbeing"),
+        ),
+    ),
+    Column(
+        "needs_to_happen",
+        "What needs to happen?",
+        "What do we want to see? What are the next steps, who will do them, and by when?",
+        (
+            Section("goals", "Safety goals", "Wellbeing goals"),
+            Section("next_steps", "Next steps (who, what, by when)", "Next steps"),
+            Section("bottom_lines", "Bottom lines", "Bottom lines"),
+        ),
+    ),
+    Column(
+        "plan",
+        "Our plan",
+        "What will we do, who will help, and how will we know it is working?",
+        (
+            Section(
+                "plan_rules",
+                "What we will do to keep the children safe",
+                "What we will do to help the children be well",
+            ),
+            Section(
+                "plan_helpers",
+                "Who will help, and how to reach them",
+                "Who will help, and how to reach them",
+            ),
+            Section("plan_warning_signs", "Warning signs", "Warning signs"),
+            Section(
+                "plan_difficult",
+                "What we will do when things get difficult",
+                "What we will do when things get difficult",
+            ),
+            Section(
+                "plan_working",
+                "How we will know the plan is working",
+                "How we will know the plan is working",
+            ),
+        ),
+        view="plan",
+    ),
+)
+
+
+# Cards here may name who does it (`owner`) and by when (`due`).
+TIMED_SECTIONS = frozenset(
+    {
+        "next_steps",
+        "plan_rules",
+        "plan_helpers",
+        "plan_warning_signs",
+        "plan_difficult",
+        "plan_working",
+    }
+)
+
+
+# What a review meeting asks first.
+REVIEW_PROMPTS = (
+    "What difference has the plan made so far?",
+    "Are you still worried? What needs to happen differently?",
+)
+
+
+SECTIONS: Mapping[str, Section] = MappingProxyType(
+    {section.key: section for column in COLUMNS for section in column.sections}
+)
+
+
+@dataclass(frozen=True)
+class ScaleWords:
+    question: str
+    low_label: str
+    high_label: str
+
+
+# The overall scale every new meeting starts with, in each vocabulary.
+OVERALL_SCALE: Mapping[Vocabulary, ScaleWords] = MappingProxyType(
+    {
+        Vocabulary.SAFETY: ScaleWords(
+            "On a scale of 0 to 10, where 10 means we are confident the children are safe "
+            "and 0 means we are sure they will be hurt, where are you?",
+            "We are sure the children will be hurt",
+            "We are confident the children are safe",
+        ),
+        Vocabulary.WELLBEING: ScaleWords(
+            "On a scale of 0 to 10, where 10 means we are not worried and 0 means we are "
+            "really worried, where are you?",
+            "Really worried",
+            "Not worried",
+        ),
+    }
+)
+
+
+ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
+    {
+        Role.FACILITATOR: "Facilitator",
+        Role.PROFESSIONAL: "Worker (school, health, social care...)",
+        Role.PARENT: "Parent or carer",
+        Role.CHILD: "Child or young person",
+        Role.NETWORK: "Family, friend or support person",
+        Role.VIEWER: "Meeting room screen",
+    }
+)
+
+
+GROUP_LABELS: Mapping[Group, str] = MappingProxyType(
+    {Group.FAMILY: "Family", Group.NETWORK: "Network", Group.PROFESSIONALS: "Professionals"}
+)
+
+
+OUTCOME_LABELS: Mapping[Outcome, str] = MappingProxyType(
+    {
+        Outcome.CONTINUE: "Keep going with the plan, with the same help",
+        Outcome.STEP_DOWN: "Step down: less help from children's services",
+        Outcome.CLOSE: "Close: children's services stop being involved",
+        Outcome.ESCALATE: "Step up: more help and more checks",
+    }
+)

@@ -1,0 +1,118 @@
+"""The wire format: what clients are sent of the board, its changes and the template."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from . import scaling
+from .codec import encode_entity, plain
+from .model import Board, Change, Entity, Participant, Round, RoundStatus, Vocabulary, Vote
+from .roles import ROLE_ABILITIES, ROLE_GROUP, SELF_CHOSEN_ROLES, Role
+from .template import (
+    COLUMNS,
+    GROUP_LABELS,
+    OUTCOME_LABELS,
+    REVIEW_PROMPTS,
+    ROLE_LABELS,
+    TIMED_SECTIONS,
+)
+
+
+def _public(value: Entity) -> dict[str, Any]:
+    """An entity as participants see it: no tombstone flag; a revealed round with its
+    summary."""
+    data = encode_entity(value)
+    data.pop("deleted", None)
+    if isinstance(value, Round):
+        for key in ("answered", "votes"):
+            for entry in data[key]:
+                entry["group"] = ROLE_GROUP[Role(entry["role"])].value
+        if value.status is RoundStatus.REVEALED:
+            data["summary"] = scaling.summarise(value.votes)
+    return data
+
+
+def encode_change(change: Change) -> dict[str, Any]:
+    if change.secret:
+        raise ValueError("secret changes are never encoded for clients")
+    if change.deleted or change.value is None:
+        return {"entity": change.entity, "id": change.id, "deleted": True}
+    return {"entity": change.entity, "id": change.id, "value": _public(change.value)}
+
+
+def encode_me(me: Participant) -> dict[str, Any]:
+    """The participant a client acts as, with what their role may do (the page offers only
+    that; the server checks every op anyway)."""
+    can = ROLE_ABILITIES[me.role]
+    return {**encode_entity(me), "can": {f.name: getattr(can, f.name) for f in fields(can)}}
+
+
+def encode_board(board: Board) -> dict[str, Any]:
+    """The board as everyone may see it: live cards and scales, and the rounds of live
+    scales. Open rounds say who has answered, never what; secret ballots are not here."""
+    cards = sorted(board.live_cards(), key=lambda c: (c.section, c.position, c.id))
+    scales = board.live_scales()
+    return {
+        "meeting": encode_entity(board.meeting),
+        "participants": [
+            encode_entity(p)
+            for p in sorted(board.participants.values(), key=lambda p: (p.joined_at, p.id))
+        ],
+        "cards": [_public(card) for card in cards],
+        "scales": [_public(scale) for scale in scales],
+        "rounds": [_public(r) for scale in scales for r in board.scale_rounds(scale.id)],
+        "decision": _public(board.decision["decision"]) if board.decision else None,
+        "minutes": [_public(m) for m in sorted(board.minutes.values(), key=lambda m: m.number)],
+    }
+
+
+def encode_own_ballots(board: Board, participant_id: str) -> list[dict[str, Any]]:
+    """The numbers this participant gave (or recorded for someone) in open rounds: shown
+    only on their own screen."""
+    return [
+        encode_ballot(board.rounds[key.split("/", 1)[0]], vote)
+        for key, vote in sorted(board.ballots.items())
+        if participant_id in (vote.voter, vote.recorded_by)
+    ]
+
+
+def encode_ballot(round_: Round, vote: Vote) -> dict[str, Any]:
+    """A vote as its own voter sees it, with where it belongs."""
+    return {
+        "round_id": round_.id,
+        "scale_id": round_.scale_id,
+        "group": vote.group.value,
+        **plain(vote),
+    }
+
+
+def encode_template() -> dict[str, Any]:
+    """The map's columns and sections with both vocabularies' labels, and the role names."""
+    return {
+        "columns": [
+            {
+                "key": column.key,
+                "heading": column.heading,
+                "prompt": column.prompt,
+                "view": column.view,
+                "sections": [
+                    {
+                        "key": section.key,
+                        "labels": {
+                            Vocabulary.SAFETY.value: section.safety_label,
+                            Vocabulary.WELLBEING.value: section.wellbeing_label,
+                        },
+                    }
+                    for section in column.sections
+                ],
+            }
+            for column in COLUMNS
+        ],
+        "roles": {role.value: label for role, label in ROLE_LABELS.items()},
+        "groups": {group.value: label for group, label in GROUP_LABELS.items()},
+        "outcomes": {outcome.value: label for outcome, label in OUTCOME_LABELS.items()},
+        "timed_sections": sorted(TIMED_SECTIONS),
+        "review_prompts": list(REVIEW_PROMPTS),
+        "self_chosen_roles": [role.value for role in SELF_CHOSEN_ROLES],
+    }
