@@ -28,7 +28,7 @@ from .board.roles import SELF_CHOSEN_ROLES, Role
 from .clock import Clock, iso, parse_iso
 from .security import LinkKeys, hash_token, new_id, new_session_token
 from .settings import Settings
-from .store import Commit, Link, OpRecord, Session, Store
+from .store import Commit, Link, OpRecord, Session, Store, Update
 
 log = logging.getLogger("kinboard.meetings")
 
@@ -314,15 +314,17 @@ class Meetings:
 
         joining = isinstance(op, ops.ParticipantJoin)
         commit = await self.store.update(
-            meeting_id,
-            op_key,
-            op_id,
-            by,
-            now,
-            lambda board: ops.apply(board, op, context),
-            after_commit=lambda commit: self.publish(meeting_id, commit),
-            session_hash=session.token_hash if session else None,
-            audit=None if joining else audit_entry,
+            Update(
+                meeting_id,
+                op_key,
+                op_id,
+                by,
+                now,
+                lambda board: ops.apply(board, op, context),
+                after_commit=lambda commit: self.publish(meeting_id, commit),
+                session_hash=session.token_hash if session else None,
+                audit=None if joining else audit_entry,
+            )
         )
         if commit.record is not None and isinstance(op, ops.ParticipantRemove | ops.MeetingClose):
             await self._after_ending(meeting_id, by, op)

@@ -17,7 +17,7 @@ import redis
 import redis.asyncio as aioredis
 
 from server.store import Store
-from server.store.base import LOG_LIMIT
+from server.store.board_log import LOG_LIMIT
 from server.store.redis import RedisStore
 from server.store.sqlite import SQLiteStore
 

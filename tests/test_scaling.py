@@ -56,7 +56,7 @@ from server.board.scaling import (
     VoteCast,
 )
 from server.board.template import OVERALL_SCALE
-from server.store.base import Mutation, Store
+from server.store.roles import Mutation, Store, Update
 from tests.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
 from tests.conftest import OpenStore
 
@@ -1279,7 +1279,7 @@ class Ops:
         self.n += 1
         op_id = f"o_{id(self)}_{self.n}"
         return await self.store.update(
-            MID, f"{actor}:{op_id}", op_id, actor, T1, mutation(message, actor, new_id)
+            Update(MID, f"{actor}:{op_id}", op_id, actor, T1, mutation(message, actor, new_id))
         )
 
 

@@ -14,15 +14,8 @@ from server.board.errors import Forbidden, Invalid, NotFound
 from server.board.model import Board, Change, LinkKind, Meeting
 from server.board.ops import Context, ParticipantJoin
 from server.board.roles import Role
-from server.store.base import (
-    Commit,
-    Link,
-    Mutation,
-    OpRecord,
-    Presence,
-    Session,
-    Store,
-)
+from server.store.records import Commit, Link, OpRecord, Presence, Session
+from server.store.roles import Mutation, Store, Update
 from tests.conftest import OpenStore
 
 MID = "m7Hq2LwX9pZa"
@@ -78,12 +71,14 @@ async def add_card(
         "after": after,
     }
     return await store.update(
-        meeting_id,
-        key or f"{actor}:o_{card_id}",
-        f"o_{card_id}",
-        actor,
-        T1,
-        mutation(message, actor, new_id=card_id),
+        Update(
+            meeting_id,
+            key or f"{actor}:o_{card_id}",
+            f"o_{card_id}",
+            actor,
+            T1,
+            mutation(message, actor, new_id=card_id),
+        )
     )
 
 
@@ -122,14 +117,16 @@ async def test_load_of_an_unknown_meeting_is_not_found(store: Store) -> None:
 async def test_update_commits_one_op_and_bumps_seq(store: Store, open_store: OpenStore) -> None:
     board = await created(store)
     commit = await store.update(
-        MID,
-        "p_mum:o_1",
-        "o_1",
-        "p_mum",
-        T1,
-        mutation(
-            {"type": "card.add", "section": "safety", "text": "Gran visits daily"}, new_id="c1"
-        ),
+        Update(
+            MID,
+            "p_mum:o_1",
+            "o_1",
+            "p_mum",
+            T1,
+            mutation(
+                {"type": "card.add", "section": "safety", "text": "Gran visits daily"}, new_id="c1"
+            ),
+        )
     )
     expected_board, changes = ops.apply(
         board,
@@ -159,13 +156,13 @@ async def test_a_refused_mutation_commits_nothing(store: Store, open_store: Open
     log = await store.changes_since(MID, 0)
     edit_others = mutation({"type": "card.edit", "card_id": "c1", "text": "mine now"}, "p_gran")
     with pytest.raises(Forbidden):
-        await store.update(MID, "p_gran:o_9", "o_9", "p_gran", T1, edit_others)
+        await store.update(Update(MID, "p_gran:o_9", "o_9", "p_gran", T1, edit_others))
     assert await store.load(MID) == (board, seq)
     assert await store.changes_since(MID, 0) == log
     assert await (await open_store()).load(MID) == (board, seq)
     # A refused op is not remembered: the same op key may be used again and is checked again.
     ok = mutation({"type": "card.edit", "card_id": "c1", "text": "Mum's words"}, "p_mum")
-    commit = await store.update(MID, "p_gran:o_9", "o_9", "p_mum", T1, ok)
+    commit = await store.update(Update(MID, "p_gran:o_9", "o_9", "p_mum", T1, ok))
     assert (commit.seq, commit.duplicate) == (seq + 1, False)
     assert commit.board.cards["c1"].text == "Mum's words"
 
@@ -180,7 +177,7 @@ async def test_an_op_key_is_applied_once(store: Store, open_store: OpenStore) ->
             board
         )
 
-    again = await store.update(MID, "p_mum:o_same", "o_same", "p_mum", T1, again_card)
+    again = await store.update(Update(MID, "p_mum:o_same", "o_same", "p_mum", T1, again_card))
     assert (first.seq, first.duplicate) == (1, False)
     assert (again.seq, again.duplicate, again.record) == (1, True, None)
     # The pure mutation may run (the store tries the commit first); it applies nothing.
@@ -190,7 +187,7 @@ async def test_an_op_key_is_applied_once(store: Store, open_store: OpenStore) ->
     assert again.board == board
     # ...also for another worker, and after a restart.
     other = await open_store()
-    from_other = await other.update(MID, "p_mum:o_same", "o_same", "p_mum", T1, again_card)
+    from_other = await other.update(Update(MID, "p_mum:o_same", "o_same", "p_mum", T1, again_card))
     assert (from_other.seq, from_other.duplicate) == (1, True)
     assert (await other.changes_since(MID, 0))[0] == 2
 
@@ -245,15 +242,17 @@ async def test_data_survives_a_restart(store: Store, open_store: OpenStore) -> N
     await add_card(store, "c1")
     await add_card(store, "c2", actor="p_gran", after="c1")
     await store.update(
-        MID,
-        "p_gran:o_r",
-        "o_r",
-        "p_gran",
-        T1,
-        mutation({"type": "card.react", "card_id": "c1", "stance": "agree"}, "p_gran"),
+        Update(
+            MID,
+            "p_gran:o_r",
+            "o_r",
+            "p_gran",
+            T1,
+            mutation({"type": "card.react", "card_id": "c1", "stance": "agree"}, "p_gran"),
+        )
     )
     await store.update(
-        MID, "p_fac:o_l", "o_l", "p_fac", T1, mutation({"type": "meeting.lock"}, "p_fac")
+        Update(MID, "p_fac:o_l", "o_l", "p_fac", T1, mutation({"type": "meeting.lock"}, "p_fac"))
     )
     board, seq = await store.load(MID)
     log = await store.changes_since(MID, 0)
@@ -307,12 +306,14 @@ async def test_two_workers_updating_one_meeting_concurrently(open_store: OpenSto
                 message = {"type": "card.react", "card_id": "shared", "stance": stance}
                 commits.append(
                     await store.update(
-                        MID,
-                        f"{actor}:o_{name}{i}",
-                        f"o_{name}{i}",
-                        actor,
-                        T1,
-                        mutation(message, actor),
+                        Update(
+                            MID,
+                            f"{actor}:o_{name}{i}",
+                            f"o_{name}{i}",
+                            actor,
+                            T1,
+                            mutation(message, actor),
+                        )
                     )
                 )
             else:
@@ -387,20 +388,24 @@ async def test_a_cached_board_catches_up_by_replaying_the_log(
 
     await add_card(worker_a, "c2", after="c1")
     await worker_a.update(
-        MID,
-        "p_fac:o_e",
-        "o_e",
-        "p_fac",
-        T1,
-        mutation({"type": "card.edit", "card_id": "c1", "text": "Edited by Fatima"}, "p_fac"),
+        Update(
+            MID,
+            "p_fac:o_e",
+            "o_e",
+            "p_fac",
+            T1,
+            mutation({"type": "card.edit", "card_id": "c1", "text": "Edited by Fatima"}, "p_fac"),
+        )
     )
     await worker_a.update(
-        MID,
-        "p_fac:o_t",
-        "o_t",
-        "p_fac",
-        T1,
-        mutation({"type": "meeting.edit", "title": "Review"}, "p_fac"),
+        Update(
+            MID,
+            "p_fac:o_t",
+            "o_t",
+            "p_fac",
+            T1,
+            mutation({"type": "meeting.edit", "title": "Review"}, "p_fac"),
+        )
     )
     full_reloads = 0
     read_board = worker_b._read_board
@@ -457,7 +462,7 @@ async def _delete_seen_by_another_worker(open_store: OpenStore) -> tuple[Board, 
     await worker_b.load(MID)
     later = "2026-11-27T10:00:00.000Z"
     delete = mutation({"type": "card.delete", "card_id": "c1"}, "p_fac", later)
-    await worker_a.update(MID, "p_fac:o_d", "o_d", "p_fac", later, delete)
+    await worker_a.update(Update(MID, "p_fac:o_d", "o_d", "p_fac", later, delete))
     board_b, seq_b = await worker_b.load(MID)
     stored, seq = await (await open_store()).load(MID)
     assert seq_b == seq == 3
@@ -500,12 +505,14 @@ async def test_list_meetings_newest_first(store: Store) -> None:
 async def test_list_meetings_shows_the_current_title(store: Store) -> None:
     await created(store)
     await store.update(
-        MID,
-        "p_fac:o_t",
-        "o_t",
-        "p_fac",
-        T1,
-        mutation({"type": "meeting.edit", "title": "Review meeting"}, "p_fac"),
+        Update(
+            MID,
+            "p_fac:o_t",
+            "o_t",
+            "p_fac",
+            T1,
+            mutation({"type": "meeting.edit", "title": "Review meeting"}, "p_fac"),
+        )
     )
     assert [m.title for m in await store.list_meetings()] == ["Review meeting"]
 

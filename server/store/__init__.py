@@ -1,11 +1,12 @@
-"""Persistence behind one small interface, chosen by one setting."""
+"""Persistence behind a few small role interfaces (`roles.py`), chosen by one setting."""
 
 from __future__ import annotations
 
 from ..settings import Settings
-from .base import Commit, Link, OpRecord, Presence, Session, Store
+from .records import Commit, Link, OpRecord, Presence, Session
+from .roles import Store, Update
 
-__all__ = ["Commit", "Link", "OpRecord", "Presence", "Session", "Store", "store_for"]
+__all__ = ["Commit", "Link", "OpRecord", "Presence", "Session", "Store", "Update", "store_for"]
 
 
 def store_for(settings: Settings) -> Store:

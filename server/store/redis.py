@@ -21,15 +21,9 @@ from redis.exceptions import RedisError
 from ..board import codec, storage
 from ..board.errors import NotFound, Unavailable
 from ..board.model import Board, Meeting
-from .base import (
-    LOG_LIMIT,
-    CommitResult,
-    Link,
-    OpRecord,
-    Presence,
-    Session,
-    Store,
-)
+from .board_log import LOG_LIMIT, SharedBoardLog
+from .records import CommitResult, Link, OpRecord, OpWrite, Presence, Session
+from .roles import Store
 
 # KEYS: seq, records, log, opkeys, secrets, sessions, audit.  ARGV: expected seq, op key,
 # new seq, log entry, log limit, n, session hash (or ''), audit entry (or ''), then n
@@ -72,7 +66,7 @@ SESSION_GRACE = 86400
 TIMEOUT = 0.9
 
 
-class RedisStore(Store):
+class RedisStore(SharedBoardLog, Store):
     def __init__(self, url: str, prefix: str = "kb", log_limit: int = LOG_LIMIT) -> None:
         super().__init__(log_limit)
         self.url = url
@@ -90,6 +84,9 @@ class RedisStore(Store):
 
     def _key(self, meeting_id: str, name: str) -> str:
         return f"{self.prefix}:{{{meeting_id}}}:{name}"
+
+    async def open(self) -> None:
+        """Nothing to do: redis-py connects on first use (and again after Redis restarts)."""
 
     async def close(self) -> None:
         await self._redis.aclose()
@@ -147,32 +144,22 @@ class RedisStore(Store):
             raw = await r.hget(self._key(meeting_id, "opkeys"), op_key)
         return None if raw is None else int(raw)
 
-    async def _commit(
-        self,
-        meeting_id: str,
-        expected_seq: int,
-        op_key: str,
-        record: OpRecord,
-        records: Mapping[str, str],
-        secrets: Mapping[str, str | None],
-        session_hash: str | None,
-        audit: Mapping[str, Any] | None,
-    ) -> tuple[CommitResult, int]:
+    async def _commit(self, write: OpWrite) -> tuple[CommitResult, int]:
         names = ("seq", "records", "log", "opkeys", "secrets", "sessions", "audit")
-        keys = [self._key(meeting_id, name) for name in names]
+        keys = [self._key(write.meeting_id, name) for name in names]
         args: list[Any] = [
-            str(expected_seq),
-            op_key,
-            str(record.seq),
-            codec.dumps(record.to_json()),
+            str(write.expected_seq),
+            write.op_key,
+            str(write.record.seq),
+            codec.dumps(write.record.to_json()),
             str(self.log_limit),
-            str(len(records)),
-            session_hash or "",
-            codec.dumps(audit) if audit is not None else "",
+            str(len(write.records)),
+            write.session_hash or "",
+            codec.dumps(write.audit) if write.audit is not None else "",
         ]
-        for key, value in records.items():
+        for key, value in write.records.items():
             args += [key, value]
-        for key, secret in secrets.items():
+        for key, secret in write.secrets.items():
             args += [key, secret or ""]
         async with self._redis_call():
             outcome, seq = await self._commit_script(keys=keys, args=args)

@@ -1,0 +1,125 @@
+"""The records the store keeps and hands back: committed ops, links, sessions, presence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+from ..board.model import Board, LinkKind
+from ..board.roles import Role
+
+
+@dataclass(frozen=True)
+class OpRecord:
+    """One committed op as the log keeps it and `applied` / `sync` send it."""
+
+    seq: int
+    op_id: str
+    by: str
+    at: str
+    changes: tuple[Mapping[str, Any], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "op_id": self.op_id,
+            "by": self.by,
+            "at": self.at,
+            "changes": list(self.changes),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> OpRecord:
+        return cls(data["seq"], data["op_id"], data["by"], data["at"], tuple(data["changes"]))
+
+
+@dataclass(frozen=True)
+class Commit:
+    seq: int
+    record: OpRecord | None  # None when the op key had been committed before
+    board: Board
+
+    @property
+    def duplicate(self) -> bool:
+        return self.record is None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A capability to join one meeting. A per-person link names who it is for and the
+    role they get; the three general links leave `name` and `role` empty."""
+
+    id: str
+    meeting_id: str
+    kind: LinkKind
+    token_hash: str
+    created_at: float
+    expires_at: float | None = None
+    revoked: bool = False
+    name: str | None = None
+    role: Role | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Link:
+        role = data.get("role")
+        return cls(**{**data, "kind": LinkKind(data["kind"]), "role": role and Role(role)})
+
+
+@dataclass(frozen=True)
+class Session:
+    token_hash: str
+    meeting_id: str
+    participant_id: str
+    created_at: float
+    expires_at: float
+    link_id: str = ""  # the link it was opened with: revoking the link ends it
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Session:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Presence:
+    participant_id: str
+    editing: str | None
+
+
+def merge_presence(entries: list[Presence]) -> list[Presence]:
+    """One entry per participant; a participant on several devices is editing what any
+    of them is editing."""
+    merged: dict[str, Presence] = {}
+    for entry in entries:
+        known = merged.get(entry.participant_id)
+        if known is None or (known.editing is None and entry.editing is not None):
+            merged[entry.participant_id] = entry
+    return sorted(merged.values(), key=lambda p: p.participant_id)
+
+
+@dataclass(frozen=True)
+class OpWrite:
+    """Everything one op writes, together or not at all."""
+
+    meeting_id: str
+    expected_seq: int  # the seq the op was run on: written only if it has not moved
+    op_key: str
+    record: OpRecord
+    records: Mapping[str, str]  # the changed entities' board records
+    secrets: Mapping[str, str | None]  # secret records to write, or to delete (None)
+    session_hash: str | None  # the caller's session, which must still stand
+    audit: Mapping[str, Any] | None
+
+
+class CommitResult(Enum):
+    COMMITTED = "committed"
+    CONFLICT = "conflict"  # the seq moved on: catch up and try again
+    DUPLICATE = "duplicate"  # the op key was committed before
+    SESSION_ENDED = "session_ended"  # the caller was taken out or their link turned off

@@ -1,0 +1,155 @@
+"""What the store does, one small interface per role; `Store` is all of them together.
+
+Both backends implement every role (`SQLiteStore`, `RedisStore`); the board log's commit
+loop is written once for both, in `board_log.py`. A caller that needs only one role can
+ask for only that one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..board.model import Board, Change, Meeting
+from .records import Commit, Link, OpRecord, Presence, Session, merge_presence
+
+Mutation = Callable[[Board], tuple[Board, list[Change]]]
+
+
+@dataclass(frozen=True)
+class Update:
+    """One op for `BoardLog.update`: run `mutate` on the current board, commit what it
+    changed as op `op_id` by `by` at `at`, once per `op_key`.
+
+    `after_commit` runs while the meeting is still held, so that this worker publishes its
+    commits in seq order. With `session_hash` the commit is refused once that session has
+    ended. `audit(record, new board)` is the audit entry written in the same commit.
+    """
+
+    meeting_id: str
+    op_key: str
+    op_id: str
+    by: str
+    at: str
+    mutate: Mutation
+    after_commit: Callable[[Commit], Awaitable[None]] | None = None
+    session_hash: str | None = None
+    audit: Callable[[OpRecord, Board], Mapping[str, Any]] | None = None
+
+
+class BoardLog(Protocol):
+    """Each meeting's board, the log of the ops that made it, and their one write path."""
+
+    async def create(self, board: Board) -> None:
+        """Store a new meeting's first board at seq 0; never overwrites an existing one."""
+
+    async def load(self, meeting_id: str) -> tuple[Board, int]:
+        """The current board and seq, or NotFound."""
+
+    async def update(self, request: Update) -> Commit:
+        """Run the request's op on the current board and commit what it changed.
+
+        Atomic: board records, secret records, the op log entry, the op key and the audit
+        entry are written together, and only if the seq is still the one `mutate` saw and
+        the caller's session stands. An op key committed before returns its first seq and
+        applies nothing. An error raised by `mutate` commits nothing.
+        """
+
+    async def seq(self, meeting_id: str) -> int:
+        """The meeting's latest committed seq."""
+
+    async def changes_since(self, meeting_id: str, since: int) -> tuple[int, list[OpRecord] | None]:
+        """(current seq, the ops committed after `since`), or None for the ops when the log
+        no longer reaches back that far."""
+
+    def forget(self, meeting_id: str) -> None:
+        """Drop a meeting's in-memory copy (it is reloaded when next used)."""
+
+    async def list_meetings(self) -> list[Meeting]:
+        """Every meeting on this server, newest first."""
+
+    async def erase(self, meeting_id: str) -> None:
+        """Remove everything held about a meeting: board, log, secrets, links, sessions,
+        presence, audit log."""
+
+
+class LinksAndSessions(Protocol):
+    """The links that let people join a meeting, and the sessions joining opened."""
+
+    async def add_link(self, link: Link) -> None:
+        """Store a link, or replace the one with the same token hash."""
+
+    async def find_link(self, token_hash: str) -> Link | None: ...
+
+    async def meeting_links(self, meeting_id: str) -> list[Link]:
+        """The meeting's links, oldest first."""
+
+    async def add_session(self, session: Session) -> None: ...
+
+    async def find_session(self, token_hash: str) -> Session | None:
+        """The session, or None. An expired one may still be returned (the caller checks
+        expiry with its own clock); Redis forgets it a day after it expired."""
+
+    async def end_sessions(
+        self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
+    ) -> set[str]:
+        """Delete the meeting's sessions (only a participant's, or only a link's, if named);
+        the participants whose sessions ended."""
+
+
+class AuditLog(Protocol):
+    """Each meeting's audit log: append-only."""
+
+    async def append_audit(self, meeting_id: str, entry: Mapping[str, Any]) -> None: ...
+
+    async def audit(self, meeting_id: str) -> list[dict[str, Any]]:
+        """Every entry, oldest first."""
+
+
+class PresenceMap(Protocol):
+    """Who is online, per socket: ephemeral, kept with an expiry so that a dead worker's
+    sockets fade away."""
+
+    async def presence_put(
+        self, meeting_id: str, socket_id: str, entry: Presence, expires_at: float
+    ) -> None: ...
+
+    async def presence_drop(self, meeting_id: str, socket_id: str) -> None: ...
+
+    async def presence_sockets(self, meeting_id: str, now: float) -> dict[str, Presence]:
+        """Each live socket's entry, by socket id, dropping expired entries."""
+
+    async def presence(self, meeting_id: str, now: float) -> list[Presence]:
+        """Who is online (one entry per participant)."""
+        return merge_presence(list((await self.presence_sockets(meeting_id, now)).values()))
+
+
+class Records(Protocol):
+    """Small JSON records by kind and key: staff accounts, staff sessions, set-up codes,
+    meeting staff."""
+
+    async def put_record(
+        self, kind: str, key: str, data: Mapping[str, Any], expires_at: float | None = None
+    ) -> None: ...
+
+    async def get_record(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The record, or None (also once `expires_at` has passed)."""
+
+    async def list_records(self, kind: str) -> list[dict[str, Any]]:
+        """Every live record of the kind, by key."""
+
+    async def delete_record(self, kind: str, key: str) -> None: ...
+
+
+class Store(BoardLog, LinksAndSessions, AuditLog, PresenceMap, Records, Protocol):
+    """Every role, behind one connection."""
+
+    async def open(self) -> None:
+        """Connect; called once at start-up."""
+
+    async def close(self) -> None:
+        """Release connections; called once at shut-down."""
+
+    async def ping(self) -> None:
+        """Raise Unavailable when the store does not answer."""
