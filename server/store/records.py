@@ -1,4 +1,5 @@
-"""The records the store keeps and hands back: committed ops, links, sessions, presence."""
+"""The records the store keeps and hands back (committed ops, links, sessions, presence),
+and what one op writes."""
 
 from __future__ import annotations
 

@@ -299,6 +299,13 @@ def _write_op(
     ).rowcount
     if not moved:
         return CommitResult.CONFLICT, 0
+    _write_changes(db, write, log_limit)
+    return CommitResult.COMMITTED, record.seq
+
+
+def _write_changes(db: sqlite3.Connection, write: OpWrite, log_limit: int) -> None:
+    """The op key, the log entry (trimming the log), the records, the secrets, the audit."""
+    meeting_id, record = write.meeting_id, write.record
     db.execute(
         "INSERT INTO opkeys (meeting_id, op_key, seq) VALUES (?, ?, ?)",
         (meeting_id, write.op_key, record.seq),
@@ -330,4 +337,3 @@ def _write_op(
             "INSERT INTO audit (meeting_id, data) VALUES (?, ?)",
             (meeting_id, codec.dumps(write.audit)),
         )
-    return CommitResult.COMMITTED, record.seq
