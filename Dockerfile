@@ -10,6 +10,14 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     KINBOARD_HOST=0.0.0.0 KINBOARD_PORT=8000 KINBOARD_DATA_DIR=/data
 RUN useradd --system --create-home --uid 10001 kinboard && mkdir /data && chown kinboard /data
+# The runtime group of the one package list (.ci/run installs the same): Pango for
+# WeasyPrint's minutes PDF, and the minutes' fonts.
+COPY deploy/debian-packages.txt /tmp/debian-packages.txt
+RUN packages="$(awk '{ sub(/#.*/, "") } $1 == "runtime" { print $2 }' /tmp/debian-packages.txt)" \
+    && test -n "$packages" \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends $packages \
+    && rm -rf /var/lib/apt/lists/* /tmp/debian-packages.txt
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY server/ server/
