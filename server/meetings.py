@@ -13,6 +13,7 @@ from .board import minutes as minutes_core
 from .board import ops, parsing, scaling
 from .board.errors import Forbidden, Invalid, KinboardError, LinkGone, LinkInvalid, NotFound
 from .board.limits import MAX_TITLE
+from .board.meeting import MeetingClose, ParticipantJoin, ParticipantRemove
 from .board.model import (
     Board,
     Kind,
@@ -228,7 +229,7 @@ class Meetings:
             link.meeting_id,
             f"join:{participant_id}",
             participant_id,
-            ops.ParticipantJoin(participant_id, name, chosen),
+            ParticipantJoin(participant_id, name, chosen),
         )
         token_value = new_session_token()
         now = self.clock()
@@ -312,7 +313,7 @@ class Meetings:
                 "entities": [f"{c['entity']}:{c['id']}" for c in record.changes],
             }
 
-        joining = isinstance(op, ops.ParticipantJoin)
+        joining = isinstance(op, ParticipantJoin)
         commit = await self.store.update(
             Update(
                 meeting_id,
@@ -326,16 +327,16 @@ class Meetings:
                 audit=None if joining else audit_entry,
             )
         )
-        if commit.record is not None and isinstance(op, ops.ParticipantRemove | ops.MeetingClose):
+        if commit.record is not None and isinstance(op, ParticipantRemove | MeetingClose):
             await self._after_ending(meeting_id, by, op)
         return commit
 
     async def _after_ending(
-        self, meeting_id: str, by: str, op: ops.ParticipantRemove | ops.MeetingClose
+        self, meeting_id: str, by: str, op: ParticipantRemove | MeetingClose
     ) -> None:
         """The op is committed whatever happens here: a failure is logged, never refused."""
         try:
-            if isinstance(op, ops.ParticipantRemove):
+            if isinstance(op, ParticipantRemove):
                 await self.end_sessions(meeting_id, op.participant_id)
                 await self.audit(
                     meeting_id, "participant.removed", by=by, participant=op.participant_id

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from server.board import ops, storage, wire
+from server.board.cards import CardAdd, CardDelete, CardEdit, CardMove, CardReact, CardRestore
 from server.board.errors import (
     Forbidden,
     Invalid,
@@ -23,21 +24,10 @@ from server.board.errors import (
     TooMany,
 )
 from server.board.limits import MAX_ATTRIBUTION, MAX_CARDS, MAX_TEXT, MAX_TITLE
+from server.board.meeting import MeetingEdit, MeetingLock, MeetingUnlock, ParticipantJoin
 from server.board.model import Board, Card, Change, Meeting, Participant, Stance, Status, Vocabulary
-from server.board.ops import (
-    UNSET,
-    CardAdd,
-    CardDelete,
-    CardEdit,
-    CardMove,
-    CardReact,
-    CardRestore,
-    Context,
-    MeetingEdit,
-    MeetingLock,
-    MeetingUnlock,
-    ParticipantJoin,
-)
+from server.board.ops import Context
+from server.board.parsing import UNSET
 from server.board.positions import even_keys
 from server.board.roles import Role
 from server.board.template import SECTIONS

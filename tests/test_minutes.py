@@ -18,8 +18,10 @@ import pytest
 
 from server import documents
 from server.board import codec, minutes, ops, scaling, storage, wire
+from server.board.cards import CardAdd, CardEdit
 from server.board.errors import Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
 from server.board.limits import MAX_LABEL, MAX_NOTE, MAX_OWNER, MAX_REASON
+from server.board.meeting import ParticipantJoin
 from server.board.minutes import (
     DecisionSet,
     MinutesAgree,
@@ -41,7 +43,7 @@ from server.board.model import (
     Status,
     Vocabulary,
 )
-from server.board.ops import Context, ParticipantJoin
+from server.board.ops import Context
 from server.board.roles import Role
 from server.board.template import COLUMNS, OUTCOME_LABELS, SECTIONS, TIMED_SECTIONS
 from tests.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
@@ -334,12 +336,12 @@ PARSED = [
     (
         "add-owner-due",
         raw("card.add", section="plan_rules", text="x", owner=" Sam ", due="2026-12-31"),
-        ops.CardAdd("plan_rules", "x", owner="Sam", due="2026-12-31"),
+        CardAdd("plan_rules", "x", owner="Sam", due="2026-12-31"),
     ),
     (
         "edit-clear-owner-due",
         raw("card.edit", card_id="c1", owner=None, due=None),
-        ops.CardEdit("c1", owner=None, due=None),
+        CardEdit("c1", owner=None, due=None),
     ),
 ]
 

@@ -19,8 +19,9 @@ from hypothesis.stateful import (
 
 from server.board import ops, storage, wire
 from server.board.limits import MAX_CARDS, MAX_POSITION
+from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Meeting
-from server.board.ops import Context, ParticipantJoin
+from server.board.ops import Context
 from server.board.positions import DIGITS, even_keys, key_between
 from server.board.roles import Role
 from server.board.template import SECTIONS

@@ -32,6 +32,7 @@ from server.board.limits import (
     MAX_REASON,
     MAX_SCALES,
 )
+from server.board.meeting import MeetingEdit, ParticipantJoin
 from server.board.model import (
     Answered,
     Board,
@@ -44,7 +45,7 @@ from server.board.model import (
     Vocabulary,
     Vote,
 )
-from server.board.ops import Context, MeetingEdit, ParticipantJoin
+from server.board.ops import Context
 from server.board.roles import Role
 from server.board.scaling import (
     OnBehalf,

@@ -21,7 +21,7 @@ import pytest
 import redis
 import socketio
 
-from server.board import ops
+from server.board.meeting import ParticipantRemove
 from server.meetings import Meetings
 from server.security import LinkKeys
 from server.settings import Settings
@@ -531,7 +531,7 @@ async def test_a_removed_persons_next_op_is_refused_even_when_the_disconnect_is_
             gran.meeting_id,
             f"{facilitator.me['id']}:o_remove",
             facilitator.me["id"],
-            ops.ParticipantRemove(gran.me["id"]),
+            ParticipantRemove(gran.me["id"]),
             op_type="participant.remove",
         )
     finally:

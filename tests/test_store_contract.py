@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from server.board import ops, wire
+from server.board.cards import CardAdd
 from server.board.errors import Forbidden, Invalid, NotFound
+from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Change, LinkKind, Meeting
-from server.board.ops import Context, ParticipantJoin
+from server.board.ops import Context
 from server.board.roles import Role
 from server.store.records import Commit, Link, OpRecord, Presence, Session
 from server.store.roles import Mutation, Store, Update
@@ -130,7 +132,7 @@ async def test_update_commits_one_op_and_bumps_seq(store: Store, open_store: Ope
     )
     expected_board, changes = ops.apply(
         board,
-        ops.CardAdd("safety", "Gran visits daily"),
+        CardAdd("safety", "Gran visits daily"),
         Context("p_mum", T1, "c1"),
     )
     assert commit.seq == 1

@@ -1,0 +1,271 @@
+"""Card ops: adding, editing, moving, removing and bringing back cards, and agreeing or
+disagreeing with them. `ops.apply` hands these over after its common checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from .entities import live_card, put
+from .errors import Forbidden, Invalid, NotFound, TooMany
+from .limits import MAX_CARDS, MAX_OWNER, MAX_POSITION
+from .model import Board, Card, Change, Participant, Stance
+from .parsing import UNSET, Fields, attribution, card_text, iso_date, short_text
+from .positions import even_keys, key_between
+from .roles import ROLE_ABILITIES
+from .template import TIMED_SECTIONS
+
+
+@dataclass(frozen=True)
+class CardAdd:
+    section: str
+    text: str
+    attributed_to: str | None = None
+    after: str | None = None
+    card_id: str | None = None
+    owner: str | None = None
+    due: str | None = None
+
+
+@dataclass(frozen=True)
+class CardEdit:
+    card_id: str
+    text: str = UNSET
+    attributed_to: str | None = UNSET
+    owner: str | None = UNSET
+    due: str | None = UNSET
+
+
+@dataclass(frozen=True)
+class CardMove:
+    card_id: str
+    section: str
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class CardDelete:
+    card_id: str
+
+
+@dataclass(frozen=True)
+class CardRestore:
+    card_id: str
+
+
+@dataclass(frozen=True)
+class CardReact:
+    card_id: str
+    stance: Stance | None
+
+
+CardOp = CardAdd | CardEdit | CardMove | CardDelete | CardRestore | CardReact
+
+
+def _parse_card_add(f: Fields) -> CardAdd:
+    section = f.section()
+    text = card_text(f.get("text", required=True))
+    attributed = f.get("attributed_to", nullable=True)
+    after = f.card_id("after", required=False, nullable=True)
+    card_id = f.card_id("card_id", required=False, nullable=True)
+    owner, due = _timing(f)
+    return CardAdd(
+        section=section,
+        text=text,
+        attributed_to=None if attributed is UNSET else attribution(attributed),
+        after=None if after is UNSET else after,
+        card_id=None if card_id is UNSET else card_id,
+        owner=None if owner is UNSET else owner,
+        due=None if due is UNSET else due,
+    )
+
+
+def _timing(f: Fields) -> tuple[Any, Any]:
+    """`owner` and `due` (UNSET when not sent; None clears)."""
+    owner = f.get("owner", nullable=True)
+    due = f.get("due", nullable=True)
+    return (
+        owner if owner is UNSET else short_text(owner, "Who will do it", MAX_OWNER),
+        due if due in (UNSET, None) else iso_date(due, "due"),
+    )
+
+
+def _parse_card_edit(f: Fields) -> CardEdit:
+    card_id = f.card_id()
+    text = f.get("text")
+    attributed = f.get("attributed_to", nullable=True)
+    owner, due = _timing(f)
+    if text is UNSET and attributed is UNSET and owner is UNSET and due is UNSET:
+        raise Invalid("card.edit needs text, attributed_to, owner or due.")
+    return CardEdit(
+        card_id=card_id,
+        text=UNSET if text is UNSET else card_text(text),
+        attributed_to=UNSET if attributed is UNSET else attribution(attributed),
+        owner=owner,
+        due=due,
+    )
+
+
+def _parse_card_move(f: Fields) -> CardMove:
+    card_id = f.card_id()
+    section = f.section()
+    after = f.card_id("after", required=True, nullable=True)
+    if after == card_id:
+        raise Invalid("A card cannot go below itself.")
+    return CardMove(card_id=card_id, section=section, after=after)
+
+
+def _parse_card_react(f: Fields) -> CardReact:
+    card_id = f.card_id()
+    stance = f.enum("stance", Stance, required=True, nullable=True)
+    return CardReact(card_id=card_id, stance=stance)
+
+
+PARSERS: Mapping[str, Callable[[Fields], CardOp]] = MappingProxyType(
+    {
+        "card.add": _parse_card_add,
+        "card.edit": _parse_card_edit,
+        "card.move": _parse_card_move,
+        "card.delete": lambda f: CardDelete(f.card_id()),
+        "card.restore": lambda f: CardRestore(f.card_id()),
+        "card.react": _parse_card_react,
+    }
+)
+
+
+def apply(
+    board: Board, op: CardOp, actor: Participant, now: str, new_id: str
+) -> tuple[Board, list[Change]]:
+    match op:
+        case CardAdd():
+            return _add(board, op, actor, now, new_id)
+        case CardEdit():
+            return _edit(board, op, actor, now)
+        case CardMove():
+            return _move(board, op, actor, now)
+        case CardDelete() | CardRestore():
+            return _delete_or_restore(board, op, actor, now)
+        case CardReact():
+            return _react(board, op, actor)
+    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+
+
+def _add(
+    board: Board, op: CardAdd, actor: Participant, now: str, new_id: str
+) -> tuple[Board, list[Change]]:
+    card_id = op.card_id or new_id
+    if not card_id:
+        raise Invalid("card.add needs a card id.")
+    if card_id in board.cards:
+        raise Invalid("That card id is used already.")
+    if len(board.live_cards()) >= MAX_CARDS:
+        raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+    _require_timed(op.section, op.owner, op.due)
+    card = Card(
+        id=card_id,
+        section=op.section,
+        text=op.text,
+        position="",
+        author=actor.id,
+        created_at=now,
+        updated_at=now,
+        updated_by=actor.id,
+        attributed_to=op.attributed_to,
+        owner=op.owner,
+        due=op.due,
+    )
+    return _place(board, card, op.after)
+
+
+def _require_timed(section: str, owner: Any, due: Any) -> None:
+    if section not in TIMED_SECTIONS and (owner not in (None, UNSET) or due not in (None, UNSET)):
+        raise Invalid("Only next steps and the plan say who will do it and by when.")
+
+
+def _require_author_or_facilitator(actor: Participant, card: Card, doing: str) -> None:
+    if not ROLE_ABILITIES[actor.role].edit_any_card and card.author != actor.id:
+        raise Forbidden(f"Only the person who added a card, or the facilitator, can {doing} it.")
+
+
+def _edit(board: Board, op: CardEdit, actor: Participant, now: str) -> tuple[Board, list[Change]]:
+    card = live_card(board, op.card_id)
+    _require_author_or_facilitator(actor, card, "change")
+    _require_timed(card.section, op.owner, op.due)
+    updated = card
+    for name in ("text", "attributed_to", "owner", "due"):
+        value = getattr(op, name)
+        if value is not UNSET:
+            updated = replace(updated, **{name: value})
+    if updated == card:
+        return board, []
+    return put(board, "card", replace(updated, updated_at=now, updated_by=actor.id))
+
+
+def _move(board: Board, op: CardMove, actor: Participant, now: str) -> tuple[Board, list[Change]]:
+    card = live_card(board, op.card_id)
+    moved = replace(card, section=op.section, updated_at=now, updated_by=actor.id)
+    if op.section not in TIMED_SECTIONS:
+        moved = replace(moved, owner=None, due=None)  # who and when belong to plans only
+    return _place(board, moved, op.after)
+
+
+def _delete_or_restore(
+    board: Board, op: CardDelete | CardRestore, actor: Participant, now: str
+) -> tuple[Board, list[Change]]:
+    card = board.cards.get(op.card_id)
+    if card is None:
+        raise NotFound("That card is not on the board.")
+    _require_author_or_facilitator(actor, card, "remove or bring back")
+    restoring = isinstance(op, CardRestore)
+    if card.deleted != restoring:
+        return board, []  # already as asked: nothing to do
+    if restoring and len(board.live_cards()) >= MAX_CARDS:
+        raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+    updated = replace(card, deleted=not restoring, updated_at=now, updated_by=actor.id)
+    if restoring:
+        # A re-spaced section may have given its old place away: then it goes to the end.
+        siblings = board.section_cards(card.section)
+        if any(c.position == card.position for c in siblings):
+            return _place(board, updated, siblings[-1].id)
+    return put(board, "card", updated)
+
+
+def _react(board: Board, op: CardReact, actor: Participant) -> tuple[Board, list[Change]]:
+    card = live_card(board, op.card_id)
+    stances = dict(card.stances)
+    if op.stance is None:
+        stances.pop(actor.id, None)
+    else:
+        stances[actor.id] = op.stance
+    if stances == dict(card.stances):
+        return board, []
+    return put(board, "card", replace(card, stances=MappingProxyType(stances)))
+
+
+def _place(board: Board, card: Card, after: str | None) -> tuple[Board, list[Change]]:
+    """Put `card` into its section just below `after` (None: at the top).
+
+    When `after` has meanwhile left the section (a concurrent move or delete), the card
+    goes to the end of the section rather than being refused: nothing the user typed is lost.
+    """
+    siblings = [c for c in board.section_cards(card.section) if c.id != card.id]
+    ids = [c.id for c in siblings]
+    if after is None:
+        index = 0
+    elif after in ids:
+        index = ids.index(after) + 1
+    else:
+        index = len(siblings)
+    before_key = siblings[index - 1].position if index > 0 else None
+    after_key = siblings[index].position if index < len(siblings) else None
+    position = key_between(before_key, after_key)
+    if len(position) <= MAX_POSITION:
+        return put(board, "card", replace(card, position=position))
+    # Many moves to one spot made the keys long: re-space the whole section.
+    ordered = [*siblings[:index], card, *siblings[index:]]
+    respaced = [
+        replace(c, position=key) for c, key in zip(ordered, even_keys(len(ordered)), strict=True)
+    ]
+    return put(board, "card", *respaced)

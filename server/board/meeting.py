@@ -1,0 +1,131 @@
+"""Meeting ops: the facilitator's title, vocabulary and worry threshold, locking, unlocking
+and closing, and who is in the meeting (joining by a link, being taken out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+
+from . import scaling
+from .entities import put
+from .errors import Forbidden, Invalid, Locked, NotFound
+from .model import Board, Change, Participant, Status, Vocabulary
+from .parsing import UNSET, Fields, clean_name, clean_title, scale_number
+from .roles import ROLE_ABILITIES, Role
+
+
+@dataclass(frozen=True)
+class MeetingEdit:
+    title: str = UNSET
+    vocabulary: Vocabulary = UNSET
+    worry_threshold: int = UNSET
+
+
+@dataclass(frozen=True)
+class MeetingLock:
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingUnlock:
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingClose:
+    pass
+
+
+@dataclass(frozen=True)
+class ParticipantRemove:
+    participant_id: str
+
+
+@dataclass(frozen=True)
+class ParticipantJoin:
+    """Not sent by clients: the server applies it when someone joins by a link."""
+
+    participant_id: str
+    name: str
+    role: Role
+
+
+MeetingOp = MeetingEdit | MeetingLock | MeetingUnlock | MeetingClose | ParticipantRemove
+
+
+def _parse_meeting_edit(f: Fields) -> MeetingEdit:
+    title = f.get("title")
+    vocabulary = f.enum("vocabulary", Vocabulary)
+    threshold = f.get("worry_threshold")
+    if title is UNSET and vocabulary is UNSET and threshold is UNSET:
+        raise Invalid("meeting.edit needs title, vocabulary or worry_threshold.")
+    return MeetingEdit(
+        title=UNSET if title is UNSET else clean_title(title),
+        vocabulary=vocabulary,
+        worry_threshold=UNSET if threshold is UNSET else scale_number(threshold, "worry_threshold"),
+    )
+
+
+PARSERS: Mapping[str, Callable[[Fields], MeetingOp]] = MappingProxyType(
+    {
+        "meeting.edit": _parse_meeting_edit,
+        "meeting.lock": lambda f: MeetingLock(),
+        "meeting.unlock": lambda f: MeetingUnlock(),
+        "meeting.close": lambda f: MeetingClose(),
+        "participant.remove": lambda f: ParticipantRemove(f.card_id("participant_id")),
+    }
+)
+
+
+def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Change]]:
+    if op.participant_id in board.participants:
+        raise Invalid("That participant has joined already.")
+    if board.meeting.status is Status.CLOSED:
+        raise Locked("This meeting has ended.")
+    return put(
+        board, "participant", Participant(op.participant_id, clean_name(op.name), op.role, now)
+    )
+
+
+def apply(board: Board, op: MeetingOp, actor: Participant, now: str) -> tuple[Board, list[Change]]:
+    if isinstance(op, ParticipantRemove):
+        return _remove(board, op, actor)
+    if not ROLE_ABILITIES[actor.role].run_meeting:
+        raise Forbidden("Only the facilitator can change the meeting.")
+    meeting = board.meeting
+    match op:
+        case MeetingClose():
+            # Ends the meeting for good: nothing more changes; its records are kept until
+            # the retention period after `closed_at` has passed.
+            meeting = replace(meeting, status=Status.CLOSED, closed_at=now)
+        case MeetingLock():
+            meeting = replace(meeting, status=Status.LOCKED)
+        case MeetingUnlock():
+            meeting = replace(meeting, status=Status.OPEN)
+        case MeetingEdit():
+            if meeting.status is Status.LOCKED:
+                raise Locked("Unlock the meeting to change it.")
+            if op.title is not UNSET:
+                meeting = replace(meeting, title=op.title)
+            if op.vocabulary is not UNSET:
+                meeting = replace(meeting, vocabulary=op.vocabulary)
+            if op.worry_threshold is not UNSET:
+                meeting = replace(meeting, worry_threshold=op.worry_threshold)
+    if meeting == board.meeting:
+        return board, []
+    updated, changes = scaling.follow_vocabulary(
+        replace(board, meeting=meeting), board.meeting.vocabulary, meeting.vocabulary
+    )
+    return updated, [Change("meeting", meeting.id, meeting), *changes]
+
+
+def _remove(board: Board, op: ParticipantRemove, actor: Participant) -> tuple[Board, list[Change]]:
+    if not ROLE_ABILITIES[actor.role].run_meeting:
+        raise Forbidden("Only the facilitator can take someone out of the meeting.")
+    participant = board.participants.get(op.participant_id)
+    if participant is None or participant.removed:
+        raise NotFound("That person is not in the meeting.")
+    if participant.id == actor.id:
+        raise Invalid("You cannot take yourself out of the meeting.")
+    return put(board, "participant", replace(participant, removed=True))
