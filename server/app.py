@@ -14,18 +14,19 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from .admin_routes import AdminRoutes
 from .board.errors import KinboardError
 from .clock import Clock, system_clock
+from .http.admin_routes import AdminRoutes
+from .http.headers import SecurityHeaders
+from .http.routes import Routes
+from .http.staff_routes import StaffRoutes
+from .http.web import Web
 from .meetings import Meetings
 from .realtime import Realtime
-from .routes import Routes
-from .security import LinkKeys, SecurityHeaders, load_secret
+from .security import LinkKeys, load_secret
 from .settings import Settings
 from .staff import SETUP_HOURS, Staff
-from .staff_routes import StaffRoutes
 from .store import Store, store_for
-from .web import Web
 
 CLIENT_DIST = Path(__file__).resolve().parent.parent / "client" / "dist"
 
@@ -79,6 +80,7 @@ def create_app(
             *AdminRoutes(web).routes(),
             Mount("/static", StaticFiles(directory=str(CLIENT_DIST)), name="static"),
         ],
+        exception_handlers={KinboardError: web.refused, Exception: web.crashed},
         lifespan=lifespan,
     )
     app = socketio.ASGIApp(realtime.sio, other_asgi_app=pages, socketio_path="socket.io")

@@ -18,16 +18,19 @@ import socketio
 from .board import ops, parsing, scaling, wire
 from .board.errors import (
     Forbidden,
+    Internal,
     Invalid,
     KinboardError,
+    NoSession,
     NotFound,
+    OriginNotAllowed,
     SessionEnded,
-    Unavailable,
+    SessionInvalid,
+    TooManyConnections,
 )
 from .board.model import Participant
 from .meetings import Meetings
 from .pubsub import RedisManager
-from .replies import ack_error
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
 from .settings import Settings
 from .store import Commit, Presence, Session
@@ -189,26 +192,29 @@ class Realtime:
     # --- handlers ---
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        try:
+            await self._admit(sid, environ, auth)
+        except KinboardError as error:  # the code is the reason the client is given
+            raise socketio.exceptions.ConnectionRefusedError(error.code) from error
+
+    async def _admit(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
         if not origin_allowed(self.settings, environ.get("HTTP_ORIGIN")):
-            raise socketio.exceptions.ConnectionRefusedError("origin_not_allowed")
+            raise OriginNotAllowed("This page is not on this server.")
         meeting_id = auth.get("meeting_id") if isinstance(auth, dict) else None
         if not isinstance(meeting_id, str) or not parsing.is_id(meeting_id):
-            raise socketio.exceptions.ConnectionRefusedError("no_session")
+            raise NoSession("Say which meeting this socket is for.")
         token = session_token_from_cookies(self.settings, environ.get("HTTP_COOKIE"), meeting_id)
         if token is None:
-            raise socketio.exceptions.ConnectionRefusedError("no_session")
-        try:
-            session = await self.meetings.session(token, meeting_id)
-            if session is None:
-                raise socketio.exceptions.ConnectionRefusedError("session_invalid")
-            board, seq = await self.meetings.store.load(meeting_id)
-        except KinboardError as error:
-            raise socketio.exceptions.ConnectionRefusedError(error.code) from error
+            raise NoSession("Please join the meeting first.")
+        session = await self.meetings.session(token, meeting_id)
+        if session is None:
+            raise SessionInvalid("You are no longer in this meeting.")
+        board, seq = await self.meetings.store.load(meeting_id)
         me = board.participants.get(session.participant_id)
         if me is None or me.removed:
-            raise socketio.exceptions.ConnectionRefusedError("session_invalid")
+            raise SessionInvalid("You are no longer in this meeting.")
         if await self._sockets_of(meeting_id, me.id) >= MAX_SOCKETS_PER_PARTICIPANT:
-            raise socketio.exceptions.ConnectionRefusedError("too_many_connections")
+            raise TooManyConnections("This meeting is open in too many windows.")
         connection = Connection(meeting_id, me.id, token, session)
         self.connections[sid] = connection
         await self.sio.enter_room(sid, meeting_id)
@@ -330,9 +336,9 @@ class Realtime:
             return ack_error(error)
         except KinboardError as error:
             return ack_error(error)
-        except Exception:  # a bug must not leave the sender waiting: it keeps the op
+        except Exception:  # a bug must not leave the sender waiting; sending again won't help
             log.exception("op failed")
-            return ack_error(Unavailable("Something went wrong while saving. Trying again."))
+            return ack_error(Internal("Something went wrong, and this change was not saved."))
         ack: dict[str, Any] = {"ok": True, "seq": commit.seq}
         if commit.duplicate:
             ack["duplicate"] = True
@@ -368,6 +374,10 @@ class Realtime:
             await self._broadcast_presence(connection.meeting_id)
         except KinboardError:
             return
+
+
+def ack_error(error: KinboardError) -> dict[str, Any]:
+    return {"ok": False, "code": error.code, "message": error.message}
 
 
 def _participant_room(participant_id: str) -> str:

@@ -32,10 +32,10 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 import server.staff
-from server.admin_routes import AUDIT_COLUMNS
 from server.app import create_app
 from server.board import ops
 from server.clock import iso
+from server.http.admin_routes import AUDIT_COLUMNS
 from server.meetings import Meetings
 from server.settings import Settings
 from server.staff import Staff

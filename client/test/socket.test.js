@@ -167,6 +167,19 @@ describe('MeetingConnection', () => {
     assert.deepEqual(connection.pendingOps().map((o) => o.id), ['o2']);
   });
 
+  test('a server bug (internal) refuses the op once: it is dropped, never tried again', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { connection, socket, seen } = open();
+    socket.serverConnects();
+    connection.send(op('o1'));
+    const bug = { ok: false, code: 'internal', message: 'Something went wrong, and this change was not saved.' };
+    socket.lastSend('op').answer(null, bug);
+    assert.deepEqual(seen.refused.map((r) => [r.op.id, r.code]), [['o1', 'internal']]);
+    assert.deepEqual(connection.status(), { connection: 'connected', waiting: 0, refusal: null });
+    mock.timers.tick(60_000);
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1']);
+  });
+
   test('store away: saving is paused, the ops wait and are tried again with back-off until one goes through', () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     const { connection, socket, seen } = open();

@@ -55,6 +55,12 @@ class Unavailable(KinboardError):
     code = "unavailable"
 
 
+class Internal(KinboardError):
+    """Something unexpected (a bug) went wrong: trying the same again will not help."""
+
+    code = "internal"
+
+
 class RoundClosed(KinboardError):
     code = "round_closed"
 
@@ -62,3 +68,23 @@ class RoundClosed(KinboardError):
 class SessionEnded(Forbidden):
     """The caller's session ended (taken out, link turned off): refused like any forbidden
     op, and their socket is closed."""
+
+
+class ConnectionRefused(KinboardError):
+    """Why a socket is not let in; the code is the reason the client is given."""
+
+
+class OriginNotAllowed(ConnectionRefused):
+    code = "origin_not_allowed"
+
+
+class NoSession(ConnectionRefused):
+    code = "no_session"
+
+
+class SessionInvalid(ConnectionRefused):
+    code = "session_invalid"
+
+
+class TooManyConnections(ConnectionRefused):
+    code = "too_many_connections"

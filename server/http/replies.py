@@ -1,4 +1,4 @@
-"""Errors mapped to Socket.IO acks and HTTP answers, in one place."""
+"""Errors mapped to HTTP statuses and JSON answers, in one place."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from .board.errors import (
+from ..board.errors import (
     Forbidden,
+    Internal,
     Invalid,
     KinboardError,
     LinkGone,
@@ -32,14 +33,11 @@ HTTP_STATUS: dict[type[KinboardError], int] = {
     TooMany: 409,
     LinkGone: 410,
     RateLimited: 429,
+    Internal: 500,
     Unavailable: 503,
 }
 
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def ack_error(error: KinboardError) -> dict[str, Any]:
-    return {"ok": False, "code": error.code, "message": error.message}
 
 
 def http_status(error: KinboardError) -> int:

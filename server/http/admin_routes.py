@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .board import export
-from .board.errors import Forbidden, KinboardError, NotFound
-from .meetings import Auth
-from .replies import NO_STORE, http_error, json_ok
+from ..board import export
+from ..board.errors import Forbidden, NotFound
+from ..meetings import Auth
+from .replies import NO_STORE, json_ok
 from .web import Web
 
 AUDIT_COLUMNS = ("at", "event", "by", "role", "link_id", "op", "entities", "staff", "participant")
@@ -71,49 +71,35 @@ class AdminRoutes:
     # --- per-person links ---
 
     async def api_person_links(self, request: Request) -> Response:
-        try:
-            meeting_id, _, _ = await self._facilitated(request, "see the links")
-            return json_ok({"links": await self.meetings.person_links(meeting_id)})
-        except KinboardError as error:
-            return http_error(error)
+        meeting_id, _, _ = await self._facilitated(request, "see the links")
+        return json_ok({"links": await self.meetings.person_links(meeting_id)})
 
     async def api_add_person_link(self, request: Request) -> Response:
-        try:
-            meeting_id, _, by = await self._facilitated(request, "make links")
-            data = await self.web.json_body(request)
-            link = await self.meetings.add_person_link(
-                meeting_id, data.get("name"), data.get("role"), data.get("days"), by
-            )
-            links = await self.meetings.person_links(meeting_id)
-        except KinboardError as error:
-            return http_error(error)
+        meeting_id, _, by = await self._facilitated(request, "make links")
+        data = await self.web.json_body(request)
+        link = await self.meetings.add_person_link(
+            meeting_id, data.get("name"), data.get("role"), data.get("days"), by
+        )
+        links = await self.meetings.person_links(meeting_id)
         return json_ok(next(item for item in links if item["id"] == link.id), status=201)
 
     async def api_change_link(self, request: Request) -> Response:
         link_id = request.path_params["link_id"]
-        try:
-            self.web.same_site(request)
-            meeting_id, _, by = await self._facilitated(request, "change links")
-            if request.method == "DELETE":
-                await self.meetings.revoke_link(meeting_id, link_id, by)
-            else:
-                data = await self.web.json_body(request)
-                await self.meetings.set_link_expiry(meeting_id, link_id, data.get("days"), by)
-            links = await self.meetings.person_links(meeting_id)
-        except KinboardError as error:
-            return http_error(error)
+        self.web.same_site(request)
+        meeting_id, _, by = await self._facilitated(request, "change links")
+        if request.method == "DELETE":
+            await self.meetings.revoke_link(meeting_id, link_id, by)
+        else:
+            data = await self.web.json_body(request)
+            await self.meetings.set_link_expiry(meeting_id, link_id, data.get("days"), by)
+        links = await self.meetings.person_links(meeting_id)
         return json_ok(next(item for item in links if item["id"] == link_id))
 
     async def api_renew_link(self, request: Request) -> Response:
-        try:
-            self.web.same_site(request)
-            meeting_id, _, by = await self._facilitated(request, "renew links")
-            url = await self.meetings.renew_general_link(
-                meeting_id, request.path_params["kind"], by
-            )
-            links = await self.meetings.link_urls(meeting_id)
-        except KinboardError as error:
-            return http_error(error)
+        self.web.same_site(request)
+        meeting_id, _, by = await self._facilitated(request, "renew links")
+        url = await self.meetings.renew_general_link(meeting_id, request.path_params["kind"], by)
+        links = await self.meetings.link_urls(meeting_id)
         assert url in links.values()
         return json_ok(links)
 
@@ -125,20 +111,14 @@ class AdminRoutes:
         return meeting_id, await self.meetings.store.audit(meeting_id)
 
     async def activity_page(self, request: Request) -> Response:
-        try:
-            meeting_id, entries = await self._entries(request)
-        except KinboardError as error:
-            return self.web.error_page(request, error)
+        meeting_id, entries = await self._entries(request)
         rows = [[_cell(entry.get(column)) for column in AUDIT_COLUMNS] for entry in entries]
         return self.web.page(
             request, "activity.html", meeting_id=meeting_id, columns=AUDIT_COLUMNS, rows=rows
         )
 
     async def activity_csv(self, request: Request) -> Response:
-        try:
-            meeting_id, entries = await self._entries(request)
-        except KinboardError as error:
-            return http_error(error)
+        meeting_id, entries = await self._entries(request)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(AUDIT_COLUMNS)
@@ -156,24 +136,18 @@ class AdminRoutes:
     # --- erasing and subject access ---
 
     async def api_erase(self, request: Request) -> Response:
-        try:
-            self.web.same_site(request)
-            meeting_id, _ = await self._staff_only(request, "erase the meeting")
-            await self.meetings.erase(meeting_id)
-        except KinboardError as error:
-            return http_error(error)
+        self.web.same_site(request)
+        meeting_id, _ = await self._staff_only(request, "erase the meeting")
+        await self.meetings.erase(meeting_id)
         return Response(status_code=204, headers=NO_STORE)
 
     async def api_export(self, request: Request) -> Response:
         participant_id = request.path_params["participant_id"]
-        try:
-            meeting_id, _ = await self._staff_only(request, "export a person's data")
-            board, _ = await self.meetings.store.load(meeting_id)
-            if participant_id not in board.participants:
-                raise NotFound("There is no such person in this meeting.")
-            audit = await self.meetings.store.audit(meeting_id)
-        except KinboardError as error:
-            return http_error(error)
+        meeting_id, _ = await self._staff_only(request, "export a person's data")
+        board, _ = await self.meetings.store.load(meeting_id)
+        if participant_id not in board.participants:
+            raise NotFound("There is no such person in this meeting.")
+        audit = await self.meetings.store.audit(meeting_id)
         data = export.encode_person(board, participant_id)
         data["activity"] = [
             entry

@@ -7,12 +7,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from .board.errors import Forbidden, KinboardError, Unauthorized
-from .board.model import LinkKind
-from .meetings import Meetings
-from .replies import http_error, http_status, json_ok
-from .security import cookie_name, staff_cookie_name
-from .staff import LONGEST_SECONDS, Staff
+from ..board.errors import Forbidden, KinboardError, Unauthorized
+from ..board.model import LinkKind
+from ..meetings import Meetings
+from ..security import cookie_name, staff_cookie_name
+from ..staff import LONGEST_SECONDS, Staff
+from .replies import http_status, json_ok
 from .web import Web
 
 
@@ -63,10 +63,7 @@ class StaffRoutes:
         return self._signed_in(token)
 
     async def signout(self, request: Request) -> Response:
-        try:
-            await self.web.form(request)
-        except KinboardError as error:
-            return self.web.error_page(request, error)
+        await self.web.form(request)
         await self.staff.sign_out(self.web.staff_token(request))
         response = self._to_signin()
         response.delete_cookie(
@@ -109,15 +106,12 @@ class StaffRoutes:
         session = await self.web.staff_session(request)
         if session is None:
             return self._to_signin()
-        try:
-            form = await self.web.form(request)
-            meeting = await self.meetings.create(
-                form.get("title"), form.get("vocabulary"), form.get("kind")
-            )
-            await self.staff.add_to_meeting(meeting.id, session.email)
-            return await self._enter(meeting.id, form.get("name") or session.email)
-        except KinboardError as error:
-            return self.web.error_page(request, error)
+        form = await self.web.form(request)
+        meeting = await self.meetings.create(
+            form.get("title"), form.get("vocabulary"), form.get("kind")
+        )
+        await self.staff.add_to_meeting(meeting.id, session.email)
+        return await self._enter(meeting.id, form.get("name") or session.email)
 
     async def open_meeting(self, request: Request) -> Response:
         """A staff member with the meeting opens its board as a facilitator."""
@@ -125,13 +119,10 @@ class StaffRoutes:
         if session is None:
             return self._to_signin()
         meeting_id = request.path_params["meeting_id"]
-        try:
-            await self.web.form(request)
-            if session.email not in await self.staff.meeting_staff(meeting_id):
-                raise Forbidden("This meeting has not been shared with you.")
-            return await self._enter(meeting_id, session.email)
-        except KinboardError as error:
-            return self.web.error_page(request, error)
+        await self.web.form(request)
+        if session.email not in await self.staff.meeting_staff(meeting_id):
+            raise Forbidden("This meeting has not been shared with you.")
+        return await self._enter(meeting_id, session.email)
 
     async def _enter(self, meeting_id: str, name: str) -> Response:
         links = await self.meetings.store.meeting_links(meeting_id)
@@ -148,12 +139,9 @@ class StaffRoutes:
 
     async def api_share(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        try:
-            session = await self.web.staff_session(request)
-            if session is None:
-                raise Unauthorized("Please sign in.")
-            data = await self.web.json_body(request)
-            await self.staff.share(meeting_id, session.email, data.get("email"))
-        except KinboardError as error:
-            return http_error(error)
+        session = await self.web.staff_session(request)
+        if session is None:
+            raise Unauthorized("Please sign in.")
+        data = await self.web.json_body(request)
+        await self.staff.share(meeting_id, session.email, data.get("email"))
         return json_ok({"staff": await self.staff.meeting_staff(meeting_id)})

@@ -14,10 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from .board.errors import Forbidden, Invalid, KinboardError
-from .meetings import Auth, Meetings
-from .replies import http_status
-from .security import (
+from ..board.errors import Forbidden, Internal, Invalid, KinboardError
+from ..meetings import Auth, Meetings
+from ..security import (
     RateLimiter,
     api_key_matches,
     cookie_value,
@@ -27,10 +26,11 @@ from .security import (
     session_token_from_cookies,
     staff_cookie_name,
 )
-from .settings import Settings
-from .staff import Staff, StaffSession
+from ..settings import Settings
+from ..staff import Staff, StaffSession
+from .replies import http_error, http_status
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 MAX_BODY = 64 * 1024
 
 
@@ -71,6 +71,19 @@ class Web:
 
     def error_page(self, request: Request, error: KinboardError) -> Response:
         return self.page(request, "error.html", status=http_status(error), message=error.message)
+
+    # --- the one answer to every refusal ---
+
+    async def refused(self, request: Request, error: Exception) -> Response:
+        """Any `KinboardError` a handler raises: JSON under /api/, the error page elsewhere."""
+        assert isinstance(error, KinboardError)
+        if request.url.path.startswith("/api/"):
+            return http_error(error)
+        return self.error_page(request, error)
+
+    async def crashed(self, request: Request, error: Exception) -> Response:
+        """A bug: answered `internal` (asking again will not help); Starlette logs it."""
+        return await self.refused(request, Internal("Something went wrong on the server."))
 
     async def form(self, request: Request) -> FormData:
         """A posted form from one of our own pages, or Forbidden. The CSRF token is what

@@ -12,14 +12,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from . import documents
-from .board import codec, wire
-from .board.errors import Forbidden, KinboardError, NotFound, Unauthorized
-from .board.model import LinkKind
-from .board.roles import SELF_CHOSEN_ROLES
-from .board.template import ROLE_LABELS
-from .replies import http_error, json_ok
-from .security import cookie_name
+from .. import documents
+from ..board import codec, wire
+from ..board.errors import Forbidden, KinboardError, NotFound, Unauthorized
+from ..board.model import LinkKind
+from ..board.roles import SELF_CHOSEN_ROLES
+from ..board.template import ROLE_LABELS
+from ..security import cookie_name
+from .replies import json_ok
 from .web import Web
 
 
@@ -69,12 +69,10 @@ class Routes:
             board, _ = await self.meetings.snapshot(
                 meeting_id, await self.web.auth(request, meeting_id)
             )
-        except KinboardError as error:
-            if isinstance(error, Forbidden):
-                error = Forbidden(
-                    "To see this board, please open the link the facilitator gave you."
-                )
-            return self.web.error_page(request, error)
+        except Forbidden:
+            raise Forbidden(
+                "To see this board, please open the link the facilitator gave you."
+            ) from None
         return self.web.page(request, template, meeting_id=meeting_id, title=board.meeting.title)
 
     async def board_page(self, request: Request) -> Response:
@@ -85,11 +83,8 @@ class Routes:
 
     async def qr_code(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        try:
-            await self.meetings.snapshot(meeting_id, await self.web.auth(request, meeting_id))
-            url = (await self.meetings.link_urls(meeting_id)).get(LinkKind.PARTICIPANT.value)
-        except KinboardError as error:
-            return http_error(error)
+        await self.meetings.snapshot(meeting_id, await self.web.auth(request, meeting_id))
+        url = (await self.meetings.link_urls(meeting_id)).get(LinkKind.PARTICIPANT.value)
         if url is None:
             return Response(status_code=404, headers={"Cache-Control": "no-store"})
         svg = io.BytesIO()
@@ -116,51 +111,39 @@ class Routes:
     # --- JSON API ---
 
     async def api_create(self, request: Request) -> Response:
-        try:
-            staff = None if self.web.has_api_key(request) else await self.web.staff_session(request)
-            if staff is None and not self.web.has_api_key(request):
-                raise Unauthorized(
-                    "Starting a meeting needs a signed-in staff member or the API key "
-                    "(Authorization: Bearer <key>)."
-                )
-            data = await self.web.json_body(request)
-            meeting = await self.meetings.create(
-                data.get("title"), data.get("vocabulary"), data.get("kind")
+        staff = None if self.web.has_api_key(request) else await self.web.staff_session(request)
+        if staff is None and not self.web.has_api_key(request):
+            raise Unauthorized(
+                "Starting a meeting needs a signed-in staff member or the API key "
+                "(Authorization: Bearer <key>)."
             )
-            if staff is not None:
-                await self.web.staff.add_to_meeting(meeting.id, staff.email)
-            links = await self.meetings.link_urls(meeting.id)
-        except KinboardError as error:
-            return http_error(error)
+        data = await self.web.json_body(request)
+        meeting = await self.meetings.create(
+            data.get("title"), data.get("vocabulary"), data.get("kind")
+        )
+        if staff is not None:
+            await self.web.staff.add_to_meeting(meeting.id, staff.email)
+        links = await self.meetings.link_urls(meeting.id)
         return json_ok({"id": meeting.id, "links": links}, status=201)
 
     async def api_meeting(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        try:
-            board, seq = await self.meetings.snapshot(
-                meeting_id, await self.web.auth(request, meeting_id)
-            )
-        except KinboardError as error:
-            return http_error(error)
+        board, seq = await self.meetings.snapshot(
+            meeting_id, await self.web.auth(request, meeting_id)
+        )
         return json_ok({"seq": seq, **wire.encode_board(board)})
 
     async def api_links(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        try:
-            auth = await self.web.auth(request, meeting_id)
-            await self.meetings.facilitated(meeting_id, auth, "see the meeting's links")
-            links = await self.meetings.link_urls(meeting_id)
-        except KinboardError as error:
-            return http_error(error)
+        auth = await self.web.auth(request, meeting_id)
+        await self.meetings.facilitated(meeting_id, auth, "see the meeting's links")
+        links = await self.meetings.link_urls(meeting_id)
         return json_ok(links)
 
     async def api_join_preview(self, request: Request) -> Response:
-        try:
-            self.web.join_limiter.check(self.web.client_address(request), self.meetings.clock())
-            data = await self.web.json_body(request)
-            link, meeting = await self.meetings.preview(data.get("token"))
-        except KinboardError as error:
-            return http_error(error)
+        self.web.join_limiter.check(self.web.client_address(request), self.meetings.clock())
+        data = await self.web.json_body(request)
+        link, meeting = await self.meetings.preview(data.get("token"))
         return json_ok(
             {
                 "meeting": {"id": meeting.id, "title": meeting.title, "status": meeting.status},
@@ -174,12 +157,9 @@ class Routes:
         )
 
     async def api_join(self, request: Request) -> Response:
-        try:
-            self.web.join_limiter.check(self.web.client_address(request), self.meetings.clock())
-            data = await self.web.json_body(request)
-            joined = await self.meetings.join(data.get("token"), data.get("name"), data.get("role"))
-        except KinboardError as error:
-            return http_error(error)
+        self.web.join_limiter.check(self.web.client_address(request), self.meetings.clock())
+        data = await self.web.json_body(request)
+        joined = await self.meetings.join(data.get("token"), data.get("name"), data.get("role"))
         suffix = "/display" if joined.link_kind is LinkKind.DISPLAY else ""
         response = json_ok(
             {
@@ -213,20 +193,14 @@ class Routes:
         )
 
     async def minutes_page(self, request: Request) -> Response:
-        try:
-            view = await self._minutes_view(request, "minutes.viewed")
-        except KinboardError as error:
-            return self.web.error_page(request, error)
+        view = await self._minutes_view(request, "minutes.viewed")
         return HTMLResponse(self._minutes_html(view, for_pdf=False))
 
     async def minutes_file(self, request: Request) -> Response:
         fmt = request.path_params["fmt"]
-        try:
-            if fmt not in ("pdf", "json", "md"):
-                raise NotFound("Minutes come as .pdf, .json or .md.")
-            view = await self._minutes_view(request, "minutes.downloaded", format=fmt)
-        except KinboardError as error:
-            return http_error(error)
+        if fmt not in ("pdf", "json", "md"):
+            raise NotFound("Minutes come as .pdf, .json or .md.")
+        view = await self._minutes_view(request, "minutes.downloaded", format=fmt)
         if fmt == "pdf":
             html = self._minutes_html(view, for_pdf=True)
             body: bytes | str = await asyncio.to_thread(
@@ -249,12 +223,9 @@ class Routes:
 
     async def api_minutes(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        try:
-            board, _ = await self.meetings.snapshot(
-                meeting_id, await self.web.auth(request, meeting_id)
-            )
-        except KinboardError as error:
-            return http_error(error)
+        board, _ = await self.meetings.snapshot(
+            meeting_id, await self.web.auth(request, meeting_id)
+        )
         listing = []
         for minutes in sorted(board.minutes.values(), key=lambda m: m.number):
             base = f"{self.settings.base_url}/m/{meeting_id}/minutes/{minutes.number}"
@@ -268,12 +239,9 @@ class Routes:
 
     async def api_review(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        try:
-            self.web.same_site(request)
-            meeting = await self.meetings.create_review(
-                meeting_id, await self.web.auth(request, meeting_id)
-            )
-            links = await self.meetings.link_urls(meeting.id)
-        except KinboardError as error:
-            return http_error(error)
+        self.web.same_site(request)
+        meeting = await self.meetings.create_review(
+            meeting_id, await self.web.auth(request, meeting_id)
+        )
+        links = await self.meetings.link_urls(meeting.id)
         return json_ok({"id": meeting.id, "links": links}, status=201)
