@@ -102,6 +102,10 @@ def serve_forever(settings: Settings) -> int:
         ws_max_size=64 * 1024,
         log_level="info",
         server_header=False,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default: only the proxies
+        # named in KINBOARD_TRUSTED_PROXIES may say who the client is.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
     )
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ class Settings:
     # Joins (and link look-ups) one address may make at once before it is slowed down.
     join_burst: int = 20
     retention_days: int = 30
+    # Addresses or networks of the reverse proxies whose X-Forwarded-For is believed; none
+    # by default, so that nobody can choose the address their requests are counted under.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def secure_cookies(self) -> bool:
@@ -76,7 +80,10 @@ class Settings:
             raise SettingsError("KINBOARD_REDIS_PREFIX must be letters, digits, - or _")
         join_burst = _positive(env, "KINBOARD_JOIN_BURST", 20)
         retention_days = _positive(env, "KINBOARD_RETENTION_DAYS", 30)
+        proxies = env.get("KINBOARD_TRUSTED_PROXIES", "")
+        trusted_proxies = tuple(_network(p.strip()) for p in proxies.split(",") if p.strip())
         return cls(
+            trusted_proxies=trusted_proxies,
             join_burst=join_burst,
             retention_days=retention_days,
             host=host,
@@ -98,6 +105,16 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.strip().isdigit() or int(raw) < 1:
         raise SettingsError(f"{name} must be a whole number of 1 or more (got {raw!r})")
     return int(raw)
+
+
+def _network(raw: str) -> str:
+    try:
+        return str(ipaddress.ip_network(raw, strict=False))
+    except ValueError:
+        raise SettingsError(
+            "KINBOARD_TRUSTED_PROXIES must be a comma-separated list of IP addresses or "
+            f"networks like 10.0.0.2 or 172.30.0.0/24 (got {raw!r})"
+        ) from None
 
 
 def _port(raw: str) -> int:

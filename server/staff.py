@@ -19,7 +19,8 @@ from .store import Store
 
 IDLE_SECONDS = 30 * 60
 LONGEST_SECONDS = 8 * 3600
-# Failed sign-ins: this many per account, and per address, in the window, then a pause.
+# Failed sign-ins in the window, then a pause: this many at one account from one address
+# (so a stranger elsewhere cannot lock its owner out), and this many from one address.
 ACCOUNT_FAILURES = 5
 ADDRESS_FAILURES = 20
 FAILURE_WINDOW = 15 * 60
@@ -56,6 +57,14 @@ def clean_email(value: Any) -> str:
     return value.strip().lower()
 
 
+def _new_account(email: Any, password: Any) -> tuple[str, str]:
+    """The e-mail, cleaned, and the password of a new account, or Invalid."""
+    email = clean_email(email)
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.")
+    return email, password
+
+
 class Staff:
     def __init__(self, store: Store, clock: Clock, hasher: PasswordHasher | None = None) -> None:
         self.store = store
@@ -67,9 +76,7 @@ class Staff:
     # --- accounts ---
 
     async def add(self, email: Any, password: Any) -> StaffMember:
-        email = clean_email(email)
-        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-            raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.")
+        email, password = _new_account(email, password)
         if await self.store.get_record("staff", email) is not None:
             raise Invalid("There is an account with that email already.")
         hashed = await asyncio.to_thread(self.hasher.hash, password)
@@ -110,18 +117,24 @@ class Staff:
         """A new session token, or Unauthorized (the same for an unknown email, a wrong
         password and a disabled account) or RateLimited after too many failures."""
         email = email.strip().lower() if isinstance(email, str) else ""
-        counters = [("account", email, ACCOUNT_FAILURES), ("address", address, ADDRESS_FAILURES)]
-        for kind, key, limit in counters:
-            if await self._failures(kind, key) >= limit:
+        # An address holds no "/", so the pair's key is unambiguous.
+        brakes = [
+            ("signin_address", address, ADDRESS_FAILURES),
+            ("signin_account", f"{address}/{email}", ACCOUNT_FAILURES),
+        ]
+        # Each try is reserved before the slow hash check, so that tries at once cannot all
+        # slip under a limit. A try refused here is given back; a failed one stays counted.
+        for taken, (kind, key, limit) in enumerate(brakes, start=1):
+            if await self._count(kind, key, 1) > limit:
+                for given in brakes[:taken]:
+                    await self._count(given[0], given[1], -1)
                 raise RateLimited("Too many tries. Please wait 15 minutes and try again.")
         member = await self.find(email) if email else None
         if not await self._verify(member, password):
-            for kind, key, _ in counters:
-                await self._fail(kind, key)
             await asyncio.sleep(FAILURE_DELAY)
             raise Unauthorized(_WRONG)
-        for kind, key, _ in counters:
-            await self.store.delete_record("signin_failures", f"{kind}:{key}")
+        await self._count("signin_address", address, -1)
+        await self.store.reset_counter("signin_account", f"{address}/{email}")
         assert member is not None
         token = await self._open_session(member.email)
         await self.store.append_audit(
@@ -139,21 +152,9 @@ class Staff:
             return False
         return member is not None and not member.disabled
 
-    async def _failures(self, kind: str, key: str) -> int:
-        data = await self.store.get_record("signin_failures", f"{kind}:{key}")
-        if data is None or data["since"] + FAILURE_WINDOW <= self.clock():
-            return 0
-        return int(data["count"])
-
-    async def _fail(self, kind: str, key: str) -> None:
+    async def _count(self, kind: str, key: str, amount: int) -> int:
         now = self.clock()
-        data = await self.store.get_record("signin_failures", f"{kind}:{key}")
-        if data is None or data["since"] + FAILURE_WINDOW <= now:
-            data = {"count": 0, "since": now}
-        data["count"] += 1
-        await self.store.put_record(
-            "signin_failures", f"{kind}:{key}", data, expires_at=data["since"] + FAILURE_WINDOW
-        )
+        return await self.store.add_to_counter(kind, key, amount, now, now + FAILURE_WINDOW)
 
     async def _open_session(self, email: str) -> str:
         token = new_session_token()
@@ -213,6 +214,8 @@ class Staff:
         return code
 
     async def set_up(self, code: Any, email: Any, password: Any) -> StaffMember:
+        _new_account(email, password)  # a typo does not use the link up
+        used = Forbidden("This set-up link has been used or has expired.")
         data = await self.store.get_record("setup", "code")
         if (
             data is None
@@ -220,8 +223,18 @@ class Staff:
             or not secrets.compare_digest(data["hash"], hash_token(code))
             or await self.members()
         ):
-            raise Forbidden("This set-up link has been used or has expired.")
-        member = await self.add(email, password)
+            raise used
+        # Claimed in one atomic step before the account is made: the link used several
+        # times at once makes one account.
+        now = self.clock()
+        until = now + SETUP_HOURS * 3600
+        if await self.store.add_to_counter("setup_claim", data["hash"], 1, now, until) != 1:
+            raise used
+        try:
+            member = await self.add(email, password)
+        except Exception:
+            await self.store.reset_counter("setup_claim", data["hash"])
+            raise
         await self.store.delete_record("setup", "code")
         return member
 

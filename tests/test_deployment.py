@@ -8,6 +8,7 @@ runtime group is what the minutes PDF needs: WeasyPrint renders it in the fonts 
 from __future__ import annotations
 
 import io
+import ipaddress
 import os
 import re
 import shlex
@@ -259,6 +260,29 @@ def seconds(value: str) -> float:
     assert match, f"unreadable nginx time {value!r}"
     number, unit = int(match.group(1)), match.group(2) or "s"
     return number * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
+
+
+def test_the_workers_trust_x_forwarded_for_from_nginx_alone_and_nginx_sets_it(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    nginx = nginx_service(services)
+    nginx_networks = nginx.get("networks") or {}
+    assert isinstance(nginx_networks, dict), "nginx needs a fixed address (ipv4_address)"
+    addresses = [ipaddress.ip_address(net["ipv4_address"]) for net in nginx_networks.values()]
+    assert addresses, "nginx needs a fixed address (ipv4_address) for the workers to trust"
+    for name, worker in workers(services).items():
+        trusted = environment(worker).get("KINBOARD_TRUSTED_PROXIES", "")
+        networks = [ipaddress.ip_network(p.strip()) for p in trusted.split(",") if p.strip()]
+        assert networks, f"{name}: KINBOARD_TRUSTED_PROXIES names nginx"
+        assert all(any(a in n for n in networks) for a in addresses), f"{name}: trust nginx"
+        # Trusting more than nginx would let anything else on the network pick its address.
+        assert all(n.num_addresses == 1 for n in networks), f"{name}: trust nginx alone"
+    headers = {
+        h.split()[0].lower(): h.split(None, 1)[1]
+        for h in directives(block(nginx_conf(), "location /"), "proxy_set_header")
+    }
+    # $proxy_add_x_forwarded_for would pass on whatever the client claims.
+    assert headers.get("x-forwarded-for") == "$remote_addr"
 
 
 # --- the Debian packages: one list for the Dockerfile and .ci/run ---

@@ -22,6 +22,12 @@ def test_defaults() -> None:
     assert settings.redis_url is None
     assert settings.api_key is None
     assert settings.allowed_origins == ("http://127.0.0.1:8000",)
+    assert settings.trusted_proxies == ()
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    settings = Settings.from_env({"KINBOARD_TRUSTED_PROXIES": " 172.30.0.10, 10.1.2.3/24,fd00::1 "})
+    assert settings.trusted_proxies == ("172.30.0.10/32", "10.1.2.0/24", "fd00::1/128")
 
 
 def test_every_variable_is_read() -> None:
@@ -68,6 +74,9 @@ def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
         ("KINBOARD_API_KEY", "short"),
         ("KINBOARD_ALLOWED_ORIGINS", "kinboard.example.org"),
         ("KINBOARD_ALLOWED_ORIGINS", "https://kinboard.example.org/board"),
+        ("KINBOARD_TRUSTED_PROXIES", "*"),
+        ("KINBOARD_TRUSTED_PROXIES", "nginx"),
+        ("KINBOARD_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.300"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:

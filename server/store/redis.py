@@ -9,6 +9,7 @@ key together. Cost per op is the changed entities plus the log entry, never the 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -58,6 +59,23 @@ redis.call('SET', KEYS[1], '0')
 return 1
 """
 
+# A counter: a hash of its value and the end of its window (the caller's clock); Redis
+# forgets it a while after the window ends.
+_COUNT = """
+local ends = tonumber(redis.call('HGET', KEYS[1], 'until'))
+if not ends or ends <= tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'until', ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+end
+local value = redis.call('HINCRBY', KEYS[1], 'value', ARGV[1])
+if value < 0 then
+  redis.call('HSET', KEYS[1], 'value', 0)
+  value = 0
+end
+return value
+"""
+
 # Expired sessions are kept a day longer, so that "expired" can be told from "unknown".
 SESSION_GRACE = 86400
 
@@ -81,6 +99,7 @@ class RedisStore(SharedBoardLog, Store):
         )
         self._commit_script = self._redis.register_script(_COMMIT)
         self._create_script = self._redis.register_script(_CREATE)
+        self._count_script = self._redis.register_script(_COUNT)
 
     def _key(self, meeting_id: str, name: str) -> str:
         return f"{self.prefix}:{{{meeting_id}}}:{name}"
@@ -270,6 +289,26 @@ class RedisStore(SharedBoardLog, Store):
             pipe.delete(self._record_key(kind, key))
             pipe.srem(f"{self.prefix}:recs:{kind}", key)
             await pipe.execute()
+
+    # --- counters ---
+
+    def _counter_key(self, kind: str, key: str) -> str:
+        return f"{self.prefix}:counter:{kind}:{key}"
+
+    async def add_to_counter(
+        self, kind: str, key: str, amount: int, now: float, until: float
+    ) -> int:
+        forget_after = math.ceil((until - now) * 1000) + 60_000
+        async with self._redis_call():
+            value = await self._count_script(
+                keys=[self._counter_key(kind, key)],
+                args=[amount, repr(now), repr(until), forget_after],
+            )
+        return int(value)
+
+    async def reset_counter(self, kind: str, key: str) -> None:
+        async with self._redis_call() as r:
+            await r.delete(self._counter_key(kind, key))
 
     # --- audit ---
 

@@ -142,7 +142,21 @@ class Records(Protocol):
     async def delete_record(self, kind: str, key: str) -> None: ...
 
 
-class Store(BoardLog, LinksAndSessions, AuditLog, PresenceMap, Records, Protocol):
+class Counters(Protocol):
+    """Counters with a window: tries reserved before slow work (sign-in), one-time claims."""
+
+    async def add_to_counter(
+        self, kind: str, key: str, amount: int, now: float, until: float
+    ) -> int:
+        """Add `amount` to a counter and return its new value in one atomic step, so that
+        concurrent callers each see a value of their own. A counter whose window has ended
+        (its `until` <= `now`) starts again from zero, with this `until`. It never goes
+        below zero."""
+
+    async def reset_counter(self, kind: str, key: str) -> None: ...
+
+
+class Store(BoardLog, LinksAndSessions, AuditLog, PresenceMap, Records, Counters, Protocol):
     """Every role, behind one connection."""
 
     async def open(self) -> None:

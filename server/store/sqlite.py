@@ -224,6 +224,31 @@ class SQLiteStore(SharedBoardLog, Store):
             lambda db: db.execute("DELETE FROM kv WHERE kind = ? AND key = ?", (kind, key))
         )
 
+    # --- counters ---
+
+    async def add_to_counter(
+        self, kind: str, key: str, amount: int, now: float, until: float
+    ) -> int:
+        def work(db: sqlite3.Connection) -> int:
+            with transaction(db):
+                # Ended windows go first (also those of e-mails nobody has), so the upsert
+                # meets only a live counter.
+                db.execute("DELETE FROM counters WHERE until <= ?", (now,))
+                rows = db.execute(
+                    "INSERT INTO counters (kind, key, value, until) VALUES (?, ?, MAX(?, 0), ?) "
+                    "ON CONFLICT (kind, key) DO UPDATE SET value = MAX(value + ?, 0) "
+                    "RETURNING value",
+                    (kind, key, amount, until, amount),
+                ).fetchall()
+            return int(rows[0][0])
+
+        return await self._db.run(work)
+
+    async def reset_counter(self, kind: str, key: str) -> None:
+        await self._db.run(
+            lambda db: db.execute("DELETE FROM counters WHERE kind = ? AND key = ?", (kind, key))
+        )
+
     # --- audit ---
 
     async def append_audit(self, meeting_id: str, entry: Mapping[str, Any]) -> None:
