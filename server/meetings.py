@@ -91,7 +91,7 @@ class Meetings:
         now = iso(self.clock())
         meeting = Meeting(
             id=new_id(nbytes=9),
-            title=parsing.clean_title(title),
+            title=parsing.words(title, parsing.TITLE),
             kind=_choice(Kind, kind, Kind.INITIAL, "kind"),
             vocabulary=_choice(Vocabulary, vocabulary, Vocabulary.SAFETY, "vocabulary"),
             created_at=now,
@@ -153,7 +153,7 @@ class Meetings:
         self, meeting_id: str, name: Any, role: Any, days: Any, by: str
     ) -> Link:
         """A link for one named person with a preset role ("Grandma, network")."""
-        name = parsing.clean_name(name)
+        name = parsing.words(name, parsing.NAME)
         chosen = _choice(Role, role, None, "role")
         if chosen not in SELF_CHOSEN_ROLES:
             raise Invalid("Please choose who the person is in this meeting.")
@@ -223,7 +223,7 @@ class Meetings:
             chosen = LINK_ROLE[link.kind]
         if link.kind is LinkKind.DISPLAY and (name is None or name == ""):
             name = DISPLAY_NAME
-        name = parsing.clean_name(name)
+        name = parsing.words(name, parsing.NAME)
         participant_id = new_id("p_")
         commit = await self.commit(
             link.meeting_id,
@@ -448,9 +448,9 @@ async def _nobody(meeting_id: str, participants: set[str]) -> None:
 def _link_days(value: Any, default: int) -> int:
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LINK_DAYS:
-        raise Invalid(f"A link can last from 1 to {MAX_LINK_DAYS} days.")
-    return value
+    return parsing.whole_number(
+        value, 1, MAX_LINK_DAYS, f"A link can last from 1 to {MAX_LINK_DAYS} days."
+    )
 
 
 def _review_title(title: str) -> str:

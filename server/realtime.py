@@ -19,7 +19,6 @@ from .board import ops, parsing, scaling, wire
 from .board.errors import (
     Forbidden,
     Internal,
-    Invalid,
     KinboardError,
     NoSession,
     NotFound,
@@ -352,9 +351,12 @@ class Realtime:
     async def on_sync(self, sid: str, data: Any) -> dict[str, Any]:
         try:
             connection = await self._checked(sid)
-            since = data.get("since") if isinstance(data, dict) else None
-            if not isinstance(since, int) or isinstance(since, bool) or since < 0:
-                raise Invalid("sync needs since: the last seq you have (0 or more).")
+            since = parsing.whole_number(
+                data.get("since") if isinstance(data, dict) else None,
+                0,
+                None,
+                "sync needs since: the last seq you have (0 or more).",
+            )
             seq, records = await self.meetings.store.changes_since(connection.meeting_id, since)
             if records is None:
                 board, seq = await self.meetings.store.load(connection.meeting_id)

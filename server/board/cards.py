@@ -12,7 +12,7 @@ from .entities import live_card, put
 from .errors import Forbidden, Invalid, NotFound, TooMany
 from .limits import MAX_CARDS, MAX_OWNER, MAX_POSITION
 from .model import Board, Card, Change, Participant, Stance
-from .parsing import UNSET, Fields, attribution, card_text, iso_date, short_text
+from .parsing import ATTRIBUTION, CARD_TEXT, UNSET, Fields, Words, iso_date, words
 from .positions import even_keys, key_between
 from .roles import ROLE_ABILITIES
 from .template import TIMED_SECTIONS
@@ -61,12 +61,14 @@ class CardReact:
     stance: Stance | None
 
 
+_OWNER = Words.optional("Who will do it", MAX_OWNER)
+
 CardOp = CardAdd | CardEdit | CardMove | CardDelete | CardRestore | CardReact
 
 
 def _parse_card_add(f: Fields) -> CardAdd:
     section = f.section()
-    text = card_text(f.get("text", required=True))
+    text = words(f.get("text", required=True), CARD_TEXT)
     attributed = f.get("attributed_to", nullable=True)
     after = f.card_id("after", required=False, nullable=True)
     card_id = f.card_id("card_id", required=False, nullable=True)
@@ -74,7 +76,7 @@ def _parse_card_add(f: Fields) -> CardAdd:
     return CardAdd(
         section=section,
         text=text,
-        attributed_to=None if attributed is UNSET else attribution(attributed),
+        attributed_to=None if attributed is UNSET else words(attributed, ATTRIBUTION) or None,
         after=None if after is UNSET else after,
         card_id=None if card_id is UNSET else card_id,
         owner=None if owner is UNSET else owner,
@@ -87,7 +89,7 @@ def _timing(f: Fields) -> tuple[Any, Any]:
     owner = f.get("owner", nullable=True)
     due = f.get("due", nullable=True)
     return (
-        owner if owner is UNSET else short_text(owner, "Who will do it", MAX_OWNER),
+        owner if owner is UNSET else words(owner, _OWNER) or None,
         due if due in (UNSET, None) else iso_date(due, "due"),
     )
 
@@ -101,8 +103,8 @@ def _parse_card_edit(f: Fields) -> CardEdit:
         raise Invalid("card.edit needs text, attributed_to, owner or due.")
     return CardEdit(
         card_id=card_id,
-        text=UNSET if text is UNSET else card_text(text),
-        attributed_to=UNSET if attributed is UNSET else attribution(attributed),
+        text=UNSET if text is UNSET else words(text, CARD_TEXT),
+        attributed_to=UNSET if attributed is UNSET else words(attributed, ATTRIBUTION) or None,
         owner=owner,
         due=due,
     )

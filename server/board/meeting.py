@@ -10,8 +10,9 @@ from types import MappingProxyType
 from . import scaling
 from .entities import put
 from .errors import Forbidden, Invalid, Locked, NotFound
+from .limits import SCALE_MAX, SCALE_MIN
 from .model import Board, Change, Participant, Status, Vocabulary
-from .parsing import UNSET, Fields, clean_name, clean_title, scale_number
+from .parsing import NAME, TITLE, UNSET, Fields, whole_number, words
 from .roles import ROLE_ABILITIES, Role
 
 
@@ -51,6 +52,8 @@ class ParticipantJoin:
     role: Role
 
 
+_THRESHOLD = f"worry_threshold is a whole number from {SCALE_MIN} to {SCALE_MAX}."
+
 MeetingOp = MeetingEdit | MeetingLock | MeetingUnlock | MeetingClose | ParticipantRemove
 
 
@@ -61,9 +64,11 @@ def _parse_meeting_edit(f: Fields) -> MeetingEdit:
     if title is UNSET and vocabulary is UNSET and threshold is UNSET:
         raise Invalid("meeting.edit needs title, vocabulary or worry_threshold.")
     return MeetingEdit(
-        title=UNSET if title is UNSET else clean_title(title),
+        title=UNSET if title is UNSET else words(title, TITLE),
         vocabulary=vocabulary,
-        worry_threshold=UNSET if threshold is UNSET else scale_number(threshold, "worry_threshold"),
+        worry_threshold=UNSET
+        if threshold is UNSET
+        else whole_number(threshold, SCALE_MIN, SCALE_MAX, _THRESHOLD),
     )
 
 
@@ -84,7 +89,7 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
     if board.meeting.status is Status.CLOSED:
         raise Locked("This meeting has ended.")
     return put(
-        board, "participant", Participant(op.participant_id, clean_name(op.name), op.role, now)
+        board, "participant", Participant(op.participant_id, words(op.name, NAME), op.role, now)
     )
 
 

@@ -35,7 +35,7 @@ from .model import (
     Stance,
     Vote,
 )
-from .parsing import UNSET, Fields, iso_date, short_text
+from .parsing import UNSET, Fields, Words, iso_date, whole_number, words
 from .positions import key_between
 from .roles import ROLE_ABILITIES, Role
 from .template import COLUMNS
@@ -67,14 +67,17 @@ class MinutesAgree:
     number: int
 
 
+_NOTE = Words.optional("The note", MAX_NOTE)
+_LABEL = Words.optional("The label", MAX_LABEL)
+_REASON = Words.optional("Your reason", MAX_REASON)
+
 MinutesOp = MinutesTake | MinutesSign | MinutesAgree
 
 
 def _number(f: Fields) -> int:
-    value = f.get("minutes", required=True)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise Invalid("minutes is the number of the minutes: 1, 2, ...")
-    return value
+    return whole_number(
+        f.get("minutes", required=True), 1, None, "minutes is the number of the minutes: 1, 2, ..."
+    )
 
 
 def _parse_decision(f: Fields) -> DecisionSet:
@@ -84,20 +87,20 @@ def _parse_decision(f: Fields) -> DecisionSet:
     return DecisionSet(
         outcome=outcome,
         next_review=None if review in (UNSET, None) else iso_date(review, "next_review"),
-        note=None if note is UNSET else short_text(note, "The note", MAX_NOTE),
+        note=None if note is UNSET else words(note, _NOTE) or None,
     )
 
 
 def _parse_take(f: Fields) -> MinutesTake:
     label = f.get("label", nullable=True)
-    return MinutesTake(None if label is UNSET else short_text(label, "The label", MAX_LABEL))
+    return MinutesTake(None if label is UNSET else words(label, _LABEL) or None)
 
 
 def _parse_sign(f: Fields) -> MinutesSign:
     number = _number(f)
     stance = f.enum("stance", Stance, required=True)
     reason = f.get("reason", nullable=True)
-    reason = None if reason is UNSET else short_text(reason, "Your reason", MAX_REASON)
+    reason = None if reason is UNSET else words(reason, _REASON) or None
     if stance is Stance.DISAGREE and reason is None:
         raise Invalid("Please say why you don't agree, so that it is written down.")
     return MinutesSign(number, stance, reason)

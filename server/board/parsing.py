@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -92,44 +93,71 @@ def parse_enum(enum: Any, value: Any, name: str) -> Any:
         raise Invalid(f"{name} must be one of: {choices}.") from None
 
 
-def card_text(value: Any) -> str:
-    text = value.strip() if isinstance(value, str) else value
-    if not isinstance(text, str):
-        raise Invalid("text must be a string.")
-    if not text:
-        raise Invalid("A card needs some words.")
-    if len(text) > MAX_TEXT:
-        raise TooLong(f"A card can have at most {MAX_TEXT} characters.")
+@dataclass(frozen=True)
+class Words:
+    """One kind of words people type, and how each refusal of them reads."""
+
+    limit: int
+    too_long: str
+    invalid: str  # the refusal of anything but a string
+    blank: str | None = None  # the refusal of no words; None: optional, no words give ""
+    keep_lines: bool = False  # trim the ends only, keeping the writer's lines and spacing
+
+    @classmethod
+    def optional(cls, name: str, limit: int) -> Words:
+        return cls(
+            limit, f"{name} can be at most {limit} characters.", f"{name} must be words or null."
+        )
+
+    @classmethod
+    def required(cls, name: str, limit: int) -> Words:
+        needed = f"{name} needs some words."
+        return cls(limit, f"{name} can be at most {limit} characters.", needed, needed)
+
+
+CARD_TEXT = Words(
+    MAX_TEXT,
+    f"A card can have at most {MAX_TEXT} characters.",
+    "text must be a string.",
+    "A card needs some words.",
+    keep_lines=True,
+)
+ATTRIBUTION = Words.optional("Who said it", MAX_ATTRIBUTION)
+NAME = Words(
+    MAX_NAME,
+    f"A name can be at most {MAX_NAME} characters.",
+    "Please tell us your name.",
+    "Please tell us your name.",
+)
+TITLE = Words(
+    MAX_TITLE,
+    f"A title can be at most {MAX_TITLE} characters.",
+    "The meeting needs a title.",
+    "The meeting needs a title.",
+)
+
+
+def words(value: Any, kind: Words) -> str:
+    """`value` read as `kind`: trimmed, each run of whitespace made one space (unless
+    `keep_lines`), refused past its limit; "" for optional words left out (None) or blank."""
+    if value is None and kind.blank is None:
+        return ""
+    if not isinstance(value, str):
+        raise Invalid(kind.invalid)
+    text = value.strip() if kind.keep_lines else " ".join(value.split())
+    if not text and kind.blank is not None:
+        raise Invalid(kind.blank)
+    if len(text) > kind.limit:
+        raise TooLong(kind.too_long)
     return text
 
 
-def attribution(value: Any) -> str | None:
-    return short_text(value, "Who said it", MAX_ATTRIBUTION)
-
-
-def clean_name(value: Any) -> str:
-    """A participant's display name: 1-80 characters after trimming."""
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("Please tell us your name.")
-    value = " ".join(value.split())
-    if len(value) > MAX_NAME:
-        raise TooLong(f"A name can be at most {MAX_NAME} characters.")
-    return value
-
-
-def clean_title(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("The meeting needs a title.")
-    value = " ".join(value.split())
-    if len(value) > MAX_TITLE:
-        raise TooLong(f"A title can be at most {MAX_TITLE} characters.")
-    return value
-
-
-def scale_number(value: Any, name: str) -> int:
-    """A whole number on the 0-10 scale (not 3.5, not true, not "7")."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise Invalid(f"{name} is a whole number from 0 to 10.")
+def whole_number(value: Any, low: int, high: int | None, refusal: str) -> int:
+    """A whole number from `low` to `high` (None: no upper end): not 3.5, not true, not "7"."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(refusal)
+    if value < low or (high is not None and value > high):
+        raise Invalid(refusal)
     return value
 
 
@@ -141,15 +169,3 @@ def iso_date(value: Any, name: str) -> str:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise Invalid(f"{name} must be a date like 2026-12-31.") from None
-
-
-def short_text(value: Any, name: str, limit: int) -> str | None:
-    """Optional words: trimmed, None when empty, TooLong past `limit`."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Invalid(f"{name} must be words or null.")
-    value = " ".join(value.split())
-    if len(value) > limit:
-        raise TooLong(f"{name} can be at most {limit} characters.")
-    return value or None

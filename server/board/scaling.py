@@ -13,10 +13,10 @@ from types import MappingProxyType
 from typing import Any
 
 from .entities import live_card, put, put_ballots
-from .errors import Forbidden, Invalid, NotFound, RoundClosed, TooLong, TooMany
-from .limits import MAX_ANCHOR, MAX_QUESTION, MAX_REASON, MAX_SCALES
+from .errors import Forbidden, Invalid, NotFound, RoundClosed, TooMany
+from .limits import MAX_ANCHOR, MAX_QUESTION, MAX_REASON, MAX_SCALES, SCALE_MAX, SCALE_MIN
 from .model import Answered, Board, Change, Participant, Round, RoundStatus, Scale, Vocabulary, Vote
-from .parsing import UNSET, Fields, clean_name, scale_number
+from .parsing import NAME, UNSET, Fields, Words, whole_number, words
 from .roles import ROLE_ABILITIES, SELF_CHOSEN_ROLES, Group, Role
 from .template import GROUP_LABELS, OVERALL_SCALE
 
@@ -75,27 +75,27 @@ ScalingOp = ScaleAdd | ScaleEdit | ScaleDelete | RoundOpen | RoundReveal | VoteC
 # --- parsing -------------------------------------------------------------------------------
 
 
-def _words(value: Any, name: str, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid(f"{name} needs some words.")
-    value = " ".join(value.split())
-    if len(value) > limit:
-        raise TooLong(f"{name} can be at most {limit} characters.")
-    return value
+_QUESTION = Words.required("The question", MAX_QUESTION)
+_LOW = Words.required("What 0 means", MAX_ANCHOR)
+_HIGH = Words.required("What 10 means", MAX_ANCHOR)
+_REASON = Words(
+    MAX_REASON, f"A reason can be at most {MAX_REASON} characters.", "reason must be a string."
+)
+_VOTE = f"A vote is a whole number from {SCALE_MIN} to {SCALE_MAX}."
 
 
-def _optional_words(f: Fields, name: str, label: str, limit: int) -> Any:
+def _optional_words(f: Fields, name: str, kind: Words) -> Any:
     value = f.get(name)
-    return UNSET if value is UNSET else _words(value, label, limit)
+    return UNSET if value is UNSET else words(value, kind)
 
 
 def _parse_scale_add(f: Fields) -> ScaleAdd:
     scale_id = f.card_id("scale_id", required=False, nullable=True)
     card_id = f.card_id("card_id", required=False, nullable=True)
     return ScaleAdd(
-        question=_words(f.get("question", required=True), "The question", MAX_QUESTION),
-        low_label=_words(f.get("low_label", required=True), "What 0 means", MAX_ANCHOR),
-        high_label=_words(f.get("high_label", required=True), "What 10 means", MAX_ANCHOR),
+        question=words(f.get("question", required=True), _QUESTION),
+        low_label=words(f.get("low_label", required=True), _LOW),
+        high_label=words(f.get("high_label", required=True), _HIGH),
         scale_id=None if scale_id is UNSET else scale_id,
         card_id=None if card_id is UNSET else card_id,
     )
@@ -104,9 +104,9 @@ def _parse_scale_add(f: Fields) -> ScaleAdd:
 def _parse_scale_edit(f: Fields) -> ScaleEdit:
     op = ScaleEdit(
         scale_id=f.card_id("scale_id"),
-        question=_optional_words(f, "question", "The question", MAX_QUESTION),
-        low_label=_optional_words(f, "low_label", "What 0 means", MAX_ANCHOR),
-        high_label=_optional_words(f, "high_label", "What 10 means", MAX_ANCHOR),
+        question=_optional_words(f, "question", _QUESTION),
+        low_label=_optional_words(f, "low_label", _LOW),
+        high_label=_optional_words(f, "high_label", _HIGH),
     )
     if op.question is UNSET and op.low_label is UNSET and op.high_label is UNSET:
         raise Invalid("scale.edit needs question, low_label or high_label.")
@@ -115,12 +115,9 @@ def _parse_scale_edit(f: Fields) -> ScaleEdit:
 
 def _parse_vote_cast(f: Fields) -> VoteCast:
     scale_id = f.card_id("scale_id")
-    value = scale_number(f.get("value", required=True), "A vote")
-    reason = f.string("reason", nullable=True)
-    if isinstance(reason, str):
-        reason = " ".join(reason.split()) or None
-        if reason is not None and len(reason) > MAX_REASON:
-            raise TooLong(f"A reason can be at most {MAX_REASON} characters.")
+    value = whole_number(f.get("value", required=True), SCALE_MIN, SCALE_MAX, _VOTE)
+    reason = f.get("reason", nullable=True)
+    reason = reason if reason is UNSET else words(reason, _REASON) or None
     behalf = f.get("on_behalf_of", nullable=True)
     return VoteCast(
         scale_id=scale_id,
@@ -137,7 +134,7 @@ def _parse_behalf(raw: Any) -> OnBehalf:
     if role not in {r.value for r in SELF_CHOSEN_ROLES}:
         choices = ", ".join(r.value for r in SELF_CHOSEN_ROLES)
         raise Invalid(f"on_behalf_of.role must be one of: {choices}.")
-    return OnBehalf(clean_name(raw.get("name")), Role(role))
+    return OnBehalf(words(raw.get("name"), NAME), Role(role))
 
 
 PARSERS = MappingProxyType(
