@@ -1,0 +1,250 @@
+"""A worker killed behind nginx: deploy/nginx.conf, rendered with local ports, in front of two
+workers sharing Redis. The clients of the killed worker reconnect through nginx to the other
+within 5 s, sync, resend what was not acknowledged; nothing acknowledged is lost and every
+board converges.
+
+nginx is skipped when missing, unless KINBOARD_REQUIRE_NGINX=1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.faults import (
+    RECONNECTED_WITHIN,
+    Replica,
+    assert_converged,
+    card_add,
+    need_program,
+    start_workers,
+    stop_all,
+    wait_until,
+)
+from tests.support.harness import ROOT, ServerProcess, create_meeting, free_port
+from tests.support.services import REDIS_URL
+
+
+class Nginx:
+    """nginx with deploy/nginx.conf, its upstreams and port made local, in a directory of
+    its own. The access log names the upstream of every request."""
+
+    def __init__(self, directory: Path, upstreams: list[int]) -> None:
+        self.binary = need_program("nginx", "KINBOARD_REQUIRE_NGINX")
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.upstreams = upstreams
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def render(self) -> Path:
+        site = (ROOT / "deploy" / "nginx.conf").read_text()
+        live = "\n".join(line for line in site.splitlines() if not line.lstrip().startswith("#"))
+        for n, port in enumerate(self.upstreams, start=1):
+            assert live.count(f"kinboard-{n}:8000") == 1, f"no upstream kinboard-{n}:8000"
+            site = site.replace(f"kinboard-{n}:8000", f"127.0.0.1:{port}")
+        site, listens = re.subn(
+            r"^(\s*)listen\s+80;", rf"\g<1>listen 127.0.0.1:{self.port};", site, flags=re.M
+        )
+        assert listens == 1, "deploy/nginx.conf should listen on port 80 once"
+        log = self.directory / "access.log"
+        site, logs = re.subn(
+            r"^(\s*)access_log\s+[^;]*;", rf"\g<1>access_log {log} upstream;", site, flags=re.M
+        )
+        if not logs:
+            site = site.replace("server {", f"server {{\n    access_log {log} upstream;", 1)
+        (self.directory / "kinboard.conf").write_text(site)
+        temp = self.directory / "temp"
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf = self.directory / "nginx.conf"
+        conf.write_text(
+            f"{user}worker_processes 1;\n"
+            "events { worker_connections 1024; }\n"
+            "http {\n"
+            f"    client_body_temp_path {temp}/body;\n"
+            f"    proxy_temp_path {temp}/proxy;\n"
+            f"    fastcgi_temp_path {temp}/fastcgi;\n"
+            f"    uwsgi_temp_path {temp}/uwsgi;\n"
+            f"    scgi_temp_path {temp}/scgi;\n"
+            "    log_format upstream '$remote_addr $upstream_addr $status \"$request\"';\n"
+            f"    include {self.directory / 'kinboard.conf'};\n"
+            "}\n"
+        )
+        return conf
+
+    def start(self) -> Nginx:
+        (self.directory / "temp").mkdir(parents=True, exist_ok=True)
+        conf = self.render()
+        error_log = self.directory / "error.log"
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                *("-p", str(self.directory), "-e", str(error_log), "-c", str(conf)),
+                "-g",
+                f"daemon off; pid {self.directory / 'nginx.pid'}; error_log {error_log};",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {error_log.read_text(errors='replace')}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/healthz", timeout=0.5).status_code == 200:
+                    return self
+            time.sleep(0.05)
+        raise RuntimeError("nginx did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def upstream_for(self, address: str) -> int:
+        """The worker port nginx sends a client at `address` to (sticky routing)."""
+        transport = httpx.HTTPTransport(local_address=address)
+        with httpx.Client(transport=transport, timeout=5) as http:
+            assert http.get(f"{self.url}/healthz").status_code == 200
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            for line in (self.directory / "access.log").read_text().splitlines():
+                source, upstream, *_ = line.split()
+                if source == address:
+                    return int(upstream.rsplit(":", 1)[1])
+            time.sleep(0.02)
+        raise AssertionError(f"no access log line for {address}")
+
+
+@pytest.fixture
+async def behind_nginx(
+    tmp_path: Path, redis_prefix: str
+) -> AsyncIterator[tuple[Nginx, list[ServerProcess]]]:
+    """Two workers on the shared test Redis, behind nginx as docker-compose.yml runs them."""
+    proxy = Nginx(tmp_path / "nginx", [])
+    workers = start_workers(
+        tmp_path, REDIS_URL, prefix=redis_prefix, base_url=proxy.url, origins=[proxy.url]
+    )
+    proxy.upstreams = [int(worker.url.rsplit(":", 1)[1]) for worker in workers]
+    try:
+        proxy.start()
+        yield proxy, workers
+    finally:
+        proxy.stop()
+        stop_all(*workers)
+
+
+async def keep_adding_cards(client: Replica, name: str, stop: asyncio.Event) -> None:
+    """A person adding a card every 0.25 s: when the connection is back (and caught up),
+    resend what is queued first, in order, with the same ids."""
+    n = 0
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(client.online.wait(), 0.25)
+        if not client.online.is_set():
+            continue
+        await client.resend_queue()
+        n += 1
+        await client.send(card_add(f"o_{name}_{n}", f"{name} {n}", f"c_{name}_{n}"), timeout=2)
+        await asyncio.sleep(0.25)
+
+
+async def test_worker_killed_behind_nginx_clients_reconnect_to_the_other_and_converge(
+    behind_nginx: tuple[Nginx, list[ServerProcess]],
+) -> None:
+    proxy, workers = behind_nginx
+    # ip_hash keeps a client address (its first three octets) on one worker: find two
+    # local addresses for each worker, so that the kill takes some clients and not others.
+    by_port: dict[int, list[str]] = {}
+    for octet in range(1, 60):
+        address = f"127.0.{octet}.1"
+        addresses = by_port.setdefault(proxy.upstream_for(address), [])
+        if len(addresses) < 2:
+            addresses.append(address)
+        if len(by_port) == 2 and all(len(a) == 2 for a in by_port.values()):
+            break
+    victim = workers[0]  # the other survives
+    victim_port = int(victim.url.rsplit(":", 1)[1])
+    assert all(len(by_port.get(p, [])) == 2 for p in proxy.upstreams), by_port
+
+    meeting = create_meeting(proxy.url, "Worker killed")
+    links = meeting["links"]
+    people = [("ann", None), ("ben", "parent"), ("cat", "child"), ("dan", "network")]
+    addresses = [a for port in proxy.upstreams for a in by_port[port]]
+    clients: dict[str, Replica] = {}
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        for (name, role), address in zip(people, addresses, strict=True):
+            link = links["participant"] if role else links["facilitator"]
+            clients[name] = await Replica.join(
+                proxy.url, link, name, role, local_address=address, reconnection=True
+            )
+        on_victim = [n for n, c in clients.items() if c.local_address in by_port[victim_port]]
+        assert len(on_victim) == 2
+        tasks = [asyncio.create_task(keep_adding_cards(c, n, stop)) for n, c in clients.items()]
+        await asyncio.sleep(1.5)
+
+        killed_at = time.monotonic()
+        victim.stop(signal.SIGKILL)
+
+        def back(client: Replica) -> bool:
+            return client.online.is_set() and any(t > killed_at for t in client.times("connect"))
+
+        await wait_until(
+            lambda: all(back(clients[n]) for n in on_victim),
+            RECONNECTED_WITHIN,
+            "the dead worker's clients are back",
+        )
+        reconnected = {
+            n: min(t for t in clients[n].times("connect") if t > killed_at) - killed_at
+            for n in on_victim
+        }
+        for name, client in clients.items():
+            dropped = any(t > killed_at for t in client.times("disconnect"))
+            assert dropped == (name in on_victim), f"{name} dropped: {dropped}"
+        await asyncio.sleep(1.5)  # everyone keeps adding cards on the survivor
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), 10)
+        for client in clients.values():  # anything still unanswered goes now
+            await client.resend_queue()
+            assert client.queue == []
+
+        acked = {(c.id, k): v for c in clients.values() for k, v in c.acked().items()}
+        duplicates = sum(
+            1
+            for c in clients.values()
+            for _, event, data in c.events
+            if event == "answer" and data[1].get("duplicate")
+        )
+        board = await assert_converged(proxy.url, list(clients.values()), acked)
+        card_ids = {card["id"] for card in board["cards"]}
+        for client in clients.values():
+            for op_id in client.acked():
+                assert op_id.replace("o_", "c_", 1) in card_ids, f"acknowledged {op_id} lost"
+        print(
+            f"worker killed: {', '.join(f'{n} back in {t:.2f} s' for n, t in reconnected.items())}"
+            f" (through nginx to the other worker); {len(acked)} acknowledged ops all there, "
+            f"{duplicates} resends answered as duplicates; {len(clients)} boards converged"
+        )
+    finally:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        for client in clients.values():
+            await client.close()

@@ -1,0 +1,186 @@
+"""Real Kinboard server processes on free ports, and real Socket.IO clients that join them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import socketio
+
+ROOT = Path(__file__).resolve().parents[2]
+# Test servers run with an API key so that tests can start meetings as an integration would.
+API_KEY = "test-api-key-" + "k" * 24
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """`python -m server serve` in a child process, as a user would run it."""
+
+    def __init__(
+        self, data_dir: Path, env: Mapping[str, str] | None = None, port: int | None = None
+    ) -> None:
+        self.port = port or free_port()
+        self.data_dir = data_dir
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "KINBOARD_HOST": "127.0.0.1",
+            "KINBOARD_PORT": str(self.port),
+            "KINBOARD_DATA_DIR": str(data_dir),
+            "KINBOARD_API_KEY": API_KEY,
+            # Every test client joins from 127.0.0.1: lift the per-address limit.
+            "KINBOARD_JOIN_BURST": "100000",
+            **(env or {}),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / f"server-{self.port}.log"
+
+    def start(self) -> ServerProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=0.5).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log()}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def create_meeting(base_url: str, title: str = "Family meeting", **fields: Any) -> dict[str, Any]:
+    answer = httpx.post(
+        f"{base_url}/api/meetings",
+        json={"title": title, **fields},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    return answer.json()
+
+
+def token_of(link: str) -> str:
+    return link.split("#", 1)[1]
+
+
+@dataclass
+class Client:
+    """One participant: joins by a link over HTTP, then talks over a real Socket.IO socket."""
+
+    base_url: str
+    meeting_id: str
+    cookie: str
+    me: dict[str, Any]
+    origin: str = ""
+    sio: socketio.AsyncClient = field(
+        default_factory=lambda: socketio.AsyncClient(reconnection=False)
+    )
+    events: list[tuple[str, Any]] = field(default_factory=list)
+    state: dict[str, Any] | None = None
+
+    @classmethod
+    async def join(
+        cls, base_url: str, link: str, name: str, role: str | None = None, connect: bool = True
+    ) -> Client:
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            body: dict[str, Any] = {"token": token_of(link), "name": name}
+            if role:
+                body["role"] = role
+            answer = await http.post("/api/join", json=body)
+            answer.raise_for_status()
+            data = answer.json()
+        cookie = "; ".join(f"{k}={v}" for k, v in answer.cookies.items())
+        client = cls(base_url, data["meeting_id"], cookie, data["participant"], origin=base_url)
+        if connect:
+            await client.connect()
+        return client
+
+    async def connect(self, origin: str | None = None) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio.on("*", self._record)
+        got_state = asyncio.Event()
+
+        async def on_state(data: Any) -> None:
+            self.state = data
+            self.events.append(("state", data))
+            got_state.set()
+
+        self.sio.on("state", on_state)
+        await self.sio.connect(
+            self.base_url,
+            headers={"Cookie": self.cookie, "Origin": origin or self.origin},
+            auth={"meeting_id": self.meeting_id},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        await asyncio.wait_for(got_state.wait(), 10)
+
+    async def _record(self, event: str, data: Any) -> None:
+        self.events.append((event, data))
+
+    async def op(self, op_type: str, op_id: str | None = None, **fields: Any) -> dict[str, Any]:
+        message = {"id": op_id or f"o_{secrets.token_hex(6)}", "type": op_type, **fields}
+        return await self.sio.call("op", message, timeout=10)
+
+    async def send(self, message: Any) -> dict[str, Any]:
+        return await self.sio.call("op", message, timeout=10)
+
+    def applied(self, entity: str | None = None) -> list[dict[str, Any]]:
+        """The `applied` records received, or only those that change `entity`."""
+        return [
+            data
+            for event, data in self.events
+            if event == "applied"
+            and (entity is None or any(c["entity"] == entity for c in data["changes"]))
+        ]
+
+    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"condition not met within {timeout} s; events: {self.events[-5:]}")
+
+    async def close(self) -> None:
+        if self.sio.connected:
+            await self.sio.disconnect()

@@ -1,0 +1,95 @@
+"""What the browser tests share: Chromium's arguments, screen sizes, the pages of one test,
+and joining, adding a card and voting through the real pages."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1366, "height": 900}}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+WAIT_MS = 10_000
+
+
+class Screens:
+    """The pages of one test, each in its own browser context; page errors and console
+    errors (a CSP refusal is one) are collected so the test can insist there were none."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.contexts: list[BrowserContext] = []
+        self.problems: list[str] = []
+
+    def open(self, **options: object) -> Page:
+        context = self.browser.new_context(**options)  # type: ignore[arg-type]
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("console", self._note_console)
+        return page
+
+    def _note_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+def join(page: Page, link: str, name: str, role: str | None = None) -> None:
+    """Through the real join page: name, role, submit; then wait for the live board."""
+    page.goto(link)
+    form = page.locator("[data-role=join-form]")
+    expect(form).to_be_visible()
+    if name:
+        page.fill("input[name=name]", name)
+    if role:
+        page.check(f"input[name=role][value={role}]")
+    form.locator("[type=submit]").click()
+    expect(page.locator("[data-role=connection]")).to_have_attribute(
+        "data-state", "connected", timeout=WAIT_MS
+    )
+
+
+def show_scales_tab(phone: Page) -> None:
+    phone.click("[data-tab=scales]")
+    expect(phone.locator("[data-role=scales]")).to_be_visible()
+
+
+def round_of(page: Page, scale_id: str, status: str) -> Locator:
+    return page.locator(f"[data-scale-id={scale_id}] [data-round-id][data-status={status}]")
+
+
+def vote(phone: Page, scale_id: str, value: int, reason: str) -> None:
+    open_round = round_of(phone, scale_id, "open")
+    open_round.locator("[data-field=vote-reason]").fill(reason)
+    open_round.locator(f"[data-action=vote][data-value='{value}']").click()
+    expect(open_round.locator(f"[data-action=vote][data-value='{value}']")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(open_round.locator("[data-role=my-vote]")).to_have_text(
+        f"You said {value}. You can change it until the answers are shown."
+    )
+
+
+def add_card(page: Page, section: str, text: str, said_by: str = "") -> None:
+    page.click(f"[data-section={section}] [data-action=add-card]")
+    editor = page.locator(f"[data-section={section}] [data-field=card-text]")
+    editor.fill(text)
+    if said_by:
+        page.locator(f"[data-section={section}] [data-field=attributed-to]").fill(said_by)
+        editor.focus()
+    editor.press("Enter")
+    card = page.locator(f"[data-section={section}] [data-card-id]", has_text=text)
+    expect(card).to_be_visible()
+    expect(card).not_to_have_class("is-pending", timeout=10_000)
+    page.keyboard.press("Escape")

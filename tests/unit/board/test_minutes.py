@@ -1,0 +1,1381 @@
+"""The plan, the decision and minutes, in the pure core: who and when on plan cards,
+decision.set, minutes.take / sign / agree with every refusal, frozen minutes and their hash,
+the codec, the documents (Markdown, JSON, file names) and a review meeting's first board.
+
+Table-driven: each case names the op, who sends it and what must come back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+
+from server import documents
+from server.board import codec, minutes, ops, scaling, storage, wire
+from server.board.cards import CardAdd, CardEdit
+from server.board.errors import Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
+from server.board.limits import MAX_LABEL, MAX_NOTE, MAX_OWNER, MAX_REASON
+from server.board.meeting import ParticipantJoin
+from server.board.minutes import (
+    DecisionSet,
+    MinutesAgree,
+    MinutesSign,
+    MinutesTake,
+    canonical,
+    digest,
+    review_board,
+    snapshot_content,
+)
+from server.board.model import (
+    Board,
+    Kind,
+    Meeting,
+    MinutesStatus,
+    Outcome,
+    RoundStatus,
+    Stance,
+    Status,
+    Vocabulary,
+)
+from server.board.ops import Context
+from server.board.roles import Role
+from server.board.template import COLUMNS, OUTCOME_LABELS, SECTIONS, TIMED_SECTIONS
+from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
+
+T2 = "2026-11-27T10:30:00.000Z"
+T3 = "2026-11-27T11:00:00.000Z"
+LATER = "2027-03-01T09:00:00.000Z"
+TITLE = "Family meeting for the Ahmed children"
+OVERALL = "s_all"
+
+SIGNERS = [Role.FACILITATOR, Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL]
+NOT_FACILITATOR = [Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL, Role.VIEWER]
+UNTIMED_SECTIONS = sorted(set(SECTIONS) - TIMED_SECTIONS)
+PLAN_SECTIONS = [s.key for c in COLUMNS if c.view == "plan" for s in c.sections]
+
+# Every live card of `meeting_board()`: id -> (section, text, owner, due).
+CARDS: dict[str, tuple[str, str, str | None, str | None]] = {
+    "c_harm": ("harm", "Leo had a bruise on his arm in October", None, None),
+    "c_danger": ("danger", "We worry Leo may be hit again when Dad drinks", None, None),
+    "c_strength": ("strengths", "Gran walks them to school every day", None, None),
+    "c_step": ("next_steps", "Sam books a GP appointment for Leo", "Sam", "2026-12-15"),
+    "c_rule": ("plan_rules", "No drinking when the children are home", "Dad", "2026-12-01"),
+    "c_help": ("plan_helpers", "Gran on 07700 900123, any time", "Gran", None),
+    "c_warn": ("plan_warning_signs", "Leo stops talking at school", None, None),
+    "c_hard": ("plan_difficult", "Sam takes the children to Gran's", "Sam", "2026-12-31"),
+    "c_works": ("plan_working", "Leo is at school every day for a month", None, "2027-01-31"),
+}
+
+
+# --- boards -----------------------------------------------------------------------------------
+
+
+def step(board: Board, message: dict[str, Any], actor: str = "p_fac", **kw: Any) -> Board:
+    return run(board, message, actor, **kw)[0]
+
+
+def with_status(board: Board, status: Status) -> Board:
+    return replace(board, meeting=replace(board.meeting, status=status))
+
+
+def new_board(status: Status = Status.OPEN, title: str = TITLE) -> Board:
+    """A board as `Meetings.create` makes it (one overall scale), with everyone joined."""
+    meeting = Meeting(MID, title, created_at=T0)
+    overall = scaling.overall_scale(Vocabulary.SAFETY, OVERALL, T0, created_by="")
+    board = Board(meeting, scales=MappingProxyType({OVERALL: overall}))
+    for pid, (name, role) in PEOPLE.items():
+        board, _ = ops.apply(board, ParticipantJoin(pid, name, role), Context(pid, T0))
+    return with_status(board, status)
+
+
+def meeting_board() -> Board:
+    """A meeting near its end: a card in the map and in every plan section (`CARDS`), a
+    deleted card, stances, a revealed round on the overall scale (Sam 7, Gran 3, Fatima
+    records Grandad's 9, each with a reason), a scale about the worry with an open round
+    whose number must never reach the minutes, and the decision."""
+    board = new_board()
+    authors = ["p_mum", "p_gran", "p_fac", "p_sw", "p_kid"]
+    for n, (cid, (section, text, owner, due)) in enumerate(CARDS.items()):
+        fields: dict[str, Any] = {"section": section, "text": text}
+        if owner is not None:
+            fields["owner"] = owner
+        if due is not None:
+            fields["due"] = due
+        board = step(board, raw("card.add", **fields), authors[n % 5], now=T0, new_id=cid)
+    board = step(board, raw("card.edit", card_id="c_harm", attributed_to="School"), now=T0)
+    board = step(board, raw("card.add", section="harm", text="GONE-CARD"), new_id="c_gone")
+    board = step(board, raw("card.delete", card_id="c_gone"))
+    board = step(board, raw("card.react", card_id="c_strength", stance="agree"), "p_gran")
+    board = step(board, raw("card.react", card_id="c_strength", stance="disagree"), "p_sw")
+    board = step(board, raw("round.open", scale_id=OVERALL), new_id="r_1")
+    board = step(
+        board, raw("vote.cast", scale_id=OVERALL, value=7, reason="He goes to school"), "p_mum"
+    )
+    board = step(
+        board, raw("vote.cast", scale_id=OVERALL, value=3, reason="Dad still drinks"), "p_gran"
+    )
+    behalf = {"name": "Grandad", "role": "network"}
+    board = step(
+        board,
+        raw("vote.cast", scale_id=OVERALL, value=9, reason="They are fine", on_behalf_of=behalf),
+    )
+    board = step(board, raw("round.reveal", scale_id=OVERALL), now=T2)
+    leo = {"question": "How safe is Leo?", "low_label": "Not safe", "high_label": "Safe"}
+    board = step(board, raw("scale.add", scale_id="s_leo", card_id="c_danger", **leo), now=T0)
+    board = step(board, raw("round.open", scale_id="s_leo"), new_id="r_2")
+    board = step(
+        board, raw("vote.cast", scale_id="s_leo", value=1, reason="SECRET-REASON"), "p_kid"
+    )
+    return step(
+        board,
+        raw("decision.set", outcome="continue", next_review="2027-03-01", note="Review soon"),
+    )
+
+
+def taken(board: Board | None = None, label: str | None = "End of meeting") -> Board:
+    board = board if board is not None else meeting_board()
+    fields = {} if label is None else {"label": label}
+    return step(board, raw("minutes.take", **fields), now=T3)
+
+
+def content_of(board: Board, number: int = 1) -> dict[str, Any]:
+    return json.loads(board.snapshots[str(number)].body)
+
+
+def records(board: Board) -> dict[str, str]:
+    return storage.board_records(board)
+
+
+def assert_refused(
+    board: Board, message: dict[str, Any], actor: str, error: type[KinboardError]
+) -> KinboardError:
+    before = records(board)
+    snapshots = dict(board.snapshots)
+    with pytest.raises(KinboardError) as caught:
+        run(board, message, actor)
+    assert type(caught.value) is error, caught.value
+    assert caught.value.code == error.code
+    assert caught.value.message
+    assert records(board) == before and dict(board.snapshots) == snapshots
+    return caught.value
+
+
+def all_cards(content: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        card
+        for column in content["columns"]
+        for section in column["sections"]
+        for card in section["cards"]
+    ]
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+PARSE_REFUSALS = [
+    # decision.set
+    ("decision-no-outcome", raw("decision.set"), Invalid),
+    ("decision-bad-outcome", raw("decision.set", outcome="maybe"), Invalid),
+    ("decision-outcome-label", raw("decision.set", outcome="Step down"), Invalid),
+    ("decision-outcome-null", raw("decision.set", outcome=None), Invalid),
+    ("decision-outcome-number", raw("decision.set", outcome=1), Invalid),
+    (
+        "decision-review-not-a-date",
+        raw("decision.set", outcome="close", next_review="soon"),
+        Invalid,
+    ),
+    (
+        "decision-review-feb-30",
+        raw("decision.set", outcome="close", next_review="2027-02-30"),
+        Invalid,
+    ),
+    (
+        "decision-review-uk-date",
+        raw("decision.set", outcome="close", next_review="01/03/2027"),
+        Invalid,
+    ),
+    ("decision-review-number", raw("decision.set", outcome="close", next_review=20270301), Invalid),
+    (
+        "decision-note-too-long",
+        raw("decision.set", outcome="close", note="n" * (MAX_NOTE + 1)),
+        TooLong,
+    ),
+    ("decision-note-number", raw("decision.set", outcome="close", note=5), Invalid),
+    ("decision-unknown-field", raw("decision.set", outcome="close", by="p_fac"), Invalid),
+    # minutes.take
+    ("take-label-too-long", raw("minutes.take", label="L" * (MAX_LABEL + 1)), TooLong),
+    ("take-label-number", raw("minutes.take", label=1), Invalid),
+    ("take-unknown-field", raw("minutes.take", number=1), Invalid),
+    ("take-with-content", raw("minutes.take", content={"cards": []}), Invalid),
+    # minutes.sign
+    ("sign-no-number", raw("minutes.sign", stance="agree"), Invalid),
+    ("sign-number-zero", raw("minutes.sign", minutes=0, stance="agree"), Invalid),
+    ("sign-number-negative", raw("minutes.sign", minutes=-1, stance="agree"), Invalid),
+    ("sign-number-string", raw("minutes.sign", minutes="1", stance="agree"), Invalid),
+    ("sign-number-float", raw("minutes.sign", minutes=1.0, stance="agree"), Invalid),
+    ("sign-number-true", raw("minutes.sign", minutes=True, stance="agree"), Invalid),
+    ("sign-number-null", raw("minutes.sign", minutes=None, stance="agree"), Invalid),
+    ("sign-no-stance", raw("minutes.sign", minutes=1), Invalid),
+    ("sign-bad-stance", raw("minutes.sign", minutes=1, stance="abstain"), Invalid),
+    ("sign-stance-null", raw("minutes.sign", minutes=1, stance=None), Invalid),
+    ("sign-disagree-no-reason", raw("minutes.sign", minutes=1, stance="disagree"), Invalid),
+    (
+        "sign-disagree-null-reason",
+        raw("minutes.sign", minutes=1, stance="disagree", reason=None),
+        Invalid,
+    ),
+    (
+        "sign-disagree-blank-reason",
+        raw("minutes.sign", minutes=1, stance="disagree", reason=" \n\t "),
+        Invalid,
+    ),
+    (
+        "sign-reason-too-long",
+        raw("minutes.sign", minutes=1, stance="disagree", reason="r" * (MAX_REASON + 1)),
+        TooLong,
+    ),
+    ("sign-reason-number", raw("minutes.sign", minutes=1, stance="agree", reason=3), Invalid),
+    ("sign-unknown-field", raw("minutes.sign", minutes=1, stance="agree", name="Sam"), Invalid),
+    # minutes.agree
+    ("agree-no-number", raw("minutes.agree"), Invalid),
+    ("agree-number-zero", raw("minutes.agree", minutes=0), Invalid),
+    ("agree-number-string", raw("minutes.agree", minutes="1"), Invalid),
+    ("agree-unknown-field", raw("minutes.agree", minutes=1, status="agreed"), Invalid),
+    # owner and due
+    (
+        "add-owner-too-long",
+        raw("card.add", section="plan_rules", text="x", owner="O" * 81),
+        TooLong,
+    ),
+    ("add-owner-number", raw("card.add", section="plan_rules", text="x", owner=7), Invalid),
+    ("add-due-not-a-date", raw("card.add", section="next_steps", text="x", due="Friday"), Invalid),
+    (
+        "add-due-month-13",
+        raw("card.add", section="next_steps", text="x", due="2026-13-01"),
+        Invalid,
+    ),
+    ("add-due-feb-30", raw("card.add", section="next_steps", text="x", due="2026-02-30"), Invalid),
+    ("add-due-short", raw("card.add", section="next_steps", text="x", due="2026-1-1"), Invalid),
+    ("add-due-uk", raw("card.add", section="next_steps", text="x", due="31/12/2026"), Invalid),
+    ("add-due-datetime", raw("card.add", section="next_steps", text="x", due=T0), Invalid),
+    ("add-due-empty", raw("card.add", section="next_steps", text="x", due=""), Invalid),
+    ("add-due-number", raw("card.add", section="next_steps", text="x", due=20261231), Invalid),
+    ("edit-owner-too-long", raw("card.edit", card_id="c1", owner="O" * 81), TooLong),
+    ("edit-due-bad", raw("card.edit", card_id="c1", due="2026-12-32"), Invalid),
+]
+
+
+@pytest.mark.parametrize(
+    ("message", "error"), [pytest.param(m, e, id=i) for i, m, e in PARSE_REFUSALS]
+)
+def test_parse_op_refuses(message: dict[str, Any], error: type[KinboardError]) -> None:
+    with pytest.raises(KinboardError) as caught:
+        ops.parse_op(message)
+    assert type(caught.value) is error, caught.value
+    assert caught.value.code == error.code
+    assert caught.value.message
+
+
+@pytest.mark.parametrize("field", ["due", "next_review"])
+def test_a_week_date_is_not_a_yyyy_mm_dd_date(field: str) -> None:
+    if field == "due":
+        message = raw("card.add", section="next_steps", text="x", due="2026-W01-1")
+    else:
+        message = raw("decision.set", outcome="close", next_review="2026-W01-1")
+    with pytest.raises(Invalid):
+        ops.parse_op(message)
+
+
+PARSED = [
+    ("decision-minimal", raw("decision.set", outcome="close"), DecisionSet(Outcome.CLOSE)),
+    (
+        "decision-everything",
+        raw("decision.set", outcome="step_down", next_review="2027-03-01", note="  Well  done "),
+        DecisionSet(Outcome.STEP_DOWN, "2027-03-01", "Well done"),
+    ),
+    (
+        "decision-nulls",
+        raw("decision.set", outcome="escalate", next_review=None, note=None),
+        DecisionSet(Outcome.ESCALATE),
+    ),
+    (
+        "decision-note-at-limit",
+        raw("decision.set", outcome="continue", note="n" * MAX_NOTE),
+        DecisionSet(Outcome.CONTINUE, note="n" * MAX_NOTE),
+    ),
+    ("take-no-label", raw("minutes.take"), MinutesTake()),
+    ("take-label", raw("minutes.take", label="  Part   one "), MinutesTake("Part one")),
+    ("take-blank-label", raw("minutes.take", label="   "), MinutesTake(None)),
+    (
+        "take-label-at-limit",
+        raw("minutes.take", label="L" * MAX_LABEL),
+        MinutesTake("L" * MAX_LABEL),
+    ),
+    ("sign-agree", raw("minutes.sign", minutes=1, stance="agree"), MinutesSign(1, Stance.AGREE)),
+    (
+        "sign-agree-with-reason",
+        raw("minutes.sign", minutes=3, stance="agree", reason="Fair"),
+        MinutesSign(3, Stance.AGREE, "Fair"),
+    ),
+    (
+        "sign-disagree",
+        raw("minutes.sign", minutes=2, stance="disagree", reason=" Dad was not asked "),
+        MinutesSign(2, Stance.DISAGREE, "Dad was not asked"),
+    ),
+    (
+        "sign-reason-at-limit",
+        raw("minutes.sign", minutes=1, stance="disagree", reason="r" * MAX_REASON),
+        MinutesSign(1, Stance.DISAGREE, "r" * MAX_REASON),
+    ),
+    ("agree", raw("minutes.agree", minutes=12), MinutesAgree(12)),
+    (
+        "add-owner-due",
+        raw("card.add", section="plan_rules", text="x", owner=" Sam ", due="2026-12-31"),
+        CardAdd("plan_rules", "x", owner="Sam", due="2026-12-31"),
+    ),
+    (
+        "edit-clear-owner-due",
+        raw("card.edit", card_id="c1", owner=None, due=None),
+        CardEdit("c1", owner=None, due=None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), [pytest.param(m, e, id=i) for i, m, e in PARSED])
+def test_parse_op_accepts(message: dict[str, Any], expected: Any) -> None:
+    assert ops.parse_op(message) == ("o_k2m9", expected)
+
+
+def test_every_minutes_op_type_is_known() -> None:
+    assert {"decision.set", "minutes.take", "minutes.sign", "minutes.agree"} <= set(ops.OP_TYPES)
+
+
+# --- who and when: owner and due on plan cards and next steps ------------------------------
+
+
+def test_the_timed_sections_are_the_plan_and_next_steps() -> None:
+    assert PLAN_SECTIONS == [
+        "plan_rules",
+        "plan_helpers",
+        "plan_warning_signs",
+        "plan_difficult",
+        "plan_working",
+    ]
+    assert set(PLAN_SECTIONS) | {"next_steps"} == TIMED_SECTIONS
+    assert wire.encode_template()["timed_sections"] == sorted(TIMED_SECTIONS)
+
+
+@pytest.mark.parametrize("section", sorted(TIMED_SECTIONS))
+@pytest.mark.parametrize("role", SIGNERS)
+def test_card_add_in_a_timed_section_keeps_who_and_when(section: str, role: Role) -> None:
+    board, changes = run(
+        new_board(),
+        raw("card.add", section=section, text="Call Gran", owner="O" * MAX_OWNER, due="2026-12-31"),
+        BY_ROLE[role],
+        new_id="c_t",
+    )
+    card = board.cards["c_t"]
+    assert (card.section, card.owner, card.due) == (section, "O" * MAX_OWNER, "2026-12-31")
+    assert [(c.entity, c.id) for c in changes] == [("card", "c_t")]
+    encoded = wire.encode_change(changes[0])["value"]
+    assert (encoded["owner"], encoded["due"], encoded["from_last_meeting"]) == (
+        "O" * MAX_OWNER,
+        "2026-12-31",
+        False,
+    )
+
+
+@pytest.mark.parametrize("section", UNTIMED_SECTIONS)
+@pytest.mark.parametrize("field", [{"owner": "Sam"}, {"due": "2026-12-31"}])
+def test_card_add_elsewhere_refuses_who_and_when(section: str, field: dict[str, str]) -> None:
+    message = raw("card.add", section=section, text="Leo was hurt", **field)
+    error = assert_refused(new_board(), message, "p_mum", Invalid)
+    assert "next steps and the plan" in error.message
+
+
+@pytest.mark.parametrize("section", UNTIMED_SECTIONS)
+@pytest.mark.parametrize("field", [{"owner": "Sam"}, {"due": "2026-12-31"}])
+def test_card_edit_elsewhere_refuses_who_and_when(section: str, field: dict[str, str]) -> None:
+    board = step(new_board(), raw("card.add", section=section, text="A worry"), new_id="c_w")
+    assert_refused(board, raw("card.edit", card_id="c_w", **field), "p_fac", Invalid)
+
+
+def test_an_owner_on_a_worry_card_is_invalid() -> None:
+    board = step(
+        new_board(), raw("card.add", section="danger", text="Leo may be hit"), new_id="c_w"
+    )
+    assert_refused(board, raw("card.edit", card_id="c_w", owner="Dad"), "p_fac", Invalid)
+    assert_refused(
+        board, raw("card.add", section="danger", text="x", owner="Dad"), "p_fac", Invalid
+    )
+
+
+@pytest.mark.parametrize("section", sorted(TIMED_SECTIONS))
+def test_card_edit_sets_and_clears_who_and_when(section: str) -> None:
+    board = step(
+        new_board(), raw("card.add", section=section, text="Call Gran"), "p_mum", new_id="c_t"
+    )
+    assert (board.cards["c_t"].owner, board.cards["c_t"].due) == (None, None)
+    board, changes = run(board, raw("card.edit", card_id="c_t", owner="Sam"), "p_mum", now=T2)
+    assert (board.cards["c_t"].owner, board.cards["c_t"].due) == ("Sam", None)
+    assert (board.cards["c_t"].updated_at, board.cards["c_t"].updated_by) == (T2, "p_mum")
+    assert len(changes) == 1
+    board = step(board, raw("card.edit", card_id="c_t", due="2027-01-02"), "p_fac")
+    assert (board.cards["c_t"].owner, board.cards["c_t"].due) == ("Sam", "2027-01-02")
+    assert board.cards["c_t"].text == "Call Gran"
+    board = step(board, raw("card.edit", card_id="c_t", owner=None, due=None), "p_mum")
+    assert (board.cards["c_t"].owner, board.cards["c_t"].due) == (None, None)
+
+
+def test_card_edit_of_who_and_when_is_for_the_author_or_the_facilitator() -> None:
+    board = step(
+        new_board(), raw("card.add", section="plan_rules", text="x"), "p_mum", new_id="c_t"
+    )
+    assert_refused(board, raw("card.edit", card_id="c_t", owner="Gran"), "p_gran", Forbidden)
+    assert_refused(board, raw("card.edit", card_id="c_t", due="2026-12-31"), "p_tv", Forbidden)
+
+
+def test_the_same_who_and_when_again_changes_nothing() -> None:
+    board = step(
+        new_board(),
+        raw("card.add", section="next_steps", text="x", owner="Sam", due="2026-12-31"),
+        new_id="c_t",
+    )
+    after, changes = run(
+        board, raw("card.edit", card_id="c_t", owner="Sam", due="2026-12-31"), "p_fac"
+    )
+    assert changes == [] and after.cards == board.cards
+
+
+@pytest.mark.parametrize("target", UNTIMED_SECTIONS)
+def test_moving_a_plan_card_out_of_the_timed_sections_clears_who_and_when(target: str) -> None:
+    board = step(
+        new_board(),
+        raw("card.add", section="plan_rules", text="x", owner="Sam", due="2026-12-31"),
+        new_id="c_t",
+    )
+    board, changes = run(
+        board, raw("card.move", card_id="c_t", section=target, after=None), "p_gran"
+    )
+    card = board.cards["c_t"]
+    assert (card.section, card.owner, card.due) == (target, None, None)
+    assert wire.encode_change(changes[0])["value"]["owner"] is None
+
+
+@pytest.mark.parametrize("target", sorted(TIMED_SECTIONS - {"plan_rules"}))
+def test_moving_between_timed_sections_keeps_who_and_when(target: str) -> None:
+    board = step(
+        new_board(),
+        raw("card.add", section="plan_rules", text="x", owner="Sam", due="2026-12-31"),
+        new_id="c_t",
+    )
+    board = step(board, raw("card.move", card_id="c_t", section=target, after=None), "p_gran")
+    card = board.cards["c_t"]
+    assert (card.section, card.owner, card.due) == (target, "Sam", "2026-12-31")
+
+
+# --- decision.set -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_the_facilitator_records_the_decision(outcome: Outcome) -> None:
+    board, changes = run(
+        new_board(),
+        raw("decision.set", outcome=outcome.value, next_review="2027-03-01", note="Three months"),
+        "p_fac",
+        now=T2,
+    )
+    decision = board.decision["decision"]
+    assert (decision.outcome, decision.next_review, decision.note) == (
+        outcome,
+        "2027-03-01",
+        "Three months",
+    )
+    assert (decision.set_at, decision.set_by) == (T2, "p_fac")
+    (change,) = changes
+    assert wire.encode_change(change) == {
+        "entity": "decision",
+        "id": "decision",
+        "value": {
+            "outcome": outcome.value,
+            "next_review": "2027-03-01",
+            "note": "Three months",
+            "set_at": T2,
+            "set_by": "p_fac",
+        },
+    }
+    assert wire.encode_board(board)["decision"]["outcome"] == outcome.value
+
+
+def test_a_new_decision_replaces_the_last_and_can_clear_the_review_date() -> None:
+    board = step(new_board(), raw("decision.set", outcome="continue", next_review="2027-03-01"))
+    board = step(board, raw("decision.set", outcome="escalate"), now=T2)
+    decision = board.decision["decision"]
+    assert list(board.decision) == ["decision"]
+    assert (decision.outcome, decision.next_review, decision.note, decision.set_at) == (
+        Outcome.ESCALATE,
+        None,
+        None,
+        T2,
+    )
+
+
+@pytest.mark.parametrize("role", NOT_FACILITATOR)
+def test_only_the_facilitator_decides(role: Role) -> None:
+    assert_refused(new_board(), raw("decision.set", outcome="close"), BY_ROLE[role], Forbidden)
+
+
+def test_a_stranger_cannot_decide() -> None:
+    assert_refused(new_board(), raw("decision.set", outcome="close"), "p_nobody", Forbidden)
+
+
+def test_the_decision_is_not_set_on_a_locked_or_closed_board() -> None:
+    assert_refused(new_board(Status.LOCKED), raw("decision.set", outcome="close"), "p_fac", Locked)
+    assert_refused(new_board(Status.CLOSED), raw("decision.set", outcome="close"), "p_fac", Locked)
+
+
+def test_the_outcomes_have_plain_words() -> None:
+    assert set(OUTCOME_LABELS) == set(Outcome)
+    assert {o.value for o in Outcome} == {"continue", "step_down", "close", "escalate"}
+    assert wire.encode_template()["outcomes"] == {o.value: OUTCOME_LABELS[o] for o in Outcome}
+
+
+# --- minutes.take -------------------------------------------------------------------------
+
+
+def test_taking_minutes_freezes_them_as_number_1_in_draft() -> None:
+    board = meeting_board()
+    after, changes = run(board, raw("minutes.take", label="End of meeting"), "p_fac", now=T3)
+    entry = after.minutes["1"]
+    assert (entry.number, entry.label, entry.status) == (1, "End of meeting", MinutesStatus.DRAFT)
+    assert (entry.taken_at, entry.taken_by, entry.signoffs) == (T3, "p_fac", ())
+    assert (entry.agreed_at, entry.agreed_by) == (None, None)
+    body = after.snapshots["1"].body
+    assert entry.hash == hashlib.sha256(body.encode("utf-8")).hexdigest()
+    assert re.fullmatch(r"[0-9a-f]{64}", entry.hash)
+    # Canonical JSON: keys sorted, no spaces, UTF-8 as is.
+    assert body == json.dumps(
+        json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    assert [(c.entity, c.id, c.secret) for c in changes] == [
+        ("minutes", "1", False),
+        ("snapshot", "1", True),
+    ]
+    # The board itself is untouched: cards, scales, rounds, decision.
+    assert (after.cards, after.scales, after.rounds, after.decision) == (
+        board.cards,
+        board.scales,
+        board.rounds,
+        board.decision,
+    )
+
+
+def test_minutes_are_numbered_1_2_3() -> None:
+    board = taken()
+    board = step(board, raw("minutes.take"), now=T3)
+    board, changes = run(board, raw("minutes.take", label="After the break"), "p_fac", now=LATER)
+    assert sorted(board.minutes) == ["1", "2", "3"] and sorted(board.snapshots) == ["1", "2", "3"]
+    assert [board.minutes[n].number for n in ("1", "2", "3")] == [1, 2, 3]
+    assert board.minutes["2"].label is None and board.minutes["3"].label == "After the break"
+    assert changes[0].id == "3"
+    assert content_of(board, 3)["minutes"] == {
+        "number": 3,
+        "label": "After the break",
+        "taken_at": LATER,
+    }
+    # Same board, another number and time: a different record and hash.
+    assert len({board.minutes[n].hash for n in ("1", "2", "3")}) == 3
+
+
+@pytest.mark.parametrize("role", NOT_FACILITATOR)
+def test_only_the_facilitator_takes_minutes(role: Role) -> None:
+    assert_refused(meeting_board(), raw("minutes.take"), BY_ROLE[role], Forbidden)
+
+
+def test_minutes_are_taken_on_a_locked_board_but_not_a_closed_one() -> None:
+    board = with_status(meeting_board(), Status.LOCKED)
+    after = taken(board)
+    assert after.minutes["1"].number == 1 and after.meeting.status is Status.LOCKED
+    assert_refused(
+        with_status(meeting_board(), Status.CLOSED), raw("minutes.take"), "p_fac", Locked
+    )
+
+
+def test_minutes_record_the_whole_board_by_name() -> None:
+    content = content_of(taken())
+    assert content["meeting"] == {
+        "id": MID,
+        "title": TITLE,
+        "kind": "initial",
+        "vocabulary": "safety",
+        "previous": None,
+        "created_at": T0,
+    }
+    assert content["minutes"] == {"number": 1, "label": "End of meeting", "taken_at": T3}
+    # The people there with their roles, not the meeting room screen.
+    assert content["people"] == [
+        {"name": name, "role": role.value}
+        for _, (name, role) in sorted(PEOPLE.items())  # all joined at T0: then by id
+        if role is not Role.VIEWER
+    ]
+    # Every column and section, map and plan, in template order; live cards only.
+    assert [c["key"] for c in content["columns"]] == [c.key for c in COLUMNS]
+    assert [c["view"] for c in content["columns"]] == ["map", "map", "map", "plan"]
+    sections = [s["key"] for c in content["columns"] for s in c["sections"]]
+    assert sections == list(SECTIONS)
+    labels = {s["key"]: s["label"] for c in content["columns"] for s in c["sections"]}
+    assert labels == {key: section.safety_label for key, section in SECTIONS.items()}
+    by_id = {card["id"]: card for card in all_cards(content)}
+    assert set(by_id) == set(CARDS)
+    for column in content["columns"]:
+        for section in column["sections"]:
+            for card in section["cards"]:
+                assert CARDS[card["id"]][0] == section["key"]
+    for cid, (_, text, owner, due) in CARDS.items():
+        assert (by_id[cid]["text"], by_id[cid]["owner"], by_id[cid]["due"]) == (text, owner, due)
+        assert by_id[cid]["from_last_meeting"] is False
+    assert by_id["c_harm"]["attributed_to"] == "School"
+    assert (by_id["c_harm"]["added_by"], by_id["c_strength"]["added_by"]) == ("Sam", "Fatima")
+    assert (by_id["c_strength"]["agree"], by_id["c_strength"]["disagree"]) == (
+        ["Gran"],
+        ["Jo from school"],
+    )
+    assert "GONE-CARD" not in json.dumps(content)
+    # The decision, with who set it by name.
+    assert content["decision"] == {
+        "outcome": "continue",
+        "next_review": "2027-03-01",
+        "note": "Review soon",
+        "set_by": "Fatima",
+    }
+
+
+def test_minutes_record_every_revealed_round_but_never_an_open_one() -> None:
+    content = content_of(taken())
+    overall, leo = content["scales"]
+    assert (overall["id"], overall["overall"], leo["id"], leo["card_id"]) == (
+        OVERALL,
+        True,
+        "s_leo",
+        "c_danger",
+    )
+    assert leo["question"] == "How safe is Leo?" and leo["rounds"] == []
+    (round_,) = overall["rounds"]
+    assert (round_["number"], round_["revealed_at"]) == (1, T2)
+    assert round_["votes"] == [
+        {
+            "name": "Sam",
+            "role": "parent",
+            "value": 7,
+            "reason": "He goes to school",
+            "recorded_by_facilitator": False,
+        },
+        {
+            "name": "Gran",
+            "role": "network",
+            "value": 3,
+            "reason": "Dad still drinks",
+            "recorded_by_facilitator": False,
+        },
+        {
+            "name": "Grandad",
+            "role": "network",
+            "value": 9,
+            "reason": "They are fine",
+            "recorded_by_facilitator": True,
+        },
+    ]
+    assert round_["summary"]["groups"] == [
+        {"group": "family", "median": 7, "count": 1},
+        {"group": "network", "median": 6, "count": 2},
+    ]
+    text = json.dumps(content)
+    assert "SECRET-REASON" not in text and "Ayaan" not in json.dumps(content["scales"])
+    assert "voter" not in text  # by name, not by internal id
+
+
+def test_minutes_of_an_empty_meeting_say_nothing_was_written() -> None:
+    board = taken(new_board(), label=None)
+    content = content_of(board)
+    assert all_cards(content) == []
+    assert content["decision"] is None
+    assert content["scales"][0]["rounds"] == []
+    assert board.minutes["1"].label is None
+
+
+def test_canonical_and_digest() -> None:
+    content = {"b": [1, 2.5, None], "a": "Zoë 👪 <x>", "c": {"z": True, "y": "é"}}
+    body = canonical(content)
+    assert body == '{"a":"Zoë 👪 <x>","b":[1,2.5,null],"c":{"y":"é","z":true}}'
+    assert digest(body) == hashlib.sha256(body.encode("utf-8")).hexdigest()
+    assert canonical(json.loads(json.dumps(content, indent=4))) == body
+
+
+def test_snapshot_content_is_canonical_and_reproducible() -> None:
+    board = meeting_board()
+    first = snapshot_content(board, 1, "x", T3)
+    assert first == snapshot_content(board, 1, "x", T3)
+    assert canonical(first) == taken(board, label="x").snapshots["1"].body
+
+
+# --- minutes are frozen -------------------------------------------------------------------
+
+
+def test_minutes_never_change_when_the_board_does() -> None:
+    board = taken()
+    body, entry = board.snapshots["1"].body, board.minutes["1"]
+    board = step(board, raw("card.edit", card_id="c_harm", text="EDITED-AFTER", attributed_to=None))
+    board = step(board, raw("card.edit", card_id="c_rule", owner="Someone else", due="2030-01-01"))
+    board = step(board, raw("card.move", card_id="c_strength", section="danger", after=None))
+    board = step(board, raw("card.move", card_id="c_step", section="harm", after=None))
+    board = step(board, raw("card.delete", card_id="c_help"))
+    board = step(board, raw("card.restore", card_id="c_gone"))
+    board = step(board, raw("card.add", section="goals", text="ADDED-AFTER"), new_id="c_new")
+    board = step(board, raw("card.react", card_id="c_warn", stance="disagree"), "p_mum")
+    board = step(board, raw("meeting.edit", title="RENAMED-AFTER", vocabulary="wellbeing"))
+    board = step(board, raw("round.reveal", scale_id="s_leo"))
+    board = step(board, raw("scale.edit", scale_id=OVERALL, question="REWORDED-AFTER?"))
+    board = step(board, raw("decision.set", outcome="escalate", note="CHANGED-AFTER"))
+    board, _ = ops.apply(board, ParticipantJoin("p_dad", "Dad", Role.PARENT), Context("p_dad", T3))
+    board = step(board, raw("minutes.sign", minutes=1, stance="agree"), "p_mum")
+    board = step(board, raw("minutes.sign", minutes=1, stance="disagree", reason="No"), "p_gran")
+    board = step(board, raw("minutes.agree", minutes=1))
+    assert board.snapshots["1"].body == body
+    assert board.minutes["1"].hash == entry.hash == digest(body)
+    assert (board.minutes["1"].taken_at, board.minutes["1"].label) == (entry.taken_at, entry.label)
+    for marker in (
+        "EDITED-AFTER",
+        "ADDED-AFTER",
+        "RENAMED-AFTER",
+        "REWORDED-AFTER",
+        "CHANGED-AFTER",
+        "SECRET-REASON",
+    ):
+        assert marker not in body
+    assert {"name": "Dad", "role": "parent"} not in json.loads(body)["people"]
+    # The next minutes see the changed board.
+    board = step(board, raw("minutes.take"), now=LATER)
+    second = board.snapshots["2"].body
+    assert {"name": "Dad", "role": "parent"} in json.loads(second)["people"]
+    for marker in (
+        "EDITED-AFTER",
+        "ADDED-AFTER",
+        "RENAMED-AFTER",
+        "REWORDED-AFTER",
+        "CHANGED-AFTER",
+        "SECRET-REASON",
+    ):
+        assert marker in second
+    assert board.minutes["2"].hash == digest(second) != entry.hash
+    assert board.snapshots["1"].body == body
+
+
+def test_minutes_entities_cannot_be_changed_in_place() -> None:
+    board = taken()
+    with pytest.raises(AttributeError):
+        board.minutes["1"].hash = "0" * 64  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        board.snapshots["1"].body = "{}"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        board.minutes["2"] = board.minutes["1"]  # type: ignore[index]
+
+
+# --- minutes.sign -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", SIGNERS)
+def test_everyone_but_the_screen_signs(role: Role) -> None:
+    board = taken()
+    pid = BY_ROLE[role]
+    after, changes = run(board, raw("minutes.sign", minutes=1, stance="agree"), pid, now=LATER)
+    name = PEOPLE[pid][0]
+    (signoff,) = after.minutes["1"].signoffs
+    assert (signoff.participant_id, signoff.name, signoff.role) == (pid, name, role)
+    assert (signoff.stance, signoff.reason, signoff.at) == (Stance.AGREE, None, LATER)
+    assert [(c.entity, c.id) for c in changes] == [("minutes", "1")]
+    assert wire.encode_change(changes[0])["value"]["signoffs"] == [
+        {
+            "participant_id": pid,
+            "name": name,
+            "role": role.value,
+            "stance": "agree",
+            "at": LATER,
+            "reason": None,
+        }
+    ]
+    assert after.minutes["1"].hash == board.minutes["1"].hash
+    assert after.snapshots == board.snapshots
+
+
+def test_a_viewer_signing_is_forbidden() -> None:
+    board = taken()
+    assert_refused(board, raw("minutes.sign", minutes=1, stance="agree"), "p_tv", Forbidden)
+
+
+def test_a_stranger_signing_is_forbidden() -> None:
+    assert_refused(taken(), raw("minutes.sign", minutes=1, stance="agree"), "p_eve", Forbidden)
+
+
+def test_signing_minutes_that_do_not_exist_is_not_found() -> None:
+    assert_refused(
+        meeting_board(), raw("minutes.sign", minutes=1, stance="agree"), "p_mum", NotFound
+    )
+    assert_refused(taken(), raw("minutes.sign", minutes=2, stance="agree"), "p_mum", NotFound)
+
+
+def test_disagreeing_without_a_reason_is_invalid() -> None:
+    board = taken()
+    error = assert_refused(
+        board, raw("minutes.sign", minutes=1, stance="disagree"), "p_mum", Invalid
+    )
+    assert "why" in error.message
+    assert_refused(
+        board, raw("minutes.sign", minutes=1, stance="disagree", reason="  "), "p_mum", Invalid
+    )
+
+
+def test_disagreeing_with_a_reason_is_written_down() -> None:
+    board = step(
+        taken(),
+        raw("minutes.sign", minutes=1, stance="disagree", reason=" Dad  was not asked "),
+        "p_gran",
+    )
+    (signoff,) = board.minutes["1"].signoffs
+    assert (signoff.name, signoff.stance, signoff.reason) == (
+        "Gran",
+        Stance.DISAGREE,
+        "Dad was not asked",
+    )
+
+
+def test_signing_again_replaces_the_first_signature() -> None:
+    board = taken()
+    board = step(board, raw("minutes.sign", minutes=1, stance="agree"), "p_mum", now=T3)
+    board = step(board, raw("minutes.sign", minutes=1, stance="agree"), "p_gran", now=T3)
+    board = step(
+        board,
+        raw("minutes.sign", minutes=1, stance="disagree", reason="Changed my mind"),
+        "p_mum",
+        now=LATER,
+    )
+    signoffs = board.minutes["1"].signoffs
+    assert [(s.name, s.stance, s.reason) for s in signoffs] == [
+        ("Gran", Stance.AGREE, None),
+        ("Sam", Stance.DISAGREE, "Changed my mind"),
+    ]
+    assert [s.participant_id for s in signoffs].count("p_mum") == 1
+
+
+def test_signing_one_set_of_minutes_leaves_the_others() -> None:
+    board = step(taken(), raw("minutes.take"), now=T3)
+    board = step(board, raw("minutes.sign", minutes=2, stance="agree"), "p_mum")
+    assert board.minutes["1"].signoffs == ()
+    assert [s.name for s in board.minutes["2"].signoffs] == ["Sam"]
+
+
+def test_signing_agreed_minutes_is_invalid() -> None:
+    board = step(taken(), raw("minutes.agree", minutes=1))
+    for pid in ("p_mum", "p_fac"):
+        error = assert_refused(board, raw("minutes.sign", minutes=1, stance="agree"), pid, Invalid)
+        assert "agreed" in error.message
+    assert_refused(
+        board,
+        raw("minutes.sign", minutes=1, stance="disagree", reason="Too late"),
+        "p_gran",
+        Invalid,
+    )
+
+
+def test_minutes_are_signed_on_a_locked_board_but_not_a_closed_one() -> None:
+    board = with_status(taken(), Status.LOCKED)
+    board = step(board, raw("minutes.sign", minutes=1, stance="agree"), "p_mum")
+    board = step(board, raw("minutes.agree", minutes=1))
+    assert board.minutes["1"].status is MinutesStatus.AGREED
+    closed = with_status(taken(), Status.CLOSED)
+    assert_refused(closed, raw("minutes.sign", minutes=1, stance="agree"), "p_mum", Locked)
+    assert_refused(closed, raw("minutes.agree", minutes=1), "p_fac", Locked)
+
+
+# --- minutes.agree ------------------------------------------------------------------------
+
+
+def test_the_facilitator_marks_minutes_agreed() -> None:
+    board = step(taken(), raw("minutes.sign", minutes=1, stance="agree"), "p_mum")
+    after, changes = run(board, raw("minutes.agree", minutes=1), "p_fac", now=LATER)
+    entry = after.minutes["1"]
+    assert (entry.status, entry.agreed_at, entry.agreed_by) == (
+        MinutesStatus.AGREED,
+        LATER,
+        "p_fac",
+    )
+    assert entry.signoffs == board.minutes["1"].signoffs
+    assert entry.hash == board.minutes["1"].hash and after.snapshots == board.snapshots
+    (change,) = changes
+    value = wire.encode_change(change)["value"]
+    assert (value["status"], value["agreed_at"], value["agreed_by"]) == ("agreed", LATER, "p_fac")
+    assert "body" not in value and "Leo had a bruise" not in json.dumps(value)
+
+
+def test_agreeing_agreed_minutes_again_changes_nothing() -> None:
+    board = step(taken(), raw("minutes.agree", minutes=1), now=T3)
+    after, changes = run(board, raw("minutes.agree", minutes=1), "p_fac", now=LATER)
+    assert changes == [] and after.minutes == board.minutes
+    assert after.minutes["1"].agreed_at == T3
+
+
+@pytest.mark.parametrize("role", NOT_FACILITATOR)
+def test_a_non_facilitator_marking_minutes_agreed_is_forbidden(role: Role) -> None:
+    assert_refused(taken(), raw("minutes.agree", minutes=1), BY_ROLE[role], Forbidden)
+
+
+def test_agreeing_minutes_that_do_not_exist_is_not_found() -> None:
+    assert_refused(meeting_board(), raw("minutes.agree", minutes=1), "p_fac", NotFound)
+    assert_refused(taken(), raw("minutes.agree", minutes=2), "p_fac", NotFound)
+
+
+def test_agreeing_one_set_of_minutes_leaves_the_others_draft() -> None:
+    board = step(taken(), raw("minutes.take"), now=T3)
+    board = step(board, raw("minutes.agree", minutes=1))
+    assert board.minutes["1"].status is MinutesStatus.AGREED
+    assert board.minutes["2"].status is MinutesStatus.DRAFT
+    board = step(board, raw("minutes.sign", minutes=2, stance="agree"), "p_mum")
+    assert len(board.minutes["2"].signoffs) == 1
+
+
+# --- locked: minutes yes, decision no -----------------------------------------------------
+
+LOCKED_CASES = [
+    ("minutes.take", {}, "p_fac", None),
+    ("minutes.sign", {"minutes": 1, "stance": "agree"}, "p_mum", None),
+    ("minutes.agree", {"minutes": 1}, "p_fac", None),
+    ("decision.set", {"outcome": "close"}, "p_fac", Locked),
+    ("card.edit", {"card_id": "c_rule", "owner": "Gran"}, "p_fac", Locked),
+    ("card.add", {"section": "plan_rules", "text": "x", "owner": "Gran"}, "p_mum", Locked),
+]
+
+
+@pytest.mark.parametrize(("op_type", "fields", "actor", "expected"), LOCKED_CASES)
+def test_a_locked_board_takes_minutes_ops_only(
+    op_type: str, fields: dict[str, Any], actor: str, expected: type[KinboardError] | None
+) -> None:
+    board = with_status(taken(), Status.LOCKED)
+    if expected is not None:
+        assert_refused(board, raw(op_type, **fields), actor, expected)
+    else:
+        _, changes = run(board, raw(op_type, **fields), actor)
+        assert changes
+
+
+# --- codec --------------------------------------------------------------------------------
+
+
+def signed_board() -> Board:
+    """Minutes 1 agreed with a yes and a no; minutes 2 a draft."""
+    board = taken()
+    board = step(board, raw("minutes.sign", minutes=1, stance="agree"), "p_mum")
+    board = step(
+        board,
+        raw("minutes.sign", minutes=1, stance="disagree", reason="Dad was not asked"),
+        "p_gran",
+    )
+    board = step(board, raw("minutes.agree", minutes=1), now=LATER)
+    return step(board, raw("minutes.take", label="Second"), now=LATER)
+
+
+def secret_records(board: Board) -> dict[str, str]:
+    """The records a store keeps apart: open rounds' ballots and minutes' snapshots."""
+    kept = {
+        storage.storage_key("snapshot", key): codec.dumps(codec.encode_entity(snap))
+        for key, snap in board.snapshots.items()
+    }
+    for key, vote in board.ballots.items():
+        kept[storage.storage_key("ballot", key)] = codec.dumps(codec.encode_entity(vote))
+    return kept
+
+
+def test_the_codec_round_trips_decision_minutes_and_snapshots() -> None:
+    board = signed_board()
+    stored = records(board)
+    assert {"decision:decision", "minutes:1", "minutes:2"} <= set(stored)
+    assert not any(key.startswith("snapshot:") for key in stored)  # kept apart
+    assert "Leo had a bruise" not in stored["minutes:1"]
+    restored = storage.board_from_records(stored, secret_records(board))
+    assert restored == board
+    assert restored.minutes["1"].signoffs[1].stance is Stance.DISAGREE
+    assert restored.minutes["1"].signoffs[1].role is Role.NETWORK
+    assert restored.decision["decision"].outcome is Outcome.CONTINUE
+
+
+def test_stored_changes_put_the_snapshot_with_the_secrets() -> None:
+    board = meeting_board()
+    after, changes = run(board, raw("minutes.take"), "p_fac", now=T3)
+    public, secret = storage.stored_changes(changes, after)
+    assert set(public) == {"minutes:1"} and set(secret) == {"snapshot:1"}
+    assert json.loads(secret["snapshot:1"]) == {"number": 1, "body": after.snapshots["1"].body}
+    with pytest.raises(ValueError):
+        wire.encode_change(changes[1])
+
+
+def test_a_worker_replaying_the_log_sees_the_same_minutes() -> None:
+    board = meeting_board()
+    after = board
+    for message, actor in [
+        (raw("minutes.take", label="One"), "p_fac"),
+        (raw("minutes.sign", minutes=1, stance="agree"), "p_mum"),
+        (raw("minutes.sign", minutes=1, stance="disagree", reason="No"), "p_gran"),
+        (raw("minutes.agree", minutes=1), "p_fac"),
+    ]:
+        after, changes = run(after, message, actor)
+        encoded = [wire.encode_change(c) for c in changes if not c.secret]
+        board = storage.apply_encoded(board, encoded, actor, T1)
+    board = replace(board, **storage.secret_parts(secret_records(after)))
+    assert board == after
+
+
+def test_encode_board_lists_minutes_without_their_content() -> None:
+    board = signed_board()
+    encoded = wire.encode_board(board)
+    assert [m["number"] for m in encoded["minutes"]] == [1, 2]
+    first = encoded["minutes"][0]
+    assert set(first) == {
+        "number",
+        "label",
+        "status",
+        "taken_at",
+        "taken_by",
+        "hash",
+        "signoffs",
+        "agreed_at",
+        "agreed_by",
+    }
+    assert (first["status"], first["hash"]) == ("agreed", board.minutes["1"].hash)
+    assert [(s["name"], s["stance"], s["reason"]) for s in first["signoffs"]] == [
+        ("Sam", "agree", None),
+        ("Gran", "disagree", "Dad was not asked"),
+    ]
+    assert "snapshots" not in encoded and '"body"' not in json.dumps(encoded)
+    assert encoded["decision"]["note"] == "Review soon"
+
+
+def test_the_template_has_the_plan_view_and_the_review_prompts() -> None:
+    template = wire.encode_template()
+    plan = template["columns"][-1]
+    assert (plan["key"], plan["view"]) == ("plan", "plan")
+    assert [s["key"] for s in plan["sections"]] == PLAN_SECTIONS
+    assert all(c["view"] == "map" for c in template["columns"][:-1])
+    prompts = template["review_prompts"]
+    assert len(prompts) == 2 and all(isinstance(p, str) and p.endswith("?") for p in prompts)
+
+
+# --- documents ----------------------------------------------------------------------------
+
+MARKUP = "<img src=x onerror=alert(1)> **bold** [click](javascript:alert(1)) `code` _u_ a|b"
+
+
+def view_of(board: Board, number: int = 1) -> dict[str, Any]:
+    key = str(number)
+    return documents.minutes_view(board.minutes[key], board.snapshots[key].body)
+
+
+def markup_board() -> Board:
+    """User markup everywhere a person can type, then minutes signed."""
+    board = new_board(title="Meeting for <b>Ava</b> # 1")
+    board, _ = ops.apply(
+        board,
+        ParticipantJoin("p_x", "Mallory <script>x</script>", Role.NETWORK),
+        Context("p_x", T0),
+    )
+    board = step(
+        board, raw("card.add", section="harm", text=MARKUP, attributed_to="*Dad*"), new_id="c_m"
+    )
+    board = step(
+        board,
+        raw(
+            "card.add",
+            section="next_steps",
+            text="first\n# Injected heading\n- injected item",
+            owner="[Sam](x)",
+        ),
+        new_id="c_n",
+    )
+    board = step(board, raw("round.open", scale_id=OVERALL), new_id="r_1")
+    board = step(board, raw("vote.cast", scale_id=OVERALL, value=4, reason="a | b | c"), "p_x")
+    board = step(board, raw("round.reveal", scale_id=OVERALL))
+    board = step(board, raw("decision.set", outcome="close", note="Note with <i>tags</i>"))
+    board = step(board, raw("minutes.take", label="**Label**"), now=T3)
+    return step(
+        board, raw("minutes.sign", minutes=1, stance="disagree", reason="Because [x](y) <u>"), "p_x"
+    )
+
+
+def test_the_markdown_has_everything_in_plain_words() -> None:
+    board = signed_board()
+    view = view_of(board)
+    md = documents.to_markdown(view)
+    lines = md.splitlines()
+    assert (
+        lines[0] == "**OFFICIAL \N{EN DASH} SENSITIVE**"
+        and lines[-1] == "**OFFICIAL \N{EN DASH} SENSITIVE**"
+    )
+    assert f"# {TITLE}" in lines
+    assert "Minutes 1 (agreed), taken 2026-11-27: End of meeting" in lines
+    for name, role in PEOPLE.values():
+        assert (f"- {name} (" in md) is (role is not Role.VIEWER)
+    flat = md.replace("\\", "")
+    for _, text, owner, due in CARDS.values():
+        assert text in flat
+        if owner:
+            assert f"who: {owner}" in flat
+        if due:
+            assert f"by {due}" in flat
+    assert "said by School" in flat
+    assert "- " + OUTCOME_LABELS[Outcome.CONTINUE] in lines
+    assert "- Next review: 2027-03-01" in lines
+    assert "| Sam | Parent or carer | 7 | He goes to school |" in flat
+    assert (
+        "| Grandad (recorded by the facilitator) | Family, friend or support person | 9 |" in flat
+    )
+    assert "- Sam agreed" in lines
+    assert "- Gran did not agree: Dad was not asked" in lines
+    assert "- Marked agreed on 2027-03-01" in lines
+    assert f"SHA-256 of the minutes: `{board.minutes['1'].hash}`" in lines
+    assert "SECRET-REASON" not in md and "GONE-CARD" not in md
+
+
+def test_the_markdown_of_a_draft_without_decision_or_cards() -> None:
+    board = taken(new_board(), label=None)
+    md = documents.to_markdown(view_of(board))
+    assert "Minutes 1 (draft), taken 2026-11-27" in md.splitlines()
+    assert "- No decision was written down." in md
+    assert md.count("- (nothing written)") == len(SECTIONS)
+    assert "Marked agreed" not in md
+
+
+def test_the_markdown_escapes_user_markup() -> None:
+    md = documents.to_markdown(view_of(markup_board()))
+    assert "<" not in md.replace("\\<", "") and ">" not in md.replace("\\>", "")
+    assert r"\<img src=x onerror=alert\(1\)\> \*\*bold\*\* \[click\]\(javascript:alert\(1\)\)" in md
+    assert r"\`code\` \_u\_ a\|b" in md
+    assert r"# Meeting for \<b\>Ava\</b\> \# 1" in md.splitlines()
+    assert r"said by \*Dad\*" in md and r"who: \[Sam\]\(x\)" in md
+    assert r"Mallory \<script\>x\</script\>" in md
+    assert r": \*\*Label\*\*" in md
+    assert r"did not agree: Because \[x\]\(y\) \<u\>" in md
+    assert r"Note with \<i\>tags\</i\>" in md
+    # A card with line breaks stays on its own line: it cannot start a heading or an item.
+    assert r"- first \# Injected heading \- injected item" in md
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    assert all(not h.lower().startswith(("# injected", "## injected")) for h in headings)
+    assert not any(line.startswith("- injected") for line in md.splitlines())
+    # Table rows keep their four cells: a | in a reason is escaped.
+    rows = [line for line in md.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == 5 for row in rows)
+    assert r"a \| b \| c" in md
+
+
+def test_to_json_carries_the_content_and_its_hash() -> None:
+    board = signed_board()
+    document = json.loads(documents.to_json(view_of(board)))
+    entry = board.minutes["1"]
+    assert document["minutes"] == {
+        "number": 1,
+        "label": "End of meeting",
+        "status": "agreed",
+        "taken_at": T3,
+        "agreed_at": LATER,
+        "sha256": entry.hash,
+        "signoffs": [codec.encode_entity(s) for s in entry.signoffs],
+    }
+    assert document["content"] == content_of(board)
+    recomputed = hashlib.sha256(canonical(document["content"]).encode("utf-8")).hexdigest()
+    assert recomputed == document["minutes"]["sha256"]
+    draft = json.loads(documents.to_json(view_of(board, 2)))["minutes"]
+    assert (draft["status"], draft["agreed_at"], draft["signoffs"]) == ("draft", None, [])
+
+
+def test_to_json_keeps_non_ascii_text_as_is() -> None:
+    board = step(
+        new_board(title="Zoë\N{RIGHT SINGLE QUOTATION MARK}s family 👪"),
+        raw("card.add", section="strengths", text="Ñandú"),
+        new_id="c_u",
+    )
+    board = taken(board)
+    text = documents.to_json(view_of(board))
+    assert "Zoë\N{RIGHT SINGLE QUOTATION MARK}s family 👪" in text and "Ñandú" in text
+    document = json.loads(text)
+    assert digest(canonical(document["content"])) == document["minutes"]["sha256"]
+
+
+def test_minutes_view_names_the_decision_and_the_signoffs() -> None:
+    view = view_of(signed_board())
+    assert view["marking"] == "OFFICIAL \N{EN DASH} SENSITIVE"
+    assert view["decision_words"] == OUTCOME_LABELS[Outcome.CONTINUE]
+    assert view["agreed_by_people"] == ["Sam"]
+    assert view["not_agreed"] == [{"name": "Gran", "reason": "Dad was not asked"}]
+    assert view_of(taken(new_board()))["decision_words"] is None
+
+
+FILE_NAME_RE = re.compile(r"kinboard-[a-z0-9-]+-2026-11-27-minutes-1\.(pdf|md|json)")
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Family meeting for Ava", "family-meeting-for-ava"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..\\..\\Windows\\System32", "windows-system32"),
+        ("<script>alert(1)</script>", "script-alert-1-script"),
+        ('Ava"; filename="evil.exe', "ava-filename-evil-exe"),
+        ("Ava\r\nSet-Cookie: kb=1", "ava-set-cookie-kb-1"),
+        ("Zoë and Ñandú Ångström", "zoe-and-nandu-angstrom"),
+        ("Family 👪 meeting", "family-meeting"),
+        ("👪🏽❤️", "meeting"),
+        ("Дети Ивановых", "meeting"),
+        ("...", "meeting"),
+        ("%2e%2e%2fetc", "2e-2e-2fetc"),
+    ],
+)
+@pytest.mark.parametrize("extension", ["pdf", "md", "json"])
+def test_file_names_are_safe_and_say_meeting_and_date(
+    title: str, slug: str, extension: str
+) -> None:
+    view = {"meeting": {"title": title}, "taken_at": T3, "number": 1}
+    name = documents.file_name(view, extension)
+    assert name == f"kinboard-{slug}-2026-11-27-minutes-1.{extension}"
+    assert FILE_NAME_RE.fullmatch(name)
+    assert name.isascii() and not any(c in name for c in '/\\"\r\n;: ')
+
+
+def test_a_long_title_makes_a_bounded_file_name() -> None:
+    view = {"meeting": {"title": "Ava " * 200}, "taken_at": T3, "number": 12}
+    name = documents.file_name(view, "pdf")
+    assert len(name) <= 100 and name.endswith("-2026-11-27-minutes-12.pdf")
+    assert name.startswith("kinboard-ava-ava-")
+
+
+def test_a_cut_title_does_not_end_in_a_dash() -> None:
+    view = {"meeting": {"title": "a" * 59 + " b"}, "taken_at": T3, "number": 1}
+    name = documents.file_name(view, "pdf")
+    assert "--" not in name
+    assert re.fullmatch(r"kinboard-[a-z0-9]+(-[a-z0-9]+)*-2026-11-27-minutes-1\.pdf", name)
+
+
+# --- the next meeting: review_board -------------------------------------------------------
+
+REVIEW_ID = "mREVIEW00001"
+
+
+def review_meeting(previous: str = MID, review_id: str = REVIEW_ID) -> Meeting:
+    return Meeting(
+        review_id, f"Review: {TITLE}", kind=Kind.REVIEW, previous=previous, created_at=LATER
+    )
+
+
+def test_a_review_starts_with_the_cards_of_the_minutes() -> None:
+    board = taken()
+    content = content_of(board)
+    review = review_board(content, review_meeting(), LATER)
+    assert review.meeting == review_meeting()
+    assert set(review.cards) == set(CARDS)
+    for cid, (section, text, owner, due) in CARDS.items():
+        card = review.cards[cid]
+        assert (card.section, card.text, card.owner, card.due) == (section, text, owner, due)
+        assert card.from_last_meeting is True and card.deleted is False
+        assert (card.author, card.created_at, dict(card.stances)) == ("", LATER, {})
+    assert review.cards["c_harm"].attributed_to == "School"
+    # The same order in every section.
+    for section in SECTIONS:
+        expected = [
+            c["id"]
+            for col in content["columns"]
+            for s in col["sections"]
+            if s["key"] == section
+            for c in s["cards"]
+        ]
+        assert [c.id for c in review.section_cards(section)] == expected
+    assert (dict(review.participants), dict(review.rounds), dict(review.ballots)) == ({}, {}, {})
+    assert (dict(review.decision), dict(review.minutes), dict(review.snapshots)) == ({}, {}, {})
+    encoded = wire.encode_board(review)
+    assert all(card["from_last_meeting"] is True for card in encoded["cards"])
+
+
+def test_a_review_carries_last_times_numbers_into_each_scales_history() -> None:
+    review = review_board(content_of(taken()), review_meeting(), LATER)
+    overall, leo = review.scales[OVERALL], review.scales["s_leo"]
+    assert overall.overall is True and overall.question == meeting_board().scales[OVERALL].question
+    (point,) = overall.history
+    assert (point.meeting_id, point.date) == (MID, "2026-11-27")
+    assert [(v.name, v.role, v.value) for v in point.votes] == [
+        ("Sam", Role.PARENT, 7),
+        ("Gran", Role.NETWORK, 3),
+        ("Grandad", Role.NETWORK, 9),
+    ]
+    assert dict(point.medians) == {"family": 7, "network": 6}
+    # The open round's number never left the first meeting.
+    assert leo.history == () and leo.card_id == "c_danger"
+    encoded = wire.encode_board(review)["scales"]
+    assert encoded[0]["history"][0]["medians"] == {"family": 7, "network": 6}
+    assert [v["value"] for v in encoded[0]["history"][0]["votes"]] == [7, 3, 9]
+    assert "SECRET-REASON" not in json.dumps(encoded)
+
+
+def test_a_review_drops_a_scale_card_link_to_a_card_that_is_not_carried() -> None:
+    board = step(meeting_board(), raw("card.delete", card_id="c_danger"))
+    review = review_board(content_of(taken(board)), review_meeting(), LATER)
+    assert "c_danger" not in review.cards
+    assert review.scales["s_leo"].card_id is None
+
+
+def test_a_review_of_a_review_keeps_the_whole_trend_oldest_first() -> None:
+    first = review_board(content_of(taken()), review_meeting(), LATER)
+    board = first
+    for pid, (name, role) in PEOPLE.items():
+        board, _ = ops.apply(board, ParticipantJoin(pid, name, role), Context(pid, LATER))
+    board = step(board, raw("round.open", scale_id=OVERALL), new_id="r_9", now=LATER)
+    board = step(board, raw("vote.cast", scale_id=OVERALL, value=8), "p_mum", now=LATER)
+    board = step(board, raw("vote.cast", scale_id=OVERALL, value=5), "p_sw", now=LATER)
+    board = step(board, raw("round.reveal", scale_id=OVERALL), now=LATER)
+    board = step(board, raw("card.edit", card_id="c_rule", text="No drinking at all"), now=LATER)
+    board = step(board, raw("minutes.take"), now="2027-03-01T11:00:00.000Z")
+    content = content_of(board)
+    assert content["meeting"]["kind"] == "review" and content["meeting"]["previous"] == MID
+    assert all(card["from_last_meeting"] for card in all_cards(content))
+    second = review_board(
+        content, review_meeting(REVIEW_ID, "mREVIEW00002"), "2027-06-01T09:00:00.000Z"
+    )
+    history = second.scales[OVERALL].history
+    assert [(p.meeting_id, p.date) for p in history] == [
+        (MID, "2026-11-27"),
+        (REVIEW_ID, "2027-03-01"),
+    ]
+    assert [dict(p.medians) for p in history] == [
+        {"family": 7, "network": 6},
+        {"family": 8, "professionals": 5},
+    ]
+    assert [v.value for v in history[0].votes] == [7, 3, 9]
+    assert second.cards["c_rule"].text == "No drinking at all"
+    # And the second review's minutes record that history too.
+    board2 = second
+    for pid, (name, role) in PEOPLE.items():
+        board2, _ = ops.apply(board2, ParticipantJoin(pid, name, role), Context(pid, LATER))
+    recorded = content_of(taken(board2))["scales"][0]["history"]
+    assert [p["meeting_id"] for p in recorded] == [MID, REVIEW_ID]
+    assert recorded[1]["votes"] == [
+        {"name": "Sam", "role": "parent", "value": 8},
+        {"name": "Jo from school", "role": "professional", "value": 5},
+    ]
+
+
+def test_review_board_round_trips_through_the_store_records() -> None:
+    review = review_board(content_of(taken()), review_meeting(), LATER)
+    assert storage.board_from_records(records(review)) == review
+
+
+def test_minutes_core_parsers_cover_exactly_the_minutes_ops() -> None:
+    assert set(minutes.PARSERS) == {"decision.set", "minutes.take", "minutes.sign", "minutes.agree"}
+    assert RoundStatus.REVEALED.value == "revealed"

@@ -1,0 +1,100 @@
+"""Settings come only from the environment; a bad value stops start-up with one clear line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server.settings import Settings, SettingsError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings.host == "127.0.0.1"
+    assert settings.port == 8000
+    assert settings.base_url == "http://127.0.0.1:8000"
+    assert settings.data_dir == Path("data")
+    assert settings.redis_url is None
+    assert settings.api_key is None
+    assert settings.allowed_origins == ("http://127.0.0.1:8000",)
+    assert settings.trusted_proxies == ()
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    settings = Settings.from_env({"KINBOARD_TRUSTED_PROXIES": " 172.30.0.10, 10.1.2.3/24,fd00::1 "})
+    assert settings.trusted_proxies == ("172.30.0.10/32", "10.1.2.0/24", "fd00::1/128")
+
+
+def test_every_variable_is_read() -> None:
+    settings = Settings.from_env(
+        {
+            "KINBOARD_HOST": "0.0.0.0",
+            "KINBOARD_PORT": "9000",
+            "KINBOARD_BASE_URL": "https://kinboard.example.org/",
+            "KINBOARD_DATA_DIR": "/var/lib/kinboard",
+            "REDIS_URL": "redis://redis:6379/0",
+            "KINBOARD_API_KEY": "a" * 32,
+            "KINBOARD_ALLOWED_ORIGINS": "https://kinboard.example.org, https://other.example.org/",
+        }
+    )
+    assert (settings.host, settings.port) == ("0.0.0.0", 9000)
+    assert settings.base_url == "https://kinboard.example.org"
+    assert settings.data_dir == Path("/var/lib/kinboard")
+    assert settings.redis_url == "redis://redis:6379/0"
+    assert settings.api_key == "a" * 32
+    assert settings.allowed_origins == (
+        "https://kinboard.example.org",
+        "https://other.example.org",
+    )
+    assert settings.secure_cookies
+
+
+def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
+    settings = Settings.from_env({"KINBOARD_HOST": "10.0.0.5", "KINBOARD_PORT": "8080"})
+    assert settings.base_url == "http://10.0.0.5:8080"
+    assert settings.allowed_origins == ("http://10.0.0.5:8080",)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("KINBOARD_PORT", "eighty"),
+        ("KINBOARD_PORT", "70000"),
+        ("KINBOARD_PORT", "0"),
+        ("KINBOARD_HOST", " "),
+        ("KINBOARD_BASE_URL", "kinboard.example.org"),
+        ("KINBOARD_BASE_URL", "ftp://kinboard.example.org"),
+        ("KINBOARD_BASE_URL", "https://kinboard.example.org/#x"),
+        ("REDIS_URL", "localhost:6379"),
+        ("KINBOARD_API_KEY", "short"),
+        ("KINBOARD_ALLOWED_ORIGINS", "kinboard.example.org"),
+        ("KINBOARD_ALLOWED_ORIGINS", "https://kinboard.example.org/board"),
+        ("KINBOARD_TRUSTED_PROXIES", "*"),
+        ("KINBOARD_TRUSTED_PROXIES", "nginx"),
+        ("KINBOARD_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.300"),
+    ],
+)
+def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({variable: value})
+    assert variable in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_the_command_stops_with_one_line_naming_the_variable(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "serve"],
+        cwd=ROOT,
+        env={"KINBOARD_PORT": "eighty", "KINBOARD_DATA_DIR": str(tmp_path), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "KINBOARD_PORT" in result.stderr
