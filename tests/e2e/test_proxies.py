@@ -19,8 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from .harness import ROOT, ServerProcess, create_meeting, token_of
-from .test_fault_failover import Nginx
+from tests.support.harness import ROOT, ServerProcess, create_meeting, token_of
+from tests.support.nginx import Nginx
 
 NGINX_ADDRESS = "127.0.0.3"
 FAMILY = "127.0.0.1"

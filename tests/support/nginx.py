@@ -1,0 +1,113 @@
+"""nginx with the shipped deploy/nginx.conf, made local, in front of test workers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.support.faults import (
+    need_program,
+)
+from tests.support.harness import ROOT, free_port
+
+
+class Nginx:
+    """nginx with deploy/nginx.conf, its upstreams and port made local, in a directory of
+    its own. The access log names the upstream of every request."""
+
+    def __init__(self, directory: Path, upstreams: list[int]) -> None:
+        self.binary = need_program("nginx", "KINBOARD_REQUIRE_NGINX")
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.upstreams = upstreams
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def render(self) -> Path:
+        site = (ROOT / "deploy" / "nginx.conf").read_text()
+        live = "\n".join(line for line in site.splitlines() if not line.lstrip().startswith("#"))
+        for n, port in enumerate(self.upstreams, start=1):
+            assert live.count(f"kinboard-{n}:8000") == 1, f"no upstream kinboard-{n}:8000"
+            site = site.replace(f"kinboard-{n}:8000", f"127.0.0.1:{port}")
+        site, listens = re.subn(
+            r"^(\s*)listen\s+80;", rf"\g<1>listen 127.0.0.1:{self.port};", site, flags=re.M
+        )
+        assert listens == 1, "deploy/nginx.conf should listen on port 80 once"
+        log = self.directory / "access.log"
+        site, logs = re.subn(
+            r"^(\s*)access_log\s+[^;]*;", rf"\g<1>access_log {log} upstream;", site, flags=re.M
+        )
+        if not logs:
+            site = site.replace("server {", f"server {{\n    access_log {log} upstream;", 1)
+        (self.directory / "kinboard.conf").write_text(site)
+        temp = self.directory / "temp"
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf = self.directory / "nginx.conf"
+        conf.write_text(
+            f"{user}worker_processes 1;\n"
+            "events { worker_connections 1024; }\n"
+            "http {\n"
+            f"    client_body_temp_path {temp}/body;\n"
+            f"    proxy_temp_path {temp}/proxy;\n"
+            f"    fastcgi_temp_path {temp}/fastcgi;\n"
+            f"    uwsgi_temp_path {temp}/uwsgi;\n"
+            f"    scgi_temp_path {temp}/scgi;\n"
+            "    log_format upstream '$remote_addr $upstream_addr $status \"$request\"';\n"
+            f"    include {self.directory / 'kinboard.conf'};\n"
+            "}\n"
+        )
+        return conf
+
+    def start(self) -> Nginx:
+        (self.directory / "temp").mkdir(parents=True, exist_ok=True)
+        conf = self.render()
+        error_log = self.directory / "error.log"
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                *("-p", str(self.directory), "-e", str(error_log), "-c", str(conf)),
+                "-g",
+                f"daemon off; pid {self.directory / 'nginx.pid'}; error_log {error_log};",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {error_log.read_text(errors='replace')}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/healthz", timeout=0.5).status_code == 200:
+                    return self
+            time.sleep(0.05)
+        raise RuntimeError("nginx did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def upstream_for(self, address: str) -> int:
+        """The worker port nginx sends a client at `address` to (sticky routing)."""
+        transport = httpx.HTTPTransport(local_address=address)
+        with httpx.Client(transport=transport, timeout=5) as http:
+            assert http.get(f"{self.url}/healthz").status_code == 200
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            for line in (self.directory / "access.log").read_text().splitlines():
+                source, upstream, *_ = line.split()
+                if source == address:
+                    return int(upstream.rsplit(":", 1)[1])
+            time.sleep(0.02)
+        raise AssertionError(f"no access log line for {address}")
