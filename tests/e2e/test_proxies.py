@@ -10,8 +10,6 @@ nginx is skipped when missing, unless KINBOARD_REQUIRE_NGINX=1.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.harness import ROOT, ServerProcess, create_meeting, token_of
+from tests.support.harness import ServerProcess, create_meeting, staff_command, token_of
 from tests.support.nginx import Nginx
 
 NGINX_ADDRESS = "127.0.0.3"
@@ -80,25 +78,12 @@ class Site:
     family_token: str
 
 
-def add_staff(data_dir: Path, email: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "server", "staff", "add", email],
-        cwd=ROOT,
-        env={"PATH": "", "KINBOARD_DATA_DIR": str(data_dir)},
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-
-
 @contextmanager
 def site(tmp_path: Path, trusted: str | None) -> Iterator[Site]:
     """One worker (the embedded store) behind nginx; `trusted` is KINBOARD_TRUSTED_PROXIES."""
     proxy = NginxElsewhere(tmp_path / "nginx", [])
     data = tmp_path / "data"
-    add_staff(data, PRIYA)
+    staff_command({"KINBOARD_DATA_DIR": str(data)}, "add", PRIYA, password=PASSWORD)
     env = {
         "KINBOARD_BASE_URL": proxy.url,
         "KINBOARD_ALLOWED_ORIGINS": proxy.url,

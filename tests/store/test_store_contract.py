@@ -602,3 +602,36 @@ async def test_presence_put_merge_drop_and_expiry(store: Store) -> None:
     assert await store.presence(MID, now + 61) == []
     assert await store.presence("m_other", now) == [Presence("p_x", None)]
     assert await store.presence("m_none", now) == []
+
+
+# --- counters -------------------------------------------------------------------------------
+
+
+async def test_a_counter_gives_each_of_many_callers_at_once_a_value_of_its_own(
+    store: Store, open_store: OpenStore
+) -> None:
+    other = await open_store()  # another worker on the same data
+    now, until = 1_800_000_000.0, 1_800_000_900.0
+    values = await asyncio.gather(
+        *(
+            (store if n % 2 else other).add_to_counter("tries", "a", 1, now, until)
+            for n in range(50)
+        )
+    )
+    assert sorted(values) == list(range(1, 51))
+    assert await store.add_to_counter("tries", "b", 1, now, until) == 1, "counters by key"
+    assert await store.add_to_counter("other", "a", 1, now, until) == 1, "counters by kind"
+
+
+async def test_a_counter_starts_again_when_its_window_ends_and_never_goes_below_zero(
+    store: Store,
+) -> None:
+    now = 1_800_000_000.0
+    assert await store.add_to_counter("tries", "a", 3, now, now + 900) == 3
+    assert await store.add_to_counter("tries", "a", -1, now + 899, now + 1799) == 2
+    # The window was set by the first addition; the later `until` did not move it.
+    assert await store.add_to_counter("tries", "a", 1, now + 900, now + 1800) == 1
+    assert await store.add_to_counter("tries", "a", -5, now + 901, now + 1801) == 0
+    assert await store.add_to_counter("tries", "new", -1, now, now + 900) == 0
+    await store.reset_counter("tries", "a")
+    assert await store.add_to_counter("tries", "a", 1, now + 902, now + 1802) == 1

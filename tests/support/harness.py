@@ -98,6 +98,21 @@ def create_meeting(base_url: str, title: str = "Family meeting", **fields: Any) 
     return answer.json()
 
 
+def staff_command(env: Mapping[str, str], *args: str, password: str = "") -> str:
+    """`kinboard staff ...` with the store settings in `env` (and a password on stdin)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "server", "staff", *args],
+        cwd=ROOT,
+        env={"PATH": "", **env},
+        input=password + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return done.stdout
+
+
 def token_of(link: str) -> str:
     return link.split("#", 1)[1]
 
