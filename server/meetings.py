@@ -12,7 +12,7 @@ from typing import Any
 from .board import minutes as minutes_core
 from .board import ops, parsing, scaling
 from .board.errors import Forbidden, Invalid, KinboardError, LinkGone, LinkInvalid, NotFound
-from .board.limits import MAX_TITLE
+from .board.limits import MAX_LINK_DAYS, MAX_TITLE
 from .board.meeting import MeetingClose, ParticipantJoin, ParticipantRemove
 from .board.model import (
     Board,
@@ -36,7 +36,6 @@ log = logging.getLogger("kinboard.meetings")
 LINK_ROLE = {LinkKind.FACILITATOR: Role.FACILITATOR, LinkKind.DISPLAY: Role.VIEWER}
 # The three links every meeting has; per-person links are made by the facilitator.
 GENERAL_LINKS = (LinkKind.FACILITATOR, LinkKind.PARTICIPANT, LinkKind.DISPLAY)
-MAX_LINK_DAYS = 90
 DISPLAY_NAME = "Meeting room screen"
 
 # How a committed op reaches the meeting's sockets; realtime provides it.

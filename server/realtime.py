@@ -27,7 +27,6 @@ from .board.errors import (
     SessionInvalid,
     TooManyConnections,
 )
-from .board.model import Participant
 from .meetings import Meetings
 from .pubsub import RedisManager
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
@@ -218,7 +217,14 @@ class Realtime:
         self.connections[sid] = connection
         await self.sio.enter_room(sid, meeting_id)
         await self.sio.enter_room(sid, _participant_room(me.id))
-        await self.sio.emit("state", self._state(board, seq, me), to=sid)
+        state = wire.encode_state(
+            board,
+            seq,
+            me,
+            retention_days=self.settings.retention_days,
+            link_days=self.settings.link_days,
+        )
+        await self.sio.emit("state", state, to=sid)
         with contextlib.suppress(KinboardError):
             await self._put_presence(sid, connection)
             await self._broadcast_presence(meeting_id)
@@ -259,17 +265,6 @@ class Realtime:
             if c.meeting_id == meeting_id and c.participant_id in participants
         }
         self._disconnect_soon(targets)
-
-    def _state(self, board: Any, seq: int, me: Participant) -> dict[str, Any]:
-        return {
-            "seq": seq,
-            "me": wire.encode_me(me),
-            "board": wire.encode_board(board),
-            "template": wire.encode_template(),
-            "my_votes": wire.encode_own_ballots(board, me.id),
-            # A closed meeting is erased this many days after `meeting.closed_at`.
-            "retention_days": self.settings.retention_days,
-        }
 
     async def on_disconnect(self, sid: str, *_: Any) -> None:
         connection = self.connections.pop(sid, None)

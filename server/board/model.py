@@ -19,6 +19,24 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
+@dataclass(frozen=True)
+class Allows:
+    """What a meeting accepts in one status; `ops.apply` checks every op against these."""
+
+    board: bool  # cards, scales, votes and the decision
+    meeting: bool  # lock, unlock and end it, take someone out, take and sign minutes
+
+
+STATUS_ALLOWS: Mapping[Status, Allows] = MappingProxyType(
+    {
+        Status.OPEN: Allows(board=True, meeting=True),
+        # Paused for the end of the meeting: minutes are still taken and signed.
+        Status.LOCKED: Allows(board=False, meeting=True),
+        Status.CLOSED: Allows(board=False, meeting=False),
+    }
+)
+
+
 class Vocabulary(StrEnum):
     SAFETY = "safety"
     WELLBEING = "wellbeing"

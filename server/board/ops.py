@@ -16,7 +16,7 @@ from typing import Any
 
 from . import cards, meeting, minutes, scaling
 from .errors import Forbidden, Invalid, Locked
-from .model import Board, Change, Status
+from .model import STATUS_ALLOWS, Board, Change
 from .parsing import Fields, is_id
 from .roles import ROLE_ABILITIES
 
@@ -71,7 +71,8 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         raise Forbidden("You are not part of this meeting.")
     if not ROLE_ABILITIES[actor.role].edit_board:
         raise Forbidden("This screen can only show the board.")
-    if board.meeting.status is Status.CLOSED:
+    allows = STATUS_ALLOWS[board.meeting.status]
+    if not allows.meeting:
         raise Locked("This meeting has ended. Nothing more can be changed.")
     if isinstance(op, meeting.MeetingOp):
         # Run by the facilitator, who may lock, unlock and take people out of a locked board.
@@ -80,7 +81,7 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         # Minutes record the board; taking and signing them is not changing it, so a
         # board locked for the end of the meeting still takes them.
         return minutes.apply_minutes(board, op, actor, ctx.now)
-    if board.meeting.status is Status.LOCKED:
+    if not allows.board:
         raise Locked("The facilitator has paused changes for now.")
     if isinstance(op, minutes.DecisionSet):
         return minutes.apply_decision(board, op, actor, ctx.now)

@@ -105,6 +105,10 @@ TIMED_SECTIONS = frozenset(
 )
 
 
+# A card here (a worry statement) may have a scale of its own: the page offers one.
+SCALED_SECTIONS = frozenset({"danger"})
+
+
 # What a review meeting asks first.
 REVIEW_PROMPTS = (
     "What difference has the plan made so far?",

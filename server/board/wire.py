@@ -7,7 +7,30 @@ from typing import Any
 
 from . import scaling
 from .codec import encode_entity, plain
-from .model import Board, Change, Entity, Participant, Round, RoundStatus, Vocabulary, Vote
+from .limits import (
+    MAX_ANCHOR,
+    MAX_ATTRIBUTION,
+    MAX_LABEL,
+    MAX_LINK_DAYS,
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_OWNER,
+    MAX_QUESTION,
+    MAX_REASON,
+    MAX_TEXT,
+    MAX_TITLE,
+)
+from .model import (
+    STATUS_ALLOWS,
+    Board,
+    Change,
+    Entity,
+    Participant,
+    Round,
+    RoundStatus,
+    Vocabulary,
+    Vote,
+)
 from .roles import ROLE_ABILITIES, ROLE_GROUP, SELF_CHOSEN_ROLES, Role
 from .template import (
     COLUMNS,
@@ -15,6 +38,7 @@ from .template import (
     OUTCOME_LABELS,
     REVIEW_PROMPTS,
     ROLE_LABELS,
+    SCALED_SECTIONS,
     TIMED_SECTIONS,
 )
 
@@ -87,8 +111,26 @@ def encode_ballot(round_: Round, vote: Vote) -> dict[str, Any]:
     }
 
 
-def encode_template() -> dict[str, Any]:
-    """The map's columns and sections with both vocabularies' labels, and the role names."""
+def encode_state(
+    board: Board, seq: int, me: Participant, *, retention_days: int, link_days: int
+) -> dict[str, Any]:
+    """What a client gets on joining: the board, who they are, the rules and words."""
+    return {
+        "seq": seq,
+        "me": encode_me(me),
+        "board": encode_board(board),
+        "template": encode_template(link_days),
+        "my_votes": encode_own_ballots(board, me.id),
+        # A closed meeting is erased this many days after `meeting.closed_at`.
+        "retention_days": retention_days,
+    }
+
+
+def encode_template(link_days: int) -> dict[str, Any]:
+    """The map's columns and sections with both vocabularies' labels, the role names, and
+    the rules a page follows so as to offer only what the server accepts: the text limits,
+    what each meeting status allows, which sections' cards may have a scale, and how many
+    days a link works (`link_days`, the default a new one is given)."""
     return {
         "columns": [
             {
@@ -115,4 +157,22 @@ def encode_template() -> dict[str, Any]:
         "timed_sections": sorted(TIMED_SECTIONS),
         "review_prompts": list(REVIEW_PROMPTS),
         "self_chosen_roles": [role.value for role in SELF_CHOSEN_ROLES],
+        "scaled_sections": sorted(SCALED_SECTIONS),
+        "statuses": {
+            status.value: {f.name: getattr(allows, f.name) for f in fields(allows)}
+            for status, allows in STATUS_ALLOWS.items()
+        },
+        "limits": {
+            "text": MAX_TEXT,
+            "attribution": MAX_ATTRIBUTION,
+            "owner": MAX_OWNER,
+            "title": MAX_TITLE,
+            "name": MAX_NAME,
+            "question": MAX_QUESTION,
+            "anchor": MAX_ANCHOR,
+            "reason": MAX_REASON,
+            "note": MAX_NOTE,
+            "label": MAX_LABEL,
+        },
+        "link_days": {"default": link_days, "max": MAX_LINK_DAYS},
     }

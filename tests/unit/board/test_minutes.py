@@ -367,7 +367,7 @@ def test_the_timed_sections_are_the_plan_and_next_steps() -> None:
         "plan_working",
     ]
     assert set(PLAN_SECTIONS) | {"next_steps"} == TIMED_SECTIONS
-    assert wire.encode_template()["timed_sections"] == sorted(TIMED_SECTIONS)
+    assert wire.encode_template(link_days=7)["timed_sections"] == sorted(TIMED_SECTIONS)
 
 
 @pytest.mark.parametrize("section", sorted(TIMED_SECTIONS))
@@ -542,7 +542,9 @@ def test_the_decision_is_not_set_on_a_locked_or_closed_board() -> None:
 def test_the_outcomes_have_plain_words() -> None:
     assert set(OUTCOME_LABELS) == set(Outcome)
     assert {o.value for o in Outcome} == {"continue", "step_down", "close", "escalate"}
-    assert wire.encode_template()["outcomes"] == {o.value: OUTCOME_LABELS[o] for o in Outcome}
+    assert wire.encode_template(link_days=7)["outcomes"] == {
+        o.value: OUTCOME_LABELS[o] for o in Outcome
+    }
 
 
 # --- minutes.take -------------------------------------------------------------------------
@@ -1063,7 +1065,7 @@ def test_encode_board_lists_minutes_without_their_content() -> None:
 
 
 def test_the_template_has_the_plan_view_and_the_review_prompts() -> None:
-    template = wire.encode_template()
+    template = wire.encode_template(link_days=7)
     plan = template["columns"][-1]
     assert (plan["key"], plan["view"]) == ("plan", "plan")
     assert [s["key"] for s in plan["sections"]] == PLAN_SECTIONS
