@@ -1,14 +1,15 @@
 // What the page offers this person, from `me.can` (the server's own table of what each
-// role may do), whether the meeting is open, and whether this person is still in it
-// (`ended`: the facilitator took them out, turned their link off, or ended the meeting).
-// The server checks every op anyway; this only keeps the page from offering buttons whose
-// press would be refused.
-export function abilities(me, meeting, { ended = false } = {}) {
+// role may do), what the meeting's status allows (`statuses`, the template's table of
+// them), and whether this person is still in it (`ended`: the facilitator took them out,
+// turned their link off, or ended the meeting). The server checks every op anyway; this
+// only keeps the page from offering buttons whose press would be refused.
+export function abilities(me, meeting, statuses, { ended = false } = {}) {
   const can = me?.can ?? {};
-  const open = meeting?.status === 'open';
+  const allows = statuses[meeting.status];
+  const open = allows.board;
   // Minutes record the board rather than change it: they are taken and signed on a
   // paused board too (pausing first is the usual end of a meeting), not on an ended one.
-  const notEnded = Boolean(meeting) && meeting.status !== 'closed' && !ended;
+  const notEnded = allows.meeting && !ended;
   const editBoard = Boolean(can.edit_board) && open && !ended;
   const runsMeeting = Boolean(can.run_meeting);
   return {

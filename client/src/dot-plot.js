@@ -2,11 +2,11 @@
 // 0–10 line with their name beside it, and each group's middle number below the line.
 // Pure geometry (in CSS pixels), so "no dot or name covers another" is unit-tested; the
 // view only draws it.
-import { GROUPS, groupOf } from './scaling.js';
+import { GROUPS } from './scaling.js';
 
 const MAX_LABEL = 16; // characters of a name beside its dot; the table shows the whole name
 
-// votes: [{name, role, value}]; medians: [{group, value, label, shortLabel}] (from the
+// votes: [{name, group, value}]; medians: [{group, value, label, shortLabel}] (from the
 // round's summary, with the words to show; the short ones where the long do not fit); width and fontSize: of the place it is drawn in;
 // measure(text, size): how wide the text is drawn, in pixels.
 export function layoutDotPlot({ votes, medians, width, fontSize, measure }) {
@@ -27,7 +27,7 @@ export function layoutDotPlot({ votes, medians, width, fontSize, measure }) {
     const label = shortName(vote.name);
     const side = placeLabel(x, radius + gap, measure(label, labelSize), width);
     const row = firstFreeRow(rows, [Math.min(x - radius, side.start) - gap, Math.max(x + radius, side.end) + gap]);
-    return { vote, group: groupOf(vote.role), value: vote.value, x, row, label, labelX: side.x, anchor: side.anchor };
+    return { vote, group: vote.group, value: vote.value, x, row, label, labelX: side.x, anchor: side.anchor };
   });
   const axisY = gap + Math.max(rows.length, 1) * rowHeight + gap;
   for (const dot of dots) dot.y = axisY - gap - (dot.row + 0.5) * rowHeight;
@@ -76,7 +76,7 @@ function firstFreeRow(rows, [start, end]) {
 
 function byValueGroupName(a, b) {
   if (a.value !== b.value) return a.value - b.value;
-  const groups = GROUPS.indexOf(groupOf(a.role)) - GROUPS.indexOf(groupOf(b.role));
+  const groups = GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group);
   if (groups) return groups;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

@@ -9,7 +9,7 @@ import { deletionDate } from './looking-after.js';
 import { editingNames, peopleHere, peopleInMeeting } from './presence.js';
 import { projectBoard } from './projection.js';
 import { describeMinutes, takingMinutes } from './record.js';
-import { describeScales, scaleOfCard, worryThreshold } from './scaling.js';
+import { describeScales, scaleOfCard } from './scaling.js';
 import { connectToMeeting } from './socket.js';
 import { BoardState } from './state.js';
 import { BoardView } from './view/board-view.js';
@@ -55,7 +55,7 @@ export function startLiveBoard(
     const meId = state.me?.id ?? null;
     // Ended by the server's word, or seen on the board (if that word was lost).
     const ended = connection.ended || Boolean(state.participants.get(meId)?.removed);
-    const can = abilities(state.me, board.meeting, { ended });
+    const can = abilities(state.me, board.meeting, state.template.statuses, { ended });
     return {
       state,
       board,
@@ -71,7 +71,7 @@ export function startLiveBoard(
       editingNames: editingNames(state, online),
       scales,
       scaleOfCard: scaleOfCard(scales),
-      threshold: worryThreshold(board.meeting),
+      threshold: board.meeting.worry_threshold,
       minutes: describeMinutes(board, state.me?.id ?? null),
       takingMinutes: takingMinutes(pendingOps),
       today: today(),

@@ -2,26 +2,25 @@
 // meeting"): the links made for particular people, how many days one works, and the day
 // an ended meeting's records are deleted. Pure.
 
-export const MAX_LINK_DAYS = 90;
-export const DEFAULT_LINK_DAYS = 7;
 const DAY_MS = 86_400_000;
 
-// What was typed for "how many days": a whole number from 1 to 90, else null.
-export function parseDays(typed) {
+// What was typed for "how many days": a whole number from 1 to `max` (the template's
+// `link_days.max`), else null.
+export function parseDays(typed, max) {
   const text = String(typed ?? '').trim();
   if (!/^\d{1,3}$/.test(text)) return null;
   const days = Number(text);
-  return days >= 1 && days <= MAX_LINK_DAYS ? days : null;
+  return days >= 1 && days <= max ? days : null;
 }
 
 // The "make a link for one person" form: {link: {name, role, days}} to send, or
 // {problem, field}: which words to show (a key of WORDS.personLinks) and which field to fix.
-// roles: the roles a person may be given (the template's self-chosen roles).
-export function checkNewLink({ name, role, days }, roles) {
+// The template says which roles a person may be given and how many days a link may work.
+export function checkNewLink({ name, role, days }, template) {
   const cleanName = String(name ?? '').trim();
   if (!cleanName) return { problem: 'needsName', field: 'name' };
-  if (!roles.includes(role)) return { problem: 'needsRole', field: 'role' };
-  const count = parseDays(days);
+  if (!template.self_chosen_roles.includes(role)) return { problem: 'needsRole', field: 'role' };
+  const count = parseDays(days, template.link_days.max);
   if (count === null) return { problem: 'needsDays', field: 'days' };
   return { link: { name: cleanName, role, days: count } };
 }

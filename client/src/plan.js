@@ -6,7 +6,7 @@ export const viewOf = (column) => column.view ?? 'map';
 export const columnsOf = (template, view) => template.columns.filter((column) => viewOf(column) === view);
 
 // The sections whose cards may have an owner and a due date (next steps and the plan).
-export const timedSections = (template) => new Set(template?.timed_sections ?? []);
+export const timedSections = (template) => new Set(template.timed_sections);
 
 // A review meeting checks the last meeting's plan: a step whose day has passed is overdue.
 // `today` is YYYY-MM-DD, so days compare as text.

@@ -3,20 +3,9 @@
 // at or below the worry threshold. Pure, so what may show (and what must stay secret)
 // is unit-tested without a DOM.
 
-export const DEFAULT_WORRY_THRESHOLD = 2;
-// The map's section of worry (danger) statements: each can get a scale of its own.
-export const WORRY_SECTION = 'danger';
-
-// Whose voice a number is (docs/protocol.md, "Groups"), in the order the picture shows them.
+// Whose voice a number is (docs/protocol.md, "Groups"), in the order the picture shows
+// them. Each vote says its own group (`vote.group`).
 export const GROUPS = ['family', 'network', 'professionals'];
-const GROUP_OF_ROLE = {
-  parent: 'family',
-  child: 'family',
-  network: 'network',
-  professional: 'professionals',
-  facilitator: 'professionals',
-};
-export const groupOf = (role) => GROUP_OF_ROLE[role];
 
 // Ops whose answer changes which round is open: while one is on its way, its button waits.
 const ROUND_OPS = new Set(['round.open', 'round.reveal']);
@@ -24,7 +13,7 @@ const ROUND_OPS = new Set(['round.open', 'round.reveal']);
 // state: BoardState; board: projectBoard(state, pendingOps).
 export function describeScales(state, board, pendingOps) {
   const meId = state.me?.id ?? null;
-  const threshold = worryThreshold(board.meeting);
+  const threshold = board.meeting.worry_threshold;
   const roundsOf = roundsByScale(state.rounds);
   return [...board.scales.values()].sort(compareScales).map((scale) => {
     const rounds = roundsOf.get(scale.id) ?? [];
@@ -43,10 +32,6 @@ export function describeScales(state, board, pendingOps) {
       lowVotes: lowVotes(rounds, threshold),
     };
   });
-}
-
-export function worryThreshold(meeting) {
-  return meeting?.worry_threshold ?? DEFAULT_WORRY_THRESHOLD;
 }
 
 // "4 of 6 have answered" and who: the people who can vote are every participant but the

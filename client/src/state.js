@@ -109,7 +109,7 @@ export class BoardState {
   }
 
   roleLabel(role) {
-    return this.template?.roles?.[role] ?? role;
+    return this.template.roles[role];
   }
 }
 

@@ -4,7 +4,8 @@ import { layoutDotPlot, shortName } from '../src/dot-plot.js';
 
 const FONT = 18;
 const measure = (text, size) => text.length * size * 0.6;
-const vote = (name, role, value) => ({ name, role, value });
+// As the server sends it: each vote says whose voice it is (`group`).
+const vote = (name, group, value) => ({ name, group, value });
 const layout = (votes, width = 600, medians = []) => layoutDotPlot({ votes, medians, width, fontSize: FONT, measure });
 
 // The box a dot and its name take up.
@@ -23,7 +24,7 @@ const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bott
 
 describe('layoutDotPlot', () => {
   test('a dot sits over its number on the line', () => {
-    const plot = layout([vote('Sam', 'parent', 0), vote('Gran', 'network', 10), vote('Ms Okafor', 'professional', 5)]);
+    const plot = layout([vote('Sam', 'family', 0), vote('Gran', 'network', 10), vote('Ms Okafor', 'professionals', 5)]);
     const x = Object.fromEntries(plot.dots.map((d) => [d.vote.name, d.x]));
     assert.equal(x.Sam, plot.axis.x0);
     assert.equal(x.Gran, plot.axis.x1);
@@ -34,30 +35,30 @@ describe('layoutDotPlot', () => {
 
   test('dots at the same number stack, family first, and none overlaps', () => {
     const plot = layout([
-      vote('Zed', 'professional', 4),
-      vote('Ava', 'child', 4),
+      vote('Zed', 'professionals', 4),
+      vote('Ava', 'family', 4),
       vote('Gran', 'network', 4),
-      vote('Sam', 'parent', 4),
+      vote('Sam', 'family', 4),
     ]);
     assert.deepEqual(plot.dots.map((d) => [d.vote.name, d.row]), [['Ava', 0], ['Sam', 1], ['Gran', 2], ['Zed', 3]]);
     assert.equal(new Set(plot.dots.map((d) => d.y)).size, 4);
   });
 
   test('dots far apart share the lowest row', () => {
-    const plot = layout([vote('Sam', 'parent', 1), vote('Gran', 'network', 9)]);
+    const plot = layout([vote('Sam', 'family', 1), vote('Gran', 'network', 9)]);
     assert.deepEqual(plot.dots.map((d) => d.row), [0, 0]);
   });
 
   test('a name that would cover the next dot moves that dot up', () => {
-    const plot = layout([vote('Somebody Long', 'parent', 3), vote('Gran', 'network', 4)]);
+    const plot = layout([vote('Somebody Long', 'family', 3), vote('Gran', 'network', 4)]);
     assert.deepEqual(plot.dots.map((d) => d.row), [0, 1]);
   });
 
   for (const width of [300, 600, 1800]) {
     test(`no dot or name covers another, nothing runs off the edges (${width}px)`, () => {
       const names = ['Sam', 'Ava', 'Gran', 'Ms Okafor', 'Grandad', 'Priya', 'Uncle Tom', 'Dr Lee', 'Leo', 'Mia'];
-      const roles = ['parent', 'child', 'network', 'professional', 'network', 'facilitator'];
-      const votes = names.map((name, n) => vote(name, roles[n % roles.length], [7, 7, 6, 2, 7, 3, 6, 2, 8, 10][n]));
+      const groups = ['family', 'family', 'network', 'professionals', 'network', 'professionals'];
+      const votes = names.map((name, n) => vote(name, groups[n % groups.length], [7, 7, 6, 2, 7, 3, 6, 2, 8, 10][n]));
       const plot = layout(votes, width);
       const boxes = plot.dots.map((dot) => box(dot, plot));
       for (let i = 0; i < boxes.length; i += 1) {
@@ -71,7 +72,7 @@ describe('layoutDotPlot', () => {
   }
 
   test('names near 10 go on the left of their dot', () => {
-    const plot = layout([vote('Sam', 'parent', 10), vote('Gran', 'network', 0)]);
+    const plot = layout([vote('Sam', 'family', 10), vote('Gran', 'network', 0)]);
     const sam = plot.dots.find((d) => d.vote.name === 'Sam');
     const gran = plot.dots.find((d) => d.vote.name === 'Gran');
     assert.equal(sam.anchor, 'end');
@@ -86,7 +87,7 @@ describe('layoutDotPlot', () => {
       { group: 'family', value: 7, label: 'Family: middle 7' },
       { group: 'network', value: 6.5, label: 'Network: middle 6.5' },
     ];
-    const plot = layout([vote('Sam', 'parent', 7)], 600, medians);
+    const plot = layout([vote('Sam', 'family', 7)], 600, medians);
     assert.deepEqual(plot.medians.map((m) => m.group), ['family', 'network', 'professionals']);
     const ys = plot.medians.map((m) => m.y);
     assert.ok(ys[0] > plot.ticksY && ys[0] < ys[1] && ys[1] < ys[2]);
@@ -100,7 +101,7 @@ describe('layoutDotPlot', () => {
       { group: 'family', value: 5, label: 'Family, friends and neighbours: middle 5', shortLabel: 'middle 5' },
       { group: 'network', value: 1, label: 'Network: middle 1', shortLabel: 'middle 1' },
     ];
-    const plot = layout([vote('Sam', 'parent', 5)], 300, medians);
+    const plot = layout([vote('Sam', 'family', 5)], 300, medians);
     assert.deepEqual(plot.medians.map((m) => m.label), ['middle 5', 'Network: middle 1']);
     const family = plot.medians[0];
     assert.equal(family.anchor, 'start');

@@ -1,38 +1,9 @@
-// Shared test data: a `state` payload shaped like docs/protocol.md.
-export const TEMPLATE = {
-  columns: [
-    {
-      key: 'worries',
-      heading: 'What are we worried about?',
-      prompt: 'What has happened that worries us?',
-      sections: [
-        { key: 'harm', labels: { safety: 'What has happened (harm)', wellbeing: 'What has happened' } },
-        { key: 'danger', labels: { safety: 'Danger statements', wellbeing: 'Worry statements' } },
-      ],
-    },
-    {
-      key: 'needs_to_happen',
-      heading: 'What needs to happen?',
-      prompt: 'What are the next steps?',
-      sections: [
-        { key: 'goals', labels: { safety: 'Safety goals', wellbeing: 'Wellbeing goals' } },
-        { key: 'next_steps', labels: { safety: 'Next steps', wellbeing: 'Next steps' } },
-      ],
-    },
-    {
-      key: 'plan',
-      heading: 'Our plan',
-      prompt: 'What will we do?',
-      view: 'plan',
-      sections: [{ key: 'plan_rules', labels: { safety: 'What we will do', wellbeing: 'What we will do' } }],
-    },
-  ],
-  timed_sections: ['next_steps', 'plan_rules'],
-  groups: { family: 'Family', network: 'Network', professionals: 'Professionals' },
-  review_prompts: ['What difference has the plan made so far?', 'Are you still worried?'],
-  roles: { facilitator: 'Facilitator', parent: 'Parent or carer', network: 'Family, friend or support person' },
-  self_chosen_roles: ['parent', 'network'],
-};
+// Shared test data. state.json is a `state` payload as the server sends it: the pytest
+// contract test writes it from the real codec, so the client's tests cannot drift from it.
+import { readFileSync } from 'node:fs';
+
+export const STATE = JSON.parse(readFileSync(new URL('./state.json', import.meta.url), 'utf8'));
+export const TEMPLATE = STATE.template;
 
 export function card(id, section, position, extra = {}) {
   return {
@@ -52,7 +23,7 @@ export function boardPayload({ seq = 1, cards = [], scales = [], rounds = [], de
     seq,
     me,
     board: {
-      meeting: { id: 'm1', title: 'Family meeting', status: 'open', vocabulary: 'safety' },
+      meeting: { ...STATE.board.meeting, id: 'm1', title: 'Family meeting' },
       participants,
       cards,
       scales,

@@ -5,11 +5,9 @@ import {
   answeredOf,
   currentScaleId,
   describeScales,
-  groupOf,
   lowVotes,
   ownVote,
   scaleOfCard,
-  worryThreshold,
 } from '../src/scaling.js';
 import { BoardState } from '../src/state.js';
 import { boardPayload, card } from './fixtures.js';
@@ -145,19 +143,6 @@ describe('lowVotes and the threshold', () => {
     assert.deepEqual(lowVotes(rounds, 1), []);
     assert.deepEqual(lowVotes(rounds, 3).map((v) => v.value), [2, 3]);
   });
-
-  test('the meeting threshold, 2 when the meeting has none', () => {
-    assert.equal(worryThreshold({ worry_threshold: 4 }), 4);
-    assert.equal(worryThreshold({ worry_threshold: 0 }), 0);
-    assert.equal(worryThreshold({}), 2);
-  });
-});
-
-test('groupOf: family, network, professionals', () => {
-  assert.deepEqual(
-    ['parent', 'child', 'network', 'professional', 'facilitator'].map(groupOf),
-    ['family', 'family', 'network', 'professionals', 'professionals'],
-  );
 });
 
 describe('describeScales', () => {

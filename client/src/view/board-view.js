@@ -219,6 +219,7 @@ export class BoardView {
       pending: board.pendingCards.has(cardId),
       editingNames: editingNames.get(cardId) ?? [],
       hasScale: scaleOfCard.has(cardId),
+      scalable: this.model.template.scaled_sections.includes(card.section),
       overdue: isOverdue(card, board.meeting, this.timed, this.model.today),
     });
     return view;
@@ -274,6 +275,7 @@ export class BoardView {
       editor = createCardEditor({
         hint: WORDS.addCardHint,
         timed: this.timed.has(section),
+        limits: this.model.template.limits,
         onSave: (draft) => {
           this.actions.addCard(section, draft);
           editor.clear(); // stays open for the next card: meetings add many in a row
@@ -316,6 +318,7 @@ export class BoardView {
     view.openEditor({
       card,
       timed: this.timed.has(section),
+      limits: this.model.template.limits,
       onSave: (draft) => {
         this.actions.saveCard(cardId, section, draft);
         this.stopEditing();

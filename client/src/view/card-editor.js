@@ -4,20 +4,16 @@
 import { WORDS } from '../words.js';
 import { el, show } from './dom.js';
 
-// The server's limits (docs/protocol.md)
-const MAX_TEXT = 2000;
-const MAX_ATTRIBUTION = 80;
-const MAX_OWNER = 80;
-
-// card: the card being changed (null: a new one); onSave(draft): {text, attributedTo}, and
-// {owner, due} too when timed ('' for none; due is YYYY-MM-DD).
-export function createCardEditor({ hint, card = null, timed = false, onSave, onCancel }) {
+// card: the card being changed (null: a new one); limits: the template's text limits;
+// onSave(draft): {text, attributedTo}, and {owner, due} too when timed ('' for none; due is
+// YYYY-MM-DD).
+export function createCardEditor({ hint, card = null, timed = false, limits, onSave, onCancel }) {
   let text = card?.text ?? '';
   let attributedTo = card?.attributed_to ?? '';
   const textarea = el('textarea', {
     class: 'editor-text',
     rows: 3,
-    maxlength: MAX_TEXT,
+    maxlength: limits.text,
     'aria-label': hint,
     placeholder: hint,
     dataset: { field: 'card-text' },
@@ -26,13 +22,13 @@ export function createCardEditor({ hint, card = null, timed = false, onSave, onC
   const attribution = el('input', {
     class: 'editor-said-by',
     type: 'text',
-    maxlength: MAX_ATTRIBUTION,
+    maxlength: limits.attribution,
     autocomplete: 'off',
     dataset: { field: 'attributed-to' },
   });
   attribution.value = attributedTo;
   const attributionLabel = el('label', { class: 'editor-label' }, WORDS.whoSaidIt, attribution);
-  const timing = timed ? timingFields(card) : null;
+  const timing = timed ? timingFields(card, limits.owner) : null;
   const problem = el('p', { class: 'editor-problem', role: 'alert', hidden: true });
   const note = el('p', { class: 'editor-note', hidden: true });
 
@@ -118,11 +114,11 @@ export function createCardEditor({ hint, card = null, timed = false, onSave, onC
 }
 
 // "Who will do it?" and "By when?" (a date picker), side by side where there is room.
-function timingFields(card) {
+function timingFields(card, maxOwner) {
   const owner = el('input', {
     class: 'editor-owner',
     type: 'text',
-    maxlength: MAX_OWNER,
+    maxlength: maxOwner,
     autocomplete: 'off',
     dataset: { field: 'owner' },
   });

@@ -1,7 +1,6 @@
 // One card's element. It is made once per card id and then only updated in place, so a
 // remote change never rebuilds a card someone is looking at or typing in.
 import { dayWords } from '../dates.js';
-import { WORRY_SECTION } from '../scaling.js';
 import { WORDS } from '../words.js';
 import { createCardEditor } from './card-editor.js';
 import { el, setText, show } from './dom.js';
@@ -81,7 +80,7 @@ export class CardView {
   }
 
   // overdue: a step whose day has passed, in a review meeting (see plan.js)
-  render(card, { can, meId, pending, editingNames, hasScale, overdue }) {
+  render(card, { can, meId, pending, editingNames, hasScale, scalable, overdue }) {
     if (!this.isEditing) setText(this.text, card.text);
     else this.noteRemoteChange(card.text, can.changeCard(card));
     setText(this.saidBy, card.attributed_to ? WORDS.saidBy(card.attributed_to) : '');
@@ -114,7 +113,7 @@ export class CardView {
     show(this.editButton, canChange);
     show(this.deleteButton, canChange);
     // A worry (danger) statement can have its own scale: "how sure are we it won't happen?"
-    show(this.scaleButton, can.runScales && card.section === WORRY_SECTION);
+    show(this.scaleButton, can.runScales && scalable);
     setText(this.scaleButton, hasScale ? WORDS.scaling.seeScaleForWorry : WORDS.scaling.scaleForWorry);
     if (!can.contribute) this.closeMoveMenu();
   }
@@ -130,10 +129,10 @@ export class CardView {
   }
 
   // timed: the card is in next steps or the plan, so it has who and by when
-  openEditor({ card, timed, onSave, onCancel }) {
+  openEditor({ card, timed, limits, onSave, onCancel }) {
     this.closeMoveMenu();
     this.textWhenEditingStarted = card.text;
-    this.editor = createCardEditor({ hint: WORDS.editCardHint, card, timed, onSave, onCancel });
+    this.editor = createCardEditor({ hint: WORDS.editCardHint, card, timed, limits, onSave, onCancel });
     show(this.text, false);
     this.body.append(this.editor.element);
     this.element.classList.add('is-editing');

@@ -6,8 +6,6 @@ import { WORDS } from '../words.js';
 import { el, setText, show } from './dom.js';
 import { field, problemLine } from './form-parts.js';
 
-const MAX_NOTE = 2000;
-
 export class DecisionView {
   // onSave({outcome, nextReview, note}): the board page only
   constructor({ onSave = null } = {}) {
@@ -35,7 +33,7 @@ export class DecisionView {
   // decision: the board's (or my own, on its way); can: see abilities.js
   render({ decision, pending, template, can }) {
     const words = WORDS.decision;
-    const outcome = decision ? (template.outcomes?.[decision.outcome] ?? decision.outcome) : words.none;
+    const outcome = decision ? template.outcomes[decision.outcome] : words.none;
     setText(this.outcome, pending ? `${outcome} (${WORDS.saving})` : outcome);
     this.current.classList.toggle('is-none', !decision);
     setText(this.review, decision?.next_review ? words.nextReview(dayWords(decision.next_review)) : '');
@@ -44,7 +42,7 @@ export class DecisionView {
     show(this.note, Boolean(decision?.note));
 
     if (!this.onSave) return;
-    if (!this.form && can.finishMeeting) this.buildForm(template.outcomes ?? {});
+    if (!this.form && can.finishMeeting) this.buildForm(template);
     if (!this.form) return;
     show(this.form.element, can.finishMeeting);
     this.form.fieldset.disabled = !can.decide;
@@ -57,13 +55,13 @@ export class DecisionView {
     }
   }
 
-  buildForm(outcomes) {
+  buildForm({ outcomes, limits }) {
     const words = WORDS.decision;
     const choices = Object.entries(outcomes).map(([value, label]) =>
       el('label', { class: 'choice' }, el('input', { type: 'radio', name: 'outcome', value }), el('span', {}, label)),
     );
     const nextReview = el('input', { type: 'date', name: 'next_review' });
-    const note = el('textarea', { name: 'note', rows: 3, maxlength: MAX_NOTE });
+    const note = el('textarea', { name: 'note', rows: 3, maxlength: limits.note });
     const problem = problemLine();
     const paused = el('p', { class: 'field-hint' }, words.paused);
     const fieldset = el(

@@ -7,11 +7,10 @@ import { WORDS } from '../words.js';
 import { el, setText, show } from './dom.js';
 import { problemLine } from './form-parts.js';
 
-const MAX_REASON = 500;
-
 export class MinutesItemView {
-  // actions (board page only): sign(number, stance, reason), agree(number)
-  constructor(number, { meetingId, actions = null }) {
+  // actions (board page only): sign(number, stance, reason), agree(number); maxReason: the
+  // template's limit of a reason
+  constructor(number, { meetingId, actions = null, maxReason }) {
     const words = WORDS.minutes;
     const page = `/m/${encodeURIComponent(meetingId)}/minutes/${number}`;
     this.number = number;
@@ -34,13 +33,13 @@ export class MinutesItemView {
       ),
       this.signoffs,
     );
-    if (actions) this.buildSigning();
+    if (actions) this.buildSigning(maxReason);
   }
 
-  buildSigning() {
+  buildSigning(maxReason) {
     const words = WORDS.minutes;
     this.mine = el('p', { class: 'my-signoff', dataset: { role: 'my-signoff' } });
-    this.reason = el('textarea', { rows: 2, maxlength: MAX_REASON, dataset: { field: 'signoff-reason' } });
+    this.reason = el('textarea', { rows: 2, maxlength: maxReason, dataset: { field: 'signoff-reason' } });
     this.problem = problemLine();
     const sign = (stance) => {
       const reason = this.reason.value.trim();

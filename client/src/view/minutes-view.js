@@ -4,8 +4,6 @@ import { WORDS } from '../words.js';
 import { el, placeChildren, setText, show } from './dom.js';
 import { MinutesItemView } from './minutes-item.js';
 
-const MAX_LABEL = 120;
-
 export class MinutesView {
   // actions (board page only): takeMinutes(label), pause(), sign(number, stance, reason),
   // agree(number)
@@ -32,7 +30,7 @@ export class MinutesView {
       { type: 'button', class: 'button', dataset: { action: 'pause-for-minutes' }, onclick: () => this.actions.pause() },
       WORDS.pauseChanges,
     );
-    this.label = el('input', { type: 'text', maxlength: MAX_LABEL, autocomplete: 'off', dataset: { field: 'minutes-label' } });
+    this.label = el('input', { type: 'text', autocomplete: 'off', dataset: { field: 'minutes-label' } });
     this.takeButton = el('button', { type: 'submit', class: 'button button-primary', dataset: { action: 'take-minutes' } }, words.take);
     this.tip = el('p', { class: 'minutes-tip' }, el('span', {}, words.tip), this.pauseButton);
     this.taking = el(
@@ -51,8 +49,9 @@ export class MinutesView {
   }
 
   // model: the live board's snapshot (minutes from describeMinutes, takingMinutes, can)
-  render({ minutes, takingMinutes, can, board }) {
+  render({ minutes, takingMinutes, can, board, template }) {
     if (this.taking) {
+      this.label.maxLength = template.limits.label;
       show(this.taking, can.finishMeeting);
       show(this.tip, board.meeting.status === 'open'); // once paused, the tip has been followed
       this.takeButton.disabled = takingMinutes; // one press is enough
@@ -63,7 +62,7 @@ export class MinutesView {
       const number = item.minutes.number;
       let view = this.items.get(number);
       if (!view) {
-        view = new MinutesItemView(number, { meetingId: this.meetingId, actions: this.actions });
+        view = new MinutesItemView(number, { meetingId: this.meetingId, actions: this.actions, maxReason: template.limits.reason });
         this.items.set(number, view);
       }
       view.render(item, can);

@@ -4,14 +4,12 @@
 // (docs/protocol.md, "Staff, people's links, and looking after a meeting").
 import { ApiError, requestJson } from '../api.js';
 import { momentDayWords } from '../dates.js';
-import { checkNewLink, DEFAULT_LINK_DAYS, describeLink, MAX_LINK_DAYS, parseDays } from '../looking-after.js';
+import { checkNewLink, describeLink, parseDays } from '../looking-after.js';
 import { WORDS } from '../words.js';
 import { createConfirm } from './confirm.js';
 import { el, show } from './dom.js';
 import { field, problemLine, smallForm } from './form-parts.js';
 import { linkField } from './link-field.js';
-
-const MAX_NAME = 80;
 
 export class PersonLinksView {
   constructor({ meetingId }) {
@@ -38,7 +36,7 @@ export class PersonLinksView {
 
   // model: the live board's snapshot (template, can)
   render({ template, can }) {
-    if (!this.template) this.form.fillRoles(template);
+    if (!this.template) this.form.fill(template);
     const changed = this.canChange !== can.lookAfter || this.template !== template;
     this.template = template;
     this.canChange = can.lookAfter;
@@ -58,7 +56,7 @@ export class PersonLinksView {
   }
 
   roleLabel(role) {
-    return this.template?.roles?.[role] ?? role;
+    return this.template.roles[role];
   }
 
   draw() {
@@ -127,7 +125,8 @@ export class PersonLinksView {
 
   daysForm(link, done) {
     const words = WORDS.personLinks;
-    const days = el('input', { type: 'number', name: 'link-days', min: 1, max: MAX_LINK_DAYS, step: 1, inputmode: 'numeric', value: DEFAULT_LINK_DAYS });
+    const { max, default: value } = this.template.link_days;
+    const days = el('input', { type: 'number', name: 'link-days', min: 1, max, step: 1, inputmode: 'numeric', value });
     const problem = problemLine();
     const element = smallForm(
       {
@@ -136,7 +135,7 @@ export class PersonLinksView {
         saveAction: 'save-link-days',
         onCancel: done,
         onSubmit: async () => {
-          const count = parseDays(days.value);
+          const count = parseDays(days.value, max);
           if (count === null) {
             problem.say(words.needsDays);
             days.focus();
@@ -172,9 +171,9 @@ export class PersonLinksView {
 
   buildForm() {
     const words = WORDS.personLinks;
-    const name = el('input', { type: 'text', name: 'person-name', maxlength: MAX_NAME, autocomplete: 'off' });
+    const name = el('input', { type: 'text', name: 'person-name', autocomplete: 'off' });
     const roles = el('select', { name: 'person-role' }, el('option', { value: '' }, words.choose));
-    const days = el('input', { type: 'number', name: 'person-days', min: 1, max: MAX_LINK_DAYS, step: 1, inputmode: 'numeric', value: DEFAULT_LINK_DAYS });
+    const days = el('input', { type: 'number', name: 'person-days', min: 1, step: 1, inputmode: 'numeric' });
     const problem = problemLine();
     const made = el('p', { class: 'form-saved', role: 'status' });
     const fields = { name, role: roles, days };
@@ -192,8 +191,7 @@ export class PersonLinksView {
     element.addEventListener('submit', async (event) => {
       event.preventDefault();
       made.textContent = '';
-      const selfChosen = this.template?.self_chosen_roles ?? [];
-      const checked = checkNewLink({ name: name.value, role: roles.value, days: days.value }, selfChosen);
+      const checked = checkNewLink({ name: name.value, role: roles.value, days: days.value }, this.template);
       if (checked.problem) {
         problem.say(words[checked.problem]);
         fields[checked.field].focus();
@@ -204,16 +202,19 @@ export class PersonLinksView {
       if (!link) return;
       name.value = '';
       roles.value = '';
-      days.value = String(DEFAULT_LINK_DAYS);
+      days.value = this.template.link_days.default;
       made.textContent = words.made(link.name);
       await this.load();
       this.list.querySelector(`[data-link-id="${CSS.escape(link.id)}"] [data-action=copy]`)?.focus();
     });
     return {
       element,
-      // the roles a person's link may give: the template's self-chosen ones
-      fillRoles: (template) => {
-        roles.append(...(template.self_chosen_roles ?? []).map((value) => el('option', { value }, template.roles?.[value] ?? value)));
+      // the roles a person's link may give (the template's self-chosen ones), and its limits
+      fill: (template) => {
+        roles.append(...template.self_chosen_roles.map((value) => el('option', { value }, template.roles[value] ?? value)));
+        name.maxLength = template.limits.name;
+        days.max = template.link_days.max;
+        days.value = template.link_days.default;
       },
     };
   }

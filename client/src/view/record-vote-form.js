@@ -5,13 +5,10 @@ import { createAnchors } from './anchors.js';
 import { el } from './dom.js';
 import { field, problemLine, smallForm } from './form-parts.js';
 
-const MAX_NAME = 80;
-const MAX_REASON = 500;
-
-// roles: [{value, label}]; onSave({name, role, value, reason})
-export function createRecordVoteForm({ roles, onSave, onCancel }) {
+// roles: [{value, label}]; limits: the template's text limits; onSave({name, role, value, reason})
+export function createRecordVoteForm({ roles, limits, onSave, onCancel }) {
   const text = WORDS.scaling;
-  const name = el('input', { type: 'text', maxlength: MAX_NAME, autocomplete: 'off', dataset: { field: 'behalf-name' } });
+  const name = el('input', { type: 'text', maxlength: limits.name, autocomplete: 'off', dataset: { field: 'behalf-name' } });
   const role = el(
     'select',
     { dataset: { field: 'behalf-role' } },
@@ -24,7 +21,7 @@ export function createRecordVoteForm({ roles, onSave, onCancel }) {
     el('option', { value: '' }, text.choose),
     ...Array.from({ length: 11 }, (_, value) => el('option', { value: String(value) }, String(value))),
   );
-  const reason = el('textarea', { rows: 2, maxlength: MAX_REASON, dataset: { field: 'behalf-reason' } });
+  const reason = el('textarea', { rows: 2, maxlength: limits.reason, dataset: { field: 'behalf-reason' } });
   const anchors = createAnchors();
   const problem = problemLine();
   const saved = el('p', { class: 'form-saved', role: 'status' });

@@ -9,7 +9,7 @@ export class ReviewPromptsView {
   }
 
   render(meeting, template) {
-    const prompts = template.review_prompts ?? [];
+    const prompts = template.review_prompts;
     const shown = meeting.kind === 'review' && prompts.length > 0;
     show(this.root, shown);
     if (!shown || this.built) return;

@@ -31,13 +31,13 @@ export class RoundView {
       this.status = round.status;
       this.element.dataset.status = round.status;
       if (round.status === 'revealed') this.buildRevealed(round, template);
-      else this.buildOpen();
+      else this.buildOpen(template);
     }
     this.element.classList.toggle('is-earlier', earlier);
     setText(this.heading, WORDS.scaling.roundHeading(round.number));
     setText(this.state, round.status === 'open' ? WORDS.scaling.answering : WORDS.scaling.shown);
     if (round.status === 'revealed') {
-      this.plot.render(scale, round, template.groups ?? {});
+      this.plot.render(scale, round, template.groups);
       return;
     }
     this.renderAnswered(answered);
@@ -51,11 +51,11 @@ export class RoundView {
     this.plot?.dispose();
   }
 
-  buildOpen() {
+  buildOpen(template) {
     this.answeredLine = el('p', { class: 'answered', dataset: { role: 'answered' } });
     this.answeredNames = el('ul', { class: 'answered-names' });
     this.answeredKey = null;
-    this.votePanel = this.onVote ? createVotePanel({ onVote: this.onVote }) : null;
+    this.votePanel = this.onVote ? createVotePanel({ onVote: this.onVote, maxReason: template.limits.reason }) : null;
     this.body.replaceChildren(...[this.answeredLine, this.answeredNames, this.votePanel?.element].filter(Boolean));
   }
 

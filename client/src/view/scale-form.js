@@ -3,16 +3,13 @@ import { WORDS } from '../words.js';
 import { el } from './dom.js';
 import { field, problemLine, smallForm } from './form-parts.js';
 
-// The server's limits (docs/protocol.md): the question 300 characters, each end 120.
-const MAX_QUESTION = 300;
-const MAX_END = 120;
-
-// words: {question, lowLabel, highLabel} to start from; onSave(words) gets them trimmed.
-export function createScaleForm({ words, onSave, onCancel }) {
+// words: {question, lowLabel, highLabel} to start from; limits: the template's text limits;
+// onSave(words) gets them trimmed.
+export function createScaleForm({ words, limits, onSave, onCancel }) {
   const text = WORDS.scaling;
-  const question = el('textarea', { rows: 2, maxlength: MAX_QUESTION, dataset: { field: 'scale-question' } });
-  const low = el('input', { type: 'text', maxlength: MAX_END, autocomplete: 'off', dataset: { field: 'scale-low' } });
-  const high = el('input', { type: 'text', maxlength: MAX_END, autocomplete: 'off', dataset: { field: 'scale-high' } });
+  const question = el('textarea', { rows: 2, maxlength: limits.question, dataset: { field: 'scale-question' } });
+  const low = el('input', { type: 'text', maxlength: limits.anchor, autocomplete: 'off', dataset: { field: 'scale-low' } });
+  const high = el('input', { type: 'text', maxlength: limits.anchor, autocomplete: 'off', dataset: { field: 'scale-high' } });
   question.value = words?.question ?? '';
   low.value = words?.lowLabel ?? '';
   high.value = words?.highLabel ?? '';

@@ -77,7 +77,7 @@ export class ScaleView {
 
     const trend = trendOf(scale, rounds.map((entry) => entry.round));
     show(this.trend.element, Boolean(trend));
-    if (trend) this.trend.render(trend, context.template.groups ?? {});
+    if (trend) this.trend.render(trend, context.template.groups);
 
     if (this.controls) this.renderControls(item, context.can);
     this.renderRounds(context.onlyLatest ? rounds.slice(0, 1) : rounds, context);
@@ -150,6 +150,7 @@ export class ScaleView {
     if (kind === 'edit') {
       return createScaleForm({
         words: { question: scale.question, lowLabel: scale.low_label, highLabel: scale.high_label },
+        limits: this.context.template.limits,
         onSave: (words) => {
           const current = this.item.scale;
           const changed =
@@ -167,6 +168,7 @@ export class ScaleView {
       const roles = template.self_chosen_roles.map((value) => ({ value, label: template.roles[value] ?? value }));
       const form = createRecordVoteForm({
         roles,
+        limits: template.limits,
         onSave: (answer) => this.actions.recordVote(this.scaleId, answer),
         onCancel: done,
       });

@@ -73,6 +73,7 @@ export class ScalesView {
   render(model) {
     if (!this.built) this.build();
     const { can, template } = model;
+    this.limits = template.limits;
     this.savedThreshold = model.threshold;
     let items = model.scales;
     if (this.readOnly) {
@@ -127,6 +128,7 @@ export class ScalesView {
     }
     this.addForm = createScaleForm({
       words: null,
+      limits: this.limits,
       onSave: (words) => {
         this.closeAdd();
         this.reveal(this.actions.addScale(words));

@@ -10,8 +10,6 @@ import { linkField } from './link-field.js';
 import { PeopleView } from './people-view.js';
 import { PersonLinksView } from './person-links-view.js';
 
-const MAX_TITLE = 200;
-
 export class SharePanel {
   // actions: editMeeting(fields), lock(), unlock(), removeParticipant(id), closeMeeting()
   constructor({ toggle, panel, meetingId, actions }) {
@@ -70,7 +68,7 @@ export class SharePanel {
     this.people = new PeopleView({ remove: (id) => this.actions.removeParticipant(id) });
     this.closing = new CloseMeetingView({ close: () => this.actions.closeMeeting() });
 
-    this.titleInput = el('input', { type: 'text', name: 'title', maxlength: MAX_TITLE, required: true, autocomplete: 'off' });
+    this.titleInput = el('input', { type: 'text', name: 'title', required: true, autocomplete: 'off' });
     this.titleButton = el('button', { type: 'submit', class: 'button' }, WORDS.saveTitle);
     const titleForm = el(
       'form',
@@ -135,6 +133,7 @@ export class SharePanel {
     const changeable = meeting.status === 'open' && can.lookAfter;
     show(this.invite, can.lookAfter);
     if (document.activeElement !== this.titleInput) this.titleInput.value = meeting.title;
+    this.titleInput.maxLength = model.template.limits.title;
     this.titleInput.disabled = !changeable;
     this.titleButton.disabled = !changeable;
     this.vocabularyFieldset.disabled = !changeable;

@@ -5,17 +5,15 @@ import { WORDS } from '../words.js';
 import { createAnchors } from './anchors.js';
 import { el, setText, show } from './dom.js';
 
-const MAX_REASON = 500;
-
-// onVote(value, reason)
-export function createVotePanel({ onVote }) {
+// onVote(value, reason); maxReason: the template's limit of a reason
+export function createVotePanel({ onVote, maxReason }) {
   const words = WORDS.scaling;
   let myVote = null;
 
   const reason = el('textarea', {
     class: 'vote-reason-input',
     rows: 2,
-    maxlength: MAX_REASON,
+    maxlength: maxReason,
     dataset: { field: 'vote-reason' },
   });
   const numbers = Array.from({ length: 11 }, (_, value) =>

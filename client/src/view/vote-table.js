@@ -2,7 +2,6 @@
 // and for reading each reason. Lowest number first, so low scores are talked about.
 // On a phone each row stacks (who and the number, the reason below); the explicit table
 // roles keep it a table for screen readers whatever CSS display the rows get.
-import { groupOf } from '../scaling.js';
 import { WORDS } from '../words.js';
 import { groupIcon } from './group-shape.js';
 import { el } from './dom.js';
@@ -30,7 +29,7 @@ export function voteTable(votes, template) {
 }
 
 function voteRow(vote, template) {
-  const group = groupOf(vote.role);
+  const { group } = vote;
   return el(
     'tr',
     { role: 'row', dataset: { voter: vote.voter, value: String(vote.value) } },
@@ -38,8 +37,8 @@ function voteRow(vote, template) {
       'th',
       { scope: 'row', role: 'rowheader', class: 'cell-who' },
       el('span', { class: 'vote-name' }, vote.name),
-      el('span', { class: 'vote-group' }, groupIcon(group), template.groups?.[group] ?? group),
-      el('span', { class: 'vote-role' }, template.roles?.[vote.role] ?? vote.role),
+      el('span', { class: 'vote-group' }, groupIcon(group), template.groups[group]),
+      el('span', { class: 'vote-role' }, template.roles[vote.role]),
       vote.recorded_by ? el('span', { class: 'vote-recorded' }, WORDS.scaling.recordedByFacilitator) : null,
     ),
     el('td', { role: 'cell', class: 'cell-number' }, String(vote.value)),
