@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .codec import encode_entity, plain
-from .model import Board
-from .wire import encode_ballot
+from .model import Board, RoundStatus
 
 
 def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
@@ -29,10 +28,14 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
             for vote in r.votes
             if vote.voter == participant_id
         ],
-        "votes_in_open_rounds": [
-            encode_ballot(board.rounds[key.split("/", 1)[0]], vote)
-            for key, vote in board.ballots.items()
-            if vote.voter == participant_id
+        # That they answered an open round, never what: its numbers and reasons are
+        # secret from everyone but the voter until the reveal, in an export too.
+        "answered_open_rounds": [
+            {"scale_id": r.scale_id, "round": r.number}
+            for r in board.rounds.values()
+            if r.status is RoundStatus.OPEN
+            for answered in r.answered
+            if answered.voter == participant_id
         ],
         "minutes_sign_offs": [
             {"minutes": m.number, **plain(signoff)}

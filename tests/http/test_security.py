@@ -927,20 +927,44 @@ def test_a_persons_export_has_all_of_theirs_and_none_of_anyone_elses(
         ("c_sam", "agree"),
     ]
     assert [(v["value"], v["reason"]) for v in data["votes"]] == [(7, SAM_TEXTS[1])]
-    assert [(v["value"], v["reason"]) for v in data["votes_in_open_rounds"]] == [(6, SAM_TEXTS[2])]
+    assert data["answered_open_rounds"] == [{"scale_id": "s_school", "round": 1}]
     assert [(s["minutes"], s["stance"]) for s in data["minutes_sign_offs"]] == [(1, "agree")]
     assert {e["event"] for e in data["activity"]} == {"join", "op"}
     assert all(sam in (e.get("by"), e.get("participant")) for e in data["activity"])
     text = answer.text
     for theirs in (*GRAN_TEXTS, "Gran", "ignored"):
         assert theirs not in text, theirs
-    every_vote = [*data["votes"], *data["votes_in_open_rounds"]]
-    assert {v["value"] for v in every_vote} == {7, 6}
-    assert {v["voter"] for v in every_vote} == {sam}
-    assert {v["voter"] for v in every_vote} == {sam}
+    assert {v["voter"] for v in data["votes"]} == {sam}
     # An unknown person, or one of another meeting, is 404.
     assert staff.get(f"/api/meetings/{mid}/participants/p_nobody/export").status_code == 404
     assert gran in kin.board(mid).participants
+
+
+@pytest.mark.parametrize("asker", ["staff", "api key"])
+def test_a_persons_export_leaves_out_an_open_rounds_number_and_reason_until_the_reveal(
+    kin: Kin, looked_after: dict[str, Any], asker: str
+) -> None:
+    staff: Browser = looked_after["staff"]
+    mid, facilitator = looked_after["meeting_id"], looked_after["facilitator"]
+    people = full_meeting(kin, mid, facilitator)
+    path = f"/api/meetings/{mid}/participants/{people['sam']}/export"
+
+    def export() -> httpx.Response:
+        answer = staff.get(path) if asker == "staff" else kin.client.get(path, headers=KEY)
+        assert answer.status_code == 200, answer.text
+        return answer
+
+    before = export()
+    assert SAM_TEXTS[2] not in before.text
+    assert [v["value"] for v in before.json()["votes"]] == [7]  # the revealed round only
+    assert before.json()["answered_open_rounds"] == [{"scale_id": "s_school", "round": 1}]
+    kin.op(mid, facilitator, "round.reveal", scale_id="s_school")
+    after = export().json()
+    assert [(v["value"], v["reason"]) for v in after["votes"]] == [
+        (7, SAM_TEXTS[1]),
+        (6, SAM_TEXTS[2]),
+    ]
+    assert after["answered_open_rounds"] == []
 
 
 def test_a_persons_export_names_no_other_participant(
