@@ -22,6 +22,7 @@ import httpx
 import socketio
 from playwright.sync_api import Page, expect
 
+from server.board.limits import MAX_LINK_DAYS, MAX_NAME
 from tests.support.harness import API_KEY, ServerProcess, create_meeting
 from tests.support.pages import LAPTOP, PHONE, PROJECTOR, Screens, join
 
@@ -123,6 +124,10 @@ def test_links_for_people_taking_someone_out_and_ending_the_meeting(
     # --- a link for Grandma -------------------------------------------------------------
     facilitator.click("[data-role=share-toggle]")
     form = facilitator.locator("[data-role=new-person-link]")
+    # the form's limits and its default days are the server's template's
+    expect(form.locator("input[name=person-name]")).to_have_attribute("maxlength", str(MAX_NAME))
+    expect(form.locator("input[name=person-days]")).to_have_attribute("max", str(MAX_LINK_DAYS))
+    expect(form.locator("input[name=person-days]")).to_have_value("7")
     form.locator("[data-action=make-person-link]").click()  # nothing filled in yet
     expect(form.locator("[role=alert]")).to_have_text("Please write their name.")
     form.locator("input[name=person-name]").fill("Grandma")
