@@ -4,10 +4,10 @@ exports are all built from."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .model import (
     Answered,
@@ -33,6 +33,11 @@ from .model import (
 )
 from .roles import Role
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
+
 
 def plain(value: Any) -> Any:
     """Dataclasses, mappings and tuples as JSON-ready dicts and lists."""
@@ -46,10 +51,11 @@ def plain(value: Any) -> Any:
 
 
 def encode_entity(value: Entity) -> dict[str, Any]:
-    return plain(value)
+    data: dict[str, Any] = plain(value)
+    return data
 
 
-def _build(cls: type, data: Mapping[str, Any], **convert: Any) -> Any:
+def _build(cls: type[T], data: Mapping[str, Any], **convert: Any) -> T:
     """A dataclass from its JSON: the fields present, each through its converter if it has
     one; absent fields take their defaults and unknown keys (e.g. `summary`) are ignored."""
     values = {}
@@ -68,7 +74,7 @@ def _stances(data: Mapping[str, str]) -> Mapping[str, Stance]:
     return MappingProxyType({participant: Stance(s) for participant, s in data.items()})
 
 
-_DECODERS: Mapping[str, Any] = MappingProxyType(
+_DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyType(
     {
         "meeting": lambda d: _build(Meeting, d, kind=Kind, status=Status, vocabulary=Vocabulary),
         "participant": lambda d: _build(Participant, d, role=Role),

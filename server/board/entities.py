@@ -6,9 +6,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
+from typing import Any
 
 from .errors import NotFound
-from .model import Board, Card, Change, Entity, Participant, Round, Scale, Vote
+from .model import (
+    Board,
+    Card,
+    Change,
+    Decision,
+    Entity,
+    Minutes,
+    Participant,
+    Round,
+    Scale,
+    Snapshot,
+    Vote,
+)
 
 # Which board field holds each kind of entity.
 FIELDS: Mapping[str, str] = MappingProxyType(
@@ -26,7 +39,9 @@ FIELDS: Mapping[str, str] = MappingProxyType(
 
 
 def put(
-    board: Board, kind: str, *values: Participant | Card | Scale | Round
+    board: Board,
+    kind: str,
+    *values: Participant | Card | Scale | Round | Decision | Minutes | Snapshot,
 ) -> tuple[Board, list[Change]]:
     """Upsert entities that carry their own id. One with `deleted` set stays on the board as
     a tombstone and is announced as a deletion."""
@@ -37,7 +52,8 @@ def put(
         merged[value.id] = value
         deleted = getattr(value, "deleted", False)
         changes.append(Change(kind, value.id, None if deleted else value, deleted=deleted))
-    return replace(board, **{field: MappingProxyType(merged)}), changes
+    updated: dict[str, Any] = {field: MappingProxyType(merged)}
+    return replace(board, **updated), changes
 
 
 def put_ballots(board: Board, ballots: Mapping[str, Vote | None]) -> tuple[Board, list[Change]]:
@@ -64,4 +80,5 @@ def value_of(board: Board, change: Change) -> Entity:
     """The entity a change wrote, as it now stands on the board (tombstones included)."""
     if change.value is not None:
         return change.value
-    return getattr(board, FIELDS[change.entity])[change.id]
+    entities: Mapping[str, Entity] = getattr(board, FIELDS[change.entity])
+    return entities[change.id]

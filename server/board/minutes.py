@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
@@ -106,7 +106,7 @@ def _parse_sign(f: Fields) -> MinutesSign:
     return MinutesSign(number, stance, reason)
 
 
-PARSERS = MappingProxyType(
+PARSERS: Mapping[str, Callable[[Fields], DecisionSet | MinutesOp]] = MappingProxyType(
     {
         "decision.set": _parse_decision,
         "minutes.take": _parse_take,

@@ -46,11 +46,10 @@ def parse_op(raw: Any) -> tuple[str, Op]:
     if not is_id(op_id):
         raise Invalid("An op needs an id of letters, digits, - or _ (at most 64).")
     op_type = raw.get("type")
-    parser = _PARSERS.get(op_type) if isinstance(op_type, str) else None
-    if parser is None:
+    if not isinstance(op_type, str) or op_type not in _PARSERS:
         raise Invalid(f"Unknown op type {op_type!r}.")
     fields = Fields(raw, op_type)
-    op = parser(fields)
+    op = _PARSERS[op_type](fields)
     fields.reject_unknown()
     return op_id, op
 

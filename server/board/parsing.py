@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import Invalid, TooLong
 from .limits import MAX_ATTRIBUTION, MAX_ID, MAX_NAME, MAX_TEXT, MAX_TITLE
@@ -26,7 +26,7 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def is_id(value: Any) -> bool:
+def is_id(value: Any) -> TypeGuard[str]:
     """Client-chosen ids (ops, cards): 1-64 letters, digits, - or _."""
     return (
         isinstance(value, str) and 0 < len(value) <= MAX_ID and bool(_ID_PATTERN.fullmatch(value))
@@ -75,7 +75,7 @@ class Fields:
         value = self.string("section", required=True)
         if value not in SECTIONS:
             raise Invalid(f"There is no section called {value!r}.")
-        return value
+        return str(value)
 
     def enum(self, name: str, enum: type, *, required: bool = False, nullable: bool = False) -> Any:
         value = self.get(name, required=required, nullable=nullable)

@@ -6,7 +6,7 @@ its common checks (participant, role may edit, meeting not closed or locked).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from statistics import median
 from types import MappingProxyType
@@ -137,7 +137,7 @@ def _parse_behalf(raw: Any) -> OnBehalf:
     return OnBehalf(words(raw.get("name"), NAME), Role(role))
 
 
-PARSERS = MappingProxyType(
+PARSERS: Mapping[str, Callable[[Fields], ScalingOp]] = MappingProxyType(
     {
         "scale.add": _parse_scale_add,
         "scale.edit": _parse_scale_edit,
@@ -342,17 +342,17 @@ def ballot_key(round_id: str, voter: str) -> str:
 def summarise(votes: tuple[Vote, ...]) -> dict[str, Any]:
     """Each group's median, the gap between the highest and lowest median, and the same in
     words: "Family 7, network 6, professionals 3: a gap of 4"."""
-    groups = []
-    for group in Group:
-        values = [v.value for v in votes if v.group is group]
-        if values:
-            groups.append(
-                {"group": group.value, "median": _number(median(values)), "count": len(values)}
-            )
-    medians = [g["median"] for g in groups]
-    gap = _number(max(medians) - min(medians)) if medians else None
-    parts = [f"{GROUP_LABELS[Group(g['group'])].lower()} {g['median']}" for g in groups]
-    words = ", ".join(parts)
+    counted = [
+        (group, [v.value for v in votes if v.group is group])
+        for group in Group
+        if any(v.group is group for v in votes)
+    ]
+    medians = [(group, _number(median(values)), len(values)) for group, values in counted]
+    groups = [{"group": g.value, "median": m, "count": n} for g, m, n in medians]
+    gap = (
+        _number(max(m for _, m, _ in medians) - min(m for _, m, _ in medians)) if medians else None
+    )
+    words = ", ".join(f"{GROUP_LABELS[g].lower()} {m}" for g, m, _ in medians)
     if len(groups) > 1:
         words += f": a gap of {gap}"
     values = [v.value for v in votes]

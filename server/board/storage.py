@@ -53,7 +53,7 @@ def board_from_records(
     return Board(meeting, **{field: MappingProxyType(d) for field, d in parts.items()})
 
 
-def secret_parts(secrets: Mapping[str, str]) -> dict[str, Mapping[str, Any]]:
+def secret_parts(secrets: Mapping[str, str]) -> dict[str, Any]:
     """The board fields held in secret records (ballots, snapshots), decoded."""
     parts: dict[str, dict[str, Any]] = {FIELDS[kind]: {} for kind in SECRET_ENTITIES}
     for key, raw in secrets.items():
