@@ -12,6 +12,7 @@ run: setup
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	cd client && npm test --silent
 	$(PY) -m pytest
 
@@ -35,6 +36,7 @@ client/dist/.built: client/node_modules/.installed $(CLIENT_SOURCES)
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format:
 	$(VENV)/bin/ruff format .

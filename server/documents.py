@@ -31,7 +31,7 @@ def minutes_view(minutes: Minutes, body: str) -> dict[str, Any]:
         "taken_at": minutes.taken_at,
         "hash": minutes.hash,
         "agreed_at": minutes.agreed_at,
-        "signoffs": [codec.encode_entity(s) for s in minutes.signoffs],
+        "signoffs": [codec.plain(s) for s in minutes.signoffs],
         "agreed_by_people": [s.name for s in minutes.signoffs if s.stance.value == "agree"],
         "not_agreed": [
             {"name": s.name, "reason": s.reason}

@@ -25,6 +25,8 @@ async def _nothing() -> None:
 
 class RedisManager(socketio.AsyncRedisManager):
     listening = False
+    pubsub: Any  # set by socketio's _redis_connect
+    redis: Any
     # Called after every (re)subscription: broadcasts sent while we were deaf are lost to
     # us, so realtime tells its sockets the latest seq at once and they catch up.
     on_subscribed: Callable[[], Awaitable[None]] = staticmethod(_nothing)

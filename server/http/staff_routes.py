@@ -3,6 +3,8 @@ opening and sharing meetings."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -124,7 +126,8 @@ class StaffRoutes:
             raise Forbidden("This meeting has not been shared with you.")
         return await self._enter(meeting_id, session.email)
 
-    async def _enter(self, meeting_id: str, name: str) -> Response:
+    async def _enter(self, meeting_id: str, name: Any) -> Response:
+        """Join as the facilitator, under `name` as posted (`join` checks it)."""
         links = await self.meetings.store.meeting_links(meeting_id)
         facilitator = next(link for link in links if link.kind is LinkKind.FACILITATOR)
         joined = await self.meetings.join(self.meetings.keys.token(facilitator.id), name)

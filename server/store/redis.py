@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -89,6 +89,8 @@ class RedisStore(SharedBoardLog, Store):
         super().__init__(log_limit)
         self.url = url
         self.prefix = prefix
+        # Every reply is decoded to str, though redis-py types replies bytes | str: hence
+        # the casts where a reply is read.
         self._redis = aioredis.from_url(
             url,
             decode_responses=True,
@@ -151,11 +153,13 @@ class RedisStore(SharedBoardLog, Store):
 
     async def _read_secrets(self, meeting_id: str) -> dict[str, str]:
         async with self._redis_call() as r:
-            return await r.hgetall(self._key(meeting_id, "secrets"))
+            return cast(dict[str, str], await r.hgetall(self._key(meeting_id, "secrets")))
 
     async def _read_log(self, meeting_id: str, since: int) -> list[OpRecord]:
         async with self._redis_call() as r:
-            rows = await r.zrangebyscore(self._key(meeting_id, "log"), f"({since}", "+inf")
+            rows = cast(
+                list[str], await r.zrangebyscore(self._key(meeting_id, "log"), f"({since}", "+inf")
+            )
         return [OpRecord.from_json(json.loads(row)) for row in rows]
 
     async def _find_op(self, meeting_id: str, op_key: str) -> int | None:
@@ -186,7 +190,7 @@ class RedisStore(SharedBoardLog, Store):
 
     async def _read_meetings(self) -> list[Meeting]:
         async with self._redis_call() as r:
-            ids = await r.smembers(f"{self.prefix}:meetings")
+            ids = cast(set[str], await r.smembers(f"{self.prefix}:meetings"))
             async with r.pipeline(transaction=False) as pipe:
                 for meeting_id in ids:
                     pipe.hget(self._key(meeting_id, "records"), f"meeting:{meeting_id}")
@@ -238,7 +242,7 @@ class RedisStore(SharedBoardLog, Store):
     ) -> set[str]:
         index = self._key(meeting_id, "sessions")
         async with self._redis_call() as r:
-            hashes = sorted(await r.smembers(index))
+            hashes = sorted(cast(set[str], await r.smembers(index)))
             rows = await r.mget([f"{self.prefix}:session:{h}" for h in hashes]) if hashes else []
             ended, participants = [], set()
             for token_hash, raw in zip(hashes, rows, strict=True):
@@ -280,7 +284,7 @@ class RedisStore(SharedBoardLog, Store):
 
     async def list_records(self, kind: str) -> list[dict[str, Any]]:
         async with self._redis_call() as r:
-            keys = sorted(await r.smembers(f"{self.prefix}:recs:{kind}"))
+            keys = sorted(cast(set[str], await r.smembers(f"{self.prefix}:recs:{kind}")))
             rows = await r.mget([self._record_key(kind, k) for k in keys]) if keys else []
         return [json.loads(row) for row in rows if row is not None]
 
@@ -324,7 +328,7 @@ class RedisStore(SharedBoardLog, Store):
     async def _erase(self, meeting_id: str) -> None:
         await self.end_sessions(meeting_id)
         async with self._redis_call() as r:
-            links = await r.hkeys(self._key(meeting_id, "links"))
+            links = cast(list[str], await r.hkeys(self._key(meeting_id, "links")))
             meeting_keys = [
                 key async for key in r.scan_iter(match=f"{self.prefix}:{{{meeting_id}}}:*")
             ]
@@ -360,7 +364,7 @@ class RedisStore(SharedBoardLog, Store):
     async def presence_sockets(self, meeting_id: str, now: float) -> dict[str, Presence]:
         key = self._key(meeting_id, "presence")
         async with self._redis_call() as r:
-            rows = await r.hgetall(key)
+            rows = cast(dict[str, str], await r.hgetall(key))
             live, expired = {}, []
             for socket_id, raw in rows.items():
                 data = json.loads(raw)
