@@ -16,9 +16,11 @@ export function abilities(me, meeting, statuses, { ended = false } = {}) {
     // the Share panel (its links and the Activity page stay there after the end); the
     // worry flag of revealed numbers; the day an ended meeting's records are deleted
     runMeeting: runsMeeting,
-    // change the title and words, pause changes, make and turn off people's links, take
-    // someone out of the meeting, end the meeting
+    // pause changes, make and turn off people's links, take someone out of the meeting,
+    // end the meeting
     lookAfter: runsMeeting && notEnded,
+    // change the title and words: not while changes are paused
+    changeMeeting: runsMeeting && open && !ended,
     // add, move and agree/disagree
     contribute: editBoard,
     // edit, remove and bring back: one's own cards, or any card for the facilitator

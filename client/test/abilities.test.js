@@ -58,17 +58,19 @@ for (const row of minutesCases) {
 }
 
 const lookAfterCases = [
-  { who: 'the facilitator', can: FACILITATOR, status: 'open', ended: false, lookAfter: true },
+  { who: 'the facilitator', can: FACILITATOR, status: 'open', ended: false, lookAfter: true, change: true },
   // pausing changes does not stop links being made or turned off, or someone being taken out
-  { who: 'the facilitator', can: FACILITATOR, status: 'locked', ended: false, lookAfter: true },
-  { who: 'the facilitator', can: FACILITATOR, status: 'closed', ended: false, lookAfter: false },
-  { who: 'a participant', can: PARTICIPANT, status: 'open', ended: false, lookAfter: false },
-  { who: 'a viewer', can: VIEWER, status: 'open', ended: false, lookAfter: false },
+  { who: 'the facilitator', can: FACILITATOR, status: 'locked', ended: false, lookAfter: true, change: false },
+  { who: 'the facilitator', can: FACILITATOR, status: 'closed', ended: false, lookAfter: false, change: false },
+  { who: 'a participant', can: PARTICIPANT, status: 'open', ended: false, lookAfter: false, change: false },
+  { who: 'a viewer', can: VIEWER, status: 'open', ended: false, lookAfter: false, change: false },
 ];
 for (const row of lookAfterCases) {
   test(`abilities: looking after the meeting, for ${row.who} in a ${row.status} meeting`, () => {
     const can = abilities({ id: 'p1', can: row.can }, { status: row.status }, STATUSES, { ended: row.ended });
     assert.equal(can.lookAfter, row.lookAfter);
+    // the title and words change only while changes are allowed
+    assert.equal(can.changeMeeting, row.change);
   });
 }
 
@@ -77,7 +79,7 @@ for (const row of lookAfterCases) {
 for (const [who, role] of [['a participant', PARTICIPANT], ['the facilitator', FACILITATOR]]) {
   test(`abilities: ${who} whose session ended can change nothing`, () => {
     const can = abilities({ id: 'p1', can: role }, open, STATUSES, { ended: true });
-    for (const ability of ['contribute', 'runScales', 'vote', 'decide', 'finishMeeting', 'signMinutes', 'lookAfter']) {
+    for (const ability of ['contribute', 'runScales', 'vote', 'decide', 'finishMeeting', 'signMinutes', 'lookAfter', 'changeMeeting']) {
       assert.equal(can[ability], false, ability);
     }
     assert.equal(can.changeCard(mine), false);

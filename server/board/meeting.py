@@ -11,7 +11,7 @@ from . import scaling
 from .entities import put
 from .errors import Forbidden, Invalid, Locked, NotFound
 from .limits import SCALE_MAX, SCALE_MIN
-from .model import Board, Change, Participant, Status, Vocabulary
+from .model import STATUS_ALLOWS, Board, Change, Participant, Status, Vocabulary
 from .parsing import NAME, TITLE, UNSET, Fields, whole_number, words
 from .roles import ROLE_ABILITIES, Role
 
@@ -109,7 +109,7 @@ def apply(board: Board, op: MeetingOp, actor: Participant, now: str) -> tuple[Bo
         case MeetingUnlock():
             meeting = replace(meeting, status=Status.OPEN)
         case MeetingEdit():
-            if meeting.status is Status.LOCKED:
+            if not STATUS_ALLOWS[meeting.status].board:
                 raise Locked("Unlock the meeting to change it.")
             if op.title is not UNSET:
                 meeting = replace(meeting, title=op.title)

@@ -23,7 +23,7 @@ class Status(StrEnum):
 class Allows:
     """What a meeting accepts in one status; `ops.apply` checks every op against these."""
 
-    board: bool  # cards, scales, votes and the decision
+    board: bool  # cards, scales, votes, the decision, and the meeting's title and words
     meeting: bool  # lock, unlock and end it, take someone out, take and sign minutes
 
 

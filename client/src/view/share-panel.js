@@ -130,7 +130,7 @@ export class SharePanel {
     if (!model) return;
     const { meeting } = model.board;
     const { can } = model;
-    const changeable = meeting.status === 'open' && can.lookAfter;
+    const changeable = can.changeMeeting;
     show(this.invite, can.lookAfter);
     if (document.activeElement !== this.titleInput) this.titleInput.value = meeting.title;
     this.titleInput.maxLength = model.template.limits.title;
