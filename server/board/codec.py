@@ -15,6 +15,8 @@ from .model import (
     Decision,
     Entity,
     Kind,
+    LeftOut,
+    LeftOutWhy,
     Meeting,
     Minutes,
     MinutesStatus,
@@ -98,6 +100,9 @@ _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyTyp
             status=RoundStatus,
             answered=lambda items: tuple(_build(Answered, a, role=Role) for a in items),
             votes=lambda items: tuple(_vote(v) for v in items),
+            left_out=lambda items: tuple(
+                _build(LeftOut, a, role=Role, why=LeftOutWhy) for a in items
+            ),
         ),
         "ballot": _vote,
         "decision": lambda d: _build(Decision, d, outcome=Outcome),

@@ -65,6 +65,12 @@ class RoundClosed(KinboardError):
     code = "round_closed"
 
 
+class AlreadyVoted(KinboardError):
+    """A vote recorded for someone who has voted on their own device already."""
+
+    code = "already_voted"
+
+
 class SessionEnded(Forbidden):
     """The caller's session ended (taken out, link turned off): refused like any forbidden
     op, and their socket is closed."""

@@ -50,6 +50,7 @@ class ParticipantJoin:
     participant_id: str
     name: str
     role: Role
+    device: str | None = None  # see Participant.device
 
 
 _THRESHOLD = f"worry_threshold is a whole number from {SCALE_MIN} to {SCALE_MAX}."
@@ -88,14 +89,15 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
         raise Invalid("That participant has joined already.")
     if board.meeting.status is Status.CLOSED:
         raise Locked("This meeting has ended.")
-    return put(
-        board, "participant", Participant(op.participant_id, words(op.name, NAME), op.role, now)
+    participant = Participant(
+        op.participant_id, words(op.name, NAME), op.role, now, device=op.device
     )
+    return put(board, "participant", participant)
 
 
 def apply(board: Board, op: MeetingOp, actor: Participant, now: str) -> tuple[Board, list[Change]]:
     if isinstance(op, ParticipantRemove):
-        return _remove(board, op, actor)
+        return _remove(board, op, actor, now)
     if not ROLE_ABILITIES[actor.role].run_meeting:
         raise Forbidden("Only the facilitator can change the meeting.")
     meeting = board.meeting
@@ -125,7 +127,9 @@ def apply(board: Board, op: MeetingOp, actor: Participant, now: str) -> tuple[Bo
     return updated, [Change("meeting", meeting.id, meeting), *changes]
 
 
-def _remove(board: Board, op: ParticipantRemove, actor: Participant) -> tuple[Board, list[Change]]:
+def _remove(
+    board: Board, op: ParticipantRemove, actor: Participant, now: str
+) -> tuple[Board, list[Change]]:
     if not ROLE_ABILITIES[actor.role].run_meeting:
         raise Forbidden("Only the facilitator can take someone out of the meeting.")
     participant = board.participants.get(op.participant_id)
@@ -133,4 +137,6 @@ def _remove(board: Board, op: ParticipantRemove, actor: Participant) -> tuple[Bo
         raise NotFound("That person is not in the meeting.")
     if participant.id == actor.id:
         raise Invalid("You cannot take yourself out of the meeting.")
-    return put(board, "participant", replace(participant, removed=True))
+    board, changes = put(board, "participant", replace(participant, removed=True))
+    board, left_out = scaling.leave_out_removed(board, participant.id, actor.id, now)
+    return board, changes + left_out

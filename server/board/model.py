@@ -88,6 +88,15 @@ class Participant:
     role: Role
     joined_at: str = ""
     removed: bool = False  # taken out of the meeting by the facilitator
+    # The browser they joined from had joined this meeting before, as this participant
+    # (the first of that browser's joins): its session cookie came with the join. Two
+    # joins sharing it are likely one person twice, or people sharing a phone.
+    device: str | None = None
+
+    @property
+    def device_key(self) -> str:
+        """The same for every join from one browser (while it keeps its cookie)."""
+        return self.device or self.id
 
 
 @dataclass(frozen=True)
@@ -212,6 +221,8 @@ class Vote:
     at: str
     reason: str | None = None
     recorded_by: str | None = None
+    # Their own vote took the place of the one this facilitator had recorded for them.
+    replaces_recorded_by: str | None = None
 
     @property
     def group(self) -> Group:
@@ -228,6 +239,24 @@ class Answered:
     recorded_by: str | None = None
 
 
+class LeftOutWhy(StrEnum):
+    DUPLICATE = "duplicate"  # the facilitator left it out as a second vote of one person
+    REMOVED = "removed"  # its voter was taken out of the meeting
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A vote of an open round that will not count: who gave it (never its number), why,
+    and which facilitator left it out."""
+
+    voter: str
+    name: str
+    role: Role
+    why: LeftOutWhy
+    by: str
+    at: str
+
+
 @dataclass(frozen=True)
 class Round:
     id: str
@@ -239,6 +268,7 @@ class Round:
     revealed_at: str | None = None
     answered: tuple[Answered, ...] = ()
     votes: tuple[Vote, ...] = ()  # empty until the reveal
+    left_out: tuple[LeftOut, ...] = ()
 
 
 def _empty() -> Mapping[str, Any]:

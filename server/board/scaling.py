@@ -13,9 +13,29 @@ from types import MappingProxyType
 from typing import Any
 
 from .entities import live_card, put, put_ballots
-from .errors import Forbidden, Invalid, NotFound, RoundClosed, TooMany
-from .limits import MAX_ANCHOR, MAX_QUESTION, MAX_REASON, MAX_SCALES, SCALE_MAX, SCALE_MIN
-from .model import Answered, Board, Change, Participant, Round, RoundStatus, Scale, Vocabulary, Vote
+from .errors import AlreadyVoted, Forbidden, Invalid, NotFound, RoundClosed, TooMany
+from .limits import (
+    MAX_ANCHOR,
+    MAX_NAME,
+    MAX_QUESTION,
+    MAX_REASON,
+    MAX_SCALES,
+    SCALE_MAX,
+    SCALE_MIN,
+)
+from .model import (
+    Answered,
+    Board,
+    Change,
+    LeftOut,
+    LeftOutWhy,
+    Participant,
+    Round,
+    RoundStatus,
+    Scale,
+    Vocabulary,
+    Vote,
+)
 from .parsing import NAME, UNSET, Fields, Words, whole_number, words
 from .roles import ROLE_ABILITIES, SELF_CHOSEN_ROLES, Group, Role
 from .template import GROUP_LABELS, OVERALL_SCALE
@@ -69,7 +89,15 @@ class VoteCast:
     on_behalf_of: OnBehalf | None = None
 
 
-ScalingOp = ScaleAdd | ScaleEdit | ScaleDelete | RoundOpen | RoundReveal | VoteCast
+@dataclass(frozen=True)
+class VoteExclude:
+    """Leave one of a likely pair of votes from one person out of the open round."""
+
+    scale_id: str
+    voter: str
+
+
+ScalingOp = ScaleAdd | ScaleEdit | ScaleDelete | RoundOpen | RoundReveal | VoteCast | VoteExclude
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -81,6 +109,8 @@ _HIGH = Words.required("What 10 means", MAX_ANCHOR)
 _REASON = Words(
     MAX_REASON, f"A reason can be at most {MAX_REASON} characters.", "reason must be a string."
 )
+# `behalf:<name>|<role>`: a name, and the longest role.
+MAX_VOTER = len("behalf:|professional") + MAX_NAME
 _VOTE = f"A vote is a whole number from {SCALE_MIN} to {SCALE_MAX}."
 
 
@@ -137,6 +167,14 @@ def _parse_behalf(raw: Any) -> OnBehalf:
     return OnBehalf(words(raw.get("name"), NAME), Role(role))
 
 
+def _parse_vote_exclude(f: Fields) -> VoteExclude:
+    voter = f.get("voter", required=True)
+    # A participant id, or `behalf:<name>|<role>` for a vote the facilitator recorded.
+    if not isinstance(voter, str) or not 0 < len(voter) <= MAX_VOTER:
+        raise Invalid("voter is the voter of an answer in the open round.")
+    return VoteExclude(f.card_id("scale_id"), voter)
+
+
 PARSERS: Mapping[str, Callable[[Fields], ScalingOp]] = MappingProxyType(
     {
         "scale.add": _parse_scale_add,
@@ -145,6 +183,7 @@ PARSERS: Mapping[str, Callable[[Fields], ScalingOp]] = MappingProxyType(
         "round.open": lambda f: RoundOpen(f.card_id("scale_id")),
         "round.reveal": lambda f: RoundReveal(f.card_id("scale_id")),
         "vote.cast": _parse_vote_cast,
+        "vote.exclude": _parse_vote_exclude,
     }
 )
 
@@ -198,6 +237,8 @@ def apply(
             return _reveal(board, op, now)
         case VoteCast():
             return _cast(board, op, actor, now)
+        case VoteExclude():
+            return _exclude(board, op, actor, now)
     raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
 
 
@@ -313,20 +354,115 @@ def cast_ballot(board: Board, op: VoteCast, actor_id: str) -> tuple[Round, Vote]
 def _cast(board: Board, op: VoteCast, actor: Participant, now: str) -> tuple[Board, list[Change]]:
     round_ = _current_round(board, op.scale_id)
     voter, name, role, recorded_by = voter_of(op, actor)
-    vote = Vote(voter, name, role, op.value, now, op.reason, recorded_by)
-    answered = [a for a in round_.answered if a.voter != voter]
+    if any(v.voter == voter for v in round_.left_out):
+        raise Forbidden("The facilitator left this vote out of this round.")
+    same_name = [a for a in round_.answered if a.voter != voter and same_person(a.name, name)]
+    own = next((a for a in same_name if a.recorded_by is None), None)
+    if recorded_by is not None and own is not None:
+        raise AlreadyVoted(
+            f"{own.name} has answered on their own device already. If this is someone else, "
+            "add to the name (an initial, say)."
+        )
+    # Someone answering on their own device after the facilitator recorded an answer for
+    # them: theirs takes its place, so they count once.
+    recorded = [a for a in same_name if a.recorded_by is not None] if recorded_by is None else []
+    key = ballot_key(round_.id, voter)
+    earlier = board.ballots.get(key)
+    replaces = recorded[0].recorded_by if recorded else earlier and earlier.replaces_recorded_by
+    vote = Vote(voter, name, role, op.value, now, op.reason, recorded_by, replaces)
+    gone = {voter, *(a.voter for a in recorded)}
+    answered = [a for a in round_.answered if a.voter not in gone]
     answered.append(Answered(voter, name, role, recorded_by))
     board, changes = put(board, "round", replace(round_, answered=tuple(answered)))
-    board, secret = put_ballots(board, {ballot_key(round_.id, voter): vote})
+    ballots: dict[str, Vote | None] = {ballot_key(round_.id, a.voter): None for a in recorded}
+    board, secret = put_ballots(board, {**ballots, key: vote})
     return board, changes + secret
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two names that read as one: case and spacing aside."""
+    return _name_key(a) == _name_key(b)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def likely_duplicates(board: Board, round_: Round) -> list[tuple[Answered, ...]]:
+    """Groups of answers in `round_` that may be one person's: given from one browser
+    (`Participant.device_key`), or under one name. Names only, never numbers."""
+
+    def keys(a: Answered) -> set[str]:
+        participant = board.participants.get(a.voter)
+        device = {f"device:{participant.device_key}"} if participant else set()
+        return {f"name:{_name_key(a.name)}", *device}
+
+    groups: list[tuple[set[str], list[Answered]]] = []
+    for answered in round_.answered:
+        mine, members = keys(answered), [answered]
+        for group in [g for g in groups if g[0] & mine]:
+            groups.remove(group)
+            mine |= group[0]
+            members = group[1] + members
+        groups.append((mine, members))
+    order = {a.voter: n for n, a in enumerate(round_.answered)}
+    found = [tuple(sorted(m, key=lambda a: order[a.voter])) for _, m in groups if len(m) > 1]
+    return sorted(found, key=lambda g: order[g[0].voter])
+
+
+def _exclude(
+    board: Board, op: VoteExclude, actor: Participant, now: str
+) -> tuple[Board, list[Change]]:
+    round_ = _current_round(board, op.scale_id)
+    answered = next((a for a in round_.answered if a.voter == op.voter), None)
+    if answered is None:
+        raise NotFound("That answer is not in this round.")
+    if not any(answered in group for group in likely_duplicates(board, round_)):
+        raise Invalid(
+            "Only an answer that looks like a second one from the same person can be left out."
+        )
+    return _leave_out(board, round_, answered, LeftOutWhy.DUPLICATE, actor.id, now)
+
+
+def _leave_out(
+    board: Board, round_: Round, answered: Answered, why: LeftOutWhy, by: str, now: str
+) -> tuple[Board, list[Change]]:
+    """Take one answer out of an open round: its number is dropped unseen, and the round
+    says whose answer was left out, why and by whom."""
+    left = LeftOut(answered.voter, answered.name, answered.role, why, by, now)
+    board, changes = put(
+        board,
+        "round",
+        replace(
+            round_,
+            answered=tuple(a for a in round_.answered if a.voter != answered.voter),
+            left_out=(*round_.left_out, left),
+        ),
+    )
+    board, secret = put_ballots(board, {ballot_key(round_.id, answered.voter): None})
+    return board, changes + secret
+
+
+def leave_out_removed(
+    board: Board, participant_id: str, by: str, now: str
+) -> tuple[Board, list[Change]]:
+    """Someone taken out of the meeting: their answers in open rounds do not count."""
+    changes: list[Change] = []
+    for round_ in list(board.rounds.values()):
+        answered = next((a for a in round_.answered if a.voter == participant_id), None)
+        if round_.status is RoundStatus.OPEN and answered is not None:
+            board, more = _leave_out(board, round_, answered, LeftOutWhy.REMOVED, by, now)
+            changes += more
+    return board, changes
 
 
 def _reveal(board: Board, op: RoundReveal, now: str) -> tuple[Board, list[Change]]:
     round_ = _current_round(board, op.scale_id)
     ballots = dict(board.round_ballots(round_.id))
-    order = {a.voter: n for n, a in enumerate(round_.answered)}
-    votes = sorted(ballots.values(), key=lambda v: order.get(v.voter, len(order)))
-    revealed = replace(round_, status=RoundStatus.REVEALED, revealed_at=now, votes=tuple(votes))
+    # Only the answers the round still counts, in the order they came.
+    keyed = [ballot_key(round_.id, a.voter) for a in round_.answered]
+    votes = tuple(ballots[key] for key in keyed if key in ballots)
+    revealed = replace(round_, status=RoundStatus.REVEALED, revealed_at=now, votes=votes)
     board, changes = put(board, "round", revealed)
     board, secret = put_ballots(board, dict.fromkeys(ballots))
     return board, changes + secret

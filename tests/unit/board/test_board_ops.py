@@ -335,6 +335,7 @@ def test_every_client_op_type_is_parsed() -> None:
         "round.open",
         "round.reveal",
         "vote.cast",
+        "vote.exclude",
         "decision.set",
         "minutes.take",
         "minutes.sign",
@@ -1282,6 +1283,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "role": "network",
                 "joined_at": T1,
                 "removed": False,
+                "device": None,
             },
         }
     ]
