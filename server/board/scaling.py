@@ -368,7 +368,10 @@ def _cast(board: Board, op: VoteCast, actor: Participant, now: str) -> tuple[Boa
     recorded = [a for a in same_name if a.recorded_by is not None] if recorded_by is None else []
     key = ballot_key(round_.id, voter)
     earlier = board.ballots.get(key)
-    replaces = recorded[0].recorded_by if recorded else earlier and earlier.replaces_recorded_by
+    if recorded:
+        replaces = recorded[0].recorded_by
+    else:
+        replaces = earlier.replaces_recorded_by if earlier else None
     vote = Vote(voter, name, role, op.value, now, op.reason, recorded_by, replaces)
     gone = {voter, *(a.voter for a in recorded)}
     answered = [a for a in round_.answered if a.voter not in gone]

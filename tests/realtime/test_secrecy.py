@@ -31,9 +31,20 @@ ROUND_KEYS = {
     "revealed_at",
     "answered",
     "votes",
+    "left_out",
 }
 ANSWERED_KEYS = {"voter", "name", "role", "recorded_by", "group"}
-VOTE_KEYS = {"voter", "name", "role", "value", "at", "reason", "recorded_by", "group"}
+VOTE_KEYS = {
+    "voter",
+    "name",
+    "role",
+    "value",
+    "at",
+    "reason",
+    "recorded_by",
+    "replaces_recorded_by",
+    "group",
+}
 ACK_VOTE_KEYS = VOTE_KEYS | {"round_id", "scale_id"}
 REASON = re.compile(r"REASON-[A-Z0-9-]+")
 

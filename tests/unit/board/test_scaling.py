@@ -1435,7 +1435,7 @@ def test_the_facilitator_leaves_out_one_of_a_likely_pair() -> None:
 
 
 def _exclude_refusals() -> Iterator[Any]:
-    for role in NOT_FACILITATOR + [Role.VIEWER]:
+    for role in [*NOT_FACILITATOR, Role.VIEWER]:
         yield pytest.param("twice", exclude("p_sam2"), role, Forbidden, id=f"{role}")
     yield pytest.param("twice", exclude("p_gran"), Role.FACILITATOR, Invalid, id="not-a-pair")
     yield pytest.param("twice", exclude("p_kid"), Role.FACILITATOR, NotFound, id="not-answered")
