@@ -133,6 +133,17 @@ class Meetings:
                 urls[link.kind.value] = self.link_url(link)
         return urls
 
+    async def family_link(self, meeting_id: str, auth: Auth) -> str | None:
+        """The family link, for its QR code: for the facilitator and the meeting-room
+        screen only, not for someone invited by a link of their own to pass on."""
+        board, _ = await self.snapshot(meeting_id, auth)
+        if not auth.staff_or_key:
+            assert auth.session is not None
+            me = board.participants.get(auth.session.participant_id)
+            if me is None or me.removed or me.role not in (Role.FACILITATOR, Role.VIEWER):
+                raise Forbidden("Only the facilitator and the meeting-room screen show this.")
+        return (await self.link_urls(meeting_id)).get(LinkKind.PARTICIPANT.value)
+
     async def person_links(self, meeting_id: str) -> list[dict[str, Any]]:
         return [
             {
@@ -240,6 +251,7 @@ class Meetings:
                 created_at=now,
                 expires_at=now + self.settings.session_hours * 3600,
                 link_id=link.id,
+                joined_seq=commit.seq,
             )
         )
         await self.audit(

@@ -352,7 +352,11 @@ class Realtime:
                 None,
                 "sync needs since: the last seq you have (0 or more).",
             )
-            seq, records = await self.meetings.store.changes_since(connection.meeting_id, since)
+            # Ops from before the caller joined would show them deleted cards and the
+            # words a card had before it was edited: from there they get the board as it is.
+            records = None
+            if since + 1 >= connection.session.joined_seq:
+                seq, records = await self.meetings.store.changes_since(connection.meeting_id, since)
             if records is None:
                 board, seq = await self.meetings.store.load(connection.meeting_id)
                 return {"ok": True, "seq": seq, "board": wire.encode_board(board)}

@@ -83,8 +83,7 @@ class Routes:
 
     async def qr_code(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        await self.meetings.snapshot(meeting_id, await self.web.auth(request, meeting_id))
-        url = (await self.meetings.link_urls(meeting_id)).get(LinkKind.PARTICIPANT.value)
+        url = await self.meetings.family_link(meeting_id, await self.web.auth(request, meeting_id))
         if url is None:
             return Response(status_code=404, headers={"Cache-Control": "no-store"})
         svg = io.BytesIO()

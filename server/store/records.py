@@ -79,6 +79,8 @@ class Session:
     created_at: float
     expires_at: float
     link_id: str = ""  # the link it was opened with: revoking the link ends it
+    # The seq of their own join: `sync` sends no op from before it (the board instead).
+    joined_seq: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
