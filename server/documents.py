@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
+import logging
 import re
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +20,12 @@ from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS
 
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "minutes.css"
+# A 200-card PDF takes seconds of CPU: renders get threads of their own (not the default
+# pool, which hashes passwords), and the same document is rendered once.
+PDF_THREADS = 2
+PDF_CACHE = 32  # documents kept, most recently asked for first
+
+log = logging.getLogger("kinboard.documents")
 
 
 def minutes_view(minutes: Minutes, body: str) -> dict[str, Any]:
@@ -206,3 +218,57 @@ def to_pdf(html: str, base_url: str) -> bytes:
     from weasyprint import CSS, HTML  # heavy: loaded only when a PDF is asked for
 
     return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
+
+
+class PdfRenderer:
+    """Minutes PDFs, rendered in a small pool of their own: one render at a time per
+    meeting (so one meeting cannot take the whole pool), and each distinct document once.
+    Requests for a document being rendered wait for that render and share its bytes."""
+
+    def __init__(
+        self,
+        render: Callable[[str, str], bytes] = to_pdf,
+        threads: int = PDF_THREADS,
+        cache_size: int = PDF_CACHE,
+    ) -> None:
+        self._render = render
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kinboard-pdf")
+        self._cache_size = cache_size
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._rendering: dict[str, asyncio.Task[bytes]] = {}
+        # meeting id -> its lock, and how many renders hold or wait for it
+        self._meetings: dict[str, tuple[asyncio.Lock, int]] = {}
+        self.renders = 0
+
+    async def pdf(self, meeting_id: str, html: str, base_url: str) -> bytes:
+        # The HTML holds everything the PDF shows (the minutes, their hash and sign-offs).
+        key = hashlib.sha256(html.encode()).hexdigest()
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        task = self._rendering.get(key)
+        if task is None:
+            task = asyncio.create_task(self._render_once(meeting_id, key, html, base_url))
+            self._rendering[key] = task
+            task.add_done_callback(lambda _: self._rendering.pop(key, None))
+        # A caller that gives up (a closed connection) does not cancel the others' render.
+        return await asyncio.shield(task)
+
+    async def _render_once(self, meeting_id: str, key: str, html: str, base_url: str) -> bytes:
+        lock, users = self._meetings.get(meeting_id, (asyncio.Lock(), 0))
+        self._meetings[meeting_id] = (lock, users + 1)
+        try:
+            async with lock:
+                loop = asyncio.get_running_loop()
+                body = await loop.run_in_executor(self._pool, self._render, html, base_url)
+        finally:
+            lock, users = self._meetings.pop(meeting_id)
+            if users > 1:
+                self._meetings[meeting_id] = (lock, users - 1)
+        self.renders += 1
+        log.info("rendered a minutes PDF for meeting %s (%d bytes)", meeting_id, len(body))
+        self._cache[key] = body
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return body

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +28,7 @@ class Routes:
         self.settings = web.settings
         self.meetings = web.meetings
         self.broadcasting = broadcasting
+        self.pdfs = documents.PdfRenderer()
 
     def routes(self) -> list[Route]:
         return [
@@ -202,8 +202,8 @@ class Routes:
         view = await self._minutes_view(request, "minutes.downloaded", format=fmt)
         if fmt == "pdf":
             html = self._minutes_html(view, for_pdf=True)
-            body: bytes | str = await asyncio.to_thread(
-                documents.to_pdf, html, self.settings.base_url
+            body: bytes | str = await self.pdfs.pdf(
+                view["meeting"]["id"], html, self.settings.base_url
             )
             media = "application/pdf"
         elif fmt == "json":

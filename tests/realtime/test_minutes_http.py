@@ -6,6 +6,7 @@ Markdown, with their access rules and headers; and review meetings start from th
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import io
@@ -667,3 +668,37 @@ async def test_the_reviews_minutes_chart_each_groups_middle_number_over_the_meet
     assert family is not None
     (x1, y1), (x2, y2) = (map(float, p.split(",")) for p in family.group(1).split())
     assert x2 > x1 and y2 < y1  # later, and higher on the 0-10 line: 7 then 9
+
+
+# --- PDF renders: shared, cached, one at a time per meeting -------------------------------
+
+
+def pdf_renders(server: ServerProcess, meeting_id: str) -> int:
+    """How many minutes PDFs the server has rendered for this meeting (one log line each)."""
+    return server.log().count(f"rendered a minutes PDF for meeting {meeting_id} ")
+
+
+async def test_concurrent_pdf_requests_share_one_render_and_later_ones_get_the_same_bytes(
+    room: dict[str, Any],
+) -> None:
+    await take_and_sign(room)
+    path = f"/m/{room['id']}/minutes/1.pdf"
+    screen = room["display"].cookie
+    answers = await asyncio.gather(*(get(room["server"], path, screen) for _ in range(6)))
+    assert [a.status_code for a in answers] == [200] * 6
+    assert len({a.content for a in answers}) == 1
+    assert pdf_renders(room["server"], room["id"]) == 1
+    again = await get(room["server"], path, room["parent"].cookie)
+    assert again.content == answers[0].content
+    assert pdf_renders(room["server"], room["id"]) == 1
+
+
+async def test_a_pdf_is_rendered_again_once_its_signoffs_change(room: dict[str, Any]) -> None:
+    await take_and_sign(room)
+    path = f"/m/{room['id']}/minutes/1.pdf"
+    draft = await get(room["server"], path, room["parent"].cookie)
+    await ok(room["facilitator"], "minutes.agree", minutes=1)
+    agreed = await get(room["server"], path, room["parent"].cookie)
+    assert pdf_renders(room["server"], room["id"]) == 2
+    assert draft.content != agreed.content
+    assert squashed("Marked agreed") in squashed(pdf_text(agreed.content))
