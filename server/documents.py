@@ -173,6 +173,9 @@ def to_markdown(view: dict[str, Any]) -> str:
                     f"| {_md(vote['name'])}{recorded} | {roles[vote['role']]} | {vote['value']} "
                     f"| {_md(vote['reason'] or '')} |"
                 )
+            # Minutes taken before answers could be left out have no `left_out`.
+            for words in round_.get("left_out", []):
+                lines += ["", _md(words)]
     lines += ["", "## What was decided", ""]
     decision = content["decision"]
     if decision:

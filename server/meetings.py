@@ -27,7 +27,13 @@ from .board.model import (
 )
 from .board.roles import SELF_CHOSEN_ROLES, Role
 from .clock import Clock, iso, parse_iso
-from .security import LinkKeys, hash_token, new_id, new_session_token
+from .security import (
+    LinkKeys,
+    hash_token,
+    new_id,
+    new_session_token,
+    session_token_from_cookies,
+)
 from .settings import Settings
 from .store import Commit, Link, OpRecord, Session, Store, Update
 
@@ -220,8 +226,14 @@ class Meetings:
         board, _ = await self.store.load(link.meeting_id)
         return link, board.meeting
 
-    async def join(self, token: Any, name: Any, role: Any = None) -> Joined:
+    async def join(
+        self, token: Any, name: Any, role: Any = None, cookies: str | None = None
+    ) -> Joined:
+        """`cookies`: the browser's Cookie header. When it still holds a session of this
+        meeting, the join is marked as from the same browser (`Participant.device`)."""
         link = await self._valid_link(token)
+        earlier = session_token_from_cookies(self.settings, cookies, link.meeting_id)
+        before = await self.session(earlier, link.meeting_id)
         if link.kind is LinkKind.PARTICIPANT:
             chosen = _choice(Role, role, None, "role")
             if chosen not in SELF_CHOSEN_ROLES:
@@ -239,7 +251,9 @@ class Meetings:
             link.meeting_id,
             f"join:{participant_id}",
             participant_id,
-            ParticipantJoin(participant_id, name, chosen),
+            ParticipantJoin(
+                participant_id, name, chosen, device=before.participant_id if before else None
+            ),
         )
         token_value = new_session_token()
         now = self.clock()

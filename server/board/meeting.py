@@ -50,7 +50,8 @@ class ParticipantJoin:
     participant_id: str
     name: str
     role: Role
-    device: str | None = None  # see Participant.device
+    # The participant this browser joined as before (its session cookie), if any.
+    device: str | None = None
 
 
 _THRESHOLD = f"worry_threshold is a whole number from {SCALE_MIN} to {SCALE_MAX}."
@@ -89,9 +90,10 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
         raise Invalid("That participant has joined already.")
     if board.meeting.status is Status.CLOSED:
         raise Locked("This meeting has ended.")
-    participant = Participant(
-        op.participant_id, words(op.name, NAME), op.role, now, device=op.device
-    )
+    # Every join from one browser shares the first one's id.
+    earlier = board.participants.get(op.device) if op.device else None
+    device = earlier.device_key if earlier else None
+    participant = Participant(op.participant_id, words(op.name, NAME), op.role, now, device=device)
     return put(board, "participant", participant)
 
 

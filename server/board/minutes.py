@@ -228,7 +228,7 @@ def snapshot_content(board: Board, number: int, label: str | None, now: str) -> 
             }
             for column in COLUMNS
         ],
-        "scales": [_scale(board, scale) for scale in board.live_scales()],
+        "scales": [_scale(board, scale, names) for scale in board.live_scales()],
         "decision": _decision(board, names),
     }
 
@@ -249,7 +249,7 @@ def _card(card: Any, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _scale(board: Board, scale: Any) -> dict[str, Any]:
+def _scale(board: Board, scale: Any, names: dict[str, str]) -> dict[str, Any]:
     # Only revealed rounds: an open round's numbers are secret, in minutes too.
     rounds = [r for r in board.scale_rounds(scale.id) if r.status is RoundStatus.REVEALED]
     return {
@@ -274,6 +274,7 @@ def _scale(board: Board, scale: Any) -> dict[str, Any]:
                     for v in r.votes
                 ],
                 "summary": scaling.summarise(r.votes),
+                "left_out": [scaling.left_out_words(left, names) for left in r.left_out],
             }
             for r in rounds
         ],

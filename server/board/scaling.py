@@ -459,6 +459,17 @@ def leave_out_removed(
     return board, changes
 
 
+def left_out_words(left: LeftOut, names: Mapping[str, str]) -> str:
+    """What the minutes say of an answer that did not count."""
+    by = names.get(left.by, "the facilitator")
+    if left.why is LeftOutWhy.REMOVED:
+        return f"{left.name}'s answer was left out: {by} took them out of the meeting."
+    return (
+        f"{left.name}'s answer was left out by {by}: it looked like a second answer "
+        "from the same person."
+    )
+
+
 def _reveal(board: Board, op: RoundReveal, now: str) -> tuple[Board, list[Change]]:
     round_ = _current_round(board, op.scale_id)
     ballots = dict(board.round_ballots(round_.id))

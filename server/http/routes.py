@@ -158,7 +158,9 @@ class Routes:
     async def api_join(self, request: Request) -> Response:
         self.web.join_limiter.check(self.web.client_address(request), self.meetings.clock())
         data = await self.web.json_body(request)
-        joined = await self.meetings.join(data.get("token"), data.get("name"), data.get("role"))
+        joined = await self.meetings.join(
+            data.get("token"), data.get("name"), data.get("role"), request.headers.get("cookie")
+        )
         suffix = "/display" if joined.link_kind is LinkKind.DISPLAY else ""
         response = json_ok(
             {

@@ -134,13 +134,21 @@ class Client:
 
     @classmethod
     async def join(
-        cls, base_url: str, link: str, name: str, role: str | None = None, connect: bool = True
+        cls,
+        base_url: str,
+        link: str,
+        name: str,
+        role: str | None = None,
+        connect: bool = True,
+        cookie: str = "",
     ) -> Client:
+        """`cookie`: the cookies of an earlier join, to join again from the same browser."""
         async with httpx.AsyncClient(base_url=base_url) as http:
             body: dict[str, Any] = {"token": token_of(link), "name": name}
             if role:
                 body["role"] = role
-            answer = await http.post("/api/join", json=body)
+            headers = {"Cookie": cookie} if cookie else {}
+            answer = await http.post("/api/join", json=body, headers=headers)
             answer.raise_for_status()
             data = answer.json()
         cookie = "; ".join(f"{k}={v}" for k, v in answer.cookies.items())
