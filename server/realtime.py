@@ -1,8 +1,7 @@
-"""Socket.IO handlers: parse, call the core through the store, reply.
+"""Socket.IO handlers: parse, call the services, reply; the heartbeat and presence.
 
-One room per meeting. With REDIS_URL, python-socketio's AsyncRedisManager carries room
-broadcasts between workers; presence is kept in the store with an expiry, so it works
-across workers too.
+The Socket.IO server itself, and this worker's sockets, are the broadcaster's
+(`broadcast.py`); presence is kept in the store with an expiry, so it works across workers.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import socketio
@@ -27,63 +25,45 @@ from .board.errors import (
     SessionInvalid,
     TooManyConnections,
 )
-from .meetings import Meetings
-from .pubsub import RedisManager
+from .boards import Boards
+from .broadcast import Broadcaster, Connection, participant_room
+from .clock import Clock
+from .presence import PresenceTracker
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
+from .sessions import Sessions
 from .settings import Settings
-from .store import Commit, Presence, Session
 
 log = logging.getLogger("kinboard.realtime")
 
-MAX_MESSAGE = 64 * 1024
 MAX_SOCKETS_PER_PARTICIPANT = 3
-DISCONNECT_DELAY = 0.2
-# Presence entries live this long unless their worker refreshes them.
-PRESENCE_TTL = 60.0
 PRESENCE_REFRESH = 20.0
 # Every socket hears its meeting's latest seq this often, so a client that missed an
 # `applied` (pub/sub delivers at most once) notices even in a quiet room.
 HEARTBEAT = 5.0
 
 
-@dataclass
-class Connection:
-    meeting_id: str
-    participant_id: str
-    session_token: str
-    session: Session
-    editing: str | None = None
-
-
 class Realtime:
-    def __init__(self, settings: Settings, meetings: Meetings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        broadcaster: Broadcaster,
+        boards: Boards,
+        sessions: Sessions,
+        presence: PresenceTracker,
+    ) -> None:
         self.settings = settings
-        self.meetings = meetings
-        self.clock = meetings.clock
-        self.manager = (
-            RedisManager(
-                settings.redis_url,
-                channel=f"{settings.redis_prefix}:socketio",
-                redis_options={"socket_connect_timeout": 2, "health_check_interval": 5},
-            )
-            if settings.redis_url
-            else None
-        )
-        self.sio = socketio.AsyncServer(
-            async_mode="asgi",
-            client_manager=self.manager,
-            # Origins are checked in `connect`, which can say why it refuses.
-            cors_allowed_origins=[],
-            max_http_buffer_size=MAX_MESSAGE,
-            ping_interval=10,
-            ping_timeout=10,
-        )
-        self.connections: dict[str, Connection] = {}
-        if self.manager is not None:
-            self.manager.on_subscribed = self.beat
+        self.clock = clock
+        self.broadcaster = broadcaster
+        self.boards = boards
+        self.sessions = sessions
+        self.presence = presence
+        self.sio = broadcaster.sio
+        self.connections = broadcaster.connections
+        if broadcaster.manager is not None:
+            broadcaster.manager.on_subscribed = self.beat
         self.limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
         self._tasks: list[asyncio.Task[None]] = []
-        self._pending: set[asyncio.Task[None]] = set()
         self.sio.on("connect", self.on_connect)
         self.sio.on("disconnect", self.on_disconnect)
         self.sio.on("op", self.on_op)
@@ -93,11 +73,7 @@ class Realtime:
     # --- lifecycle ---
 
     def start(self) -> None:
-        # Subscribe to the other workers' broadcasts now, not at the first connection, so
-        # that /readyz can tell whether they reach us.
-        if not self.sio.manager_initialized:
-            self.sio.manager_initialized = True
-            self.sio.manager.initialize()
+        self.broadcaster.start()
         self._tasks = [
             asyncio.create_task(self._refresh_presence()),
             asyncio.create_task(self._heartbeat()),
@@ -119,10 +95,6 @@ class Realtime:
                     log.warning("could not refresh presence; the store does not answer")
                     break
 
-    def broadcasting(self) -> bool:
-        """Whether broadcasts reach the other workers (always, with a single process)."""
-        return self.manager is None or self.manager.listening
-
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT)
@@ -136,7 +108,7 @@ class Realtime:
             sockets.setdefault(connection.meeting_id, []).append(sid)
         for meeting_id, sids in sockets.items():
             try:
-                seq = await self.meetings.store.seq(meeting_id)
+                seq = await self.boards.seq(meeting_id)
                 await self._drop_ended(sids)
             except NotFound:  # erased meanwhile: its sockets have nothing left to show
                 for sid in sids:
@@ -153,22 +125,15 @@ class Realtime:
         the message that should have closed them was lost."""
         for sid in sids:
             connection = self.connections.get(sid)
-            if connection is not None and not await self.meetings.session(
+            if connection is not None and not await self.sessions.find(
                 connection.session_token, connection.meeting_id
             ):
                 await self.sio.disconnect(sid)
 
-    # --- publishing ---
-
-    async def publish(self, meeting_id: str, commit: Commit) -> None:
-        assert commit.record is not None
-        try:
-            await self.sio.emit("applied", commit.record.to_json(), room=meeting_id)
-        except Exception:  # a lost broadcast is repaired by the clients' sync
-            log.exception("could not broadcast seq %s", commit.seq)
+    # --- presence ---
 
     async def _broadcast_presence(self, meeting_id: str) -> None:
-        online = await self.meetings.store.presence(meeting_id, self.clock())
+        online = await self.presence.online(meeting_id)
         await self.sio.emit(
             "presence",
             {
@@ -180,11 +145,8 @@ class Realtime:
         )
 
     async def _put_presence(self, sid: str, connection: Connection) -> None:
-        await self.meetings.store.presence_put(
-            connection.meeting_id,
-            sid,
-            Presence(connection.participant_id, connection.editing),
-            self.clock() + PRESENCE_TTL,
+        await self.presence.put(
+            connection.meeting_id, sid, connection.participant_id, connection.editing
         )
 
     # --- handlers ---
@@ -204,19 +166,19 @@ class Realtime:
         token = session_token_from_cookies(self.settings, environ.get("HTTP_COOKIE"), meeting_id)
         if token is None:
             raise NoSession("Please join the meeting first.")
-        session = await self.meetings.session(token, meeting_id)
+        session = await self.sessions.find(token, meeting_id)
         if session is None:
             raise SessionInvalid("You are no longer in this meeting.")
-        board, seq = await self.meetings.store.load(meeting_id)
+        board, seq = await self.boards.load(meeting_id)
         me = board.participants.get(session.participant_id)
         if me is None or me.removed:
             raise SessionInvalid("You are no longer in this meeting.")
-        if await self._sockets_of(meeting_id, me.id) >= MAX_SOCKETS_PER_PARTICIPANT:
+        if await self.broadcaster.sockets_of(meeting_id, me.id) >= MAX_SOCKETS_PER_PARTICIPANT:
             raise TooManyConnections("This meeting is open in too many windows.")
         connection = Connection(meeting_id, me.id, token, session)
         self.connections[sid] = connection
         await self.sio.enter_room(sid, meeting_id)
-        await self.sio.enter_room(sid, _participant_room(me.id))
+        await self.sio.enter_room(sid, participant_room(me.id))
         state = wire.encode_state(
             board,
             seq,
@@ -229,49 +191,12 @@ class Realtime:
             await self._put_presence(sid, connection)
             await self._broadcast_presence(meeting_id)
 
-    async def _sockets_of(self, meeting_id: str, participant_id: str) -> int:
-        """This participant's open sockets, on every worker."""
-        try:
-            sockets = await self.meetings.store.presence_sockets(meeting_id, self.clock())
-        except KinboardError:
-            sockets = {}
-        remote = sum(1 for entry in sockets.values() if entry.participant_id == participant_id)
-        local = sum(
-            1
-            for sid, c in self.connections.items()
-            if c.participant_id == participant_id and sid not in sockets
-        )
-        return remote + local
-
-    async def end_participants(self, meeting_id: str, participants: set[str]) -> None:
-        """Close these participants' sockets on every worker: tell their pages, then
-        disconnect each socket (python-socketio carries a disconnect to the socket's worker)."""
-        if not participants:
-            return
-        for participant_id in participants:
-            await self.sio.emit(
-                "session_ended",
-                {"message": "You are no longer in this meeting."},
-                room=_participant_room(participant_id),
-            )
-        try:
-            sockets = await self.meetings.store.presence_sockets(meeting_id, self.clock())
-        except KinboardError:
-            sockets = {}
-        targets = {sid for sid, entry in sockets.items() if entry.participant_id in participants}
-        targets |= {
-            sid
-            for sid, c in self.connections.items()
-            if c.meeting_id == meeting_id and c.participant_id in participants
-        }
-        self._disconnect_soon(targets)
-
     async def on_disconnect(self, sid: str, *_: Any) -> None:
         connection = self.connections.pop(sid, None)
         if connection is None:
             return
         with contextlib.suppress(KinboardError):
-            await self.meetings.store.presence_drop(connection.meeting_id, sid)
+            await self.presence.drop(connection.meeting_id, sid)
             await self._broadcast_presence(connection.meeting_id)
 
     def _connection(self, sid: str) -> Connection:
@@ -285,7 +210,7 @@ class Realtime:
         ended (taken out, link turned off) the store checks in the op's own commit."""
         connection = self._connection(sid)
         if connection.session.expires_at <= self.clock():
-            self._disconnect_soon({sid})
+            self.broadcaster.disconnect_soon({sid})
             raise SessionEnded("Your link has expired. Please ask the facilitator for a new one.")
         return connection
 
@@ -293,31 +218,18 @@ class Realtime:
         """The caller's connection, re-checking the session on every message so that an
         expired or ended session stops at once, not only at the next connect."""
         connection = self._connection(sid)
-        session = await self.meetings.session(connection.session_token, connection.meeting_id)
+        session = await self.sessions.find(connection.session_token, connection.meeting_id)
         if session is None:
-            self._disconnect_soon({sid})  # after this refusal has reached them
+            self.broadcaster.disconnect_soon({sid})  # after this refusal has reached them
             raise SessionEnded("You are no longer in this meeting. Please ask the facilitator.")
         return connection
-
-    def _disconnect_soon(self, sids: set[str]) -> None:
-        """Disconnect after a moment, so that an ack already on its way (the refusal, or
-        the facilitator's own `meeting.close`) arrives first."""
-
-        async def later() -> None:
-            await asyncio.sleep(DISCONNECT_DELAY)
-            for sid in sids:
-                await self.sio.disconnect(sid)
-
-        task = asyncio.create_task(later())
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
 
     async def on_op(self, sid: str, data: Any) -> dict[str, Any]:
         try:
             connection = self._live(sid)
             self.limiter.check(connection.participant_id, self.clock())
             op_id, op = ops.parse_op(data)
-            commit = await self.meetings.commit(
+            commit = await self.boards.commit(
                 connection.meeting_id,
                 f"{connection.participant_id}:{op_id}",
                 connection.participant_id,
@@ -326,7 +238,7 @@ class Realtime:
                 session=connection.session,
             )
         except SessionEnded as error:
-            self._disconnect_soon({sid})  # after this refusal has reached them
+            self.broadcaster.disconnect_soon({sid})  # after this refusal has reached them
             return ack_error(error)
         except KinboardError as error:
             return ack_error(error)
@@ -356,9 +268,9 @@ class Realtime:
             # words a card had before it was edited: from there they get the board as it is.
             records = None
             if since + 1 >= connection.session.joined_seq:
-                seq, records = await self.meetings.store.changes_since(connection.meeting_id, since)
+                seq, records = await self.boards.changes_since(connection.meeting_id, since)
             if records is None:
-                board, seq = await self.meetings.store.load(connection.meeting_id)
+                board, seq = await self.boards.load(connection.meeting_id)
                 return {"ok": True, "seq": seq, "board": wire.encode_board(board)}
         except KinboardError as error:
             return ack_error(error)
@@ -379,7 +291,3 @@ class Realtime:
 
 def ack_error(error: KinboardError) -> dict[str, Any]:
     return {"ok": False, "code": error.code, "message": error.message}
-
-
-def _participant_room(participant_id: str) -> str:
-    return f"participant:{participant_id}"

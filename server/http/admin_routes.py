@@ -14,9 +14,8 @@ from starlette.routing import Route
 
 from ..board import export
 from ..board.errors import Forbidden, NotFound
-from ..meetings import Auth
 from .replies import NO_STORE, json_ok
-from .web import Web
+from .web import Auth, Web
 
 AUDIT_COLUMNS = ("at", "event", "by", "role", "link_id", "op", "entities", "staff", "participant")
 
@@ -24,7 +23,8 @@ AUDIT_COLUMNS = ("at", "event", "by", "role", "link_id", "op", "entities", "staf
 class AdminRoutes:
     def __init__(self, web: Web) -> None:
         self.web = web
-        self.meetings = web.meetings
+        self.services = web.services
+        self.links = web.services.links
 
     def routes(self) -> list[Route]:
         return [
@@ -58,7 +58,7 @@ class AdminRoutes:
         the API key."""
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id)
-        await self.meetings.facilitated(meeting_id, auth, doing)
+        await self.web.facilitated(meeting_id, auth, doing)
         return meeting_id, auth, auth.who
 
     async def _staff_only(self, request: Request, doing: str) -> tuple[str, str]:
@@ -72,15 +72,15 @@ class AdminRoutes:
 
     async def api_person_links(self, request: Request) -> Response:
         meeting_id, _, _ = await self._facilitated(request, "see the links")
-        return json_ok({"links": await self.meetings.person_links(meeting_id)})
+        return json_ok({"links": await self.links.person_links(meeting_id)})
 
     async def api_add_person_link(self, request: Request) -> Response:
         meeting_id, _, by = await self._facilitated(request, "make links")
         data = await self.web.json_body(request)
-        link = await self.meetings.add_person_link(
+        link = await self.links.add_person_link(
             meeting_id, data.get("name"), data.get("role"), data.get("days"), by
         )
-        links = await self.meetings.person_links(meeting_id)
+        links = await self.links.person_links(meeting_id)
         return json_ok(next(item for item in links if item["id"] == link.id), status=201)
 
     async def api_change_link(self, request: Request) -> Response:
@@ -88,18 +88,18 @@ class AdminRoutes:
         self.web.same_site(request)
         meeting_id, _, by = await self._facilitated(request, "change links")
         if request.method == "DELETE":
-            await self.meetings.revoke_link(meeting_id, link_id, by)
+            await self.links.revoke_link(meeting_id, link_id, by)
         else:
             data = await self.web.json_body(request)
-            await self.meetings.set_link_expiry(meeting_id, link_id, data.get("days"), by)
-        links = await self.meetings.person_links(meeting_id)
+            await self.links.set_link_expiry(meeting_id, link_id, data.get("days"), by)
+        links = await self.links.person_links(meeting_id)
         return json_ok(next(item for item in links if item["id"] == link_id))
 
     async def api_renew_link(self, request: Request) -> Response:
         self.web.same_site(request)
         meeting_id, _, by = await self._facilitated(request, "renew links")
-        url = await self.meetings.renew_general_link(meeting_id, request.path_params["kind"], by)
-        links = await self.meetings.link_urls(meeting_id)
+        url = await self.links.renew_general_link(meeting_id, request.path_params["kind"], by)
+        links = await self.links.urls(meeting_id)
         assert url in links.values()
         return json_ok(links)
 
@@ -107,8 +107,7 @@ class AdminRoutes:
 
     async def _entries(self, request: Request) -> tuple[str, list[dict[str, Any]]]:
         meeting_id, _ = await self._staff_only(request, "see the activity")
-        await self.meetings.store.load(meeting_id)  # NotFound for an unknown meeting
-        return meeting_id, await self.meetings.store.audit(meeting_id)
+        return meeting_id, await self.services.audit.entries(meeting_id)
 
     async def activity_page(self, request: Request) -> Response:
         meeting_id, entries = await self._entries(request)
@@ -138,16 +137,16 @@ class AdminRoutes:
     async def api_erase(self, request: Request) -> Response:
         self.web.same_site(request)
         meeting_id, _ = await self._staff_only(request, "erase the meeting")
-        await self.meetings.erase(meeting_id)
+        await self.services.retention.erase(meeting_id)
         return Response(status_code=204, headers=NO_STORE)
 
     async def api_export(self, request: Request) -> Response:
         participant_id = request.path_params["participant_id"]
         meeting_id, _ = await self._staff_only(request, "export a person's data")
-        board, _ = await self.meetings.store.load(meeting_id)
+        board, _ = await self.services.boards.load(meeting_id)
         if participant_id not in board.participants:
             raise NotFound("There is no such person in this meeting.")
-        audit = await self.meetings.store.audit(meeting_id)
+        audit = await self.services.audit.entries(meeting_id)
         data = export.encode_person(board, participant_id)
         data["activity"] = [
             entry

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -14,20 +13,19 @@ from starlette.routing import Route
 from .. import documents
 from ..board import codec, wire
 from ..board.errors import Forbidden, KinboardError, NotFound, Unauthorized
-from ..board.model import LinkKind
-from ..board.roles import SELF_CHOSEN_ROLES
+from ..board.model import LinkKind, Minutes, Snapshot
+from ..board.roles import SELF_CHOSEN_ROLES, Role
 from ..board.template import ROLE_LABELS
 from ..security import cookie_name
 from .replies import json_ok
-from .web import Web
+from .web import Auth, Web
 
 
 class Routes:
-    def __init__(self, web: Web, broadcasting: Callable[[], bool]) -> None:
+    def __init__(self, web: Web) -> None:
         self.web = web
         self.settings = web.settings
-        self.meetings = web.meetings
-        self.broadcasting = broadcasting
+        self.services = web.services
         self.pdfs = documents.PdfRenderer()
 
     def routes(self) -> list[Route]:
@@ -66,9 +64,7 @@ class Routes:
     async def _meeting_page(self, request: Request, template: str) -> Response:
         meeting_id = request.path_params["meeting_id"]
         try:
-            board, _ = await self.meetings.snapshot(
-                meeting_id, await self.web.auth(request, meeting_id)
-            )
+            board, _ = await self.web.readable(meeting_id, await self.web.auth(request, meeting_id))
         except Forbidden:
             raise Forbidden(
                 "To see this board, please open the link the facilitator gave you."
@@ -83,7 +79,7 @@ class Routes:
 
     async def qr_code(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        url = await self.meetings.family_link(meeting_id, await self.web.auth(request, meeting_id))
+        url = await self._family_link(meeting_id, await self.web.auth(request, meeting_id))
         if url is None:
             return Response(status_code=404, headers={"Cache-Control": "no-store"})
         svg = io.BytesIO()
@@ -92,6 +88,17 @@ class Routes:
             svg.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"}
         )
 
+    async def _family_link(self, meeting_id: str, auth: Auth) -> str | None:
+        """The family link, for its QR code: for the facilitator and the meeting-room
+        screen only, not for someone invited by a link of their own to pass on."""
+        board, _ = await self.web.readable(meeting_id, auth)
+        if not auth.staff_or_key:
+            assert auth.session is not None
+            me = board.participants.get(auth.session.participant_id)
+            if me is None or me.removed or me.role not in (Role.FACILITATOR, Role.VIEWER):
+                raise Forbidden("Only the facilitator and the meeting-room screen show this.")
+        return (await self.services.links.urls(meeting_id)).get(LinkKind.PARTICIPANT.value)
+
     # --- health ---
 
     async def healthz(self, request: Request) -> Response:
@@ -99,10 +106,10 @@ class Routes:
 
     async def readyz(self, request: Request) -> Response:
         try:
-            await self.meetings.store.ping()
+            await self.services.ping()
         except KinboardError as error:
             return json_ok({"status": "unavailable", "reason": error.message}, status=503)
-        if not self.broadcasting():
+        if not self.services.broadcaster.broadcasting():
             reason = "This worker does not receive the other workers' changes (Redis pub/sub)."
             return json_ok({"status": "unavailable", "reason": reason}, status=503)
         return json_ok({"status": "ready"})
@@ -117,32 +124,30 @@ class Routes:
                 "(Authorization: Bearer <key>)."
             )
         data = await self.web.json_body(request)
-        meeting = await self.meetings.create(
+        meeting = await self.services.meetings.create(
             data.get("title"), data.get("vocabulary"), data.get("kind")
         )
         if staff is not None:
-            await self.web.staff.add_to_meeting(meeting.id, staff.email)
-        links = await self.meetings.link_urls(meeting.id)
+            await self.services.staff.add_to_meeting(meeting.id, staff.email)
+        links = await self.services.links.urls(meeting.id)
         return json_ok({"id": meeting.id, "links": links}, status=201)
 
     async def api_meeting(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        board, seq = await self.meetings.snapshot(
-            meeting_id, await self.web.auth(request, meeting_id)
-        )
+        board, seq = await self.web.readable(meeting_id, await self.web.auth(request, meeting_id))
         return json_ok({"seq": seq, **wire.encode_board(board)})
 
     async def api_links(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id)
-        await self.meetings.facilitated(meeting_id, auth, "see the meeting's links")
-        links = await self.meetings.link_urls(meeting_id)
+        await self.web.facilitated(meeting_id, auth, "see the meeting's links")
+        links = await self.services.links.urls(meeting_id)
         return json_ok(links)
 
     async def api_join_preview(self, request: Request) -> Response:
-        self.web.join_limiter.check(self.web.client_address(request), self.meetings.clock())
+        self.web.join_limiter.check(self.web.client_address(request), self.services.clock())
         data = await self.web.json_body(request)
-        link, meeting = await self.meetings.preview(data.get("token"))
+        link, meeting = await self.services.joining.preview(data.get("token"))
         return json_ok(
             {
                 "meeting": {"id": meeting.id, "title": meeting.title, "status": meeting.status},
@@ -156,9 +161,9 @@ class Routes:
         )
 
     async def api_join(self, request: Request) -> Response:
-        self.web.join_limiter.check(self.web.client_address(request), self.meetings.clock())
+        self.web.join_limiter.check(self.web.client_address(request), self.services.clock())
         data = await self.web.json_body(request)
-        joined = await self.meetings.join(
+        joined = await self.services.joining.join(
             data.get("token"), data.get("name"), data.get("role"), request.headers.get("cookie")
         )
         suffix = "/display" if joined.link_kind is LinkKind.DISPLAY else ""
@@ -183,9 +188,19 @@ class Routes:
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id)
         number = request.path_params["number"]
-        minutes, snapshot = await self.meetings.minutes_document(meeting_id, number, auth)
-        await self.meetings.audit(meeting_id, event, by=auth.who, minutes=number, **fields)
+        minutes, snapshot = await self._minutes_document(meeting_id, number, auth)
+        await self.services.audit.record(meeting_id, event, by=auth.who, minutes=number, **fields)
         return documents.minutes_view(minutes, snapshot.body)
+
+    async def _minutes_document(
+        self, meeting_id: str, number: int, auth: Auth
+    ) -> tuple[Minutes, Snapshot]:
+        board, _ = await self.web.readable(meeting_id, auth)
+        minutes = board.minutes.get(str(number))
+        snapshot = board.snapshots.get(str(number))
+        if minutes is None or snapshot is None:
+            raise NotFound(f"There are no minutes number {number} for this meeting.")
+        return minutes, snapshot
 
     def _minutes_html(self, view: dict[str, Any], for_pdf: bool) -> str:
         base = f"/m/{view['meeting']['id']}/minutes/{view['number']}"
@@ -224,9 +239,7 @@ class Routes:
 
     async def api_minutes(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        board, _ = await self.meetings.snapshot(
-            meeting_id, await self.web.auth(request, meeting_id)
-        )
+        board, _ = await self.web.readable(meeting_id, await self.web.auth(request, meeting_id))
         listing = []
         for minutes in sorted(board.minutes.values(), key=lambda m: m.number):
             base = f"{self.settings.base_url}/m/{meeting_id}/minutes/{minutes.number}"
@@ -241,8 +254,8 @@ class Routes:
     async def api_review(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
         self.web.same_site(request)
-        meeting = await self.meetings.create_review(
-            meeting_id, await self.web.auth(request, meeting_id)
-        )
-        links = await self.meetings.link_urls(meeting.id)
+        auth = await self.web.auth(request, meeting_id)
+        board = await self.web.facilitated(meeting_id, auth, "start the review meeting")
+        meeting = await self.services.meetings.create_review(board)
+        links = await self.services.links.urls(meeting.id)
         return json_ok({"id": meeting.id, "links": links}, status=201)

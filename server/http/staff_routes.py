@@ -10,19 +10,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..board.errors import Forbidden, KinboardError, Unauthorized
-from ..board.model import LinkKind
-from ..meetings import Meetings
 from ..security import cookie_name, staff_cookie_name
-from ..staff import LONGEST_SECONDS, Staff
+from ..staff import LONGEST_SECONDS
 from .replies import http_status, json_ok
 from .web import Web
 
 
 class StaffRoutes:
-    def __init__(self, web: Web, meetings: Meetings, staff: Staff) -> None:
+    def __init__(self, web: Web) -> None:
         self.web = web
-        self.meetings = meetings
-        self.staff = staff
+        self.services = web.services
+        self.staff = web.services.staff
         self.settings = web.settings
 
     def routes(self) -> list[Route]:
@@ -100,7 +98,7 @@ class StaffRoutes:
         if session is None:
             return self._to_signin()
         mine = await self.staff.meetings_of(session.email)
-        meetings = [m for m in await self.meetings.store.list_meetings() if m.id in mine]
+        meetings = await self.services.boards.meetings(mine)
         return self.web.page(request, "home.html", meetings=meetings, staff=session.email)
 
     async def create_from_form(self, request: Request) -> Response:
@@ -109,7 +107,7 @@ class StaffRoutes:
         if session is None:
             return self._to_signin()
         form = await self.web.form(request)
-        meeting = await self.meetings.create(
+        meeting = await self.services.meetings.create(
             form.get("title"), form.get("vocabulary"), form.get("kind")
         )
         await self.staff.add_to_meeting(meeting.id, session.email)
@@ -128,9 +126,7 @@ class StaffRoutes:
 
     async def _enter(self, meeting_id: str, name: Any) -> Response:
         """Join as the facilitator, under `name` as posted (`join` checks it)."""
-        links = await self.meetings.store.meeting_links(meeting_id)
-        facilitator = next(link for link in links if link.kind is LinkKind.FACILITATOR)
-        joined = await self.meetings.join(self.meetings.keys.token(facilitator.id), name)
+        joined = await self.services.joining.as_facilitator(meeting_id, name)
         response = RedirectResponse(f"/m/{meeting_id}", status_code=303)
         self.web.set_cookie(
             response,

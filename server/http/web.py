@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from ..board.errors import Forbidden, Internal, Invalid, KinboardError
-from ..meetings import Auth, Meetings
+from ..board.errors import Forbidden, Internal, Invalid, KinboardError, NotFound
+from ..board.model import Board
+from ..board.roles import Role
 from ..security import (
     RateLimiter,
     api_key_matches,
@@ -26,19 +28,41 @@ from ..security import (
     session_token_from_cookies,
     staff_cookie_name,
 )
-from ..settings import Settings
-from ..staff import Staff, StaffSession
+from ..services import Services
+from ..staff import StaffSession
+from ..store import Session
 from .replies import http_error, http_status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 MAX_BODY = 64 * 1024
 
 
+@dataclass(frozen=True)
+class Auth:
+    """Who is asking: a participant of one meeting (by session), a staff member the
+    meeting belongs to, or an integration (API key)."""
+
+    session: Session | None = None
+    api_key: bool = False
+    staff: str | None = None
+
+    @property
+    def staff_or_key(self) -> bool:
+        return self.api_key or self.staff is not None
+
+    @property
+    def who(self) -> str:
+        """For the audit log: a participant id, a staff email, or "api"."""
+        if self.session is not None:
+            return self.session.participant_id
+        return self.staff or "api"
+
+
 class Web:
-    def __init__(self, settings: Settings, meetings: Meetings, staff: Staff) -> None:
-        self.settings = settings
-        self.meetings = meetings
-        self.staff = staff
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.settings = settings = services.settings
+        self.staff = services.staff
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.templates.env.filters["long_date"] = long_date
         # Joining (and asking about a link) per address: a burst, then one every 5 s, so
@@ -149,11 +173,34 @@ class Web:
         if self.has_api_key(request):
             return Auth(api_key=True)
         token = session_token_from_cookies(self.settings, request.headers.get("cookie"), meeting_id)
-        session = await self.meetings.session(token, meeting_id)
+        session = await self.services.sessions.find(token, meeting_id)
         staff = await self.staff_session(request)
         if staff is not None and staff.email in await self.staff.meeting_staff(meeting_id):
             return Auth(session=session, staff=staff.email)
         return Auth(session=session)
+
+    async def readable(self, meeting_id: str, auth: Auth) -> tuple[Board, int]:
+        """The board and seq, for someone allowed to read it."""
+        if not auth.staff_or_key and (
+            auth.session is None or auth.session.meeting_id != meeting_id
+        ):
+            raise Forbidden("You are not part of this meeting.")
+        try:
+            return await self.services.boards.load(meeting_id)
+        except NotFound:
+            if auth.staff_or_key:
+                raise
+            raise Forbidden("You are not part of this meeting.") from None
+
+    async def facilitated(self, meeting_id: str, auth: Auth, doing: str) -> Board:
+        """The board, for the meeting's facilitator, its staff or the API key."""
+        board, _ = await self.readable(meeting_id, auth)
+        if not auth.staff_or_key:
+            assert auth.session is not None
+            me = board.participants.get(auth.session.participant_id)
+            if me is None or me.role is not Role.FACILITATOR:
+                raise Forbidden(f"Only the facilitator can {doing}.")
+        return board
 
     def client_address(self, request: Request) -> str:
         return request.client.host if request.client else "unknown"

@@ -1,0 +1,123 @@
+"""Each meeting's board: reading it, and committing ops to it (with their audit entries),
+publishing what they changed and ending the sessions they end."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .audit import Audit
+from .board import ops
+from .board.errors import KinboardError
+from .board.meeting import MeetingClose, ParticipantJoin, ParticipantRemove
+from .board.model import Board, Meeting
+from .clock import Clock, iso
+from .security import new_id
+from .sessions import Sessions
+from .store import Commit, OpRecord, Session, Update
+from .store.roles import BoardLog
+
+log = logging.getLogger("kinboard.boards")
+
+# How a committed op reaches the meeting's sockets; the broadcaster provides it.
+Publish = Callable[[str, Commit], Awaitable[None]]
+
+
+class Boards:
+    def __init__(
+        self, store: BoardLog, clock: Clock, publish: Publish, sessions: Sessions, audit: Audit
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._publish = publish
+        self._sessions = sessions
+        self._audit = audit
+
+    # --- reading ---
+
+    async def load(self, meeting_id: str) -> tuple[Board, int]:
+        """The current board and seq, or NotFound."""
+        return await self._store.load(meeting_id)
+
+    async def seq(self, meeting_id: str) -> int:
+        return await self._store.seq(meeting_id)
+
+    async def changes_since(self, meeting_id: str, since: int) -> tuple[int, list[OpRecord] | None]:
+        """(current seq, the ops after `since`), or None for the ops when the log no longer
+        reaches back that far."""
+        return await self._store.changes_since(meeting_id, since)
+
+    async def meetings(self, ids: set[str]) -> list[Meeting]:
+        """These meetings, newest first."""
+        return [m for m in await self._store.list_meetings() if m.id in ids]
+
+    # --- writing ---
+
+    async def create(self, board: Board) -> None:
+        await self._store.create(board)
+
+    async def commit(
+        self,
+        meeting_id: str,
+        op_key: str,
+        by: str,
+        op: ops.Op,
+        op_type: str = "",
+        session: Session | None = None,
+        link_id: str = "",
+    ) -> Commit:
+        """Apply one op through the store, with its audit entry (ids only, never text) in
+        the same commit, refused if the caller's `session` has ended meanwhile; publish
+        what it changed, and end the sessions it ends. (`link_id` names the link for the
+        audit log when there is no session, as for the server's own ops.)"""
+        now = iso(self._clock())
+        op_id = op_key.rsplit(":", 1)[-1]
+        # Whatever the op makes (a card, a round, a scale) takes this id if it needs one.
+        context = ops.Context(actor=by, now=now, new_id=new_id())
+
+        def audit_entry(record: OpRecord, board: Board) -> dict[str, Any]:
+            actor = board.participants.get(by)
+            return {
+                "at": now,
+                "event": "op",
+                "by": by,
+                "role": actor.role.value if actor else None,
+                "link_id": session.link_id if session else link_id,
+                "op": op_type,
+                "seq": record.seq,
+                "entities": [f"{c['entity']}:{c['id']}" for c in record.changes],
+            }
+
+        joining = isinstance(op, ParticipantJoin)
+        commit = await self._store.update(
+            Update(
+                meeting_id,
+                op_key,
+                op_id,
+                by,
+                now,
+                lambda board: ops.apply(board, op, context),
+                after_commit=lambda commit: self._publish(meeting_id, commit),
+                session_hash=session.token_hash if session else None,
+                audit=None if joining else audit_entry,
+            )
+        )
+        if commit.record is not None and isinstance(op, ParticipantRemove | MeetingClose):
+            await self._after_ending(meeting_id, by, op)
+        return commit
+
+    async def _after_ending(
+        self, meeting_id: str, by: str, op: ParticipantRemove | MeetingClose
+    ) -> None:
+        """The op is committed whatever happens here: a failure is logged, never refused."""
+        try:
+            if isinstance(op, ParticipantRemove):
+                await self._sessions.end(meeting_id, op.participant_id)
+                await self._audit.record(
+                    meeting_id, "participant.removed", by=by, participant=op.participant_id
+                )
+            else:
+                await self._sessions.end(meeting_id)
+        except KinboardError as error:
+            log.warning("could not end sessions after %s: %s", type(op).__name__, error.message)

@@ -1,0 +1,50 @@
+"""Retention: erasing a meeting (on request, or once its time after closing is up)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from .board.errors import KinboardError
+from .clock import Clock, parse_iso
+from .sessions import Sessions
+from .settings import Settings
+from .store.roles import BoardLog
+
+log = logging.getLogger("kinboard.retention")
+
+
+class Retention:
+    def __init__(
+        self, settings: Settings, store: BoardLog, clock: Clock, sessions: Sessions
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._clock = clock
+        self._sessions = sessions
+
+    async def erase(self, meeting_id: str) -> None:
+        """Remove everything held about the meeting, now, and close its sockets."""
+        await self._store.load(meeting_id)  # NotFound for an unknown meeting
+        await self._sessions.end(meeting_id)
+        await self._store.erase(meeting_id)
+
+    async def purge_expired(self) -> list[str]:
+        """Erase closed meetings whose retention period has passed; their ids."""
+        cutoff = self._clock() - self._settings.retention_days * 86400
+        purged = []
+        for meeting in await self._store.list_meetings():
+            if meeting.closed_at and parse_iso(meeting.closed_at) <= cutoff:
+                await self.erase(meeting.id)
+                purged.append(meeting.id)
+        return purged
+
+    async def purge_every_hour(self) -> None:
+        """Closed meetings are erased once their time is up."""
+        while True:
+            try:
+                for meeting_id in await self.purge_expired():
+                    log.info("erased meeting %s: its retention period had passed", meeting_id)
+            except KinboardError as error:
+                log.warning("could not purge old meetings: %s", error.message)
+            await asyncio.sleep(3600)

@@ -1,0 +1,71 @@
+"""The services every entry point (pages, API, sockets, the command line's server) shares,
+built in one order: the presence tracker and the broadcaster first, then the services that
+publish and close sockets through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .audit import Audit
+from .boards import Boards
+from .broadcast import Broadcaster
+from .clock import Clock, system_clock
+from .joining import Joining
+from .links import Links
+from .meetings import Meetings
+from .presence import PresenceTracker
+from .retention import Retention
+from .security import LinkKeys, load_secret
+from .sessions import Sessions
+from .settings import Settings
+from .staff import Staff
+from .store import Store, store_for
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    # Opened and closed by the app; callers use the services, never the store itself.
+    store: Store
+    broadcaster: Broadcaster
+    presence: PresenceTracker
+    audit: Audit
+    sessions: Sessions
+    links: Links
+    boards: Boards
+    joining: Joining
+    meetings: Meetings
+    retention: Retention
+    staff: Staff
+
+    async def ping(self) -> None:
+        """Raise Unavailable when the store does not answer."""
+        await self.store.ping()
+
+
+def build_services(
+    settings: Settings, store: Store | None = None, clock: Clock = system_clock
+) -> Services:
+    store = store if store is not None else store_for(settings)
+    presence = PresenceTracker(store, clock)
+    broadcaster = Broadcaster(settings, presence)
+    audit = Audit(store, store, clock)
+    sessions = Sessions(settings, store, clock, broadcaster.end_participants)
+    links = Links(settings, store, LinkKeys(load_secret(settings)), clock, sessions, audit)
+    boards = Boards(store, clock, broadcaster.publish, sessions, audit)
+    return Services(
+        settings=settings,
+        clock=clock,
+        store=store,
+        broadcaster=broadcaster,
+        presence=presence,
+        audit=audit,
+        sessions=sessions,
+        links=links,
+        boards=boards,
+        joining=Joining(settings, links, boards, sessions, audit),
+        meetings=Meetings(boards, links, clock),
+        retention=Retention(settings, store, clock, sessions),
+        staff=Staff(store, clock),
+    )
