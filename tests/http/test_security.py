@@ -148,7 +148,7 @@ def looked_after(kin: Kin) -> dict[str, Any]:
     )
     assert link.status_code == 201
     kin.op(meeting_id, facilitator, "minutes.take")
-    links = kin.run(kin.meetings.link_urls, meeting_id)
+    links = kin.run(kin.services.links.urls, meeting_id)
     return {
         "staff": staff,
         "meeting_id": meeting_id,
@@ -335,7 +335,7 @@ def test_every_cookie_is_httponly_and_samesite_and_over_https_secure_and_host_on
         seen += set_cookies(made)
         meeting_id = made.headers["location"].rsplit("/", 1)[1]
         seen += set_cookies(browser.form(f"/m/{meeting_id}/open", {}, page="/", origin=base))
-        links = kin.run(kin.meetings.link_urls, meeting_id)
+        links = kin.run(kin.services.links.urls, meeting_id)
         seen += set_cookies(kin.browser("192.0.2.7").join(links["participant"], "Sam"))
         names = {cookie.split("=", 1)[0] for cookie in seen}
         prefix = "__Host-" if https else ""
@@ -570,11 +570,13 @@ FACILITATOR_TEXT = "FAC-CARD We all want Leo safe at home"
 def full_meeting(kin: Kin, meeting_id: str, facilitator: str) -> dict[str, Any]:
     """A parent (general link) and a grandmother (her own link) join; cards, stances, a
     revealed round, an open round and signed minutes."""
-    links = kin.run(kin.meetings.link_urls, meeting_id)
-    person = kin.run(kin.meetings.add_person_link, meeting_id, "Gran", "network", None, facilitator)
+    links = kin.run(kin.services.links.urls, meeting_id)
+    person = kin.run(
+        kin.services.links.add_person_link, meeting_id, "Gran", "network", None, facilitator
+    )
     sam_browser, gran_browser = kin.browser("203.0.113.50"), kin.browser("203.0.113.51")
     sam = joined(sam_browser, links["participant"], "Sam", "parent")
-    gran = joined(gran_browser, kin.meetings.link_url(person), "ignored", None)
+    gran = joined(gran_browser, kin.services.links.url(person), "ignored", None)
 
     def do(by: str, op_type: str, **fields: Any) -> None:
         kin.op(meeting_id, by, op_type, **fields)
@@ -832,7 +834,7 @@ def test_a_closed_meeting_is_purged_completely_once_its_retention_period_has_pas
     sam_browser: Browser = people["sam_browser"]
     assert sam_browser.get(f"/api/meetings/{doomed}").status_code == 403
     assert staff.cookie(f"kb_{doomed}") is not None
-    session = kin.run(kin.meetings.session, staff.cookie(f"kb_{doomed}"), doomed)
+    session = kin.run(kin.services.sessions.find, staff.cookie(f"kb_{doomed}"), doomed)
     assert session is None  # the facilitator's own participant session ended too
     assert staff.get(f"/api/meetings/{doomed}").status_code == 200
     assert kin.browser().join(people["links"]["participant"], "Late").status_code == 409
@@ -842,16 +844,16 @@ def test_a_closed_meeting_is_purged_completely_once_its_retention_period_has_pas
     clock.now += 2 * 86400
     kin.op(later["id"], later_facilitator, "meeting.close")
     clock.now += kin.settings.retention_days * 86400 - 2 * 86400 - 60
-    assert kin.run(kin.meetings.purge_expired) == []
+    assert kin.run(kin.services.retention.purge_expired) == []
     assert kin.board(doomed).meeting.status.value == "closed"
     clock.now += 120
-    assert kin.run(kin.meetings.purge_expired) == [doomed]
+    assert kin.run(kin.services.retention.purge_expired) == [doomed]
     assert leftovers(backend["dump"](), what) == []
     # The other meetings are whole.
     assert [c.text for c in kin.board(kept["id"]).cards.values()] == ["KEPT-CARD Kim's goal"]
     assert kin.board(later["id"]).meeting.status.value == "closed"
     clock.now += 2 * 86400
-    assert kin.run(kin.meetings.purge_expired) == [later["id"]]
+    assert kin.run(kin.services.retention.purge_expired) == [later["id"]]
     assert kin.board(kept["id"]).meeting.status.value == "open"
 
 

@@ -13,7 +13,7 @@ import statistics
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -21,9 +21,12 @@ import pytest
 import redis
 import socketio
 
+from server.audit import Audit
 from server.board.meeting import ParticipantRemove
-from server.meetings import Meetings
+from server.boards import Boards
+from server.links import Links
 from server.security import LinkKeys
+from server.sessions import Sessions
 from server.settings import Settings
 from server.store.redis import RedisStore
 from server.store.sqlite import SQLiteStore
@@ -482,16 +485,30 @@ async def test_removing_a_participant_closes_their_sockets_on_every_worker_withi
     assert (await parent.op("card.add", section="goals", text="Sam goes on"))["ok"]
 
 
-def out_of_band(spread: dict[str, Any]) -> Meetings:
-    """The meeting services on the shared Redis, but with no way to reach any socket: as if
-    the worker that revokes had lost its pub/sub connection."""
+@dataclass(frozen=True)
+class OutOfBand:
+    store: RedisStore
+    links: Links
+    boards: Boards
+
+
+def out_of_band(spread: dict[str, Any]) -> OutOfBand:
+    """The link and board services on the shared Redis, but with no way to reach any
+    socket: as if the worker that revokes had lost its pub/sub connection."""
     settings = replace(Settings(), redis_url=REDIS_URL, redis_prefix=spread["prefix"], api_key=None)
     store = RedisStore(REDIS_URL, prefix=spread["prefix"])
 
-    async def publish(meeting_id: str, commit: Any) -> None:
-        """Lost."""
+    async def lost(meeting_id: str, what: Any) -> None:
+        """Neither the commit's broadcast nor the sockets' closing reaches anyone."""
 
-    return Meetings(settings, store, LinkKeys(spread["secret"].encode()), time.time, publish)
+    audit = Audit(store, store, time.time)
+    sessions = Sessions(settings, store, time.time, lost)
+    keys = LinkKeys(spread["secret"].encode())
+    return OutOfBand(
+        store,
+        Links(settings, store, keys, time.time, sessions, audit),
+        Boards(store, time.time, lost, sessions, audit),
+    )
 
 
 async def test_a_revoked_persons_next_op_is_refused_even_when_the_disconnect_is_lost(
@@ -499,11 +516,11 @@ async def test_a_revoked_persons_next_op_is_refused_even_when_the_disconnect_is_
 ) -> None:
     gran: Client = spread["gran"]
     elsewhere: Client = spread["gran_elsewhere"]
-    meetings = out_of_band(spread)
+    services = out_of_band(spread)
     try:
-        await meetings.revoke_link(gran.meeting_id, spread["person"]["id"], "test")
+        await services.links.revoke_link(gran.meeting_id, spread["person"]["id"], "test")
     finally:
-        await meetings.store.close()
+        await services.store.close()
     await asyncio.sleep(0.3)
     assert gran.sio.connected and elsewhere.sio.connected  # nothing told the workers
     assert not any(event == "session_ended" for event, _ in gran.events)
@@ -524,9 +541,9 @@ async def test_a_removed_persons_next_op_is_refused_even_when_the_disconnect_is_
     gran: Client = spread["gran"]
     elsewhere: Client = spread["gran_elsewhere"]
     facilitator: Client = spread["facilitator"]
-    meetings = out_of_band(spread)
+    services = out_of_band(spread)
     try:
-        await meetings.commit(
+        await services.boards.commit(
             gran.meeting_id,
             f"{facilitator.me['id']}:o_remove",
             facilitator.me["id"],
@@ -534,7 +551,7 @@ async def test_a_removed_persons_next_op_is_refused_even_when_the_disconnect_is_
             op_type="participant.remove",
         )
     finally:
-        await meetings.store.close()
+        await services.store.close()
     await asyncio.sleep(0.3)
     assert gran.sio.connected and elsewhere.sio.connected
     for client in (elsewhere, gran):

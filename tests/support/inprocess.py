@@ -15,15 +15,13 @@ from typing import Any
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from starlette.routing import Route
 from starlette.testclient import TestClient
 
 import server.staff
-from server.app import create_app
+from server.app import asgi_app
 from server.board import ops
-from server.meetings import Meetings
+from server.services import Services, build_services
 from server.settings import Settings
-from server.staff import Staff
 from server.store import Commit, Store
 from server.store.sqlite import SQLiteStore
 
@@ -64,19 +62,16 @@ class ClientAddress:
 class Kin:
     """The running application, its services, and browsers (cookie jars) that use it."""
 
-    def __init__(self, client: TestClient, settings: Settings, store: Store) -> None:
+    def __init__(self, client: TestClient, services: Services) -> None:
         self.client = client
-        self.settings = settings
-        self.store = store
+        self.services = services
+        self.settings = services.settings
+        self.store = services.store
+        self.staff = services.staff
         wrapped: Any = client.app
-        while not hasattr(wrapped, "engineio_server"):
+        while not hasattr(wrapped, "other_asgi_app"):
             wrapped = wrapped.app
-        self.sio = wrapped.engineio_server
-        self.pages = wrapped.other_asgi_app
-        self.realtime = self.sio.handlers["/"]["op"].__self__
-        self.meetings: Meetings = self.realtime.meetings
-        signin = next(r for r in self.pages.routes if isinstance(r, Route) and r.path == "/signin")
-        self.staff: Staff = signin.endpoint.__self__.staff
+        self.pages = wrapped.other_asgi_app  # the Starlette app: its routes
 
     def run(self, function: Any, *args: Any, **kwargs: Any) -> Any:
         """Call one of the app's coroutines on the app's own event loop."""
@@ -99,7 +94,7 @@ class Kin:
         joins = [e for e in self.audit(meeting_id) if e["event"] == "join" and e["by"] == by]
         link_id = joins[0]["link_id"] if joins else ""
         return self.run(
-            self.meetings.commit,
+            self.services.boards.commit,
             meeting_id,
             f"{by}:{op_id}",
             by,
@@ -208,6 +203,6 @@ def start(
 ) -> Iterator[Kin]:
     settings = settings_for(tmp_path, base_url, **overrides)
     store = store or SQLiteStore(tmp_path / "kinboard.sqlite3")
-    app = ClientAddress(create_app(settings, store=store, clock=clock))
-    with TestClient(app, base_url=base_url) as client:
-        yield Kin(client, settings, store)
+    services = build_services(settings, store, clock)
+    with TestClient(ClientAddress(asgi_app(services)), base_url=base_url) as client:
+        yield Kin(client, services)
