@@ -237,6 +237,7 @@ class Answered:
     name: str
     role: Role
     recorded_by: str | None = None
+    device: str | None = None  # the voter's `Participant.device`; None when recorded
 
 
 class LeftOutWhy(StrEnum):

@@ -375,7 +375,8 @@ def _cast(board: Board, op: VoteCast, actor: Participant, now: str) -> tuple[Boa
     vote = Vote(voter, name, role, op.value, now, op.reason, recorded_by, replaces)
     gone = {voter, *(a.voter for a in recorded)}
     answered = [a for a in round_.answered if a.voter not in gone]
-    answered.append(Answered(voter, name, role, recorded_by))
+    device = actor.device if recorded_by is None else None
+    answered.append(Answered(voter, name, role, recorded_by, device))
     board, changes = put(board, "round", replace(round_, answered=tuple(answered)))
     ballots: dict[str, Vote | None] = {ballot_key(round_.id, a.voter): None for a in recorded}
     board, secret = put_ballots(board, {**ballots, key: vote})
@@ -391,14 +392,14 @@ def _name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def likely_duplicates(board: Board, round_: Round) -> list[tuple[Answered, ...]]:
+def likely_duplicates(round_: Round) -> list[tuple[Answered, ...]]:
     """Groups of answers in `round_` that may be one person's: given from one browser
-    (`Participant.device_key`), or under one name. Names only, never numbers."""
+    (`Answered.device`), or under one name. Names only, never numbers."""
 
     def keys(a: Answered) -> set[str]:
-        participant = board.participants.get(a.voter)
-        device = {f"device:{participant.device_key}"} if participant else set()
-        return {f"name:{_name_key(a.name)}", *device}
+        # A browser's first join is known by its own id, the later ones by that id too.
+        device = a.device or (a.voter if a.recorded_by is None else None)
+        return {f"name:{_name_key(a.name)}", *([f"device:{device}"] if device else [])}
 
     groups: list[tuple[set[str], list[Answered]]] = []
     for answered in round_.answered:
@@ -420,7 +421,7 @@ def _exclude(
     answered = next((a for a in round_.answered if a.voter == op.voter), None)
     if answered is None:
         raise NotFound("That answer is not in this round.")
-    if not any(answered in group for group in likely_duplicates(board, round_)):
+    if not any(answered in group for group in likely_duplicates(round_)):
         raise Invalid(
             "Only an answer that looks like a second one from the same person can be left out."
         )

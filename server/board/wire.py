@@ -54,6 +54,11 @@ def _public(value: Entity) -> dict[str, Any]:
                 entry["group"] = ROLE_GROUP[Role(entry["role"])].value
         if value.status is RoundStatus.REVEALED:
             data["summary"] = scaling.summarise(value.votes)
+        else:
+            # For the facilitator's "Leave this one out": whose answers may be one person's.
+            data["likely_duplicates"] = [
+                [a.voter for a in group] for group in scaling.likely_duplicates(value)
+            ]
     return data
 
 

@@ -32,8 +32,9 @@ ROUND_KEYS = {
     "answered",
     "votes",
     "left_out",
+    "likely_duplicates",
 }
-ANSWERED_KEYS = {"voter", "name", "role", "recorded_by", "group"}
+ANSWERED_KEYS = {"voter", "name", "role", "recorded_by", "device", "group"}
 VOTE_KEYS = {
     "voter",
     "name",
