@@ -60,6 +60,7 @@ export function startBoardPage(root) {
     vote: (scaleId, value, reason) => send(ops.castVote({ scaleId, value, reason })),
     recordVote: (scaleId, { name, role, value, reason }) =>
       send(ops.castVote({ scaleId, value, reason, onBehalfOf: { name, role } })),
+    leaveOut: (scaleId, voter) => send(ops.excludeVote(scaleId, voter)),
     setWorryThreshold: (threshold) => send(ops.editMeeting({ worry_threshold: threshold })),
   };
 

@@ -52,6 +52,9 @@ export const deleteScale = (scaleId) => op('scale.delete', { scale_id: scaleId }
 export const openRound = (scaleId) => op('round.open', { scale_id: scaleId });
 export const revealRound = (scaleId) => op('round.reveal', { scale_id: scaleId });
 
+// The facilitator leaves one of a likely pair of answers (one person twice) out of the round.
+export const excludeVote = (scaleId, voter) => op('vote.exclude', { scale_id: scaleId, voter });
+
 // `onBehalfOf` ({name, role}): the facilitator records a vote for someone without a device.
 export const castVote = ({ scaleId, value, reason, onBehalfOf }) =>
   op('vote.cast', {

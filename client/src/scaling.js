@@ -28,6 +28,8 @@ export function describeScales(state, board, pendingOps) {
         round,
         answered: answeredOf(round, state.participants),
         myVote: round.status === 'open' ? ownVote(state.myVotes, pendingOps, round, meId) : null,
+        twice: round.status === 'open' ? likelyTwice(round, pendingOps) : [],
+        leftOut: leftOutOf(round, state.participants),
       })),
       lowVotes: lowVotes(rounds, threshold),
     };
@@ -36,17 +38,18 @@ export function describeScales(state, board, pendingOps) {
 
 // "4 of 6 have answered" and who: the people who can vote are every participant but the
 // meeting-room screen and those taken out of the meeting, plus everyone the facilitator
-// recorded an answer for, and anyone taken out after answering (the answer stays). Names only.
+// recorded an answer for, less the joins whose answer was left out as a second one of the
+// same person (someone taken out after answering is left out too). Names only.
 export function answeredOf(round, participants) {
   let voters = 0;
   for (const participant of participants.values()) {
     if (participant.role !== 'viewer' && !participant.removed) voters += 1;
   }
   const recorded = round.answered.filter((a) => a.recorded_by).length;
-  const takenOut = round.answered.filter((a) => !a.recorded_by && participants.get(a.voter)?.removed).length;
+  const twice = (round.left_out ?? []).filter((left) => left.why === 'duplicate' && participants.has(left.voter)).length;
   return {
     count: round.answered.length,
-    total: voters + recorded + takenOut,
+    total: voters + recorded - twice,
     people: round.answered.map((a) => ({ name: a.name, recorded: Boolean(a.recorded_by) })),
   };
 }
@@ -59,14 +62,48 @@ export function ownVote(myVotes, pendingOps, round, meId) {
     (op) => op.type === 'vote.cast' && op.scale_id === round.scale_id && !op.on_behalf_of,
   );
   const last = sending.at(-1);
-  if (last) return { value: last.value, reason: last.reason ?? null, pending: true };
+  if (last) return { value: last.value, reason: last.reason ?? null, pending: true, replacesRecorded: false };
   const given = myVotes.find(
     (vote) =>
       vote.voter === meId &&
       vote.scale_id === round.scale_id &&
       (vote.round_id ? vote.round_id === round.id : vote.at >= round.opened_at),
   );
-  return given ? { value: given.value, reason: given.reason ?? null, pending: false } : null;
+  if (!given) return null;
+  // Their own answer took the place of one the facilitator had recorded for them.
+  const replacesRecorded = Boolean(given.replaces_recorded_by);
+  return { value: given.value, reason: given.reason ?? null, pending: false, replacesRecorded };
+}
+
+// The answers of an open round that may be one person's (the server says which: the same
+// name, or joined from the same browser), as groups of {voter, name, recorded}. Names only:
+// nobody's number is known here. An answer being left out right now is not offered again.
+export function likelyTwice(round, pendingOps) {
+  const leaving = new Set(
+    pendingOps.filter((op) => op.type === 'vote.exclude' && op.scale_id === round.scale_id).map((op) => op.voter),
+  );
+  const byVoter = new Map(round.answered.map((a) => [a.voter, a]));
+  return (round.likely_duplicates ?? [])
+    .map((group) =>
+      group
+        .filter((voter) => byVoter.has(voter))
+        .map((voter) => ({
+          voter,
+          name: byVoter.get(voter).name,
+          recorded: Boolean(byVoter.get(voter).recorded_by),
+          leaving: leaving.has(voter),
+        })),
+    )
+    .filter((group) => group.length > 1);
+}
+
+// The answers that will not count, with why and who left them out: {name, why, by}.
+export function leftOutOf(round, participants) {
+  return (round.left_out ?? []).map((left) => ({
+    name: left.name,
+    why: left.why,
+    by: participants.get(left.by)?.name ?? null,
+  }));
 }
 
 // The revealed votes at or below the threshold: they raise the facilitator's worry flag.

@@ -200,6 +200,19 @@ export const WORDS = {
     saveTheirAnswer: 'Save their answer',
     needsNameRoleNumber: 'Please fill in their name, who they are and their number.',
     recorded: (name) => `Answer saved for ${name}.`,
+    replacesRecorded: 'Your answer takes the place of the one the facilitator wrote down for you, so it counts once.',
+    // The facilitator's hint that one person may have answered twice. Only names, never numbers.
+    twiceHeading: 'The same person twice?',
+    twiceWhy:
+      'These answers have the same name, or came from the same phone or computer (it had joined this meeting before). It may be one person who joined again, or people sharing a phone. Ask the room before you leave one out.',
+    twiceRecorded: 'written down by you',
+    leaveOut: 'Leave this one out',
+    leaveOutLabel: (name) => `Leave out this answer from ${name}`,
+    leavingOut: 'Leaving it out…',
+    leftOut: ({ name, why, by }) =>
+      why === 'removed'
+        ? `${name}'s answer will not count: they were taken out of the meeting.`
+        : `${name}'s answer was left out${by ? ` by ${by}` : ''}, as a second answer from the same person.`,
     plotLabel: (words) => `Everyone's numbers on a line from 0 to 10. ${words}`,
     middle: (group, value) => `${group}: middle ${value}`,
     middleShort: (value) => `middle ${value}`,

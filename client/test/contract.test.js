@@ -40,7 +40,7 @@ test("the server's state: scales, my own number in the open round, and each vote
   assert.deepEqual(scales.map((item) => item.scale.id), ['s_overall', 's_worry']);
   const [overall] = scales;
   assert.equal(overall.openRound.id, 'r_2');
-  assert.deepEqual(overall.rounds[0].myVote, { value: 4, reason: null, pending: false });
+  assert.deepEqual(overall.rounds[0].myVote, { value: 4, reason: null, pending: false, replacesRecorded: false });
   // every participant but the room screen may answer
   assert.deepEqual([overall.rounds[0].answered.count, overall.rounds[0].answered.total], [2, 5]);
   assert.deepEqual(overall.lowVotes, []); // the lowest number, 3, is above the threshold of 2

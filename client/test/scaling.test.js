@@ -5,6 +5,8 @@ import {
   answeredOf,
   currentScaleId,
   describeScales,
+  leftOutOf,
+  likelyTwice,
   lowVotes,
   ownVote,
   scaleOfCard,
@@ -70,19 +72,29 @@ describe('answeredOf: "4 of 6 have answered", names only', () => {
       total: 2,
     },
     {
-      name: 'someone taken out after answering: their answer stays and counts',
-      roles: ['facilitator', 'parent', 'network'],
-      removed: ['p2'],
-      answered: [{ ...answered('P2', 'network'), voter: 'p2' }],
+      name: 'a join whose answer was left out as a second one of the same person is not counted',
+      roles: ['facilitator', 'parent', 'parent', 'network'],
+      answered: [{ ...answered('P1', 'parent'), voter: 'p1' }],
+      leftOut: [{ voter: 'p2', name: 'P2', role: 'parent', why: 'duplicate', by: 'p0' }],
       count: 1,
       total: 3,
+    },
+    {
+      name: 'someone taken out after answering is left out and not counted',
+      roles: ['facilitator', 'parent', 'network'],
+      removed: ['p2'],
+      answered: [answered('Sam', 'parent')],
+      leftOut: [{ voter: 'p2', name: 'P2', role: 'network', why: 'removed', by: 'p0' }],
+      count: 1,
+      total: 2,
     },
   ];
   for (const row of cases) {
     test(row.name, () => {
       const people = participants(...row.roles);
       for (const id of row.removed ?? []) people.set(id, { ...people.get(id), removed: true });
-      const summary = answeredOf(openRound('r1', 's1', { answered: row.answered }), people);
+      const round = openRound('r1', 's1', { answered: row.answered, left_out: row.leftOut ?? [] });
+      const summary = answeredOf(round, people);
       assert.equal(summary.count, row.count);
       assert.equal(summary.total, row.total);
       assert.deepEqual(
@@ -99,12 +111,23 @@ describe('ownVote: my number, on my screen only', () => {
   const fromState = { round_id: 'r2', scale_id: 's1', voter: 'p_me', value: 7, reason: 'school', at: '2026-11-27T09:01:00.000Z' };
   const cases = [
     { name: 'nothing given yet', myVotes: [], pending: [], expected: null },
-    { name: 'from state.my_votes', myVotes: [fromState], pending: [], expected: { value: 7, reason: 'school', pending: false } },
+    {
+      name: 'from state.my_votes',
+      myVotes: [fromState],
+      pending: [],
+      expected: { value: 7, reason: 'school', pending: false, replacesRecorded: false },
+    },
+    {
+      name: 'in place of one the facilitator recorded for me',
+      myVotes: [{ ...fromState, replaces_recorded_by: 'p_fac' }],
+      pending: [],
+      expected: { value: 7, reason: 'school', pending: false, replacesRecorded: true },
+    },
     {
       name: 'from an ack, cast after the round opened',
       myVotes: [{ ...fromState, round_id: null }],
       pending: [],
-      expected: { value: 7, reason: 'school', pending: false },
+      expected: { value: 7, reason: 'school', pending: false, replacesRecorded: false },
     },
     {
       name: 'an ack from before this round opened belongs to an earlier round',
@@ -122,7 +145,7 @@ describe('ownVote: my number, on my screen only', () => {
         { type: 'vote.cast', scale_id: 's1', value: 3, reason: null },
         { type: 'vote.cast', scale_id: 's1', value: 4, reason: 'why' },
       ],
-      expected: { value: 4, reason: 'why', pending: true },
+      expected: { value: 4, reason: 'why', pending: true, replacesRecorded: false },
     },
     {
       name: 'a vote on its way for someone else is not mine',
@@ -134,6 +157,63 @@ describe('ownVote: my number, on my screen only', () => {
   for (const row of cases) {
     test(row.name, () => assert.deepEqual(ownVote(row.myVotes, row.pending, round, 'p_me'), row.expected));
   }
+});
+
+describe('likelyTwice: answers that may be one person, names only', () => {
+  const sams = [answered('Sam', 'parent'), { ...answered('sam', 'parent'), voter: 'p_sam2' }, answered('Gran', 'network')];
+  const cases = [
+    { name: 'none', round: { answered: sams, likely_duplicates: [] }, pending: [], expected: [] },
+    {
+      name: 'a pair, by name',
+      round: { answered: sams, likely_duplicates: [['p_Sam', 'p_sam2']] },
+      pending: [],
+      expected: [
+        [
+          { voter: 'p_Sam', name: 'Sam', recorded: false, leaving: false },
+          { voter: 'p_sam2', name: 'sam', recorded: false, leaving: false },
+        ],
+      ],
+    },
+    {
+      name: 'one being left out right now waits',
+      round: { answered: sams, likely_duplicates: [['p_Sam', 'p_sam2']] },
+      pending: [{ type: 'vote.exclude', scale_id: 's1', voter: 'p_sam2' }],
+      expected: [
+        [
+          { voter: 'p_Sam', name: 'Sam', recorded: false, leaving: false },
+          { voter: 'p_sam2', name: 'sam', recorded: false, leaving: true },
+        ],
+      ],
+    },
+    {
+      name: 'an answer no longer in the round is not offered',
+      round: { answered: sams.slice(0, 1), likely_duplicates: [['p_Sam', 'p_sam2']] },
+      pending: [],
+      expected: [],
+    },
+    { name: 'a round from before likely_duplicates', round: { answered: sams }, pending: [], expected: [] },
+  ];
+  for (const row of cases) {
+    test(row.name, () => {
+      const got = likelyTwice(openRound('r1', 's1', row.round), row.pending);
+      assert.deepEqual(got, row.expected);
+      assert.ok(!JSON.stringify(got).match(/value/));
+    });
+  }
+
+  test('leftOutOf names who left an answer out', () => {
+    const people = new Map([['p_fac', { id: 'p_fac', name: 'Priya', role: 'facilitator' }]]);
+    const round = openRound('r1', 's1', {
+      left_out: [
+        { voter: 'p_sam2', name: 'sam', role: 'parent', why: 'duplicate', by: 'p_fac', at: OPENED },
+        { voter: 'p_x', name: 'Gran', role: 'network', why: 'removed', by: 'p_gone', at: OPENED },
+      ],
+    });
+    assert.deepEqual(leftOutOf(round, people), [
+      { name: 'sam', why: 'duplicate', by: 'Priya' },
+      { name: 'Gran', why: 'removed', by: null },
+    ]);
+  });
 });
 
 describe('lowVotes and the threshold', () => {

@@ -1,5 +1,6 @@
 // One round of a scale. While it is open: how many have answered and who (never a number),
-// and the number buttons for whoever may vote. Once the answers are shown: the spread in
+// on the facilitator's screen the answers that may be one person's twice, each with "Leave
+// this one out", and the number buttons for whoever may vote. Answers left out are named. Once the answers are shown: the spread in
 // words, the picture and the table. Made once per round id and updated in place, so a
 // reason being typed is never lost to a re-render.
 import { WORDS } from '../words.js';
@@ -9,9 +10,11 @@ import { createVotePanel } from './vote-panel.js';
 import { voteTable } from './vote-table.js';
 
 export class RoundView {
-  // onVote(value, reason): only where this person may vote (the board page)
-  constructor(roundId, { onVote = null } = {}) {
+  // onVote(value, reason): only where this person may vote (the board page);
+  // onLeaveOut(voter): the facilitator's "Leave this one out" (the board page)
+  constructor(roundId, { onVote = null, onLeaveOut = null } = {}) {
     this.onVote = onVote;
+    this.onLeaveOut = onLeaveOut;
     this.status = null;
     this.heading = el('h4', { class: 'round-heading' });
     this.state = el('span', { class: 'round-state' });
@@ -25,8 +28,9 @@ export class RoundView {
     this.plot = null;
   }
 
-  // entry: {round, answered, myVote} (see scaling.js); context: {scale, can, template, earlier}
-  render({ round, answered, myVote }, { scale, can, template, earlier }) {
+  // entry: {round, answered, myVote, twice, leftOut} (see scaling.js);
+  // context: {scale, can, template, earlier}
+  render({ round, answered, myVote, twice, leftOut }, { scale, can, template, earlier }) {
     if (round.status !== this.status) {
       this.status = round.status;
       this.element.dataset.status = round.status;
@@ -36,11 +40,13 @@ export class RoundView {
     this.element.classList.toggle('is-earlier', earlier);
     setText(this.heading, WORDS.scaling.roundHeading(round.number));
     setText(this.state, round.status === 'open' ? WORDS.scaling.answering : WORDS.scaling.shown);
+    this.renderLeftOut(leftOut);
     if (round.status === 'revealed') {
       this.plot.render(scale, round, template.groups);
       return;
     }
     this.renderAnswered(answered);
+    this.renderTwice(this.onLeaveOut && can.runScales ? twice : []);
     if (this.votePanel) {
       show(this.votePanel.element, can.vote);
       this.votePanel.render(scale, myVote);
@@ -52,11 +58,17 @@ export class RoundView {
   }
 
   buildOpen(template) {
-    this.answeredLine = el('p', { class: 'answered', dataset: { role: 'answered' } });
+    this.answeredLine = el('p', { class: 'answered', tabindex: '-1', dataset: { role: 'answered' } });
     this.answeredNames = el('ul', { class: 'answered-names' });
     this.answeredKey = null;
+    this.twice = el('div', { class: 'likely-twice', hidden: true, dataset: { role: 'likely-twice' } });
+    this.twiceKey = null;
+    this.leftOutList = el('ul', { class: 'left-out', hidden: true, dataset: { role: 'left-out' } });
+    this.leftOutKey = null;
     this.votePanel = this.onVote ? createVotePanel({ onVote: this.onVote, maxReason: template.limits.reason }) : null;
-    this.body.replaceChildren(...[this.answeredLine, this.answeredNames, this.votePanel?.element].filter(Boolean));
+    this.body.replaceChildren(
+      ...[this.answeredLine, this.answeredNames, this.twice, this.leftOutList, this.votePanel?.element].filter(Boolean),
+    );
   }
 
   // The answers of a shown round never change: everything is made once.
@@ -64,11 +76,68 @@ export class RoundView {
     this.votePanel = null;
     this.plot?.dispose();
     this.plot = new DotPlotView();
+    this.leftOutList = el('ul', { class: 'left-out', hidden: true, dataset: { role: 'left-out' } });
+    this.leftOutKey = null;
     this.body.replaceChildren(
       el('p', { class: 'spread', dataset: { role: 'spread' } }, round.summary.words),
       this.plot.element,
       voteTable(round.votes, template),
+      this.leftOutList,
     );
+  }
+
+  // Whose answers will not count, and why (names only).
+  renderLeftOut(leftOut) {
+    const key = JSON.stringify(leftOut);
+    if (key === this.leftOutKey) return;
+    this.leftOutKey = key;
+    this.leftOutList.replaceChildren(...leftOut.map((left) => el('li', {}, WORDS.scaling.leftOut(left))));
+    show(this.leftOutList, leftOut.length > 0);
+  }
+
+  // The facilitator's hint: groups of answers that may be one person's, by name, each with
+  // a button to leave it out. Never a number: the facilitator does not know them either.
+  renderTwice(groups) {
+    const key = JSON.stringify(groups);
+    if (key === this.twiceKey) return;
+    this.twiceKey = key;
+    const words = WORDS.scaling;
+    const hadFocus = this.twice.contains(document.activeElement);
+    this.twice.replaceChildren(
+      el('h5', { class: 'likely-twice-heading' }, words.twiceHeading),
+      el('p', { class: 'likely-twice-why' }, words.twiceWhy),
+      ...groups.map((group) =>
+        el(
+          'ul',
+          { class: 'likely-twice-group' },
+          ...group.map(({ voter, name, recorded, leaving }) =>
+            el(
+              'li',
+              { class: 'likely-twice-answer' },
+              el('span', { class: 'likely-twice-name' }, recorded ? `${name} (${words.twiceRecorded})` : name),
+              ' ',
+              el(
+                'button',
+                {
+                  type: 'button',
+                  class: 'button button-small',
+                  disabled: leaving,
+                  'aria-label': words.leaveOutLabel(name),
+                  dataset: { action: 'leave-out', voter },
+                  onclick: () => this.onLeaveOut(voter),
+                },
+                leaving ? words.leavingOut : words.leaveOut,
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+    show(this.twice, groups.length > 0);
+    // The button pressed goes away with the answer: keep the keyboard in this round.
+    if (hadFocus && !this.twice.contains(document.activeElement)) {
+      (this.twice.querySelector('button:not([disabled])') ?? this.answeredLine).focus();
+    }
   }
 
   renderAnswered({ count, total, people }) {

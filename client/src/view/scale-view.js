@@ -103,7 +103,8 @@ export class ScaleView {
       let view = this.roundViews.get(entry.round.id);
       if (!view) {
         const onVote = this.actions ? (value, reason) => this.actions.vote(this.scaleId, value, reason) : null;
-        view = new RoundView(entry.round.id, { onVote });
+        const onLeaveOut = this.actions ? (voter) => this.actions.leaveOut(this.scaleId, voter) : null;
+        view = new RoundView(entry.round.id, { onVote, onLeaveOut });
         this.roundViews.set(entry.round.id, view);
       }
       view.render(entry, { ...context, scale: this.item.scale, earlier: index > 0 });

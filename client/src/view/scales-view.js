@@ -12,6 +12,7 @@ export class ScalesView {
   // actions (board page only): addScale(words) -> new scale id, editScale(scaleId, words),
   // deleteScale(scaleId), openRound(scaleId), revealRound(scaleId),
   // vote(scaleId, value, reason), recordVote(scaleId, {name, role, value, reason}),
+  // leaveOut(scaleId, voter),
   // setWorryThreshold(number)
   constructor(root, { readOnly = false, actions = null } = {}) {
     this.root = root;

@@ -60,14 +60,15 @@ export function createVotePanel({ onVote, maxReason }) {
 
   return {
     element,
-    // vote: {value, reason, pending} or null
+    // vote: {value, reason, pending, replacesRecorded} or null
     render(scale, vote) {
       myVote = vote;
       anchors.render(scale);
       for (const button of numbers) {
         button.setAttribute('aria-pressed', String(vote?.value === Number(button.dataset.value)));
       }
-      const said = vote ? words.youSaid(vote.value) : words.chooseNumber;
+      let said = vote ? words.youSaid(vote.value) : words.chooseNumber;
+      if (vote?.replacesRecorded) said += ` ${words.replacesRecorded}`;
       setText(mine, vote?.pending ? `${said} (${WORDS.saving})` : said);
       mine.classList.toggle('has-vote', Boolean(vote));
       // The reason they sent comes back into the box (e.g. after a reload), unless they are
