@@ -8,10 +8,11 @@ from types import MappingProxyType
 from typing import Any
 
 from .board import minutes as minutes_core
-from .board import parsing, scaling
+from .board import parsing
 from .board.errors import Invalid
 from .board.limits import MAX_TITLE
 from .board.model import Board, Kind, Meeting, MinutesStatus, Vocabulary
+from .board.scales import overall_scale
 from .boards import Boards
 from .clock import Clock, iso
 from .links import Links, choice
@@ -33,7 +34,7 @@ class Meetings:
             vocabulary=choice(Vocabulary, vocabulary, Vocabulary.SAFETY, "vocabulary"),
             created_at=now,
         )
-        overall = scaling.overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
+        overall = overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
         return await self._start(Board(meeting, scales=MappingProxyType({overall.id: overall})))
 
     async def create_review(self, board: Board) -> Meeting:
@@ -56,7 +57,7 @@ class Meetings:
         )
         review = minutes_core.review_board(content, meeting, now)
         if not any(scale.overall for scale in review.scales.values()):
-            overall = scaling.overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
+            overall = overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
             review = replace(
                 review, scales=MappingProxyType({**review.scales, overall.id: overall})
             )

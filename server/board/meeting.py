@@ -14,6 +14,7 @@ from .limits import SCALE_MAX, SCALE_MIN
 from .model import STATUS_ALLOWS, Board, Change, Participant, Status, Vocabulary
 from .parsing import NAME, TITLE, UNSET, Fields, whole_number, words
 from .roles import ROLE_ABILITIES, Role
+from .scales import follow_vocabulary
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def apply(board: Board, op: MeetingOp, actor: Participant, now: str) -> tuple[Bo
                 meeting = replace(meeting, worry_threshold=op.worry_threshold)
     if meeting == board.meeting:
         return board, []
-    updated, changes = scaling.follow_vocabulary(
+    updated, changes = follow_vocabulary(
         replace(board, meeting=meeting), board.meeting.vocabulary, meeting.vocabulary
     )
     return updated, [Change("meeting", meeting.id, meeting), *changes]

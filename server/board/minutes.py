@@ -38,6 +38,7 @@ from .model import (
 from .parsing import UNSET, Fields, Words, iso_date, whole_number, words
 from .positions import key_between
 from .roles import ROLE_ABILITIES, Role
+from .summary import summarise
 from .template import COLUMNS
 
 # --- op values -----------------------------------------------------------------------------
@@ -273,7 +274,7 @@ def _scale(board: Board, scale: Any, names: dict[str, str]) -> dict[str, Any]:
                     }
                     for v in r.votes
                 ],
-                "summary": scaling.summarise(r.votes),
+                "summary": summarise(r.votes),
                 "left_out": [scaling.left_out_words(left, names) for left in r.left_out],
             }
             for r in rounds
@@ -374,5 +375,5 @@ def _point(data: dict[str, Any]) -> ScalePoint:
 
 
 def _medians(votes: tuple[Vote, ...]) -> Mapping[str, float]:
-    summary = scaling.summarise(votes)
+    summary = summarise(votes)
     return MappingProxyType({g["group"]: g["median"] for g in summary["groups"]})

@@ -1,25 +1,24 @@
-"""Scaling together: 0-10 scales, rounds of secret votes, and the revealed picture.
+"""Scaling together: rounds of secret votes on a scale, who has answered, and answers left
+out.
 
-The rules of scales, rounds and votes live here; `ops.apply` hands these ops over after
-its common checks (participant, role may edit, meeting not closed or locked).
+`ops.apply` hands every scaling op here after its common checks (participant, role may
+edit, meeting not closed or locked); this checks who may do it and hands scale ops on to
+`scales`. The picture of a revealed round is in `summary`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from statistics import median
 from types import MappingProxyType
 from typing import Any
 
-from .entities import live_card, put, put_ballots
-from .errors import AlreadyVoted, Forbidden, Invalid, NotFound, RoundClosed, TooMany
+from . import scales
+from .entities import put, put_ballots
+from .errors import AlreadyVoted, Forbidden, Invalid, NotFound, RoundClosed
 from .limits import (
-    MAX_ANCHOR,
     MAX_NAME,
-    MAX_QUESTION,
     MAX_REASON,
-    MAX_SCALES,
     SCALE_MAX,
     SCALE_MIN,
 )
@@ -32,37 +31,11 @@ from .model import (
     Participant,
     Round,
     RoundStatus,
-    Scale,
-    Vocabulary,
     Vote,
 )
 from .parsing import NAME, UNSET, Fields, Words, whole_number, words
-from .roles import ROLE_ABILITIES, SELF_CHOSEN_ROLES, Group, Role
-from .template import GROUP_LABELS, OVERALL_SCALE
-
-# --- op values -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScaleAdd:
-    question: str
-    low_label: str
-    high_label: str
-    scale_id: str | None = None
-    card_id: str | None = None
-
-
-@dataclass(frozen=True)
-class ScaleEdit:
-    scale_id: str
-    question: str = UNSET
-    low_label: str = UNSET
-    high_label: str = UNSET
-
-
-@dataclass(frozen=True)
-class ScaleDelete:
-    scale_id: str
+from .roles import ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
+from .scales import live_scale
 
 
 @dataclass(frozen=True)
@@ -97,50 +70,20 @@ class VoteExclude:
     voter: str
 
 
-ScalingOp = ScaleAdd | ScaleEdit | ScaleDelete | RoundOpen | RoundReveal | VoteCast | VoteExclude
+RoundOp = RoundOpen | RoundReveal | VoteCast | VoteExclude
+ScalingOp = scales.ScaleOp | RoundOp
 
 
-# --- parsing -------------------------------------------------------------------------------
-
-
-_QUESTION = Words.required("The question", MAX_QUESTION)
-_LOW = Words.required("What 0 means", MAX_ANCHOR)
-_HIGH = Words.required("What 10 means", MAX_ANCHOR)
 _REASON = Words(
     MAX_REASON, f"A reason can be at most {MAX_REASON} characters.", "reason must be a string."
 )
+
+
 # `behalf:<name>|<role>`: a name, and the longest role.
 MAX_VOTER = len("behalf:|professional") + MAX_NAME
+
+
 _VOTE = f"A vote is a whole number from {SCALE_MIN} to {SCALE_MAX}."
-
-
-def _optional_words(f: Fields, name: str, kind: Words) -> Any:
-    value = f.get(name)
-    return UNSET if value is UNSET else words(value, kind)
-
-
-def _parse_scale_add(f: Fields) -> ScaleAdd:
-    scale_id = f.card_id("scale_id", required=False, nullable=True)
-    card_id = f.card_id("card_id", required=False, nullable=True)
-    return ScaleAdd(
-        question=words(f.get("question", required=True), _QUESTION),
-        low_label=words(f.get("low_label", required=True), _LOW),
-        high_label=words(f.get("high_label", required=True), _HIGH),
-        scale_id=None if scale_id is UNSET else scale_id,
-        card_id=None if card_id is UNSET else card_id,
-    )
-
-
-def _parse_scale_edit(f: Fields) -> ScaleEdit:
-    op = ScaleEdit(
-        scale_id=f.card_id("scale_id"),
-        question=_optional_words(f, "question", _QUESTION),
-        low_label=_optional_words(f, "low_label", _LOW),
-        high_label=_optional_words(f, "high_label", _HIGH),
-    )
-    if op.question is UNSET and op.low_label is UNSET and op.high_label is UNSET:
-        raise Invalid("scale.edit needs question, low_label or high_label.")
-    return op
 
 
 def _parse_vote_cast(f: Fields) -> VoteCast:
@@ -177,9 +120,7 @@ def _parse_vote_exclude(f: Fields) -> VoteExclude:
 
 PARSERS: Mapping[str, Callable[[Fields], ScalingOp]] = MappingProxyType(
     {
-        "scale.add": _parse_scale_add,
-        "scale.edit": _parse_scale_edit,
-        "scale.delete": lambda f: ScaleDelete(f.card_id("scale_id")),
+        **scales.PARSERS,
         "round.open": lambda f: RoundOpen(f.card_id("scale_id")),
         "round.reveal": lambda f: RoundReveal(f.card_id("scale_id")),
         "vote.cast": _parse_vote_cast,
@@ -188,49 +129,14 @@ PARSERS: Mapping[str, Callable[[Fields], ScalingOp]] = MappingProxyType(
 )
 
 
-# --- applying ------------------------------------------------------------------------------
-
-
-def overall_scale(vocabulary: Vocabulary, scale_id: str, now: str, created_by: str) -> Scale:
-    words = OVERALL_SCALE[vocabulary]
-    return Scale(
-        id=scale_id,
-        question=words.question,
-        low_label=words.low_label,
-        high_label=words.high_label,
-        created_at=now,
-        created_by=created_by,
-        overall=True,
-    )
-
-
-def follow_vocabulary(board: Board, old: Vocabulary, new: Vocabulary) -> tuple[Board, list[Change]]:
-    """The overall scale's words switch with the vocabulary, unless someone reworded them."""
-    if old is new:
-        return board, []
-    before, after = OVERALL_SCALE[old], OVERALL_SCALE[new]
-    switched = [
-        replace(s, question=after.question, low_label=after.low_label, high_label=after.high_label)
-        for s in board.live_scales()
-        if s.overall
-        and (s.question, s.low_label, s.high_label)
-        == (before.question, before.low_label, before.high_label)
-    ]
-    return put(board, "scale", *switched) if switched else (board, [])
-
-
 def apply(
     board: Board, op: ScalingOp, actor: Participant, now: str, new_id: str
 ) -> tuple[Board, list[Change]]:
     if not isinstance(op, VoteCast) or op.on_behalf_of is not None:
         _require_facilitator(actor, op)
+    if isinstance(op, scales.ScaleOp):
+        return scales.apply(board, op, actor, now, new_id)
     match op:
-        case ScaleAdd():
-            return _add(board, op, actor, now, new_id)
-        case ScaleEdit():
-            return _edit(board, op)
-        case ScaleDelete():
-            return _delete(board, op)
         case RoundOpen():
             return _open(board, op, actor, now, new_id)
         case RoundReveal():
@@ -249,64 +155,10 @@ def _require_facilitator(actor: Participant, op: ScalingOp) -> None:
         raise Forbidden("Only the facilitator can set up scales and rounds.")
 
 
-def _live_scale(board: Board, scale_id: str) -> Scale:
-    scale = board.scales.get(scale_id)
-    if scale is None or scale.deleted:
-        raise NotFound("That scale is not on the board any more.")
-    return scale
-
-
-def _add(
-    board: Board, op: ScaleAdd, actor: Participant, now: str, new_id: str
-) -> tuple[Board, list[Change]]:
-    scale_id = op.scale_id or new_id
-    if not scale_id:
-        raise Invalid("scale.add needs a scale id.")
-    if scale_id in board.scales:
-        raise Invalid("That scale id is used already.")
-    if op.card_id is not None:
-        live_card(board, op.card_id)
-    if len(board.live_scales()) >= MAX_SCALES:
-        raise TooMany(f"A meeting can have at most {MAX_SCALES} scales.")
-    scale = Scale(
-        id=scale_id,
-        question=op.question,
-        low_label=op.low_label,
-        high_label=op.high_label,
-        created_at=now,
-        created_by=actor.id,
-        card_id=op.card_id,
-    )
-    return put(board, "scale", scale)
-
-
-def _edit(board: Board, op: ScaleEdit) -> tuple[Board, list[Change]]:
-    scale = _live_scale(board, op.scale_id)
-    edited = scale
-    for name in ("question", "low_label", "high_label"):
-        value = getattr(op, name)
-        if value is not UNSET:
-            edited = replace(edited, **{name: value})
-    return (board, []) if edited == scale else put(board, "scale", edited)
-
-
-def _delete(board: Board, op: ScaleDelete) -> tuple[Board, list[Change]]:
-    scale = _live_scale(board, op.scale_id)
-    board, changes = put(board, "scale", replace(scale, deleted=True))
-    round_ = board.open_round(scale.id)
-    if round_ is not None:
-        # Nobody will ever see an abandoned round's numbers: drop them.
-        board, dropped = put_ballots(
-            board, dict.fromkeys(k for k, _ in board.round_ballots(round_.id))
-        )
-        changes += dropped
-    return board, changes
-
-
 def _open(
     board: Board, op: RoundOpen, actor: Participant, now: str, new_id: str
 ) -> tuple[Board, list[Change]]:
-    scale = _live_scale(board, op.scale_id)
+    scale = live_scale(board, op.scale_id)
     if board.open_round(scale.id) is not None:
         raise Invalid("A round is open on this scale already. Show the answers first.")
     if not new_id or new_id in board.rounds:
@@ -320,7 +172,7 @@ def _open(
 
 
 def _current_round(board: Board, scale_id: str) -> Round:
-    _live_scale(board, scale_id)
+    live_scale(board, scale_id)
     round_ = board.open_round(scale_id)
     if round_ is None:
         raise RoundClosed("There is no open round on this scale. Ask the facilitator to start one.")
@@ -485,36 +337,3 @@ def _reveal(board: Board, op: RoundReveal, now: str) -> tuple[Board, list[Change
 
 def ballot_key(round_id: str, voter: str) -> str:
     return f"{round_id}/{voter}"
-
-
-# --- the picture of a revealed round -------------------------------------------------------
-
-
-def summarise(votes: tuple[Vote, ...]) -> dict[str, Any]:
-    """Each group's median, the gap between the highest and lowest median, and the same in
-    words: "Family 7, network 6, professionals 3: a gap of 4"."""
-    counted = [
-        (group, [v.value for v in votes if v.group is group])
-        for group in Group
-        if any(v.group is group for v in votes)
-    ]
-    medians = [(group, _number(median(values)), len(values)) for group, values in counted]
-    groups = [{"group": g.value, "median": m, "count": n} for g, m, n in medians]
-    gap = (
-        _number(max(m for _, m, _ in medians) - min(m for _, m, _ in medians)) if medians else None
-    )
-    words = ", ".join(f"{GROUP_LABELS[g].lower()} {m}" for g, m, _ in medians)
-    if len(groups) > 1:
-        words += f": a gap of {gap}"
-    values = [v.value for v in votes]
-    return {
-        "groups": groups,
-        "gap": gap,
-        "lowest": min(values) if values else None,
-        "highest": max(values) if values else None,
-        "words": words[:1].upper() + words[1:],
-    }
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else round(value, 1)

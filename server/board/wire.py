@@ -32,6 +32,7 @@ from .model import (
     Vote,
 )
 from .roles import ROLE_ABILITIES, ROLE_GROUP, SELF_CHOSEN_ROLES, Role
+from .summary import summarise
 from .template import (
     COLUMNS,
     GROUP_LABELS,
@@ -53,7 +54,7 @@ def _public(value: Entity) -> dict[str, Any]:
             for entry in data[key]:
                 entry["group"] = ROLE_GROUP[Role(entry["role"])].value
         if value.status is RoundStatus.REVEALED:
-            data["summary"] = scaling.summarise(value.votes)
+            data["summary"] = summarise(value.votes)
         else:
             # For the facilitator's "Leave this one out": whose answers may be one person's.
             data["likely_duplicates"] = [

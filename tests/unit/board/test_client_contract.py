@@ -8,10 +8,11 @@ from pathlib import Path
 from types import MappingProxyType
 
 import server
-from server.board import ops, scaling, wire
+from server.board import ops, wire
 from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Meeting
 from server.board.ops import Context
+from server.board.scales import overall_scale
 from server.settings import Settings
 from tests.support.boards import MID, PEOPLE, T0, T1, raw, run
 
@@ -24,7 +25,7 @@ def _meeting() -> Board:
     revealed round and an open one on the overall scale, a worry's own scale, the
     decision and draft minutes."""
     meeting = Meeting(MID, "Family meeting for the Ahmed children", created_at=T0)
-    overall = scaling.overall_scale(meeting.vocabulary, OVERALL, T0, created_by="")
+    overall = overall_scale(meeting.vocabulary, OVERALL, T0, created_by="")
     board = Board(meeting, scales=MappingProxyType({OVERALL: overall}))
     for pid, (name, role) in PEOPLE.items():
         board, _ = ops.apply(board, ParticipantJoin(pid, name, role), Context(pid, T0))

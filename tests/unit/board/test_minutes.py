@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from server import documents
-from server.board import codec, minutes, ops, scaling, storage, wire
+from server.board import codec, minutes, ops, storage, wire
 from server.board.cards import CardAdd, CardEdit
 from server.board.errors import Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
 from server.board.limits import MAX_LABEL, MAX_NOTE, MAX_OWNER, MAX_REASON
@@ -45,6 +45,7 @@ from server.board.model import (
 )
 from server.board.ops import Context
 from server.board.roles import Role
+from server.board.scales import overall_scale
 from server.board.template import COLUMNS, OUTCOME_LABELS, SECTIONS, TIMED_SECTIONS
 from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
 
@@ -87,7 +88,7 @@ def with_status(board: Board, status: Status) -> Board:
 def new_board(status: Status = Status.OPEN, title: str = TITLE) -> Board:
     """A board as `Meetings.create` makes it (one overall scale), with everyone joined."""
     meeting = Meeting(MID, title, created_at=T0)
-    overall = scaling.overall_scale(Vocabulary.SAFETY, OVERALL, T0, created_by="")
+    overall = overall_scale(Vocabulary.SAFETY, OVERALL, T0, created_by="")
     board = Board(meeting, scales=MappingProxyType({OVERALL: overall}))
     for pid, (name, role) in PEOPLE.items():
         board, _ = ops.apply(board, ParticipantJoin(pid, name, role), Context(pid, T0))

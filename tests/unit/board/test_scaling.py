@@ -50,16 +50,9 @@ from server.board.model import (
 )
 from server.board.ops import Context
 from server.board.roles import Role
-from server.board.scaling import (
-    OnBehalf,
-    RoundOpen,
-    RoundReveal,
-    ScaleAdd,
-    ScaleDelete,
-    ScaleEdit,
-    VoteCast,
-    VoteExclude,
-)
+from server.board.scales import ScaleAdd, ScaleDelete, ScaleEdit, overall_scale
+from server.board.scaling import OnBehalf, RoundOpen, RoundReveal, VoteCast, VoteExclude
+from server.board.summary import summarise
 from server.board.template import OVERALL_SCALE
 from server.store.roles import Mutation, Store, Update
 from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
@@ -97,7 +90,7 @@ def new_meeting(vocabulary: Vocabulary = Vocabulary.SAFETY, status: Status = Sta
     """A board as `Meetings.create` makes it (one overall scale), everyone joined, a live
     worry statement `c_worry` and a deleted card `c_gone`."""
     meeting = Meeting(MID, "Family meeting for the Ahmed children", vocabulary=vocabulary)
-    overall = scaling.overall_scale(vocabulary, OVERALL, T0, created_by="")
+    overall = overall_scale(vocabulary, OVERALL, T0, created_by="")
     board = Board(meeting, scales=MappingProxyType({OVERALL: overall}))
     for pid, (name, role) in PEOPLE.items():
         board, _ = ops.apply(board, ParticipantJoin(pid, name, role), Context(pid, T0))
@@ -519,7 +512,7 @@ def test_the_51st_scale_is_too_many() -> None:
     ],
 )
 def test_a_new_meeting_has_one_overall_scale(vocabulary: Vocabulary, low: str, high: str) -> None:
-    scale = scaling.overall_scale(vocabulary, "s_q", T0, created_by="")
+    scale = overall_scale(vocabulary, "s_q", T0, created_by="")
     assert scale == Scale(
         id="s_q",
         question=OVERALL_SCALE[vocabulary].question,
@@ -1074,7 +1067,7 @@ def test_summarise(
     extremes: tuple[int | None, int | None],
     words: str,
 ) -> None:
-    summary = scaling.summarise(votes)
+    summary = summarise(votes)
     assert summary == {
         "groups": [{"group": g, "median": m, "count": n} for g, m, n in groups],
         "gap": gap,
@@ -1332,7 +1325,7 @@ def test_taking_someone_out_leaves_their_open_answer_out_of_the_reveal() -> None
     assert_no_numbers([wire.encode_change(c) for c in changes if not c.secret])
     revealed = step(board, raw("round.reveal", scale_id=OVERALL), "p_fac").rounds["r_1"]
     assert [v.voter for v in revealed.votes] == ["p_mum", "behalf:grandad|network"]
-    assert scaling.summarise(revealed.votes)["groups"] == [
+    assert summarise(revealed.votes)["groups"] == [
         {"group": "family", "median": 7, "count": 1},
         {"group": "network", "median": 9, "count": 1},
     ]
