@@ -34,6 +34,7 @@ class Connection:
     participant_id: str
     session_token: str
     session: Session
+    edits: bool  # whether their role may change the board, and so say what they edit
     editing: str | None = None
 
 

@@ -17,14 +17,17 @@ from .board import ops, parsing, scaling, wire
 from .board.errors import (
     Forbidden,
     Internal,
+    Invalid,
     KinboardError,
     NoSession,
     NotFound,
     OriginNotAllowed,
+    RateLimited,
     SessionEnded,
     SessionInvalid,
     TooManyConnections,
 )
+from .board.roles import ROLE_ABILITIES
 from .boards import Boards
 from .broadcast import Broadcaster, Connection, participant_room
 from .clock import Clock
@@ -40,6 +43,16 @@ PRESENCE_REFRESH = 20.0
 # Every socket hears its meeting's latest seq this often, so a client that missed an
 # `applied` (pub/sub delivers at most once) notices even in a quiet room.
 HEARTBEAT = 5.0
+# A `sync` from far back answers with the whole board (megabytes on a big one): a client
+# needs one after a gap or a reconnect, not a stream of them.
+SYNC_BURST = 5
+SYNC_PER_SECOND = 0.5
+# Presence goes to a meeting at most once in this many seconds (per worker), carrying the
+# latest state: a burst of `editing`, connects or disconnects becomes one broadcast.
+PRESENCE_INTERVAL = 0.2
+# `editing` per socket: plenty for moving between cards, not a flood of store writes.
+EDITING_BURST = 10
+EDITING_PER_SECOND = 5.0
 
 
 class Realtime:
@@ -63,6 +76,12 @@ class Realtime:
         if broadcaster.manager is not None:
             broadcaster.manager.on_subscribed = self.beat
         self.limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
+        self.sync_limiter = RateLimiter(
+            SYNC_BURST, SYNC_PER_SECOND, "That was a lot of catching up at once. Trying again soon."
+        )
+        self.editing_limiter = RateLimiter(EDITING_BURST, EDITING_PER_SECOND)
+        # meeting id -> its coming presence broadcast
+        self._presence_due: dict[str, asyncio.Task[None]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self.sio.on("connect", self.on_connect)
         self.sio.on("disconnect", self.on_disconnect)
@@ -80,7 +99,7 @@ class Realtime:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        for task in [*self._tasks, *self._presence_due.values()]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -132,6 +151,20 @@ class Realtime:
 
     # --- presence ---
 
+    def _presence_changed(self, meeting_id: str) -> None:
+        """Broadcast the meeting's presence soon, once for every change until then (the
+        trailing edge: what is read from the store then is the latest)."""
+        if meeting_id in self._presence_due:
+            return
+
+        async def later() -> None:
+            await asyncio.sleep(PRESENCE_INTERVAL)
+            del self._presence_due[meeting_id]
+            with contextlib.suppress(KinboardError):
+                await self._broadcast_presence(meeting_id)
+
+        self._presence_due[meeting_id] = asyncio.create_task(later())
+
     async def _broadcast_presence(self, meeting_id: str) -> None:
         online = await self.presence.online(meeting_id)
         await self.sio.emit(
@@ -175,7 +208,9 @@ class Realtime:
             raise SessionInvalid("You are no longer in this meeting.")
         if await self.broadcaster.sockets_of(meeting_id, me.id) >= MAX_SOCKETS_PER_PARTICIPANT:
             raise TooManyConnections("This meeting is open in too many windows.")
-        connection = Connection(meeting_id, me.id, token, session)
+        connection = Connection(
+            meeting_id, me.id, token, session, edits=ROLE_ABILITIES[me.role].edit_board
+        )
         self.connections[sid] = connection
         await self.sio.enter_room(sid, meeting_id)
         await self.sio.enter_room(sid, participant_room(me.id))
@@ -189,15 +224,16 @@ class Realtime:
         await self.sio.emit("state", state, to=sid)
         with contextlib.suppress(KinboardError):
             await self._put_presence(sid, connection)
-            await self._broadcast_presence(meeting_id)
+            self._presence_changed(meeting_id)
 
     async def on_disconnect(self, sid: str, *_: Any) -> None:
         connection = self.connections.pop(sid, None)
         if connection is None:
             return
+        self.editing_limiter.forget(sid)
         with contextlib.suppress(KinboardError):
             await self.presence.drop(connection.meeting_id, sid)
-            await self._broadcast_presence(connection.meeting_id)
+            self._presence_changed(connection.meeting_id)
 
     def _connection(self, sid: str) -> Connection:
         connection = self.connections.get(sid)
@@ -257,6 +293,7 @@ class Realtime:
 
     async def on_sync(self, sid: str, data: Any) -> dict[str, Any]:
         try:
+            self.sync_limiter.check(self._connection(sid).participant_id, self.clock())
             connection = await self._checked(sid)
             since = parsing.whole_number(
                 data.get("since") if isinstance(data, dict) else None,
@@ -276,18 +313,27 @@ class Realtime:
             return ack_error(error)
         return {"ok": True, "seq": seq, "changes": [record.to_json() for record in records]}
 
-    async def on_editing(self, sid: str, data: Any) -> None:
+    async def on_editing(self, sid: str, data: Any) -> dict[str, Any]:
+        """Which card this person is editing (null: none). The answer matters only to a
+        client that asks for one; the page does not."""
         try:
             connection = self._live(sid)  # presence only: the 5-second re-check suffices
+            if not connection.edits:
+                raise Forbidden("Only people who can change the board say what they edit.")
+            self.editing_limiter.check(sid, self.clock())
             card_id = data.get("card_id") if isinstance(data, dict) else None
             if card_id is not None and not parsing.is_id(card_id):
-                return
+                raise Invalid("editing needs card_id: a card's id, or null.")
             connection.editing = card_id
             await self._put_presence(sid, connection)
-            await self._broadcast_presence(connection.meeting_id)
-        except KinboardError:
-            return
+        except KinboardError as error:
+            return ack_error(error)
+        self._presence_changed(connection.meeting_id)
+        return {"ok": True}
 
 
 def ack_error(error: KinboardError) -> dict[str, Any]:
-    return {"ok": False, "code": error.code, "message": error.message}
+    ack: dict[str, Any] = {"ok": False, "code": error.code, "message": error.message}
+    if isinstance(error, RateLimited) and error.retry_after is not None:
+        ack["retry_after"] = error.retry_after
+    return ack

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -123,7 +124,8 @@ class RateLimiter:
         tokens = min(float(self.burst), tokens + (now - last) * self.per_second)
         if tokens < 1:
             self._buckets[key] = (tokens, now)
-            raise RateLimited(self.message)
+            # Until the bucket holds one token again, to the next tenth of a second.
+            raise RateLimited(self.message, math.ceil((1 - tokens) / self.per_second * 10) / 10)
         self._buckets[key] = (tokens - 1, now)
 
     def forget(self, key: str) -> None:

@@ -30,6 +30,8 @@ const CROWDED_RETRY_MS = 10_000;
 const PASSING_CODES = new Set(['unavailable', 'rate_limited']);
 // The server's store is away: saving is paused until an op goes through.
 const STORE_AWAY = 'unavailable';
+// Too much at once: the server says when (`retry_after`, in seconds) to try again.
+const SLOW_DOWN = 'rate_limited';
 // A room is waiting for its changes: never longer than this between tries.
 const MAX_RETRY_DELAY_MS = 10_000;
 
@@ -215,6 +217,10 @@ export class MeetingConnection extends Emitter {
       .emit('sync', { since: this.sequencer.seq }, (error, answer) => {
         if (epoch !== this.epoch) return;
         this.syncing = false;
+        if (answer?.code === SLOW_DOWN) {
+          this.setTimer('gap', this.waitMs(answer, this.retryDelayMs), () => this.resync());
+          return;
+        }
         if (answer?.ok === false && answer.code !== STORE_AWAY) {
           // The server will not answer from this seq: a fresh connection brings a whole `state`.
           this.socket.disconnect().connect();
@@ -265,7 +271,7 @@ export class MeetingConnection extends Emitter {
       } else if (PASSING_CODES.has(ack.code)) {
         this.emit('status', this.status());
         this.emit('notice', { op, code: ack.code, message: ack.message });
-        this.retryLater();
+        this.retryLater(this.waitMs(ack, 0));
       } else {
         this.queue.remove(op.id);
         this.pendingChanged();
@@ -275,9 +281,15 @@ export class MeetingConnection extends Emitter {
     });
   }
 
-  retryLater() {
-    this.setTimer('retry', this.retryDelay, () => this.flush());
+  retryLater(atLeastMs = 0) {
+    this.setTimer('retry', Math.max(this.retryDelay, atLeastMs), () => this.flush());
     this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_DELAY_MS);
+  }
+
+  // How long a `rate_limited` answer asks us to wait (its `retry_after`), else `otherwise`.
+  waitMs(answer, otherwise) {
+    const seconds = Number(answer?.retry_after);
+    return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, MAX_RETRY_DELAY_MS) : otherwise;
   }
 
   reconnectLater(delay = this.retryDelayMs) {

@@ -277,6 +277,37 @@ describe('MeetingConnection', () => {
     assert.equal(socket.sends('sync').length, 2);
   });
 
+  test('a sync refused rate_limited waits its retry_after, then syncs on the same connection', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { socket, seen } = open();
+    socket.serverConnects(boardPayload({ seq: 1 }));
+    socket.fire('heartbeat', { seq: 3 });
+    mock.timers.tick(1_000);
+    socket.lastSend('sync').answer(null, { ok: false, code: 'rate_limited', message: 'Slow down.', retry_after: 4.5 });
+    assert.equal(socket.connected, true);
+    assert.equal(socket.connectCalls, 0);
+    mock.timers.tick(4_499);
+    assert.equal(socket.sends('sync').length, 1);
+    mock.timers.tick(1);
+    const again = socket.lastSend('sync');
+    assert.deepEqual(again.data, { since: 1 });
+    again.answer(null, { ok: true, seq: 3, changes: [applied(2), applied(3)] });
+    assert.deepEqual(seen.applied, [2, 3]);
+  });
+
+  test('an op refused rate_limited is sent again no sooner than its retry_after', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { connection, socket } = open();
+    socket.serverConnects();
+    connection.send(op('o1'));
+    socket.lastSend('op').answer(null, { ok: false, code: 'rate_limited', message: 'Slow down.', retry_after: 3 });
+    mock.timers.tick(2_999);
+    assert.equal(socket.sends('op').length, 1);
+    mock.timers.tick(1);
+    assert.equal(socket.sends('op').length, 2);
+    assert.equal(socket.lastSend('op').data.id, 'o1');
+  });
+
   test('applies in seq order, buffers early ones, and syncs when a gap stays', () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     const { socket, seen } = open();

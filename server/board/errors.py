@@ -36,7 +36,13 @@ class TooMany(KinboardError):
 
 
 class RateLimited(KinboardError):
+    """Too much at once: the same again will work after `retry_after` seconds."""
+
     code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Unauthorized(KinboardError):
