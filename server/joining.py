@@ -15,7 +15,7 @@ from .links import Links, chosen_role
 from .security import new_id, session_token_from_cookies
 from .sessions import Sessions
 from .settings import Settings
-from .store import Link
+from .store import Link, Session
 
 LINK_ROLE = {LinkKind.FACILITATOR: Role.FACILITATOR, LinkKind.DISPLAY: Role.VIEWER}
 DISPLAY_NAME = "Meeting room screen"
@@ -61,27 +61,35 @@ class Joining:
             chosen = LINK_ROLE[link.kind]
         if link.kind is LinkKind.DISPLAY and (name is None or name == ""):
             name = DISPLAY_NAME
+        return await self._admit(link.meeting_id, name, chosen, link, before)
+
+    async def as_facilitator(self, meeting_id: str, name: Any) -> Joined:
+        """A staff member the meeting belongs to comes in as its facilitator on the strength
+        of their staff session, not by a link: renewing or turning off the facilitator link
+        does not shut them out."""
+        return await self._admit(meeting_id, name, Role.FACILITATOR, None, None)
+
+    async def _admit(
+        self, meeting_id: str, name: Any, role: Role, link: Link | None, before: Session | None
+    ) -> Joined:
         name = parsing.words(name, parsing.NAME)
         participant_id = new_id("p_")
         commit = await self._boards.commit(
-            link.meeting_id,
+            meeting_id,
             f"join:{participant_id}",
             participant_id,
             ParticipantJoin(
-                participant_id, name, chosen, device=before.participant_id if before else None
+                participant_id, name, role, device=before.participant_id if before else None
             ),
         )
-        token = await self._sessions.open(link, participant_id, commit.seq)
+        token = await self._sessions.open(meeting_id, link, participant_id, commit.seq)
         await self._audit.record(
-            link.meeting_id,
+            meeting_id,
             "join",
             by=participant_id,
-            role=chosen.value,
-            link_id=link.id,
-            link=link.kind.value,
+            role=role.value,
+            link_id=link.id if link else "",
+            link=link.kind.value if link else "staff",
         )
-        return Joined(token, commit.board.participants[participant_id], link.meeting_id, link.kind)
-
-    async def as_facilitator(self, meeting_id: str, name: Any) -> Joined:
-        """A staff member the meeting belongs to comes in by its facilitator link."""
-        return await self.join(await self._links.facilitator_token(meeting_id), name)
+        kind = link.kind if link else LinkKind.FACILITATOR
+        return Joined(token, commit.board.participants[participant_id], meeting_id, kind)

@@ -8,7 +8,7 @@ from typing import Any
 
 from .audit import Audit
 from .board import parsing
-from .board.errors import Invalid, LinkGone, LinkInvalid, NotFound
+from .board.errors import Invalid, LinkGone, LinkInvalid, LinkOff, NotFound
 from .board.limits import MAX_LINK_DAYS
 from .board.model import LinkKind
 from .board.roles import SELF_CHOSEN_ROLES, Role
@@ -16,7 +16,7 @@ from .clock import Clock, iso
 from .security import LinkKeys, hash_token, new_id
 from .sessions import Sessions
 from .settings import Settings
-from .store import Link
+from .store import Link, Session
 from .store.roles import LinksAndSessions
 
 # The three links every meeting has; per-person links are made by the facilitator.
@@ -80,11 +80,6 @@ class Links:
                 urls[link.kind.value] = self.url(link)
         return urls
 
-    async def facilitator_token(self, meeting_id: str) -> str:
-        """The token of the meeting's first facilitator link, for its staff to come in by."""
-        links = await self._store.meeting_links(meeting_id)
-        return self._keys.token(next(ln for ln in links if ln.kind is LinkKind.FACILITATOR).id)
-
     async def person_links(self, meeting_id: str) -> list[dict[str, Any]]:
         return [
             {
@@ -113,20 +108,38 @@ class Links:
         )
         return link
 
-    async def renew_general_link(self, meeting_id: str, kind: Any, by: str) -> str:
-        """A new family or meeting-room link; the old one stops letting anyone join (the
-        people who joined with it stay: take them out one by one if need be)."""
+    async def renew_general_link(
+        self, meeting_id: str, kind: Any, by: str, caller: Session | None = None
+    ) -> str:
+        """A new general link of this kind, which also turns it back on; the old one stops
+        letting anyone join at once. (See `turn_off_general_link` for who stays.)"""
         chosen = parsing.parse_enum(LinkKind, kind, "kind")
-        if chosen not in (LinkKind.PARTICIPANT, LinkKind.DISPLAY):
-            raise Invalid("Only the family link and the meeting-room link can be renewed.")
-        for link in await self._store.meeting_links(meeting_id):
-            if link.kind is chosen and not link.revoked:
-                await self._store.add_link(replace(link, revoked=True))
+        await self._turn_off(meeting_id, chosen, caller)
         link = await self._add(meeting_id, chosen)
         await self._audit.record(
             meeting_id, "link.renewed", by=by, link_id=link.id, link=chosen.value
         )
         return self.url(link)
+
+    async def turn_off_general_link(
+        self, meeting_id: str, kind: Any, by: str, caller: Session | None = None
+    ) -> None:
+        """Nobody joins by this kind of link until a new one is made. The people who came
+        in by a family or room-screen link stay (take them out one by one if need be);
+        those who came in by the facilitator link are taken out, but for the `caller`
+        turning it off: a leaked facilitator link is full control of the meeting."""
+        chosen = parsing.parse_enum(LinkKind, kind, "kind")
+        await self._turn_off(meeting_id, chosen, caller)
+        await self._audit.record(meeting_id, "link.turned_off", by=by, link=chosen.value)
+
+    async def _turn_off(self, meeting_id: str, kind: LinkKind, caller: Session | None) -> None:
+        if kind not in GENERAL_LINKS:
+            raise Invalid("Only the facilitator, family and meeting-room links work this way.")
+        for link in await self._store.meeting_links(meeting_id):
+            if link.kind is kind and not link.revoked:
+                await self._store.add_link(replace(link, revoked=True))
+                if kind is LinkKind.FACILITATOR:
+                    await self._sessions.end(meeting_id, link_id=link.id, keep=caller)
 
     async def _person_link(self, meeting_id: str, link_id: str) -> Link:
         for link in await self._store.meeting_links(meeting_id):
@@ -161,6 +174,18 @@ class Links:
         if link is None:
             raise LinkInvalid("This link does not work. Please ask the facilitator for a new one.")
         if not self._usable(link):
+            if (
+                link.revoked
+                and link.kind in GENERAL_LINKS
+                and not any(
+                    other.kind is link.kind and self._usable(other)
+                    for other in await self._store.meeting_links(link.meeting_id)
+                )
+            ):
+                raise LinkOff(
+                    "The facilitator has turned this link off, so nobody can join with it "
+                    "now. Please ask them if you should be in this meeting."
+                )
             raise LinkGone("This link has expired or was turned off. Please ask for a new one.")
         return link
 

@@ -24,19 +24,21 @@ class Sessions:
         self._clock = clock
         self._disconnect = disconnect
 
-    async def open(self, link: Link, participant_id: str, joined_seq: int) -> str:
-        """A new session for someone who joined with `link` at `joined_seq`; its token
-        (kept only hashed)."""
+    async def open(
+        self, meeting_id: str, link: Link | None, participant_id: str, joined_seq: int
+    ) -> str:
+        """A new session for someone who joined with `link` (None: staff, through their
+        staff session) at `joined_seq`; its token (kept only hashed)."""
         token = new_session_token()
         now = self._clock()
         await self._store.add_session(
             Session(
                 token_hash=hash_token(token),
-                meeting_id=link.meeting_id,
+                meeting_id=meeting_id,
                 participant_id=participant_id,
                 created_at=now,
                 expires_at=now + self._settings.session_hours * 3600,
-                link_id=link.id,
+                link_id=link.id if link else "",
                 joined_seq=joined_seq,
             )
         )
@@ -54,11 +56,19 @@ class Sessions:
         return session
 
     async def end(
-        self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
+        self,
+        meeting_id: str,
+        participant_id: str | None = None,
+        link_id: str | None = None,
+        keep: Session | None = None,
     ) -> None:
-        """End a participant's, a link's, or everyone's sessions, and close their sockets."""
+        """End a participant's, a link's, or everyone's sessions (never `keep`), and close
+        their sockets."""
         ended = await self._store.end_sessions(
-            meeting_id, participant_id=participant_id, link_id=link_id
+            meeting_id,
+            participant_id=participant_id,
+            link_id=link_id,
+            keep=keep.token_hash if keep else None,
         )
         if participant_id is not None:
             ended.add(participant_id)

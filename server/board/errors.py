@@ -57,6 +57,12 @@ class LinkGone(KinboardError):
     code = "link_gone"
 
 
+class LinkOff(KinboardError):
+    """A general link the facilitator has turned off, with no newer one of its kind."""
+
+    code = "link_off"
+
+
 class Unavailable(KinboardError):
     code = "unavailable"
 

@@ -44,6 +44,11 @@ class AdminRoutes:
                 self.api_renew_link,
                 methods=["POST"],
             ),
+            Route(
+                "/api/meetings/{meeting_id}/links/{kind}",
+                self.api_turn_off_link,
+                methods=["DELETE"],
+            ),
             Route("/m/{meeting_id}/activity", self.activity_page),
             Route("/m/{meeting_id}/activity.csv", self.activity_csv),
             Route("/api/meetings/{meeting_id}", self.api_erase, methods=["DELETE"]),
@@ -97,11 +102,21 @@ class AdminRoutes:
 
     async def api_renew_link(self, request: Request) -> Response:
         self.web.same_site(request)
-        meeting_id, _, by = await self._facilitated(request, "renew links")
-        url = await self.links.renew_general_link(meeting_id, request.path_params["kind"], by)
+        meeting_id, auth, by = await self._facilitated(request, "renew links")
+        url = await self.links.renew_general_link(
+            meeting_id, request.path_params["kind"], by, auth.session
+        )
         links = await self.links.urls(meeting_id)
         assert url in links.values()
         return json_ok(links)
+
+    async def api_turn_off_link(self, request: Request) -> Response:
+        self.web.same_site(request)
+        meeting_id, auth, by = await self._facilitated(request, "turn links off")
+        await self.links.turn_off_general_link(
+            meeting_id, request.path_params["kind"], by, auth.session
+        )
+        return json_ok(await self.links.urls(meeting_id))
 
     # --- activity ---
 

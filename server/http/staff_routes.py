@@ -125,7 +125,7 @@ class StaffRoutes:
         return await self._enter(meeting_id, session.email)
 
     async def _enter(self, meeting_id: str, name: Any) -> Response:
-        """Join as the facilitator, under `name` as posted (`join` checks it)."""
+        """Come in as the facilitator, under `name` as posted (`as_facilitator` checks it)."""
         joined = await self.services.joining.as_facilitator(meeting_id, name)
         response = RedirectResponse(f"/m/{meeting_id}", status_code=303)
         self.web.set_cookie(

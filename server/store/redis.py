@@ -238,7 +238,11 @@ class RedisStore(SharedBoardLog, Store):
         return None if raw is None else Session.from_json(json.loads(raw))
 
     async def end_sessions(
-        self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
+        self,
+        meeting_id: str,
+        participant_id: str | None = None,
+        link_id: str | None = None,
+        keep: str | None = None,
     ) -> set[str]:
         index = self._key(meeting_id, "sessions")
         async with self._redis_call() as r:
@@ -249,9 +253,10 @@ class RedisStore(SharedBoardLog, Store):
                 session = None if raw is None else Session.from_json(json.loads(raw))
                 if session is None:
                     ended.append(token_hash)  # expired: tidy the index
-                elif participant_id in (None, session.participant_id) and link_id in (
-                    None,
-                    session.link_id,
+                elif (
+                    participant_id in (None, session.participant_id)
+                    and link_id in (None, session.link_id)
+                    and token_hash != keep
                 ):
                     ended.append(token_hash)
                     participants.add(session.participant_id)

@@ -92,10 +92,14 @@ class LinksAndSessions(Protocol):
         expiry with its own clock); Redis forgets it a day after it expired."""
 
     async def end_sessions(
-        self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
+        self,
+        meeting_id: str,
+        participant_id: str | None = None,
+        link_id: str | None = None,
+        keep: str | None = None,
     ) -> set[str]:
-        """Delete the meeting's sessions (only a participant's, or only a link's, if named);
-        the participants whose sessions ended."""
+        """Delete the meeting's sessions (only a participant's, or only a link's, if named;
+        never the one whose token hash is `keep`); the participants whose sessions ended."""
 
 
 class AuditLog(Protocol):

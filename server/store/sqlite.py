@@ -163,7 +163,11 @@ class SQLiteStore(SharedBoardLog, Store):
         return None if row is None else Session.from_json(json.loads(row[0]))
 
     async def end_sessions(
-        self, meeting_id: str, participant_id: str | None = None, link_id: str | None = None
+        self,
+        meeting_id: str,
+        participant_id: str | None = None,
+        link_id: str | None = None,
+        keep: str | None = None,
     ) -> set[str]:
         where = "json_extract(data, '$.meeting_id') = ?"
         args: list[Any] = [meeting_id]
@@ -173,6 +177,9 @@ class SQLiteStore(SharedBoardLog, Store):
         if link_id is not None:
             where += " AND json_extract(data, '$.link_id') = ?"
             args.append(link_id)
+        if keep is not None:
+            where += " AND token_hash != ?"
+            args.append(keep)
 
         def work(db: sqlite3.Connection) -> set[str]:
             with transaction(db):

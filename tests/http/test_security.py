@@ -533,7 +533,8 @@ def test_expired_and_revoked_general_links_are_gone(
     ]
     kin.run(kin.store.add_link, replace(participant, revoked=True))
     answer = kin.browser().join(links["participant"], "Sam")
-    assert (answer.status_code, answer.json()["error"]["code"]) == (410, "link_gone")
+    # No newer family link: it is turned off, and says so.
+    assert (answer.status_code, answer.json()["error"]["code"]) == (410, "link_off")
     clock.now += kin.settings.link_days * 86400 + 1
     for kind in ("facilitator", "display"):
         answer = kin.browser().join(links[kind], "Sam", None)
