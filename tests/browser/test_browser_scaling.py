@@ -267,3 +267,49 @@ def test_a_worry_gets_its_own_scale_and_an_answer_is_recorded_for_someone(
     scale.locator("[data-action=confirm-delete-scale]").click()
     expect(parent.locator(f"[data-scale-id={scale_id}]")).to_have_count(0)
     assert screens.problems == []
+
+
+def test_one_phone_joining_twice_is_shown_to_the_facilitator_who_leaves_one_out(
+    server: ServerProcess, screens: Screens
+) -> None:
+    links = create_meeting(server.url, "Family meeting")["links"]
+    facilitator = screens.open(**LAPTOP)
+    join(facilitator, links["facilitator"], "Priya")
+    scale = facilitator.locator("[data-scale-id]")
+    scale_id = scale.get_attribute("data-scale-id") or ""
+    scale.locator("[data-action=open-round]").click()
+    # Sam's phone answers, joins the family link again (the same browser) and answers again.
+    phone = screens.open(**PHONE)
+    join(phone, links["participant"], "Sam", "parent")
+    show_scales_tab(phone)
+    vote(phone, scale_id, 7, "")
+    join(phone, links["participant"], "Sam", "parent")
+    show_scales_tab(phone)
+    vote(phone, scale_id, 8, "")
+
+    twice = round_of(facilitator, scale_id, "open").locator("[data-role=likely-twice]")
+    expect(twice).to_be_visible()
+    expect(twice).to_contain_text("came from the same phone or computer")
+    buttons = twice.locator("[data-action=leave-out]")
+    expect(buttons).to_have_count(2)
+    expect(buttons.first).to_have_accessible_name("Leave out this answer from Sam")
+    assert not re.search(r"\d", twice.inner_text())  # names only, never a number
+    # Nobody else is shown the hint.
+    expect(phone.locator("[data-role=likely-twice]:visible")).to_have_count(0)
+
+    # By keyboard: to the second answer's button, and Enter.
+    buttons.first.focus()
+    facilitator.keyboard.press("Tab")
+    expect(buttons.nth(1)).to_be_focused()
+    facilitator.keyboard.press("Enter")
+    expect(twice).to_be_hidden()
+    left_out = round_of(facilitator, scale_id, "open").locator("[data-role=left-out]")
+    expect(left_out).to_have_text(
+        "Sam's answer was left out by Priya, as a second answer from the same person."
+    )
+    expect(round_of(facilitator, scale_id, "open").locator("[data-role=answered]")).to_have_text(
+        "1 of 2 has answered"
+    )
+    scale.locator("[data-action=reveal-round]").click()
+    assert table_numbers(facilitator, scale_id) == [("Sam", 7)]
+    assert screens.problems == []
