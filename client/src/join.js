@@ -43,6 +43,7 @@ function endsVisit(error) {
 
 function stopMessage(error) {
   if (error instanceof ApiError && error.status === 404) return WORDS.join.notValid;
+  if (error instanceof ApiError && error.code === 'link_off') return WORDS.join.off;
   if (error instanceof ApiError && error.status === 410) return WORDS.join.gone;
   if (error instanceof ApiError && error.code === 'locked') return WORDS.join.ended;
   return WORDS.join.trouble;

@@ -308,3 +308,30 @@ def test_the_facilitator_makes_a_new_family_link(server: ServerProcess, screens:
         json={"token": meeting["links"]["participant"].split("#", 1)[1]},
     )
     assert stale.status_code == 410
+
+    # Turning it off asks first; "No" keeps it.
+    renewed = field.input_value()
+    page.click("[data-action=turn-off-family-link]")
+    expect(page.locator(".confirm-question")).to_contain_text("Turn off the family link?")
+    page.click(".invite [data-action=cancel]")
+    expect(field).to_have_value(renewed)
+    page.click("[data-action=turn-off-family-link]")
+    page.click(".invite [data-action=confirm]")
+    expect(page.locator("[data-role=family-link-off]")).to_have_text(
+        "The family link is turned off. Nobody new can join with it."
+    )
+    expect(field).to_be_hidden()
+    expect(page.locator(".share-qr")).to_be_hidden()
+    # Someone who opens it is told plainly.
+    late = screens.open(**PHONE)
+    late.goto(renewed)
+    expect(late.locator("[data-role=join-message]")).to_contain_text(
+        "The facilitator has turned this link off"
+    )
+    # On again: a new link, and its QR code.
+    page.click("[data-action=turn-on-family-link]")
+    expect(field).to_be_visible()
+    expect(field).not_to_have_value(renewed)
+    expect(page.locator(".share-qr img")).to_be_visible()
+    assert field.input_value().startswith(f"{server.url}/join#")
+    assert [p for p in screens.problems if not p.endswith("status of 410 (Gone)")] == []

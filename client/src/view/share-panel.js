@@ -1,10 +1,11 @@
 // The facilitator's "Share and settings" panel: the links to hand out (with Copy buttons
-// and the QR code), links for particular people, the people in the meeting (and taking
+// and the QR code; the family link can be turned off and on again), links for particular people, the people in the meeting (and taking
 // someone out), the meeting's name, which words the board uses, pausing changes, the
 // Activity page, and ending the meeting.
 import { requestJson } from '../api.js';
 import { WORDS } from '../words.js';
 import { CloseMeetingView } from './close-meeting-view.js';
+import { createConfirm } from './confirm.js';
 import { el, setText, show } from './dom.js';
 import { linkField } from './link-field.js';
 import { PeopleView } from './people-view.js';
@@ -52,13 +53,26 @@ export class SharePanel {
     this.displayLink = linkField('display-link', WORDS.displayLink);
     this.linksProblem = el('p', { class: 'panel-problem', role: 'alert', hidden: true });
     // If the family link went where it should not, a new one shuts that door for new people.
-    const renew = el(
+    this.renew = el(
       'p',
       { class: 'renew-link' },
       el('button', { type: 'button', class: 'button', dataset: { action: 'renew-family-link' }, onclick: () => this.renewFamilyLink() }, WORDS.renewFamilyLink),
       el('span', { class: 'field-hint' }, WORDS.renewFamilyLinkHint),
     );
-    const qr = el(
+    // Turning the family link off (after an "Are you sure?") stops anyone new joining by it
+    // or its QR code; turning it on again makes a new one.
+    const off = WORDS.familyLinkOff;
+    this.turnOffButton = el('button', { type: 'button', class: 'button', dataset: { action: 'turn-off-family-link' }, onclick: () => this.askTurnOff() }, off.turnOff);
+    this.turnOff = el('p', { class: 'renew-link' }, this.turnOffButton, el('span', { class: 'field-hint' }, off.turnOffHint));
+    this.turnOffConfirm = el('div', { hidden: true });
+    this.turnOnButton = el('button', { type: 'button', class: 'button', dataset: { action: 'turn-on-family-link' }, onclick: () => this.renewFamilyLink() }, off.turnOn);
+    this.familyOff = el(
+      'div',
+      { class: 'family-link-off', hidden: true },
+      el('p', { dataset: { role: 'family-link-off' } }, off.isOff),
+      el('p', { class: 'renew-link' }, this.turnOnButton, el('span', { class: 'field-hint' }, off.turnOnHint)),
+    );
+    this.qr = el(
       'figure',
       { class: 'share-qr' },
       (this.qrImage = el('img', { src: `${meetingPath}/qr.svg`, alt: WORDS.qrAlt, width: 200, height: 200 })),
@@ -107,8 +121,11 @@ export class SharePanel {
       this.participantLink.element,
       this.displayLink.element,
       this.linksProblem,
-      renew,
-      qr,
+      this.familyOff,
+      this.renew,
+      this.turnOff,
+      this.turnOffConfirm,
+      this.qr,
     );
 
     this.panel.replaceChildren(
@@ -160,12 +177,42 @@ export class SharePanel {
     this.qrImage.src = `/m/${encodeURIComponent(this.meetingId)}/qr.svg?v=${Date.now()}`;
   }
 
+  askTurnOff() {
+    const words = WORDS.familyLinkOff;
+    const close = () => {
+      this.turnOffConfirm.replaceChildren();
+      show(this.turnOffConfirm, false);
+    };
+    const confirm = createConfirm({
+      question: words.question,
+      yes: words.yes,
+      no: words.no,
+      onNo: () => {
+        close();
+        this.turnOffButton.focus();
+      },
+      onYes: async () => {
+        close();
+        const path = `/api/meetings/${encodeURIComponent(this.meetingId)}/links/participant`;
+        await this.showLinks(() => requestJson(path, { method: 'DELETE' }));
+        if (!this.familyOff.hidden) this.turnOnButton.focus();
+      },
+    });
+    this.turnOffConfirm.replaceChildren(confirm.element);
+    show(this.turnOffConfirm, true);
+    confirm.focus();
+  }
+
   async showLinks(fetchLinks) {
     show(this.linksProblem, false);
     try {
       const links = await fetchLinks();
       this.participantLink.set(links.participant);
       this.displayLink.set(links.display);
+      // No family link in the answer: it is turned off.
+      const familyOn = Boolean(links.participant);
+      for (const part of [this.participantLink.element, this.renew, this.turnOff, this.qr]) show(part, familyOn);
+      show(this.familyOff, !familyOn);
     } catch {
       setText(this.linksProblem, WORDS.linksFailed);
       show(this.linksProblem, true);
