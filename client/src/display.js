@@ -4,3 +4,14 @@
 import { startLiveBoard } from './live-board.js';
 
 startLiveBoard(document.querySelector('[data-meeting-id]'), { readOnly: true });
+
+// While the facilitator has the family link turned off there is no QR code to show.
+const qr = document.querySelector('.join-qr');
+const qrImage = qr?.querySelector('img');
+if (qrImage) {
+  const hide = () => {
+    qr.hidden = true;
+  };
+  if (qrImage.complete && qrImage.naturalWidth === 0) hide();
+  else qrImage.addEventListener('error', hide);
+}

@@ -328,10 +328,17 @@ def test_the_facilitator_makes_a_new_family_link(server: ServerProcess, screens:
     expect(late.locator("[data-role=join-message]")).to_contain_text(
         "The facilitator has turned this link off"
     )
+    # The room screen has no QR code to show meanwhile (and the facilitator's is hidden).
+    room = screens.open(**PROJECTOR)
+    join(room, meeting["links"]["display"], "")
+    expect(room.locator(".join-qr")).to_be_hidden()
     # On again: a new link, and its QR code.
     page.click("[data-action=turn-on-family-link]")
     expect(field).to_be_visible()
     expect(field).not_to_have_value(renewed)
     expect(page.locator(".share-qr img")).to_be_visible()
     assert field.input_value().startswith(f"{server.url}/join#")
-    assert [p for p in screens.problems if not p.endswith("status of 410 (Gone)")] == []
+    room.reload()
+    expect(room.locator(".join-qr img")).to_be_visible()
+    expected = ("status of 410 (Gone)", "status of 404 (Not Found)")
+    assert [p for p in screens.problems if not p.endswith(expected)] == []
