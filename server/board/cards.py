@@ -10,7 +10,7 @@ from typing import Any
 
 from .entities import live_card, put
 from .errors import Forbidden, Invalid, NotFound, TooMany
-from .limits import MAX_CARDS, MAX_OWNER, MAX_POSITION
+from .limits import MAX_CARDS, MAX_CARDS_KEPT, MAX_OWNER, MAX_POSITION
 from .model import Board, Card, Change, Participant, Stance
 from .parsing import ATTRIBUTION, CARD_TEXT, UNSET, Fields, Words, iso_date, words
 from .positions import even_keys, key_between
@@ -164,6 +164,11 @@ def _add(
         raise Invalid("That card id is used already.")
     if len(board.live_cards()) >= MAX_CARDS:
         raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+    if len(board.cards) >= MAX_CARDS_KEPT:
+        raise TooMany(
+            f"A board keeps at most {MAX_CARDS_KEPT} cards, counting removed ones "
+            "(so they can be brought back): this one has no room for more."
+        )
     _require_timed(op.section, op.owner, op.due)
     card = Card(
         id=card_id,

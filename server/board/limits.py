@@ -4,7 +4,13 @@ MAX_TEXT = 2000
 MAX_ATTRIBUTION = 80
 MAX_TITLE = 200
 MAX_NAME = 80
-MAX_CARDS = 500
+MAX_CARDS = 500  # live cards
+# Every card a board keeps, removed ones included: a removed card stays whole (its words,
+# who and when) so that "Undo" (`card.restore`) can bring it back, so removing does not
+# make room for ever more.
+MAX_CARDS_KEPT = 1000
+# Everyone who has joined, those taken out included (minutes and the audit name them).
+MAX_PARTICIPANTS = 200
 MAX_ID = 64
 # A position key longer than this makes the core re-space its section.
 MAX_POSITION = 32

@@ -9,8 +9,8 @@ from types import MappingProxyType
 
 from . import scaling
 from .entities import put
-from .errors import Forbidden, Invalid, Locked, NotFound
-from .limits import SCALE_MAX, SCALE_MIN
+from .errors import Forbidden, Invalid, Locked, NotFound, TooMany
+from .limits import MAX_PARTICIPANTS, SCALE_MAX, SCALE_MIN
 from .model import STATUS_ALLOWS, Board, Change, Participant, Status, Vocabulary
 from .parsing import NAME, TITLE, UNSET, Fields, whole_number, words
 from .roles import ROLE_ABILITIES, Role
@@ -91,6 +91,8 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
         raise Invalid("That participant has joined already.")
     if board.meeting.status is Status.CLOSED:
         raise Locked("This meeting has ended.")
+    if len(board.participants) >= MAX_PARTICIPANTS:
+        raise TooMany(f"A meeting can have at most {MAX_PARTICIPANTS} people join it.")
     # Every join from one browser shares the first one's id.
     earlier = board.participants.get(op.device) if op.device else None
     device = earlier.device_key if earlier else None
