@@ -1,4 +1,5 @@
-"""Joining a meeting by its link: what the link says before joining, and joining itself."""
+"""Joining a meeting by its link (what the link says before joining, and joining itself),
+and a staff member coming into a meeting of theirs."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from typing import Any
 
 from .audit import Audit
 from .board import parsing
+from .board.errors import Forbidden
 from .board.meeting import ParticipantJoin
 from .board.model import LinkKind, Meeting, Participant
 from .board.roles import Role
 from .boards import Boards
 from .links import Links, chosen_role
-from .security import new_id, session_token_from_cookies
+from .security import LinkKeys, new_id, session_token_from_cookies
 from .sessions import Sessions
 from .settings import Settings
-from .store import Link, Session
+from .store import Link
 
 LINK_ROLE = {LinkKind.FACILITATOR: Role.FACILITATOR, LinkKind.DISPLAY: Role.VIEWER}
 DISPLAY_NAME = "Meeting room screen"
@@ -31,9 +33,16 @@ class Joined:
 
 class Joining:
     def __init__(
-        self, settings: Settings, links: Links, boards: Boards, sessions: Sessions, audit: Audit
+        self,
+        settings: Settings,
+        keys: LinkKeys,
+        links: Links,
+        boards: Boards,
+        sessions: Sessions,
+        audit: Audit,
     ) -> None:
         self._settings = settings
+        self._keys = keys
         self._links = links
         self._boards = boards
         self._sessions = sessions
@@ -61,35 +70,67 @@ class Joining:
             chosen = LINK_ROLE[link.kind]
         if link.kind is LinkKind.DISPLAY and (name is None or name == ""):
             name = DISPLAY_NAME
-        return await self._admit(link.meeting_id, name, chosen, link, before)
-
-    async def as_facilitator(self, meeting_id: str, name: Any) -> Joined:
-        """A staff member the meeting belongs to comes in as its facilitator on the strength
-        of their staff session, not by a link: renewing or turning off the facilitator link
-        does not shut them out."""
-        return await self._admit(meeting_id, name, Role.FACILITATOR, None, None)
-
-    async def _admit(
-        self, meeting_id: str, name: Any, role: Role, link: Link | None, before: Session | None
-    ) -> Joined:
         name = parsing.words(name, parsing.NAME)
         participant_id = new_id("p_")
         commit = await self._boards.commit(
-            meeting_id,
+            link.meeting_id,
             f"join:{participant_id}",
             participant_id,
             ParticipantJoin(
-                participant_id, name, role, device=before.participant_id if before else None
+                participant_id, name, chosen, device=before.participant_id if before else None
             ),
         )
-        token = await self._sessions.open(meeting_id, link, participant_id, commit.seq)
+        token = await self._sessions.open(link, participant_id, commit.seq)
         await self._audit.record(
-            meeting_id,
+            link.meeting_id,
             "join",
             by=participant_id,
-            role=role.value,
-            link_id=link.id if link else "",
-            link=link.kind.value if link else "staff",
+            role=chosen.value,
+            link_id=link.id,
+            link=link.kind.value,
         )
-        kind = link.kind if link else LinkKind.FACILITATOR
-        return Joined(token, commit.board.participants[participant_id], meeting_id, kind)
+        return Joined(token, commit.board.participants[participant_id], link.meeting_id, link.kind)
+
+    def staff_participant(self, meeting_id: str, email: str) -> str:
+        """A staff member's one participant id in a meeting."""
+        return self._keys.staff_participant(meeting_id, email)
+
+    async def as_staff(
+        self, meeting_id: str, email: str, name: Any, staff_session: str, until: float
+    ) -> str:
+        """A staff member of the meeting comes in, whatever became of its links: as their
+        one facilitator participant (the same at every opening, on every device), joined
+        under `name` the first time. The session ends with the staff session (its hash),
+        and at `until` at the latest. Its token."""
+        participant_id = self.staff_participant(meeting_id, email)
+        board, seq = await self._boards.load(meeting_id)
+        me = board.participants.get(participant_id)
+        if me is not None and me.removed:
+            raise Forbidden("You were taken out of this meeting.")
+        if me is None:
+            # One op key for the participant: two first openings at once make one.
+            join = ParticipantJoin(
+                participant_id, parsing.words(name, parsing.NAME), Role.FACILITATOR
+            )
+            commit = await self._boards.commit(
+                meeting_id, f"join:{participant_id}", participant_id, join
+            )
+            seq = commit.seq
+        # From their join on, or (opening again) from now: `sync` from before either is
+        # answered with the board.
+        token = await self._sessions.open_for_staff(
+            meeting_id, participant_id, seq, staff_session, until
+        )
+        if me is None:
+            await self._audit.record(
+                meeting_id,
+                "join",
+                by=participant_id,
+                role=Role.FACILITATOR.value,
+                link_id="",
+                link="staff",
+                staff=email,
+            )
+        else:
+            await self._audit.record(meeting_id, "staff.reopened", by=participant_id, staff=email)
+        return token

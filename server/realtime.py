@@ -140,12 +140,13 @@ class Realtime:
                 await self.sio.emit("heartbeat", {"seq": seq}, to=sid, ignore_queue=True)
 
     async def _drop_ended(self, sids: list[str]) -> None:
-        """Close local sockets whose session has ended (revoked, removed, expired), even if
-        the message that should have closed them was lost."""
+        """Close local sockets whose session has ended (revoked, removed, expired, or the
+        staff session it was opened under ended), even if the message that should have
+        closed them was lost."""
         for sid in sids:
             connection = self.connections.get(sid)
             if connection is not None and not await self.sessions.find(
-                connection.session_token, connection.meeting_id
+                connection.session_token, connection.meeting_id, use=False
             ):
                 await self.sio.disconnect(sid)
 
@@ -263,6 +264,10 @@ class Realtime:
     async def on_op(self, sid: str, data: Any) -> dict[str, Any]:
         try:
             connection = self._live(sid)
+            if connection.session.staff_session:
+                # The store checks the meeting session in the op's commit; the staff
+                # session it hangs on (signed out, idle, disabled) is checked here.
+                connection = await self._checked(sid)
             self.limiter.check(connection.participant_id, self.clock())
             op_id, op = ops.parse_op(data)
             commit = await self.boards.commit(

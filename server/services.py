@@ -51,8 +51,14 @@ def build_services(
     presence = PresenceTracker(store, clock)
     broadcaster = Broadcaster(settings, presence)
     audit = Audit(store, store, clock)
-    sessions = Sessions(settings, store, clock, broadcaster.end_participants)
-    links = Links(settings, store, LinkKeys(load_secret(settings)), clock, sessions, audit)
+    staff = Staff(store, clock)
+
+    async def staff_live(token_hash: str, use: bool) -> bool:
+        return await staff.live(token_hash, use) is not None
+
+    sessions = Sessions(settings, store, clock, broadcaster.end_participants, staff_live)
+    keys = LinkKeys(load_secret(settings))
+    links = Links(settings, store, keys, clock, sessions, audit)
     boards = Boards(store, clock, broadcaster.publish, sessions, audit)
     return Services(
         settings=settings,
@@ -64,8 +70,8 @@ def build_services(
         sessions=sessions,
         links=links,
         boards=boards,
-        joining=Joining(settings, links, boards, sessions, audit),
+        joining=Joining(settings, keys, links, boards, sessions, audit),
         meetings=Meetings(boards, links, clock),
         retention=Retention(settings, store, clock, sessions),
-        staff=Staff(store, clock),
+        staff=staff,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -19,6 +19,8 @@ from .store import Store
 
 IDLE_SECONDS = 30 * 60
 LONGEST_SECONDS = 8 * 3600
+# Use keeps a session alive; it is written down at most this often (a board's ops use it).
+TOUCH_SECONDS = 10
 # Failed sign-ins in the window, then a pause: this many at one account from one address
 # (so a stranger elsewhere cannot lock its owner out), and this many from one address.
 ACCOUNT_FAILURES = 5
@@ -41,6 +43,9 @@ class StaffMember:
     password_hash: str
     created_at: str
     disabled: bool = False
+    # The name offered when they next open a meeting ("Fay, social worker"); never the
+    # e-mail, which the family is not shown.
+    display_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ class Staff:
                 "password_hash": member.password_hash,
                 "created_at": member.created_at,
                 "disabled": member.disabled,
+                "display_name": member.display_name,
             },
         )
 
@@ -107,9 +113,12 @@ class Staff:
         member = await self.find(clean_email(email))
         if member is None:
             raise Invalid("There is no account with that email.")
-        await self._save(
-            StaffMember(member.email, member.password_hash, member.created_at, disabled=True)
-        )
+        await self._save(replace(member, disabled=True))
+
+    async def keep_display_name(self, email: str, name: str) -> None:
+        member = await self.find(email)
+        if member is not None and member.display_name != name:
+            await self._save(replace(member, display_name=name))
 
     # --- signing in ---
 
@@ -170,9 +179,12 @@ class Staff:
     async def session(self, token: str | None) -> StaffSession | None:
         """The signed-in staff member's session, kept alive by use; None once it has been
         idle 30 minutes, is 8 hours old, or its account is disabled."""
-        if not token:
-            return None
-        data = await self.store.get_record("staff_session", hash_token(token))
+        return await self.live(hash_token(token)) if token else None
+
+    async def live(self, token_hash: str, use: bool = True) -> StaffSession | None:
+        """The session with this hash, as `session` answers; `use=False` checks it
+        without counting as use (the board's periodic re-check of its sockets)."""
+        data = await self.store.get_record("staff_session", token_hash)
         if data is None:
             return None
         session = StaffSession(**data)
@@ -186,6 +198,8 @@ class Staff:
         ):
             await self.store.delete_record("staff_session", session.token_hash)
             return None
+        if not use or now - session.last_seen < TOUCH_SECONDS:
+            return session
         await self.store.put_record(
             "staff_session",
             session.token_hash,

@@ -1,5 +1,5 @@
 """Meeting ops: the facilitator's title, vocabulary and worry threshold, locking, unlocking
-and closing, and who is in the meeting (joining by a link, being taken out)."""
+and closing, and who is in the meeting (joining, being taken out, changing one's name)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ class ParticipantRemove:
 
 
 @dataclass(frozen=True)
+class ParticipantRename:
+    """Someone changes the name the meeting sees them by: their own, never another's."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class ParticipantJoin:
     """Not sent by clients: the server applies it when someone joins by a link."""
 
@@ -57,7 +64,9 @@ class ParticipantJoin:
 
 _THRESHOLD = f"worry_threshold is a whole number from {SCALE_MIN} to {SCALE_MAX}."
 
-MeetingOp = MeetingEdit | MeetingLock | MeetingUnlock | MeetingClose | ParticipantRemove
+MeetingOp = (
+    MeetingEdit | MeetingLock | MeetingUnlock | MeetingClose | ParticipantRemove | ParticipantRename
+)
 
 
 def _parse_meeting_edit(f: Fields) -> MeetingEdit:
@@ -82,6 +91,9 @@ PARSERS: Mapping[str, Callable[[Fields], MeetingOp]] = MappingProxyType(
         "meeting.unlock": lambda f: MeetingUnlock(),
         "meeting.close": lambda f: MeetingClose(),
         "participant.remove": lambda f: ParticipantRemove(f.card_id("participant_id")),
+        "participant.rename": lambda f: ParticipantRename(
+            words(f.get("name", required=True), NAME)
+        ),
     }
 )
 
@@ -103,6 +115,10 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
 def apply(board: Board, op: MeetingOp, actor: Participant, now: str) -> tuple[Board, list[Change]]:
     if isinstance(op, ParticipantRemove):
         return _remove(board, op, actor, now)
+    if isinstance(op, ParticipantRename):
+        if op.name == actor.name:
+            return board, []
+        return put(board, "participant", replace(actor, name=op.name))
     if not ROLE_ABILITIES[actor.role].run_meeting:
         raise Forbidden("Only the facilitator can change the meeting.")
     meeting = board.meeting

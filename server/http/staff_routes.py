@@ -3,17 +3,19 @@ opening and sharing meetings."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ..board import parsing
 from ..board.errors import Forbidden, KinboardError, Unauthorized
-from ..security import cookie_name, staff_cookie_name
-from ..staff import LONGEST_SECONDS
+from ..security import cookie_name, csrf_cookie_name, staff_cookie_name
+from ..staff import LONGEST_SECONDS, StaffSession
 from .replies import http_status, json_ok
 from .web import Web
+
+# The name offered to a staff member who has not chosen one yet: never their e-mail.
+DEFAULT_NAME = "Facilitator"
 
 
 class StaffRoutes:
@@ -66,13 +68,18 @@ class StaffRoutes:
         await self.web.form(request)
         await self.staff.sign_out(self.web.staff_token(request))
         response = self._to_signin()
-        response.delete_cookie(
-            staff_cookie_name(self.settings),
-            path="/",
-            secure=self.settings.secure_cookies,
-            httponly=True,
-            samesite="lax",
-        )
+        # The meetings opened here end with the staff session; their cookies go too, so
+        # that the next person at a shared computer finds nothing of them.
+        prefix, kept = cookie_name(self.settings, ""), csrf_cookie_name(self.settings)
+        ours = {n for n in request.cookies if n.startswith(prefix) and n != kept}
+        for name in sorted({staff_cookie_name(self.settings), *ours}):
+            response.delete_cookie(
+                name,
+                path="/",
+                secure=self.settings.secure_cookies,
+                httponly=True,
+                samesite="lax",
+            )
         return response
 
     async def setup_page(self, request: Request) -> Response:
@@ -99,7 +106,17 @@ class StaffRoutes:
             return self._to_signin()
         mine = await self.staff.meetings_of(session.email)
         meetings = await self.services.boards.meetings(mine)
-        return self.web.page(request, "home.html", meetings=meetings, staff=session.email)
+        return self.web.page(
+            request,
+            "home.html",
+            meetings=meetings,
+            staff=session.email,
+            offered=await self._name_to_offer(session.email),
+        )
+
+    async def _name_to_offer(self, email: str) -> str:
+        member = await self.staff.find(email)
+        return member.display_name if member and member.display_name else DEFAULT_NAME
 
     async def create_from_form(self, request: Request) -> Response:
         """The home page's "New meeting" form: the creator becomes its facilitator."""
@@ -107,31 +124,60 @@ class StaffRoutes:
         if session is None:
             return self._to_signin()
         form = await self.web.form(request)
+        name = parsing.words(form.get("name") or DEFAULT_NAME, parsing.NAME)
         meeting = await self.services.meetings.create(
             form.get("title"), form.get("vocabulary"), form.get("kind")
         )
         await self.staff.add_to_meeting(meeting.id, session.email)
-        return await self._enter(meeting.id, form.get("name") or session.email)
+        return await self._enter(meeting.id, session, name)
 
     async def open_meeting(self, request: Request) -> Response:
-        """A staff member with the meeting opens its board as a facilitator."""
+        """A staff member of the meeting (its owner, or a colleague it is shared with)
+        opens its board as their one facilitator participant, at any time while it
+        exists, whatever became of its links. The first time, they say how the family
+        will see them."""
         session = await self.web.staff_session(request)
         if session is None:
             return self._to_signin()
         meeting_id = request.path_params["meeting_id"]
-        await self.web.form(request)
+        form = await self.web.form(request)
         if session.email not in await self.staff.meeting_staff(meeting_id):
             raise Forbidden("This meeting has not been shared with you.")
-        return await self._enter(meeting_id, session.email)
+        board, _ = await self.services.boards.load(meeting_id)
+        joining = self.services.joining
+        if joining.staff_participant(meeting_id, session.email) in board.participants:
+            return await self._enter(meeting_id, session, None)
+        try:
+            name = parsing.words(form.get("name"), parsing.NAME)
+        except KinboardError as error:
+            asked = form.get("name") is not None
+            return self.web.page(
+                request,
+                "open.html",
+                status=http_status(error) if asked else 200,
+                message=error.message if asked else None,
+                meeting_id=meeting_id,
+                title=board.meeting.title,
+                offered=await self._name_to_offer(session.email),
+            )
+        return await self._enter(meeting_id, session, name)
 
-    async def _enter(self, meeting_id: str, name: Any) -> Response:
-        """Come in as the facilitator, under `name` as posted (`as_facilitator` checks it)."""
-        joined = await self.services.joining.as_facilitator(meeting_id, name)
+    async def _enter(self, meeting_id: str, session: StaffSession, name: str | None) -> Response:
+        """Into the board, with a meeting session bound to this staff session."""
+        token = await self.services.joining.as_staff(
+            meeting_id,
+            session.email,
+            name,
+            session.token_hash,
+            session.created_at + LONGEST_SECONDS,
+        )
+        if name is not None:
+            await self.staff.keep_display_name(session.email, name)
         response = RedirectResponse(f"/m/{meeting_id}", status_code=303)
         self.web.set_cookie(
             response,
             cookie_name(self.settings, meeting_id),
-            joined.session_token,
+            token,
             self.settings.session_hours * 3600,
         )
         return response

@@ -81,6 +81,9 @@ class Session:
     link_id: str = ""  # the link it was opened with: revoking the link ends it
     # The seq of their own join: `sync` sends no op from before it (the board instead).
     joined_seq: int = 0
+    # The staff session it was opened under (its hash), when a staff member opened the
+    # meeting: it ends when that staff session ends.
+    staff_session: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

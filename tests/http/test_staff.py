@@ -438,7 +438,7 @@ def test_staff_cannot_see_or_open_a_colleagues_meeting_until_it_is_shared(kin: K
         f"/api/meetings/{theirs}/people-links",
     ):
         assert priya.get(path).status_code == 200, path
-    opened = priya.form(f"/m/{theirs}/open", {}, page="/")
+    opened = priya.form(f"/m/{theirs}/open", {"name": "Priya, family support"}, page="/")
     assert (opened.status_code, opened.headers["location"]) == (303, f"/m/{theirs}")
     assert priya.cookie(f"kb_{theirs}")
     roles = sorted(p.role.value for p in kin.board(theirs).participants.values())

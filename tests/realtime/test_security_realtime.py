@@ -501,8 +501,12 @@ def out_of_band(spread: dict[str, Any]) -> OutOfBand:
     async def lost(meeting_id: str, what: Any) -> None:
         """Neither the commit's broadcast nor the sockets' closing reaches anyone."""
 
+    async def no_staff(token_hash: str, use: bool) -> bool:
+        """No staff session stands: none of these sessions was opened under one."""
+        return False
+
     audit = Audit(store, store, time.time)
-    sessions = Sessions(settings, store, time.time, lost)
+    sessions = Sessions(settings, store, time.time, lost, no_staff)
     keys = LinkKeys(spread["secret"].encode())
     return OutOfBand(
         store,

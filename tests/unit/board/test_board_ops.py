@@ -329,6 +329,7 @@ def test_every_client_op_type_is_parsed() -> None:
         "meeting.unlock",
         "meeting.close",
         "participant.remove",
+        "participant.rename",
         "scale.add",
         "scale.edit",
         "scale.delete",
@@ -1356,3 +1357,43 @@ def test_apply_encoded_reproduces_what_participants_see() -> None:
 def test_apply_encoded_reproduces_the_whole_board_including_tombstones() -> None:
     board, replayed = _replay(empty_board())
     assert replayed == board
+
+
+# --- changing one's name ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", EDITOR_ROLES, ids=str)
+def test_a_participant_renames_themselves_and_nobody_else(role: Role) -> None:
+    board = empty_board()
+    actor = BY_ROLE[role]
+    message = raw("participant.rename", name="  Fay,   social worker ")
+    renamed, changes = run(board, message, actor)
+    assert renamed.participants[actor].name == "Fay, social worker"
+    assert changes == [Change("participant", actor, renamed.participants[actor])]
+    assert {p: renamed.participants[p].name for p in PEOPLE if p != actor} == {
+        p: name for p, (name, _) in PEOPLE.items() if p != actor
+    }
+    # The same name again changes nothing.
+    assert run(renamed, message, actor) == (renamed, [])
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        (raw("participant.rename"), Invalid),
+        (raw("participant.rename", name="   "), Invalid),
+        (raw("participant.rename", name=7), Invalid),
+        (raw("participant.rename", name="x" * 81), TooLong),
+        (raw("participant.rename", name="Fay", participant_id="p_mum"), Invalid),
+    ],
+    ids=["missing", "blank", "not-text", "too-long", "someone-else"],
+)
+def test_a_bad_rename_is_refused(message: dict[str, Any], error: type[KinboardError]) -> None:
+    with pytest.raises(error):
+        run(empty_board(), message, "p_fac")
+
+
+def test_the_room_screen_cannot_rename_itself_and_a_closed_meeting_keeps_its_names() -> None:
+    message = raw("participant.rename", name="Fay")
+    assert_refused(empty_board(), message, "p_tv", Forbidden)
+    assert_refused(empty_board(Status.CLOSED), message, "p_fac", Locked)
