@@ -87,6 +87,13 @@ def serve_forever(settings: Settings) -> int:
     import uvicorn
 
     from .app import create_app
+    from .serving import (
+        GRACEFUL_SECONDS,
+        KEEP_ALIVE_SECONDS,
+        MAX_HEADERS,
+        Server,
+        TimedH11Protocol,
+    )
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     store = (
@@ -95,10 +102,15 @@ def serve_forever(settings: Settings) -> int:
         else (f"the embedded store in {settings.data_dir}")
     )
     print(f"Kinboard is starting on {settings.base_url} with {store}", flush=True)
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=settings.host,
         port=settings.port,
+        http=TimedH11Protocol,
+        h11_max_incomplete_event_size=MAX_HEADERS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
         ws_max_size=64 * 1024,
         log_level="info",
         server_header=False,
@@ -107,6 +119,7 @@ def serve_forever(settings: Settings) -> int:
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=list(settings.trusted_proxies),
     )
+    Server(config, app).run()
     return 0
 
 

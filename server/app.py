@@ -11,11 +11,13 @@ import socketio
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .board.errors import KinboardError
+from .broadcast import Broadcaster
 from .clock import Clock, system_clock
 from .http.admin_routes import AdminRoutes
+from .http.body_limit import BodyLimit
 from .http.headers import SecurityHeaders
 from .http.routes import Routes
 from .http.staff_routes import StaffRoutes
@@ -27,15 +29,28 @@ from .staff import SETUP_HOURS
 from .store import Store
 
 CLIENT_DIST = Path(__file__).resolve().parent.parent / "client" / "dist"
+# On shutdown, the background work and the store are given this long to stop.
+STOP_WITHIN = 3.0
+
+
+class Kinboard:
+    """The assembled ASGI app, and `closing`: what its server calls first when it stops."""
+
+    def __init__(self, app: ASGIApp, broadcaster: Broadcaster) -> None:
+        self.app = app
+        self.closing = broadcaster.close_all
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
 
 def create_app(
     settings: Settings, store: Store | None = None, clock: Clock = system_clock
-) -> ASGIApp:
+) -> Kinboard:
     return asgi_app(build_services(settings, store, clock))
 
 
-def asgi_app(services: Services) -> ASGIApp:
+def asgi_app(services: Services) -> Kinboard:
     """The pages, the API and the sockets, over these services."""
     settings = services.settings
     realtime = Realtime(
@@ -58,8 +73,12 @@ def asgi_app(services: Services) -> ASGIApp:
             yield
         finally:
             purging.cancel()
-            await realtime.stop()
-            await services.store.close()
+            # Every acknowledged op is already committed: a store that does not answer
+            # (Redis paused) must not keep the process from exiting.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(STOP_WITHIN):
+                    await realtime.stop()
+                    await services.store.close()
 
     CLIENT_DIST.mkdir(parents=True, exist_ok=True)
     pages = Starlette(
@@ -75,7 +94,7 @@ def asgi_app(services: Services) -> ASGIApp:
     app = socketio.ASGIApp(
         services.broadcaster.sio, other_asgi_app=pages, socketio_path="socket.io"
     )
-    return SecurityHeaders(app, settings)
+    return Kinboard(SecurityHeaders(BodyLimit(app), settings), services.broadcaster)
 
 
 async def _offer_setup(services: Services) -> None:

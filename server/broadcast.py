@@ -9,8 +9,12 @@ broadcasts between workers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import socketio
 
@@ -24,6 +28,12 @@ log = logging.getLogger("kinboard.realtime")
 
 MAX_MESSAGE = 64 * 1024
 DISCONNECT_DELAY = 0.2
+# A socket that has not joined a meeting by then (a connect with a valid session) is closed:
+# one that never sends its connect, or stays after a refusal, would hold a socket for ever.
+JOIN_WITHIN = 5.0
+# On shutdown, sockets are closed and their presence removed within this, however slow the
+# store is; a presence entry left behind expires by itself.
+CLOSE_WITHIN = 2.0
 
 
 @dataclass
@@ -61,6 +71,7 @@ class Broadcaster:
         )
         self.connections: dict[str, Connection] = {}
         self._pending: set[asyncio.Task[None]] = set()
+        self.stopping = False
 
     def start(self) -> None:
         # Subscribe to the other workers' broadcasts now, not at the first connection, so
@@ -118,6 +129,46 @@ class Broadcaster:
         except KinboardError:
             return {}
 
+    async def close_all(self) -> None:
+        """Close every socket of this worker (it is shutting down), joined or not, so that
+        each client reconnects, to another worker; within CLOSE_WITHIN, however slow the
+        store is."""
+        self.stopping = True
+        leaving = list(self.connections.items())
+        await asyncio.gather(*(self._close_engineio(sid) for sid in list(self.sio.eio.sockets)))
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CLOSE_WITHIN / 2):
+                await asyncio.gather(
+                    *(self._presence.drop(c.meeting_id, sid) for sid, c in leaving),
+                    return_exceptions=True,
+                )
+
+    async def close_unjoined(self) -> None:
+        """Close engine.io sockets that have not joined a meeting within JOIN_WITHIN."""
+        first_seen: dict[str, float] = {}
+        while True:
+            await asyncio.sleep(1.0)
+            now = time.monotonic()
+            first_seen = {eio_sid: first_seen.get(eio_sid, now) for eio_sid in self.sio.eio.sockets}
+            for eio_sid, since in first_seen.items():
+                # A socket has a Socket.IO sid from its connect until it is refused.
+                joined = self.sio.manager.sid_from_eio_sid(eio_sid, "/") is not None
+                if not joined and now - since >= JOIN_WITHIN:
+                    self._spawn(self._close_engineio(eio_sid))
+
+    async def _close_engineio(self, eio_sid: str) -> None:
+        socket = self.sio.eio.sockets.get(eio_sid)
+        if socket is None:
+            return
+        # Closing waits for the client to collect its close packet, which a long-polling
+        # client that has stopped polling never does.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CLOSE_WITHIN / 2):
+                await self.sio.eio.disconnect(eio_sid)
+        # engine.io then leaves the WebSocket open for the client to close, which a hostile
+        # one never does; this ends its writer, which closes it.
+        socket.queue.put_nowait(None)
+
     def disconnect_soon(self, sids: set[str]) -> None:
         """Disconnect after a moment, so that an ack already on its way (the refusal, or
         the facilitator's own `meeting.close`) arrives first."""
@@ -127,7 +178,10 @@ class Broadcaster:
             for sid in sids:
                 await self.sio.disconnect(sid)
 
-        task = asyncio.create_task(later())
+        self._spawn(later())
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 

@@ -96,6 +96,7 @@ class Realtime:
         self._tasks = [
             asyncio.create_task(self._refresh_presence()),
             asyncio.create_task(self._heartbeat()),
+            asyncio.create_task(self.broadcaster.close_unjoined()),
         ]
 
     async def stop(self) -> None:
@@ -229,7 +230,7 @@ class Realtime:
 
     async def on_disconnect(self, sid: str, *_: Any) -> None:
         connection = self.connections.pop(sid, None)
-        if connection is None:
+        if connection is None or self.broadcaster.stopping:  # close_all tidies presence
             return
         self.editing_limiter.forget(sid)
         with contextlib.suppress(KinboardError):

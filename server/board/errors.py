@@ -35,6 +35,18 @@ class TooMany(KinboardError):
     code = "too_many"
 
 
+class TooLarge(KinboardError):
+    """A request body over the limit, refused while it is still arriving."""
+
+    code = "too_large"
+
+
+class TooSlow(KinboardError):
+    """A request whose body did not arrive in time."""
+
+    code = "too_slow"
+
+
 class RateLimited(KinboardError):
     """Too much at once: the same again will work after `retry_after` seconds."""
 
