@@ -26,6 +26,20 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+# The largest whole number a browser holds exactly, and SQLite stores.
+MAX_WHOLE = 2**53 - 1
+
+
+def is_text(value: str) -> bool:
+    """Whether `value` can be written as UTF-8. JSON's "\\ud800" escapes decode to lone
+    UTF-16 surrogates: valid JSON, but no text, and the store cannot encode them."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def is_id(value: Any) -> TypeGuard[str]:
     """Client-chosen ids (ops, cards): 1-64 letters, digits, - or _."""
     return (
@@ -42,7 +56,7 @@ class Fields:
     def reject_unknown(self) -> None:
         extra = sorted(set(self._raw) - self._seen)
         if extra:
-            raise Invalid(f"{self._type} does not take {', '.join(map(str, extra))}.")
+            raise Invalid(f"{self._type} does not take {', '.join(map(repr, extra))}.")
 
     def get(self, name: str, *, required: bool = False, nullable: bool = False) -> Any:
         self._seen.add(name)
@@ -59,7 +73,7 @@ class Fields:
         value = self.get(name, required=required, nullable=nullable)
         if value is UNSET or value is None:
             return value
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not is_text(value):
             raise Invalid(f"{name} must be a string.")
         return value
 
@@ -137,13 +151,19 @@ TITLE = Words(
 )
 
 
+NOT_TEXT = "That has characters that are not text (a broken emoji?). Please type it again."
+
+
 def words(value: Any, kind: Words) -> str:
     """`value` read as `kind`: trimmed, each run of whitespace made one space (unless
-    `keep_lines`), refused past its limit; "" for optional words left out (None) or blank."""
+    `keep_lines`), refused past its limit or holding no text; "" for optional words left
+    out (None) or blank."""
     if value is None and kind.blank is None:
         return ""
     if not isinstance(value, str):
         raise Invalid(kind.invalid)
+    if not is_text(value):
+        raise Invalid(NOT_TEXT)
     text = value.strip() if kind.keep_lines else " ".join(value.split())
     if not text and kind.blank is not None:
         raise Invalid(kind.blank)
@@ -153,10 +173,11 @@ def words(value: Any, kind: Words) -> str:
 
 
 def whole_number(value: Any, low: int, high: int | None, refusal: str) -> int:
-    """A whole number from `low` to `high` (None: no upper end): not 3.5, not true, not "7"."""
+    """A whole number from `low` to `high` (None: up to MAX_WHOLE): not 3.5, not true,
+    not "7"."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(refusal)
-    if value < low or (high is not None and value > high):
+    if value < low or value > (MAX_WHOLE if high is None else high):
         raise Invalid(refusal)
     return value
 

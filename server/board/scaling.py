@@ -33,7 +33,7 @@ from .model import (
     RoundStatus,
     Vote,
 )
-from .parsing import NAME, UNSET, Fields, Words, whole_number, words
+from .parsing import NAME, UNSET, Fields, Words, is_text, whole_number, words
 from .roles import ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
 from .scales import live_scale
 
@@ -113,7 +113,7 @@ def _parse_behalf(raw: Any) -> OnBehalf:
 def _parse_vote_exclude(f: Fields) -> VoteExclude:
     voter = f.get("voter", required=True)
     # A participant id, or `behalf:<name>|<role>` for a vote the facilitator recorded.
-    if not isinstance(voter, str) or not 0 < len(voter) <= MAX_VOTER:
+    if not isinstance(voter, str) or not 0 < len(voter) <= MAX_VOTER or not is_text(voter):
         raise Invalid("voter is the voter of an answer in the open round.")
     return VoteExclude(f.card_id("scale_id"), voter)
 

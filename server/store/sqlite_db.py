@@ -132,7 +132,9 @@ class Database:
 def _in_one_transaction(
     db: sqlite3.Connection, *, batch: list[tuple[Work[Any], asyncio.Future[Any]]]
 ) -> list[Any]:
-    """Run each work in a savepoint of one transaction: an error undoes only its own."""
+    """Run each work in a savepoint of one transaction: an error of any kind (a value the
+    database cannot take, too) undoes only its own work, and fails only its own commit.
+    An error that ends the whole transaction (the disk full) fails them all."""
     outcomes: list[Any] = []
     with transaction(db):
         for work, _ in batch:
@@ -142,6 +144,9 @@ def _in_one_transaction(
             except sqlite3.Error as error:
                 db.execute("ROLLBACK TO op")
                 outcomes.append(Unavailable(f"The database failed: {error}"))
+            except Exception as error:  # a bug in one commit's work
+                db.execute("ROLLBACK TO op")
+                outcomes.append(error)
             db.execute("RELEASE op")
     return outcomes
 
@@ -153,6 +158,7 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # some errors (a full disk) have rolled it back already
+            db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
