@@ -57,10 +57,11 @@ def load_secret(settings: Settings) -> bytes:
         return settings.secret_key.encode()
     path = Path(settings.data_dir) / "secret.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_urlsafe(48))
+    path.chmod(0o600)  # also one an older version or a careless copy left readable
     return path.read_text().strip().encode()
 
 

@@ -12,6 +12,8 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# A year, and the subdomains too: none of them may be reached over plain http either.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 class SecurityHeaders:
@@ -39,7 +41,7 @@ class SecurityHeaders:
                 if private:
                     headers["Cache-Control"] = "no-store"
                 if self.hsts:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+                    headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

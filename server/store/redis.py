@@ -9,6 +9,7 @@ key together. Cost per op is the changed entities plus the log entry, never the 
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -25,6 +26,8 @@ from ..board.model import Board, Meeting
 from .board_log import LOG_LIMIT, SharedBoardLog
 from .records import CommitResult, Link, OpRecord, OpWrite, Presence, Session
 from .roles import Store
+
+log = logging.getLogger("kinboard.store")
 
 # KEYS: seq, records, log, opkeys, secrets, sessions, audit.  ARGV: expected seq, op key,
 # new seq, log entry, log limit, n, session hash (or ''), audit entry (or ''), then n
@@ -102,6 +105,7 @@ class RedisStore(SharedBoardLog, Store):
         self._commit_script = self._redis.register_script(_COMMIT)
         self._create_script = self._redis.register_script(_CREATE)
         self._count_script = self._redis.register_script(_COUNT)
+        self._failing: str | None = None  # the failure last logged, while it goes on
 
     def _key(self, meeting_id: str, name: str) -> str:
         return f"{self.prefix}:{{{meeting_id}}}:{name}"
@@ -117,7 +121,13 @@ class RedisStore(SharedBoardLog, Store):
         try:
             yield self._redis
         except (RedisError, OSError) as error:
-            raise Unavailable(f"Redis does not answer: {error}") from error
+            # The detail names Redis's address: for the log, never for the people asking.
+            # Logged once while the same failure goes on.
+            if str(error) != self._failing:
+                self._failing = str(error)
+                log.warning("Redis does not answer: %s", error)
+            raise Unavailable("The store does not answer. Please try again shortly.") from error
+        self._failing = None
 
     async def ping(self) -> None:
         async with self._redis_call() as r:

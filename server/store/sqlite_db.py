@@ -8,6 +8,7 @@ is on disk before the op is acknowledged.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -56,6 +57,18 @@ CREATE INDEX IF NOT EXISTS audit_by_meeting ON audit (meeting_id, n);
 MEETING_TABLES = ("records", "secrets", "oplog", "opkeys", "links", "audit")
 
 
+def _make_private(path: Path) -> None:
+    """Only the server's own user may read the data dir and the database: 0700 and 0600,
+    also for files an older version left readable. SQLite gives the -wal and -shm files
+    it makes the database file's mode."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        if (path.parent / name).exists():
+            (path.parent / name).chmod(0o600)
+
+
 class Database:
     """One connection on one thread. `run` does one piece of work; `grouped` queues a
     commit to share a transaction with the others queued behind the one being written."""
@@ -72,7 +85,7 @@ class Database:
         self._db = await self._in_thread(self._connect)
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _make_private(self.path)
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")

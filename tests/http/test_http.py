@@ -130,6 +130,23 @@ def test_readiness_says_why_when_the_store_does_not_answer(
     assert answer.json()["reason"]
 
 
+def test_strangers_are_not_told_where_redis_is_but_the_log_says(
+    tmp_path: Path, clock: MovableClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A made-up address, so that it is found only where something printed it.
+    with make_client(tmp_path, clock, store=RedisStore("redis://127.0.0.9:1/0")) as offline:
+        answers = [
+            offline.get("/readyz"),
+            offline.post("/api/join", json={"token": "x" * 43, "name": "Sam"}),
+            offline.post("/api/join/preview", json={"token": "x" * 43}),
+        ]
+    for answer in answers:
+        assert answer.status_code == 503, answer.text
+        assert "127.0.0.9" not in answer.text and "redis" not in answer.text.lower()
+    logged = [r.getMessage() for r in caplog.records if r.name == "kinboard.store"]
+    assert len(logged) == 1 and "127.0.0.9" in logged[0]  # once while it goes on
+
+
 def test_create_meeting_gives_three_absolute_links_with_the_token_in_the_fragment(
     client: TestClient,
 ) -> None:

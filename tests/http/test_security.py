@@ -248,7 +248,8 @@ def check_headers(answer: httpx.Response, path: str, https: bool = False) -> Non
     if not path.startswith("/static/"):
         assert headers.get("cache-control") == "no-store", where
     if https:
-        assert headers.get("strict-transport-security", "").startswith("max-age="), where
+        hsts = headers.get("strict-transport-security", "")
+        assert hsts == "max-age=31536000; includeSubDomains", (where, hsts)
 
 
 def every_route(kin: Kin, m: dict[str, Any], spare: str) -> list[tuple[str, str]]:
@@ -350,8 +351,8 @@ def test_every_cookie_is_httponly_and_samesite_and_over_https_secure_and_host_on
         csrf = next(c for c in seen if c.startswith(f"{prefix}kb_csrf="))
         assert "samesite=strict" in csrf.lower()
         if https:
-            answer = browser.get("/")
-            assert answer.headers["strict-transport-security"].startswith("max-age=")
+            hsts = browser.get("/").headers["strict-transport-security"]
+            assert hsts == "max-age=31536000; includeSubDomains"
         else:
             assert "strict-transport-security" not in browser.get("/").headers
 
