@@ -135,7 +135,10 @@ class Broadcaster:
         store is."""
         self.stopping = True
         leaving = list(self.connections.items())
-        await asyncio.gather(*(self._close_engineio(sid) for sid in list(self.sio.eio.sockets)))
+        await asyncio.gather(
+            *(self._close_engineio(sid) for sid in list(self.sio.eio.sockets)),
+            return_exceptions=True,  # one socket's trouble must not keep the others open
+        )
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(CLOSE_WITHIN / 2):
                 await asyncio.gather(
