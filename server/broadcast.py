@@ -55,7 +55,9 @@ class Broadcaster:
             RedisManager(
                 settings.redis_url,
                 channel=f"{settings.redis_prefix}:socketio",
-                redis_options={"socket_connect_timeout": 2, "health_check_interval": 5},
+                pool_size=settings.redis_pool,
+                socket_connect_timeout=2,
+                health_check_interval=5,
             )
             if settings.redis_url
             else None

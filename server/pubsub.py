@@ -13,7 +13,10 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import redis.asyncio as aioredis
 import socketio
+
+from .store.redis import connection_pool
 
 RETRY_SECONDS = 0.5
 log = logging.getLogger("kinboard.pubsub")
@@ -30,6 +33,18 @@ class RedisManager(socketio.AsyncRedisManager):
     # Called after every (re)subscription: broadcasts sent while we were deaf are lost to
     # us, so realtime tells its sockets the latest seq at once and they catch up.
     on_subscribed: Callable[[], Awaitable[None]] = staticmethod(_nothing)
+
+    def __init__(self, url: str, channel: str, pool_size: int, **options: Any) -> None:
+        super().__init__(url, channel=channel, redis_options=options)
+        self.pool_size = pool_size
+
+    def _redis_connect(self) -> None:
+        """As python-socketio's, but on a pool of a chosen size that makes a burst of
+        broadcasts wait for a connection instead of failing ("Too many connections")."""
+        pool = connection_pool(self.redis_url, self.pool_size, **self.redis_options)
+        self.redis = aioredis.Redis.from_pool(pool)
+        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self.connected = True
 
     async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:
         subscribed = False

@@ -36,6 +36,9 @@ class Settings:
     # Addresses or networks of the reverse proxies whose X-Forwarded-For is believed; none
     # by default, so that nobody can choose the address their requests are counted under.
     trusted_proxies: tuple[str, ...] = ()
+    # Connections to Redis each worker keeps at most, for the store and for Socket.IO's
+    # manager each; a command waits for a free one rather than failing (operations.md).
+    redis_pool: int = 50
 
     @property
     def secure_cookies(self) -> bool:
@@ -80,12 +83,14 @@ class Settings:
             raise SettingsError("KINBOARD_REDIS_PREFIX must be letters, digits, - or _")
         join_burst = _positive(env, "KINBOARD_JOIN_BURST", 20)
         retention_days = _positive(env, "KINBOARD_RETENTION_DAYS", 30)
+        redis_pool = _positive(env, "KINBOARD_REDIS_POOL", 50)
         proxies = env.get("KINBOARD_TRUSTED_PROXIES", "")
         trusted_proxies = tuple(_network(p.strip()) for p in proxies.split(",") if p.strip())
         return cls(
             trusted_proxies=trusted_proxies,
             join_burst=join_burst,
             retention_days=retention_days,
+            redis_pool=redis_pool,
             host=host,
             port=port,
             base_url=base_url,

@@ -85,22 +85,38 @@ SESSION_GRACE = 86400
 # Seconds to wait for Redis (with one quick retry, for a connection that went stale when
 # Redis restarted) before an op is refused as `unavailable` rather than left hanging.
 TIMEOUT = 0.9
+# Seconds a command waits for a free connection of a full pool before it is refused
+# `unavailable`: a burst (hundreds of sockets connecting or closing at once) queues
+# briefly instead of failing with redis-py's "Too many connections".
+POOL_WAIT = 2.0
+
+
+def connection_pool(url: str, size: int, **options: Any) -> aioredis.BlockingConnectionPool:
+    """At most `size` connections to Redis; a command waits up to POOL_WAIT for one."""
+    return aioredis.BlockingConnectionPool.from_url(
+        url, max_connections=size, timeout=POOL_WAIT, **options
+    )
 
 
 class RedisStore(SharedBoardLog, Store):
-    def __init__(self, url: str, prefix: str = "kb", log_limit: int = LOG_LIMIT) -> None:
+    def __init__(
+        self, url: str, prefix: str = "kb", log_limit: int = LOG_LIMIT, pool_size: int = 50
+    ) -> None:
         super().__init__(log_limit)
         self.url = url
         self.prefix = prefix
         # Every reply is decoded to str, though redis-py types replies bytes | str: hence
         # the casts where a reply is read.
-        self._redis = aioredis.from_url(
-            url,
-            decode_responses=True,
-            socket_timeout=TIMEOUT,
-            socket_connect_timeout=TIMEOUT,
-            retry=Retry(NoBackoff(), retries=1),
-            health_check_interval=15,
+        self._redis = aioredis.Redis.from_pool(
+            connection_pool(
+                url,
+                pool_size,
+                decode_responses=True,
+                socket_timeout=TIMEOUT,
+                socket_connect_timeout=TIMEOUT,
+                retry=Retry(NoBackoff(), retries=1),
+                health_check_interval=15,
+            )
         )
         self._commit_script = self._redis.register_script(_COMMIT)
         self._create_script = self._redis.register_script(_CREATE)

@@ -23,6 +23,7 @@ def test_defaults() -> None:
     assert settings.api_key is None
     assert settings.allowed_origins == ("http://127.0.0.1:8000",)
     assert settings.trusted_proxies == ()
+    assert settings.redis_pool == 50
 
 
 def test_trusted_proxies_are_addresses_or_networks() -> None:
@@ -40,8 +41,10 @@ def test_every_variable_is_read() -> None:
             "REDIS_URL": "redis://redis:6379/0",
             "KINBOARD_API_KEY": "a" * 32,
             "KINBOARD_ALLOWED_ORIGINS": "https://kinboard.example.org, https://other.example.org/",
+            "KINBOARD_REDIS_POOL": "80",
         }
     )
+    assert settings.redis_pool == 80
     assert (settings.host, settings.port) == ("0.0.0.0", 9000)
     assert settings.base_url == "https://kinboard.example.org"
     assert settings.data_dir == Path("/var/lib/kinboard")
@@ -77,6 +80,7 @@ def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
         ("KINBOARD_TRUSTED_PROXIES", "*"),
         ("KINBOARD_TRUSTED_PROXIES", "nginx"),
         ("KINBOARD_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.300"),
+        ("KINBOARD_REDIS_POOL", "0"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
