@@ -82,6 +82,7 @@ export function startBoardPage(root) {
       lock: () => send(ops.lockMeeting()),
       unlock: () => send(ops.unlockMeeting()),
       removeParticipant: (participantId) => send(ops.removeParticipant(participantId)),
+      renameMe: (name) => send(ops.renameMe(name)),
       closeMeeting: () => send(ops.closeMeeting()),
     },
   });

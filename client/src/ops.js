@@ -34,6 +34,8 @@ export const unlockMeeting = () => op('meeting.unlock');
 // Looking after the meeting (the facilitator): these end people's sessions on the server.
 export const closeMeeting = () => op('meeting.close');
 export const removeParticipant = (participantId) => op('participant.remove', { participant_id: participantId });
+// Anyone but the room screen may change the name everyone sees them by (their own only).
+export const renameMe = (name) => op('participant.rename', { name });
 
 // Scaling together
 export const addScale = ({ question, lowLabel, highLabel, cardId }) =>

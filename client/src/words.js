@@ -142,6 +142,10 @@ export const WORDS = {
     reallyRemove: (name) => `Take ${name} out of the meeting? The board will close for them now.`,
     yesRemove: 'Yes, take them out',
     keep: 'No, keep them',
+    rename: 'Change my name',
+    nameLabel: 'Your name, as everyone in the meeting sees it',
+    saveName: 'Save my name',
+    needsName: 'Please give a name.',
   },
 
   ending: {

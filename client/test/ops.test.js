@@ -43,6 +43,11 @@ const cases = [
     fields: { type: 'participant.remove', participant_id: 'p_gran' },
   },
   {
+    name: 'participant.rename',
+    op: ops.renameMe('Fay, social worker'),
+    fields: { type: 'participant.rename', name: 'Fay, social worker' },
+  },
+  {
     name: 'meeting.edit sets the worry threshold',
     op: ops.editMeeting({ worry_threshold: 3 }),
     fields: { type: 'meeting.edit', worry_threshold: 3 },

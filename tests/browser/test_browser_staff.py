@@ -1,14 +1,21 @@
-"""The first run, in a real browser: the set-up link printed at start, the first staff
-account, signing in, and starting a meeting from the home page."""
+"""Staff in a real browser: the first run (the set-up link printed at start, the first staff
+account, signing in, starting a meeting from the home page), and opening a meeting again and
+again from two browsers as one participant, renamed on the board."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect
+import httpx
+from playwright.sync_api import Browser, Page, expect
 
-from tests.support.harness import ServerProcess
+from tests.support.harness import API_KEY, ServerProcess, staff_command
+from tests.support.pages import LAPTOP, PHONE, Screens, join
+
+PRIYA = "priya@council.example"
+PASSWORD = "a long password 1"
+KEY = {"Authorization": f"Bearer {API_KEY}"}
 
 
 def test_first_run_set_up_sign_in_and_start_a_meeting(tmp_path: Path, browser: Browser) -> None:
@@ -64,3 +71,58 @@ def test_first_run_set_up_sign_in_and_start_a_meeting(tmp_path: Path, browser: B
         assert page.url.startswith(server.url + "/m/")
     finally:
         server.stop()
+
+
+def test_ten_reopens_from_two_browsers_are_one_staff_participant_renamed_on_the_board(
+    tmp_path: Path, browser: Browser
+) -> None:
+    data = tmp_path / "data"
+    server = ServerProcess(data).start()
+    env = {"KINBOARD_DATA_DIR": str(data)}
+    staff_command(env, "add", PRIYA, password=PASSWORD)
+    screens = Screens(browser)
+    try:
+        office, laptop = screens.open(**LAPTOP), screens.open(**LAPTOP)
+        for page in (office, laptop):
+            page.goto(server.url + "/signin")
+            page.fill("input[name=email]", PRIYA)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("[data-role=signin-form] [type=submit]")
+            # The name offered is never the e-mail.
+            expect(page.locator("#name")).to_have_value("Facilitator")
+        office.fill("#title", "Family meeting for Ava")
+        office.fill("#name", "Fay, social worker")
+        office.click("[data-role=new-meeting] [type=submit]")
+        connected(office)
+        meeting_id = office.url.rsplit("/", 1)[1]
+        for turn in range(10):
+            page = (office, laptop)[turn % 2]
+            page.goto(server.url + "/")
+            page.locator("[data-role=meeting-list] button", has_text="Family meeting").click()
+            connected(page)
+        links = httpx.get(f"{server.url}/api/meetings/{meeting_id}/links", headers=KEY).json()
+        family = screens.open(**PHONE)
+        join(family, links["participant"], "Sam", "parent")
+
+        # Fay changes her name on the board; the family sees it at once.
+        office.click("[data-role=share-toggle]")
+        office.click("[data-role=people] [data-action=rename-me]")
+        office.fill("[data-field=my-name]", "Fay Okafor, social worker")
+        office.click("[data-action=save-my-name]")
+        presence = family.locator("[data-role=presence] .person-name")
+        expect(presence.filter(has_text="Fay Okafor, social worker")).to_have_count(1)
+        expect(family.locator("body")).not_to_contain_text("council.example")
+
+        board = httpx.get(f"{server.url}/api/meetings/{meeting_id}", headers=KEY).json()
+        staff = [p for p in board["participants"] if p["role"] == "facilitator"]
+        assert [p["name"] for p in staff] == ["Fay Okafor, social worker"]
+        assert screens.problems == []
+    finally:
+        screens.close()
+        server.stop()
+
+
+def connected(page: Page) -> None:
+    expect(page.locator("[data-role=connection]")).to_have_attribute(
+        "data-state", "connected", timeout=10_000
+    )

@@ -12,7 +12,8 @@ import { PeopleView } from './people-view.js';
 import { PersonLinksView } from './person-links-view.js';
 
 export class SharePanel {
-  // actions: editMeeting(fields), lock(), unlock(), removeParticipant(id), closeMeeting()
+  // actions: editMeeting(fields), lock(), unlock(), removeParticipant(id), renameMe(name),
+  // closeMeeting()
   constructor({ toggle, panel, meetingId, actions }) {
     this.toggle = toggle;
     this.panel = panel;
@@ -79,7 +80,10 @@ export class SharePanel {
       el('figcaption', {}, WORDS.scanToJoin),
     );
     this.personLinks = new PersonLinksView({ meetingId: this.meetingId });
-    this.people = new PeopleView({ remove: (id) => this.actions.removeParticipant(id) });
+    this.people = new PeopleView({
+      remove: (id) => this.actions.removeParticipant(id),
+      rename: (name) => this.actions.renameMe(name),
+    });
     this.closing = new CloseMeetingView({ close: () => this.actions.closeMeeting() });
 
     this.titleInput = el('input', { type: 'text', name: 'title', required: true, autocomplete: 'off' });
@@ -162,7 +166,7 @@ export class SharePanel {
     this.lockButton.dataset.action = meeting.status === 'open' ? 'lock' : 'unlock';
     this.lockButton.hidden = !can.lookAfter;
     this.personLinks.render(model);
-    this.people.render(model.everyone, can);
+    this.people.render(model.everyone, can, model.template.limits);
     this.closing.render({ can, retentionDays: model.state.retentionDays, ending: model.ending });
   }
 
