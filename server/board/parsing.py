@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -180,6 +181,54 @@ def whole_number(value: Any, low: int, high: int | None, refusal: str) -> int:
     if value < low or value > (MAX_WHOLE if high is None else high):
         raise Invalid(refusal)
     return value
+
+
+# How deep a client's JSON may nest, and how many digits its numbers may have: far past
+# anything Kinboard sends, well short of what is costly to read (or crashes a reader).
+MAX_JSON_DEPTH = 32
+MAX_DIGITS = 100
+
+
+def read_json(raw: str | bytes, *, text_only: bool = True) -> Any:
+    """A client's JSON, or Invalid: nested at most MAX_JSON_DEPTH deep, no number longer
+    than MAX_DIGITS, no NaN or Infinity, and (`text_only`) no key or string that is not
+    text. Without `text_only` such strings are left to the fields that read them, so that
+    an op holding one is refused like any other bad op."""
+    try:
+        data = json.loads(raw, parse_int=_json_int, parse_constant=_json_constant)
+    except RecursionError:
+        raise Invalid("That JSON is nested too deeply.") from None
+    except ValueError:  # not JSON, or bytes that are not UTF-8
+        raise Invalid("That is not valid JSON.") from None
+    _check_json(data, text_only)
+    return data
+
+
+def _json_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise Invalid("That JSON has a number far too long.")
+    return int(digits)
+
+
+def _json_constant(name: str) -> Any:
+    raise Invalid(f"{name} is not a JSON number.")
+
+
+def _check_json(data: Any, text_only: bool) -> None:
+    """Depth and text, walked without recursion (the depth is the client's to choose)."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if text_only and not is_text(value):
+                raise Invalid(NOT_TEXT)
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise Invalid("That JSON is nested too deeply.")
+        items = [*value, *value.values()] if isinstance(value, dict) else value
+        pending.extend((item, depth + 1) for item in items)
 
 
 def iso_date(value: Any, name: str) -> str:

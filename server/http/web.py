@@ -3,7 +3,6 @@ who is asking."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -11,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from ..board import parsing
 from ..board.errors import Forbidden, Internal, Invalid, KinboardError, NotFound
 from ..board.model import Board
 from ..board.roles import Role
@@ -34,6 +35,7 @@ from ..store import Session
 from .replies import http_error, http_status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+NOT_OUR_FORM = "That is not a form from this site. Please go back, reload it, and try again."
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,15 @@ class Web:
         origin = request.headers.get("origin")
         if origin not in (None, "null") and not origin_allowed(self.settings, origin):
             raise Forbidden("Please use the form on this site.")
-        form = await request.form()
+        try:
+            form = await request.form()
+        except HTTPException:  # Starlette could not read it as a form
+            raise Invalid(NOT_OUR_FORM) from None
+        # Our forms upload no files, and carry only text (a charset a client chose can
+        # make any string of one).
+        for name, value in form.multi_items():
+            if not isinstance(value, str) or not (parsing.is_text(name) and parsing.is_text(value)):
+                raise Invalid(NOT_OUR_FORM)
         cookie = cookie_value(request.headers.get("cookie"), csrf_cookie_name(self.settings))
         if not csrf_matches(cookie, form.get("csrf")):
             raise Forbidden(
@@ -136,10 +146,7 @@ class Web:
             raise Invalid("Send JSON, with Content-Type: application/json.")
         self.same_site(request)
         body = await request.body()  # at most 64 KiB: BodyLimit has read it
-        try:
-            data = json.loads(body)
-        except ValueError:
-            raise Invalid("That is not valid JSON.") from None
+        data = parsing.read_json(body)
         if not isinstance(data, dict):
             raise Invalid("Send a JSON object.")
         return data
