@@ -907,6 +907,32 @@ def test_an_erased_meetings_words_are_not_left_in_the_write_ahead_log(
     assert erased_words_on_disk(kin, tmp_path, checkpoint=False) == []
 
 
+def test_failed_sign_ins_at_unknown_emails_are_forgotten_once_their_window_ends(
+    kin_on: Kin, backend: dict[str, Any], clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a stranger types as an e-mail (perhaps someone's real address) is kept only
+    as long as the sign-in limit needs it."""
+    monkeypatch.setattr(server.staff, "FAILURE_DELAY", 0.0)
+    kin = kin_on
+    kin.add_staff("priya@council.example")
+    typed = "no-such-person@elsewhere.example"
+    stranger = kin.browser("203.0.113.66")
+    assert stranger.sign_in(typed, "a guessed password").status_code == 401
+    assert typed in backend["dump"]()
+    if backend["extra"]:  # Redis forgets it by itself, on its own clock
+        client = redis.Redis.from_url(REDIS_URL)
+        (key,) = client.scan_iter(match=f"{backend['extra']['redis_prefix']}:counter:*{typed}")
+        assert 0 < client.pttl(key) <= (server.staff.FAILURE_WINDOW + 60) * 1000
+        client.close()
+        return
+    clock.now += server.staff.FAILURE_WINDOW - 1
+    assert kin.browser("203.0.113.67").sign_in("priya@council.example").status_code == 303
+    assert typed in backend["dump"]()  # still counted while its window lasts
+    clock.now += 1
+    assert kin.browser("203.0.113.68").sign_in("priya@council.example").status_code == 303
+    assert typed not in backend["dump"]()
+
+
 # --- a person's data (subject access) -------------------------------------------------------
 
 
