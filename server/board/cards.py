@@ -11,7 +11,7 @@ from typing import Any
 from .entities import live_card, put
 from .errors import Forbidden, Invalid, NotFound, TooMany
 from .limits import MAX_CARDS, MAX_CARDS_KEPT, MAX_OWNER, MAX_POSITION
-from .model import Board, Card, Change, Participant, Stance
+from .model import Board, Card, Change, Participant, Stance, Timing
 from .parsing import ATTRIBUTION, CARD_TEXT, UNSET, Fields, Words, iso_date, words
 from .positions import even_keys, key_between
 from .roles import ROLE_ABILITIES
@@ -213,9 +213,19 @@ def _edit(board: Board, op: CardEdit, actor: Participant, now: str) -> tuple[Boa
 def _move(board: Board, op: CardMove, actor: Participant, now: str) -> tuple[Board, list[Change]]:
     card = live_card(board, op.card_id)
     moved = replace(card, section=op.section, updated_at=now, updated_by=actor.id)
-    if op.section not in TIMED_SECTIONS:
-        moved = replace(moved, owner=None, due=None)  # who and when belong to plans only
-    return _place(board, moved, op.after)
+    return _place(board, _timing_for_section(moved), op.after)
+
+
+def _timing_for_section(card: Card) -> Card:
+    """Who and when belong to the timed sections only: a card moved out sets them aside,
+    and moved back (to any timed section) has them again."""
+    if card.section in TIMED_SECTIONS:
+        if card.set_aside is None:
+            return card
+        return replace(card, owner=card.set_aside.owner, due=card.set_aside.due, set_aside=None)
+    if card.owner is None and card.due is None:
+        return card
+    return replace(card, owner=None, due=None, set_aside=Timing(card.owner, card.due))
 
 
 def _delete_or_restore(

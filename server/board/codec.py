@@ -30,6 +30,7 @@ from .model import (
     Snapshot,
     Stance,
     Status,
+    Timing,
     Vocabulary,
     Vote,
 )
@@ -80,7 +81,9 @@ _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyTyp
     {
         "meeting": lambda d: _build(Meeting, d, kind=Kind, status=Status, vocabulary=Vocabulary),
         "participant": lambda d: _build(Participant, d, role=Role),
-        "card": lambda d: _build(Card, d, stances=_stances),
+        "card": lambda d: _build(
+            Card, d, stances=_stances, set_aside=lambda t: t and _build(Timing, t)
+        ),
         "scale": lambda d: _build(
             Scale,
             d,

@@ -12,11 +12,21 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
     """Everything the board holds about one participant, and nothing about anyone else:
     for a subject access request."""
     cards = [c for c in board.cards.values() if c.author == participant_id]
-    own = ("id", "section", "text", "attributed_to", "owner", "due", "created_at", "deleted")
+    own = (
+        "id",
+        "section",
+        "text",
+        "attributed_to",
+        "owner",
+        "due",
+        "set_aside",
+        "created_at",
+        "deleted",
+    )
     return {
         "participant": encode_entity(board.participants[participant_id]),
         # Their own words, without what others did with them (others' stances, edits).
-        "cards_added": [{name: getattr(card, name) for name in own} for card in cards],
+        "cards_added": [{name: plain(getattr(card, name)) for name in own} for card in cards],
         "agree_or_disagree": [
             {"card_id": card.id, "stance": card.stances[participant_id]}
             for card in board.cards.values()

@@ -100,6 +100,15 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class Timing:
+    """Who will do a step and by when, set aside while its card is out of the timed
+    sections, so that moving it back brings them back."""
+
+    owner: str | None
+    due: str | None
+
+
+@dataclass(frozen=True)
 class Card:
     id: str
     section: str
@@ -113,6 +122,7 @@ class Card:
     stances: Mapping[str, Stance] = field(default_factory=lambda: MappingProxyType({}))
     owner: str | None = None  # who will do it (timed sections only)
     due: str | None = None  # by when, an ISO date (timed sections only)
+    set_aside: Timing | None = None  # owner and due while out of the timed sections
     from_last_meeting: bool = False  # carried over into a review
     deleted: bool = False
 

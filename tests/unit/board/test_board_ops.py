@@ -1242,6 +1242,7 @@ def test_encode_change_of_a_card() -> None:
                 "stances": {"p_fac": "agree"},
                 "owner": None,
                 "due": None,
+                "set_aside": None,
                 "from_last_meeting": False,
             },
         }

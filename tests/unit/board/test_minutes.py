@@ -480,6 +480,66 @@ def test_moving_between_timed_sections_keeps_who_and_when(target: str) -> None:
     assert (card.section, card.owner, card.due) == (target, "Sam", "2026-12-31")
 
 
+def to(section: str) -> dict[str, Any]:
+    return raw("card.move", card_id="c_t", section=section, after=None)
+
+
+# (what happens to Sam's plan step, added to plan_rules with who "Sam" and by "2026-12-31"
+# by Gran; the card's (section, owner, due) after it).
+OUT_AND_BACK = {
+    "out-and-back": ([to("harm"), to("plan_rules")], ("plan_rules", "Sam", "2026-12-31")),
+    "back-to-another-timed-section": (
+        [to("strengths"), to("next_steps")],
+        ("next_steps", "Sam", "2026-12-31"),
+    ),
+    "round-the-map-first": (
+        [to("harm"), to("danger"), to("goals"), to("plan_helpers")],
+        ("plan_helpers", "Sam", "2026-12-31"),
+    ),
+    "reworded-while-out": (
+        [to("danger"), raw("card.edit", card_id="c_t", text="Reworded"), to("plan_rules")],
+        ("plan_rules", "Sam", "2026-12-31"),
+    ),
+    "out-back-and-out-again": (
+        [to("harm"), to("plan_rules"), to("goals"), to("plan_difficult")],
+        ("plan_difficult", "Sam", "2026-12-31"),
+    ),
+    "changed-when-back": (
+        [
+            to("harm"),
+            to("plan_rules"),
+            raw("card.edit", card_id="c_t", owner="Gran", due=None),
+            to("harm"),
+            to("next_steps"),
+        ],
+        ("next_steps", "Gran", None),
+    ),
+    "still-out": ([to("harm"), to("strengths")], ("strengths", None, None)),
+}
+
+
+@pytest.mark.parametrize(("moves", "expected"), OUT_AND_BACK.values(), ids=OUT_AND_BACK.keys())
+def test_a_plan_card_moved_out_and_back_keeps_its_owner_and_due_date(
+    moves: list[dict[str, Any]], expected: tuple[str, str | None, str | None]
+) -> None:
+    board = step(
+        new_board(),
+        raw("card.add", section="plan_rules", text="x", owner="Sam", due="2026-12-31"),
+        "p_gran",
+        new_id="c_t",
+    )
+    for message in moves:
+        before = board
+        board, changes = run(board, message, "p_fac")
+        card = board.cards["c_t"]
+        assert card.set_aside is None or (card.owner, card.due) == (None, None)
+        # Another worker catching up from the change it was sent has the same card.
+        sent = [wire.encode_change(change) for change in changes]
+        assert storage.apply_encoded(before, sent, "p_fac", T1).cards["c_t"] == card
+    card = board.cards["c_t"]
+    assert (card.section, card.owner, card.due) == expected
+
+
 # --- decision.set -------------------------------------------------------------------------
 
 
