@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Protocol
 
 from .clock import Clock, iso
-from .store.roles import AuditLog, BoardLog
+from .store.roles import AuditLog, BoardLog, Counters
+
+# Someone reading or downloading the same minutes again and again within this many seconds
+# is written down once: the log says who read what, not how often they pressed reload.
+REPEAT_SECONDS = 60
+
+
+class AuditStore(AuditLog, Counters, Protocol):
+    """The audit log, and counters that notice an entry repeated."""
 
 
 class Audit:
-    def __init__(self, log: AuditLog, boards: BoardLog, clock: Clock) -> None:
+    def __init__(self, log: AuditStore, boards: BoardLog, clock: Clock) -> None:
         self._log = log
         self._boards = boards
         self._clock = clock
@@ -18,6 +27,14 @@ class Audit:
         await self._log.append_audit(
             meeting_id, {"at": iso(self._clock()), "event": event, **fields}
         )
+
+    async def record_once_a_minute(self, meeting_id: str, event: str, **fields: Any) -> None:
+        """Record, unless the same entry was recorded in the last minute. The counter is in
+        the store, so that workers share it."""
+        now = self._clock()
+        key = json.dumps([meeting_id, event, fields], sort_keys=True)
+        if await self._log.add_to_counter("audit_repeat", key, 1, now, now + REPEAT_SECONDS) == 1:
+            await self.record(meeting_id, event, **fields)
 
     async def entries(self, meeting_id: str) -> list[dict[str, Any]]:
         """Every entry, oldest first; NotFound for an unknown meeting."""

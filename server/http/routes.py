@@ -184,12 +184,15 @@ class Routes:
     # --- minutes ---
 
     async def _minutes_view(self, request: Request, event: str, **fields: Any) -> dict[str, Any]:
-        """The minutes, for someone allowed to read them; the reading is in the audit log."""
+        """The minutes, for someone allowed to read them; the reading is in the audit log
+        (once a minute for the same person, minutes and format)."""
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id)
         number = request.path_params["number"]
         minutes, snapshot = await self._minutes_document(meeting_id, number, auth)
-        await self.services.audit.record(meeting_id, event, by=auth.who, minutes=number, **fields)
+        await self.services.audit.record_once_a_minute(
+            meeting_id, event, by=auth.who, minutes=number, **fields
+        )
         return documents.minutes_view(minutes, snapshot.body)
 
     async def _minutes_document(

@@ -693,6 +693,43 @@ def test_the_audit_log_records_who_did_what_and_never_what_they_wrote(
     assert len(rows) == len(entries) + 1
 
 
+def test_reading_the_same_minutes_again_within_a_minute_is_written_down_once(
+    kin: Kin, looked_after: dict[str, Any], clock: MovableClock
+) -> None:
+    mid = looked_after["meeting_id"]
+    sam_browser = kin.browser("203.0.113.50")
+    sam = joined(sam_browser, looked_after["links"]["participant"], "Sam")
+    gran_browser = kin.browser("203.0.113.51")
+    gran = joined(gran_browser, looked_after["person_link"], "ignored", None)
+
+    def reads() -> list[tuple[str, str, str | None]]:
+        return [
+            (e["event"], e["by"], e.get("format"))
+            for e in kin.audit(mid)
+            if e["event"] in ("minutes.viewed", "minutes.downloaded")
+        ]
+
+    for _ in range(5):
+        assert sam_browser.get(f"/m/{mid}/minutes/1.md").status_code == 200
+        assert sam_browser.get(f"/m/{mid}/minutes/1").status_code == 200
+    assert sam_browser.get(f"/m/{mid}/minutes/1.json").status_code == 200
+    assert gran_browser.get(f"/m/{mid}/minutes/1.md").status_code == 200
+    once = [
+        ("minutes.downloaded", sam, "md"),
+        ("minutes.viewed", sam, None),
+        ("minutes.downloaded", sam, "json"),  # another file
+        ("minutes.downloaded", gran, "md"),  # another person
+    ]
+    assert reads() == once
+    clock.now += 59
+    assert sam_browser.get(f"/m/{mid}/minutes/1.md").status_code == 200
+    assert reads() == once
+    clock.now += 1
+    assert sam_browser.get(f"/m/{mid}/minutes/1.md").status_code == 200
+    assert sam_browser.get(f"/m/{mid}/minutes/1.md").status_code == 200
+    assert reads() == [*once, ("minutes.downloaded", sam, "md")]
+
+
 def test_the_activity_page_and_csv_are_for_the_meetings_staff_only(
     kin: Kin, looked_after: dict[str, Any]
 ) -> None:
