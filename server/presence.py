@@ -1,5 +1,6 @@
 """Who is online in each meeting, per socket, on every worker: kept in the store with an
-expiry, so that a dead worker's sockets fade away."""
+expiry, so that sockets fade away unless refreshed; a dead worker's stop counting at once
+(the Redis store tells live workers from dead ones)."""
 
 from __future__ import annotations
 

@@ -8,9 +8,12 @@ key together. Cost per op is the changed entities plus the log entry, never the 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import math
+import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -89,6 +92,8 @@ TIMEOUT = 0.9
 # `unavailable`: a burst (hundreds of sockets connecting or closing at once) queues
 # briefly instead of failing with redis-py's "Too many connections".
 POOL_WAIT = 2.0
+# Seconds between tries to hold the worker's lease again after losing Redis.
+LEASE_RETRY = 0.5
 
 
 def connection_pool(url: str, size: int, **options: Any) -> aioredis.BlockingConnectionPool:
@@ -121,16 +126,54 @@ class RedisStore(SharedBoardLog, Store):
         self._commit_script = self._redis.register_script(_COMMIT)
         self._create_script = self._redis.register_script(_CREATE)
         self._count_script = self._redis.register_script(_COUNT)
+        # This worker's presence entries name it. It is alive while its lease (a pub/sub
+        # subscription of its own) stands: Redis drops that the moment the worker's process
+        # dies, SIGKILL included, so a dead worker's sockets stop counting against the
+        # limit per person at once rather than when their entries expire.
+        self.worker_id = secrets.token_hex(8)
+        self._lease: asyncio.Task[None] | None = None
+        self._leased = asyncio.Event()
         self._failing: str | None = None  # the failure last logged, while it goes on
 
     def _key(self, meeting_id: str, name: str) -> str:
         return f"{self.prefix}:{{{meeting_id}}}:{name}"
 
+    def _lease_channel(self, worker_id: str) -> str:
+        return f"{self.prefix}:worker:{worker_id}"
+
     async def open(self) -> None:
-        """Nothing to do: redis-py connects on first use (and again after Redis restarts)."""
+        """Take the worker's lease, waiting a moment for it (without it, the sockets this
+        worker accepts first would not count); redis-py connects on first use (and again
+        after Redis restarts)."""
+        self._lease = asyncio.create_task(self._hold_lease())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._leased.wait(), TIMEOUT)
 
     async def close(self) -> None:
+        if self._lease is not None:
+            self._lease.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._lease
         await self._redis.aclose()
+
+    async def _hold_lease(self) -> None:
+        """Stay subscribed to this worker's own channel (nothing is ever sent on it),
+        subscribing again whenever the connection is lost."""
+        while True:
+            client = aioredis.Redis.from_url(
+                self.url, socket_connect_timeout=TIMEOUT, health_check_interval=5
+            )
+            try:
+                async with client.pubsub() as pubsub:
+                    await pubsub.subscribe(self._lease_channel(self.worker_id))
+                    self._leased.set()
+                    while True:
+                        await pubsub.get_message(timeout=5.0)
+            except (RedisError, OSError):
+                pass
+            finally:
+                await client.aclose()
+            await asyncio.sleep(LEASE_RETRY)
 
     @asynccontextmanager
     async def _redis_call(self) -> AsyncIterator[aioredis.Redis]:
@@ -384,6 +427,7 @@ class RedisStore(SharedBoardLog, Store):
             "participant_id": entry.participant_id,
             "editing": entry.editing,
             "expires_at": expires_at,
+            "worker": self.worker_id,
         }
         async with self._redis_call() as r:
             await r.hset(self._key(meeting_id, "presence"), socket_id, codec.dumps(data))
@@ -395,14 +439,25 @@ class RedisStore(SharedBoardLog, Store):
     async def presence_sockets(self, meeting_id: str, now: float) -> dict[str, Presence]:
         key = self._key(meeting_id, "presence")
         async with self._redis_call() as r:
-            rows = cast(dict[str, str], await r.hgetall(key))
+            found = cast(dict[str, str], await r.hgetall(key))
+            rows = {socket_id: json.loads(raw) for socket_id, raw in found.items()}
+            # (An entry of a worker from before leases names none: it just expires.)
+            gone = await self._gone_workers({data.get("worker", "") for data in rows.values()})
             live, expired = {}, []
-            for socket_id, raw in rows.items():
-                data = json.loads(raw)
-                if data["expires_at"] <= now:
+            for socket_id, data in rows.items():
+                if data["expires_at"] <= now or data.get("worker") in gone:
                     expired.append(socket_id)
                 else:
                     live[socket_id] = Presence(data["participant_id"], data["editing"])
             if expired:
                 await r.hdel(key, *expired)
         return live
+
+    async def _gone_workers(self, workers: set[str]) -> set[str]:
+        """Those of these workers whose lease no longer stands (never this one: it is
+        alive, even while it is subscribing again)."""
+        others = sorted(workers - {self.worker_id, ""})
+        if not others:
+            return set()
+        counts = await self._redis.pubsub_numsub(*(self._lease_channel(w) for w in others))
+        return {w for w, (_, count) in zip(others, counts, strict=True) if count == 0}

@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 import redis
-import socketio
 
 from server.audit import Audit
 from server.board.meeting import ParticipantRemove
@@ -30,7 +29,14 @@ from server.sessions import Sessions
 from server.settings import Settings
 from server.store.redis import RedisStore
 from server.store.sqlite import SQLiteStore
-from tests.support.harness import API_KEY, Client, ServerProcess, create_meeting, free_port
+from tests.support.harness import (
+    API_KEY,
+    Client,
+    ServerProcess,
+    create_meeting,
+    free_port,
+    refusal,
+)
 from tests.support.services import REDIS_URL, need_redis
 
 KEY = {"Authorization": f"Bearer {API_KEY}"}
@@ -38,30 +44,6 @@ EVIL = "http://evil.example"
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-async def refusal(client: Client, origin: str | None = None, cookie: str | None = None) -> str:
-    """Try to open one more socket as `client`; the reason it was refused ("" if it was not)."""
-    sio = socketio.AsyncClient(reconnection=False)
-    reasons: list[Any] = []
-    sio.on("connect_error", reasons.append)
-    headers = {"Origin": origin or client.origin}
-    cookie = client.cookie if cookie is None else cookie
-    if cookie:
-        headers["Cookie"] = cookie
-    try:
-        await sio.connect(
-            client.base_url,
-            headers=headers,
-            auth={"meeting_id": client.meeting_id},
-            transports=["websocket"],
-            wait_timeout=5,
-        )
-    except socketio.exceptions.ConnectionError:
-        (reason,) = reasons
-        return reason["message"] if isinstance(reason, dict) else str(reason)
-    await sio.disconnect()
-    return ""
 
 
 async def second_socket(client: Client, base_url: str | None = None) -> Client:

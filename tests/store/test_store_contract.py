@@ -18,7 +18,7 @@ from server.board.ops import Context
 from server.board.roles import Role
 from server.store.records import Commit, Link, OpRecord, Presence, Session
 from server.store.roles import Mutation, Store, Update
-from tests.support.stores import OpenStore
+from tests.support.stores import Backend, OpenStore
 
 MID = "m7Hq2LwX9pZa"
 T0 = "2026-11-27T09:00:00.000Z"
@@ -602,6 +602,28 @@ async def test_presence_put_merge_drop_and_expiry(store: Store) -> None:
     assert await store.presence(MID, now + 61) == []
     assert await store.presence("m_other", now) == [Presence("p_x", None)]
     assert await store.presence("m_none", now) == []
+
+
+async def test_a_dead_workers_sockets_stop_counting_at_once(
+    store: Store, open_store: OpenStore, backend: Backend
+) -> None:
+    """Its entries would live a minute more; they stop counting (and are cleaned) once
+    the worker is gone, so that people reconnecting elsewhere are not refused meanwhile."""
+    if backend.kind != "redis":
+        pytest.skip("the embedded store serves one process: presence is in its memory")
+    now = 1_795_000_000.0
+    other = await open_store()  # another worker
+    await store.presence_put(MID, "sid-1", Presence("p_mum", None), now + 60)
+    await other.presence_put(MID, "sid-2", Presence("p_dad", None), now + 60)
+    assert set(await store.presence_sockets(MID, now)) == {"sid-1", "sid-2"}
+    await other.close()  # as its process dying would: Redis drops its connections
+    deadline = time.monotonic() + 2
+    while "sid-2" in await store.presence_sockets(MID, now):
+        assert time.monotonic() < deadline, "the gone worker's socket still counts"
+        await asyncio.sleep(0.02)
+    assert await store.presence(MID, now) == [Presence("p_mum", None)]
+    again = await open_store()  # and the entry is gone from the store, for every worker
+    assert set(await again.presence_sockets(MID, now)) == {"sid-1"}
 
 
 # --- counters -------------------------------------------------------------------------------

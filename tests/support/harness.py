@@ -207,3 +207,27 @@ class Client:
     async def close(self) -> None:
         if self.sio.connected:
             await self.sio.disconnect()
+
+
+async def refusal(client: Client, origin: str | None = None, cookie: str | None = None) -> str:
+    """Try to open one more socket as `client`; the reason it was refused ("" if it was not)."""
+    sio = socketio.AsyncClient(reconnection=False)
+    reasons: list[Any] = []
+    sio.on("connect_error", reasons.append)
+    headers = {"Origin": origin or client.origin}
+    cookie = client.cookie if cookie is None else cookie
+    if cookie:
+        headers["Cookie"] = cookie
+    try:
+        await sio.connect(
+            client.base_url,
+            headers=headers,
+            auth={"meeting_id": client.meeting_id},
+            transports=["websocket"],
+            wait_timeout=5,
+        )
+    except socketio.exceptions.ConnectionError:
+        (reason,) = reasons
+        return reason["message"] if isinstance(reason, dict) else str(reason)
+    await sio.disconnect()
+    return ""
