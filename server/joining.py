@@ -107,7 +107,8 @@ class Joining:
         me = board.participants.get(participant_id)
         if me is not None and me.removed:
             raise Forbidden("You were taken out of this meeting.")
-        if me is None:
+        joined = me is None
+        if joined:
             # One op key for the participant: two first openings at once make one.
             join = ParticipantJoin(
                 participant_id, parsing.words(name, parsing.NAME), Role.FACILITATOR
@@ -115,13 +116,13 @@ class Joining:
             commit = await self._boards.commit(
                 meeting_id, f"join:{participant_id}", participant_id, join
             )
-            seq = commit.seq
+            seq, joined = commit.seq, not commit.duplicate
         # From their join on, or (opening again) from now: `sync` from before either is
         # answered with the board.
         token = await self._sessions.open_for_staff(
             meeting_id, participant_id, seq, staff_session, until
         )
-        if me is None:
+        if joined:
             await self._audit.record(
                 meeting_id,
                 "join",

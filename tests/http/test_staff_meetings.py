@@ -8,12 +8,14 @@ tests/realtime/test_staff_sockets.py.)
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
 import pytest
 
 from server.board.roles import Role
+from server.security import hash_token
 from server.staff import IDLE_SECONDS, LONGEST_SECONDS
 from tests.support.inprocess import Browser, Kin, MovableClock
 
@@ -112,6 +114,29 @@ def test_ten_reopens_from_two_browsers_leave_one_staff_participant_with_the_chos
             kin.services.sessions.find, browser.cookie(f"kb_{meeting_id}"), meeting_id
         )
         assert session is not None and session.participant_id == me
+
+
+def test_first_openings_at_once_make_one_participant(kin: Kin, clock: MovableClock) -> None:
+    priya = signed_in(kin, PRIYA, "192.0.2.1")
+    staff_session = hash_token(priya.cookie("kb_staff") or "")
+    meeting_id = kin.new_meeting()["id"]
+    joining = kin.services.joining
+
+    async def at_once() -> list[str]:
+        openings = [
+            joining.as_staff(meeting_id, PRIYA, f"Fay {n}", staff_session, clock.now + 3600)
+            for n in range(6)
+        ]
+        return await asyncio.gather(*openings)
+
+    tokens = kin.run(at_once)
+    ((me, name),) = facilitators(kin, meeting_id).items()
+    assert name.startswith("Fay ")
+    sessions = [kin.run(kin.services.sessions.find, token, meeting_id) for token in tokens]
+    assert len(set(tokens)) == 6
+    assert [s.participant_id if s else None for s in sessions] == [me] * 6
+    events = [e["event"] for e in kin.audit(meeting_id) if e["by"] == me]
+    assert sorted(events) == ["join", *["staff.reopened"] * 5]
 
 
 def test_a_colleague_is_asked_their_name_once_and_joins_as_a_facilitator_of_their_own(
