@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any, Protocol
 
@@ -23,16 +24,17 @@ class Audit:
         self._boards = boards
         self._clock = clock
 
-    async def record(self, meeting_id: str, event: str, **fields: Any) -> None:
+    async def record(self, meeting_id: str, event: str, /, **fields: Any) -> None:
         await self._log.append_audit(
             meeting_id, {"at": iso(self._clock()), "event": event, **fields}
         )
 
-    async def record_once_a_minute(self, meeting_id: str, event: str, **fields: Any) -> None:
+    async def record_once_a_minute(self, meeting_id: str, event: str, /, **fields: Any) -> None:
         """Record, unless the same entry was recorded in the last minute. The counter is in
-        the store, so that workers share it."""
+        the store, so that workers share it, under a hash: no id outlives an erasure there."""
         now = self._clock()
-        key = json.dumps([meeting_id, event, fields], sort_keys=True)
+        entry = json.dumps([meeting_id, event, fields], sort_keys=True)
+        key = hashlib.sha256(entry.encode()).hexdigest()
         if await self._log.add_to_counter("audit_repeat", key, 1, now, now + REPEAT_SECONDS) == 1:
             await self.record(meeting_id, event, **fields)
 

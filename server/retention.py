@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from .audit import Audit
 from .board.errors import KinboardError
 from .clock import Clock, parse_iso
 from .sessions import Sessions
@@ -13,19 +14,28 @@ from .store.roles import BoardLog
 
 log = logging.getLogger("kinboard.retention")
 
+# The audit log of erasures: kept apart from every meeting's, so that it outlives them.
+ERASURE_LOG = "_erasures"
+# Who erases a meeting whose time after closing is up.
+RETENTION = "retention"
+
 
 class Retention:
     def __init__(
-        self, settings: Settings, store: BoardLog, clock: Clock, sessions: Sessions
+        self, settings: Settings, store: BoardLog, clock: Clock, sessions: Sessions, audit: Audit
     ) -> None:
         self._settings = settings
         self._store = store
         self._clock = clock
         self._sessions = sessions
+        self._audit = audit
 
-    async def erase(self, meeting_id: str) -> None:
-        """Remove everything held about the meeting, now, and close its sockets."""
+    async def erase(self, meeting_id: str, by: str) -> None:
+        """Remove everything held about the meeting, now, and close its sockets. Who
+        erased it and when stays in the log of erasures (ids only), written first: an
+        erasure that fails half-way is still on record, and is done again by a retry."""
         await self._store.load(meeting_id)  # NotFound for an unknown meeting
+        await self._audit.record(ERASURE_LOG, "meeting.erased", meeting_id=meeting_id, by=by)
         await self._sessions.end(meeting_id)
         await self._store.erase(meeting_id)
 
@@ -35,7 +45,7 @@ class Retention:
         purged = []
         for meeting in await self._store.list_meetings():
             if meeting.closed_at and parse_iso(meeting.closed_at) <= cutoff:
-                await self.erase(meeting.id)
+                await self.erase(meeting.id, RETENTION)
                 purged.append(meeting.id)
         return purged
 

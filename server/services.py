@@ -72,6 +72,6 @@ def build_services(
         boards=boards,
         joining=Joining(settings, keys, links, boards, sessions, audit),
         meetings=Meetings(boards, links, clock),
-        retention=Retention(settings, store, clock, sessions),
+        retention=Retention(settings, store, clock, sessions, audit),
         staff=staff,
     )

@@ -151,8 +151,8 @@ class AdminRoutes:
 
     async def api_erase(self, request: Request) -> Response:
         self.web.same_site(request)
-        meeting_id, _ = await self._staff_only(request, "erase the meeting")
-        await self.services.retention.erase(meeting_id)
+        meeting_id, who = await self._staff_only(request, "erase the meeting")
+        await self.services.retention.erase(meeting_id, who)
         return Response(status_code=204, headers=NO_STORE)
 
     async def api_export(self, request: Request) -> Response:

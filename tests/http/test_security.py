@@ -30,6 +30,7 @@ from starlette.routing import Route
 import server.staff
 from server.clock import iso
 from server.http.admin_routes import AUDIT_COLUMNS
+from server.retention import ERASURE_LOG
 from server.store.redis import RedisStore
 from server.store.sqlite import SQLiteStore
 from tests.support.inprocess import (
@@ -849,7 +850,16 @@ def traces(kin: Kin, meeting_id: str, people: dict[str, Any]) -> list[str]:
 
 
 def leftovers(dump: str, what: list[str]) -> list[str]:
-    return [trace for trace in what if trace in dump]
+    """What is still there, apart from the log of erasures (a line of its own in a dump)."""
+    kept = "\n".join(line for line in dump.splitlines() if ERASURE_LOG not in line)
+    return [trace for trace in what if trace in kept]
+
+
+def erasures(kin: Kin) -> list[tuple[str, str]]:
+    entries = kin.audit(ERASURE_LOG)
+    assert all(set(e) == {"at", "event", "meeting_id", "by"} for e in entries), entries
+    assert {e["event"] for e in entries} <= {"meeting.erased"}
+    return [(e["meeting_id"], e["by"]) for e in entries]
 
 
 def test_a_closed_meeting_is_purged_completely_once_its_retention_period_has_passed(
@@ -886,14 +896,19 @@ def test_a_closed_meeting_is_purged_completely_once_its_retention_period_has_pas
     assert kin.run(kin.services.retention.purge_expired) == []
     assert kin.board(doomed).meeting.status.value == "closed"
     clock.now += 120
+    assert erasures(kin) == []
     assert kin.run(kin.services.retention.purge_expired) == [doomed]
     assert leftovers(backend["dump"](), what) == []
+    # Only the record that it was erased, by whom and when, outlives it.
+    assert erasures(kin) == [(doomed, "retention")]
+    assert kin.audit(ERASURE_LOG)[0]["at"] == iso(clock.now)
     # The other meetings are whole.
     assert [c.text for c in kin.board(kept["id"]).cards.values()] == ["KEPT-CARD Kim's goal"]
     assert kin.board(later["id"]).meeting.status.value == "closed"
     clock.now += 2 * 86400
     assert kin.run(kin.services.retention.purge_expired) == [later["id"]]
     assert kin.board(kept["id"]).meeting.status.value == "open"
+    assert erasures(kin) == [(doomed, "retention"), (later["id"], "retention")]
 
 
 def test_erasing_a_meeting_removes_everything_about_it_at_once(
@@ -908,14 +923,20 @@ def test_erasing_a_meeting_removes_everything_about_it_at_once(
     assert leftovers(backend["dump"](), what) == what
     sam_browser: Browser = people["sam_browser"]
     assert sam_browser.request("DELETE", f"/api/meetings/{doomed}").status_code == 403
+    assert erasures(kin) == []
     assert staff.request("DELETE", f"/api/meetings/{doomed}").status_code == 204
     assert leftovers(backend["dump"](), what) == []
+    assert erasures(kin) == [(doomed, "priya@council.example")]
     assert sam_browser.get(f"/api/meetings/{doomed}").status_code == 403
     assert staff.get(f"/api/meetings/{doomed}").status_code in (403, 404)
     assert "Meeting for Ava" not in staff.get("/").text
     assert kin.browser().join(people["links"]["participant"], "Sam").status_code == 404
     assert kin.board(other["id"]).meeting.title == "Another family"
     assert staff.request("DELETE", f"/api/meetings/{doomed}").status_code in (403, 404)
+    assert erasures(kin) == [(doomed, "priya@council.example")]  # nothing more was erased
+    # Neither a meeting's staff nor anyone else reads the log of erasures as a meeting's.
+    for who in (staff, sam_browser):
+        assert who.get(f"/m/{ERASURE_LOG}/activity").status_code in (403, 404)
 
 
 def erased_words_on_disk(kin: Kin, tmp_path: Path, checkpoint: bool) -> list[str]:
