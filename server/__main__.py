@@ -1,5 +1,6 @@
 """The `kinboard` command: `kinboard serve` (the default) starts the server;
-`kinboard staff add|list|disable` looks after staff accounts."""
+`kinboard staff add|list|disable|admin|unadmin` looks after staff accounts; `kinboard keys
+add|list|revoke` after integration keys."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import logging
 import os
 import sys
 
+from .keys import GRANTABLE, IntegrationKeys
 from .settings import Settings, SettingsError
+from .staff import Staff
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,9 +28,28 @@ def main(argv: list[str] | None = None) -> int:
         "add", help="add an account (asks for the password, or reads it from standard input)"
     )
     add.add_argument("email")
+    add.add_argument("--admin", action="store_true", help="as an administrator")
     staff_commands.add_parser("list", help="list the accounts")
     disable = staff_commands.add_parser("disable", help="stop an account from signing in")
     disable.add_argument("email")
+    make_admin = staff_commands.add_parser("admin", help="make an account an administrator")
+    make_admin.add_argument("email")
+    unadmin = staff_commands.add_parser("unadmin", help="make an administrator an account only")
+    unadmin.add_argument("email")
+    keys = commands.add_parser("keys", help="integration keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    add_key = key_commands.add_parser("add", help="make a key (its token is shown once)")
+    add_key.add_argument("name")
+    add_key.add_argument(
+        "--scope",
+        action="append",
+        required=True,
+        choices=[scope.value for scope in GRANTABLE],
+        help="what the key may do; repeat for more than one",
+    )
+    key_commands.add_parser("list", help="list the keys, revoked ones too")
+    revoke = key_commands.add_parser("revoke", help="refuse a key from now on")
+    revoke.add_argument("id")
     args = parser.parse_args(argv)
 
     env = dict(os.environ)
@@ -40,37 +62,64 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"kinboard: {error}", file=sys.stderr)
         return 2
-    if args.command == "staff":
-        return asyncio.run(staff_command(settings, args))
+    if args.command in ("staff", "keys"):
+        return asyncio.run(store_command(settings, args))
     return serve_forever(settings)
 
 
-async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
+async def store_command(settings: Settings, args: argparse.Namespace) -> int:
+    """`kinboard staff ...` and `kinboard keys ...`: straight on the store."""
     from .board.errors import KinboardError
     from .clock import system_clock
-    from .staff import Staff
     from .store import store_for
 
     store = store_for(settings)
     await store.open()
     try:
-        staff = Staff(store, system_clock)
-        if args.staff_command == "add":
-            await staff.add(args.email, _read_password())
-            print(f"Added {args.email.strip().lower()}.")
-        elif args.staff_command == "disable":
-            await staff.disable(args.email)
-            print(f"{args.email.strip().lower()} can no longer sign in.")
+        if args.command == "keys":
+            await keys_command(IntegrationKeys(settings, store, store, system_clock), args)
         else:
-            for member in await staff.members():
-                state = "disabled" if member.disabled else "active"
-                print(f"{member.email}\t{state}\tadded {member.created_at[:10]}")
+            await staff_command(Staff(store, system_clock), args)
     except KinboardError as error:
         print(f"kinboard: {error.message}", file=sys.stderr)
         return 1
     finally:
         await store.close()
     return 0
+
+
+async def staff_command(staff: Staff, args: argparse.Namespace) -> None:
+    email = args.email.strip().lower() if hasattr(args, "email") else ""
+    if args.staff_command == "add":
+        await staff.add(args.email, _read_password(), admin=args.admin)
+        print(f"Added {email}{' as an administrator' if args.admin else ''}.")
+    elif args.staff_command == "disable":
+        await staff.disable(args.email)
+        print(f"{email} can no longer sign in.")
+    elif args.staff_command in ("admin", "unadmin"):
+        admin = args.staff_command == "admin"
+        await staff.set_admin(args.email, admin)
+        print(f"{email} is {'now' if admin else 'no longer'} an administrator.")
+    else:
+        for member in await staff.members():
+            state = "disabled" if member.disabled else "active"
+            role = "\tadministrator" if member.admin else ""
+            print(f"{member.email}\t{state}\tadded {member.created_at[:10]}{role}")
+
+
+async def keys_command(keys: IntegrationKeys, args: argparse.Namespace) -> None:
+    if args.keys_command == "add":
+        key, token = await keys.add(args.name, args.scope, "command line")
+        print(f"Made key {key.id} ({key.name}: {', '.join(key.scopes)}). Its token, shown")
+        print("this once (Kinboard keeps only its hash):")
+        print(f"    {token}")
+    elif args.keys_command == "revoke":
+        key = await keys.revoke(args.id, "command line")
+        print(f"Key {key.id} ({key.name}) is refused from now on.")
+    else:
+        for key in await keys.all():
+            state = f"revoked {key.revoked_at[:10]}" if key.revoked_at else "active"
+            print(f"{key.id}\t{key.name}\t{' '.join(key.scopes)}\t{state}")
 
 
 def _read_password() -> str:

@@ -19,6 +19,7 @@ from .clock import Clock, system_clock
 from .http.admin_routes import AdminRoutes
 from .http.body_limit import BodyLimit
 from .http.headers import SecurityHeaders
+from .http.key_routes import KeyRoutes
 from .http.routes import Routes
 from .http.staff_routes import StaffRoutes
 from .http.web import Web
@@ -86,6 +87,7 @@ def asgi_app(services: Services) -> Kinboard:
             *StaffRoutes(web).routes(),
             *Routes(web).routes(),
             *AdminRoutes(web).routes(),
+            *KeyRoutes(web).routes(),
             Mount("/static", StaticFiles(directory=str(CLIENT_DIST)), name="static"),
         ],
         exception_handlers={KinboardError: web.refused, Exception: web.crashed},

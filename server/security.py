@@ -1,4 +1,4 @@
-"""Links, sessions, the API key, origins and rate limits."""
+"""Links, sessions, origins and rate limits."""
 
 from __future__ import annotations
 
@@ -63,13 +63,6 @@ def load_secret(settings: Settings) -> bytes:
             file.write(secrets.token_urlsafe(48))
     path.chmod(0o600)  # also one an older version or a careless copy left readable
     return path.read_text().strip().encode()
-
-
-def api_key_matches(settings: Settings, authorization: str | None) -> bool:
-    if not settings.api_key or not authorization:
-        return False
-    scheme, _, key = authorization.partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(key.strip(), settings.api_key)
 
 
 def cookie_name(settings: Settings, meeting_id: str) -> str:

@@ -11,6 +11,7 @@ from .boards import Boards
 from .broadcast import Broadcaster
 from .clock import Clock, system_clock
 from .joining import Joining
+from .keys import IntegrationKeys
 from .links import Links
 from .meetings import Meetings
 from .presence import PresenceTracker
@@ -38,6 +39,7 @@ class Services:
     meetings: Meetings
     retention: Retention
     staff: Staff
+    keys: IntegrationKeys
 
     async def ping(self) -> None:
         """Raise Unavailable when the store does not answer."""
@@ -74,4 +76,5 @@ def build_services(
         meetings=Meetings(boards, links, clock),
         retention=Retention(settings, store, clock, sessions, audit),
         staff=staff,
+        keys=IntegrationKeys(settings, store, store, clock),
     )

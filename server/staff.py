@@ -46,6 +46,8 @@ class StaffMember:
     # The name offered when they next open a meeting ("Fay, social worker"); never the
     # e-mail, which the family is not shown.
     display_name: str = ""
+    # Administrators manage integration keys (and, later, accounts). The first account is one.
+    admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,12 @@ class Staff:
 
     # --- accounts ---
 
-    async def add(self, email: Any, password: Any) -> StaffMember:
+    async def add(self, email: Any, password: Any, admin: bool = False) -> StaffMember:
         email, password = _new_account(email, password)
         if await self.store.get_record("staff", email) is not None:
             raise Invalid("There is an account with that email already.")
         hashed = await asyncio.to_thread(self.hasher.hash, password)
-        member = StaffMember(email, hashed, iso(self.clock()))
+        member = StaffMember(email, hashed, iso(self.clock()), admin=admin)
         await self._save(member)
         return member
 
@@ -99,6 +101,7 @@ class Staff:
                 "created_at": member.created_at,
                 "disabled": member.disabled,
                 "display_name": member.display_name,
+                "admin": member.admin,
             },
         )
 
@@ -114,6 +117,26 @@ class Staff:
         if member is None:
             raise Invalid("There is no account with that email.")
         await self._save(replace(member, disabled=True))
+
+    async def set_admin(self, email: Any, admin: bool) -> None:
+        """Make or unmake an administrator; the last active one stays one."""
+        member = await self.find(clean_email(email))
+        if member is None:
+            raise Invalid("There is no account with that email.")
+        if not admin and member.admin:
+            others = [m for m in await self.members() if m.admin and not m.disabled]
+            if others == [member]:
+                raise Invalid("This is the last administrator: make another one first.")
+        await self._save(replace(member, admin=admin))
+
+    async def admin(self, session: StaffSession | None) -> StaffMember:
+        """The signed-in administrator, or Unauthorized / Forbidden."""
+        if session is None:
+            raise Unauthorized("Please sign in.")
+        member = await self.find(session.email)
+        if member is None or not member.admin:
+            raise Forbidden("Only an administrator can do this.")
+        return member
 
     async def keep_display_name(self, email: str, name: str) -> None:
         member = await self.find(email)
@@ -245,7 +268,7 @@ class Staff:
         if await self.store.add_to_counter("setup_claim", data["hash"], 1, now, until) != 1:
             raise used
         try:
-            member = await self.add(email, password)
+            member = await self.add(email, password, admin=True)
         except Exception:
             await self.store.reset_counter("setup_claim", data["hash"])
             raise

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from ..board import export
 from ..board.errors import Forbidden, NotFound
+from ..keys import Scope
 from .replies import NO_STORE, json_ok
 from .web import Auth, Web
 
@@ -58,17 +59,19 @@ class AdminRoutes:
             ),
         ]
 
-    async def _facilitated(self, request: Request, doing: str) -> tuple[str, Auth, str]:
+    async def _facilitated(
+        self, request: Request, doing: str, scope: Scope
+    ) -> tuple[str, Auth, str]:
         """(meeting id, auth, who is acting) for the facilitator, the meeting's staff, or
-        the API key."""
+        a key with `scope`."""
         meeting_id = request.path_params["meeting_id"]
-        auth = await self.web.auth(request, meeting_id)
+        auth = await self.web.auth(request, meeting_id, scope)
         await self.web.facilitated(meeting_id, auth, doing)
         return meeting_id, auth, auth.who
 
     async def _staff_only(self, request: Request, doing: str) -> tuple[str, str]:
         meeting_id = request.path_params["meeting_id"]
-        auth = await self.web.auth(request, meeting_id)
+        auth = await self.web.auth(request, meeting_id, Scope.EVERYTHING)
         if not auth.staff_or_key:
             raise Forbidden(f"Only the meeting's staff can {doing}.")
         return meeting_id, auth.staff or auth.who
@@ -76,11 +79,11 @@ class AdminRoutes:
     # --- per-person links ---
 
     async def api_person_links(self, request: Request) -> Response:
-        meeting_id, _, _ = await self._facilitated(request, "see the links")
+        meeting_id, _, _ = await self._facilitated(request, "see the links", Scope.MEETINGS_READ)
         return json_ok({"links": await self.links.person_links(meeting_id)})
 
     async def api_add_person_link(self, request: Request) -> Response:
-        meeting_id, _, by = await self._facilitated(request, "make links")
+        meeting_id, _, by = await self._facilitated(request, "make links", Scope.EVERYTHING)
         data = await self.web.json_body(request)
         link = await self.links.add_person_link(
             meeting_id, data.get("name"), data.get("role"), data.get("days"), by
@@ -91,7 +94,7 @@ class AdminRoutes:
     async def api_change_link(self, request: Request) -> Response:
         link_id = request.path_params["link_id"]
         self.web.same_site(request)
-        meeting_id, _, by = await self._facilitated(request, "change links")
+        meeting_id, _, by = await self._facilitated(request, "change links", Scope.EVERYTHING)
         if request.method == "DELETE":
             await self.links.revoke_link(meeting_id, link_id, by)
         else:
@@ -102,7 +105,7 @@ class AdminRoutes:
 
     async def api_renew_link(self, request: Request) -> Response:
         self.web.same_site(request)
-        meeting_id, auth, by = await self._facilitated(request, "renew links")
+        meeting_id, auth, by = await self._facilitated(request, "renew links", Scope.EVERYTHING)
         url = await self.links.renew_general_link(
             meeting_id, request.path_params["kind"], by, auth.session
         )
@@ -112,7 +115,7 @@ class AdminRoutes:
 
     async def api_turn_off_link(self, request: Request) -> Response:
         self.web.same_site(request)
-        meeting_id, auth, by = await self._facilitated(request, "turn links off")
+        meeting_id, auth, by = await self._facilitated(request, "turn links off", Scope.EVERYTHING)
         await self.links.turn_off_general_link(
             meeting_id, request.path_params["kind"], by, auth.session
         )

@@ -16,6 +16,7 @@ from ..board.errors import Forbidden, KinboardError, NotFound, Unauthorized
 from ..board.model import LinkKind, Minutes, Snapshot
 from ..board.roles import SELF_CHOSEN_ROLES, Role
 from ..board.template import ROLE_LABELS
+from ..keys import Scope
 from ..security import cookie_name
 from .replies import json_ok
 from .web import Auth, Web
@@ -63,8 +64,9 @@ class Routes:
 
     async def _meeting_page(self, request: Request, template: str) -> Response:
         meeting_id = request.path_params["meeting_id"]
+        auth = await self.web.auth(request, meeting_id, Scope.EVERYTHING)
         try:
-            board, _ = await self.web.readable(meeting_id, await self.web.auth(request, meeting_id))
+            board, _ = await self.web.readable(meeting_id, auth)
         except Forbidden:
             raise Forbidden(
                 "To see this board, please open the link the facilitator gave you."
@@ -79,7 +81,8 @@ class Routes:
 
     async def qr_code(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        url = await self._family_link(meeting_id, await self.web.auth(request, meeting_id))
+        auth = await self.web.auth(request, meeting_id, Scope.EVERYTHING)
+        url = await self._family_link(meeting_id, auth)
         if url is None:
             return Response(status_code=404, headers={"Cache-Control": "no-store"})
         svg = io.BytesIO()
@@ -117,8 +120,9 @@ class Routes:
     # --- JSON API ---
 
     async def api_create(self, request: Request) -> Response:
-        staff = None if self.web.has_api_key(request) else await self.web.staff_session(request)
-        if staff is None and not self.web.has_api_key(request):
+        key = await self.web.integration(request, Scope.MEETINGS_CREATE)
+        staff = None if key is not None else await self.web.staff_session(request)
+        if staff is None and key is None:
             raise Unauthorized(
                 "Starting a meeting needs a signed-in staff member or the API key "
                 "(Authorization: Bearer <key>)."
@@ -134,12 +138,13 @@ class Routes:
 
     async def api_meeting(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        board, seq = await self.web.readable(meeting_id, await self.web.auth(request, meeting_id))
+        auth = await self.web.auth(request, meeting_id, Scope.MEETINGS_READ)
+        board, seq = await self.web.readable(meeting_id, auth)
         return json_ok({"seq": seq, **wire.encode_board(board)})
 
     async def api_links(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        auth = await self.web.auth(request, meeting_id)
+        auth = await self.web.auth(request, meeting_id, Scope.MEETINGS_READ)
         await self.web.facilitated(meeting_id, auth, "see the meeting's links")
         links = await self.services.links.urls(meeting_id)
         return json_ok(links)
@@ -187,7 +192,7 @@ class Routes:
         """The minutes, for someone allowed to read them; the reading is in the audit log
         (once a minute for the same person, minutes and format)."""
         meeting_id = request.path_params["meeting_id"]
-        auth = await self.web.auth(request, meeting_id)
+        auth = await self.web.auth(request, meeting_id, Scope.MINUTES_READ)
         number = request.path_params["number"]
         minutes, snapshot = await self._minutes_document(meeting_id, number, auth)
         await self.services.audit.record_once_a_minute(
@@ -242,7 +247,8 @@ class Routes:
 
     async def api_minutes(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
-        board, _ = await self.web.readable(meeting_id, await self.web.auth(request, meeting_id))
+        auth = await self.web.auth(request, meeting_id, Scope.MINUTES_READ)
+        board, _ = await self.web.readable(meeting_id, auth)
         listing = []
         for minutes in sorted(board.minutes.values(), key=lambda m: m.number):
             base = f"{self.settings.base_url}/m/{meeting_id}/minutes/{minutes.number}"
@@ -257,7 +263,7 @@ class Routes:
     async def api_review(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
         self.web.same_site(request)
-        auth = await self.web.auth(request, meeting_id)
+        auth = await self.web.auth(request, meeting_id, Scope.MEETINGS_CREATE)
         board = await self.web.facilitated(meeting_id, auth, "start the review meeting")
         meeting = await self.services.meetings.create_review(board)
         links = await self.services.links.urls(meeting.id)

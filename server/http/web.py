@@ -19,9 +19,9 @@ from ..board import parsing
 from ..board.errors import Forbidden, Internal, Invalid, KinboardError, NotFound
 from ..board.model import Board
 from ..board.roles import Role
+from ..keys import IntegrationKey, Scope
 from ..security import (
     RateLimiter,
-    api_key_matches,
     cookie_value,
     csrf_cookie_name,
     csrf_matches,
@@ -41,22 +41,25 @@ NOT_OUR_FORM = "That is not a form from this site. Please go back, reload it, an
 @dataclass(frozen=True)
 class Auth:
     """Who is asking: a participant of one meeting (by session), a staff member the
-    meeting belongs to, or an integration (API key)."""
+    meeting belongs to, or an integration (by its key, allowed the route's scope)."""
 
     session: Session | None = None
-    api_key: bool = False
+    key: IntegrationKey | None = None
     staff: str | None = None
 
     @property
     def staff_or_key(self) -> bool:
-        return self.api_key or self.staff is not None
+        return self.key is not None or self.staff is not None
 
     @property
     def who(self) -> str:
-        """For the audit log: a participant id, a staff email, or "api"."""
+        """For the audit log: a participant id, a staff email, or the key's id."""
         if self.session is not None:
             return self.session.participant_id
-        return self.staff or "api"
+        if self.key is not None:
+            return self.key.who
+        assert self.staff is not None
+        return self.staff
 
 
 class Web:
@@ -164,8 +167,16 @@ class Web:
 
     # --- who is asking ---
 
-    def has_api_key(self, request: Request) -> bool:
-        return api_key_matches(self.settings, request.headers.get("authorization"))
+    async def integration(self, request: Request, scope: Scope) -> IntegrationKey | None:
+        """The integration key the request carries, allowed `scope` (every route that takes
+        a key names the scope it needs); None without one. Unauthorized for an unknown or
+        revoked key, Forbidden for a key without the scope."""
+        key = await self.services.keys.find(request.headers.get("authorization"))
+        if key is not None and not key.allows(scope):
+            if scope is Scope.EVERYTHING:
+                raise Forbidden("Only KINBOARD_API_KEY can do this, not an integration key.")
+            raise Forbidden(f"This integration key does not have the scope {scope.value}.")
+        return key
 
     def staff_token(self, request: Request) -> str | None:
         return cookie_value(request.headers.get("cookie"), staff_cookie_name(self.settings))
@@ -173,9 +184,11 @@ class Web:
     async def staff_session(self, request: Request) -> StaffSession | None:
         return await self.staff.session(self.staff_token(request))
 
-    async def auth(self, request: Request, meeting_id: str) -> Auth:
-        if self.has_api_key(request):
-            return Auth(api_key=True)
+    async def auth(self, request: Request, meeting_id: str, scope: Scope) -> Auth:
+        """Who is asking about this meeting; a key must have `scope`."""
+        key = await self.integration(request, scope)
+        if key is not None:
+            return Auth(key=key)
         token = session_token_from_cookies(self.settings, request.headers.get("cookie"), meeting_id)
         session = await self.services.sessions.find(token, meeting_id)
         staff = await self.staff_session(request)

@@ -262,6 +262,7 @@ def every_route(kin: Kin, m: dict[str, Any], spare: str) -> list[tuple[str, str]
         "number": "1",
         "fmt": "md",
         "kind": "participant",
+        "key_id": "k_none",
     }
     calls = []
     for route in kin.pages.routes:
