@@ -1,10 +1,11 @@
-# Kinboard: `make run` starts it, `make test` runs every test. Both set themselves up.
+# Kinboard: `make run` starts it, `make test` runs every test, `make test-fast` the quick lane
+# (no Redis, no browser, no server processes). All set themselves up.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CLIENT_SOURCES := $(shell find client/src -type f 2>/dev/null)
 
-.PHONY: run test setup lint format clean
+.PHONY: run test test-fast setup lint format clean
 
 run: setup
 	$(PY) -m server serve
@@ -15,6 +16,13 @@ test: setup
 	$(VENV)/bin/mypy
 	cd client && npm test --silent
 	$(PY) -m pytest
+
+# Lint, the client's unit tests, the pure core, the store on SQLite and in-process HTTP.
+test-fast: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd client && npm test --silent
+	$(PY) -m pytest -q tests/unit tests/store tests/http -m "not redis and not browser and not slow"
 
 setup: $(VENV)/.installed client/dist/.built
 

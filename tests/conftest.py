@@ -1,10 +1,11 @@
-"""Fixtures every folder may use: a real Redis server (own key prefix per test) and one
-store suite over both backends. Helpers live in tests/support/."""
+"""Fixtures every folder may use: a real Redis server (own key prefix per test), one store
+suite over both backends, a server process per module and two workers sharing Redis.
+Helpers live in tests/support/."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,22 @@ import redis.asyncio as aioredis
 
 from server.store import Store
 from server.store.board_log import LOG_LIMIT
+from tests.support.harness import ServerProcess, start_workers, stop_all
 from tests.support.services import REDIS_URL, need_redis
 from tests.support.stores import Backend, OpenStore
+
+# Fixtures that bring Redis with them (at 6379, or a redis-server of the test's own).
+REDIS_FIXTURES = {"redis_prefix", "own_redis", "redis_workers"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`redis` on every test that needs Redis: through a fixture, or as the Redis backend of
+    a test run on both backends."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_redis = callspec is not None and callspec.params.get("backend") == "redis"
+        if on_redis or REDIS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.redis)
 
 
 @pytest.fixture
@@ -52,3 +67,19 @@ async def open_store(backend: Backend) -> AsyncIterator[OpenStore]:
     yield make
     for store in reversed(opened):
         await store.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One real server process for the tests of a module."""
+    process = ServerProcess(tmp_path_factory.mktemp("server")).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def workers(tmp_path: Path, redis_prefix: str) -> Iterator[list[ServerProcess]]:
+    """Two workers sharing the test Redis under this test's key prefix."""
+    processes = start_workers(tmp_path, REDIS_URL, prefix=redis_prefix)
+    yield processes
+    stop_all(*processes)

@@ -7,14 +7,16 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.support.faults import RedisServer, start_workers, stop_all
-from tests.support.harness import API_KEY, create_meeting
+from tests.support.faults import RedisServer
+from tests.support.harness import API_KEY, create_meeting, start_workers, stop_all
 from tests.support.pages import LAPTOP, add_card, join
 from tests.support.services import need_redis
 
 
+@pytest.mark.redis
 def test_saving_pauses_while_redis_is_down_and_nothing_typed_is_lost(
     tmp_path: Path, browser: Browser
 ) -> None:

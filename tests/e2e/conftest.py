@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.support.faults import RedisServer
+from tests.support.markers import mark_folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    mark_folder(items, Path(__file__).parent, pytest.mark.slow)
 
 
 @pytest.fixture

@@ -22,9 +22,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
-from tests.support.faults import Replica, assert_converged, start_workers, stop_all
-from tests.support.harness import create_meeting
+from tests.support.faults import Replica, assert_converged
+from tests.support.harness import create_meeting, start_workers, stop_all
 from tests.support.services import REDIS_URL, need_redis
+
+pytestmark = pytest.mark.redis
 
 T = TypeVar("T")
 

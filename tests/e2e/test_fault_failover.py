@@ -17,16 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.faults import (
-    RECONNECTED_WITHIN,
-    Replica,
-    assert_converged,
-    card_add,
-    start_workers,
-    stop_all,
-    wait_until,
-)
-from tests.support.harness import ServerProcess, create_meeting
+from tests.support.faults import RECONNECTED_WITHIN, Replica, assert_converged, card_add, wait_until
+from tests.support.harness import ServerProcess, create_meeting, start_workers, stop_all
 from tests.support.nginx import Nginx
 from tests.support.services import REDIS_URL
 

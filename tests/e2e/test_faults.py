@@ -29,11 +29,9 @@ from tests.support.faults import (
     assert_converged,
     card_add,
     fetch_board,
-    start_workers,
-    stop_all,
     wait_until,
 )
-from tests.support.harness import API_KEY, create_meeting
+from tests.support.harness import API_KEY, create_meeting, start_workers, stop_all
 
 
 def readyz(url: str, timeout: float = 5.0) -> tuple[int, dict[str, Any], float]:

@@ -3,35 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.support.harness import Client, ServerProcess, create_meeting, free_port
-from tests.support.services import REDIS_URL
-
-
-@pytest.fixture
-async def workers(tmp_path: Path, redis_prefix: str) -> AsyncIterator[list[ServerProcess]]:
-    ports = [free_port(), free_port()]
-    origins = ",".join(f"http://127.0.0.1:{port}" for port in ports)
-    shared = {
-        "REDIS_URL": REDIS_URL,
-        "KINBOARD_REDIS_PREFIX": redis_prefix,
-        "KINBOARD_SECRET_KEY": secrets.token_urlsafe(40),
-        "KINBOARD_ALLOWED_ORIGINS": origins,
-        "KINBOARD_BASE_URL": f"http://127.0.0.1:{ports[0]}",
-    }
-    processes = []
-    for n, port in enumerate(ports):
-        processes.append(ServerProcess(tmp_path / f"worker{n}", env=shared, port=port).start())
-    yield processes
-    for process in processes:
-        process.stop()
+from tests.support.harness import Client, ServerProcess, create_meeting
 
 
 async def test_a_card_added_on_one_worker_appears_on_the_other(

@@ -12,7 +12,6 @@ import html
 import io
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -22,9 +21,8 @@ from pypdf import PdfReader
 from server.board.minutes import canonical
 from server.board.model import Outcome
 from server.board.template import OUTCOME_LABELS, REVIEW_PROMPTS
-from tests.support.harness import Client, ServerProcess
+from tests.support.harness import API_KEY, Client, ServerProcess
 
-API_KEY = "minutes-test-api-key-0123456789"
 KEY = {"Authorization": f"Bearer {API_KEY}"}
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"
 TITLE = "Family meeting for Ava"
@@ -47,15 +45,6 @@ ADDED_BY = {
     "c_help": "gran",
 }
 FORMATS = ["", ".pdf", ".json", ".md"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(
-        tmp_path_factory.mktemp("minutes"), env={"KINBOARD_API_KEY": API_KEY}
-    ).start()
-    yield process
-    process.stop()
 
 
 def create_meeting(server: ServerProcess, title: str = TITLE) -> dict[str, Any]:
@@ -120,30 +109,20 @@ async def reveal_round(room: dict[str, Any], parent: int = 7, gran: int = 3) -> 
 
 
 @pytest.fixture
-async def room(server: ServerProcess) -> AsyncIterator[dict[str, Any]]:
-    """A meeting with a facilitator, a parent, a grandparent and the room's screen connected,
-    and a board with a card in the map and the plan, one revealed round and the decision."""
-    meeting = create_meeting(server)
-    links = meeting["links"]
-    clients = {
-        "facilitator": await Client.join(server.url, links["facilitator"], "Priya"),
-        "parent": await Client.join(server.url, links["participant"], "Sam", role="parent"),
-        "gran": await Client.join(server.url, links["participant"], "Gran", role="network"),
-        "display": await Client.join(server.url, links["display"], ""),
-    }
-    room = {"meeting": meeting, "id": meeting["id"], "server": server, **clients}
+async def room(room: dict[str, Any]) -> dict[str, Any]:
+    """The people of a meeting (tests/realtime/conftest.py), and a board with a card in the
+    map and the plan, one revealed round and the decision."""
+    room = {**room, "id": room["meeting"]["id"]}
     await add_cards(room)
     await reveal_round(room)
     await ok(
-        clients["facilitator"],
+        room["facilitator"],
         "decision.set",
         outcome="step_down",
         next_review="2027-03-01",
         note="We meet again in March",
     )
-    yield room
-    for client in clients.values():
-        await client.close()
+    return room
 
 
 async def take_and_sign(room: dict[str, Any], label: str = "End of meeting") -> int:

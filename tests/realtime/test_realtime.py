@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,28 +11,6 @@ import pytest
 import socketio
 
 from tests.support.harness import Client, ServerProcess, create_meeting
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("realtime")).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-async def room(server: ServerProcess) -> AsyncIterator[dict[str, Any]]:
-    """A new meeting with a facilitator, a parent, a grandparent and the display connected."""
-    meeting = create_meeting(server.url, "Family meeting for Ava")
-    links = meeting["links"]
-    facilitator = await Client.join(server.url, links["facilitator"], "Priya")
-    parent = await Client.join(server.url, links["participant"], "Sam", role="parent")
-    gran = await Client.join(server.url, links["participant"], "Gran", role="network")
-    display = await Client.join(server.url, links["display"], "")
-    clients = {"facilitator": facilitator, "parent": parent, "gran": gran, "display": display}
-    yield {"meeting": meeting, "server": server, **clients}
-    for client in clients.values():
-        await client.close()
 
 
 def cards_of(client: Client) -> dict[str, dict[str, Any]]:

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.harness import Client, ServerProcess, create_meeting, free_port
-from tests.support.services import REDIS_URL
+from tests.support.harness import Client, ServerProcess, create_meeting
 
 ROUND_KEYS = {
     "id",
@@ -60,13 +57,6 @@ VOTES = [
 BEHALF = ("Grandad", "network", 4, "REASON-DELTA")
 # Family 7 and 3: 5; network 9 and 4: 6.5.
 WORDS = "Family 5, network 6.5: a gap of 1.5"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("secrecy")).start()
-    yield process
-    process.stop()
 
 
 @dataclass
@@ -492,25 +482,6 @@ async def test_a_wellbeing_meeting_starts_with_wellbeing_words(server: ServerPro
 
 
 # --- two workers sharing Redis ----------------------------------------------------------------
-
-
-@pytest.fixture
-async def workers(tmp_path: Path, redis_prefix: str) -> AsyncIterator[list[ServerProcess]]:
-    ports = [free_port(), free_port()]
-    shared = {
-        "REDIS_URL": REDIS_URL,
-        "KINBOARD_REDIS_PREFIX": redis_prefix,
-        "KINBOARD_SECRET_KEY": secrets.token_urlsafe(40),
-        "KINBOARD_ALLOWED_ORIGINS": ",".join(f"http://127.0.0.1:{port}" for port in ports),
-        "KINBOARD_BASE_URL": f"http://127.0.0.1:{ports[0]}",
-    }
-    processes = [
-        ServerProcess(tmp_path / f"worker{n}", env=shared, port=port).start()
-        for n, port in enumerate(ports)
-    ]
-    yield processes
-    for process in processes:
-        process.stop()
 
 
 async def two_worker_room(workers: list[ServerProcess]) -> tuple[Room, Room]:

@@ -35,6 +35,7 @@ from tests.support.harness import (
     ServerProcess,
     create_meeting,
     free_port,
+    people_of_a_meeting,
     refusal,
 )
 from tests.support.services import REDIS_URL, need_redis
@@ -102,23 +103,10 @@ async def close_all(*clients: Client) -> None:
 # --- one server (SQLite) ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("security")).start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
 async def room(server: ServerProcess) -> AsyncIterator[dict[str, Any]]:
-    meeting = create_meeting(server.url, "Family meeting for Ava")
-    links = meeting["links"]
-    facilitator = await Client.join(server.url, links["facilitator"], "Priya")
-    parent = await Client.join(server.url, links["participant"], "Sam", role="parent")
-    gran = await Client.join(server.url, links["participant"], "Gran", role="network")
-    clients = {"facilitator": facilitator, "parent": parent, "gran": gran}
-    yield {"meeting": meeting, "server": server, **clients}
-    await close_all(*clients.values())
+    async with people_of_a_meeting(server, display=False) as people:
+        yield people
 
 
 async def test_a_socket_from_another_site_or_without_a_session_is_refused(

@@ -17,7 +17,6 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ import pytest
 import redis
 import socketio
 
-from tests.support.harness import ServerProcess, free_port, token_of
+from tests.support.harness import free_port, token_of
 from tests.support.services import required
 
 # The bounds the issue sets.
@@ -131,43 +130,6 @@ class RedisServer:
     def signal(self, sig: int) -> None:
         assert self.process is not None
         self.process.send_signal(sig)
-
-
-def start_workers(
-    root: Path,
-    redis_url: str,
-    count: int = 2,
-    prefix: str = "kb",
-    base_url: str | None = None,
-    origins: list[str] | None = None,
-) -> list[ServerProcess]:
-    """`count` workers sharing one Redis and one secret key, each on its own port."""
-    ports = [free_port() for _ in range(count)]
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    shared = {
-        "REDIS_URL": redis_url,
-        "KINBOARD_REDIS_PREFIX": prefix,
-        "KINBOARD_SECRET_KEY": secrets.token_urlsafe(40),
-        "KINBOARD_ALLOWED_ORIGINS": ",".join(origins or urls),
-        "KINBOARD_BASE_URL": base_url or urls[0],
-    }
-    workers = [
-        ServerProcess(root / f"worker{n}", env=shared, port=port) for n, port in enumerate(ports)
-    ]
-    with ThreadPoolExecutor(count) as pool:  # start together: each takes a second or two
-        started = [pool.submit(worker.start) for worker in workers]
-    try:
-        for future in started:
-            future.result()
-    except BaseException:
-        stop_all(*workers)
-        raise
-    return workers
-
-
-def stop_all(*processes: ServerProcess) -> None:
-    for process in processes:
-        process.stop()
 
 
 # --- a client that does what protocol.md asks of one ----------------------------------------

@@ -10,7 +10,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,14 +55,15 @@ class ServerProcess:
 
     def start(self) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "serve"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        # The child writes to its own copy of the file; ours is closed at once.
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "server", "serve"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -85,6 +88,43 @@ class ServerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def start_workers(
+    root: Path,
+    redis_url: str,
+    count: int = 2,
+    prefix: str = "kb",
+    base_url: str | None = None,
+    origins: list[str] | None = None,
+) -> list[ServerProcess]:
+    """`count` workers sharing one Redis and one secret key, each on its own port."""
+    ports = [free_port() for _ in range(count)]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    shared = {
+        "REDIS_URL": redis_url,
+        "KINBOARD_REDIS_PREFIX": prefix,
+        "KINBOARD_SECRET_KEY": secrets.token_urlsafe(40),
+        "KINBOARD_ALLOWED_ORIGINS": ",".join(origins or urls),
+        "KINBOARD_BASE_URL": base_url or urls[0],
+    }
+    workers = [
+        ServerProcess(root / f"worker{n}", env=shared, port=port) for n, port in enumerate(ports)
+    ]
+    with ThreadPoolExecutor(count) as pool:  # start together: each takes a second or two
+        started = [pool.submit(worker.start) for worker in workers]
+    try:
+        for future in started:
+            future.result()
+    except BaseException:
+        stop_all(*workers)
+        raise
+    return workers
+
+
+def stop_all(*processes: ServerProcess) -> None:
+    for process in processes:
+        process.stop()
 
 
 def create_meeting(base_url: str, title: str = "Family meeting", **fields: Any) -> dict[str, Any]:
@@ -231,3 +271,25 @@ async def refusal(client: Client, origin: str | None = None, cookie: str | None 
         return reason["message"] if isinstance(reason, dict) else str(reason)
     await sio.disconnect()
     return ""
+
+
+@asynccontextmanager
+async def people_of_a_meeting(
+    server: ServerProcess, display: bool = True
+) -> AsyncIterator[dict[str, Any]]:
+    """A new meeting with a facilitator, a parent, a grandparent and (unless not asked for)
+    the display connected."""
+    meeting = create_meeting(server.url, "Family meeting for Ava")
+    links = meeting["links"]
+    clients = {
+        "facilitator": await Client.join(server.url, links["facilitator"], "Priya"),
+        "parent": await Client.join(server.url, links["participant"], "Sam", role="parent"),
+        "gran": await Client.join(server.url, links["participant"], "Gran", role="network"),
+    }
+    if display:
+        clients["display"] = await Client.join(server.url, links["display"], "")
+    try:
+        yield {"meeting": meeting, "server": server, **clients}
+    finally:
+        for client in clients.values():
+            await client.close()
