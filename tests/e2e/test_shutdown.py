@@ -18,8 +18,15 @@ import httpx
 import pytest
 import socketio
 
-from tests.support.faults import RedisServer, start_workers, stop_all
-from tests.support.harness import API_KEY, Client, ServerProcess, create_meeting
+from tests.support.faults import RedisServer
+from tests.support.harness import (
+    API_KEY,
+    Client,
+    ServerProcess,
+    create_meeting,
+    start_workers,
+    stop_all,
+)
 from tests.support.services import REDIS_URL
 
 EXIT_WITHIN = 10.0

@@ -206,3 +206,23 @@ def start(
     services = build_services(settings, store, clock)
     with TestClient(ClientAddress(asgi_app(services)), base_url=base_url) as client:
         yield Kin(client, services)
+
+
+def staff_with_meeting(
+    kin: Kin, email: str = "priya@council.example", origin: str = BASE
+) -> tuple[Browser, str]:
+    """A signed-in staff member and a meeting they started from the home page."""
+    kin.add_staff(email)
+    staff = kin.browser()
+    assert staff.sign_in(email, origin=origin).status_code == 303
+    answer = staff.form(
+        "/meetings", {"title": "Meeting for Ava", "name": "Priya"}, page="/", origin=origin
+    )
+    assert answer.status_code == 303, answer.text
+    return staff, answer.headers["location"].rsplit("/", 1)[1]
+
+
+def joined(browser: Browser, link: str, name: str, role: str | None = "parent") -> str:
+    answer = browser.join(link, name, role)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["participant"]["id"]

@@ -1,6 +1,6 @@
 """The plan, the decision and minutes, in the pure core: who and when on plan cards,
 decision.set, minutes.take / sign / agree with every refusal, frozen minutes and their hash,
-the codec, the documents (Markdown, JSON, file names) and a review meeting's first board.
+and a review meeting's first board.
 
 Table-driven: each case names the op, who sends it and what must come back.
 """
@@ -10,14 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import replace
-from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from server import documents
-from server.board import codec, minutes, ops, storage, wire
+from server.board import minutes, ops, storage, wire
 from server.board.cards import CardAdd, CardEdit
 from server.board.errors import Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
 from server.board.limits import MAX_LABEL, MAX_NOTE, MAX_OWNER, MAX_REASON
@@ -41,116 +38,34 @@ from server.board.model import (
     RoundStatus,
     Stance,
     Status,
-    Vocabulary,
 )
 from server.board.ops import Context
 from server.board.roles import Role
-from server.board.scales import overall_scale
 from server.board.template import COLUMNS, OUTCOME_LABELS, SECTIONS, TIMED_SECTIONS
-from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
-
-T2 = "2026-11-27T10:30:00.000Z"
-T3 = "2026-11-27T11:00:00.000Z"
-LATER = "2027-03-01T09:00:00.000Z"
-TITLE = "Family meeting for the Ahmed children"
-OVERALL = "s_all"
+from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run, with_status
+from tests.support.minutes import (
+    CARDS,
+    LATER,
+    OVERALL,
+    PLAN_SECTIONS,
+    T2,
+    T3,
+    TITLE,
+    content_of,
+    meeting_board,
+    new_board,
+    records,
+    step,
+    taken,
+)
 
 SIGNERS = [Role.FACILITATOR, Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL]
+
+
 NOT_FACILITATOR = [Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL, Role.VIEWER]
+
+
 UNTIMED_SECTIONS = sorted(set(SECTIONS) - TIMED_SECTIONS)
-PLAN_SECTIONS = [s.key for c in COLUMNS if c.view == "plan" for s in c.sections]
-
-# Every live card of `meeting_board()`: id -> (section, text, owner, due).
-CARDS: dict[str, tuple[str, str, str | None, str | None]] = {
-    "c_harm": ("harm", "Leo had a bruise on his arm in October", None, None),
-    "c_danger": ("danger", "We worry Leo may be hit again when Dad drinks", None, None),
-    "c_strength": ("strengths", "Gran walks them to school every day", None, None),
-    "c_step": ("next_steps", "Sam books a GP appointment for Leo", "Sam", "2026-12-15"),
-    "c_rule": ("plan_rules", "No drinking when the children are home", "Dad", "2026-12-01"),
-    "c_help": ("plan_helpers", "Gran on 07700 900123, any time", "Gran", None),
-    "c_warn": ("plan_warning_signs", "Leo stops talking at school", None, None),
-    "c_hard": ("plan_difficult", "Sam takes the children to Gran's", "Sam", "2026-12-31"),
-    "c_works": ("plan_working", "Leo is at school every day for a month", None, "2027-01-31"),
-}
-
-
-# --- boards -----------------------------------------------------------------------------------
-
-
-def step(board: Board, message: dict[str, Any], actor: str = "p_fac", **kw: Any) -> Board:
-    return run(board, message, actor, **kw)[0]
-
-
-def with_status(board: Board, status: Status) -> Board:
-    return replace(board, meeting=replace(board.meeting, status=status))
-
-
-def new_board(status: Status = Status.OPEN, title: str = TITLE) -> Board:
-    """A board as `Meetings.create` makes it (one overall scale), with everyone joined."""
-    meeting = Meeting(MID, title, created_at=T0)
-    overall = overall_scale(Vocabulary.SAFETY, OVERALL, T0, created_by="")
-    board = Board(meeting, scales=MappingProxyType({OVERALL: overall}))
-    for pid, (name, role) in PEOPLE.items():
-        board, _ = ops.apply(board, ParticipantJoin(pid, name, role), Context(pid, T0))
-    return with_status(board, status)
-
-
-def meeting_board() -> Board:
-    """A meeting near its end: a card in the map and in every plan section (`CARDS`), a
-    deleted card, stances, a revealed round on the overall scale (Sam 7, Gran 3, Fatima
-    records Grandad's 9, each with a reason), a scale about the worry with an open round
-    whose number must never reach the minutes, and the decision."""
-    board = new_board()
-    authors = ["p_mum", "p_gran", "p_fac", "p_sw", "p_kid"]
-    for n, (cid, (section, text, owner, due)) in enumerate(CARDS.items()):
-        fields: dict[str, Any] = {"section": section, "text": text}
-        if owner is not None:
-            fields["owner"] = owner
-        if due is not None:
-            fields["due"] = due
-        board = step(board, raw("card.add", **fields), authors[n % 5], now=T0, new_id=cid)
-    board = step(board, raw("card.edit", card_id="c_harm", attributed_to="School"), now=T0)
-    board = step(board, raw("card.add", section="harm", text="GONE-CARD"), new_id="c_gone")
-    board = step(board, raw("card.delete", card_id="c_gone"))
-    board = step(board, raw("card.react", card_id="c_strength", stance="agree"), "p_gran")
-    board = step(board, raw("card.react", card_id="c_strength", stance="disagree"), "p_sw")
-    board = step(board, raw("round.open", scale_id=OVERALL), new_id="r_1")
-    board = step(
-        board, raw("vote.cast", scale_id=OVERALL, value=7, reason="He goes to school"), "p_mum"
-    )
-    board = step(
-        board, raw("vote.cast", scale_id=OVERALL, value=3, reason="Dad still drinks"), "p_gran"
-    )
-    behalf = {"name": "Grandad", "role": "network"}
-    board = step(
-        board,
-        raw("vote.cast", scale_id=OVERALL, value=9, reason="They are fine", on_behalf_of=behalf),
-    )
-    board = step(board, raw("round.reveal", scale_id=OVERALL), now=T2)
-    leo = {"question": "How safe is Leo?", "low_label": "Not safe", "high_label": "Safe"}
-    board = step(board, raw("scale.add", scale_id="s_leo", card_id="c_danger", **leo), now=T0)
-    board = step(board, raw("round.open", scale_id="s_leo"), new_id="r_2")
-    board = step(
-        board, raw("vote.cast", scale_id="s_leo", value=1, reason="SECRET-REASON"), "p_kid"
-    )
-    return step(
-        board,
-        raw("decision.set", outcome="continue", next_review="2027-03-01", note="Review soon"),
-    )
-
-
-def taken(board: Board | None = None, label: str | None = "End of meeting") -> Board:
-    board = board if board is not None else meeting_board()
-    fields = {} if label is None else {"label": label}
-    return step(board, raw("minutes.take", **fields), now=T3)
-
-
-def content_of(board: Board, number: int = 1) -> dict[str, Any]:
-    return json.loads(board.snapshots[str(number)].body)
-
-
-def records(board: Board) -> dict[str, str]:
-    return storage.board_records(board)
 
 
 def assert_refused(
@@ -1032,300 +947,6 @@ def test_a_locked_board_takes_minutes_ops_only(
     else:
         _, changes = run(board, raw(op_type, **fields), actor)
         assert changes
-
-
-# --- codec --------------------------------------------------------------------------------
-
-
-def signed_board() -> Board:
-    """Minutes 1 agreed with a yes and a no; minutes 2 a draft."""
-    board = taken()
-    board = step(board, raw("minutes.sign", minutes=1, stance="agree"), "p_mum")
-    board = step(
-        board,
-        raw("minutes.sign", minutes=1, stance="disagree", reason="Dad was not asked"),
-        "p_gran",
-    )
-    board = step(board, raw("minutes.agree", minutes=1), now=LATER)
-    return step(board, raw("minutes.take", label="Second"), now=LATER)
-
-
-def secret_records(board: Board) -> dict[str, str]:
-    """The records a store keeps apart: open rounds' ballots and minutes' snapshots."""
-    kept = {
-        storage.storage_key("snapshot", key): codec.dumps(codec.encode_entity(snap))
-        for key, snap in board.snapshots.items()
-    }
-    for key, vote in board.ballots.items():
-        kept[storage.storage_key("ballot", key)] = codec.dumps(codec.encode_entity(vote))
-    return kept
-
-
-def test_the_codec_round_trips_decision_minutes_and_snapshots() -> None:
-    board = signed_board()
-    stored = records(board)
-    assert {"decision:decision", "minutes:1", "minutes:2"} <= set(stored)
-    assert not any(key.startswith("snapshot:") for key in stored)  # kept apart
-    assert "Leo had a bruise" not in stored["minutes:1"]
-    restored = storage.board_from_records(stored, secret_records(board))
-    assert restored == board
-    assert restored.minutes["1"].signoffs[1].stance is Stance.DISAGREE
-    assert restored.minutes["1"].signoffs[1].role is Role.NETWORK
-    assert restored.decision["decision"].outcome is Outcome.CONTINUE
-
-
-def test_stored_changes_put_the_snapshot_with_the_secrets() -> None:
-    board = meeting_board()
-    after, changes = run(board, raw("minutes.take"), "p_fac", now=T3)
-    public, secret = storage.stored_changes(changes, after)
-    assert set(public) == {"minutes:1"} and set(secret) == {"snapshot:1"}
-    assert json.loads(secret["snapshot:1"]) == {"number": 1, "body": after.snapshots["1"].body}
-    with pytest.raises(ValueError):
-        wire.encode_change(changes[1])
-
-
-def test_a_worker_replaying_the_log_sees_the_same_minutes() -> None:
-    board = meeting_board()
-    after = board
-    for message, actor in [
-        (raw("minutes.take", label="One"), "p_fac"),
-        (raw("minutes.sign", minutes=1, stance="agree"), "p_mum"),
-        (raw("minutes.sign", minutes=1, stance="disagree", reason="No"), "p_gran"),
-        (raw("minutes.agree", minutes=1), "p_fac"),
-    ]:
-        after, changes = run(after, message, actor)
-        encoded = [wire.encode_change(c) for c in changes if not c.secret]
-        board = storage.apply_encoded(board, encoded, actor, T1)
-    board = replace(board, **storage.secret_parts(secret_records(after)))
-    assert board == after
-
-
-def test_encode_board_lists_minutes_without_their_content() -> None:
-    board = signed_board()
-    encoded = wire.encode_board(board)
-    assert [m["number"] for m in encoded["minutes"]] == [1, 2]
-    first = encoded["minutes"][0]
-    assert set(first) == {
-        "number",
-        "label",
-        "status",
-        "taken_at",
-        "taken_by",
-        "hash",
-        "signoffs",
-        "agreed_at",
-        "agreed_by",
-    }
-    assert (first["status"], first["hash"]) == ("agreed", board.minutes["1"].hash)
-    assert [(s["name"], s["stance"], s["reason"]) for s in first["signoffs"]] == [
-        ("Sam", "agree", None),
-        ("Gran", "disagree", "Dad was not asked"),
-    ]
-    assert "snapshots" not in encoded and '"body"' not in json.dumps(encoded)
-    assert encoded["decision"]["note"] == "Review soon"
-
-
-def test_the_template_has_the_plan_view_and_the_review_prompts() -> None:
-    template = wire.encode_template(link_days=7)
-    plan = template["columns"][-1]
-    assert (plan["key"], plan["view"]) == ("plan", "plan")
-    assert [s["key"] for s in plan["sections"]] == PLAN_SECTIONS
-    assert all(c["view"] == "map" for c in template["columns"][:-1])
-    prompts = template["review_prompts"]
-    assert len(prompts) == 2 and all(isinstance(p, str) and p.endswith("?") for p in prompts)
-
-
-# --- documents ----------------------------------------------------------------------------
-
-MARKUP = "<img src=x onerror=alert(1)> **bold** [click](javascript:alert(1)) `code` _u_ a|b"
-
-
-def view_of(board: Board, number: int = 1) -> dict[str, Any]:
-    key = str(number)
-    return documents.minutes_view(board.minutes[key], board.snapshots[key].body)
-
-
-def markup_board() -> Board:
-    """User markup everywhere a person can type, then minutes signed."""
-    board = new_board(title="Meeting for <b>Ava</b> # 1")
-    board, _ = ops.apply(
-        board,
-        ParticipantJoin("p_x", "Mallory <script>x</script>", Role.NETWORK),
-        Context("p_x", T0),
-    )
-    board = step(
-        board, raw("card.add", section="harm", text=MARKUP, attributed_to="*Dad*"), new_id="c_m"
-    )
-    board = step(
-        board,
-        raw(
-            "card.add",
-            section="next_steps",
-            text="first\n# Injected heading\n- injected item",
-            owner="[Sam](x)",
-        ),
-        new_id="c_n",
-    )
-    board = step(board, raw("round.open", scale_id=OVERALL), new_id="r_1")
-    board = step(board, raw("vote.cast", scale_id=OVERALL, value=4, reason="a | b | c"), "p_x")
-    board = step(board, raw("round.reveal", scale_id=OVERALL))
-    board = step(board, raw("decision.set", outcome="close", note="Note with <i>tags</i>"))
-    board = step(board, raw("minutes.take", label="**Label**"), now=T3)
-    return step(
-        board, raw("minutes.sign", minutes=1, stance="disagree", reason="Because [x](y) <u>"), "p_x"
-    )
-
-
-def test_the_markdown_has_everything_in_plain_words() -> None:
-    board = signed_board()
-    view = view_of(board)
-    md = documents.to_markdown(view)
-    lines = md.splitlines()
-    assert (
-        lines[0] == "**OFFICIAL \N{EN DASH} SENSITIVE**"
-        and lines[-1] == "**OFFICIAL \N{EN DASH} SENSITIVE**"
-    )
-    assert f"# {TITLE}" in lines
-    assert "Minutes 1 (agreed), taken 2026-11-27: End of meeting" in lines
-    for name, role in PEOPLE.values():
-        assert (f"- {name} (" in md) is (role is not Role.VIEWER)
-    flat = md.replace("\\", "")
-    for _, text, owner, due in CARDS.values():
-        assert text in flat
-        if owner:
-            assert f"who: {owner}" in flat
-        if due:
-            assert f"by {due}" in flat
-    assert "said by School" in flat
-    assert "- " + OUTCOME_LABELS[Outcome.CONTINUE] in lines
-    assert "- Next review: 2027-03-01" in lines
-    assert "| Sam | Parent or carer | 7 | He goes to school |" in flat
-    assert (
-        "| Grandad (recorded by the facilitator) | Family, friend or support person | 9 |" in flat
-    )
-    assert "- Sam agreed" in lines
-    assert "- Gran did not agree: Dad was not asked" in lines
-    assert "- Marked agreed on 2027-03-01" in lines
-    assert f"SHA-256 of the minutes: `{board.minutes['1'].hash}`" in lines
-    assert "SECRET-REASON" not in md and "GONE-CARD" not in md
-
-
-def test_the_markdown_of_a_draft_without_decision_or_cards() -> None:
-    board = taken(new_board(), label=None)
-    md = documents.to_markdown(view_of(board))
-    assert "Minutes 1 (draft), taken 2026-11-27" in md.splitlines()
-    assert "- No decision was written down." in md
-    assert md.count("- (nothing written)") == len(SECTIONS)
-    assert "Marked agreed" not in md
-
-
-def test_the_markdown_escapes_user_markup() -> None:
-    md = documents.to_markdown(view_of(markup_board()))
-    assert "<" not in md.replace("\\<", "") and ">" not in md.replace("\\>", "")
-    assert r"\<img src=x onerror=alert\(1\)\> \*\*bold\*\* \[click\]\(javascript:alert\(1\)\)" in md
-    assert r"\`code\` \_u\_ a\|b" in md
-    assert r"# Meeting for \<b\>Ava\</b\> \# 1" in md.splitlines()
-    assert r"said by \*Dad\*" in md and r"who: \[Sam\]\(x\)" in md
-    assert r"Mallory \<script\>x\</script\>" in md
-    assert r": \*\*Label\*\*" in md
-    assert r"did not agree: Because \[x\]\(y\) \<u\>" in md
-    assert r"Note with \<i\>tags\</i\>" in md
-    # A card with line breaks stays on its own line: it cannot start a heading or an item.
-    assert r"- first \# Injected heading \- injected item" in md
-    headings = [line for line in md.splitlines() if line.startswith("#")]
-    assert all(not h.lower().startswith(("# injected", "## injected")) for h in headings)
-    assert not any(line.startswith("- injected") for line in md.splitlines())
-    # Table rows keep their four cells: a | in a reason is escaped.
-    rows = [line for line in md.splitlines() if line.startswith("| ") and "---" not in line]
-    assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == 5 for row in rows)
-    assert r"a \| b \| c" in md
-
-
-def test_to_json_carries_the_content_and_its_hash() -> None:
-    board = signed_board()
-    document = json.loads(documents.to_json(view_of(board)))
-    entry = board.minutes["1"]
-    assert document["minutes"] == {
-        "number": 1,
-        "label": "End of meeting",
-        "status": "agreed",
-        "taken_at": T3,
-        "agreed_at": LATER,
-        "sha256": entry.hash,
-        "signoffs": [codec.encode_entity(s) for s in entry.signoffs],
-    }
-    assert document["content"] == content_of(board)
-    recomputed = hashlib.sha256(canonical(document["content"]).encode("utf-8")).hexdigest()
-    assert recomputed == document["minutes"]["sha256"]
-    draft = json.loads(documents.to_json(view_of(board, 2)))["minutes"]
-    assert (draft["status"], draft["agreed_at"], draft["signoffs"]) == ("draft", None, [])
-
-
-def test_to_json_keeps_non_ascii_text_as_is() -> None:
-    board = step(
-        new_board(title="Zoë\N{RIGHT SINGLE QUOTATION MARK}s family 👪"),
-        raw("card.add", section="strengths", text="Ñandú"),
-        new_id="c_u",
-    )
-    board = taken(board)
-    text = documents.to_json(view_of(board))
-    assert "Zoë\N{RIGHT SINGLE QUOTATION MARK}s family 👪" in text and "Ñandú" in text
-    document = json.loads(text)
-    assert digest(canonical(document["content"])) == document["minutes"]["sha256"]
-
-
-def test_minutes_view_names_the_decision_and_the_signoffs() -> None:
-    view = view_of(signed_board())
-    assert view["marking"] == "OFFICIAL \N{EN DASH} SENSITIVE"
-    assert view["decision_words"] == OUTCOME_LABELS[Outcome.CONTINUE]
-    assert view["agreed_by_people"] == ["Sam"]
-    assert view["not_agreed"] == [{"name": "Gran", "reason": "Dad was not asked"}]
-    assert view_of(taken(new_board()))["decision_words"] is None
-
-
-FILE_NAME_RE = re.compile(r"kinboard-[a-z0-9-]+-2026-11-27-minutes-1\.(pdf|md|json)")
-
-
-@pytest.mark.parametrize(
-    ("title", "slug"),
-    [
-        ("Family meeting for Ava", "family-meeting-for-ava"),
-        ("../../etc/passwd", "etc-passwd"),
-        ("..\\..\\Windows\\System32", "windows-system32"),
-        ("<script>alert(1)</script>", "script-alert-1-script"),
-        ('Ava"; filename="evil.exe', "ava-filename-evil-exe"),
-        ("Ava\r\nSet-Cookie: kb=1", "ava-set-cookie-kb-1"),
-        ("Zoë and Ñandú Ångström", "zoe-and-nandu-angstrom"),
-        ("Family 👪 meeting", "family-meeting"),
-        ("👪🏽❤️", "meeting"),
-        ("Дети Ивановых", "meeting"),
-        ("...", "meeting"),
-        ("%2e%2e%2fetc", "2e-2e-2fetc"),
-    ],
-)
-@pytest.mark.parametrize("extension", ["pdf", "md", "json"])
-def test_file_names_are_safe_and_say_meeting_and_date(
-    title: str, slug: str, extension: str
-) -> None:
-    view = {"meeting": {"title": title}, "taken_at": T3, "number": 1}
-    name = documents.file_name(view, extension)
-    assert name == f"kinboard-{slug}-2026-11-27-minutes-1.{extension}"
-    assert FILE_NAME_RE.fullmatch(name)
-    assert name.isascii() and not any(c in name for c in '/\\"\r\n;: ')
-
-
-def test_a_long_title_makes_a_bounded_file_name() -> None:
-    view = {"meeting": {"title": "Ava " * 200}, "taken_at": T3, "number": 12}
-    name = documents.file_name(view, "pdf")
-    assert len(name) <= 100 and name.endswith("-2026-11-27-minutes-12.pdf")
-    assert name.startswith("kinboard-ava-ava-")
-
-
-def test_a_cut_title_does_not_end_in_a_dash() -> None:
-    view = {"meeting": {"title": "a" * 59 + " b"}, "taken_at": T3, "number": 1}
-    name = documents.file_name(view, "pdf")
-    assert "--" not in name
-    assert re.fullmatch(r"kinboard-[a-z0-9]+(-[a-z0-9]+)*-2026-11-27-minutes-1\.pdf", name)
 
 
 # --- the next meeting: review_board -------------------------------------------------------

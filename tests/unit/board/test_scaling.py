@@ -1,5 +1,4 @@
-"""Scaling together, in the pure core: scales, rounds, secret votes, the summary, the codec,
-and the ballots' way through both store backends.
+"""Scaling together, in the pure core: scales, rounds, secret votes and the summary.
 
 Table-driven: each case names the op, who sends it and what must come back.
 """
@@ -9,14 +8,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from server.board import codec, ops, scaling, storage, wire
+from server.board import ops, scaling, wire
 from server.board.errors import (
-    AlreadyVoted,
     Forbidden,
     Invalid,
     KinboardError,
@@ -33,14 +30,11 @@ from server.board.limits import (
     MAX_REASON,
     MAX_SCALES,
 )
-from server.board.meeting import MeetingEdit, ParticipantJoin
+from server.board.meeting import MeetingEdit
 from server.board.model import (
     Answered,
     Board,
     Change,
-    LeftOut,
-    LeftOutWhy,
-    Meeting,
     Round,
     RoundStatus,
     Scale,
@@ -54,17 +48,27 @@ from server.board.scales import ScaleAdd, ScaleDelete, ScaleEdit, overall_scale
 from server.board.scaling import OnBehalf, RoundOpen, RoundReveal, VoteCast, VoteExclude
 from server.board.summary import summarise
 from server.board.template import OVERALL_SCALE
-from server.store.roles import Mutation, Store, Update
-from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run
-from tests.support.stores import OpenStore
-
-T2 = "2026-11-27T09:20:00.000Z"
-T3 = "2026-11-27T09:30:00.000Z"
-OVERALL = "s_all"
+from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run, with_status
+from tests.support.scaling import (
+    NOT_FACILITATOR,
+    OVERALL,
+    SAFETY,
+    T2,
+    T3,
+    WORDS,
+    Q,
+    assert_no_numbers,
+    assert_refused,
+    new_meeting,
+    step,
+    vote,
+    with_open_round,
+    with_votes,
+)
 
 VOTERS = [Role.FACILITATOR, Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL]
-NOT_FACILITATOR = [Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL]
-SAFETY = OVERALL_SCALE[Vocabulary.SAFETY]
+
+
 # The fields of a scale in `state`, `applied` and the API, as docs/protocol.md lists them.
 SCALE_KEYS = (
     "id",
@@ -76,97 +80,12 @@ SCALE_KEYS = (
     "created_at",
     "created_by",
 )
+
+
 WELLBEING = OVERALL_SCALE[Vocabulary.WELLBEING]
 
 
-# --- boards -----------------------------------------------------------------------------------
-
-
-def step(board: Board, message: dict[str, Any], actor: str, **kw: Any) -> Board:
-    return run(board, message, actor, **kw)[0]
-
-
-def new_meeting(vocabulary: Vocabulary = Vocabulary.SAFETY, status: Status = Status.OPEN) -> Board:
-    """A board as `Meetings.create` makes it (one overall scale), everyone joined, a live
-    worry statement `c_worry` and a deleted card `c_gone`."""
-    meeting = Meeting(MID, "Family meeting for the Ahmed children", vocabulary=vocabulary)
-    overall = overall_scale(vocabulary, OVERALL, T0, created_by="")
-    board = Board(meeting, scales=MappingProxyType({OVERALL: overall}))
-    for pid, (name, role) in PEOPLE.items():
-        board, _ = ops.apply(board, ParticipantJoin(pid, name, role), Context(pid, T0))
-    board = step(
-        board,
-        raw("card.add", section="danger", text="Leo may be hit"),
-        "p_fac",
-        now=T0,
-        new_id="c_worry",
-    )
-    board = step(
-        board, raw("card.add", section="harm", text="Oops"), "p_fac", now=T0, new_id="c_gone"
-    )
-    board = step(board, raw("card.delete", card_id="c_gone"), "p_fac", now=T0)
-    return replace(board, meeting=replace(board.meeting, status=status))
-
-
-def with_open_round(board: Board | None = None, round_id: str = "r_1") -> Board:
-    board = board or new_meeting()
-    return step(board, raw("round.open", scale_id=OVERALL), "p_fac", new_id=round_id)
-
-
-def vote(scale_id: str = OVERALL, value: int = 5, **fields: Any) -> dict[str, Any]:
-    return raw("vote.cast", scale_id=scale_id, value=value, **fields)
-
-
-def with_votes(board: Board | None = None) -> Board:
-    """An open round r_1 on the overall scale: Sam 7, Gran 3, Fatima records Grandad's 9."""
-    board = with_open_round(board)
-    board = step(board, vote(value=7, reason="REASON-ALPHA"), "p_mum")
-    board = step(board, vote(value=3, reason="REASON-BRAVO"), "p_gran")
-    behalf = {"name": "Grandad", "role": "network"}
-    return step(board, vote(value=9, reason="REASON-CHARLIE", on_behalf_of=behalf), "p_fac")
-
-
-def with_status(board: Board, status: Status) -> Board:
-    return replace(board, meeting=replace(board.meeting, status=status))
-
-
-def assert_refused(
-    board: Board, message: dict[str, Any], actor: str, error: type[KinboardError]
-) -> KinboardError:
-    records = storage.board_records(board)
-    with pytest.raises(KinboardError) as caught:
-        run(board, message, actor)
-    assert type(caught.value) is error, caught.value
-    assert caught.value.code == error.code
-    assert caught.value.message
-    assert storage.board_records(board) == records
-    return caught.value
-
-
-def vote_objects(data: Any) -> Iterator[dict[str, Any]]:
-    """Every JSON object that carries somebody's number: it has both `voter` and `value`."""
-    if isinstance(data, dict):
-        if "voter" in data and "value" in data:
-            yield data
-        for item in data.values():
-            yield from vote_objects(item)
-    elif isinstance(data, list | tuple):
-        for item in data:
-            yield from vote_objects(item)
-
-
-def assert_no_numbers(data: Any) -> None:
-    """Nothing in `data` says what anyone voted in the open round."""
-    text = json.dumps(data)
-    assert "REASON-" not in text
-    assert '"ballot' not in text
-    assert list(vote_objects(data)) == []
-
-
 # --- parsing ----------------------------------------------------------------------------------
-
-Q = "How safe are the children at Dad's?"
-WORDS = {"question": Q, "low_label": "Not safe", "high_label": "Safe"}
 
 PARSE_REFUSALS = [
     # scale.add
@@ -1079,573 +998,3 @@ def test_summarise(
     for group in summary["groups"]:
         assert type(group["median"]) is (int if float(group["median"]).is_integer() else float)
     json.dumps(summary)
-
-
-# --- the codec: what leaves the server --------------------------------------------------------
-
-
-def test_encode_board_never_has_a_number_of_an_open_round() -> None:
-    board = with_votes()
-    encoded = wire.encode_board(board)
-    assert set(encoded) >= {"meeting", "participants", "cards", "scales", "rounds"}
-    assert_no_numbers(encoded)
-    (round_,) = encoded["rounds"]
-    assert round_["votes"] == [] and round_["status"] == "open"
-    assert "summary" not in round_
-    assert round_["answered"] == [
-        {
-            "voter": "p_mum",
-            "name": "Sam",
-            "role": "parent",
-            "recorded_by": None,
-            "device": None,
-            "group": "family",
-        },
-        {
-            "voter": "p_gran",
-            "name": "Gran",
-            "role": "network",
-            "recorded_by": None,
-            "device": None,
-            "group": "network",
-        },
-        {
-            "voter": "behalf:grandad|network",
-            "name": "Grandad",
-            "role": "network",
-            "recorded_by": "p_fac",
-            "device": None,
-            "group": "network",
-        },
-    ]
-    scale = encoded["scales"][0]
-    assert (scale["id"], scale["overall"], scale["low_label"]) == (OVERALL, True, SAFETY.low_label)
-    # After the reveal, every number is there.
-    revealed = wire.encode_board(step(board, raw("round.reveal", scale_id=OVERALL), "p_fac"))
-    assert sorted(v["value"] for v in vote_objects(revealed)) == [3, 7, 9]
-    assert "REASON-ALPHA" in json.dumps(revealed)
-
-
-def test_assert_no_numbers_would_catch_a_leak() -> None:
-    """The check the secrecy tests rely on does fail on a leak."""
-    board = with_votes()
-    leaky = {**wire.encode_board(board), "ballots": wire.encode_own_ballots(board, "p_mum")}
-    with pytest.raises(AssertionError):
-        assert_no_numbers(leaky)
-    bare = {"rounds": [{"votes": [{"voter": "p_mum", "value": 7}]}]}
-    with pytest.raises(AssertionError):
-        assert_no_numbers(bare)
-
-
-def test_every_public_change_of_voting_has_no_number() -> None:
-    board = with_open_round()
-    seen: list[Change] = []
-    for actor, message in (
-        ("p_mum", vote(value=7, reason="REASON-ALPHA")),
-        ("p_gran", vote(value=3, reason="REASON-BRAVO")),
-        (
-            "p_fac",
-            vote(value=9, reason="REASON-CHARLIE", on_behalf_of={"name": "G", "role": "child"}),
-        ),
-        ("p_mum", vote(value=8, reason="REASON-ALPHA-2")),
-    ):
-        board, changes = run(board, message, actor)
-        seen += changes
-    public = [wire.encode_change(c) for c in seen if not c.secret]
-    assert len(public) == 4
-    assert_no_numbers(public)
-    assert sum(c.secret for c in seen) == 4
-    for change in (c for c in seen if c.secret):
-        with pytest.raises(ValueError):
-            wire.encode_change(change)
-
-
-def test_encode_own_ballots_is_only_the_callers_own_and_recorded() -> None:
-    board = with_votes()
-    mine = wire.encode_own_ballots(board, "p_mum")
-    assert mine == [
-        {
-            "round_id": "r_1",
-            "scale_id": OVERALL,
-            "group": "family",
-            "voter": "p_mum",
-            "name": "Sam",
-            "role": "parent",
-            "value": 7,
-            "at": T1,
-            "reason": "REASON-ALPHA",
-            "recorded_by": None,
-            "replaces_recorded_by": None,
-        }
-    ]
-    assert [b["value"] for b in wire.encode_own_ballots(board, "p_gran")] == [3]
-    facilitator = wire.encode_own_ballots(board, "p_fac")
-    assert [(b["voter"], b["value"], b["recorded_by"]) for b in facilitator] == [
-        ("behalf:grandad|network", 9, "p_fac")
-    ]
-    for pid in ("p_kid", "p_sw", "p_tv", "p_nobody"):
-        assert wire.encode_own_ballots(board, pid) == []
-    json.dumps(mine)
-    # Revealed rounds are in the board, not in anyone's own numbers.
-    revealed = step(board, raw("round.reveal", scale_id=OVERALL), "p_fac")
-    assert wire.encode_own_ballots(revealed, "p_mum") == []
-
-
-def test_stored_changes_put_ballots_in_the_secret_records() -> None:
-    board = with_open_round()
-    board, changes = run(board, vote(value=7, reason="REASON-ALPHA"), "p_mum")
-    public, secret = storage.stored_changes(changes, board)
-    assert list(public) == ["round:r_1"]
-    assert "REASON-" not in public["round:r_1"]
-    assert_no_numbers(json.loads(public["round:r_1"]))
-    assert list(secret) == ["ballot:r_1/p_mum"]
-    assert json.loads(secret["ballot:r_1/p_mum"]) == {
-        "voter": "p_mum",
-        "name": "Sam",
-        "role": "parent",
-        "value": 7,
-        "at": T1,
-        "reason": "REASON-ALPHA",
-        "recorded_by": None,
-        "replaces_recorded_by": None,
-    }
-    board = step(board, vote(value=2, on_behalf_of={"name": "Al", "role": "child"}), "p_fac")
-    board, changes = run(board, raw("round.reveal", scale_id=OVERALL), "p_fac")
-    public, secret = storage.stored_changes(changes, board)
-    assert list(public) == ["round:r_1"]
-    assert json.loads(public["round:r_1"])["status"] == "revealed"
-    assert secret == {"ballot:r_1/p_mum": None, "ballot:r_1/behalf:al|child": None}
-
-
-def test_stored_changes_of_a_scale_delete_drop_the_ballots() -> None:
-    board = with_votes()
-    board, changes = run(board, raw("scale.delete", scale_id=OVERALL), "p_fac")
-    public, secret = storage.stored_changes(changes, board)
-    assert json.loads(public[f"scale:{OVERALL}"])["deleted"] is True
-    assert set(secret) == {
-        "ballot:r_1/p_mum",
-        "ballot:r_1/p_gran",
-        "ballot:r_1/behalf:grandad|network",
-    }
-    assert set(secret.values()) == {None}
-
-
-def test_board_records_leave_the_ballots_out() -> None:
-    records = storage.board_records(with_votes())
-    assert not [key for key in records if key.startswith("ballot")]
-    assert {"round:r_1", f"scale:{OVERALL}", f"meeting:{MID}"} <= set(records)
-    assert "REASON-" not in json.dumps(records)
-    assert_no_numbers([json.loads(value) for value in records.values()])
-
-
-def test_board_from_records_round_trips_a_board_with_ballots() -> None:
-    board = with_votes()
-    board = step(board, raw("scale.add", **WORDS, scale_id="s_b", card_id="c_worry"), "p_fac")
-    board = step(board, raw("round.open", scale_id="s_b"), "p_fac", new_id="r_b")
-    board = step(board, vote("s_b", 0), "p_kid")
-    board = step(board, raw("round.reveal", scale_id="s_b"), "p_fac")
-    board = step(board, raw("round.open", scale_id="s_b"), "p_fac", new_id="r_b2")
-    board = step(board, vote("s_b", 10, reason="x"), "p_sw")
-    board = step(board, raw("meeting.edit", worry_threshold=4), "p_fac")
-    records = storage.board_records(board)
-    secrets = {
-        f"ballot:{key}": codec.dumps(codec.encode_entity(vote))
-        for key, vote in board.ballots.items()
-    }
-    assert len(secrets) == 4
-    assert storage.board_from_records(records, secrets) == board
-    without = storage.board_from_records(records)
-    assert dict(without.ballots) == {}
-    assert replace(without, ballots=board.ballots) == board
-
-
-def test_apply_encoded_of_the_public_changes_reproduces_the_public_board() -> None:
-    start = new_meeting()
-    board = start
-    replayed = start
-    script = [
-        ("p_fac", raw("scale.add", **WORDS, scale_id="s_b", card_id="c_worry"), "x1"),
-        ("p_fac", raw("scale.edit", scale_id=OVERALL, question="Where are we?"), "x2"),
-        ("p_fac", raw("round.open", scale_id=OVERALL), "r_1"),
-        ("p_mum", vote(value=7, reason="REASON-ALPHA"), "x3"),
-        ("p_fac", vote(value=9, on_behalf_of={"name": "Grandad", "role": "network"}), "x4"),
-        ("p_mum", vote(value=6), "x5"),
-        ("p_fac", raw("round.reveal", scale_id=OVERALL), "x6"),
-        ("p_fac", raw("round.open", scale_id=OVERALL), "r_2"),
-        ("p_gran", vote(value=3), "x7"),
-        ("p_fac", raw("round.open", scale_id="s_b"), "r_b"),
-        ("p_kid", vote("s_b", 2), "x8"),
-        ("p_fac", raw("scale.delete", scale_id="s_b"), "x9"),
-        ("p_fac", raw("meeting.edit", vocabulary="wellbeing", worry_threshold=3), "x10"),
-    ]
-    for actor, message, new_id in script:
-        board, changes = run(board, message, actor, new_id=new_id)
-        public = [wire.encode_change(c) for c in changes if not c.secret]
-        replayed = storage.apply_encoded(replayed, json.loads(json.dumps(public)), actor, T1)
-        assert wire.encode_board(replayed) == wire.encode_board(board), message
-    assert replayed.scales == board.scales
-    assert replayed.rounds == board.rounds
-    assert dict(replayed.ballots) == {}  # numbers never travel with the public changes
-    assert list(board.ballots) == ["r_2/p_gran"]
-
-
-# --- votes that do not count: people taken out, one person twice, recorded twice -----------
-
-
-def with_twice(board: Board | None = None) -> Board:
-    """An open round r_1 where Sam answered twice: once as p_mum, and again from the same
-    browser as "sam " (p_sam2); Gran answered once."""
-    board = with_open_round(board)
-    again = ParticipantJoin("p_sam2", "sam ", Role.PARENT, device="p_mum")
-    board, _ = ops.apply(board, again, Context("p_sam2", T1))
-    board = step(board, vote(value=7, reason="REASON-ALPHA"), "p_mum")
-    board = step(board, vote(value=3, reason="REASON-BRAVO"), "p_gran")
-    return step(board, vote(value=7, reason="REASON-ALPHA-AGAIN"), "p_sam2")
-
-
-def exclude(voter: str, scale_id: str = OVERALL) -> dict[str, Any]:
-    return raw("vote.exclude", scale_id=scale_id, voter=voter)
-
-
-def test_taking_someone_out_leaves_their_open_answer_out_of_the_reveal() -> None:
-    board = with_votes()
-    removal = raw("participant.remove", participant_id="p_gran")
-    board, changes = run(board, removal, "p_fac", now=T2)
-    round_ = board.rounds["r_1"]
-    assert [a.voter for a in round_.answered] == ["p_mum", "behalf:grandad|network"]
-    assert round_.left_out == (
-        LeftOut("p_gran", "Gran", Role.NETWORK, LeftOutWhy.REMOVED, "p_fac", T2),
-    )
-    assert "r_1/p_gran" not in board.ballots
-    assert [(c.entity, c.id, c.deleted) for c in changes] == [
-        ("participant", "p_gran", False),
-        ("round", "r_1", False),
-        ("ballot", "r_1/p_gran", True),
-    ]
-    assert_no_numbers([wire.encode_change(c) for c in changes if not c.secret])
-    revealed = step(board, raw("round.reveal", scale_id=OVERALL), "p_fac").rounds["r_1"]
-    assert [v.voter for v in revealed.votes] == ["p_mum", "behalf:grandad|network"]
-    assert summarise(revealed.votes)["groups"] == [
-        {"group": "family", "median": 7, "count": 1},
-        {"group": "network", "median": 9, "count": 1},
-    ]
-
-
-def test_taking_out_someone_who_has_not_answered_changes_no_round() -> None:
-    board = with_votes()
-    _, changes = run(board, raw("participant.remove", participant_id="p_kid"), "p_fac")
-    assert [c.entity for c in changes] == ["participant"]
-
-
-def test_a_revealed_round_keeps_the_answer_of_someone_taken_out_later() -> None:
-    board = step(with_votes(), raw("round.reveal", scale_id=OVERALL), "p_fac")
-    board = step(board, raw("participant.remove", participant_id="p_gran"), "p_fac")
-    assert [v.voter for v in board.rounds["r_1"].votes] == [
-        "p_mum",
-        "p_gran",
-        "behalf:grandad|network",
-    ]
-
-
-def _joins(*people: tuple[str, str, str | None]) -> Board:
-    """A meeting with an open round that (pid, name, device) join and answer in order."""
-    board = with_open_round()
-    for pid, name, device in people:
-        board, _ = ops.apply(
-            board, ParticipantJoin(pid, name, Role.PARENT, device=device), Context(pid, T1)
-        )
-        board = step(board, vote(value=5), pid)
-    return board
-
-
-DUPLICATES = [
-    ("one-each", [("p_a", "Ann", None), ("p_b", "Bob", None)], []),
-    ("same-name", [("p_a", "Ann", None), ("p_b", " ANN ", None)], [["p_a", "p_b"]]),
-    ("same-browser", [("p_a", "Ann", None), ("p_b", "Mum", "p_a")], [["p_a", "p_b"]]),
-    (
-        "same-browser-four-times",
-        [("p_a", "Ann", None), ("p_b", "Ann", "p_a"), ("p_c", "Ann", "p_a"), ("p_d", "A", "p_a")],
-        [["p_a", "p_b", "p_c", "p_d"]],
-    ),
-    (
-        "browser-then-name",
-        [("p_a", "Ann", None), ("p_b", "Mum", "p_a"), ("p_c", "mum", None)],
-        [["p_a", "p_b", "p_c"]],
-    ),
-    (
-        "two-pairs",
-        [("p_a", "Ann", None), ("p_b", "Bob", None), ("p_c", "Bob", None), ("p_d", "ann", None)],
-        [["p_a", "p_d"], ["p_b", "p_c"]],
-    ),
-]
-
-
-@pytest.mark.parametrize(("people", "groups"), [pytest.param(p, g, id=i) for i, p, g in DUPLICATES])
-def test_likely_duplicates(people: list[tuple[str, str, str | None]], groups: list[Any]) -> None:
-    board = _joins(*people)
-    found = scaling.likely_duplicates(board.rounds["r_1"])
-    assert [[a.voter for a in group] for group in found] == groups
-
-
-def test_two_answers_recorded_under_one_name_are_a_likely_pair_and_one_can_go() -> None:
-    board = with_votes()  # Grandad recorded as network
-    board = step(board, vote(value=1, on_behalf_of={"name": "grandad", "role": "parent"}), "p_fac")
-    pairs = scaling.likely_duplicates(board.rounds["r_1"])
-    assert [[a.voter for a in g] for g in pairs] == [
-        ["behalf:grandad|network", "behalf:grandad|parent"]
-    ]
-    board = step(board, exclude("behalf:grandad|parent"), "p_fac")
-    assert "r_1/behalf:grandad|parent" not in board.ballots
-    assert [v.why for v in board.rounds["r_1"].left_out] == [LeftOutWhy.DUPLICATE]
-
-
-def test_the_facilitator_leaves_out_one_of_a_likely_pair() -> None:
-    board = with_twice()
-    assert [[a.voter for a in g] for g in scaling.likely_duplicates(board.rounds["r_1"])] == [
-        ["p_mum", "p_sam2"]
-    ]
-    # Everyone is sent who may be one person twice (names only); the facilitator is shown it.
-    (encoded,) = wire.encode_board(board)["rounds"]
-    assert encoded["likely_duplicates"] == [["p_mum", "p_sam2"]]
-    assert_no_numbers(encoded)
-    board, changes = run(board, exclude("p_sam2"), "p_fac", now=T2)
-    round_ = board.rounds["r_1"]
-    assert [a.voter for a in round_.answered] == ["p_mum", "p_gran"]
-    assert round_.left_out == (
-        LeftOut("p_sam2", "sam", Role.PARENT, LeftOutWhy.DUPLICATE, "p_fac", T2),
-    )
-    assert sorted(board.ballots) == ["r_1/p_gran", "r_1/p_mum"]
-    assert [(c.entity, c.id, c.deleted) for c in changes] == [
-        ("round", "r_1", False),
-        ("ballot", "r_1/p_sam2", True),
-    ]
-    public = [wire.encode_change(c) for c in changes if not c.secret]
-    assert_no_numbers(public)
-    assert public[0]["value"]["left_out"] == [
-        {
-            "voter": "p_sam2",
-            "name": "sam",
-            "role": "parent",
-            "why": "duplicate",
-            "by": "p_fac",
-            "at": T2,
-        }
-    ]
-    assert scaling.likely_duplicates(round_) == []
-    # The one left out cannot answer again in this round; the reveal counts Sam once.
-    assert_refused(board, vote(value=9), "p_sam2", Forbidden)
-    revealed = step(board, raw("round.reveal", scale_id=OVERALL), "p_fac").rounds["r_1"]
-    assert [(v.voter, v.value) for v in revealed.votes] == [("p_mum", 7), ("p_gran", 3)]
-    assert revealed.left_out == round_.left_out
-    # The next round starts afresh.
-    board = step(board, raw("round.reveal", scale_id=OVERALL), "p_fac")
-    board = step(board, raw("round.open", scale_id=OVERALL), "p_fac", new_id="r_2")
-    assert step(board, vote(value=4), "p_sam2").rounds["r_2"].answered[0].voter == "p_sam2"
-
-
-def _exclude_refusals() -> Iterator[Any]:
-    for role in [*NOT_FACILITATOR, Role.VIEWER]:
-        yield pytest.param("twice", exclude("p_sam2"), role, Forbidden, id=f"{role}")
-    yield pytest.param("twice", exclude("p_gran"), Role.FACILITATOR, Invalid, id="not-a-pair")
-    yield pytest.param("twice", exclude("p_kid"), Role.FACILITATOR, NotFound, id="not-answered")
-    yield pytest.param("twice", exclude("p_nobody"), Role.FACILITATOR, NotFound, id="unknown")
-    yield pytest.param("left-out", exclude("p_sam2"), Role.FACILITATOR, NotFound, id="twice")
-    yield pytest.param(
-        "twice", exclude("p_mum", "s_nowhere"), Role.FACILITATOR, NotFound, id="unknown-scale"
-    )
-    yield pytest.param("revealed", exclude("p_sam2"), Role.FACILITATOR, RoundClosed, id="shown")
-    yield pytest.param("fresh", exclude("p_sam2"), Role.FACILITATOR, RoundClosed, id="no-round")
-    for status in (Status.LOCKED, Status.CLOSED):
-        yield pytest.param(status.value, exclude("p_sam2"), Role.FACILITATOR, Locked, id=status)
-
-
-def _exclude_board(name: str) -> Board:
-    match name:
-        case "fresh":
-            return new_meeting()
-        case "twice":
-            return with_twice()
-        case "left-out":
-            return step(with_twice(), exclude("p_sam2"), "p_fac")
-        case "revealed":
-            return step(with_twice(), raw("round.reveal", scale_id=OVERALL), "p_fac")
-    return with_status(with_twice(), Status(name))
-
-
-@pytest.mark.parametrize(("board", "message", "role", "error"), list(_exclude_refusals()))
-def test_vote_exclude_refusals(
-    board: str, message: dict[str, Any], role: Role, error: type[KinboardError]
-) -> None:
-    assert_refused(_exclude_board(board), message, BY_ROLE[role], error)
-
-
-def test_a_recorded_answer_for_someone_who_answered_on_their_own_device_is_refused() -> None:
-    board = with_votes()  # Sam answered on their own device
-    for name, role in (("Sam", "parent"), (" sam ", "network")):
-        recorded = vote(value=2, on_behalf_of={"name": name, "role": role})
-        refusal = assert_refused(board, recorded, "p_fac", AlreadyVoted)
-        assert refusal.code == "already_voted"
-        assert "Sam has answered on their own device already" in refusal.message
-    # Someone who joined but has not answered yet (a flat phone) can be recorded.
-    recorded = vote(value=2, on_behalf_of={"name": "Ayaan", "role": "child"})
-    assert "r_1/behalf:ayaan|child" in step(board, recorded, "p_fac").ballots
-
-
-def test_answering_on_ones_own_device_replaces_the_answer_recorded_for_one() -> None:
-    board = with_open_round()
-    board = step(board, vote(value=2, on_behalf_of={"name": "ayaan", "role": "child"}), "p_fac")
-    board, changes = run(board, vote(value=6, reason="REASON-DELTA"), "p_kid", now=T2)
-    round_ = board.rounds["r_1"]
-    assert round_.answered == (Answered("p_kid", "Ayaan", Role.CHILD),)
-    assert dict(board.ballots) == {
-        "r_1/p_kid": Vote("p_kid", "Ayaan", Role.CHILD, 6, T2, "REASON-DELTA", None, "p_fac")
-    }
-    assert sorted((c.id, c.deleted) for c in changes if c.secret) == [
-        ("r_1/behalf:ayaan|child", True),
-        ("r_1/p_kid", False),
-    ]
-    # What their ack says, and it still says so after they change their number.
-    _, own = ops.parse_op(vote(value=5))
-    assert scaling.cast_ballot(board, own, "p_kid")[1].replaces_recorded_by == "p_fac"
-    board = step(board, vote(value=5), "p_kid", now=T3)
-    assert board.ballots["r_1/p_kid"].replaces_recorded_by == "p_fac"
-    revealed = step(board, raw("round.reveal", scale_id=OVERALL), "p_fac").rounds["r_1"]
-    assert [(v.voter, v.value) for v in revealed.votes] == [("p_kid", 5)]
-
-
-# --- through the store: both backends ---------------------------------------------------------
-
-
-def mutation(message: dict[str, Any], actor: str, new_id: str = "") -> Mutation:
-    _, op = ops.parse_op({"id": "o_x", **message})
-    return lambda board: ops.apply(board, op, Context(actor, T1, new_id))
-
-
-class Ops:
-    """Commits ops through one store object, each with its own op key."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.n = 0
-
-    async def __call__(self, actor: str, message: dict[str, Any], new_id: str = "") -> Any:
-        self.n += 1
-        op_id = f"o_{id(self)}_{self.n}"
-        return await self.store.update(
-            Update(MID, f"{actor}:{op_id}", op_id, actor, T1, mutation(message, actor, new_id))
-        )
-
-
-async def _voted(store: Store) -> Ops:
-    """A stored meeting with an open round: Sam 7, Gran 3, Grandad 9 (recorded)."""
-    await store.create(new_meeting())
-    commit = Ops(store)
-    await commit("p_fac", raw("round.open", scale_id=OVERALL), "r_1")
-    await commit("p_mum", vote(value=7, reason="REASON-ALPHA"))
-    await commit("p_gran", vote(value=3, reason="REASON-BRAVO"))
-    behalf = {"name": "Grandad", "role": "network"}
-    await commit("p_fac", vote(value=9, reason="REASON-CHARLIE", on_behalf_of=behalf))
-    return commit
-
-
-def _values(board: Board) -> dict[str, int]:
-    return {key: vote.value for key, vote in board.ballots.items()}
-
-
-EXPECTED = {"r_1/p_mum": 7, "r_1/p_gran": 3, "r_1/behalf:grandad|network": 9}
-
-
-async def test_store_keeps_ballots_apart_from_the_log(open_store: OpenStore) -> None:
-    store = await open_store()
-    commit = await _voted(store)
-    board, seq = await store.load(MID)
-    assert seq == 4
-    assert _values(board) == EXPECTED
-
-    restarted = await open_store()
-    loaded, loaded_seq = await restarted.load(MID)
-    assert (loaded, loaded_seq) == (board, seq)
-    assert loaded.ballots["r_1/p_mum"].reason == "REASON-ALPHA"
-
-    _, records = await restarted.changes_since(MID, 0)
-    assert records is not None and [r.seq for r in records] == [1, 2, 3, 4]
-    log = [r.to_json() for r in records]
-    assert_no_numbers(log)
-    assert [len(r["changes"][0]["value"]["answered"]) for r in log[1:]] == [1, 2, 3]
-
-    # A re-cast replaces the stored ballot; still nothing in the log.
-    await commit("p_mum", vote(value=1, reason="REASON-ALPHA-2"))
-    again, _ = await (await open_store()).load(MID)
-    assert _values(again) == {**EXPECTED, "r_1/p_mum": 1}
-    assert again.ballots["r_1/p_mum"].reason == "REASON-ALPHA-2"
-    assert_no_numbers([r.to_json() for r in (await store.changes_since(MID, 0))[1] or []])
-
-    # The reveal moves them into the round and deletes the ballots from the store.
-    revealed = await commit("p_fac", raw("round.reveal", scale_id=OVERALL))
-    fresh, _ = await (await open_store()).load(MID)
-    assert dict(fresh.ballots) == {}
-    assert fresh == revealed.board
-    assert sorted(v.value for v in fresh.rounds["r_1"].votes) == [1, 3, 9]
-    assert revealed.record is not None
-    (change,) = revealed.record.changes
-    assert sorted(v["value"] for v in change["value"]["votes"]) == [1, 3, 9]
-    assert change["value"]["summary"]["words"] == "Family 1, network 6: a gap of 5"
-
-
-async def test_another_worker_catches_up_with_ballots(
-    open_store: OpenStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    worker_a = await open_store()
-    worker_b = await open_store()
-    await worker_a.create(new_meeting())
-    on_a = Ops(worker_a)
-    await on_a("p_fac", raw("round.open", scale_id=OVERALL), "r_1")
-    await worker_b.load(MID)  # B has the board cached, with no ballots yet
-
-    await on_a("p_mum", vote(value=7, reason="REASON-ALPHA"))
-    await on_a("p_gran", vote(value=3, reason="REASON-BRAVO"))
-    await on_a("p_fac", vote(value=9, on_behalf_of={"name": "Grandad", "role": "network"}))
-    full_reloads = 0
-    read_board = worker_b._read_board
-
-    async def counting(meeting_id: str) -> tuple[Board, int]:
-        nonlocal full_reloads
-        full_reloads += 1
-        return await read_board(meeting_id)
-
-    monkeypatch.setattr(worker_b, "_read_board", counting)
-    board_b, seq_b = await worker_b.load(MID)
-    assert full_reloads == 0  # the replay path, not a reload
-    assert seq_b == 4
-    assert _values(board_b) == EXPECTED
-    assert (board_b, seq_b) == await worker_a.load(MID)
-    assert [b["value"] for b in wire.encode_own_ballots(board_b, "p_mum")] == [7]
-
-    # B goes on from there: a re-cast on B, then the reveal on A, seen by B.
-    await Ops(worker_b)("p_mum", vote(value=5))
-    board_a, _ = await worker_a.load(MID)
-    assert _values(board_a) == {**EXPECTED, "r_1/p_mum": 5}
-    await on_a("p_fac", raw("round.reveal", scale_id=OVERALL))
-    board_b, _ = await worker_b.load(MID)
-    assert dict(board_b.ballots) == {}
-    assert [v.value for v in board_b.rounds["r_1"].votes] == [3, 9, 5]
-    assert board_b == (await worker_a.load(MID))[0]
-    assert full_reloads == 0
-
-
-async def test_another_worker_forgets_ballots_dropped_by_a_scale_delete(
-    open_store: OpenStore,
-) -> None:
-    worker_a = await open_store()
-    worker_b = await open_store()
-    await _voted(worker_a)
-    assert _values((await worker_b.load(MID))[0]) == EXPECTED  # B caches the ballots
-    await Ops(worker_a)("p_fac", raw("scale.delete", scale_id=OVERALL))
-    stored, seq = await (await open_store()).load(MID)
-    assert dict(stored.ballots) == {}
-    board_b, seq_b = await worker_b.load(MID)
-    assert seq_b == seq == 5
-    # The voter's `state.my_votes` on worker B must not show a number that was dropped.
-    assert wire.encode_own_ballots(board_b, "p_mum") == []
-    assert dict(board_b.ballots) == {}
-    assert board_b == stored
