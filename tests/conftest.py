@@ -22,11 +22,11 @@ REDIS_FIXTURES = {"redis_prefix", "own_redis", "redis_workers"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`redis` on every test that needs Redis: through a fixture, or as the Redis backend of
-    a test run on both backends."""
+    """`redis` on every test that needs Redis: through a fixture, or as the "redis" case of a
+    test run on both backends."""
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_redis = callspec is not None and callspec.params.get("backend") == "redis"
+        on_redis = callspec is not None and "redis" in [str(v) for v in callspec.params.values()]
         if on_redis or REDIS_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.redis)
 

@@ -335,6 +335,7 @@ async def guess_tokens(kin: Kin, address: str, count: int) -> list[int]:
     return statuses
 
 
+@pytest.mark.slow
 def test_ten_thousand_random_tokens_join_nothing_and_the_address_is_slowed_to_a_crawl(
     tmp_path: Path, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -360,6 +361,7 @@ def test_ten_thousand_random_tokens_join_nothing_and_the_address_is_slowed_to_a_
         assert family.join(meeting["links"]["participant"], "Ava", "child").status_code == 200
 
 
+@pytest.mark.slow
 def test_without_the_limit_no_random_token_is_accepted_either(
     tmp_path: Path, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

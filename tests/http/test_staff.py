@@ -74,6 +74,7 @@ def test_signing_in_opens_a_staff_session_with_a_safe_cookie_and_is_logged(kin: 
     assert [(e["event"], e["staff"]) for e in entries] == [("staff.signin", PRIYA)]
 
 
+@pytest.mark.slow
 def test_unknown_email_wrong_password_and_disabled_account_answer_alike_and_as_slowly(
     tmp_path: Path, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -318,6 +319,7 @@ def kinboard(data_dir: Path, *args: str, stdin: str = "") -> subprocess.Complete
     )
 
 
+@pytest.mark.slow
 def test_the_staff_command_adds_lists_and_disables_accounts(
     tmp_path: Path, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -336,7 +336,7 @@ BoardOrder.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestBoardOrder = BoardOrder.TestCase
+TestBoardOrder = pytest.mark.slow(BoardOrder.TestCase)
 
 
 # --- hammering one spot -----------------------------------------------------------------------
@@ -407,6 +407,7 @@ def test_respacing_reports_every_repositioned_card() -> None:
     assert all(c.value == board.cards[c.id] for c in changes)
 
 
+@pytest.mark.slow
 def test_adding_hundreds_of_cards_at_the_top() -> None:
     apply = Apply()
     for i in range(MAX_CARDS):
