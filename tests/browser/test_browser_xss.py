@@ -16,18 +16,15 @@ script may run, and the Content Security Policy must never have had to step in.
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Coroutine, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
-from tests.support.harness import API_KEY, Client, ServerProcess, create_meeting
+from tests.support.harness import API_KEY, BackgroundLoop, Client, ServerProcess, create_meeting
 from tests.support.pages import LAPTOP, PROJECTOR, WAIT_MS
-
-T = TypeVar("T")
 
 # --- the corpus ------------------------------------------------------------------------------
 
@@ -208,28 +205,13 @@ def collapsed(text: str) -> str:
 # --- running the Socket.IO clients beside Playwright ------------------------------------------
 
 
-class Background:
-    """An event loop in its own thread: the harness's async Socket.IO clients stay connected
-    there while Playwright's sync API owns the test's thread."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 60) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-
-
 @pytest.fixture
-def background() -> Iterator[Background]:
-    running = Background()
+def background() -> Iterator[BackgroundLoop]:
+    """The harness's async Socket.IO clients stay connected there while Playwright's sync
+    API owns the test's thread."""
+    running = BackgroundLoop(timeout=60)
     yield running
-    running.stop()
+    running.close()
 
 
 async def ok(client: Client, op_type: str, **fields: Any) -> dict[str, Any]:
@@ -467,7 +449,7 @@ def assert_cards_shown(page: Page, cards: list[dict[str, Any]], where: str) -> N
 
 
 def test_every_payload_stays_text_on_every_page(
-    server: ServerProcess, browser: Browser, screens: Screens, background: Background
+    server: ServerProcess, browser: Browser, screens: Screens, background: BackgroundLoop
 ) -> None:
     assert len(CORPUS) >= 200 and len(set(CORPUS)) == len(CORPUS)
     assert all(text.startswith(f"XSS{n} ") for n, text in enumerate(CORPUS))

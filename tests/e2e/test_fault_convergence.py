@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import pytest
 import redis
@@ -23,12 +22,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
 from tests.support.faults import Replica, assert_converged
-from tests.support.harness import create_meeting, start_workers, stop_all
+from tests.support.harness import BackgroundLoop, create_meeting, start_workers, stop_all
 from tests.support.services import REDIS_URL, need_redis
 
 pytestmark = pytest.mark.redis
 
-T = TypeVar("T")
 
 WHO = st.integers(0, 2)  # 0 the facilitator, 1 a parent, 2 a child
 SECTIONS = st.sampled_from(["harm", "strengths", "goals"])
@@ -37,25 +35,8 @@ CARD = st.integers(0, 40)  # an index into the cards added so far (any state)
 AFTER = st.integers(-1, 40)  # -1: the top of the section
 
 
-class Loop:
-    """One asyncio event loop in a background thread."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
-
-
 class FaultyMeeting(RuleBasedStateMachine):
-    loop: ClassVar[Loop]
+    loop: ClassVar[BackgroundLoop]
     urls: ClassVar[list[str]]
     stats: ClassVar[dict[str, int]]
 
@@ -236,7 +217,7 @@ def cluster(tmp_path: Path) -> Iterator[list[str]]:
 
 
 def test_every_board_converges_and_no_op_is_applied_twice(cluster: list[str]) -> None:
-    loop = Loop()
+    loop = BackgroundLoop()
     FaultyMeeting.loop = loop
     FaultyMeeting.urls = cluster
     FaultyMeeting.stats = dict.fromkeys(

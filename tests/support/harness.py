@@ -9,13 +9,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import socketio
@@ -23,6 +24,8 @@ import socketio
 ROOT = Path(__file__).resolve().parents[2]
 # Test servers run with an API key so that tests can start meetings as an integration would.
 API_KEY = "test-api-key-" + "k" * 24
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -293,3 +296,23 @@ async def people_of_a_meeting(
     finally:
         for client in clients.values():
             await client.close()
+
+
+class BackgroundLoop:
+    """An asyncio event loop in its own thread, for async clients driven from sync code (a
+    Hypothesis state machine, Playwright's sync API)."""
+
+    def __init__(self, timeout: float = 30) -> None:
+        self.timeout = timeout
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        return future.result(timeout or self.timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
