@@ -11,8 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.faults import start_workers, stop_all
-from tests.support.harness import Client, ServerProcess, create_meeting, refusal
+from tests.support.harness import (
+    Client,
+    ServerProcess,
+    create_meeting,
+    refusal,
+    start_workers,
+    stop_all,
+)
 from tests.support.services import REDIS_URL
 
 
