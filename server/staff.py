@@ -12,7 +12,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .board.errors import Forbidden, Invalid, RateLimited, Unauthorized
+from .board.errors import Forbidden, Invalid, NotFound, RateLimited, Unauthorized
 from .clock import Clock, iso
 from .security import hash_token, new_session_token
 from .store import Store
@@ -288,15 +288,36 @@ class Staff:
                 "meeting_staff", meeting_id, {"meeting_id": meeting_id, "staff": [*staff, email]}
             )
 
-    async def share(self, meeting_id: str, owner: str, colleague: Any) -> None:
-        """The meeting's owner (who started it) adds a colleague with an account."""
+    async def share(self, meeting_id: str, owner: str, colleague: Any) -> str:
+        """The meeting's owner (who started it) gives it to a colleague by e-mail; the
+        e-mail, cleaned. Whether an account has that e-mail makes no difference (one made
+        for it later has the meeting), so sharing tells nobody who has an account."""
+        email = clean_email(colleague)
+        await self._owned(meeting_id, owner, "share it")
+        await self.add_to_meeting(meeting_id, email)
+        return email
+
+    async def unshare(self, meeting_id: str, owner: str, colleague: Any) -> str:
+        """The owner takes the meeting back from a colleague; the e-mail, cleaned."""
+        email = clean_email(colleague)
+        staff = await self._owned(meeting_id, owner, "stop sharing it")
+        if email == owner:
+            raise Invalid("You started this meeting: it stays yours.")
+        if email not in staff:
+            raise NotFound("This meeting is not shared with that e-mail.")
+        await self.store.put_record(
+            "meeting_staff",
+            meeting_id,
+            {"meeting_id": meeting_id, "staff": [e for e in staff if e != email]},
+        )
+        return email
+
+    async def _owned(self, meeting_id: str, owner: str, doing: str) -> list[str]:
+        """The meeting's staff, its owner first, if `owner` is its owner."""
         staff = await self.meeting_staff(meeting_id)
         if not staff or staff[0] != owner:
-            raise Forbidden("Only the person who started the meeting can share it.")
-        member = await self.find(clean_email(colleague))
-        if member is None or member.disabled:
-            raise Invalid("There is no staff account with that email.")
-        await self.add_to_meeting(meeting_id, member.email)
+            raise Forbidden(f"Only the person who started the meeting can {doing}.")
+        return staff
 
     async def meetings_of(self, email: str) -> set[str]:
         return {

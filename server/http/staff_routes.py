@@ -35,7 +35,9 @@ class StaffRoutes:
             Route("/setup", self.setup, methods=["POST"]),
             Route("/meetings", self.create_from_form, methods=["POST"]),
             Route("/m/{meeting_id}/open", self.open_meeting, methods=["POST"]),
+            Route("/api/meetings/{meeting_id}/share", self.api_shared_with),
             Route("/api/meetings/{meeting_id}/share", self.api_share, methods=["POST"]),
+            Route("/api/meetings/{meeting_id}/share/{email}", self.api_unshare, methods=["DELETE"]),
         ]
 
     def _to_signin(self) -> Response:
@@ -182,11 +184,43 @@ class StaffRoutes:
         )
         return response
 
-    async def api_share(self, request: Request) -> Response:
-        meeting_id = request.path_params["meeting_id"]
+    # --- sharing ---
+
+    async def _signed_in_staff(self, request: Request) -> StaffSession:
         session = await self.web.staff_session(request)
         if session is None:
             raise Unauthorized("Please sign in.")
+        return session
+
+    async def _sharing(self, meeting_id: str, session: StaffSession) -> Response:
+        """Who has the meeting (its owner first), and whether the caller started it."""
+        staff = await self.staff.meeting_staff(meeting_id)
+        return json_ok({"staff": staff, "started_by_you": staff[:1] == [session.email]})
+
+    async def api_shared_with(self, request: Request) -> Response:
+        session = await self._signed_in_staff(request)
+        meeting_id = request.path_params["meeting_id"]
+        if session.email not in await self.staff.meeting_staff(meeting_id):
+            raise Forbidden("This meeting has not been shared with you.")
+        return await self._sharing(meeting_id, session)
+
+    async def api_share(self, request: Request) -> Response:
+        session = await self._signed_in_staff(request)
+        meeting_id = request.path_params["meeting_id"]
         data = await self.web.json_body(request)
-        await self.staff.share(meeting_id, session.email, data.get("email"))
-        return json_ok({"staff": await self.staff.meeting_staff(meeting_id)})
+        email = await self.staff.share(meeting_id, session.email, data.get("email"))
+        await self.services.audit.record(meeting_id, "staff.shared", by=session.email, staff=email)
+        return await self._sharing(meeting_id, session)
+
+    async def api_unshare(self, request: Request) -> Response:
+        self.web.same_site(request)
+        session = await self._signed_in_staff(request)
+        meeting_id = request.path_params["meeting_id"]
+        email = await self.staff.unshare(meeting_id, session.email, request.path_params["email"])
+        # Their way in goes with it: the meeting sessions they opened it with, and sockets.
+        participant = self.services.joining.staff_participant(meeting_id, email)
+        await self.services.sessions.end(meeting_id, participant_id=participant)
+        await self.services.audit.record(
+            meeting_id, "staff.unshared", by=session.email, staff=email
+        )
+        return await self._sharing(meeting_id, session)

@@ -209,6 +209,7 @@ def every_route(kin: Kin, m: dict[str, Any], spare: str) -> list[tuple[str, str]
         "fmt": "md",
         "kind": "participant",
         "key_id": "k_none",
+        "email": "bea@council.example",
     }
     calls = []
     for route in kin.pages.routes:

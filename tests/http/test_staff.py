@@ -429,7 +429,14 @@ def test_staff_cannot_see_or_open_a_colleagues_meeting_until_it_is_shared(kin: K
     refused()
     # Bea shares it with Priya.
     shared = bea.post(f"/api/meetings/{theirs}/share", json={"email": PRIYA})
-    assert (shared.status_code, shared.json()) == (200, {"staff": [BEA, PRIYA]})
+    assert (shared.status_code, shared.json()) == (
+        200,
+        {"staff": [BEA, PRIYA], "started_by_you": True},
+    )
+    assert priya.get(f"/api/meetings/{theirs}/share").json() == {
+        "staff": [BEA, PRIYA],
+        "started_by_you": False,
+    }
     assert "Okafor" in priya.get("/").text
     # With her staff session alone (no participant session yet) she can read and look after it.
     for path in (
@@ -465,12 +472,88 @@ def test_only_the_staff_member_who_started_a_meeting_can_share_it(kin: Kin) -> N
     onward = bea.post(f"/api/meetings/{meeting}/share", json={"email": CAL})
     assert onward.status_code == 403
     assert cal.get(f"/api/meetings/{meeting}").status_code == 403
-    # Nor share with someone who has no account, nor without signing in.
-    unknown = priya.post(f"/api/meetings/{meeting}/share", json={"email": "x@y.example"})
-    assert unknown.status_code == 400
+    # Nor without signing in; and what is not an e-mail is refused.
     anonymous = kin.browser("192.0.2.9")
     assert anonymous.post(f"/api/meetings/{meeting}/share", json={"email": CAL}).status_code == 401
+    assert anonymous.get(f"/api/meetings/{meeting}/share").status_code == 401
+    assert cal.get(f"/api/meetings/{meeting}/share").status_code == 403
+    for junk in ("not an e-mail", 7, None):
+        refused = priya.post(f"/api/meetings/{meeting}/share", json={"email": junk})
+        assert refused.status_code == 400
     assert kin.run(kin.staff.meeting_staff, meeting) == [PRIYA, BEA]
+
+
+def test_sharing_answers_alike_whether_or_not_the_email_has_an_account(kin: Kin) -> None:
+    priya = signed_in(kin, PRIYA, "192.0.2.1")
+    kin.add_staff(BEA)
+    kin.add_staff(CAL)
+    kin.run(kin.staff.disable, CAL)
+    meeting = start_meeting(priya, "Meeting for Ava", "Priya")
+    nobody = "dan@council.example"
+
+    def shared_with(email: str) -> tuple[int, list[str]]:
+        answer = priya.post(f"/api/meetings/{meeting}/share", json={"email": email})
+        body = answer.json()
+        assert set(body) == {"staff", "started_by_you"}, body
+        # Only the e-mail it was shared with is new: nothing says if it has an account.
+        return answer.status_code, body["staff"][-1:]
+
+    assert shared_with(BEA) == (200, [BEA])
+    assert shared_with(CAL) == (200, [CAL])  # disabled
+    assert shared_with(" Dan@Council.Example ") == (200, [nobody])  # no account
+    entries = [e for e in kin.audit(meeting) if e["event"] == "staff.shared"]
+    assert [(e["by"], e["staff"]) for e in entries] == [(PRIYA, BEA), (PRIYA, CAL), (PRIYA, nobody)]
+    # When Dan is given an account, the meeting is there for him.
+    dan = signed_in(kin, nobody, "192.0.2.4")
+    assert "Meeting for Ava" in dan.get("/").text
+    assert dan.get(f"/api/meetings/{meeting}").status_code == 200
+
+
+def test_the_owner_stops_sharing_and_the_colleagues_way_in_ends(kin: Kin) -> None:
+    priya = signed_in(kin, PRIYA, "192.0.2.1")
+    bea = signed_in(kin, BEA, "192.0.2.2")
+    cal = signed_in(kin, CAL, "192.0.2.3")
+    meeting = start_meeting(priya, "Meeting for Ava", "Priya")
+    for colleague in (BEA, CAL):
+        shared = priya.post(f"/api/meetings/{meeting}/share", json={"email": colleague})
+        assert shared.status_code == 200
+    opened = bea.form(f"/m/{meeting}/open", {"name": "Bea"}, page="/")
+    assert opened.status_code == 303 and bea.cookie(f"kb_{meeting}")
+    assert bea.get(f"/m/{meeting}").status_code == 200
+
+    def unshare(who: Browser, email: str, **kwargs: object) -> int:
+        return who.request("DELETE", f"/api/meetings/{meeting}/share/{email}", **kwargs).status_code  # type: ignore[arg-type]
+
+    # Only the owner, from our own pages, and never herself.
+    assert unshare(bea, CAL) == 403
+    assert unshare(cal, BEA) == 403
+    assert unshare(kin.browser("192.0.2.9"), BEA) == 401
+    assert unshare(priya, BEA, headers={"Origin": "http://evil.example"}) == 403
+    assert unshare(priya, PRIYA) == 400
+    assert unshare(priya, "dan@council.example") == 404
+    assert unshare(priya, "not-an-email") == 400
+    assert kin.run(kin.staff.meeting_staff, meeting) == [PRIYA, BEA, CAL]
+    assert [e for e in kin.audit(meeting) if e["event"] == "staff.unshared"] == []
+
+    answer = priya.request("DELETE", f"/api/meetings/{meeting}/share/{BEA}")
+    assert answer.json() == {"staff": [PRIYA, CAL], "started_by_you": True}
+    # Bea's way in is gone: the list, opening it, her staff reading, and the meeting
+    # session she had opened it with (which a copy of her cookie would still carry).
+    assert "Meeting for Ava" not in bea.get("/").text
+    assert bea.form(f"/m/{meeting}/open", {"name": "Bea"}, page="/").status_code == 403
+    for path in (
+        f"/api/meetings/{meeting}",
+        f"/m/{meeting}/activity",
+        f"/api/meetings/{meeting}/share",
+    ):
+        assert bea.get(path).status_code == 403, path
+    bea_alone = kin.browser("192.0.2.5")
+    bea_alone.set_cookie(f"kb_{meeting}", bea.cookie(f"kb_{meeting}") or "")
+    assert bea_alone.get(f"/api/meetings/{meeting}").status_code == 403
+    # Cal keeps hers; the log says who took it from whom.
+    assert cal.get(f"/api/meetings/{meeting}").status_code == 200
+    (entry,) = [e for e in kin.audit(meeting) if e["event"] == "staff.unshared"]
+    assert (entry["by"], entry["staff"]) == (PRIYA, BEA)
 
 
 def test_the_meeting_list_and_starting_meetings_need_a_signed_in_staff_member(
