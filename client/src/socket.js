@@ -26,10 +26,12 @@ const SESSION_GONE = 'session_invalid';
 // A fourth window of one person: let in once another is closed.
 const TOO_MANY_WINDOWS = 'too_many_connections';
 const CROWDED_RETRY_MS = 10_000;
-// Refusals that pass: the server remembers nothing, so the same op is tried again later.
-const PASSING_CODES = new Set(['unavailable', 'rate_limited']);
-// The server's store is away: saving is paused until an op goes through.
-const STORE_AWAY = 'unavailable';
+// Answers that pass: the same op is tried again later, with the same id. After a refusal
+// the server remembers nothing; after `unknown_outcome` (its commit got no answer from the
+// store) the op may have been applied, and the resend is then a duplicate.
+const PASSING_CODES = new Set(['unavailable', 'unknown_outcome', 'rate_limited']);
+// The server's store is away (or did not answer): saving is paused until an op goes through.
+const STORE_AWAY = new Set(['unavailable', 'unknown_outcome']);
 // Too much at once: the server says when (`retry_after`, in seconds) to try again.
 const SLOW_DOWN = 'rate_limited';
 // A room is waiting for its changes: never longer than this between tries.
@@ -221,7 +223,7 @@ export class MeetingConnection extends Emitter {
           this.setTimer('gap', this.waitMs(answer, this.retryDelayMs), () => this.resync());
           return;
         }
-        if (answer?.ok === false && answer.code !== STORE_AWAY) {
+        if (answer?.ok === false && !STORE_AWAY.has(answer.code)) {
           // The server will not answer from this seq: a fresh connection brings a whole `state`.
           this.socket.disconnect().connect();
           return;
@@ -257,7 +259,7 @@ export class MeetingConnection extends Emitter {
         this.retryLater(); // not delivered as far as we know: it stays queued
         return;
       }
-      this.savingPaused = ack.code === STORE_AWAY;
+      this.savingPaused = STORE_AWAY.has(ack.code);
       if (ack.ok) {
         this.retryDelay = this.retryDelayMs;
         this.queue.remove(op.id);

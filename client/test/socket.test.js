@@ -207,6 +207,27 @@ describe('MeetingConnection', () => {
     assert.equal(connection.status().waiting, 0);
   });
 
+  test('unknown outcome: the op stays queued and goes again with its id; a duplicate ack settles it once', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { connection, socket, seen } = open();
+    const acked = [];
+    connection.on('acked', (a) => acked.push(a.op.id));
+    socket.serverConnects();
+    connection.send(op('o1'));
+    connection.send(op('o2'));
+    const unknown = { ok: false, code: 'unknown_outcome', message: 'This change may have been saved.' };
+    socket.lastSend('op').answer(null, unknown);
+    assert.deepEqual(connection.status(), { connection: 'paused', waiting: 2, refusal: null });
+    assert.equal(seen.refused.length, 0);
+    assert.deepEqual(seen.notices.map((n) => n.code), ['unknown_outcome']);
+    mock.timers.tick(2_000);
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1', 'o1']);
+    socket.lastSend('op').answer(null, { ok: true, seq: 2, duplicate: true });
+    assert.deepEqual(acked, ['o1']);
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1', 'o1', 'o2']);
+    assert.deepEqual(connection.status(), { connection: 'connected', waiting: 1, refusal: null });
+  });
+
   test('saving paused is forgotten on a disconnect and after any answer from a working store', () => {
     const { connection, socket } = open();
     socket.serverConnects();

@@ -79,6 +79,13 @@ class Unavailable(KinboardError):
     code = "unavailable"
 
 
+class UnknownOutcome(KinboardError):
+    """The commit was sent to the store but no answer came: it may or may not have been
+    applied. Sending the op again with the same id tells (a duplicate if it was)."""
+
+    code = "unknown_outcome"
+
+
 class Internal(KinboardError):
     """Something unexpected (a bug) went wrong: trying the same again will not help."""
 

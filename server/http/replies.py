@@ -23,6 +23,7 @@ from ..board.errors import (
     TooSlow,
     Unauthorized,
     Unavailable,
+    UnknownOutcome,
 )
 
 HTTP_STATUS: dict[type[KinboardError], int] = {
@@ -41,6 +42,7 @@ HTTP_STATUS: dict[type[KinboardError], int] = {
     RateLimited: 429,
     Internal: 500,
     Unavailable: 503,
+    UnknownOutcome: 503,
 }
 
 NO_STORE = {"Cache-Control": "no-store"}

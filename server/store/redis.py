@@ -21,10 +21,12 @@ from typing import Any, cast
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ..board import codec, storage
-from ..board.errors import NotFound, Unavailable
+from ..board.errors import NotFound, Unavailable, UnknownOutcome
 from ..board.model import Board, Meeting
 from .board_log import LOG_LIMIT, SharedBoardLog
 from .records import CommitResult, Link, OpRecord, OpWrite, Presence, Session
@@ -176,7 +178,9 @@ class RedisStore(SharedBoardLog, Store):
             await asyncio.sleep(LEASE_RETRY)
 
     @asynccontextmanager
-    async def _redis_call(self) -> AsyncIterator[aioredis.Redis]:
+    async def _redis_call(self, sent: bool = False) -> AsyncIterator[aioredis.Redis]:
+        """Redis failing is `unavailable`; but with `sent` (a commit already on its way),
+        a lost connection or a timeout is `unknown_outcome`: it may have been applied."""
         try:
             yield self._redis
         except (RedisError, OSError) as error:
@@ -185,6 +189,11 @@ class RedisStore(SharedBoardLog, Store):
             if str(error) != self._failing:
                 self._failing = str(error)
                 log.warning("Redis does not answer: %s", error)
+            if sent and isinstance(error, RedisConnectionError | RedisTimeoutError | OSError):
+                raise UnknownOutcome(
+                    "No answer came from the store: this change may have been saved. "
+                    "Sending it again."
+                ) from error
             raise Unavailable("The store does not answer. Please try again shortly.") from error
         self._failing = None
 
@@ -253,8 +262,19 @@ class RedisStore(SharedBoardLog, Store):
             args += [key, value]
         for key, secret in write.secrets.items():
             args += [key, secret or ""]
+        # The commit gets a connection of its own first: failing to (Redis away), it was
+        # never sent, and is `unavailable`. Failing once it was sent, nobody knows whether
+        # Redis ran it (a restart, a stall): `unknown_outcome`, and the resend with the
+        # same op key finds out.
         async with self._redis_call():
-            outcome, seq = await self._commit_script(keys=keys, args=args)
+            client = await aioredis.Redis(
+                connection_pool=self._redis.connection_pool, single_connection_client=True
+            ).initialize()
+        try:
+            async with self._redis_call(sent=True):
+                outcome, seq = await self._commit_script(keys=keys, args=args, client=client)
+        finally:
+            await client.aclose()
         return CommitResult(outcome), int(seq)
 
     async def _read_meetings(self) -> list[Meeting]:

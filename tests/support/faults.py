@@ -37,8 +37,9 @@ RESUMED_WITHIN = 5.0  # after Redis is back, workers and clients work again by t
 # The server beats every 5 s; a little more for scheduling.
 HEARTBEAT_WITHIN = 5.0 + 0.75
 
-# Answers that pass: the server remembers nothing, so the client keeps the op and resends it.
-PASSING_CODES = {"unavailable", "rate_limited"}
+# Answers that pass: the client keeps the op and resends it with its id. After a refusal
+# the server remembers nothing; after `unknown_outcome` the resend may be a duplicate.
+PASSING_CODES = {"unavailable", "unknown_outcome", "rate_limited"}
 
 
 def need_program(name: str, variable: str) -> str:
