@@ -292,14 +292,17 @@ async def test_redis_restarted_workers_and_clients_resume_and_nothing_acked_is_l
         own_redis.stop(signal.SIGTERM)
         down_at = time.monotonic()
 
-        # While Redis is away: ops are refused at once with `unavailable` and stay queued.
+        # While Redis is away: ops are answered at once and stay queued: `unavailable`, or
+        # `unknown_outcome` for a commit that went out on a connection before the worker
+        # saw Redis close it.
         refused_in = []
         for client, n in ((ann, 1), (ben, 2)):
             op = card_add(f"o_queued_{n}", f"Queued {n}", f"c_q{n}")
             started = time.monotonic()
             answer = await client.send(op, timeout=10)
             refused_in.append(time.monotonic() - started)
-            assert answer is not None and answer["code"] == "unavailable", answer
+            assert answer is not None, op
+            assert answer["code"] in ("unavailable", "unknown_outcome"), answer
             assert answer["ok"] is False
             assert client.queue == [op]
         assert max(refused_in) <= REFUSED_WITHIN
@@ -382,7 +385,8 @@ async def test_redis_that_hangs_ops_are_refused_within_two_seconds(
         finally:
             own_redis.signal(signal.SIGCONT)
         back_at = time.monotonic()
-        assert answer is not None and answer["code"] == "unavailable", answer
+        # The commit went out and no answer came: it may have been applied.
+        assert answer is not None and answer["code"] == "unknown_outcome", answer
         assert refused_in <= REFUSED_WITHIN
         assert status == 503 and body["status"] == "unavailable", body
         assert readyz_in <= REFUSED_WITHIN + 0.5
@@ -395,7 +399,7 @@ async def test_redis_that_hangs_ops_are_refused_within_two_seconds(
         await wait_until(lambda: readyz(worker.url)[0] == 200, RESUMED_WITHIN, "ready", step=0.1)
         await assert_converged(worker.url, [sam], {(sam.id, k): v for k, v in sam.acked().items()})
         print(
-            f"Redis hung: op refused `unavailable` in {refused_in:.2f} s, /readyz 503 in "
+            f"Redis hung: op answered `unknown_outcome` in {refused_in:.2f} s, /readyz 503 in "
             f"{readyz_in:.2f} s; the queued op went through {accepted_in:.2f} s after Redis woke"
         )
     finally:
