@@ -77,6 +77,8 @@ export function startBoardPage(root) {
     toggle: part('share-toggle'),
     panel: part('share-panel'),
     meetingId,
+    // The meeting's staff see who has it (docs/protocol.md); nobody else may.
+    staff: 'staff' in root.dataset,
     actions: {
       editMeeting: (fields) => send(ops.editMeeting(fields)),
       lock: () => send(ops.lockMeeting()),

@@ -133,6 +133,20 @@ export const WORDS = {
     loadFailed: 'The links could not be loaded. Please try again.',
   },
 
+  colleagues: {
+    heading: 'Colleagues who have this meeting',
+    startedIt: 'started it',
+    stop: 'Stop sharing',
+    reallyStop: (email) =>
+      `Stop sharing this meeting with ${email}? It leaves their list of meetings, and if they have the board open, it closes for them.`,
+    yesStop: 'Yes, stop sharing',
+    keepSharing: 'Keep sharing',
+    shareHeading: 'Share with a colleague',
+    emailCaption: 'Their work e-mail',
+    share: 'Share',
+    shared: (email) => `Shared with ${email}. They will find it in their list of meetings when they sign in.`,
+  },
+
   people: {
     heading: 'People in this meeting',
     here: 'here now',

@@ -71,7 +71,14 @@ class Routes:
             raise Forbidden(
                 "To see this board, please open the link the facilitator gave you."
             ) from None
-        return self.web.page(request, template, meeting_id=meeting_id, title=board.meeting.title)
+        # The meeting's staff are offered who has the meeting (nobody else may see it).
+        return self.web.page(
+            request,
+            template,
+            meeting_id=meeting_id,
+            title=board.meeting.title,
+            staff=auth.staff is not None,
+        )
 
     async def board_page(self, request: Request) -> Response:
         return await self._meeting_page(request, "board.html")

@@ -126,3 +126,57 @@ def connected(page: Page) -> None:
     expect(page.locator("[data-role=connection]")).to_have_attribute(
         "data-state", "connected", timeout=10_000
     )
+
+
+def test_the_owner_shares_a_meeting_from_the_share_panel_and_stops_sharing_it(
+    tmp_path: Path, browser: Browser
+) -> None:
+    data = tmp_path / "data"
+    server = ServerProcess(data).start()
+    env = {"KINBOARD_DATA_DIR": str(data)}
+    bea_email = "bea@council.example"
+    for email in (PRIYA, bea_email):
+        staff_command(env, "add", email, password=PASSWORD)
+    screens = Screens(browser)
+    try:
+        priya, bea = screens.open(**LAPTOP), screens.open(**LAPTOP)
+        for page, email in ((priya, PRIYA), (bea, bea_email)):
+            page.goto(server.url + "/signin")
+            page.fill("input[name=email]", email)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("[data-role=signin-form] [type=submit]")
+        priya.fill("#title", "Family meeting for Ava")
+        priya.fill("#name", "Priya, social worker")
+        priya.click("[data-role=new-meeting] [type=submit]")
+        connected(priya)
+        priya.click("[data-role=share-toggle]")
+        colleagues = priya.locator("[data-role=colleagues] .colleague-email")
+        expect(colleagues).to_have_text([PRIYA])
+        priya.fill("input[name=colleague-email]", bea_email)
+        priya.click("[data-action=share]")
+        expect(colleagues).to_have_text([PRIYA, bea_email])
+
+        # Bea has it now, and sees who has it, but cannot share it on or take it away.
+        bea.goto(server.url + "/")
+        bea.locator("[data-role=meeting-list] button", has_text="Family meeting").click()
+        bea.fill("input[name=name]", "Bea")
+        bea.click("form [type=submit]")
+        connected(bea)
+        bea.click("[data-role=share-toggle]")
+        expect(bea.locator("[data-role=colleagues] .colleague-email")).to_have_text(
+            [PRIYA, bea_email]
+        )
+        expect(bea.locator("[data-action=unshare]")).to_have_count(0)
+        expect(bea.locator("input[name=colleague-email]")).to_be_hidden()
+
+        # Priya stops sharing it (after an "Are you sure?"): Bea's board closes for her.
+        priya.click(f"[data-email='{bea_email}'] [data-action=unshare]")
+        priya.click(f"[data-email='{bea_email}'] [data-action=confirm]")
+        expect(colleagues).to_have_text([PRIYA])
+        expect(bea.locator("[data-role=session-ended]")).to_be_visible(timeout=10_000)
+        bea.goto(server.url + "/")
+        expect(bea.locator("[data-role=meeting-list] button")).to_have_count(0)
+        assert screens.problems == []
+    finally:
+        screens.close()
+        server.stop()

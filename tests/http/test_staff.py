@@ -519,7 +519,13 @@ def test_the_owner_stops_sharing_and_the_colleagues_way_in_ends(kin: Kin) -> Non
         assert shared.status_code == 200
     opened = bea.form(f"/m/{meeting}/open", {"name": "Bea"}, page="/")
     assert opened.status_code == 303 and bea.cookie(f"kb_{meeting}")
-    assert bea.get(f"/m/{meeting}").status_code == 200
+    # The board page offers the meeting's staff the list of who has it; nobody else.
+    assert "data-staff" in bea.get(f"/m/{meeting}").text
+    links = kin.run(kin.services.links.urls, meeting)
+    chair = kin.browser("192.0.2.6")
+    assert chair.join(links["facilitator"], "Independent chair", None).status_code == 200
+    assert "data-staff" not in chair.get(f"/m/{meeting}").text
+    assert chair.get(f"/api/meetings/{meeting}/share").status_code == 401
 
     def unshare(who: Browser, email: str, **kwargs: object) -> int:
         return who.request("DELETE", f"/api/meetings/{meeting}/share/{email}", **kwargs).status_code  # type: ignore[arg-type]

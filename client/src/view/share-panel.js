@@ -1,10 +1,12 @@
 // The facilitator's "Share and settings" panel: the links to hand out (with Copy buttons
-// and the QR code; the family link can be turned off and on again), links for particular people, the people in the meeting (and taking
-// someone out), the meeting's name, which words the board uses, pausing changes, the
-// Activity page, and ending the meeting.
+// and the QR code; the family link can be turned off and on again), links for particular
+// people, the colleagues who have the meeting (sharing it and no longer), the people in
+// the meeting (and taking someone out), the meeting's name, which words the board uses,
+// pausing changes, the Activity page, and ending the meeting.
 import { requestJson } from '../api.js';
 import { WORDS } from '../words.js';
 import { CloseMeetingView } from './close-meeting-view.js';
+import { ColleaguesView } from './colleagues-view.js';
 import { createConfirm } from './confirm.js';
 import { el, setText, show } from './dom.js';
 import { linkField } from './link-field.js';
@@ -14,10 +16,11 @@ import { PersonLinksView } from './person-links-view.js';
 export class SharePanel {
   // actions: editMeeting(fields), lock(), unlock(), removeParticipant(id), renameMe(name),
   // closeMeeting()
-  constructor({ toggle, panel, meetingId, actions }) {
+  constructor({ toggle, panel, meetingId, staff, actions }) {
     this.toggle = toggle;
     this.panel = panel;
     this.meetingId = meetingId;
+    this.staff = staff;
     this.actions = actions;
     this.model = null;
     this.built = false;
@@ -44,6 +47,7 @@ export class SharePanel {
       this.renderParts();
       this.loadLinks();
       this.personLinks.load();
+      if (this.staff) this.colleagues.load();
     }
   }
 
@@ -80,6 +84,7 @@ export class SharePanel {
       el('figcaption', {}, WORDS.scanToJoin),
     );
     this.personLinks = new PersonLinksView({ meetingId: this.meetingId });
+    this.colleagues = new ColleaguesView({ meetingId: this.meetingId });
     this.people = new PeopleView({
       remove: (id) => this.actions.removeParticipant(id),
       rename: (name) => this.actions.renameMe(name),
@@ -135,6 +140,7 @@ export class SharePanel {
     this.panel.replaceChildren(
       this.invite,
       this.personLinks.element,
+      this.colleagues.element,
       this.people.element,
       el('h2', {}, WORDS.settings),
       titleForm,
