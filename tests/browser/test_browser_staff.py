@@ -1,6 +1,7 @@
 """Staff in a real browser: the first run (the set-up link printed at start, the first staff
 account, signing in, starting a meeting from the home page), and opening a meeting again and
-again from two browsers as one participant, renamed on the board."""
+again from two browsers as one participant, renamed on the board, and sharing a meeting from
+the Share panel and no longer."""
 
 from __future__ import annotations
 
