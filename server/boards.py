@@ -9,7 +9,7 @@ from typing import Any
 
 from .audit import Audit
 from .board import ops
-from .board.errors import KinboardError
+from .board.errors import KinboardError, Unavailable, UnknownOutcome
 from .board.meeting import MeetingClose, ParticipantJoin, ParticipantRemove
 from .board.model import Board, Meeting
 from .clock import Clock, iso
@@ -23,6 +23,13 @@ log = logging.getLogger("kinboard.boards")
 # How a committed op reaches the meeting's sockets; the broadcaster provides it.
 Publish = Callable[[str, Commit], Awaitable[None]]
 
+# The worker is not ready (/readyz) once this many commits in a row failed in the store (a
+# full disk, a read-only file, Redis refusing writes) while it still answers reads, until
+# one succeeds: for at most FAILING_FOR seconds after the last failure, so that a load
+# balancer that stopped sending people here lets some back to find out.
+FAILED_COMMITS = 3
+FAILING_FOR = 30.0
+
 
 class Boards:
     def __init__(
@@ -33,6 +40,9 @@ class Boards:
         self._publish = publish
         self._sessions = sessions
         self._audit = audit
+        self._failed = 0  # commits in a row that failed in the store
+        self._failed_at = 0.0
+        self._failure: str | None = None  # what the store said, as logged
 
     # --- reading ---
 
@@ -90,22 +100,45 @@ class Boards:
             }
 
         joining = isinstance(op, ParticipantJoin)
-        commit = await self._store.update(
-            Update(
-                meeting_id,
-                op_key,
-                op_id,
-                by,
-                now,
-                lambda board: ops.apply(board, op, context),
-                after_commit=lambda commit: self._publish(meeting_id, commit),
-                session_hash=session.token_hash if session else None,
-                audit=None if joining else audit_entry,
+        try:
+            commit = await self._store.update(
+                Update(
+                    meeting_id,
+                    op_key,
+                    op_id,
+                    by,
+                    now,
+                    lambda board: ops.apply(board, op, context),
+                    after_commit=lambda commit: self._publish(meeting_id, commit),
+                    session_hash=session.token_hash if session else None,
+                    audit=None if joining else audit_entry,
+                )
             )
-        )
+        except (Unavailable, UnknownOutcome) as error:
+            self._commit_failed(error)
+            raise
+        self._commit_saved()
         if commit.record is not None and isinstance(op, ParticipantRemove | MeetingClose):
             await self._after_ending(meeting_id, by, op)
         return commit
+
+    def saving_fails(self) -> bool:
+        """Whether the last FAILED_COMMITS commits (or more) all failed in the store, the
+        last of them less than FAILING_FOR seconds ago."""
+        return self._failed >= FAILED_COMMITS and self._clock() - self._failed_at < FAILING_FOR
+
+    def _commit_failed(self, error: KinboardError) -> None:
+        # Logged once while the store keeps failing the same way, not once per op.
+        if error.message != self._failure:
+            log.error("changes cannot be saved: %s", error.message)
+            self._failure = error.message
+        self._failed += 1
+        self._failed_at = self._clock()
+
+    def _commit_saved(self) -> None:
+        if self._failure is not None:
+            log.warning("changes are saved again (%d failed before)", self._failed)
+        self._failed, self._failure = 0, None
 
     async def _after_ending(
         self, meeting_id: str, by: str, op: ParticipantRemove | MeetingClose

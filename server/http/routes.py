@@ -119,6 +119,9 @@ class Routes:
             await self.services.ping()
         except KinboardError as error:
             return json_ok({"status": "unavailable", "reason": error.message}, status=503)
+        if self.services.boards.saving_fails():
+            reason = "Changes cannot be saved: the store refuses to write them (see the log)."
+            return json_ok({"status": "unavailable", "reason": reason}, status=503)
         if not self.services.broadcaster.broadcasting():
             reason = "This worker does not receive the other workers' changes (Redis pub/sub)."
             return json_ok({"status": "unavailable", "reason": reason}, status=503)

@@ -155,6 +155,8 @@ def _in_one_transaction(
             try:
                 outcomes.append(work(db))
             except sqlite3.Error as error:
+                if not db.in_transaction:  # it ended the whole transaction: say why
+                    raise
                 db.execute("ROLLBACK TO op")
                 outcomes.append(Unavailable(f"The database failed: {error}"))
             except Exception as error:  # a bug in one commit's work
