@@ -1,5 +1,5 @@
 """The `kinboard` command: `kinboard serve` (the default) starts the server;
-`kinboard staff add|list|disable|admin|unadmin` looks after staff accounts; `kinboard keys
+`kinboard staff add|list|disable|enable|admin|unadmin` looks after staff accounts; `kinboard keys
 add|list|revoke` after integration keys."""
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ import sys
 from .keys import GRANTABLE, IntegrationKeys
 from .settings import Settings, SettingsError
 from .staff import Staff
+
+# Who the audit log says acted, for what is done here.
+BY_COMMAND = "command line"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     staff_commands.add_parser("list", help="list the accounts")
     disable = staff_commands.add_parser("disable", help="stop an account from signing in")
     disable.add_argument("email")
+    enable = staff_commands.add_parser("enable", help="let a disabled account sign in again")
+    enable.add_argument("email")
     make_admin = staff_commands.add_parser("admin", help="make an account an administrator")
     make_admin.add_argument("email")
     unadmin = staff_commands.add_parser("unadmin", help="make an administrator an account only")
@@ -94,11 +99,14 @@ async def staff_command(staff: Staff, args: argparse.Namespace) -> None:
         await staff.add(args.email, _read_password(), admin=args.admin)
         print(f"Added {email}{' as an administrator' if args.admin else ''}.")
     elif args.staff_command == "disable":
-        await staff.disable(args.email)
+        await staff.disable(args.email, BY_COMMAND)
         print(f"{email} can no longer sign in.")
+    elif args.staff_command == "enable":
+        await staff.enable(args.email, BY_COMMAND)
+        print(f"{email} can sign in again.")
     elif args.staff_command in ("admin", "unadmin"):
         admin = args.staff_command == "admin"
-        await staff.set_admin(args.email, admin)
+        await staff.set_admin(args.email, admin, BY_COMMAND)
         print(f"{email} is {'now' if admin else 'no longer'} an administrator.")
     else:
         for member in await staff.members():
@@ -109,12 +117,12 @@ async def staff_command(staff: Staff, args: argparse.Namespace) -> None:
 
 async def keys_command(keys: IntegrationKeys, args: argparse.Namespace) -> None:
     if args.keys_command == "add":
-        key, token = await keys.add(args.name, args.scope, "command line")
+        key, token = await keys.add(args.name, args.scope, BY_COMMAND)
         print(f"Made key {key.id} ({key.name}: {', '.join(key.scopes)}). Its token, shown")
         print("this once (Kinboard keeps only its hash):")
         print(f"    {token}")
     elif args.keys_command == "revoke":
-        key = await keys.revoke(args.id, "command line")
+        key = await keys.revoke(args.id, BY_COMMAND)
         print(f"Key {key.id} ({key.name}) is refused from now on.")
     else:
         for key in await keys.all():

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .board.errors import KinboardError
 from .broadcast import Broadcaster
 from .clock import Clock, system_clock
+from .http.account_routes import AccountRoutes
 from .http.admin_routes import AdminRoutes
 from .http.body_limit import BodyLimit
 from .http.headers import SecurityHeaders
@@ -88,6 +89,7 @@ def asgi_app(services: Services) -> Kinboard:
             *Routes(web).routes(),
             *AdminRoutes(web).routes(),
             *KeyRoutes(web).routes(),
+            *AccountRoutes(web).routes(),
             Mount("/static", StaticFiles(directory=str(CLIENT_DIST)), name="static"),
         ],
         exception_handlers={KinboardError: web.refused, Exception: web.crashed},

@@ -1,5 +1,5 @@
-"""Staff accounts: sign-in, sessions, lock-out, the first account's set-up code, and which
-meetings each staff member may open."""
+"""Staff accounts: sign-in, sessions, lock-out, administrators, the one-time set-up links
+(the first account's and a new colleague's), and which meetings each staff member may open."""
 
 from __future__ import annotations
 
@@ -46,8 +46,18 @@ class StaffMember:
     # The name offered when they next open a meeting ("Fay, social worker"); never the
     # e-mail, which the family is not shown.
     display_name: str = ""
-    # Administrators manage integration keys (and, later, accounts). The first account is one.
+    # Administrators manage accounts and integration keys. The first account is one.
     admin: bool = False
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A colleague's set-up link not used yet: `key` is its code's hash."""
+
+    key: str
+    email: str
+    admin: bool
+    until: str
 
 
 @dataclass(frozen=True)
@@ -112,22 +122,45 @@ class Staff:
     async def members(self) -> list[StaffMember]:
         return [StaffMember(**data) for data in await self.store.list_records("staff")]
 
-    async def disable(self, email: Any) -> None:
+    async def _member(self, email: Any) -> StaffMember:
         member = await self.find(clean_email(email))
         if member is None:
             raise Invalid("There is no account with that email.")
-        await self._save(replace(member, disabled=True))
+        return member
 
-    async def set_admin(self, email: Any, admin: bool) -> None:
+    async def _keep_an_administrator(self, member: StaffMember, doing: str) -> None:
+        """Someone must always be able to manage accounts and keys."""
+        if member.admin and not member.disabled:
+            active = [m for m in await self.members() if m.admin and not m.disabled]
+            if active == [member]:
+                raise Invalid(
+                    f"{member.email} is the last administrator, so cannot be {doing}. "
+                    "Make someone else an administrator first."
+                )
+
+    async def disable(self, email: Any, by: str) -> None:
+        """The account can no longer sign in; its sessions end at their next use (`live`)."""
+        member = await self._member(email)
+        await self._keep_an_administrator(member, "disabled")
+        await self._save(replace(member, disabled=True))
+        await self._log("staff.disabled", by, member.email)
+
+    async def enable(self, email: Any, by: str) -> None:
+        member = await self._member(email)
+        await self._save(replace(member, disabled=False))
+        await self._log("staff.enabled", by, member.email)
+
+    async def set_admin(self, email: Any, admin: bool, by: str) -> None:
         """Make or unmake an administrator; the last active one stays one."""
-        member = await self.find(clean_email(email))
-        if member is None:
-            raise Invalid("There is no account with that email.")
-        if not admin and member.admin:
-            others = [m for m in await self.members() if m.admin and not m.disabled]
-            if others == [member]:
-                raise Invalid("This is the last administrator: make another one first.")
+        member = await self._member(email)
+        if not admin:
+            await self._keep_an_administrator(member, "unmade")
         await self._save(replace(member, admin=admin))
+        await self._log("staff.admin" if admin else "staff.unadmin", by, member.email)
+
+    async def _log(self, event: str, by: str, account: str) -> None:
+        entry = {"at": iso(self.clock()), "event": event, "staff": by, "account": account}
+        await self.store.append_audit(STAFF_LOG, entry)
 
     async def admin(self, session: StaffSession | None) -> StaffMember:
         """The signed-in administrator, or Unauthorized / Forbidden."""
@@ -235,7 +268,7 @@ class Staff:
         if token:
             await self.store.delete_record("staff_session", hash_token(token))
 
-    # --- the first account ---
+    # --- set-up links: the first account's, and a new colleague's ---
 
     async def setup_code(self) -> str | None:
         """A one-time code to create the first account, while there is none."""
@@ -250,29 +283,69 @@ class Staff:
         )
         return code
 
+    async def invite(self, email: Any, admin: bool, by: str) -> str:
+        """A one-time code (for 24 hours) with which the colleague with this e-mail makes
+        their account, choosing their own password. A new one replaces an earlier one."""
+        email = clean_email(email)
+        if await self.find(email) is not None:
+            raise Invalid("There is an account with that email already.")
+        for earlier in await self.invitations():
+            if earlier.email == email:
+                await self.store.delete_record("setup", earlier.key)
+        code = secrets.token_urlsafe(24)
+        until = self.clock() + SETUP_HOURS * 3600
+        # Kept under the code's hash (as sessions are), so the code is found without a scan.
+        await self.store.put_record(
+            "setup",
+            hash_token(code),
+            {"hash": hash_token(code), "email": email, "admin": admin, "until": iso(until)},
+            expires_at=until,
+        )
+        await self._log("staff.invited", by, email)
+        return code
+
+    async def invitations(self) -> list[Invitation]:
+        """The colleagues' set-up links not used yet, oldest first (not the first account's)."""
+        found = [
+            Invitation(data["hash"], data["email"], data["admin"], data["until"])
+            for data in await self.store.list_records("setup")
+            if "email" in data
+        ]
+        return sorted(found, key=lambda invitation: invitation.until)
+
     async def set_up(self, code: Any, email: Any, password: Any) -> StaffMember:
-        _new_account(email, password)  # a typo does not use the link up
+        """The account of the first set-up link (an administrator) or of a colleague's (the
+        e-mail it was made for); each link makes one account, used several times at once too."""
+        email, _ = _new_account(email, password)  # a typo does not use the link up
         used = Forbidden("This set-up link has been used or has expired.")
-        data = await self.store.get_record("setup", "code")
-        if (
-            data is None
-            or not isinstance(code, str)
-            or not secrets.compare_digest(data["hash"], hash_token(code))
-            or await self.members()
-        ):
+        if not isinstance(code, str) or not code:
             raise used
+        hashed = hash_token(code)
+        first = await self.store.get_record("setup", "code")
+        if first is not None and secrets.compare_digest(first["hash"], hashed):
+            if await self.members():
+                raise used
+            key, admin = "code", True
+        else:
+            invited = await self.store.get_record("setup", hashed)
+            if invited is None:
+                raise used
+            if invited["email"] != email:
+                raise Forbidden("This set-up link is for another email address.")
+            key, admin = hashed, bool(invited["admin"])
         # Claimed in one atomic step before the account is made: the link used several
         # times at once makes one account.
         now = self.clock()
         until = now + SETUP_HOURS * 3600
-        if await self.store.add_to_counter("setup_claim", data["hash"], 1, now, until) != 1:
+        if await self.store.add_to_counter("setup_claim", hashed, 1, now, until) != 1:
             raise used
         try:
-            member = await self.add(email, password, admin=True)
+            member = await self.add(email, password, admin=admin)
         except Exception:
-            await self.store.reset_counter("setup_claim", data["hash"])
+            await self.store.reset_counter("setup_claim", hashed)
             raise
-        await self.store.delete_record("setup", "code")
+        await self.store.delete_record("setup", key)
+        await self._log("staff.set_up", email, email)
         return member
 
     # --- which meetings ---

@@ -108,11 +108,13 @@ class StaffRoutes:
             return self._to_signin()
         mine = await self.staff.meetings_of(session.email)
         meetings = await self.services.boards.meetings(mine)
+        member = await self.staff.find(session.email)
         return self.web.page(
             request,
             "home.html",
             meetings=meetings,
             staff=session.email,
+            admin=member is not None and member.admin,
             offered=await self._name_to_offer(session.email),
         )
 

@@ -84,7 +84,7 @@ def test_unknown_email_wrong_password_and_disabled_account_answer_alike_and_as_s
     for kin in start(tmp_path, clock):
         kin.add_staff(PRIYA)
         kin.add_staff("gone@council.example")
-        kin.run(kin.staff.disable, "gone@council.example")
+        kin.run(kin.staff.disable, "gone@council.example", "test")
         cases = {
             "unknown email": ("nobody@council.example", PASSWORD),
             "wrong password": (PRIYA, "not the password 1"),
@@ -320,7 +320,7 @@ def kinboard(data_dir: Path, *args: str, stdin: str = "") -> subprocess.Complete
 
 
 @pytest.mark.slow
-def test_the_staff_command_adds_lists_and_disables_accounts(
+def test_the_staff_command_adds_lists_disables_and_enables_accounts(
     tmp_path: Path, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fast_hashing(monkeypatch)  # for the in-process part; the command hashes for real
@@ -363,13 +363,20 @@ def test_the_staff_command_adds_lists_and_disables_accounts(
         bea = kin.browser()
         assert bea.sign_in(BEA).status_code == 303 and bea.signed_in()
 
+    enabled = kinboard(data, "staff", "enable", PRIYA)
+    assert (enabled.returncode, enabled.stdout.strip()) == (0, f"{PRIYA} can sign in again.")
+    states = dict(
+        line.split("\t")[:2] for line in kinboard(data, "staff", "list").stdout.split("\n") if line
+    )
+    assert states == {PRIYA: "active", BEA: "active"}
+
 
 def test_disabling_an_account_ends_its_open_sessions(kin: Kin) -> None:
     kin.add_staff(PRIYA)
     priya = kin.browser()
     priya.sign_in(PRIYA)
     assert priya.signed_in()
-    kin.run(kin.staff.disable, PRIYA)
+    kin.run(kin.staff.disable, PRIYA, "test")
     assert not priya.signed_in()
 
 

@@ -247,7 +247,7 @@ def test_disabling_an_account_ends_the_meetings_it_opened(kin: Kin) -> None:
     meeting_id = start_meeting(priya)
     cookie = meeting_cookie(priya, meeting_id)
     assert uses(kin, cookie, meeting_id) == expect(ALLOWED, meeting_id)
-    kin.run(kin.staff.disable, PRIYA)
+    kin.run(kin.staff.disable, PRIYA, "test")
     assert uses(kin, cookie, meeting_id) == expect(REFUSED, meeting_id)
     assert priya.get(f"/api/meetings/{meeting_id}/links").status_code == 403
 
@@ -260,5 +260,5 @@ def test_a_family_members_session_does_not_depend_on_any_staff_session(kin: Kin)
         family.join(kin.run(kin.services.links.urls, meeting_id)["participant"]).status_code == 200
     )
     priya.form("/signout", {}, page="/")
-    kin.run(kin.staff.disable, PRIYA)
+    kin.run(kin.staff.disable, PRIYA, "test")
     assert family.get(f"/api/meetings/{meeting_id}").status_code == 200
