@@ -494,7 +494,7 @@ def test_sharing_answers_alike_whether_or_not_the_email_has_an_account(kin: Kin)
     priya = signed_in(kin, PRIYA, "192.0.2.1")
     kin.add_staff(BEA)
     kin.add_staff(CAL)
-    kin.run(kin.staff.disable, CAL)
+    kin.run(kin.staff.disable, CAL, "test")
     meeting = start_meeting(priya, "Meeting for Ava", "Priya")
     nobody = "dan@council.example"
 
