@@ -9,7 +9,7 @@ from typing import Any
 
 from .audit import Audit
 from .board import ops
-from .board.errors import KinboardError, Unavailable, UnknownOutcome
+from .board.errors import KinboardError, StoreFailed
 from .board.meeting import MeetingClose, ParticipantJoin, ParticipantRemove
 from .board.model import Board, Meeting
 from .clock import Clock, iso
@@ -24,9 +24,10 @@ log = logging.getLogger("kinboard.boards")
 Publish = Callable[[str, Commit], Awaitable[None]]
 
 # The worker is not ready (/readyz) once this many commits in a row failed in the store (a
-# full disk, a read-only file, Redis refusing writes) while it still answers reads, until
-# one succeeds: for at most FAILING_FOR seconds after the last failure, so that a load
-# balancer that stopped sending people here lets some back to find out.
+# full disk, a read-only file, Redis refusing writes; not a store that does not answer,
+# which /readyz finds by itself), until one succeeds: for at most FAILING_FOR seconds after
+# the last failure, so that a load balancer that stopped sending people here lets some
+# back to find out.
 FAILED_COMMITS = 3
 FAILING_FOR = 30.0
 
@@ -114,7 +115,7 @@ class Boards:
                     audit=None if joining else audit_entry,
                 )
             )
-        except (Unavailable, UnknownOutcome) as error:
+        except StoreFailed as error:
             self._commit_failed(error)
             raise
         self._commit_saved()

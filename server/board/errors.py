@@ -79,6 +79,12 @@ class Unavailable(KinboardError):
     code = "unavailable"
 
 
+class StoreFailed(Unavailable):
+    """The store answered, but with a failure (a full disk, Redis out of memory), rather
+    than not answering: the same `unavailable` for the caller; the worker counts these to
+    say whether it is ready."""
+
+
 class UnknownOutcome(KinboardError):
     """The commit was sent to the store but no answer came: it may or may not have been
     applied. Sending the op again with the same id tells (a duplicate if it was)."""

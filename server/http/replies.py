@@ -17,6 +17,7 @@ from ..board.errors import (
     Locked,
     NotFound,
     RateLimited,
+    StoreFailed,
     TooLarge,
     TooLong,
     TooMany,
@@ -42,6 +43,7 @@ HTTP_STATUS: dict[type[KinboardError], int] = {
     RateLimited: 429,
     Internal: 500,
     Unavailable: 503,
+    StoreFailed: 503,
     UnknownOutcome: 503,
 }
 

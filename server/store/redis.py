@@ -26,7 +26,7 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ..board import codec, storage
-from ..board.errors import NotFound, Unavailable, UnknownOutcome
+from ..board.errors import NotFound, StoreFailed, Unavailable, UnknownOutcome
 from ..board.model import Board, Meeting
 from .board_log import LOG_LIMIT, SharedBoardLog
 from .records import CommitResult, Link, OpRecord, OpWrite, Presence, Session
@@ -179,8 +179,9 @@ class RedisStore(SharedBoardLog, Store):
 
     @asynccontextmanager
     async def _redis_call(self, sent: bool = False) -> AsyncIterator[aioredis.Redis]:
-        """Redis failing is `unavailable`; but with `sent` (a commit already on its way),
-        a lost connection or a timeout is `unknown_outcome`: it may have been applied."""
+        """Redis not answering is `unavailable`, but with `sent` (a commit already on its
+        way) `unknown_outcome`: it may have been applied. Redis answering with an error is
+        `unavailable` too (StoreFailed)."""
         try:
             yield self._redis
         except (RedisError, OSError) as error:
@@ -189,7 +190,10 @@ class RedisStore(SharedBoardLog, Store):
             if str(error) != self._failing:
                 self._failing = str(error)
                 log.warning("Redis does not answer: %s", error)
-            if sent and isinstance(error, RedisConnectionError | RedisTimeoutError | OSError):
+            if not isinstance(error, RedisConnectionError | RedisTimeoutError | OSError):
+                # Redis answered, refusing (out of memory under `noeviction`, read-only).
+                raise StoreFailed("The store cannot save changes just now.") from error
+            if sent:
                 raise UnknownOutcome(
                     "No answer came from the store: this change may have been saved. "
                     "Sending it again."

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..board.errors import Unavailable
+from ..board.errors import StoreFailed, Unavailable
 
 T = TypeVar("T")
 Work = Callable[[sqlite3.Connection], T]
@@ -139,7 +139,7 @@ class Database:
         try:
             return await asyncio.get_running_loop().run_in_executor(self._thread, work)
         except sqlite3.Error as error:
-            raise Unavailable(f"The database failed: {error}") from error
+            raise StoreFailed(f"The database failed: {error}") from error
 
 
 def _in_one_transaction(
@@ -158,7 +158,7 @@ def _in_one_transaction(
                 if not db.in_transaction:  # it ended the whole transaction: say why
                     raise
                 db.execute("ROLLBACK TO op")
-                outcomes.append(Unavailable(f"The database failed: {error}"))
+                outcomes.append(StoreFailed(f"The database failed: {error}"))
             except Exception as error:  # a bug in one commit's work
                 db.execute("ROLLBACK TO op")
                 outcomes.append(error)
