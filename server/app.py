@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .board.errors import KinboardError
 from .broadcast import Broadcaster
 from .clock import Clock, system_clock
+from .frames import FrameCheck
 from .http.account_routes import AccountRoutes
 from .http.admin_routes import AdminRoutes
 from .http.body_limit import BodyLimit
@@ -98,7 +99,8 @@ def asgi_app(services: Services) -> Kinboard:
     app = socketio.ASGIApp(
         services.broadcaster.sio, other_asgi_app=pages, socketio_path="socket.io"
     )
-    return Kinboard(SecurityHeaders(BodyLimit(app), settings), services.broadcaster)
+    checked = FrameCheck(app, services.broadcaster.sio)
+    return Kinboard(SecurityHeaders(BodyLimit(checked), settings), services.broadcaster)
 
 
 async def _offer_setup(services: Services) -> None:

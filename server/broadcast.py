@@ -16,9 +16,8 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-import socketio
-
 from .board.errors import KinboardError
+from .frames import SocketServer
 from .presence import PresenceTracker
 from .pubsub import RedisManager
 from .settings import Settings
@@ -62,7 +61,7 @@ class Broadcaster:
             if settings.redis_url
             else None
         )
-        self.sio = socketio.AsyncServer(
+        self.sio = SocketServer(
             async_mode="asgi",
             client_manager=self.manager,
             # Origins are checked in `connect`, which can say why it refuses.

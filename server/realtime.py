@@ -88,6 +88,7 @@ class Realtime:
         self.sio.on("op", self.on_op)
         self.sio.on("sync", self.on_sync)
         self.sio.on("editing", self.on_editing)
+        self.sio.on("*", self.on_unknown)
 
     # --- lifecycle ---
 
@@ -191,6 +192,9 @@ class Realtime:
             await self._admit(sid, environ, auth)
         except KinboardError as error:  # the code is the reason the client is given
             raise socketio.exceptions.ConnectionRefusedError(error.code) from error
+        except Exception as error:  # a bug: the client is told, not left waiting
+            log.exception("connect failed")
+            raise socketio.exceptions.ConnectionRefusedError(Internal.code) from error
 
     async def _admit(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
         if not origin_allowed(self.settings, environ.get("HTTP_ORIGIN")):
@@ -262,7 +266,7 @@ class Realtime:
             raise SessionEnded("You are no longer in this meeting. Please ask the facilitator.")
         return connection
 
-    async def on_op(self, sid: str, data: Any) -> dict[str, Any]:
+    async def on_op(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         try:
             connection = self._live(sid)
             if connection.session.staff_session:
@@ -297,7 +301,7 @@ class Realtime:
                 ack["vote"] = wire.encode_ballot(*cast)
         return ack
 
-    async def on_sync(self, sid: str, data: Any) -> dict[str, Any]:
+    async def on_sync(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         try:
             self.sync_limiter.check(self._connection(sid).participant_id, self.clock())
             connection = await self._checked(sid)
@@ -319,7 +323,7 @@ class Realtime:
             return ack_error(error)
         return {"ok": True, "seq": seq, "changes": [record.to_json() for record in records]}
 
-    async def on_editing(self, sid: str, data: Any) -> dict[str, Any]:
+    async def on_editing(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         """Which card this person is editing (null: none). The answer matters only to a
         client that asks for one; the page does not."""
         try:
@@ -328,7 +332,7 @@ class Realtime:
                 raise Forbidden("Only people who can change the board say what they edit.")
             self.editing_limiter.check(sid, self.clock())
             card_id = data.get("card_id") if isinstance(data, dict) else None
-            if card_id is not None and not parsing.is_id(card_id):
+            if not isinstance(data, dict) or (card_id is not None and not parsing.is_id(card_id)):
                 raise Invalid("editing needs card_id: a card's id, or null.")
             connection.editing = card_id
             await self._put_presence(sid, connection)
@@ -336,6 +340,10 @@ class Realtime:
             return ack_error(error)
         self._presence_changed(connection.meeting_id)
         return {"ok": True}
+
+    async def on_unknown(self, event: Any, sid: str, *_: Any) -> dict[str, Any]:
+        """Any other event: refused, so that a caller waiting for an answer gets one."""
+        return ack_error(Invalid("There is no such event."))
 
 
 def ack_error(error: KinboardError) -> dict[str, Any]:
