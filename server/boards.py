@@ -11,7 +11,7 @@ from .audit import Audit
 from .board import ops
 from .board.errors import KinboardError, StoreFailed
 from .board.meeting import MeetingClose, ParticipantJoin, ParticipantRemove
-from .board.model import Board, Meeting
+from .board.model import Board, Change, Meeting
 from .clock import Clock, iso
 from .security import new_id
 from .sessions import Sessions
@@ -22,6 +22,8 @@ log = logging.getLogger("kinboard.boards")
 
 # How a committed op reaches the meeting's sockets; the broadcaster provides it.
 Publish = Callable[[str, Commit], Awaitable[None]]
+# What else follows a commit: (the board it ran on, the new board, the new seq).
+Noted = Callable[[Board, Board, int], Awaitable[None]]
 
 # The worker is not ready (/readyz) once this many commits in a row failed in the store (a
 # full disk, a read-only file, Redis refusing writes; not a store that does not answer,
@@ -34,9 +36,16 @@ FAILING_FOR = 30.0
 
 class Boards:
     def __init__(
-        self, store: BoardLog, clock: Clock, publish: Publish, sessions: Sessions, audit: Audit
+        self,
+        store: BoardLog,
+        clock: Clock,
+        publish: Publish,
+        sessions: Sessions,
+        audit: Audit,
+        noted: Noted,
     ) -> None:
         self._store = store
+        self._noted = noted
         self._clock = clock
         self._publish = publish
         self._sessions = sessions
@@ -59,9 +68,9 @@ class Boards:
         reaches back that far."""
         return await self._store.changes_since(meeting_id, since)
 
-    async def meetings(self, ids: set[str]) -> list[Meeting]:
-        """These meetings, newest first."""
-        return [m for m in await self._store.list_meetings() if m.id in ids]
+    async def every_meeting(self) -> list[Meeting]:
+        """Every meeting on this server (for the one-time adoption into families)."""
+        return await self._store.list_meetings()
 
     # --- writing ---
 
@@ -101,6 +110,12 @@ class Boards:
             }
 
         joining = isinstance(op, ParticipantJoin)
+        ran_on: list[Board] = []
+
+        def mutate(board: Board) -> tuple[Board, list[Change]]:
+            ran_on.append(board)
+            return ops.apply(board, op, context)
+
         try:
             commit = await self._store.update(
                 Update(
@@ -109,7 +124,7 @@ class Boards:
                     op_id,
                     by,
                     now,
-                    lambda board: ops.apply(board, op, context),
+                    mutate,
                     after_commit=lambda commit: self._publish(meeting_id, commit),
                     session_hash=session.token_hash if session else None,
                     audit=None if joining else audit_entry,
@@ -119,8 +134,11 @@ class Boards:
             self._commit_failed(error)
             raise
         self._commit_saved()
-        if commit.record is not None and isinstance(op, ParticipantRemove | MeetingClose):
-            await self._after_ending(meeting_id, by, op)
+        if commit.record is not None:
+            # The family list's view of the meeting (the family service checks what moved).
+            await self._noted(ran_on[-1], commit.board, commit.seq)
+            if isinstance(op, ParticipantRemove | MeetingClose):
+                await self._after_ending(meeting_id, by, op)
         return commit
 
     def saving_fails(self) -> bool:

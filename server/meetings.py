@@ -1,4 +1,5 @@
-"""Starting meetings: a new one, or the review that follows one from its minutes."""
+"""Starting meetings: a new one in a family, or the review that follows one from its
+minutes, in the same family and owned by the same staff."""
 
 from __future__ import annotations
 
@@ -15,17 +16,33 @@ from .board.model import Board, Kind, Meeting, MinutesStatus, Vocabulary
 from .board.scales import overall_scale
 from .boards import Boards
 from .clock import Clock, iso
+from .families import NO_FAMILY_CHOSEN, Families, FamilyChoice
 from .links import Links, choice
 from .security import new_id
+from .staff import Staff
+from .store.records import Family
 
 
 class Meetings:
-    def __init__(self, boards: Boards, links: Links, clock: Clock) -> None:
+    def __init__(
+        self, boards: Boards, links: Links, families: Families, staff: Staff, clock: Clock
+    ) -> None:
         self._boards = boards
         self._links = links
+        self._families = families
+        self._staff = staff
         self._clock = clock
 
-    async def create(self, title: Any, vocabulary: Any = None, kind: Any = None) -> Meeting:
+    async def create(
+        self,
+        title: Any,
+        vocabulary: Any = None,
+        kind: Any = None,
+        family: FamilyChoice = NO_FAMILY_CHOSEN,
+        staff: str | None = None,
+    ) -> Meeting:
+        """A new meeting of the chosen family (or a new one), owned by `staff` if a staff
+        member starts it. Bad input is refused before anything is stored."""
         now = iso(self._clock())
         meeting = Meeting(
             id=new_id(nbytes=9),
@@ -34,12 +51,15 @@ class Meetings:
             vocabulary=choice(Vocabulary, vocabulary, Vocabulary.SAFETY, "vocabulary"),
             created_at=now,
         )
+        chosen = await self._families.choose(family, staff, meeting.title)
         overall = overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
-        return await self._start(Board(meeting, scales=MappingProxyType({overall.id: overall})))
+        board = Board(meeting, scales=MappingProxyType({overall.id: overall}))
+        return await self._start(board, chosen, [staff] if staff else [])
 
     async def create_review(self, board: Board) -> Meeting:
         """The meeting after `board`'s, starting from its last agreed minutes (or its last
-        minutes). The caller has checked that the facilitator asks."""
+        minutes), in the same family and with the same staff (its owner first). The caller
+        has checked that the facilitator asks."""
         if not board.minutes:
             raise Invalid("Take the minutes first: the review starts from them.")
         agreed = [m for m in board.minutes.values() if m.status is MinutesStatus.AGREED]
@@ -61,12 +81,46 @@ class Meetings:
             review = replace(
                 review, scales=MappingProxyType({**review.scales, overall.id: overall})
             )
-        return await self._start(review)
+        family_id = await self._families.family_of(board.meeting.id)
+        if family_id is None:
+            raise Invalid("This meeting belongs to no family, so its review cannot start.")
+        family = await self._families.family(family_id)
+        staff = await self._staff.meeting_staff(board.meeting.id)
+        return await self._start(review, family, staff)
 
-    async def _start(self, board: Board) -> Meeting:
-        """Store a new meeting's first board and make its three links."""
+    async def unshared(self, meeting_id: str, email: str) -> None:
+        """A colleague no longer has the meeting: its family leaves their list unless
+        another meeting of the family is still theirs."""
+        family_id = await self._families.family_of(meeting_id)
+        if family_id is None:
+            return
+        for meeting in await self._families.chain(family_id):
+            if email in await self._staff.meeting_staff(meeting.meeting_id):
+                return
+        await self._families.unlist(email, family_id)
+
+    async def give_families(self) -> int | None:
+        """Once, at start-up: each meeting stored before families joins its previous
+        meeting's family or gets one named after it, listed for its staff. How many it
+        adopted, or None when there was nothing to do."""
+        if not await self._families.adopting():
+            return None
+        meetings = sorted(await self._boards.every_meeting(), key=lambda m: m.created_at)
+        for meeting in meetings:
+            board, seq = await self._boards.load(meeting.id)
+            staff = await self._staff.meeting_staff(meeting.id)
+            await self._families.adopt(board, seq, staff)
+        await self._families.adopted(len(meetings))
+        return len(meetings)
+
+    async def _start(self, board: Board, family: Family, staff: list[str]) -> Meeting:
+        """Store a new meeting's first board, make its three links, and put it in its
+        family and its staff's lists."""
         await self._boards.create(board)
         await self._links.make_general(board.meeting.id)
+        for email in staff:
+            await self._staff.add_to_meeting(board.meeting.id, email)
+        await self._families.add_meeting(family, board, staff)
         return board.meeting
 
 

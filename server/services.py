@@ -10,6 +10,7 @@ from .audit import Audit
 from .boards import Boards
 from .broadcast import Broadcaster
 from .clock import Clock, system_clock
+from .families import Families
 from .joining import Joining
 from .keys import IntegrationKeys
 from .links import Links
@@ -40,6 +41,7 @@ class Services:
     retention: Retention
     staff: Staff
     keys: IntegrationKeys
+    families: Families
 
     async def ping(self) -> None:
         """Raise Unavailable when the store does not answer."""
@@ -61,7 +63,8 @@ def build_services(
     sessions = Sessions(settings, store, clock, broadcaster.end_participants, staff_live)
     keys = LinkKeys(load_secret(settings))
     links = Links(settings, store, keys, clock, sessions, audit)
-    boards = Boards(store, clock, broadcaster.publish, sessions, audit)
+    families = Families(store, clock)
+    boards = Boards(store, clock, broadcaster.publish, sessions, audit, families.noted)
     return Services(
         settings=settings,
         clock=clock,
@@ -73,8 +76,9 @@ def build_services(
         links=links,
         boards=boards,
         joining=Joining(settings, keys, links, boards, sessions, audit),
-        meetings=Meetings(boards, links, clock),
+        meetings=Meetings(boards, links, families, staff, clock),
         retention=Retention(settings, store, clock, sessions, audit),
         staff=staff,
         keys=IntegrationKeys(settings, store, store, clock),
+        families=families,
     )

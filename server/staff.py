@@ -391,10 +391,3 @@ class Staff:
         if not staff or staff[0] != owner:
             raise Forbidden(f"Only the person who started the meeting can {doing}.")
         return staff
-
-    async def meetings_of(self, email: str) -> set[str]:
-        return {
-            data["meeting_id"]
-            for data in await self.store.list_records("meeting_staff")
-            if email in data["staff"]
-        }

@@ -27,6 +27,12 @@ class NotFound(KinboardError):
     code = "not_found"
 
 
+class Duplicate(KinboardError):
+    """Something that must be one of a kind exists already (a family's case reference)."""
+
+    code = "duplicate"
+
+
 class TooLong(KinboardError):
     code = "too_long"
 

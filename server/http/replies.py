@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from ..board.errors import (
+    Duplicate,
     Forbidden,
     Internal,
     Invalid,
@@ -35,6 +36,7 @@ HTTP_STATUS: dict[type[KinboardError], int] = {
     NotFound: 404,
     LinkInvalid: 404,
     Locked: 409,
+    Duplicate: 409,
     TooMany: 409,
     TooSlow: 408,
     TooLarge: 413,

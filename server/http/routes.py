@@ -16,6 +16,7 @@ from ..board.errors import Forbidden, KinboardError, NotFound, Unauthorized
 from ..board.model import LinkKind, Minutes, Snapshot
 from ..board.roles import SELF_CHOSEN_ROLES, Role
 from ..board.template import ROLE_LABELS
+from ..families import FamilyChoice
 from ..keys import Scope
 from ..security import cookie_name
 from .replies import json_ok
@@ -139,12 +140,18 @@ class Routes:
             )
         data = await self.web.json_body(request)
         meeting = await self.services.meetings.create(
-            data.get("title"), data.get("vocabulary"), data.get("kind")
+            data.get("title"),
+            data.get("vocabulary"),
+            data.get("kind"),
+            FamilyChoice.from_json(data),
+            staff.email if staff is not None else None,
         )
-        if staff is not None:
-            await self.services.staff.add_to_meeting(meeting.id, staff.email)
-        links = await self.services.links.urls(meeting.id)
-        return json_ok({"id": meeting.id, "links": links}, status=201)
+        return await self._started(meeting.id)
+
+    async def _started(self, meeting_id: str) -> Response:
+        links = await self.services.links.urls(meeting_id)
+        family = await self.services.families.family_of(meeting_id)
+        return json_ok({"id": meeting_id, "family_id": family, "links": links}, status=201)
 
     async def api_meeting(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
@@ -276,5 +283,4 @@ class Routes:
         auth = await self.web.auth(request, meeting_id, Scope.MEETINGS_CREATE)
         board = await self.web.facilitated(meeting_id, auth, "start the review meeting")
         meeting = await self.services.meetings.create_review(board)
-        links = await self.services.links.urls(meeting.id)
-        return json_ok({"id": meeting.id, "links": links}, status=201)
+        return await self._started(meeting.id)

@@ -9,6 +9,8 @@ from starlette.routing import Route
 
 from ..board import parsing
 from ..board.errors import Forbidden, KinboardError, Unauthorized
+from ..board.template import OUTCOME_LABELS
+from ..families import FamilyChoice
 from ..security import cookie_name, csrf_cookie_name, staff_cookie_name
 from ..staff import LONGEST_SECONDS, StaffSession
 from .replies import http_status, json_ok
@@ -106,13 +108,17 @@ class StaffRoutes:
         session = await self.web.staff_session(request)
         if session is None:
             return self._to_signin()
-        mine = await self.staff.meetings_of(session.email)
-        meetings = await self.services.boards.meetings(mine)
+        families = self.services.families
+        query = request.query_params
+        listed = await families.page(session.email, query.get("q"), query.get("page"))
+        chosen = query.get("family")
         member = await self.staff.find(session.email)
         return self.web.page(
             request,
             "home.html",
-            meetings=meetings,
+            listed=listed,
+            outcomes={outcome.value: words for outcome, words in OUTCOME_LABELS.items()},
+            chosen=await families.readable(chosen, session.email) if chosen else None,
             staff=session.email,
             admin=member is not None and member.admin,
             offered=await self._name_to_offer(session.email),
@@ -123,16 +129,20 @@ class StaffRoutes:
         return member.display_name if member and member.display_name else DEFAULT_NAME
 
     async def create_from_form(self, request: Request) -> Response:
-        """The home page's "New meeting" form: the creator becomes its facilitator."""
+        """The home page's "New meeting" form, for a family of theirs or a new one: the
+        creator becomes its facilitator."""
         session = await self.web.staff_session(request)
         if session is None:
             return self._to_signin()
         form = await self.web.form(request)
         name = parsing.words(form.get("name") or DEFAULT_NAME, parsing.NAME)
         meeting = await self.services.meetings.create(
-            form.get("title"), form.get("vocabulary"), form.get("kind")
+            form.get("title"),
+            form.get("vocabulary"),
+            form.get("kind"),
+            FamilyChoice.from_form(form),
+            session.email,
         )
-        await self.staff.add_to_meeting(meeting.id, session.email)
         return await self._enter(meeting.id, session, name)
 
     async def open_meeting(self, request: Request) -> Response:
@@ -212,6 +222,8 @@ class StaffRoutes:
         data = await self.web.json_body(request)
         email = await self.staff.share(meeting_id, session.email, data.get("email"))
         await self.services.audit.record(meeting_id, "staff.shared", by=session.email, staff=email)
+        # The colleague finds its family in their list from now on.
+        await self.services.families.list_for(meeting_id, email)
         return await self._sharing(meeting_id, session)
 
     async def api_unshare(self, request: Request) -> Response:
@@ -222,6 +234,7 @@ class StaffRoutes:
         # Their way in goes with it: the meeting sessions they opened it with, and sockets.
         participant = self.services.joining.staff_participant(meeting_id, email)
         await self.services.sessions.end(meeting_id, participant_id=participant)
+        await self.services.meetings.unshared(meeting_id, email)
         await self.services.audit.record(
             meeting_id, "staff.unshared", by=session.email, staff=email
         )

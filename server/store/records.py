@@ -1,5 +1,5 @@
-"""The records the store keeps and hands back (committed ops, links, sessions, presence),
-and what one op writes."""
+"""The records the store keeps and hands back (committed ops, links, sessions, presence,
+families), and what one op writes."""
 
 from __future__ import annotations
 
@@ -129,3 +129,67 @@ class CommitResult(Enum):
     CONFLICT = "conflict"  # the seq moved on: catch up and try again
     DUPLICATE = "duplicate"  # the op key was committed before
     SESSION_ENDED = "session_ended"  # the caller was taken out or their link turned off
+
+
+@dataclass(frozen=True)
+class Child:
+    name: str  # first name only
+    age: int | None = None
+
+
+@dataclass(frozen=True)
+class Family:
+    """The family a chain of meetings is about, named as the council writes it."""
+
+    id: str
+    name: str
+    created_at: str
+    case_ref: str | None = None  # the council's case-record id, unique on this server
+    children: tuple[Child, ...] = ()
+    owner: str = ""  # the staff member who made it ("" when made through the API key)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Family:
+        children = tuple(Child(**child) for child in data.get("children", ()))
+        return cls(**{**data, "children": children})
+
+    @property
+    def search_text(self) -> str:
+        """What a search by name or case reference looks in (lower case)."""
+        return f"{self.name}\n{self.case_ref or ''}".lower()
+
+
+@dataclass(frozen=True)
+class FamilyMeeting:
+    """What the family list shows of one meeting, kept beside the family so that the list
+    reads no board: written when the meeting starts and whenever this changes."""
+
+    meeting_id: str
+    title: str
+    kind: str
+    status: str
+    created_at: str
+    seq: int = 0  # the board's seq it was taken at: an older one never replaces a newer
+    minutes: int | None = None  # the latest agreed minutes' number
+    plan: tuple[str, ...] = ()  # the first steps of those minutes' plan
+    plan_size: int = 0  # how many steps that plan has
+    decision: str | None = None  # the agreed outcome
+    next_review: str | None = None  # an ISO date, from the agreed minutes
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FamilyMeeting:
+        return cls(**{**data, "plan": tuple(data.get("plan", ()))})
+
+
+@dataclass(frozen=True)
+class FamilyPage:
+    """One page of a staff member's families, most recently active first."""
+
+    families: tuple[Family, ...]
+    total: int  # how many of their families match, on every page

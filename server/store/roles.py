@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..board.model import Board, Change, Meeting
-from .records import Commit, Link, OpRecord, Presence, Session, merge_presence
+from .records import (
+    Commit,
+    Family,
+    FamilyMeeting,
+    FamilyPage,
+    Link,
+    OpRecord,
+    Presence,
+    Session,
+    merge_presence,
+)
 
 Mutation = Callable[[Board], tuple[Board, list[Change]]]
 
@@ -161,7 +171,49 @@ class Counters(Protocol):
     async def reset_counter(self, kind: str, key: str) -> None: ...
 
 
-class Store(BoardLog, LinksAndSessions, AuditLog, PresenceMap, Records, Counters, Protocol):
+class FamilyIndex(Protocol):
+    """Families, the meetings of each (as the family list shows them), and each staff
+    member's families, indexed so that one staff member's list never reads anyone else's.
+
+    Erasing a meeting (`BoardLog.erase`) takes it out of its family; erasing a family's last
+    meeting erases the family too."""
+
+    async def add_family(self, family: Family, fingerprint: str | None) -> str | None:
+        """Store a new family, unless its case reference is another family's ("case_ref")
+        or its owner has a family with the same `fingerprint` ("fingerprint"; None: not
+        checked); the clash, or None once stored. Checked and claimed in one step."""
+
+    async def family(self, family_id: str) -> Family | None: ...
+
+    async def family_by_case_ref(self, case_ref: str) -> Family | None: ...
+
+    async def put_family_meeting(self, family_id: str, meeting: FamilyMeeting) -> None:
+        """Add the meeting to the family, or replace what is kept of it, unless what is kept
+        was taken at a later seq."""
+
+    async def meeting_family(self, meeting_id: str) -> str | None:
+        """The id of the meeting's family."""
+
+    async def family_meetings(self, family_ids: list[str]) -> dict[str, list[FamilyMeeting]]:
+        """Each family's meetings, oldest first (one trip for a page of families)."""
+
+    async def list_family_for(self, email: str, family_id: str, active: float) -> None:
+        """Put the family in the staff member's list, as active at `active` (a later time
+        moves it up; an earlier one changes nothing)."""
+
+    async def unlist_family_for(self, email: str, family_id: str) -> None:
+        """Take the family out of the staff member's list."""
+
+    async def lists_family(self, email: str, family_id: str) -> bool: ...
+
+    async def staff_families(self, email: str, search: str, offset: int, limit: int) -> FamilyPage:
+        """The staff member's families whose name or case reference contains `search`
+        (lower case; "" for all), most recently active first, from `offset`."""
+
+
+class Store(
+    BoardLog, LinksAndSessions, AuditLog, PresenceMap, Records, Counters, FamilyIndex, Protocol
+):
     """Every role, behind one connection."""
 
     async def open(self) -> None:

@@ -51,6 +51,20 @@ CREATE TABLE IF NOT EXISTS counters (
 CREATE TABLE IF NOT EXISTS audit (
   n INTEGER PRIMARY KEY AUTOINCREMENT, meeting_id TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_by_meeting ON audit (meeting_id, n);
+CREATE TABLE IF NOT EXISTS families (
+  id TEXT PRIMARY KEY, owner TEXT NOT NULL, fingerprint TEXT, case_ref TEXT UNIQUE,
+  search TEXT NOT NULL, data TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS families_by_fingerprint ON families (owner, fingerprint);
+CREATE TABLE IF NOT EXISTS family_meetings (
+  meeting_id TEXT PRIMARY KEY, family_id TEXT NOT NULL, created_at TEXT NOT NULL,
+  seq INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS family_meetings_by_family
+  ON family_meetings (family_id, created_at);
+CREATE TABLE IF NOT EXISTS family_staff (
+  email TEXT NOT NULL, family_id TEXT NOT NULL, active REAL NOT NULL,
+  PRIMARY KEY (email, family_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS family_staff_by_activity ON family_staff (email, active DESC);
+CREATE INDEX IF NOT EXISTS family_staff_by_family ON family_staff (family_id);
 """
 
 # Every table that holds a meeting's rows, by its meeting_id column.

@@ -527,7 +527,7 @@ async def test_only_the_facilitator_or_the_api_key_starts_a_review(room: dict[st
         assert answer.status_code == 201, answer.text
         assert answer.headers["cache-control"] == "no-store"
         made = answer.json()
-        assert set(made) == {"id", "links"} and made["id"] != room["id"]
+        assert set(made) == {"id", "family_id", "links"} and made["id"] != room["id"]
         assert set(made["links"]) == {"facilitator", "participant", "display"}
         assert all(link.startswith(f"{server.url}/join#") for link in made["links"].values())
 

@@ -23,6 +23,7 @@ import redis
 from server.audit import Audit
 from server.board.meeting import ParticipantRemove
 from server.boards import Boards
+from server.families import Families
 from server.links import Links
 from server.security import LinkKeys
 from server.sessions import Sessions
@@ -481,7 +482,7 @@ def out_of_band(spread: dict[str, Any]) -> OutOfBand:
     return OutOfBand(
         store,
         Links(settings, store, keys, time.time, sessions, audit),
-        Boards(store, time.time, lost, sessions, audit),
+        Boards(store, time.time, lost, sessions, audit, Families(store, time.time).noted),
     )
 
 

@@ -1,0 +1,403 @@
+"""Families: the family a chain of meetings is about (first meeting, then reviews), each
+staff member's list of theirs, and what that list shows of each meeting."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from .board import parsing
+from .board.errors import Duplicate, Invalid, KinboardError, NotFound
+from .board.model import Board, MinutesStatus
+from .clock import Clock, iso, parse_iso
+from .security import new_id
+from .store.records import Child, Family, FamilyMeeting
+from .store.roles import Counters, FamilyIndex, Records
+
+log = logging.getLogger("kinboard.families")
+
+MAX_FAMILY_NAME = 120
+MAX_CASE_REF = 40
+MAX_CHILD_NAME = 40
+MAX_CHILDREN = 12
+MAX_CHILD_AGE = 25
+PAGE_SIZE = 20
+# The plan steps the family list shows of the latest agreed minutes.
+PLAN_SHOWN = 3
+# The sections of the family's plan, and the next steps, in the order the list names them.
+PLAN_SECTIONS = ("plan_rules", "next_steps")
+# A review this many days away or nearer is "due in N days".
+DUE_SOON_DAYS = 14
+
+FAMILY_NAME = parsing.Words(
+    MAX_FAMILY_NAME,
+    f"A family's name can be at most {MAX_FAMILY_NAME} characters.",
+    "Please give the family's name, as the council writes it (for example: Khan family).",
+    "Please give the family's name, as the council writes it (for example: Khan family).",
+)
+CASE_REF = parsing.Words(
+    MAX_CASE_REF,
+    f"A case reference can be at most {MAX_CASE_REF} characters.",
+    "A case reference must be words or null.",
+)
+CHILD_NAME = parsing.Words(
+    MAX_CHILD_NAME,
+    f"A child's first name can be at most {MAX_CHILD_NAME} characters.",
+    "Each child needs a first name.",
+    "Each child needs a first name.",
+)
+_CHILD_TEXT = re.compile(r"(.*?)\s*(\d{1,2})?$")
+
+
+@dataclass(frozen=True)
+class FamilyChoice:
+    """Which family a new meeting is for: an existing one (by id or case reference), or a
+    new one (name, case reference, children). All None: a family of its own, named after
+    the meeting (as for meetings from before families)."""
+
+    family_id: Any = None
+    case_ref: Any = None
+    new: dict[str, Any] | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FamilyChoice:
+        new = data.get("family")
+        if new is not None and not isinstance(new, dict):
+            raise Invalid("family must be an object: {name, case_ref, children}.")
+        return cls(data.get("family_id"), data.get("case_ref"), new)
+
+    @classmethod
+    def from_form(cls, form: Any) -> FamilyChoice:
+        if form.get("family_id"):
+            return cls(family_id=form.get("family_id"))
+        if not (form.get("family_name") or "").strip():
+            return cls()
+        return cls(
+            new={
+                "name": form.get("family_name"),
+                "case_ref": form.get("case_ref") or None,
+                "children": children_from_text(form.get("children") or ""),
+            }
+        )
+
+
+NO_FAMILY_CHOSEN = FamilyChoice()
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One family as the staff home page shows it."""
+
+    family: Family
+    meetings: tuple[FamilyMeeting, ...]  # first meeting, then reviews
+    agreed: FamilyMeeting | None  # the latest meeting with agreed minutes
+    review_words: str | None  # "review due in 5 days", "review overdue", ...
+
+    @property
+    def latest(self) -> FamilyMeeting | None:
+        return self.meetings[-1] if self.meetings else None
+
+
+@dataclass(frozen=True)
+class ListedPage:
+    families: tuple[Listed, ...]
+    total: int
+    page: int
+    pages: int
+    search: str
+
+
+def children_from_text(text: str) -> list[dict[str, Any]]:
+    """The home page's "Ava 7, Leo 4" as children (a number at the end is the age)."""
+    children = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        found = _CHILD_TEXT.fullmatch(part.strip())
+        assert found is not None  # the pattern matches any text
+        age = found.group(2)
+        children.append({"name": found.group(1), "age": int(age) if age else None})
+    return children
+
+
+def parse_children(value: Any) -> tuple[Child, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) > MAX_CHILDREN:
+        raise Invalid(f"children must be a list of at most {MAX_CHILDREN} {{name, age}}.")
+    children = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise Invalid("Each child is {name, age}.")
+        age = item.get("age")
+        children.append(
+            Child(
+                parsing.words(item.get("name"), CHILD_NAME),
+                None
+                if age is None
+                else parsing.whole_number(
+                    age, 0, MAX_CHILD_AGE, f"A child's age is a whole number up to {MAX_CHILD_AGE}."
+                ),
+            )
+        )
+    return tuple(children)
+
+
+def case_reference(value: Any) -> str | None:
+    """A case reference as given, or None for none."""
+    return parsing.words(value, CASE_REF) or None
+
+
+def fingerprint(name: str, children: tuple[Child, ...]) -> str:
+    """The same for the same name and children, whatever the case and spacing: one staff
+    member cannot make the same family twice."""
+    key = json.dumps([name.casefold(), sorted((c.name.casefold(), c.age or -1) for c in children)])
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def family_meeting(board: Board, seq: int) -> FamilyMeeting:
+    """What the family list shows of a meeting: pure, from its board."""
+    meeting = board.meeting
+    agreed = [m for m in board.minutes.values() if m.status is MinutesStatus.AGREED]
+    base = FamilyMeeting(
+        meeting_id=meeting.id,
+        title=meeting.title,
+        kind=meeting.kind.value,
+        status=meeting.status.value,
+        created_at=meeting.created_at,
+        seq=seq,
+    )
+    if not agreed:
+        return base
+    latest = max(agreed, key=lambda m: m.number)
+    content = json.loads(board.snapshots[latest.id].body)
+    steps = [
+        card["text"]
+        for column in content["columns"]
+        for section in column["sections"]
+        if section["key"] in PLAN_SECTIONS
+        for card in section["cards"]
+    ]
+    decision = content.get("decision") or {}
+    return FamilyMeeting(
+        **{
+            **base.to_json(),
+            "minutes": latest.number,
+            "plan": tuple(step[:120] for step in steps[:PLAN_SHOWN]),
+            "plan_size": len(steps),
+            "decision": decision.get("outcome"),
+            "next_review": decision.get("next_review"),
+        }
+    )
+
+
+def _summary_inputs(board: Board) -> tuple[Any, ...]:
+    return (board.meeting, board.minutes)
+
+
+def review_words(next_review: str | None, today: date) -> str | None:
+    """The next review date in plain words, counted in calendar days."""
+    if next_review is None:
+        return None
+    days = (date.fromisoformat(next_review) - today).days
+    if days < 0:
+        return "review overdue"
+    if days == 0:
+        return "review due today"
+    if days == 1:
+        return "review due tomorrow"
+    if days <= DUE_SOON_DAYS:
+        return f"review due in {days} days"
+    return None
+
+
+class FamilyStore(FamilyIndex, Records, Counters, Protocol):
+    """The roles the family service uses: families, and a record and a claim for the
+    one-time adoption of meetings from before families."""
+
+
+# The record that says the meetings from before families have their families.
+ADOPTED = ("migration", "families")
+# One worker adopts; another may take over after this long (the work is idempotent).
+ADOPT_CLAIM_SECONDS = 600
+
+
+class Families:
+    def __init__(self, store: FamilyStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    # --- choosing or making the family of a new meeting ---
+
+    async def choose(self, choice: FamilyChoice, staff: str | None, title: str) -> Family:
+        """The family a new meeting is for. A staff member may pick only a family of theirs;
+        the API key any."""
+        if choice.family_id is not None:
+            family = await self._store.family(str(choice.family_id))
+            if family is None or (
+                staff is not None and not await self._store.lists_family(staff, family.id)
+            ):
+                raise NotFound("There is no such family in your list.")
+            return family
+        if choice.case_ref is not None and choice.new is None:
+            return await self.by_case_ref(choice.case_ref)
+        if choice.new is not None:
+            return await self.make(
+                choice.new.get("name"),
+                choice.new.get("case_ref"),
+                choice.new.get("children"),
+                staff or "",
+            )
+        return await self._add(Family(new_id("f_"), title, iso(self._clock())), None)
+
+    async def by_case_ref(self, value: Any) -> Family:
+        case_ref = case_reference(value)
+        family = await self._store.family_by_case_ref(case_ref) if case_ref else None
+        if family is None:
+            raise NotFound(f"There is no family with the case reference {value!r}.")
+        return family
+
+    async def make(self, name: Any, case_ref: Any, children: Any, owner: str) -> Family:
+        family = Family(
+            id=new_id("f_"),
+            name=parsing.words(name, FAMILY_NAME),
+            created_at=iso(self._clock()),
+            case_ref=case_reference(case_ref),
+            children=parse_children(children),
+            owner=owner,
+        )
+        # Same name and children is the same family only for one staff member: through the
+        # API key, the case reference is what tells families apart.
+        return await self._add(family, fingerprint(family.name, family.children) if owner else None)
+
+    async def _add(self, family: Family, same: str | None) -> Family:
+        clash = await self._store.add_family(family, same)
+        if clash == "case_ref":
+            raise Duplicate(
+                f"There is a family with the case reference {family.case_ref} already: "
+                "start the meeting from that family."
+            )
+        if clash == "fingerprint":
+            raise Duplicate(
+                f"You have a family called {family.name} with the same children already: "
+                "start the meeting from that family in your list."
+            )
+        return family
+
+    async def family(self, family_id: str) -> Family:
+        family = await self._store.family(family_id)
+        if family is None:
+            raise NotFound("There is no such family.")
+        return family
+
+    async def readable(self, family_id: str, staff: str | None) -> Family:
+        """The family, for a staff member who has it in their list (or the API key)."""
+        family = await self._store.family(family_id)
+        if family is None or (
+            staff is not None and not await self._store.lists_family(staff, family_id)
+        ):
+            raise NotFound("There is no such family in your list.")
+        return family
+
+    # --- its meetings ---
+
+    async def add_meeting(self, family: Family, board: Board, staff: list[str]) -> None:
+        """A new meeting of the family, in each of its staff's lists."""
+        await self._store.put_family_meeting(family.id, family_meeting(board, 0))
+        active = parse_iso(board.meeting.created_at)
+        for email in staff:
+            await self._store.list_family_for(email, family.id, active)
+
+    async def list_for(self, meeting_id: str, email: str) -> None:
+        """The meeting's family in one more staff member's list (a meeting shared)."""
+        family_id = await self._store.meeting_family(meeting_id)
+        if family_id is not None:
+            await self._store.list_family_for(email, family_id, self._clock())
+
+    async def unlist(self, email: str, family_id: str) -> None:
+        await self._store.unlist_family_for(email, family_id)
+
+    async def family_of(self, meeting_id: str) -> str | None:
+        return await self._store.meeting_family(meeting_id)
+
+    async def chain(self, family_id: str) -> list[FamilyMeeting]:
+        return (await self._store.family_meetings([family_id]))[family_id]
+
+    async def noted(self, before: Board, after: Board, seq: int) -> None:
+        """After a commit: keep what the list shows of the meeting up to date. The op is
+        committed whatever happens here, so a failure is logged, never refused."""
+        if _summary_inputs(before) == _summary_inputs(after):
+            return
+        try:
+            family_id = await self._store.meeting_family(after.meeting.id)
+            if family_id is not None:
+                await self._store.put_family_meeting(family_id, family_meeting(after, seq))
+        except KinboardError as error:
+            log.warning("could not note meeting %s in its family: %s", after.meeting.id, error)
+
+    # --- a staff member's list ---
+
+    async def page(self, email: str, search: Any, page: Any) -> ListedPage:
+        words = parsing.words(search if isinstance(search, str) else None, CASE_SEARCH)
+        number = max(int(page), 1) if isinstance(page, str) and page.isdigit() else 1
+        found = await self._store.staff_families(
+            email, words.lower(), (number - 1) * PAGE_SIZE, PAGE_SIZE
+        )
+        chains = await self._store.family_meetings([f.id for f in found.families])
+        today = date.fromisoformat(iso(self._clock())[:10])
+        listed = []
+        for family in found.families:
+            meetings = tuple(chains[family.id])
+            agreed_at = [i for i, m in enumerate(meetings) if m.minutes is not None]
+            agreed = meetings[agreed_at[-1]] if agreed_at else None
+            # Once the next meeting has been started, its date is no longer "due".
+            due = agreed is not None and agreed_at[-1] == len(meetings) - 1
+            words_due = review_words(agreed.next_review, today) if due and agreed else None
+            listed.append(Listed(family, meetings, agreed, words_due))
+        pages = max((found.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        return ListedPage(tuple(listed), found.total, number, pages, words)
+
+    # --- meetings from before families ---
+
+    async def adopting(self) -> bool:
+        """Whether this worker is to give the meetings from before families their families:
+        not once it has been done, nor while another worker is at it."""
+        if await self._store.get_record(*ADOPTED) is not None:
+            return False
+        now = self._clock()
+        claim = await self._store.add_to_counter(
+            "migration", "families", 1, now, now + ADOPT_CLAIM_SECONDS
+        )
+        return claim == 1
+
+    async def adopted(self, count: int) -> None:
+        await self._store.put_record(*ADOPTED, {"at": iso(self._clock()), "meetings": count})
+
+    async def adopt(self, board: Board, seq: int, staff: list[str]) -> None:
+        """A meeting stored before families: into its previous meeting's family, else a
+        family of its own named after it. Nothing for a meeting already in one."""
+        meeting = board.meeting
+        if await self._store.meeting_family(meeting.id) is not None:
+            return
+        family_id = meeting.previous and await self._store.meeting_family(meeting.previous)
+        if family_id:
+            family = await self.family(family_id)
+        else:
+            name = meeting.title.removeprefix("Review: ")
+            family = await self._add(Family(new_id("f_"), name, meeting.created_at), None)
+        await self._store.put_family_meeting(family.id, family_meeting(board, seq))
+        active = parse_iso(meeting.created_at) if meeting.created_at else 0.0
+        for email in staff:
+            await self._store.list_family_for(email, family.id, active)
+
+
+CASE_SEARCH = parsing.Words(
+    MAX_FAMILY_NAME,
+    f"A search can be at most {MAX_FAMILY_NAME} characters.",
+    "A search must be words.",
+)

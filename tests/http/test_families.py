@@ -1,0 +1,249 @@
+"""Families: a meeting belongs to a family; the staff home page lists a staff member's
+families (paged, searched), each with its chain of meetings, the agreed plan, the decision
+and the next review; bad input is refused and changes nothing.
+
+In-process with a clock the tests move (tests/e2e/test_family_journey.py follows a family
+over months)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from server.board.roles import Role
+from server.families import PAGE_SIZE
+from tests.support.inprocess import KEY, Browser, Kin, MovableClock
+
+PRIYA = "priya@council.example"
+BEA = "bea@council.example"
+DAY = 86400
+
+
+def signed_in(kin: Kin, email: str = PRIYA, address: str = "192.0.2.1") -> Browser:
+    if kin.run(kin.staff.find, email) is None:
+        kin.add_staff(email)
+    browser = kin.browser(address)
+    assert browser.sign_in(email).status_code == 303
+    return browser
+
+
+def start(staff: Browser, title: str = "First meeting", **family: str) -> str:
+    fields = {"family_name": "Khan family", **family} if "family_id" not in family else family
+    answer = staff.form("/meetings", {"title": title, "name": "Fay", **fields}, page="/")
+    assert answer.status_code == 303, answer.text
+    return answer.headers["location"].rsplit("/", 1)[1]
+
+
+def family_ids(page: str) -> list[str]:
+    return re.findall(r'data-family="([^"]+)"', page)
+
+
+def meeting_count(kin: Kin) -> int:
+    return len(kin.run(kin.store.list_meetings))
+
+
+def api_start(kin: Kin, **body: Any) -> Any:
+    return kin.client.post("/api/meetings", json={"title": "Meeting", **body}, headers=KEY)
+
+
+# --- starting a meeting for a family ------------------------------------------------------
+
+
+def test_the_api_starts_a_meeting_for_a_new_family_then_for_it_by_case_reference(
+    kin: Kin, clock: MovableClock
+) -> None:
+    children = [{"name": "Ava", "age": 7}, {"name": "Leo", "age": None}]
+    first = api_start(
+        kin, family={"name": "Khan family", "case_ref": "CR-1042", "children": children}
+    )
+    assert first.status_code == 201, first.text
+    family_id = first.json()["family_id"]
+    family = kin.run(kin.store.family, family_id)
+    assert (family.name, family.case_ref) == ("Khan family", "CR-1042")
+    assert [(c.name, c.age) for c in family.children] == [("Ava", 7), ("Leo", None)]
+    clock.now += DAY
+    second = api_start(kin, case_ref="CR-1042")
+    assert (second.status_code, second.json()["family_id"]) == (201, family_id)
+    clock.now += DAY
+    third = api_start(kin, family_id=family_id)
+    assert third.json()["family_id"] == family_id
+    chain = kin.run(kin.services.families.chain, family_id)
+    assert [m.meeting_id for m in chain] == [
+        first.json()["id"],
+        second.json()["id"],
+        third.json()["id"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"case_ref": "CR-0000"}, 404, "not_found"),
+        ({"family_id": "f_nosuch"}, 404, "not_found"),
+        ({"family": {"name": "Khan family", "case_ref": "CR-1042"}}, 409, "duplicate"),
+        ({"family": {"name": "Ali family", "case_ref": "C" * 41}}, 400, "too_long"),
+        ({"family": {"name": ""}}, 400, "invalid"),
+        (
+            {"family": {"name": "Ali family", "children": [{"name": "Ava", "age": 99}]}},
+            400,
+            "invalid",
+        ),
+        ({"family": {"name": "Ali family", "children": "Ava"}}, 400, "invalid"),
+        ({"family": "Ali family"}, 400, "invalid"),
+    ],
+)
+def test_bad_family_input_is_refused_clearly_and_changes_nothing(
+    kin: Kin, body: dict[str, Any], status: int, code: str
+) -> None:
+    assert api_start(kin, family={"name": "Khan family", "case_ref": "CR-1042"}).status_code == 201
+    before = meeting_count(kin)
+    answer = api_start(kin, **body)
+    assert (answer.status_code, answer.json()["error"]["code"]) == (status, code), answer.text
+    assert answer.json()["error"]["message"]
+    assert meeting_count(kin) == before
+
+
+def test_a_case_reference_of_40_characters_is_kept(kin: Kin) -> None:
+    answer = api_start(kin, family={"name": "Ali family", "case_ref": "C" * 40})
+    assert answer.status_code == 201
+    assert kin.run(kin.store.family, answer.json()["family_id"]).case_ref == "C" * 40
+
+
+def test_a_staff_member_cannot_make_the_same_family_twice_but_a_colleague_can(kin: Kin) -> None:
+    priya = signed_in(kin)
+    start(priya, children="Ava 7, Leo 4")
+    before = meeting_count(kin)
+    again = priya.form(
+        "/meetings",
+        {
+            "title": "Again",
+            "name": "Fay",
+            "family_name": " khan  FAMILY",
+            "children": "Leo 4, Ava 7",
+        },
+        page="/",
+    )
+    assert again.status_code == 409
+    assert "same children" in again.text
+    assert meeting_count(kin) == before
+    assert len(family_ids(priya.get("/").text)) == 1
+    # Other children: another family of the same name.
+    start(priya, children="Sara 3")
+    assert len(family_ids(priya.get("/").text)) == 2
+    bea = signed_in(kin, BEA, "192.0.2.2")
+    start(bea, children="Ava 7, Leo 4")
+    assert len(family_ids(bea.get("/").text)) == 1
+
+
+def test_a_staff_member_starts_meetings_only_for_families_of_theirs(
+    kin: Kin, clock: MovableClock
+) -> None:
+    priya = signed_in(kin)
+    start(priya)
+    (family_id,) = family_ids(priya.get("/").text)
+    bea = signed_in(kin, BEA, "192.0.2.2")
+    before = meeting_count(kin)
+    refused = bea.form(
+        "/meetings", {"title": "Mine?", "name": "Bea", "family_id": family_id}, page="/"
+    )
+    assert refused.status_code == 404
+    assert bea.get(f"/?family={family_id}").status_code == 404
+    refused = bea.post("/api/meetings", json={"title": "Mine?", "family_id": family_id})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (404, "not_found")
+    assert meeting_count(kin) == before
+    # Priya picks it from her list: the form says which family.
+    page = priya.get(f"/?family={family_id}").text
+    assert 'data-role="chosen-family"' in page and "Khan family" in page
+    clock.now += 60
+    start(priya, "Second meeting", family_id=family_id)
+    chain = kin.run(kin.services.families.chain, family_id)
+    assert [m.title for m in chain] == ["First meeting", "Second meeting"]
+
+
+def test_a_meeting_started_without_a_family_gets_one_named_after_it(kin: Kin) -> None:
+    first, second = api_start(kin, title="Meeting for Ava"), api_start(kin, title="Meeting for Ava")
+    assert first.json()["family_id"] != second.json()["family_id"]
+    assert kin.run(kin.store.family, first.json()["family_id"]).name == "Meeting for Ava"
+
+
+# --- the list of families -----------------------------------------------------------------
+
+
+def test_the_home_page_lists_only_my_families_newest_first_paged_and_searched(
+    kin: Kin, clock: MovableClock
+) -> None:
+    priya = signed_in(kin)
+    for n in range(PAGE_SIZE + 5):
+        clock.now += 60
+        start(priya, f"Meeting {n}", family_name=f"Family {n:02d}", case_ref=f"CASE-{n:02d}")
+    bea = signed_in(kin, BEA, "192.0.2.2")
+    start(bea, family_name="Okafor family")
+
+    first = priya.get("/").text
+    assert len(family_ids(first)) == PAGE_SIZE
+    assert first.index("Family 24") < first.index("Family 23")
+    assert "Okafor" not in first and "Page 1 of 2" in first
+    second = priya.get("/?page=2").text
+    assert len(family_ids(second)) == 5 and "Family 00" in second
+    # By name or by case reference, whatever the case.
+    found = priya.get("/", params={"q": "family 1"}).text
+    assert len(family_ids(found)) == 10
+    by_case = priya.get("/", params={"q": "case-07"}).text
+    assert len(family_ids(by_case)) == 1 and "Family 07" in by_case
+    nothing = priya.get("/", params={"q": "okafor"}).text
+    assert family_ids(nothing) == [] and "No family of yours matches" in nothing
+    assert priya.get("/", params={"q": "x" * 121}).status_code == 400
+
+
+def test_a_shared_meetings_family_is_in_the_colleagues_list_until_it_is_unshared(
+    kin: Kin, clock: MovableClock
+) -> None:
+    priya = signed_in(kin)
+    first = start(priya)
+    (family_id,) = family_ids(priya.get("/").text)
+    clock.now += 60
+    second = start(priya, "Second meeting", family_id=family_id)
+    bea = signed_in(kin, BEA, "192.0.2.2")
+    assert family_ids(bea.get("/").text) == []
+    for meeting_id in (first, second):
+        shared = priya.post(f"/api/meetings/{meeting_id}/share", json={"email": BEA})
+        assert shared.status_code == 200
+    assert family_ids(bea.get("/").text) == [family_id]
+    # Still hers while one meeting of the family is shared with her.
+    assert priya.request("DELETE", f"/api/meetings/{first}/share/{BEA}").status_code == 200
+    assert family_ids(bea.get("/").text) == [family_id]
+    assert priya.request("DELETE", f"/api/meetings/{second}/share/{BEA}").status_code == 200
+    assert family_ids(bea.get("/").text) == []
+    assert family_ids(priya.get("/").text) == [family_id]
+
+
+def facilitator_of(kin: Kin, meeting_id: str) -> str:
+    return next(
+        p.id for p in kin.board(meeting_id).participants.values() if p.role is Role.FACILITATOR
+    )
+
+
+def agree_minutes(kin: Kin, meeting_id: str, next_review: str | None, **plan: str) -> None:
+    facilitator = facilitator_of(kin, meeting_id)
+    for section, text in plan.items():
+        kin.op(meeting_id, facilitator, "card.add", section=section, text=text)
+    kin.op(meeting_id, facilitator, "decision.set", outcome="continue", next_review=next_review)
+    kin.op(meeting_id, facilitator, "minutes.take")
+    number = len(kin.board(meeting_id).minutes)
+    kin.op(meeting_id, facilitator, "minutes.agree", minutes=number)
+
+
+def test_each_family_shows_its_chain_the_agreed_plan_the_decision_and_the_next_review(
+    kin: Kin,
+) -> None:
+    priya = signed_in(kin)
+    meeting_id = start(priya, case_ref="CR-1")
+    page = priya.get("/").text
+    assert "No agreed plan yet" in page
+    agree_minutes(kin, meeting_id, "2027-03-01", plan_rules="Gran stays on Fridays")
+    page = priya.get("/").text
+    assert f'href="/m/{meeting_id}/minutes/1"' in page
+    assert "Gran stays on Fridays" in page
+    assert "Decision: " in page and "1 March 2027" in page
