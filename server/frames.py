@@ -66,8 +66,8 @@ class SocketJson:
 
 class SocketServer(socketio.AsyncServer):
     """python-socketio's server, closing a socket that sends a packet it cannot read
-    (python-socketio raises, and engineio logs the traceback and answers nothing), or an
-    event not named by a string."""
+    (python-socketio raises, and engineio logs the traceback and answers nothing), an
+    event not named by a string, or one sent before the socket was let in."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(json=SocketJson, **options)
@@ -86,6 +86,13 @@ class SocketServer(socketio.AsyncServer):
         # python-socketio looks the name up in a dict, later, in a task of its own.
         if not (isinstance(data, list) and data and isinstance(data[0], str)):
             raise ValueError("An event is a list starting with its name.")
+        # python-socketio ignores an event from a socket not let in, leaving it unanswered;
+        # our client sends none before it is.
+        namespace = namespace or "/"
+        if not self.manager.is_connected(
+            self.manager.sid_from_eio_sid(eio_sid, namespace), namespace
+        ):
+            raise ValueError("An event before the socket was let in.")
         await super()._handle_event(eio_sid, namespace, id, data)
 
     async def close_engine(self, eio_sid: str) -> None:

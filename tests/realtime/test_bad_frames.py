@@ -250,6 +250,20 @@ async def test_a_connect_that_cannot_be_read_closes_the_socket(
     assert answer == ENGINE_CLOSE or (isinstance(answer, str) and answer.startswith("44"))
 
 
+@pytest.mark.parametrize("frame", [event("op", OP % '"Gran"'), event("sync", '{"since":0}')])
+async def test_an_event_before_joining_closes_the_socket(
+    unjoined: Raw, clean_log: None, frame: str
+) -> None:
+    assert await unjoined.answer(frame) == ENGINE_CLOSE
+
+
+async def test_an_event_after_a_refused_connect_closes_the_socket(
+    unjoined: Raw, clean_log: None
+) -> None:
+    assert (await unjoined.answer('40{"meeting_id":"nope"}')).startswith("44")
+    assert await unjoined.answer(event("sync", '{"since":0}')) == ENGINE_CLOSE
+
+
 # --- an Engine.IO frame that cannot be read: the WebSocket is closed -------------------------
 
 ENGINE_GARBAGE = {

@@ -83,3 +83,46 @@ def test_a_whole_number_past_what_a_browser_holds_is_invalid(value: int) -> None
 
 def test_the_largest_whole_number_a_browser_holds_is_accepted() -> None:
     assert parsing.whole_number(MAX_WHOLE, 1, None, "no") == MAX_WHOLE
+
+
+# --- JSON from a client -----------------------------------------------------------------------
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_json_nested_as_deep_as_allowed_is_read() -> None:
+    assert parsing.read_json(nested(parsing.MAX_JSON_DEPTH)) is not None
+    assert parsing.read_json('{"a": ' * 31 + "1" + "}" * 31) is not None
+
+
+@pytest.mark.parametrize("depth", [parsing.MAX_JSON_DEPTH + 1, 10_000, 1_000_000])
+def test_json_nested_deeper_is_invalid(depth: int) -> None:
+    with pytest.raises(Invalid, match="nested too deeply"):
+        parsing.read_json(nested(depth))
+
+
+def test_numbers_of_up_to_100_digits_are_read_and_longer_ones_are_invalid() -> None:
+    assert parsing.read_json("9" * parsing.MAX_DIGITS) == int("9" * parsing.MAX_DIGITS)
+    assert parsing.read_json("-" + "9" * parsing.MAX_DIGITS) == -int("9" * parsing.MAX_DIGITS)
+    for text in ["9" * (parsing.MAX_DIGITS + 1), "[" + "9" * 5000 + "]"]:
+        with pytest.raises(Invalid, match="number"):
+            parsing.read_json(text)
+
+
+@pytest.mark.parametrize("text", ["NaN", "[Infinity]", '{"a": -Infinity}', "{", "", b"\xff"])
+def test_what_is_not_json_is_invalid(text: str | bytes) -> None:
+    with pytest.raises(Invalid):
+        parsing.read_json(text)
+
+
+@pytest.mark.parametrize("text", ['"\\ud800"', '{"\\udfff": 1}', '[["a", "\\ud83d"]]'])
+def test_lone_surrogates_are_invalid_only_when_text_is_required(text: str) -> None:
+    with pytest.raises(Invalid, match="not text"):
+        parsing.read_json(text)
+    assert parsing.read_json(text, text_only=False) is not None
+
+
+def test_a_whole_emoji_written_as_a_pair_of_escapes_is_text() -> None:
+    assert parsing.read_json('"\\ud83d\\ude00"') == "\U0001f600"
