@@ -40,10 +40,13 @@ class RedisManager(socketio.AsyncRedisManager):
 
     def _redis_connect(self) -> None:
         """As python-socketio's, but on a pool of a chosen size that makes a burst of
-        broadcasts wait for a connection instead of failing ("Too many connections")."""
-        pool = connection_pool(self.redis_url, self.pool_size, **self.redis_options)
-        self.redis = aioredis.Redis.from_pool(pool)
-        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        broadcasts wait for a connection instead of failing ("Too many connections").
+        After a failed publish python-socketio calls this again: the pool, which drops
+        broken connections, and the subscription are kept, rather than left open."""
+        if self.redis is None:
+            pool = connection_pool(self.redis_url, self.pool_size, **self.redis_options)
+            self.redis = aioredis.Redis.from_pool(pool)
+            self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         self.connected = True
 
     async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:
