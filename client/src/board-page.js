@@ -1,6 +1,7 @@
 // The board page: the live board plus everything that changes it — adding, editing,
 // moving, agreeing, removing with Undo, scaling together, the decision and the minutes —
-// and the facilitator's Share panel (links, people, and ending the meeting).
+// the facilitator's Share panel (links, people, and ending the meeting), and for the
+// meeting's staff, their menu (a person's data, erasing the meeting).
 import { requestJson } from './api.js';
 import { startLiveBoard } from './live-board.js';
 import * as ops from './ops.js';
@@ -8,6 +9,7 @@ import { cardChanges, timedSections } from './plan.js';
 import { WORDS } from './words.js';
 import { PresenceView } from './view/presence-view.js';
 import { SharePanel } from './view/share-panel.js';
+import { StaffMenu } from './view/staff-menu.js';
 import { Toasts } from './view/toasts.js';
 
 export function startBoardPage(root) {
@@ -89,6 +91,9 @@ export function startBoardPage(root) {
     },
   });
 
+  // On the page only for the meeting's staff.
+  const staffMenu = part('staff-menu') && new StaffMenu({ toggle: part('staff-toggle'), menu: part('staff-menu'), meetingId });
+
   live = startLiveBoard(root, {
     actions,
     scaleActions,
@@ -96,6 +101,7 @@ export function startBoardPage(root) {
     onRender(model) {
       presenceView.render(model.people);
       sharePanel.render(model);
+      staffMenu?.render(model);
     },
   });
   live.connection.on('refused', ({ op, message }) => {

@@ -133,6 +133,25 @@ export const WORDS = {
     loadFailed: 'The links could not be loaded. Please try again.',
   },
 
+  staffMenu: {
+    toggle: 'For staff',
+    heading: 'For staff',
+    exportHeading: "One person's data",
+    exportIntro: 'Everything Kinboard holds about one person in this meeting, as a file: for a subject access request.',
+    personCaption: 'Whose data?',
+    takenOut: (name) => `${name} (taken out of the meeting)`,
+    export: 'Download their data',
+    reallyExport: (name) => `Download everything Kinboard holds about ${name}? Keep the file as safely as the case record.`,
+    yesExport: 'Yes, download it',
+    exported: (name) => `The file about ${name} is downloading.`,
+    eraseHeading: 'Erase this meeting',
+    eraseIntro: 'Erasing takes everything about this meeting off Kinboard now, for everyone in it. Save the minutes to the case record first.',
+    erase: 'Erase this meeting',
+    reallyErase: 'This deletes everything about this meeting. It cannot be undone.',
+    yesErase: 'Yes, erase it',
+    no: 'No, go back',
+  },
+
   colleagues: {
     heading: 'Colleagues who have this meeting',
     startedIt: 'started it',

@@ -262,3 +262,21 @@ def test_a_family_members_session_does_not_depend_on_any_staff_session(kin: Kin)
     priya.form("/signout", {}, page="/")
     kin.run(kin.staff.disable, PRIYA, "test")
     assert family.get(f"/api/meetings/{meeting_id}").status_code == 200
+
+
+def test_the_board_has_the_staff_menu_only_for_the_meetings_staff(kin: Kin) -> None:
+    priya = signed_in(kin, PRIYA, "192.0.2.1")
+    meeting = start_meeting(priya)
+    assert 'data-role="staff-menu"' in priya.get(f"/m/{meeting}").text
+    links = kin.run(kin.services.links.urls, meeting)
+    family = kin.browser("192.0.2.7")
+    assert family.join(links["participant"]).status_code == 200
+    page = family.get(f"/m/{meeting}")
+    assert page.status_code == 200 and 'data-role="staff-menu"' not in page.text
+    # What the menu asks for is refused to them, and changes nothing.
+    [staff_participant] = facilitators(kin, meeting)
+    export = f"/api/meetings/{meeting}/participants/{staff_participant}/export"
+    assert family.get(export).status_code == 403
+    assert family.request("DELETE", f"/api/meetings/{meeting}").status_code == 403
+    assert kin.board(meeting).meeting.title == "Meeting for Ava"
+    assert priya.get(export).status_code == 200
