@@ -139,10 +139,14 @@ class Staff:
                 )
 
     async def disable(self, email: Any, by: str) -> None:
-        """The account can no longer sign in; its sessions end at their next use (`live`)."""
+        """The account can no longer sign in, and its sessions end now (with the meeting
+        sessions bound to them): enabling it again later does not bring them back."""
         member = await self._member(email)
         await self._keep_an_administrator(member, "disabled")
         await self._save(replace(member, disabled=True))
+        for data in await self.store.list_records("staff_session"):
+            if data["email"] == member.email:
+                await self.store.delete_record("staff_session", data["token_hash"])
         await self._log("staff.disabled", by, member.email)
 
     async def enable(self, email: Any, by: str) -> None:
