@@ -72,11 +72,14 @@ def asgi_app(services: Services) -> Kinboard:
         await _offer_setup(services)
         await _give_families(services)
         realtime.start()
-        purging = asyncio.create_task(services.retention.purge_every_hour())
+        background = [asyncio.create_task(services.retention.purge_every_hour())]
+        if services.webhook.configured:
+            background.append(asyncio.create_task(services.webhook.deliver_forever()))
         try:
             yield
         finally:
-            purging.cancel()
+            for task in background:
+                task.cancel()
             # Every acknowledged op is already committed: a store that does not answer
             # (Redis paused) must not keep the process from exiting.
             with contextlib.suppress(TimeoutError):

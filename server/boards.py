@@ -11,12 +11,14 @@ from .audit import Audit
 from .board import ops
 from .board.errors import KinboardError, StoreFailed
 from .board.meeting import MeetingClose, ParticipantJoin, ParticipantRemove
-from .board.model import Board, Change, Meeting
+from .board.minutes import MinutesAgree
+from .board.model import Board, Change, Meeting, MinutesStatus
 from .clock import Clock, iso
 from .security import new_id
 from .sessions import Sessions
 from .store import Commit, OpRecord, Session, Update
 from .store.roles import BoardLog
+from .webhook import Webhook
 
 log = logging.getLogger("kinboard.boards")
 
@@ -43,6 +45,7 @@ class Boards:
         sessions: Sessions,
         audit: Audit,
         noted: Noted,
+        webhook: Webhook,
     ) -> None:
         self._store = store
         self._noted = noted
@@ -50,6 +53,7 @@ class Boards:
         self._publish = publish
         self._sessions = sessions
         self._audit = audit
+        self._webhook = webhook
         self._failed = 0  # commits in a row that failed in the store
         self._failed_at = 0.0
         self._failure: str | None = None  # what the store said, as logged
@@ -139,6 +143,13 @@ class Boards:
             await self._noted(ran_on[-1], commit.board, commit.seq)
             if isinstance(op, ParticipantRemove | MeetingClose):
                 await self._after_ending(meeting_id, by, op)
+        if isinstance(op, MinutesAgree) and (commit.record is None or commit.record.changes):
+            # Kept before the op is acknowledged: should this fail, or the process stop
+            # first, the client resends the op, which answers as a duplicate and comes here
+            # again. (The commit itself writes only the meeting's own keys.)
+            minutes = commit.board.minutes[str(op.number)]
+            if minutes.status is MinutesStatus.AGREED:
+                await self._webhook.agreed(meeting_id, minutes)
         return commit
 
     def saving_fails(self) -> bool:

@@ -22,6 +22,7 @@ from .sessions import Sessions
 from .settings import Settings
 from .staff import Staff
 from .store import Store, store_for
+from .webhook import Webhook
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Services:
     staff: Staff
     keys: IntegrationKeys
     families: Families
+    webhook: Webhook
 
     async def ping(self) -> None:
         """Raise Unavailable when the store does not answer."""
@@ -64,7 +66,8 @@ def build_services(
     keys = LinkKeys(load_secret(settings))
     links = Links(settings, store, keys, clock, sessions, audit)
     families = Families(store, clock)
-    boards = Boards(store, clock, broadcaster.publish, sessions, audit, families.noted)
+    webhook = Webhook(settings, store, store, store, audit, clock)
+    boards = Boards(store, clock, broadcaster.publish, sessions, audit, families.noted, webhook)
     return Services(
         settings=settings,
         clock=clock,
@@ -81,4 +84,5 @@ def build_services(
         staff=staff,
         keys=IntegrationKeys(settings, store, store, clock),
         families=families,
+        webhook=webhook,
     )

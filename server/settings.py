@@ -39,6 +39,11 @@ class Settings:
     # Connections to Redis each worker keeps at most, for the store and for Socket.IO's
     # manager each; a command waits for a free one rather than failing (operations.md).
     redis_pool: int = 50
+    # Agreed minutes are POSTed here, signed with the secret (protocol.md, "Webhook").
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    # The first retry's wait; each next one doubles, up to an hour (tests make it short).
+    webhook_retry_seconds: float = 30.0
 
     @property
     def secure_cookies(self) -> bool:
@@ -84,6 +89,8 @@ class Settings:
         join_burst = _positive(env, "KINBOARD_JOIN_BURST", 20)
         retention_days = _positive(env, "KINBOARD_RETENTION_DAYS", 30)
         redis_pool = _positive(env, "KINBOARD_REDIS_POOL", 50)
+        webhook_url, webhook_secret = _webhook(env)
+        webhook_retry = _seconds(env, "KINBOARD_WEBHOOK_RETRY_SECONDS", 30.0)
         proxies = env.get("KINBOARD_TRUSTED_PROXIES", "")
         trusted_proxies = tuple(_network(p.strip()) for p in proxies.split(",") if p.strip())
         return cls(
@@ -91,6 +98,9 @@ class Settings:
             join_burst=join_burst,
             retention_days=retention_days,
             redis_pool=redis_pool,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            webhook_retry_seconds=webhook_retry,
             host=host,
             port=port,
             base_url=base_url,
@@ -110,6 +120,43 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.strip().isdigit() or int(raw) < 1:
         raise SettingsError(f"{name} must be a whole number of 1 or more (got {raw!r})")
     return int(raw)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise SettingsError(
+            f"{name} must be a number of seconds above 0, at most 3600 (got {raw!r})"
+        )
+    return value
+
+
+def _webhook(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    url = env.get("KINBOARD_WEBHOOK_URL", "").strip() or None
+    secret = env.get("KINBOARD_WEBHOOK_SECRET") or None
+    if url is None:
+        if secret is not None:
+            raise SettingsError("KINBOARD_WEBHOOK_SECRET is set but KINBOARD_WEBHOOK_URL is not")
+        return None, None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            f"KINBOARD_WEBHOOK_URL must be an http:// or https:// address (got {url!r})"
+        )
+    if secret is None:
+        raise SettingsError(
+            "KINBOARD_WEBHOOK_URL needs KINBOARD_WEBHOOK_SECRET, the key its signatures "
+            "are made with (32+ characters)"
+        )
+    if len(secret) < 32:
+        raise SettingsError("KINBOARD_WEBHOOK_SECRET must be at least 32 characters long")
+    return url, secret
 
 
 def _network(raw: str) -> str:

@@ -30,6 +30,7 @@ from server.sessions import Sessions
 from server.settings import Settings
 from server.store.redis import RedisStore
 from server.store.sqlite import SQLiteStore
+from server.webhook import Webhook
 from tests.support.harness import (
     API_KEY,
     Client,
@@ -479,10 +480,11 @@ def out_of_band(spread: dict[str, Any]) -> OutOfBand:
     audit = Audit(store, store, time.time)
     sessions = Sessions(settings, store, time.time, lost, no_staff)
     keys = LinkKeys(spread["secret"].encode())
+    webhook = Webhook(settings, store, store, store, audit, time.time)
     return OutOfBand(
         store,
         Links(settings, store, keys, time.time, sessions, audit),
-        Boards(store, time.time, lost, sessions, audit, Families(store, time.time).noted),
+        Boards(store, time.time, lost, sessions, audit, Families(store, time.time).noted, webhook),
     )
 
 
