@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+import socketio
 import websockets
 
 from tests.support.harness import Client, ServerProcess, create_meeting, token_of
@@ -355,3 +356,30 @@ async def test_the_room_carries_on_after_all_that(
         assert ack["ok"] is True
     finally:
         await client.close()
+
+
+@pytest.mark.parametrize("transports", [["polling"], ["polling", "websocket"]])
+async def test_a_real_client_by_long_polling_and_upgrading_is_not_refused(
+    server: ServerProcess, seat: tuple[str, str], transports: list[str]
+) -> None:
+    """What the checks let through: everything a real client sends, upgrade included."""
+    start = len(server.log())
+    meeting_id, cookie = seat
+    client = socketio.AsyncClient(reconnection=False)
+    await client.connect(
+        server.url,
+        headers={"Cookie": cookie, "Origin": server.url},
+        auth={"meeting_id": meeting_id},
+        transports=transports,
+        wait_timeout=10,
+    )
+    try:
+        for n in range(3):
+            ack = await client.call("op", json.loads(OP.replace("o_1", f"o_{n}") % '"Gran"'))
+            assert ack["ok"] is True, ack
+            assert (await client.call("editing", {"card_id": None}))["ok"] is True
+            await asyncio.sleep(0.5)  # pings and, by default, the upgrade to a WebSocket
+        assert client.transport() == transports[-1]
+    finally:
+        await client.disconnect()
+    assert "WARNING" not in server.log()[start:] and "ERROR" not in server.log()[start:]
