@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 
+from .board.errors import KinboardError
 from .keys import GRANTABLE, IntegrationKeys
 from .settings import Settings, SettingsError
 from .staff import Staff
@@ -74,12 +75,15 @@ def main(argv: list[str] | None = None) -> int:
 
 async def store_command(settings: Settings, args: argparse.Namespace) -> int:
     """`kinboard staff ...` and `kinboard keys ...`: straight on the store."""
-    from .board.errors import KinboardError
     from .clock import system_clock
     from .store import store_for
 
     store = store_for(settings)
-    await store.open()
+    try:
+        await store.open()
+    except KinboardError as error:  # the store away, or data of a newer release
+        print(f"kinboard: {error.message}", file=sys.stderr)
+        return 1
     try:
         if args.command == "keys":
             await keys_command(IntegrationKeys(settings, store, store, system_clock), args)
@@ -140,6 +144,16 @@ def _read_password() -> str:
     return first
 
 
+async def _upgrade_data(settings: Settings) -> None:
+    """Before serving: opening the store brings its data to this release's version, or
+    says why it cannot (data of a newer release)."""
+    from .store import store_for
+
+    store = store_for(settings)
+    await store.open()
+    await store.close()
+
+
 def serve_forever(settings: Settings) -> int:
     import uvicorn
 
@@ -159,6 +173,11 @@ def serve_forever(settings: Settings) -> int:
         else (f"the embedded store in {settings.data_dir}")
     )
     print(f"Kinboard is starting on {settings.base_url} with {store}", flush=True)
+    try:
+        asyncio.run(_upgrade_data(settings))
+    except KinboardError as error:
+        print(f"kinboard: {error.message}", file=sys.stderr)
+        return 1
     app = create_app(settings)
     config = uvicorn.Config(
         app,

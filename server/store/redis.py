@@ -29,6 +29,7 @@ from ..board import codec, storage
 from ..board.errors import NotFound, StoreFailed, Unavailable, UnknownOutcome
 from ..board.model import Board, Meeting
 from .board_log import LOG_LIMIT, SharedBoardLog
+from .migrations import upgrade
 from .records import (
     CommitResult,
     Family,
@@ -112,6 +113,16 @@ end
 return 1
 """
 
+# KEYS: the upgrade lock.  ARGV: the holder's token.  Only its holder lets it go.
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+# Keys that one of them exists in any Redis an older release wrote to (its meetings, or
+# its staff records), under the prefix.
+_DATA_KEYS = ("meetings", "recs:staff", "recs:setup", "recs:meeting_staff", "recs:staff_session")
+
 # Expired sessions are kept a day longer, so that "expired" can be told from "unknown".
 SESSION_GRACE = 86400
 
@@ -156,6 +167,7 @@ class RedisStore(SharedBoardLog, Store):
         self._commit_script = self._redis.register_script(_COMMIT)
         self._create_script = self._redis.register_script(_CREATE)
         self._count_script = self._redis.register_script(_COUNT)
+        self._release_script = self._redis.register_script(_RELEASE)
         # This worker's presence entries name it. It is alive while its lease (a pub/sub
         # subscription of its own) stands: Redis drops that the moment the worker's process
         # dies, SIGKILL included, so a dead worker's sockets stop counting against the
@@ -180,6 +192,11 @@ class RedisStore(SharedBoardLog, Store):
         self._lease = asyncio.create_task(self._hold_lease())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._leased.wait(), TIMEOUT)
+        try:
+            await upgrade(self)
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         if self._lease is not None:
@@ -234,6 +251,30 @@ class RedisStore(SharedBoardLog, Store):
     async def ping(self) -> None:
         async with self._redis_call() as r:
             await r.ping()
+
+    # --- the data's version (migrations.py) ---
+
+    async def _read_version(self) -> int | None:
+        async with self._redis_call() as r:
+            raw = await r.get(f"{self.prefix}:schema")
+        return None if raw is None else int(raw)
+
+    async def _holds_data(self) -> bool:
+        async with self._redis_call() as r:
+            return bool(await r.exists(*(f"{self.prefix}:{name}" for name in _DATA_KEYS)))
+
+    async def _write_version(self, version: int) -> None:
+        async with self._redis_call() as r:
+            await r.set(f"{self.prefix}:schema", str(version))
+
+    async def _try_upgrade_lock(self, token: str, seconds: float) -> bool:
+        async with self._redis_call() as r:
+            key = f"{self.prefix}:schema:lock"
+            return bool(await r.set(key, token, nx=True, px=int(seconds * 1000)))
+
+    async def _release_upgrade_lock(self, token: str) -> None:
+        async with self._redis_call():
+            await self._release_script(keys=[f"{self.prefix}:schema:lock"], args=[token])
 
     # --- boards ---
 

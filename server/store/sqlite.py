@@ -18,6 +18,7 @@ from ..board import codec, storage
 from ..board.errors import NotFound
 from ..board.model import Board, Meeting
 from .board_log import LOG_LIMIT, SharedBoardLog
+from .migrations import upgrade
 from .records import (
     CommitResult,
     Family,
@@ -42,12 +43,62 @@ class SQLiteStore(SharedBoardLog, Store):
 
     async def open(self) -> None:
         await self._db.open()
+        try:
+            await upgrade(self)
+        except BaseException:
+            await self._db.close()
+            raise
 
     async def close(self) -> None:
         await self._db.close()
 
     async def ping(self) -> None:
         await self._db.run(lambda db: db.execute("SELECT 1").fetchone())
+
+    # --- the data's version (migrations.py) ---
+
+    async def _read_version(self) -> int | None:
+        row = await self._db.run(
+            lambda db: db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        )
+        return None if row is None else int(row[0])
+
+    async def _holds_data(self) -> bool:
+        row = await self._db.run(
+            lambda db: db.execute(
+                "SELECT EXISTS (SELECT 1 FROM meetings) OR EXISTS (SELECT 1 FROM kv) "
+                "OR EXISTS (SELECT 1 FROM audit)"
+            ).fetchone()
+        )
+        return bool(row[0])
+
+    async def _write_version(self, version: int) -> None:
+        await self._db.run(
+            lambda db: db.execute(
+                "INSERT INTO meta (key, value) VALUES ('version', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(version),),
+            )
+        )
+
+    async def _try_upgrade_lock(self, token: str, seconds: float) -> bool:
+        now = time.time()
+        rows = await self._db.run(
+            lambda db: db.execute(
+                "INSERT INTO meta (key, value, until) VALUES ('upgrading', ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, until = excluded.until "
+                "WHERE meta.until <= ? RETURNING value",
+                (token, now + seconds, now),
+            ).fetchall()
+        )
+        return bool(rows)
+
+    async def _release_upgrade_lock(self, token: str) -> None:
+        await self._db.run(
+            lambda db: db.execute(
+                "DELETE FROM meta WHERE key = 'upgrading' AND value = ?", (token,)
+            )
+        )
 
     # --- boards ---
 

@@ -1,0 +1,148 @@
+"""The data's version, and the steps that bring data written by an older release up to it.
+
+Each store keeps one number, the version of the shapes it holds (SQLite: the `meta`
+table; Redis: `<prefix>:schema`). Opening a store runs `upgrade`: a store with neither a
+version nor data is new and is given this release's; one with data but no version was
+written before versions were kept, and is version 1; each step from its version on then
+runs once, in order, is logged, and moves the version on. A version past this release's
+refuses to start: the data may have shapes this code would misread or destroy.
+
+One process upgrades at a time: it holds the store's upgrade lock (a lease, so that a
+process killed half-way does not block the others for ever), and the others wait for the
+version it writes. A step is written so that running it again after such a kill is harmless.
+
+Steps go through the store's own roles, so one step serves both backends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..board.errors import KinboardError, Unavailable
+from .roles import Store
+
+log = logging.getLogger("kinboard.store")
+
+# How long one process may hold the upgrade lock; a step's work is far shorter.
+LOCK_SECONDS = 120.0
+# How long opening a store waits for it to answer (Redis starting) or for another
+# process's upgrade, before giving up.
+WAIT_SECONDS = 150.0
+POLL_SECONDS = 0.2
+
+
+class NewerData(KinboardError):
+    """The store holds data of a newer release: this one refuses to run on it."""
+
+    code = "newer_data"
+
+
+class Versioned(Protocol):
+    """What a backend keeps for `upgrade`: the version, whether it holds any data, a lock."""
+
+    async def _read_version(self) -> int | None: ...
+
+    async def _holds_data(self) -> bool: ...
+
+    async def _write_version(self, version: int) -> None: ...
+
+    async def _try_upgrade_lock(self, token: str, seconds: float) -> bool: ...
+
+    async def _release_upgrade_lock(self, token: str) -> None: ...
+
+
+class UpgradableStore(Store, Versioned, Protocol):
+    pass
+
+
+@dataclass(frozen=True)
+class Step:
+    """Brings version `to - 1` up to `to`; `what` says what it changes, for the log."""
+
+    to: int
+    what: str
+    run: Callable[[Store], Awaitable[None]]
+
+
+async def _first_account_is_administrator(store: Store) -> None:
+    """Releases before version 2 had no administrators; a new install's first account
+    (the set-up link's) is one, so the earliest enabled account of an older one becomes one."""
+    accounts = await store.list_records("staff")
+    if any(account.get("admin") for account in accounts):
+        return
+    enabled = [a for a in accounts if not a.get("disabled")]
+    if enabled:
+        first = min(enabled, key=lambda account: (account["created_at"], account["email"]))
+        await store.put_record("staff", first["email"], {**first, "admin": True})
+
+
+STEPS: tuple[Step, ...] = (
+    Step(2, "the first staff account is an administrator", _first_account_is_administrator),
+)
+VERSION = STEPS[-1].to if STEPS else 1
+
+
+async def upgrade(store: UpgradableStore, steps: tuple[Step, ...] = STEPS) -> None:
+    """Bring the store's data to this release's version, or raise NewerData."""
+    latest = steps[-1].to if steps else 1
+    deadline = time.monotonic() + WAIT_SECONDS
+    token = secrets.token_hex(8)
+    waiting_for = ""
+    while True:
+        try:
+            version = await store._read_version()
+            if version is None and not await store._holds_data():
+                if await store._try_upgrade_lock(token, LOCK_SECONDS):
+                    try:  # (another process may have filled it meanwhile: look again)
+                        if await store._read_version() is None and not await store._holds_data():
+                            await store._write_version(latest)
+                    finally:
+                        await store._release_upgrade_lock(token)
+                    continue
+            else:
+                version = version or 1
+                _refuse_newer(version, latest)
+                if version == latest:
+                    return
+                if await store._try_upgrade_lock(token, LOCK_SECONDS):
+                    try:
+                        await _run_steps(store, steps, latest)
+                    finally:
+                        await store._release_upgrade_lock(token)
+                    continue
+            waiting_for = "another Kinboard process to upgrade the data"
+        except Unavailable as error:
+            waiting_for = f"the store ({error.message})"
+        if time.monotonic() > deadline:
+            raise Unavailable(f"Kinboard gave up waiting for {waiting_for}.")
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def _run_steps(store: UpgradableStore, steps: tuple[Step, ...], latest: int) -> None:
+    """Under the lock: from the version stored now (another process may have moved it)."""
+    version = await store._read_version() or 1
+    _refuse_newer(version, latest)
+    for step in steps:
+        if step.to <= version:
+            continue
+        await step.run(store)
+        await store._write_version(step.to)
+        log.info(
+            "Kinboard upgraded its data from version %d to %d: %s", version, step.to, step.what
+        )
+        version = step.to
+
+
+def _refuse_newer(version: int, latest: int) -> None:
+    if version > latest:
+        raise NewerData(
+            f"This data was written by a newer release of Kinboard (data version {version}; "
+            f"this release knows versions up to {latest}). Start that release or a newer one, "
+            "or restore the backup made before the upgrade."
+        )
