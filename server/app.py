@@ -20,6 +20,7 @@ from .frames import FrameCheck
 from .http.account_routes import AccountRoutes
 from .http.admin_routes import AdminRoutes
 from .http.body_limit import BodyLimit
+from .http.family_routes import FamilyRoutes
 from .http.headers import SecurityHeaders
 from .http.key_routes import KeyRoutes
 from .http.routes import Routes
@@ -93,6 +94,7 @@ def asgi_app(services: Services) -> Kinboard:
             *StaffRoutes(web).routes(),
             *Routes(web).routes(),
             *AdminRoutes(web).routes(),
+            *FamilyRoutes(web).routes(),
             *KeyRoutes(web).routes(),
             *AccountRoutes(web).routes(),
             Mount("/static", StaticFiles(directory=str(CLIENT_DIST)), name="static"),

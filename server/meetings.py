@@ -10,9 +10,10 @@ from typing import Any
 
 from .board import minutes as minutes_core
 from .board import parsing
-from .board.errors import Invalid
+from .board.errors import Invalid, NotFound
 from .board.limits import MAX_TITLE
 from .board.model import Board, Kind, Meeting, MinutesStatus, Vocabulary
+from .board.roles import SELF_CHOSEN_ROLES, Role
 from .board.scales import overall_scale
 from .boards import Boards
 from .clock import Clock, iso
@@ -60,11 +61,12 @@ class Meetings:
         """The meeting after `board`'s, starting from its last agreed minutes (or its last
         minutes), in the same family and with the same staff (its owner first). The caller
         has checked that the facilitator asks."""
-        if not board.minutes:
+        content = _basis(board)
+        if content is None:
             raise Invalid("Take the minutes first: the review starts from them.")
-        agreed = [m for m in board.minutes.values() if m.status is MinutesStatus.AGREED]
-        basis = max(agreed or board.minutes.values(), key=lambda m: m.number)
-        content = json.loads(board.snapshots[basis.id].body)
+        family_id = await self._families.family_of(board.meeting.id)
+        if family_id is None:
+            raise Invalid("This meeting belongs to no family, so its review cannot start.")
         now = iso(self._clock())
         meeting = Meeting(
             id=new_id(nbytes=9),
@@ -81,12 +83,68 @@ class Meetings:
             review = replace(
                 review, scales=MappingProxyType({**review.scales, overall.id: overall})
             )
-        family_id = await self._families.family_of(board.meeting.id)
-        if family_id is None:
-            raise Invalid("This meeting belongs to no family, so its review cannot start.")
+        # The scales' trend spans the whole family, not only the meeting before.
+        earlier = await self._earlier_minutes(family_id, board.meeting)
+        review = minutes_core.with_family_history(review, earlier)
         family = await self._families.family(family_id)
         staff = await self._staff.meeting_staff(board.meeting.id)
         return await self._start(review, family, staff)
+
+    async def _earlier_minutes(self, family_id: str, meeting: Meeting) -> list[dict[str, Any]]:
+        """The minutes each meeting of the family before `meeting` starts a review from
+        (those erased meanwhile are gone from the chain)."""
+        contents = []
+        for seen in await self._families.chain(family_id):
+            if seen.meeting_id == meeting.id or seen.created_at > meeting.created_at:
+                continue
+            try:
+                earlier, _ = await self._boards.load(seen.meeting_id)
+            except NotFound:
+                continue
+            content = _basis(earlier)
+            if content is not None:
+                contents.append(content)
+        return contents
+
+    async def invite_same_people(self, board: Board, by: str) -> list[dict[str, Any]]:
+        """Fresh person links in `board`'s meeting (a review) for the named people of the
+        meeting before it: those who took part (but not staff, the room screen or anyone
+        taken out) and those it had a person's link for. Someone who has a working link
+        here already keeps it rather than getting a second. Their links, to send."""
+        previous_id = board.meeting.previous
+        if previous_id is None:
+            raise Invalid("This meeting follows no earlier one: there is nobody to invite again.")
+        try:
+            previous, _ = await self._boards.load(previous_id)
+        except NotFound:
+            raise NotFound(
+                "The last meeting is no longer kept, so its people cannot be invited again."
+            ) from None
+        people: dict[tuple[str, str], tuple[str, Role]] = {}
+        joined = sorted(previous.participants.values(), key=lambda p: (p.joined_at, p.id))
+        invited = [
+            (link["name"], Role(link["role"]))
+            for link in await self._links.person_links(previous_id)
+            if not link["revoked"]
+        ]
+        for name, role in [(p.name, p.role) for p in joined if not p.removed] + invited:
+            if role in SELF_CHOSEN_ROLES:
+                people.setdefault((name.casefold(), role.value), (name, role))
+        meeting_id = board.meeting.id
+
+        async def usable() -> dict[tuple[str, str], dict[str, Any]]:
+            return {
+                (link["name"].casefold(), link["role"]): link
+                for link in await self._links.person_links(meeting_id)
+                if link["usable"]
+            }
+
+        have = await usable()
+        for key, (name, role) in people.items():
+            if key not in have:
+                await self._links.add_person_link(meeting_id, name, role.value, None, by)
+        have = await usable()
+        return [have[key] for key in people]
 
     async def unshared(self, meeting_id: str, email: str) -> None:
         """A colleague no longer has the meeting: its family leaves their list unless
@@ -122,6 +180,16 @@ class Meetings:
             await self._staff.add_to_meeting(board.meeting.id, email)
         await self._families.add_meeting(family, board, staff)
         return board.meeting
+
+
+def _basis(board: Board) -> dict[str, Any] | None:
+    """What a review starts from: the last agreed minutes, else the last minutes."""
+    if not board.minutes:
+        return None
+    agreed = [m for m in board.minutes.values() if m.status is MinutesStatus.AGREED]
+    basis = max(agreed or board.minutes.values(), key=lambda m: m.number)
+    content: dict[str, Any] = json.loads(board.snapshots[basis.id].body)
+    return content
 
 
 def _review_title(title: str) -> str:

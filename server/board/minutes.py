@@ -335,17 +335,12 @@ def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
                         from_last_meeting=True,
                     )
                 )
-    date = content["minutes"]["taken_at"][:10]
     scales = []
     for item in content["scales"]:
         history = tuple(_point(p) for p in item["history"])
-        if item["rounds"]:
-            last = item["rounds"][-1]
-            votes = tuple(
-                Vote(f"was:{n}", v["name"], Role(v["role"]), v["value"], last["revealed_at"] or "")
-                for n, v in enumerate(last["votes"])
-            )
-            history += (ScalePoint(content["meeting"]["id"], date, votes, _medians(votes)),)
+        last = _last_point(content, item)
+        if last is not None:
+            history += (last,)
         scales.append(
             Scale(
                 id=item["id"],
@@ -364,6 +359,48 @@ def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
         cards=MappingProxyType({card.id: card for card in cards}),
         scales=MappingProxyType({scale.id: scale for scale in scales}),
     )
+
+
+def with_family_history(board: Board, earlier: list[dict[str, Any]]) -> Board:
+    """A review's first board with each scale's history spanning every earlier meeting of
+    its family, not only the one it follows: `earlier` is each earlier meeting's minutes
+    content, in the family's order (the meeting the review follows is not among them). An
+    earlier scale is the same scale by its id (a review keeps its scales' ids), and the
+    overall scales of a family's meetings are one scale. A meeting already in a scale's
+    history stays as it is; the history is in date order, then the family's."""
+    order = {content["meeting"]["id"]: n for n, content in enumerate(earlier)}
+    scales = dict(board.scales)
+    for scale in board.scales.values():
+        history = list(scale.history)
+        known = {point.meeting_id for point in history}
+        for content in earlier:
+            meeting_id = content["meeting"]["id"]
+            same = [
+                item
+                for item in content["scales"]
+                if item["id"] == scale.id or (scale.overall and item["overall"])
+            ]
+            points = [p for p in (_last_point(content, item) for item in same) if p is not None]
+            if meeting_id not in known and points:
+                history.append(points[0])
+                known.add(meeting_id)
+        if len(history) != len(scale.history):
+            history.sort(key=lambda p: (p.date, order.get(p.meeting_id, len(earlier))))
+            scales[scale.id] = replace(scale, history=tuple(history))
+    return replace(board, scales=MappingProxyType(scales))
+
+
+def _last_point(content: dict[str, Any], item: dict[str, Any]) -> ScalePoint | None:
+    """A scale's last revealed round in minutes `content`, as a point of its history."""
+    if not item["rounds"]:
+        return None
+    last = item["rounds"][-1]
+    votes = tuple(
+        Vote(f"was:{n}", v["name"], Role(v["role"]), v["value"], last["revealed_at"] or "")
+        for n, v in enumerate(last["votes"])
+    )
+    date = content["minutes"]["taken_at"][:10]
+    return ScalePoint(content["meeting"]["id"], date, votes, _medians(votes))
 
 
 def _point(data: dict[str, Any]) -> ScalePoint:

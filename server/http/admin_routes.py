@@ -41,6 +41,11 @@ class AdminRoutes:
                 methods=["PATCH", "DELETE"],
             ),
             Route(
+                "/api/meetings/{meeting_id}/invite-same-people",
+                self.api_invite_same_people,
+                methods=["POST"],
+            ),
+            Route(
                 "/api/meetings/{meeting_id}/links/{kind}/renew",
                 self.api_renew_link,
                 methods=["POST"],
@@ -90,6 +95,16 @@ class AdminRoutes:
         )
         links = await self.links.person_links(meeting_id)
         return json_ok(next(item for item in links if item["id"] == link.id), status=201)
+
+    async def api_invite_same_people(self, request: Request) -> Response:
+        """A review's fresh person links for the people of the meeting before, in one step."""
+        self.web.same_site(request)
+        meeting_id, auth, by = await self._facilitated(
+            request, "invite the same people", Scope.EVERYTHING
+        )
+        board, _ = await self.web.readable(meeting_id, auth)
+        links = await self.services.meetings.invite_same_people(board, by)
+        return json_ok({"links": links}, status=201)
 
     async def api_change_link(self, request: Request) -> Response:
         link_id = request.path_params["link_id"]
