@@ -247,3 +247,52 @@ def test_each_family_shows_its_chain_the_agreed_plan_the_decision_and_the_next_r
     assert f'href="/m/{meeting_id}/minutes/1"' in page
     assert "Gran stays on Fridays" in page
     assert "Decision: " in page and "1 March 2027" in page
+
+
+# --- the families API ---------------------------------------------------------------------
+
+
+def test_the_families_api_finds_a_family_by_case_reference_and_lists_its_meetings(
+    kin: Kin,
+) -> None:
+    made = api_start(kin, family={"name": "Khan family", "case_ref": "CR-1042"})
+    family_id = made.json()["family_id"]
+    found = kin.client.get("/api/families", params={"case_ref": "CR-1042"}, headers=KEY)
+    assert found.status_code == 200, found.text
+    (family,) = found.json()["families"]
+    assert (family["id"], family["name"], family["case_ref"]) == (
+        family_id,
+        "Khan family",
+        "CR-1042",
+    )
+    assert [m["id"] for m in family["meetings"]] == [made.json()["id"]]
+    meetings = kin.client.get(f"/api/families/{family_id}/meetings", headers=KEY)
+    assert meetings.json()["family"]["id"] == family_id
+    (meeting,) = meetings.json()["meetings"]
+    assert (meeting["title"], meeting["status"], meeting["agreed_minutes"]) == (
+        "Meeting",
+        "open",
+        None,
+    )
+    unknown = kin.client.get("/api/families", params={"case_ref": "CR-0000"}, headers=KEY)
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "not_found")
+    too_long = kin.client.get("/api/families", params={"case_ref": "C" * 41}, headers=KEY)
+    assert (too_long.status_code, too_long.json()["error"]["code"]) == (400, "too_long")
+    asked_for_all = kin.client.get("/api/families", headers=KEY)
+    assert asked_for_all.status_code == 400
+    assert kin.client.get("/api/families/f_nosuch/meetings", headers=KEY).status_code == 404
+    assert kin.client.get("/api/families", params={"case_ref": "CR-1042"}).status_code == 401
+
+
+def test_staff_read_only_their_own_families_through_the_api(kin: Kin) -> None:
+    priya = signed_in(kin)
+    start(priya, case_ref="CR-1")
+    (family_id,) = family_ids(priya.get("/").text)
+    mine = priya.get("/api/families")
+    assert [f["id"] for f in mine.json()["families"]] == [family_id]
+    assert mine.json()["total"] == 1
+    assert priya.get("/api/families", params={"case_ref": "CR-1"}).status_code == 200
+    bea = signed_in(kin, BEA, "192.0.2.2")
+    assert bea.get("/api/families").json()["families"] == []
+    assert bea.get("/api/families", params={"case_ref": "CR-1"}).status_code == 404
+    assert bea.get(f"/api/families/{family_id}/meetings").status_code == 404
