@@ -123,6 +123,9 @@ class Webhook:
             except KinboardError as error:  # the store is away: try again later
                 log.warning("could not look for webhook deliveries: %s", error.message)
                 sent = 0
+            except Exception:  # a bug: logged, and this worker carries on with the others
+                log.exception("webhook delivery failed")
+                sent = 0
             if not sent:
                 self._due.clear()
                 with contextlib.suppress(TimeoutError):

@@ -19,9 +19,11 @@ import pytest
 
 from server.board.minutes import MinutesAgree
 from server.settings import Settings, SettingsError
+from server.store.redis import RedisStore
 from server.webhook import Delivery
 from tests.support.inprocess import KEY, Kin, MovableClock, fast_hashing, start
 from tests.support.receiver import Receiver
+from tests.support.services import REDIS_URL
 
 SECRET = "webhook-secret-" + "s" * 32
 BASE_WAIT = 0.05
@@ -34,14 +36,23 @@ def receiver() -> Iterator[Receiver]:
     server.stop()
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", "redis"])
 def hooked(
-    tmp_path: Path, clock: MovableClock, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    clock: MovableClock,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Kin]:
+    """The app with the webhook on, on either store (deliveries and claims live there)."""
     fast_hashing(monkeypatch)
+    store = None
+    if request.param == "redis":
+        store = RedisStore(REDIS_URL, prefix=request.getfixturevalue("redis_prefix"))
     yield from start(
         tmp_path,
         clock,
+        store,
         webhook_url=receiver.url,
         webhook_secret=SECRET,
         webhook_retry_seconds=BASE_WAIT,
