@@ -71,7 +71,6 @@ def asgi_app(services: Services) -> Kinboard:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.store.open()
         await _offer_setup(services)
-        await _give_families(services)
         realtime.start()
         background = [asyncio.create_task(services.retention.purge_every_hour())]
         if services.webhook.configured:
@@ -123,14 +122,3 @@ async def _offer_setup(services: Services) -> None:
             f"    {services.settings.base_url}/setup#{code}",
             flush=True,
         )
-
-
-async def _give_families(services: Services) -> None:
-    """Meetings stored before families get their families, once (docs/operations.md)."""
-    try:
-        adopted = await services.meetings.give_families()
-    except KinboardError as error:  # the store may come later: the next start tries again
-        print(f"Kinboard could not give older meetings their families: {error.message}")
-        return
-    if adopted:
-        print(f"Kinboard gave {adopted} meetings from before families their families.", flush=True)

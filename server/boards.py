@@ -12,7 +12,7 @@ from .board import ops
 from .board.errors import KinboardError, StoreFailed
 from .board.meeting import MeetingClose, ParticipantJoin, ParticipantRemove
 from .board.minutes import MinutesAgree
-from .board.model import Board, Change, Meeting, MinutesStatus
+from .board.model import Board, Change, MinutesStatus
 from .clock import Clock, iso
 from .security import new_id
 from .sessions import Sessions
@@ -71,10 +71,6 @@ class Boards:
         """(current seq, the ops after `since`), or None for the ops when the log no longer
         reaches back that far."""
         return await self._store.changes_since(meeting_id, since)
-
-    async def every_meeting(self) -> list[Meeting]:
-        """Every meeting on this server (for the one-time adoption into families)."""
-        return await self._store.list_meetings()
 
     # --- writing ---
 

@@ -9,15 +9,15 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from .board import parsing
 from .board.errors import Duplicate, Invalid, KinboardError, NotFound
-from .board.model import Board, MinutesStatus
+from .board.model import Board
 from .clock import Clock, iso, parse_iso
 from .security import new_id
 from .store.records import Child, Family, FamilyMeeting
-from .store.roles import Counters, FamilyIndex, Records
+from .store.roles import FamilyIndex
 
 log = logging.getLogger("kinboard.families")
 
@@ -27,10 +27,6 @@ MAX_CHILD_NAME = 40
 MAX_CHILDREN = 12
 MAX_CHILD_AGE = 25
 PAGE_SIZE = 20
-# The plan steps the family list shows of the latest agreed minutes.
-PLAN_SHOWN = 3
-# The sections of the family's plan, and the next steps, in the order the list names them.
-PLAN_SECTIONS = ("plan_rules", "next_steps")
 # A review this many days away or nearer is "due in N days".
 DUE_SOON_DAYS = 14
 
@@ -160,42 +156,6 @@ def fingerprint(name: str, children: tuple[Child, ...]) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def family_meeting(board: Board, seq: int) -> FamilyMeeting:
-    """What the family list shows of a meeting: pure, from its board."""
-    meeting = board.meeting
-    agreed = [m for m in board.minutes.values() if m.status is MinutesStatus.AGREED]
-    base = FamilyMeeting(
-        meeting_id=meeting.id,
-        title=meeting.title,
-        kind=meeting.kind.value,
-        status=meeting.status.value,
-        created_at=meeting.created_at,
-        seq=seq,
-    )
-    if not agreed:
-        return base
-    latest = max(agreed, key=lambda m: m.number)
-    content = json.loads(board.snapshots[latest.id].body)
-    steps = [
-        card["text"]
-        for column in content["columns"]
-        for section in column["sections"]
-        if section["key"] in PLAN_SECTIONS
-        for card in section["cards"]
-    ]
-    decision = content.get("decision") or {}
-    return FamilyMeeting(
-        **{
-            **base.to_json(),
-            "minutes": latest.number,
-            "plan": tuple(step[:120] for step in steps[:PLAN_SHOWN]),
-            "plan_size": len(steps),
-            "decision": decision.get("outcome"),
-            "next_review": decision.get("next_review"),
-        }
-    )
-
-
 def _summary_inputs(board: Board) -> tuple[Any, ...]:
     return (board.meeting, board.minutes)
 
@@ -216,19 +176,8 @@ def review_words(next_review: str | None, today: date) -> str | None:
     return None
 
 
-class FamilyStore(FamilyIndex, Records, Counters, Protocol):
-    """The roles the family service uses: families, and a record and a claim for the
-    one-time adoption of meetings from before families."""
-
-
-# The record that says the meetings from before families have their families.
-ADOPTED = ("migration", "families")
-# One worker adopts; another may take over after this long (the work is idempotent).
-ADOPT_CLAIM_SECONDS = 600
-
-
 class Families:
-    def __init__(self, store: FamilyStore, clock: Clock) -> None:
+    def __init__(self, store: FamilyIndex, clock: Clock) -> None:
         self._store = store
         self._clock = clock
 
@@ -308,7 +257,7 @@ class Families:
 
     async def add_meeting(self, family: Family, board: Board, staff: list[str]) -> None:
         """A new meeting of the family, in each of its staff's lists."""
-        await self._store.put_family_meeting(family.id, family_meeting(board, 0))
+        await self._store.put_family_meeting(family.id, FamilyMeeting.of(board, 0))
         active = parse_iso(board.meeting.created_at)
         for email in staff:
             await self._store.list_family_for(email, family.id, active)
@@ -336,7 +285,7 @@ class Families:
         try:
             family_id = await self._store.meeting_family(after.meeting.id)
             if family_id is not None:
-                await self._store.put_family_meeting(family_id, family_meeting(after, seq))
+                await self._store.put_family_meeting(family_id, FamilyMeeting.of(after, seq))
         except KinboardError as error:
             log.warning("could not note meeting %s in its family: %s", after.meeting.id, error)
 
@@ -361,39 +310,6 @@ class Families:
             listed.append(Listed(family, meetings, agreed, words_due))
         pages = max((found.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
         return ListedPage(tuple(listed), found.total, number, pages, words)
-
-    # --- meetings from before families ---
-
-    async def adopting(self) -> bool:
-        """Whether this worker is to give the meetings from before families their families:
-        not once it has been done, nor while another worker is at it."""
-        if await self._store.get_record(*ADOPTED) is not None:
-            return False
-        now = self._clock()
-        claim = await self._store.add_to_counter(
-            "migration", "families", 1, now, now + ADOPT_CLAIM_SECONDS
-        )
-        return claim == 1
-
-    async def adopted(self, count: int) -> None:
-        await self._store.put_record(*ADOPTED, {"at": iso(self._clock()), "meetings": count})
-
-    async def adopt(self, board: Board, seq: int, staff: list[str]) -> None:
-        """A meeting stored before families: into its previous meeting's family, else a
-        family of its own named after it. Nothing for a meeting already in one."""
-        meeting = board.meeting
-        if await self._store.meeting_family(meeting.id) is not None:
-            return
-        family_id = meeting.previous and await self._store.meeting_family(meeting.previous)
-        if family_id:
-            family = await self.family(family_id)
-        else:
-            name = meeting.title.removeprefix("Review: ")
-            family = await self._add(Family(new_id("f_"), name, meeting.created_at), None)
-        await self._store.put_family_meeting(family.id, family_meeting(board, seq))
-        active = parse_iso(meeting.created_at) if meeting.created_at else 0.0
-        for email in staff:
-            await self._store.list_family_for(email, family.id, active)
 
 
 CASE_SEARCH = parsing.Words(

@@ -157,20 +157,6 @@ class Meetings:
                 return
         await self._families.unlist(email, family_id)
 
-    async def give_families(self) -> int | None:
-        """Once, at start-up: each meeting stored before families joins its previous
-        meeting's family or gets one named after it, listed for its staff. How many it
-        adopted, or None when there was nothing to do."""
-        if not await self._families.adopting():
-            return None
-        meetings = sorted(await self._boards.every_meeting(), key=lambda m: m.created_at)
-        for meeting in meetings:
-            board, seq = await self._boards.load(meeting.id)
-            staff = await self._staff.meeting_staff(meeting.id)
-            await self._families.adopt(board, seq, staff)
-        await self._families.adopted(len(meetings))
-        return len(meetings)
-
     async def _start(self, board: Board, family: Family, staff: list[str]) -> Meeting:
         """Store a new meeting's first board, make its three links, and put it in its
         family and its staff's lists."""

@@ -22,9 +22,11 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from ..board.errors import KinboardError, Unavailable
+from .records import Family, FamilyMeeting
 from .roles import Store
 
 log = logging.getLogger("kinboard.store")
@@ -82,8 +84,42 @@ async def _first_account_is_administrator(store: Store) -> None:
         await store.put_record("staff", first["email"], {**first, "admin": True})
 
 
+async def _meetings_join_families(store: Store) -> None:
+    """Releases before version 3 had no families, and gave a review meeting no staff. Each
+    meeting, oldest first, joins its previous meeting's family (and, with none of its
+    own, that meeting's staff), or else a family of its own named after it, whose id it
+    derives from the meeting's (so that a step killed half-way and run again makes no
+    second one); the family is in the list of each of the meeting's staff."""
+    for meeting in sorted(await store.list_meetings(), key=lambda m: (m.created_at, m.id)):
+        if await store.meeting_family(meeting.id) is not None:
+            continue
+        staff = list((await store.get_record("meeting_staff", meeting.id) or {}).get("staff", ()))
+        family_id = meeting.previous and await store.meeting_family(meeting.previous)
+        if meeting.previous and not staff:
+            previous = await store.get_record("meeting_staff", meeting.previous)
+            staff = list((previous or {}).get("staff", ()))
+            if staff:
+                record = {"meeting_id": meeting.id, "staff": staff}
+                await store.put_record("meeting_staff", meeting.id, record)
+        if not family_id:
+            family_id = f"f_{meeting.id}"
+            if await store.family(family_id) is None:
+                name = meeting.title.removeprefix("Review: ")
+                await store.add_family(Family(family_id, name, meeting.created_at), None)
+        board, seq = await store.load(meeting.id)
+        await store.put_family_meeting(family_id, FamilyMeeting.of(board, seq))
+        active = datetime.fromisoformat(meeting.created_at).timestamp()
+        for email in staff:
+            await store.list_family_for(email, family_id, active)
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "the first staff account is an administrator", _first_account_is_administrator),
+    Step(
+        3,
+        "each meeting is in a family, and each review has its meeting's staff",
+        _meetings_join_families,
+    ),
 )
 VERSION = STEPS[-1].to if STEPS else 1
 

@@ -3,12 +3,13 @@ families), and what one op writes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from typing import Any
 
-from ..board.model import Board, LinkKind
+from ..board.model import Board, LinkKind, MinutesStatus
 from ..board.roles import Role
 
 
@@ -162,6 +163,12 @@ class Family:
         return f"{self.name}\n{self.case_ref or ''}".lower()
 
 
+# The plan steps the family list shows of the latest agreed minutes.
+PLAN_SHOWN = 3
+# The sections of the family's plan, and the next steps, in the order the list names them.
+PLAN_SECTIONS = ("plan_rules", "next_steps")
+
+
 @dataclass(frozen=True)
 class FamilyMeeting:
     """What the family list shows of one meeting, kept beside the family so that the list
@@ -185,6 +192,40 @@ class FamilyMeeting:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FamilyMeeting:
         return cls(**{**data, "plan": tuple(data.get("plan", ()))})
+
+    @classmethod
+    def of(cls, board: Board, seq: int) -> FamilyMeeting:
+        """What the family list shows of a meeting: pure, from its board."""
+        meeting = board.meeting
+        agreed = [m for m in board.minutes.values() if m.status is MinutesStatus.AGREED]
+        base = cls(
+            meeting_id=meeting.id,
+            title=meeting.title,
+            kind=meeting.kind.value,
+            status=meeting.status.value,
+            created_at=meeting.created_at,
+            seq=seq,
+        )
+        if not agreed:
+            return base
+        latest = max(agreed, key=lambda m: m.number)
+        content = json.loads(board.snapshots[latest.id].body)
+        steps = [
+            card["text"]
+            for column in content["columns"]
+            for section in column["sections"]
+            if section["key"] in PLAN_SECTIONS
+            for card in section["cards"]
+        ]
+        decision = content.get("decision") or {}
+        return replace(
+            base,
+            minutes=latest.number,
+            plan=tuple(step[:120] for step in steps[:PLAN_SHOWN]),
+            plan_size=len(steps),
+            decision=decision.get("outcome"),
+            next_review=decision.get("next_review"),
+        )
 
 
 @dataclass(frozen=True)

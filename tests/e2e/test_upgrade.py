@@ -23,7 +23,7 @@ import redis
 
 from server.store.migrations import VERSION
 from tests.support.faults import RedisServer
-from tests.support.harness import API_KEY, ROOT, Client, ServerProcess, start_workers, stop_all
+from tests.support.harness import ROOT, Client, ServerProcess, start_workers, stop_all
 from tests.support.redis_dump import dump, load
 
 FIXTURES = ROOT / "tests/fixtures/v1"
@@ -92,7 +92,13 @@ async def test_a_store_of_the_previous_release_is_upgraded_once_and_works(
         answer = staff.post("/signin", data={"csrf": csrf(staff.get("/signin")), **signin})
         assert answer.status_code == 303, answer.text
         home = staff.get("/")
-        assert home.status_code == 200 and meeting_id in home.text
+        assert home.status_code == 200, home.text
+        # One family, named after the first meeting, holding it and its review, in order.
+        (family,) = re.findall(r'data-family="([^"]+)"', home.text)
+        assert family == f"f_{meeting_id}"
+        assert "Family meeting for the Lark children</h3>" in home.text
+        chain = re.findall(r'action="/m/([^/"]+)/open"', home.text)
+        assert chain == [meeting_id, facts["review_id"]]
 
         # The first account of the older release is the administrator now.
         assert staff.get("/api/keys").status_code == 200
@@ -127,8 +133,11 @@ async def test_a_store_of_the_previous_release_is_upgraded_once_and_works(
         assert vote["ok"], vote
         await facilitator.close()
 
-        key = {"Authorization": f"Bearer {API_KEY}"}
-        review = httpx.get(f"{server.url}/api/meetings/{facts['review_id']}", headers=key)
+        # The review, which the older release gave nobody, opens for its meeting's staff.
+        review_id = facts["review_id"]
+        answer = staff.post(f"/m/{review_id}/open", data=form)
+        assert answer.status_code == 303, answer.text
+        review = staff.get(f"/api/meetings/{review_id}")
         assert review.status_code == 200, review.text
         carried = [card for card in review.json()["cards"] if card["from_last_meeting"]]
         assert len(carried) == len(facts["cards"])
