@@ -260,6 +260,7 @@ def test_meetings_from_before_families_are_given_one_at_start_up(
             await store.create(Board(meeting, scales=MappingProxyType({scale.id: scale})))
             record = {"meeting_id": meeting.id, "staff": [PRIYA]}
             await store.put_record("meeting_staff", meeting.id, record)
+        await store._write_version(2)  # the data version of the release before families
         await store.close()
 
     asyncio.run(write_old_data())
