@@ -297,6 +297,12 @@ class Families:
         found = await self._store.staff_families(
             email, words.lower(), (number - 1) * PAGE_SIZE, PAGE_SIZE
         )
+        last = max((found.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        if number > last:  # past the end (the list shrank meanwhile): its last page
+            number = last
+            found = await self._store.staff_families(
+                email, words.lower(), (number - 1) * PAGE_SIZE, PAGE_SIZE
+            )
         chains = await self._store.family_meetings([f.id for f in found.families])
         today = date.fromisoformat(iso(self._clock())[:10])
         listed = []
@@ -308,8 +314,7 @@ class Families:
             due = agreed is not None and agreed_at[-1] == len(meetings) - 1
             words_due = review_words(agreed.next_review, today) if due and agreed else None
             listed.append(Listed(family, meetings, agreed, words_due))
-        pages = max((found.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-        return ListedPage(tuple(listed), found.total, number, pages, words)
+        return ListedPage(tuple(listed), found.total, number, last, words)
 
 
 CASE_SEARCH = parsing.Words(
