@@ -21,13 +21,15 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
+from ..board.entities import put
 from ..board.errors import KinboardError, Unavailable
-from .records import Family, FamilyMeeting
-from .roles import Store
+from ..board.model import Board, Change
+from .records import Family, FamilyMeeting, OpRecord
+from .roles import Store, Update
 
 log = logging.getLogger("kinboard.store")
 
@@ -113,6 +115,44 @@ async def _meetings_join_families(store: Store) -> None:
             await store.list_family_for(email, family_id, active)
 
 
+async def _staff_emails_leave_boards(store: Store) -> None:
+    """Releases before version 4 made a staff member reopening a meeting another
+    facilitator named by their e-mail, which the family saw. Each such participant is
+    renamed to the name the account offers, or "Facilitator", by one op in the meeting's
+    log (by nobody: the upgrade; once, by its op key), audited, so that clients get the
+    change like any other. Minutes taken meanwhile keep what they recorded."""
+    offered = {
+        a["email"]: a.get("display_name") or "Facilitator"
+        for a in await store.list_records("staff")
+    }
+    for meeting in await store.list_meetings():
+        record = await store.get_record("meeting_staff", meeting.id)
+        staff = set(record["staff"]) if record else set()
+
+        def mutate(board: Board, staff: set[str] = staff) -> tuple[Board, list[Change]]:
+            named = [p for p in board.participants.values() if p.name.strip().lower() in staff]
+            return put(
+                board,
+                "participant",
+                *(
+                    replace(p, name=offered.get(p.name.strip().lower(), "Facilitator"))
+                    for p in named
+                ),
+            )
+
+        board, _ = await store.load(meeting.id)
+        if not mutate(board)[1]:
+            continue
+        at = datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+
+        def audit(op: OpRecord, _: Board, at: str = at) -> dict[str, Any]:
+            entities = [f"{c['entity']}:{c['id']}" for c in op.changes]
+            return {"at": at, "event": "upgrade", "seq": op.seq, "entities": entities}
+
+        update = Update(meeting.id, "upgrade:4", "upgrade-4", "", at, mutate, audit=audit)
+        await store.update(update)
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "the first staff account is an administrator", _first_account_is_administrator),
     Step(
@@ -120,6 +160,7 @@ STEPS: tuple[Step, ...] = (
         "each meeting is in a family, and each review has its meeting's staff",
         _meetings_join_families,
     ),
+    Step(4, "no participant is named by a staff member's e-mail", _staff_emails_leave_boards),
 )
 VERSION = STEPS[-1].to if STEPS else 1
 

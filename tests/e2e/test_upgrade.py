@@ -120,6 +120,12 @@ async def test_a_store_of_the_previous_release_is_upgraded_once_and_works(
         assert revealed["summary"]["groups"]
         assert still_open["status"] == "open" and len(still_open["answered"]) == 2
         assert still_open["votes"] == []
+        # The facilitator the older release made of a reopening, named by the e-mail, is
+        # renamed; the family is sent the e-mail nowhere.
+        names = sorted(p["name"] for p in board["participants"])
+        fay = facts["facilitator_name"]  # the first one, and the staff participant now
+        assert names == sorted(["Aunt Mo", "Facilitator", fay, fay, "Meeting room screen", "Robin"])
+        assert facts["staff_email"] not in json.dumps(facilitator.state)
         (minutes,) = board["minutes"]
         assert minutes["status"] == "agreed" and len(minutes["signoffs"]) == 2
 
