@@ -73,6 +73,8 @@ export function startBoardPage(root) {
     sign: (number, stance, reason) => send(ops.signMinutes(number, stance, reason)),
     agree: (number) => send(ops.agreeMinutes(number)),
     startReview: () => requestJson(`/api/meetings/${encodeURIComponent(meetingId)}/review`, { method: 'POST', body: {} }),
+    inviteSamePeople: (reviewId) =>
+      requestJson(`/api/meetings/${encodeURIComponent(reviewId)}/invite-same-people`, { method: 'POST', body: {} }),
   };
 
   const sharePanel = new SharePanel({

@@ -322,6 +322,10 @@ export const WORDS = {
     ready: 'The review meeting is ready.',
     open: 'Open the review meeting',
     failed: 'The review meeting could not be started. Please try again.',
+    invite: 'Invite the same people',
+    invitedLink: (name, role) => `Link for ${name} (${role}), to send them`,
+    nobodyToInvite: 'Nobody from this meeting to invite: add people on the review board.',
+    inviteFailed: 'The links could not be made. Please try again.',
   },
 
   join: {

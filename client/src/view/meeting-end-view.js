@@ -7,11 +7,12 @@ import { ReviewStart } from './review-start.js';
 
 export class MeetingEndView {
   // actions (board page only): decide(fields), takeMinutes(label), pause(),
-  // sign(number, stance, reason), agree(number), startReview() -> Promise of {id, links}
+  // sign(number, stance, reason), agree(number), startReview() -> Promise of {id, links},
+  // inviteSamePeople(reviewId) -> Promise of {links}
   constructor({ meetingId, actions = null }) {
     this.decision = new DecisionView({ onSave: actions?.decide ?? null });
     this.minutes = new MinutesView({ meetingId, actions });
-    this.review = actions ? new ReviewStart({ start: actions.startReview }) : null;
+    this.review = actions ? new ReviewStart({ start: actions.startReview, invite: actions.inviteSamePeople }) : null;
     this.element = el(
       'div',
       { class: 'meeting-end' },
