@@ -47,6 +47,13 @@ CHILD_NAME = parsing.Words(
     "Each child needs a first name.",
     "Each child needs a first name.",
 )
+SEARCH = parsing.Words(
+    MAX_FAMILY_NAME,
+    f"A search can be at most {MAX_FAMILY_NAME} characters.",
+    "A search must be words.",
+)
+# Pages past this are not asked for by any list (and would overflow the store's offsets).
+MAX_PAGE = 100_000
 _CHILD_TEXT = re.compile(r"(.*?)\s*(\d{1,2})?$")
 
 
@@ -93,10 +100,6 @@ class Listed:
     meetings: tuple[FamilyMeeting, ...]  # first meeting, then reviews
     agreed: FamilyMeeting | None  # the latest meeting with agreed minutes
     review_words: str | None  # "review due in 5 days", "review overdue", ...
-
-    @property
-    def latest(self) -> FamilyMeeting | None:
-        return self.meetings[-1] if self.meetings else None
 
 
 @dataclass(frozen=True)
@@ -206,9 +209,11 @@ class Families:
 
     async def by_case_ref(self, value: Any) -> Family:
         case_ref = case_reference(value)
-        family = await self._store.family_by_case_ref(case_ref) if case_ref else None
+        if case_ref is None:
+            raise Invalid("Please give a case reference.")
+        family = await self._store.family_by_case_ref(case_ref)
         if family is None:
-            raise NotFound(f"There is no family with the case reference {value!r}.")
+            raise NotFound(f"There is no family with the case reference {case_ref}.")
         return family
 
     async def make(self, name: Any, case_ref: Any, children: Any, owner: str) -> Family:
@@ -292,8 +297,9 @@ class Families:
     # --- a staff member's list ---
 
     async def page(self, email: str, search: Any, page: Any) -> ListedPage:
-        words = parsing.words(search if isinstance(search, str) else None, CASE_SEARCH)
-        number = max(int(page), 1) if isinstance(page, str) and page.isdigit() else 1
+        words = parsing.words(search if isinstance(search, str) else None, SEARCH)
+        asked = int(page) if isinstance(page, str) and page.isdigit() else 1
+        number = min(max(asked, 1), MAX_PAGE)
         found = await self._store.staff_families(
             email, words.lower(), (number - 1) * PAGE_SIZE, PAGE_SIZE
         )
@@ -315,10 +321,3 @@ class Families:
             words_due = review_words(agreed.next_review, today) if due and agreed else None
             listed.append(Listed(family, meetings, agreed, words_due))
         return ListedPage(tuple(listed), found.total, number, last, words)
-
-
-CASE_SEARCH = parsing.Words(
-    MAX_FAMILY_NAME,
-    f"A search can be at most {MAX_FAMILY_NAME} characters.",
-    "A search must be words.",
-)

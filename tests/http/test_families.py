@@ -195,6 +195,9 @@ def test_the_home_page_lists_only_my_families_newest_first_paged_and_searched(
     nothing = priya.get("/", params={"q": "okafor"}).text
     assert family_ids(nothing) == [] and "No family of yours matches" in nothing
     assert priya.get("/", params={"q": "x" * 121}).status_code == 400
+    # A page past the end (or far past it) is the last one.
+    assert family_ids(priya.get("/?page=3").text) == family_ids(second)
+    assert family_ids(priya.get("/?page=" + "9" * 40).text) == family_ids(second)
 
 
 def test_a_shared_meetings_family_is_in_the_colleagues_list_until_it_is_unshared(
@@ -278,6 +281,8 @@ def test_the_families_api_finds_a_family_by_case_reference_and_lists_its_meeting
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "not_found")
     too_long = kin.client.get("/api/families", params={"case_ref": "C" * 41}, headers=KEY)
     assert (too_long.status_code, too_long.json()["error"]["code"]) == (400, "too_long")
+    blank = kin.client.get("/api/families", params={"case_ref": " "}, headers=KEY)
+    assert (blank.status_code, blank.json()["error"]["code"]) == (400, "invalid")
     asked_for_all = kin.client.get("/api/families", headers=KEY)
     assert asked_for_all.status_code == 400
     assert kin.client.get("/api/families/f_nosuch/meetings", headers=KEY).status_code == 404
