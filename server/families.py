@@ -79,7 +79,8 @@ class FamilyChoice:
         if form.get("family_id"):
             return cls(family_id=form.get("family_id"))
         if not (form.get("family_name") or "").strip():
-            return cls()
+            # A case reference alone picks that family; nothing at all, a family of its own.
+            return cls(case_ref=form.get("case_ref")) if form.get("case_ref") else cls()
         return cls(
             new={
                 "name": form.get("family_name"),
@@ -187,8 +188,8 @@ class Families:
     # --- choosing or making the family of a new meeting ---
 
     async def choose(self, choice: FamilyChoice, staff: str | None, title: str) -> Family:
-        """The family a new meeting is for. A staff member may pick only a family of theirs;
-        the API key any."""
+        """The family a new meeting is for. A staff member may pick (by id or case reference)
+        only a family in their list; a key any."""
         if choice.family_id is not None:
             family = await self._store.family(str(choice.family_id))
             if family is None or (
@@ -197,7 +198,8 @@ class Families:
                 raise NotFound("There is no such family in your list.")
             return family
         if choice.case_ref is not None and choice.new is None:
-            return await self.by_case_ref(choice.case_ref)
+            family = await self.by_case_ref(choice.case_ref)
+            return await self.readable(family.id, staff)
         if choice.new is not None:
             return await self.make(
                 choice.new.get("name"),

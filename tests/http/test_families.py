@@ -141,7 +141,7 @@ def test_a_staff_member_starts_meetings_only_for_families_of_theirs(
     kin: Kin, clock: MovableClock
 ) -> None:
     priya = signed_in(kin)
-    start(priya)
+    start(priya, case_ref="CR-9")
     (family_id,) = family_ids(priya.get("/").text)
     bea = signed_in(kin, BEA, "192.0.2.2")
     before = meeting_count(kin)
@@ -152,14 +152,21 @@ def test_a_staff_member_starts_meetings_only_for_families_of_theirs(
     assert bea.get(f"/?family={family_id}").status_code == 404
     refused = bea.post("/api/meetings", json={"title": "Mine?", "family_id": family_id})
     assert (refused.status_code, refused.json()["error"]["code"]) == (404, "not_found")
+    by_case = bea.form("/meetings", {"title": "Mine?", "name": "Bea", "case_ref": "CR-9"}, page="/")
+    assert by_case.status_code == 404
     assert meeting_count(kin) == before
     # Priya picks it from her list: the form says which family.
     page = priya.get(f"/?family={family_id}").text
     assert 'data-role="chosen-family"' in page and "Khan family" in page
     clock.now += 60
     start(priya, "Second meeting", family_id=family_id)
+    clock.now += 60
+    third = priya.form(
+        "/meetings", {"title": "Third meeting", "name": "Fay", "case_ref": "CR-9 "}, page="/"
+    )
+    assert third.status_code == 303
     chain = kin.run(kin.services.families.chain, family_id)
-    assert [m.title for m in chain] == ["First meeting", "Second meeting"]
+    assert [m.title for m in chain] == ["First meeting", "Second meeting", "Third meeting"]
 
 
 def test_a_meeting_started_without_a_family_gets_one_named_after_it(kin: Kin) -> None:
