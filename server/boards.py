@@ -10,9 +10,10 @@ from typing import Any
 from .audit import Audit
 from .board import ops
 from .board.errors import KinboardError, StoreFailed
-from .board.meeting import MeetingClose, ParticipantJoin, ParticipantRemove
+from .board.meeting import MeetingClose, MeetingIdleClose, ParticipantJoin, ParticipantRemove
 from .board.minutes import MinutesAgree
 from .board.model import Board, Change, MinutesStatus
+from .board.roles import PLAN_READERS
 from .clock import Clock, iso
 from .security import new_id
 from .sessions import Sessions
@@ -137,8 +138,8 @@ class Boards:
         if commit.record is not None:
             # The family list's view of the meeting (the family service checks what moved).
             await self._noted(ran_on[-1], commit.board, commit.seq)
-            if isinstance(op, ParticipantRemove | MeetingClose):
-                await self._after_ending(meeting_id, by, op)
+            if isinstance(op, ParticipantRemove | MeetingClose | MeetingIdleClose):
+                await self._after_ending(meeting_id, by, op, commit.board)
         if isinstance(op, MinutesAgree) and (commit.record is None or commit.record.changes):
             # Kept before the op is acknowledged: should this fail, or the process stop
             # first, the client resends the op, which answers as a duplicate and comes here
@@ -167,7 +168,11 @@ class Boards:
         self._failed, self._failure = 0, None
 
     async def _after_ending(
-        self, meeting_id: str, by: str, op: ParticipantRemove | MeetingClose
+        self,
+        meeting_id: str,
+        by: str,
+        op: ParticipantRemove | MeetingClose | MeetingIdleClose,
+        board: Board,
     ) -> None:
         """The op is committed whatever happens here: a failure is logged, never refused."""
         try:
@@ -177,6 +182,9 @@ class Boards:
                     meeting_id, "participant.removed", by=by, participant=op.participant_id
                 )
             else:
-                await self._sessions.end(meeting_id)
+                # The family keep their sessions, to read "Our plan"; everyone else's end.
+                for participant in board.participants.values():
+                    if not participant.removed and participant.role not in PLAN_READERS:
+                        await self._sessions.end(meeting_id, participant.id)
         except KinboardError as error:
             log.warning("could not end sessions after %s: %s", type(op).__name__, error.message)

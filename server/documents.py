@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from .board import codec
-from .board.model import Minutes, Outcome
+from .board.model import Board, Minutes, MinutesStatus, Outcome
 from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS
 
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "minutes.css"
+PLAN_STYLESHEET = STYLESHEET.with_name("plan.css")
 # A 200-card PDF takes seconds of CPU: renders get threads of their own (not the default
 # pool, which hashes passwords), and the same document is rendered once.
 PDF_THREADS = 2
@@ -54,6 +55,37 @@ def minutes_view(minutes: Minutes, body: str) -> dict[str, Any]:
         "role_labels": {role.value: label for role, label in ROLE_LABELS.items()},
         "group_labels": groups,
         "trends": [trend_chart(scale, groups) for scale in content["scales"]],
+    }
+
+
+# What "Our plan" shows of the agreed minutes: the plan, and the next steps (who, by when).
+PLAN_SECTIONS = ("plan_rules", "plan_helpers", "plan_warning_signs", "plan_difficult")
+PLAN_LAST = ("plan_working", "next_steps")
+
+
+def plan_view(board: Board) -> dict[str, Any] | None:
+    """ "Our plan": the plan of the latest agreed minutes and what was decided, or None
+    while no minutes are agreed. Only agreed minutes are read: a draft is never shown."""
+    agreed = [
+        m
+        for m in board.minutes.values()
+        if m.status is MinutesStatus.AGREED and m.id in board.snapshots
+    ]
+    if not agreed:
+        return None
+    minutes = max(agreed, key=lambda m: m.number)
+    content = json.loads(board.snapshots[minutes.id].body)
+    sections = {
+        section["key"]: section for column in content["columns"] for section in column["sections"]
+    }
+    decision = content["decision"]
+    return {
+        "number": minutes.number,
+        "agreed_at": minutes.agreed_at,
+        "sections": [sections[key] for key in (*PLAN_SECTIONS, *PLAN_LAST) if key in sections],
+        "decision_words": OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None,
+        "next_review": decision["next_review"] if decision else None,
+        "file_base": f"/m/{board.meeting.id}/minutes/{minutes.number}",
     }
 
 

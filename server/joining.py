@@ -8,14 +8,14 @@ from typing import Any
 
 from .audit import Audit
 from .board import parsing
-from .board.errors import Forbidden
-from .board.meeting import ParticipantJoin
-from .board.model import LinkKind, Meeting, Participant
+from .board.errors import Closed, Forbidden
+from .board.meeting import CLOSED_MESSAGE, ParticipantJoin
+from .board.model import Board, LinkKind, Meeting, Participant, Status
 from .board.roles import Role
 from .boards import Boards
-from .links import Links, chosen_role
+from .links import Links, chosen_role, opens_plan
 from .security import LinkKeys, new_id, session_token_from_cookies
-from .sessions import Sessions
+from .sessions import Sessions, plan_reader
 from .settings import Settings
 from .store import Link
 
@@ -26,7 +26,8 @@ DISPLAY_NAME = "Meeting room screen"
 @dataclass(frozen=True)
 class Joined:
     session_token: str
-    participant: Participant
+    # None for a family member's own link to a closed meeting: it opens "Our plan" only.
+    participant: Participant | None
     meeting_id: str
     link_kind: LinkKind
 
@@ -49,16 +50,26 @@ class Joining:
         self._audit = audit
 
     async def preview(self, token: Any) -> tuple[Link, Meeting]:
-        link = await self._links.valid(token)
-        board, _ = await self._boards.load(link.meeting_id)
+        link, board, _ = await self._opened(token)
         return link, board.meeting
+
+    async def _opened(self, token: Any) -> tuple[Link, Board, int]:
+        """The link, its meeting's board and seq, or why the link does not open it. A
+        family member's own link to a closed meeting opens its plan, expired or not."""
+        link = await self._links.find(token)
+        board, seq = await self._boards.load(link.meeting_id)
+        if not (board.meeting.status is Status.CLOSED and opens_plan(link)):
+            await self._links.check(link)
+        return link, board, seq
 
     async def join(
         self, token: Any, name: Any, role: Any = None, cookies: str | None = None
     ) -> Joined:
         """`cookies`: the browser's Cookie header. When it still holds a session of this
         meeting, the join is marked as from the same browser (`Participant.device`)."""
-        link = await self._links.valid(token)
+        link, board, seq = await self._opened(token)
+        if board.meeting.status is Status.CLOSED:
+            return await self._to_plan(link, seq)
         earlier = session_token_from_cookies(self._settings, cookies, link.meeting_id)
         before = await self._sessions.find(earlier, link.meeting_id)
         if link.kind is LinkKind.PARTICIPANT:
@@ -90,6 +101,16 @@ class Joining:
             link=link.kind.value,
         )
         return Joined(token, commit.board.participants[participant_id], link.meeting_id, link.kind)
+
+    async def _to_plan(self, link: Link, seq: int) -> Joined:
+        """After the meeting, a family member's own link opens a session that reads "Our
+        plan" and nothing else; any other link is refused."""
+        if not opens_plan(link):
+            raise Closed(CLOSED_MESSAGE)
+        reader = plan_reader(link.id)
+        token = await self._sessions.open(link, reader, seq)
+        await self._audit.record(link.meeting_id, "plan.opened", by=reader, link_id=link.id)
+        return Joined(token, None, link.meeting_id, link.kind)
 
     def staff_participant(self, meeting_id: str, email: str) -> str:
         """A staff member's one participant id in a meeting."""

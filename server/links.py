@@ -11,7 +11,7 @@ from .board import parsing
 from .board.errors import Invalid, LinkGone, LinkInvalid, LinkOff, NotFound
 from .board.limits import MAX_LINK_DAYS
 from .board.model import LinkKind
-from .board.roles import SELF_CHOSEN_ROLES, Role
+from .board.roles import PLAN_READERS, SELF_CHOSEN_ROLES, Role
 from .clock import Clock, iso
 from .security import LinkKeys, hash_token, new_id
 from .sessions import Sessions
@@ -168,11 +168,21 @@ class Links:
 
     async def valid(self, token: Any) -> Link:
         """The usable link this token opens, or a refusal that says why not."""
+        link = await self.find(token)
+        await self.check(link)
+        return link
+
+    async def find(self, token: Any) -> Link:
+        """The link this token is, usable or not; LinkInvalid if it is none."""
         if not isinstance(token, str) or not 20 <= len(token) <= 100:
             raise LinkInvalid("This link does not work. Please ask the facilitator for a new one.")
         link = await self._store.find_link(hash_token(token))
         if link is None:
             raise LinkInvalid("This link does not work. Please ask the facilitator for a new one.")
+        return link
+
+    async def check(self, link: Link) -> None:
+        """Refuse a link that has expired or been turned off, saying which."""
         if not self._usable(link):
             if (
                 link.revoked
@@ -187,10 +197,15 @@ class Links:
                     "now. Please ask them if you should be in this meeting."
                 )
             raise LinkGone("This link has expired or was turned off. Please ask for a new one.")
-        return link
 
     def _usable(self, link: Link) -> bool:
         return not link.revoked and (link.expires_at is None or link.expires_at > self._clock())
+
+
+def opens_plan(link: Link) -> bool:
+    """A family member's own link, not turned off: once the meeting has closed it opens
+    "Our plan", past its expiry too, until the meeting is purged."""
+    return link.kind is LinkKind.PERSON and not link.revoked and link.role in PLAN_READERS
 
 
 def choice(enum: Any, value: Any, default: Any, name: str) -> Any:

@@ -7,6 +7,7 @@ import logging
 
 from .audit import Audit
 from .board.errors import KinboardError
+from .board.model import Meeting
 from .clock import Clock, parse_iso
 from .sessions import Sessions
 from .settings import Settings
@@ -30,6 +31,12 @@ class Retention:
         self._sessions = sessions
         self._audit = audit
 
+    def purge_at(self, meeting: Meeting) -> float | None:
+        """When a closed meeting is erased; None while it is not closed."""
+        if meeting.closed_at is None:
+            return None
+        return parse_iso(meeting.closed_at) + self._settings.retention_days * 86400
+
     async def erase(self, meeting_id: str, by: str) -> None:
         """Remove everything held about the meeting, now, and close its sockets. Who
         erased it and when stays in the log of erasures (ids only), written first: an
@@ -41,10 +48,11 @@ class Retention:
 
     async def purge_expired(self) -> list[str]:
         """Erase closed meetings whose retention period has passed; their ids."""
-        cutoff = self._clock() - self._settings.retention_days * 86400
+        now = self._clock()
         purged = []
         for meeting in await self._store.list_meetings():
-            if meeting.closed_at and parse_iso(meeting.closed_at) <= cutoff:
+            purge_at = self.purge_at(meeting)
+            if purge_at is not None and purge_at <= now:
                 await self.erase(meeting.id, RETENTION)
                 purged.append(meeting.id)
         return purged

@@ -19,6 +19,13 @@ Disconnect = Callable[[str, set[str]], Awaitable[None]]
 StaffLive = Callable[[str, bool], Awaitable[bool]]
 
 
+def plan_reader(link_id: str) -> str:
+    """The participant id of a session opened only to read a closed meeting's plan, by a
+    family member's own link: nobody on the board, so it opens no socket and changes
+    nothing."""
+    return f"plan:{link_id}"
+
+
 class Sessions:
     def __init__(
         self,

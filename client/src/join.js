@@ -38,14 +38,14 @@ function showStop(message) {
 
 // Answers that end the visit: the link is unknown or gone, or the meeting has ended.
 function endsVisit(error) {
-  return error instanceof ApiError && (error.status === 404 || error.status === 410 || error.code === 'locked');
+  return error instanceof ApiError && (error.status === 404 || error.status === 410 || error.code === 'closed');
 }
 
 function stopMessage(error) {
   if (error instanceof ApiError && error.status === 404) return WORDS.join.notValid;
   if (error instanceof ApiError && error.code === 'link_off') return WORDS.join.off;
   if (error instanceof ApiError && error.status === 410) return WORDS.join.gone;
-  if (error instanceof ApiError && error.code === 'locked') return WORDS.join.ended;
+  if (error instanceof ApiError && error.code === 'closed') return WORDS.join.ended;
   return WORDS.join.trouble;
 }
 
@@ -55,9 +55,12 @@ function showForm(linkToken, { meeting, link, roles, person }) {
   part('join-title').textContent = WORDS.join.joining(meeting.title);
   // A link for one person: their name and role come with it (the server uses those).
   const forPerson = Boolean(person);
-  const submitLabel = forPerson ? WORDS.join.join : WORDS.join.submit;
+  // After the meeting, a family member's own link opens the plan they agreed.
+  const toPlan = forPerson && meeting.status === 'closed';
+  const submitLabel = toPlan ? WORDS.join.openPlan : forPerson ? WORDS.join.join : WORDS.join.submit;
   submit.textContent = submitLabel;
-  if (forPerson) part('joining-as').textContent = WORDS.join.joiningAs(person.name, roles?.[person.role] ?? person.role);
+  if (toPlan) part('join-title').textContent = WORDS.join.planOf(meeting.title);
+  if (forPerson) part('joining-as').textContent = toPlan ? WORDS.join.planFor(person.name) : WORDS.join.joiningAs(person.name, roles?.[person.role] ?? person.role);
   show(part('joining-as'), forPerson);
   show(part('name-field'), !forPerson);
   part('name-label').textContent = link === 'display' ? WORDS.join.nameOptional : WORDS.join.nameQuestion;

@@ -23,6 +23,12 @@ class Locked(KinboardError):
     code = "locked"
 
 
+class Closed(KinboardError):
+    """The meeting has ended: nothing in it changes any more (its plan can still be read)."""
+
+    code = "closed"
+
+
 class NotFound(KinboardError):
     code = "not_found"
 

@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from . import scaling
 from .entities import put
-from .errors import Forbidden, Invalid, Locked, NotFound, TooMany
+from .errors import Closed, Forbidden, Invalid, Locked, NotFound, TooMany
 from .limits import MAX_PARTICIPANTS, SCALE_MAX, SCALE_MIN
 from .model import STATUS_ALLOWS, Board, Change, Participant, Status, Vocabulary
 from .parsing import NAME, TITLE, UNSET, Fields, whole_number, words
@@ -40,6 +40,12 @@ class MeetingClose:
 
 
 @dataclass(frozen=True)
+class MeetingIdleClose:
+    """Not sent by clients: the server closes a meeting nothing has changed in for long,
+    so that its retention period starts."""
+
+
+@dataclass(frozen=True)
 class ParticipantRemove:
     participant_id: str
 
@@ -62,6 +68,7 @@ class ParticipantJoin:
     device: str | None = None
 
 
+CLOSED_MESSAGE = "This meeting has ended, so nothing in it can be changed any more."
 _THRESHOLD = f"worry_threshold is a whole number from {SCALE_MIN} to {SCALE_MAX}."
 
 MeetingOp = (
@@ -102,7 +109,7 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
     if op.participant_id in board.participants:
         raise Invalid("That participant has joined already.")
     if board.meeting.status is Status.CLOSED:
-        raise Locked("This meeting has ended.")
+        raise Closed(CLOSED_MESSAGE)
     if len(board.participants) >= MAX_PARTICIPANTS:
         raise TooMany(f"A meeting can have at most {MAX_PARTICIPANTS} people join it.")
     # Every join from one browser shares the first one's id.
@@ -110,6 +117,13 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
     device = earlier.device_key if earlier else None
     participant = Participant(op.participant_id, words(op.name, NAME), op.role, now, device=device)
     return put(board, "participant", participant)
+
+
+def idle_close(board: Board, now: str) -> tuple[Board, list[Change]]:
+    if board.meeting.status is Status.CLOSED:
+        raise Closed(CLOSED_MESSAGE)
+    meeting = replace(board.meeting, status=Status.CLOSED, closed_at=now)
+    return replace(board, meeting=meeting), [Change("meeting", meeting.id, meeting)]
 
 
 def apply(board: Board, op: MeetingOp, actor: Participant, now: str) -> tuple[Board, list[Change]]:

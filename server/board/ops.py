@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import cards, meeting, minutes, scaling
-from .errors import Forbidden, Invalid, Locked
+from .errors import Closed, Forbidden, Invalid, Locked
 from .model import STATUS_ALLOWS, Board, Change
 from .parsing import Fields, is_id
 from .roles import ROLE_ABILITIES
@@ -32,6 +32,7 @@ Op = (
     cards.CardOp
     | meeting.MeetingOp
     | meeting.ParticipantJoin
+    | meeting.MeetingIdleClose
     | scaling.ScalingOp
     | minutes.DecisionSet
     | minutes.MinutesOp
@@ -65,6 +66,8 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     """Check `op` against every rule and return the new board and what changed."""
     if isinstance(op, meeting.ParticipantJoin):
         return meeting.join(board, op, ctx.now)
+    if isinstance(op, meeting.MeetingIdleClose):
+        return meeting.idle_close(board, ctx.now)
     actor = board.participants.get(ctx.actor)
     if actor is None or actor.removed:
         raise Forbidden("You are not part of this meeting.")
@@ -72,7 +75,7 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         raise Forbidden("This screen can only show the board.")
     allows = STATUS_ALLOWS[board.meeting.status]
     if not allows.meeting:
-        raise Locked("This meeting has ended. Nothing more can be changed.")
+        raise Closed(meeting.CLOSED_MESSAGE)
     if isinstance(op, meeting.MeetingOp):
         # Run by the facilitator, who may lock, unlock and take people out of a locked board.
         return meeting.apply(board, op, actor, ctx.now)

@@ -21,6 +21,11 @@ class Role(StrEnum):
 SELF_CHOSEN_ROLES = (Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL)
 
 
+# The family and the people close to them: who keeps reading the agreed plan ("Our plan")
+# after the meeting has closed, by their session or their own link.
+PLAN_READERS = frozenset({Role.PARENT, Role.CHILD, Role.NETWORK})
+
+
 @dataclass(frozen=True)
 class Abilities:
     """What a role may do; `ops.apply` checks every op against these."""

@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from ..board.errors import (
+    Closed,
     Duplicate,
     Forbidden,
     Internal,
@@ -36,6 +37,7 @@ HTTP_STATUS: dict[type[KinboardError], int] = {
     NotFound: 404,
     LinkInvalid: 404,
     Locked: 409,
+    Closed: 409,
     Duplicate: 409,
     TooMany: 409,
     TooSlow: 408,

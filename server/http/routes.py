@@ -7,15 +7,16 @@ from typing import Any
 
 import segno
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .. import documents
 from ..board import codec, wire
-from ..board.errors import Forbidden, KinboardError, NotFound, Unauthorized
-from ..board.model import LinkKind, Minutes, Snapshot
+from ..board.errors import Closed, Forbidden, KinboardError, NotFound, Unauthorized
+from ..board.model import LinkKind, Minutes, MinutesStatus, Snapshot
 from ..board.roles import SELF_CHOSEN_ROLES, Role
 from ..board.template import ROLE_LABELS
+from ..clock import iso
 from ..families import FamilyChoice
 from ..keys import Scope
 from ..security import cookie_name
@@ -35,6 +36,7 @@ class Routes:
             Route("/join", self.join_page),
             Route("/m/{meeting_id}", self.board_page),
             Route("/m/{meeting_id}/display", self.display_page),
+            Route("/m/{meeting_id}/plan", self.plan_page),
             Route("/m/{meeting_id}/qr.svg", self.qr_code),
             Route("/healthz", self.healthz),
             Route("/readyz", self.readyz),
@@ -46,6 +48,7 @@ class Routes:
             Route("/m/{meeting_id}/minutes/{number:int}", self.minutes_page),
             Route("/m/{meeting_id}/minutes/{number:int}.{fmt}", self.minutes_file),
             Route("/print/minutes.css", self.minutes_css),
+            Route("/print/plan.css", self.plan_css),
             Route("/api/join/preview", self.api_join_preview, methods=["POST"]),
             Route("/api/join", self.api_join, methods=["POST"]),
         ]
@@ -68,6 +71,9 @@ class Routes:
         auth = await self.web.auth(request, meeting_id, Scope.EVERYTHING)
         try:
             board, _ = await self.web.readable(meeting_id, auth)
+        except Closed:
+            # After the meeting, the family's way back in shows them what was agreed.
+            return RedirectResponse(f"/m/{meeting_id}/plan", status_code=303)
         except Forbidden:
             raise Forbidden(
                 "To see this board, please open the link the facilitator gave you."
@@ -86,6 +92,31 @@ class Routes:
 
     async def display_page(self, request: Request) -> Response:
         return await self._meeting_page(request, "display.html")
+
+    async def plan_page(self, request: Request) -> Response:
+        """ "Our plan": the plan of the latest agreed minutes, in the family's words, read
+        only; after the meeting has closed too, until it is purged."""
+        meeting_id = request.path_params["meeting_id"]
+        auth = await self.web.auth(request, meeting_id, Scope.MINUTES_READ)
+        try:
+            board = await self.web.plan_readable(meeting_id, auth)
+        except Forbidden:
+            raise Forbidden(
+                "To see your plan, please open the link the facilitator gave you."
+            ) from None
+        view = documents.plan_view(board)
+        if view is not None:
+            await self.services.audit.record_once_a_minute(
+                meeting_id, "plan.viewed", by=auth.who, minutes=view["number"]
+            )
+        purge_at = self.services.retention.purge_at(board.meeting)
+        return self.web.page(
+            request,
+            "plan.html",
+            meeting=board.meeting,
+            plan=view,
+            kept_until=iso(purge_at) if purge_at is not None else None,
+        )
 
     async def qr_code(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
@@ -188,6 +219,12 @@ class Routes:
         joined = await self.services.joining.join(
             data.get("token"), data.get("name"), data.get("role"), request.headers.get("cookie")
         )
+        if joined.participant is None:
+            response = json_ok(
+                {"meeting_id": joined.meeting_id, "board_url": f"/m/{joined.meeting_id}/plan"}
+            )
+            self._set_session_cookie(response, joined.meeting_id, joined.session_token)
+            return response
         suffix = "/display" if joined.link_kind is LinkKind.DISPLAY else ""
         response = json_ok(
             {
@@ -220,10 +257,20 @@ class Routes:
     async def _minutes_document(
         self, meeting_id: str, number: int, auth: Auth
     ) -> tuple[Minutes, Snapshot]:
-        board, _ = await self.web.readable(meeting_id, auth)
+        try:
+            board, _ = await self.web.readable(meeting_id, auth)
+            agreed_only = False
+        except Closed:
+            # After the meeting, the family read the minutes they agreed, and only those.
+            board = await self.web.plan_readable(meeting_id, auth)
+            agreed_only = True
         minutes = board.minutes.get(str(number))
         snapshot = board.snapshots.get(str(number))
-        if minutes is None or snapshot is None:
+        if (
+            minutes is None
+            or snapshot is None
+            or (agreed_only and minutes.status is not MinutesStatus.AGREED)
+        ):
             raise NotFound(f"There are no minutes number {number} for this meeting.")
         return minutes, snapshot
 
@@ -261,6 +308,9 @@ class Routes:
 
     async def minutes_css(self, request: Request) -> Response:
         return FileResponse(documents.STYLESHEET, media_type="text/css")
+
+    async def plan_css(self, request: Request) -> Response:
+        return FileResponse(documents.PLAN_STYLESHEET, media_type="text/css")
 
     async def api_minutes(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]

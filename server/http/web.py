@@ -16,9 +16,9 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from ..board import parsing
-from ..board.errors import Forbidden, Internal, Invalid, KinboardError, NotFound
-from ..board.model import Board
-from ..board.roles import Role
+from ..board.errors import Closed, Forbidden, Internal, Invalid, KinboardError, NotFound
+from ..board.model import Board, Status
+from ..board.roles import PLAN_READERS, Role
 from ..keys import IntegrationKey, Scope
 from ..security import (
     RateLimiter,
@@ -30,6 +30,7 @@ from ..security import (
     staff_cookie_name,
 )
 from ..services import Services
+from ..sessions import plan_reader
 from ..staff import StaffSession
 from ..store import Session
 from .replies import http_error, http_status
@@ -197,7 +198,32 @@ class Web:
         return Auth(session=session)
 
     async def readable(self, meeting_id: str, auth: Auth) -> tuple[Board, int]:
-        """The board and seq, for someone allowed to read it."""
+        """The board and seq, for someone allowed to read it. Once the meeting has closed,
+        only its staff (and the API key) read the board; the family read "Our plan"
+        (`plan_readable`)."""
+        board, seq = await self._board(meeting_id, auth)
+        if board.meeting.status is Status.CLOSED and not auth.staff_or_key:
+            raise Closed("This meeting has ended. What was agreed is on the page “Our plan”.")
+        return board, seq
+
+    async def plan_readable(self, meeting_id: str, auth: Auth) -> Board:
+        """The board, for reading its agreed plan: by its staff, the API key, or one of the
+        family (a parent, child or family friend still in the meeting, or someone who
+        opened a family member's own link after it closed)."""
+        board, _ = await self._board(meeting_id, auth)
+        if auth.staff_or_key:
+            return board
+        assert auth.session is not None
+        me = board.participants.get(auth.session.participant_id)
+        if me is None:
+            allowed = auth.session.participant_id == plan_reader(auth.session.link_id)
+        else:
+            allowed = not me.removed and me.role in PLAN_READERS
+        if not allowed:
+            raise Forbidden("This plan is kept for the family.")
+        return board
+
+    async def _board(self, meeting_id: str, auth: Auth) -> tuple[Board, int]:
         if not auth.staff_or_key and (
             auth.session is None or auth.session.meeting_id != meeting_id
         ):

@@ -14,6 +14,7 @@ import pytest
 
 from server.board import ops, storage
 from server.board.errors import (
+    Closed,
     Forbidden,
     Invalid,
     KinboardError,
@@ -231,8 +232,8 @@ def test_locked_meeting_refuses_all_but_unlock(op_type: str, role: Role, expecte
 @pytest.mark.parametrize("op_type", list(EVERY_OP))
 @pytest.mark.parametrize("role", [Role.FACILITATOR, Role.PARENT], ids=str)
 def test_closed_meeting_refuses_everything(op_type: str, role: Role) -> None:
-    error = assert_refused(populated(Status.CLOSED), EVERY_OP[op_type], BY_ROLE[role], Locked)
-    assert "ended" in error.message
+    error = assert_refused(populated(Status.CLOSED), EVERY_OP[op_type], BY_ROLE[role], Closed)
+    assert error.code == "closed" and "ended" in error.message
 
 
 @pytest.mark.parametrize("op_type", list(EVERY_OP))
@@ -802,7 +803,7 @@ def test_participant_join(role: Role, status: Status) -> None:
             id="already-joined",
         ),
         pytest.param(
-            ParticipantJoin("p_new", "Eve", Role.PARENT), Status.CLOSED, Locked, id="closed-meeting"
+            ParticipantJoin("p_new", "Eve", Role.PARENT), Status.CLOSED, Closed, id="closed-meeting"
         ),
         pytest.param(
             ParticipantJoin("p_new", "   ", Role.PARENT), Status.OPEN, Invalid, id="blank-name"
@@ -932,4 +933,4 @@ def test_a_bad_rename_is_refused(message: dict[str, Any], error: type[KinboardEr
 def test_the_room_screen_cannot_rename_itself_and_a_closed_meeting_keeps_its_names() -> None:
     message = raw("participant.rename", name="Fay")
     assert_refused(empty_board(), message, "p_tv", Forbidden)
-    assert_refused(empty_board(Status.CLOSED), message, "p_fac", Locked)
+    assert_refused(empty_board(Status.CLOSED), message, "p_fac", Closed)

@@ -16,7 +16,7 @@ import pytest
 
 from server.board import minutes, ops, storage, wire
 from server.board.cards import CardAdd, CardEdit
-from server.board.errors import Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
+from server.board.errors import Closed, Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
 from server.board.limits import MAX_LABEL, MAX_NOTE, MAX_OWNER, MAX_REASON
 from server.board.meeting import ParticipantJoin
 from server.board.minutes import (
@@ -512,7 +512,7 @@ def test_a_stranger_cannot_decide() -> None:
 
 def test_the_decision_is_not_set_on_a_locked_or_closed_board() -> None:
     assert_refused(new_board(Status.LOCKED), raw("decision.set", outcome="close"), "p_fac", Locked)
-    assert_refused(new_board(Status.CLOSED), raw("decision.set", outcome="close"), "p_fac", Locked)
+    assert_refused(new_board(Status.CLOSED), raw("decision.set", outcome="close"), "p_fac", Closed)
 
 
 def test_the_outcomes_have_plain_words() -> None:
@@ -580,7 +580,7 @@ def test_minutes_are_taken_on_a_locked_board_but_not_a_closed_one() -> None:
     after = taken(board)
     assert after.minutes["1"].number == 1 and after.meeting.status is Status.LOCKED
     assert_refused(
-        with_status(meeting_board(), Status.CLOSED), raw("minutes.take"), "p_fac", Locked
+        with_status(meeting_board(), Status.CLOSED), raw("minutes.take"), "p_fac", Closed
     )
 
 
@@ -875,8 +875,8 @@ def test_minutes_are_signed_on_a_locked_board_but_not_a_closed_one() -> None:
     board = step(board, raw("minutes.agree", minutes=1))
     assert board.minutes["1"].status is MinutesStatus.AGREED
     closed = with_status(taken(), Status.CLOSED)
-    assert_refused(closed, raw("minutes.sign", minutes=1, stance="agree"), "p_mum", Locked)
-    assert_refused(closed, raw("minutes.agree", minutes=1), "p_fac", Locked)
+    assert_refused(closed, raw("minutes.sign", minutes=1, stance="agree"), "p_mum", Closed)
+    assert_refused(closed, raw("minutes.agree", minutes=1), "p_fac", Closed)
 
 
 # --- minutes.agree ------------------------------------------------------------------------

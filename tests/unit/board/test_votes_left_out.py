@@ -11,6 +11,7 @@ import pytest
 from server.board import ops, scaling, wire
 from server.board.errors import (
     AlreadyVoted,
+    Closed,
     Forbidden,
     Invalid,
     KinboardError,
@@ -212,7 +213,8 @@ def _exclude_refusals() -> Iterator[Any]:
     yield pytest.param("revealed", exclude("p_sam2"), Role.FACILITATOR, RoundClosed, id="shown")
     yield pytest.param("fresh", exclude("p_sam2"), Role.FACILITATOR, RoundClosed, id="no-round")
     for status in (Status.LOCKED, Status.CLOSED):
-        yield pytest.param(status.value, exclude("p_sam2"), Role.FACILITATOR, Locked, id=status)
+        refusal = Closed if status is Status.CLOSED else Locked
+        yield pytest.param(status.value, exclude("p_sam2"), Role.FACILITATOR, refusal, id=status)
 
 
 def _exclude_board(name: str) -> Board:
