@@ -147,6 +147,15 @@ async def test_a_store_of_the_previous_release_is_upgraded_once_and_works(
         assert review.status_code == 200, review.text
         carried = [card for card in review.json()["cards"] if card["from_last_meeting"]]
         assert len(carried) == len(facts["cards"])
+        # The colleague it was shared with has the family in their list, and is no
+        # administrator.
+        colleague = httpx.Client(base_url=server.url, headers={"Origin": server.url}, timeout=10)
+        signin = {"email": facts["colleague_email"], "password": facts["colleague_password"]}
+        answer = colleague.post("/signin", data={"csrf": csrf(colleague.get("/signin")), **signin})
+        assert answer.status_code == 303, answer.text
+        assert re.findall(r'data-family="([^"]+)"', colleague.get("/").text) == [family]
+        assert colleague.get("/api/keys").status_code == 403
+        colleague.close()
         activity = staff.get(f"/m/{meeting_id}/activity.csv")
         assert activity.status_code == 200
         assert activity.text.count("\n") - 1 > facts["audit_entries"]

@@ -4,9 +4,10 @@
 
 runs the release checked out at that path (with its own .venv, `pip install -e .`) as a
 real server, once on the embedded SQLite store and once on a Redis of its own, and drives
-it through its HTTP API and sockets as people would: the first staff account made from
-the set-up link, a meeting with cards in every column, a revealed round and an open one,
-person links, minutes taken, signed and agreed, a review meeting. It then keeps the SQLite
+it through its HTTP API, sockets and `kinboard staff` as people would: the first staff
+account made from the set-up link, a meeting shared with a colleague's account, with
+cards in every column, a revealed round and an open one, person links, minutes taken,
+signed and agreed, a review meeting. It then keeps the SQLite
 file, each run's secret key, a JSON dump of the Redis keys, and what a test needs to know
 (ids, the staff password, the minutes' SHA-256) in facts.json. See tests/fixtures/README.md.
 """
@@ -35,6 +36,8 @@ from tests.support.redis_dump import dump
 STAFF_EMAIL = "fay.worker@council.example"
 STAFF_PASSWORD = "an old release's password"
 FACILITATOR_NAME = "Fay, social worker"
+COLLEAGUE_EMAIL = "sam.colleague@council.example"
+COLLEAGUE_PASSWORD = "a colleague's old password"
 PREFIX = "kb"
 
 
@@ -71,6 +74,19 @@ class OldServer:
                 raise RuntimeError(f"the old server did not start: {self.log_path.read_text()}")
             time.sleep(0.1)
         return self
+
+    def staff_add(self, email: str, password: str) -> None:
+        """`kinboard staff add` of the old release, beside its running server."""
+        subprocess.run(
+            [str(self.checkout / ".venv/bin/kinboard"), "staff", "add", email],
+            cwd=self.checkout,
+            env=self.env,
+            input=password + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
 
     def setup_code(self) -> str:
         found = re.search(r"/setup#(\S+)", self.log_path.read_text())
@@ -169,6 +185,11 @@ async def drive(server: OldServer) -> dict[str, Any]:
         )
         meeting_id = started.headers["location"].rsplit("/", 1)[1]
         await staff.connect(meeting_id)
+        server.staff_add(COLLEAGUE_EMAIL, COLLEAGUE_PASSWORD)
+        shared = await staff.http.post(
+            f"/api/meetings/{meeting_id}/share", json={"email": COLLEAGUE_EMAIL}
+        )
+        assert shared.status_code == 200, shared.text
         links = (await staff.http.get(f"/api/meetings/{meeting_id}/links")).json()
         made = []
         for name, role in (("Robin", "parent"), ("Grandad Joe", "network")):
@@ -255,6 +276,8 @@ async def drive(server: OldServer) -> dict[str, Any]:
             "staff_email": STAFF_EMAIL,
             "staff_password": STAFF_PASSWORD,
             "facilitator_name": FACILITATOR_NAME,
+            "colleague_email": COLLEAGUE_EMAIL,
+            "colleague_password": COLLEAGUE_PASSWORD,
             "meeting_id": meeting_id,
             "review_id": review.json()["id"],
             "minutes_sha256": minutes["minutes"]["sha256"],
