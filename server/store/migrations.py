@@ -108,11 +108,12 @@ async def _meetings_join_families(store: Store) -> None:
             if await store.family(family_id) is None:
                 name = meeting.title.removeprefix("Review: ")
                 await store.add_family(Family(family_id, name, meeting.created_at), None)
-        board, seq = await store.load(meeting.id)
-        await store.put_family_meeting(family_id, FamilyMeeting.of(board, seq))
         active = datetime.fromisoformat(meeting.created_at).timestamp()
         for email in staff:
             await store.list_family_for(email, family_id, active)
+        # Last: a meeting in its family is one this step has done.
+        board, seq = await store.load(meeting.id)
+        await store.put_family_meeting(family_id, FamilyMeeting.of(board, seq))
 
 
 async def _staff_emails_leave_boards(store: Store) -> None:
