@@ -15,7 +15,7 @@ import pytest
 import socketio
 import websockets
 
-from tests.support.harness import Client, ServerProcess, create_meeting, token_of
+from tests.support.harness import API_KEY, Client, ServerProcess, create_meeting, token_of
 
 DEEP = "[" * 10_000 + "]" * 10_000
 DIGITS_5000 = "9" * 5000
@@ -383,3 +383,34 @@ async def test_a_real_client_by_long_polling_and_upgrading_is_not_refused(
     finally:
         await client.disconnect()
     assert "WARNING" not in server.log()[start:] and "ERROR" not in server.log()[start:]
+
+
+async def test_a_lone_surrogate_in_one_meeting_costs_the_other_meetings_nothing(
+    server: ServerProcess,
+) -> None:
+    """Ops of many meetings sent at once are committed together on SQLite: the one with a
+    lone surrogate is refused `invalid`, and every other is committed and acknowledged."""
+    meetings = [create_meeting(server.url, f"Meeting {n}") for n in range(12)]
+    clients = [
+        await Client.join(server.url, m["links"]["participant"], "Sam", "parent") for m in meetings
+    ]
+    try:
+        texts = ["Gran \ud800" if n == 5 else f"Card {n}" for n in range(len(clients))]
+        acks = await asyncio.gather(
+            *(
+                c.op("card.add", section="strengths", text=text, after=None)
+                for c, text in zip(clients, texts, strict=True)
+            )
+        )
+        assert acks[5]["ok"] is False and acks[5]["code"] == "invalid"
+        assert all(ack["ok"] is True for n, ack in enumerate(acks) if n != 5), acks
+        for n, meeting in enumerate(meetings):
+            answer = httpx.get(
+                f"{server.url}/api/meetings/{meeting['id']}",
+                headers={"Authorization": f"Bearer {API_KEY}"},
+            )
+            cards = [card["text"] for card in answer.json()["cards"]]
+            assert cards == ([] if n == 5 else [f"Card {n}"])
+    finally:
+        for client in clients:
+            await client.close()
