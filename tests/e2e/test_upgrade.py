@@ -40,7 +40,10 @@ class OldData:
     facts: dict[str, Any]
 
     def server(self) -> ServerProcess:
-        return ServerProcess(self.data_dir, env=self.env)
+        # The fixture's meetings were last used the day it was made: however long ago that
+        # is, they are neither purged nor closed for being idle before the test looks.
+        kept = {"KINBOARD_RETENTION_DAYS": "36500", "KINBOARD_IDLE_CLOSE_DAYS": "36500"}
+        return ServerProcess(self.data_dir, env={**kept, **self.env})
 
 
 @pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
@@ -93,12 +96,15 @@ async def test_a_store_of_the_previous_release_is_upgraded_once_and_works(
         assert answer.status_code == 303, answer.text
         home = staff.get("/")
         assert home.status_code == 200, home.text
-        # One family, named after the first meeting, holding it and its review, in order.
-        (family,) = re.findall(r'data-family="([^"]+)"', home.text)
-        assert family == f"f_{meeting_id}"
+        # Each first meeting has a family named after it, holding it and its review, in order.
+        closed_id = facts["closed_meeting_id"]
+        families = re.findall(r'data-family="([^"]+)"', home.text)
+        assert sorted(families) == sorted([f"f_{meeting_id}", f"f_{closed_id}"])
+        family = f"f_{meeting_id}"
         assert "Family meeting for the Lark children</h3>" in home.text
         chain = re.findall(r'action="/m/([^/"]+)/open"', home.text)
-        assert chain == [meeting_id, facts["review_id"]]
+        assert sorted(chain) == sorted([meeting_id, facts["review_id"], closed_id])
+        assert chain.index(meeting_id) + 1 == chain.index(facts["review_id"])
 
         # The first account of the older release is the administrator now.
         assert staff.get("/api/keys").status_code == 200
@@ -156,6 +162,15 @@ async def test_a_store_of_the_previous_release_is_upgraded_once_and_works(
         assert re.findall(r'data-family="([^"]+)"', colleague.get("/").text) == [family]
         assert colleague.get("/api/keys").status_code == 403
         colleague.close()
+        # The closed meeting's parent reads "Our plan" by their own link.
+        parent = httpx.Client(base_url=server.url, headers={"Origin": server.url}, timeout=10)
+        token = facts["closed_parent_link"].split("#", 1)[1]
+        answer = parent.post("/api/join", json={"token": token, "name": "Kim"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["board_url"] == f"/m/{closed_id}/plan"
+        plan = parent.get(f"/m/{closed_id}/plan")
+        assert plan.status_code == 200 and "Sundays in the park" in plan.text
+        parent.close()
         activity = staff.get(f"/m/{meeting_id}/activity.csv")
         assert activity.status_code == 200
         assert activity.text.count("\n") - 1 > facts["audit_entries"]

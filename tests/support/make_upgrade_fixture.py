@@ -7,9 +7,10 @@ real server, once on the embedded SQLite store and once on a Redis of its own, a
 it through its HTTP API, sockets and `kinboard staff` as people would: the first staff
 account made from the set-up link, a meeting shared with a colleague's account, with
 cards in every column, a revealed round and an open one, person links, minutes taken,
-signed and agreed, a review meeting. It then keeps the SQLite
-file, each run's secret key, a JSON dump of the Redis keys, and what a test needs to know
-(ids, the staff password, the minutes' SHA-256) in facts.json. See tests/fixtures/README.md.
+signed and agreed, a review meeting, and a closed meeting with a parent's own link. It
+then keeps the SQLite file, each run's secret key, a JSON dump of the Redis keys, and what
+a test needs to know (ids, the staff passwords, the minutes' SHA-256) in facts.json. See
+tests/fixtures/README.md.
 """
 
 from __future__ import annotations
@@ -268,6 +269,7 @@ async def drive(server: OldServer) -> dict[str, Any]:
 
         review = await staff.http.post(f"/api/meetings/{meeting_id}/review")
         assert review.status_code == 201, review.text
+        closed = await closed_meeting(staff)
         # Opening the meeting again from the staff list, as today's release does it.
         await staff.form("/", f"/m/{meeting_id}/open", {})
         activity = await staff.http.get(f"/m/{meeting_id}/activity.csv")
@@ -286,10 +288,36 @@ async def drive(server: OldServer) -> dict[str, Any]:
             "open_scale": second["id"],
             "person_link_ids": [link["id"] for link in made],
             "audit_entries": activity.text.count("\n") - 1,
+            **closed,
         }
     finally:
         for person in (staff, parent, aunt, screen):
             await person.close()
+
+
+async def closed_meeting(staff: Person) -> dict[str, Any]:
+    """A second family's meeting, its minutes agreed, closed; a parent's own link to it."""
+    closer = Person(staff.url)
+    closer.http.cookies.update(staff.http.cookies)
+    try:
+        started = await closer.form(
+            "/",
+            "/meetings",
+            {"title": "Family meeting for the Finch children", "name": FACILITATOR_NAME},
+        )
+        meeting_id = started.headers["location"].rsplit("/", 1)[1]
+        await closer.connect(meeting_id)
+        link = await closer.http.post(
+            f"/api/meetings/{meeting_id}/people-links", json={"name": "Kim", "role": "parent"}
+        )
+        assert link.status_code == 201, link.text
+        await closer.op("card.add", section="plan_rules", text="Sundays in the park", owner="Kim")
+        await closer.op("minutes.take")
+        await closer.op("minutes.agree", minutes=1)
+        await closer.op("meeting.close")
+    finally:
+        await closer.close()
+    return {"closed_meeting_id": meeting_id, "closed_parent_link": link.json()["url"]}
 
 
 async def _board(person: Person) -> dict[str, Any]:
