@@ -12,7 +12,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,12 +76,20 @@ MEETING_TABLES = ("records", "secrets", "oplog", "opkeys", "links", "audit")
 def _make_private(path: Path) -> None:
     """Only the server's own user may read the data dir and the database: 0700 and 0600,
     also for files an older version left readable. SQLite gives the -wal and -shm files
-    it makes the database file's mode."""
+    it makes the database file's mode.
+
+    The database file is opened here only to make it new (O_EXCL). Closing any descriptor
+    of a file drops every POSIX lock this process holds on it, so opening an existing
+    database beside a connection still open (a restart, a second store) would take that
+    connection's lock away; another process (`kinboard staff`) closing last would then
+    delete the -wal and -shm files from under it, and its commits would reach nobody."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.parent.chmod(0o700)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
-        if (path.parent / name).exists():
+        # Another process closing last deletes the -wal and -shm files at any moment.
+        with suppress(FileNotFoundError):
             (path.parent / name).chmod(0o600)
 
 
