@@ -3,6 +3,7 @@ with by another worker."""
 
 from __future__ import annotations
 
+from itertools import count
 from typing import Any
 
 import pytest
@@ -30,19 +31,34 @@ def mutation(message: dict[str, Any], actor: str, new_id: str = "") -> Mutation:
     return lambda board: ops.apply(board, op, Context(actor, T1, new_id))
 
 
+# Op numbers across all `Ops`: not `id(ops)`, which a new one made where a freed one was
+# shares, and with it that one's op keys (the store then rightly answers "duplicate").
+_op_numbers = count(1)
+
+
 class Ops:
-    """Commits ops through one store object, each with its own op key."""
+    """Commits ops through one store object, each with an op key never used before."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.n = 0
 
     async def __call__(self, actor: str, message: dict[str, Any], new_id: str = "") -> Any:
-        self.n += 1
-        op_id = f"o_{id(self)}_{self.n}"
-        return await self.store.update(
+        op_id = f"o_{next(_op_numbers)}"
+        commit = await self.store.update(
             Update(MID, f"{actor}:{op_id}", op_id, actor, T1, mutation(message, actor, new_id))
         )
+        assert not commit.duplicate, op_id
+        return commit
+
+
+async def test_ops_made_one_after_another_commit_each_op(open_store: OpenStore) -> None:
+    store = await open_store()
+    await store.create(new_meeting())
+    await Ops(store)("p_fac", raw("round.open", scale_id=OVERALL), "r_1")
+    for value in range(10):  # each `Ops` freed before the next is made
+        await Ops(store)("p_mum", vote(value=value))
+    assert await store.seq(MID) == 11
+    assert _values((await (await open_store()).load(MID))[0]) == {"r_1/p_mum": 9}
 
 
 async def _voted(store: Store) -> Ops:
