@@ -33,6 +33,9 @@ class Settings:
     # Joins (and link look-ups) one address may make at once before it is slowed down.
     join_burst: int = 20
     retention_days: int = 30
+    # An open meeting nothing has changed in for this long is closed (its retention then
+    # starts); its staff are warned IDLE_WARNING_DAYS before.
+    idle_close_days: int = 180
     # Addresses or networks of the reverse proxies whose X-Forwarded-For is believed; none
     # by default, so that nobody can choose the address their requests are counted under.
     trusted_proxies: tuple[str, ...] = ()
@@ -88,6 +91,12 @@ class Settings:
             raise SettingsError("KINBOARD_REDIS_PREFIX must be letters, digits, - or _")
         join_burst = _positive(env, "KINBOARD_JOIN_BURST", 20)
         retention_days = _positive(env, "KINBOARD_RETENTION_DAYS", 30)
+        idle_close_days = _positive(env, "KINBOARD_IDLE_CLOSE_DAYS", 180)
+        if idle_close_days <= IDLE_WARNING_DAYS:
+            raise SettingsError(
+                f"KINBOARD_IDLE_CLOSE_DAYS must be more than {IDLE_WARNING_DAYS}, the days of "
+                f"warning staff are given before (got {idle_close_days})"
+            )
         redis_pool = _positive(env, "KINBOARD_REDIS_POOL", 50)
         webhook_url, webhook_secret = _webhook(env)
         webhook_retry = _seconds(env, "KINBOARD_WEBHOOK_RETRY_SECONDS", 30.0)
@@ -97,6 +106,7 @@ class Settings:
             trusted_proxies=trusted_proxies,
             join_burst=join_burst,
             retention_days=retention_days,
+            idle_close_days=idle_close_days,
             redis_pool=redis_pool,
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
@@ -111,6 +121,10 @@ class Settings:
             secret_key=secret_key,
             redis_prefix=prefix,
         )
+
+
+# Staff are warned this many days before an idle meeting is closed.
+IDLE_WARNING_DAYS = 14
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:

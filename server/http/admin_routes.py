@@ -145,8 +145,14 @@ class AdminRoutes:
     async def activity_page(self, request: Request) -> Response:
         meeting_id, entries = await self._entries(request)
         rows = [[_cell(entry.get(column)) for column in AUDIT_COLUMNS] for entry in entries]
+        board, _ = await self.services.boards.load(meeting_id)
         return self.web.page(
-            request, "activity.html", meeting_id=meeting_id, columns=AUDIT_COLUMNS, rows=rows
+            request,
+            "activity.html",
+            meeting_id=meeting_id,
+            columns=AUDIT_COLUMNS,
+            rows=rows,
+            outlook=await self.services.retention.outlook(board.meeting),
         )
 
     async def activity_csv(self, request: Request) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from typing import Any
 
@@ -188,7 +189,12 @@ class Routes:
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id, Scope.MEETINGS_READ)
         board, seq = await self.web.readable(meeting_id, auth)
-        return json_ok({"seq": seq, **wire.encode_board(board)})
+        answer = {"seq": seq, **wire.encode_board(board)}
+        if auth.staff_or_key:
+            # For staff pages: when it is erased, or closes for being idle.
+            outlook = await self.services.retention.outlook(board.meeting)
+            answer["retention"] = dataclasses.asdict(outlook)
+        return json_ok(answer)
 
     async def api_links(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]

@@ -12,6 +12,7 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 
 from ..board import storage, wire
 from ..board.errors import Invalid, KinboardError, NotFound, SessionEnded, Unavailable
@@ -23,6 +24,11 @@ from .roles import BoardLog, Update
 LOG_LIMIT = 10_000
 # Commit attempts before giving up when other workers keep moving the seq.
 MAX_ATTEMPTS = 50
+
+
+def activity_time(at: str) -> float:
+    """The timestamp of an op's (or a meeting's) ISO time, as the activity index keeps it."""
+    return datetime.fromisoformat(at).timestamp()
 
 
 class SharedBoardLog(BoardLog, ABC):
@@ -38,6 +44,8 @@ class SharedBoardLog(BoardLog, ABC):
     async def create(self, board: Board) -> None:
         if not await self._create(board.meeting.id, storage.board_records(board)):
             raise Invalid("A meeting with that id exists already.")
+        if board.meeting.created_at:  # its start is its first activity
+            await self.note_activity(board.meeting.id, activity_time(board.meeting.created_at))
         self._boards[board.meeting.id] = (board, 0)
 
     async def load(self, meeting_id: str) -> tuple[Board, int]:

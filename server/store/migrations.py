@@ -154,6 +154,17 @@ async def _staff_emails_leave_boards(store: Store) -> None:
         await store.update(update)
 
 
+async def _meetings_note_their_last_change(store: Store) -> None:
+    """Releases before version 5 kept no index of when each meeting last changed. Each
+    meeting's is its last logged op's time, or with none its start."""
+    for meeting in await store.list_meetings():
+        seq = await store.seq(meeting.id)
+        _, records = await store.changes_since(meeting.id, max(seq - 1, 0))
+        at = records[-1].at if records else meeting.created_at
+        if at:
+            await store.note_activity(meeting.id, datetime.fromisoformat(at).timestamp())
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "the first staff account is an administrator", _first_account_is_administrator),
     Step(
@@ -162,6 +173,11 @@ STEPS: tuple[Step, ...] = (
         _meetings_join_families,
     ),
     Step(4, "no participant is named by a staff member's e-mail", _staff_emails_leave_boards),
+    Step(
+        5,
+        "each meeting's last change is kept in an index, for closing idle meetings",
+        _meetings_note_their_last_change,
+    ),
 )
 VERSION = STEPS[-1].to if STEPS else 1
 

@@ -28,7 +28,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from ..board import codec, storage
 from ..board.errors import NotFound, StoreFailed, Unavailable, UnknownOutcome
 from ..board.model import Board, Meeting
-from .board_log import LOG_LIMIT, SharedBoardLog
+from .board_log import LOG_LIMIT, SharedBoardLog, activity_time
 from .migrations import upgrade
 from .records import (
     CommitResult,
@@ -350,7 +350,21 @@ class RedisStore(SharedBoardLog, Store):
                 outcome, seq = await self._commit_script(keys=keys, args=args, client=client)
         finally:
             await client.aclose()
+        if outcome == CommitResult.COMMITTED.value:
+            # Outside the script: the index is not in the meeting's slot. Should this fail,
+            # the index says older than the truth, and `Retention` checks the log itself.
+            with contextlib.suppress(Unavailable):
+                await self.note_activity(write.meeting_id, activity_time(write.record.at))
         return CommitResult(outcome), int(seq)
+
+    async def note_activity(self, meeting_id: str, at: float) -> None:
+        async with self._redis_call() as r:
+            await r.zadd(f"{self.prefix}:activity", {meeting_id: at})
+
+    async def idle_meetings(self, before: float) -> list[str]:
+        async with self._redis_call() as r:
+            ids = await r.zrangebyscore(f"{self.prefix}:activity", "-inf", before)
+        return cast(list[str], ids)
 
     async def _read_meetings(self) -> list[Meeting]:
         async with self._redis_call() as r:
@@ -509,6 +523,7 @@ class RedisStore(SharedBoardLog, Store):
                 if meeting_keys:
                     pipe.delete(*meeting_keys)
                 pipe.srem(f"{self.prefix}:meetings", meeting_id)
+                pipe.zrem(f"{self.prefix}:activity", meeting_id)
                 for kind in kinds:
                     pipe.delete(self._record_key(kind, meeting_id))
                     pipe.srem(f"{self.prefix}:recs:{kind}", meeting_id)

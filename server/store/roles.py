@@ -79,6 +79,14 @@ class BoardLog(Protocol):
     async def list_meetings(self) -> list[Meeting]:
         """Every meeting on this server, newest first."""
 
+    async def idle_meetings(self, before: float) -> list[str]:
+        """The meetings whose last committed op (or, with none, their creation) was at or
+        before `before`: from an index each commit keeps, without reading any board."""
+
+    async def note_activity(self, meeting_id: str, at: float) -> None:
+        """Set the meeting's last activity in that index (commits and `create` keep it
+        themselves; this is for upgrades)."""
+
     async def erase(self, meeting_id: str) -> None:
         """Remove everything held about a meeting: board, log, secrets, links, sessions,
         presence, audit log."""

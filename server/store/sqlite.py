@@ -17,7 +17,7 @@ from typing import Any
 from ..board import codec, storage
 from ..board.errors import NotFound
 from ..board.model import Board, Meeting
-from .board_log import LOG_LIMIT, SharedBoardLog
+from .board_log import LOG_LIMIT, SharedBoardLog, activity_time
 from .migrations import upgrade
 from .records import (
     CommitResult,
@@ -117,6 +117,17 @@ class SQLiteStore(SharedBoardLog, Store):
             return True
 
         return await self._db.run(work)
+
+    async def note_activity(self, meeting_id: str, at: float) -> None:
+        await self._db.run(lambda db: _note_activity(db, meeting_id, at))
+
+    async def idle_meetings(self, before: float) -> list[str]:
+        rows = await self._db.run(
+            lambda db: db.execute(
+                "SELECT meeting_id FROM activity WHERE at <= ?", (before,)
+            ).fetchall()
+        )
+        return [row[0] for row in rows]
 
     async def _read_seq(self, meeting_id: str) -> int | None:
         row = await self._db.run(
@@ -520,6 +531,14 @@ def _leave_family(db: sqlite3.Connection, meeting_id: str) -> None:
     db.execute("DELETE FROM family_staff WHERE family_id = ?", (row[0],))
 
 
+def _note_activity(db: sqlite3.Connection, meeting_id: str, at: float) -> None:
+    db.execute(
+        "INSERT INTO activity (meeting_id, at) VALUES (?, ?) "
+        "ON CONFLICT (meeting_id) DO UPDATE SET at = excluded.at",
+        (meeting_id, at),
+    )
+
+
 def _write_op(
     db: sqlite3.Connection, *, write: OpWrite, log_limit: int
 ) -> tuple[CommitResult, int]:
@@ -548,8 +567,10 @@ def _write_op(
 
 
 def _write_changes(db: sqlite3.Connection, write: OpWrite, log_limit: int) -> None:
-    """The op key, the log entry (trimming the log), the records, the secrets, the audit."""
+    """The op key, the log entry (trimming the log), the records, the secrets, the audit,
+    the meeting's last activity."""
     meeting_id, record = write.meeting_id, write.record
+    _note_activity(db, meeting_id, activity_time(record.at))
     db.execute(
         "INSERT INTO opkeys (meeting_id, op_key, seq) VALUES (?, ?, ?)",
         (meeting_id, write.op_key, record.seq),

@@ -65,12 +65,15 @@ CREATE TABLE IF NOT EXISTS family_staff (
   PRIMARY KEY (email, family_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS family_staff_by_activity ON family_staff (email, active DESC);
 CREATE INDEX IF NOT EXISTS family_staff_by_family ON family_staff (family_id);
+CREATE TABLE IF NOT EXISTS activity (
+  meeting_id TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS activity_by_time ON activity (at);
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY, value TEXT NOT NULL, until REAL) WITHOUT ROWID;
 """
 
 # Every table that holds a meeting's rows, by its meeting_id column.
-MEETING_TABLES = ("records", "secrets", "oplog", "opkeys", "links", "audit")
+MEETING_TABLES = ("records", "secrets", "oplog", "opkeys", "links", "audit", "activity")
 
 
 def _make_private(path: Path) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import Any
 
 import pytest
 
+from server.board.model import Board, Meeting
 from server.store import Store, migrations
 from server.store.migrations import VERSION, NewerData, Step, upgrade
 from tests.support.stores import OpenStore
@@ -97,3 +99,17 @@ async def test_data_of_a_newer_release_is_refused_and_not_touched(open_store: Op
     assert await store._read_version() == VERSION + 1
     with pytest.raises(NewerData):
         await open_store()  # opening refuses, too
+
+
+async def test_version_5_indexes_each_meetings_last_change(open_store: OpenStore) -> None:
+    store: Any = await open_store()
+    start = "2026-06-01T09:00:00.000Z"
+    started = datetime.fromisoformat(start).timestamp()
+    await store.create(Board(Meeting("m_old", "Before the index", created_at=start)))
+    await store.note_activity("m_old", 0.0)  # as an older release left it: not indexed
+    assert "m_old" in await store.idle_meetings(started - 86400)
+    (step,) = [s for s in migrations.STEPS if s.to == 5]
+    await step.run(store)
+    await step.run(store)  # run again after a kill: harmless
+    assert "m_old" not in await store.idle_meetings(started - 1)
+    assert "m_old" in await store.idle_meetings(started)

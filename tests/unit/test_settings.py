@@ -57,6 +57,11 @@ def test_every_variable_is_read() -> None:
     assert settings.secure_cookies
 
 
+def test_idle_meetings_close_after_180_days_unless_set() -> None:
+    assert Settings.from_env({}).idle_close_days == 180
+    assert Settings.from_env({"KINBOARD_IDLE_CLOSE_DAYS": "15"}).idle_close_days == 15
+
+
 def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
     settings = Settings.from_env({"KINBOARD_HOST": "10.0.0.5", "KINBOARD_PORT": "8080"})
     assert settings.base_url == "http://10.0.0.5:8080"
@@ -81,6 +86,9 @@ def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
         ("KINBOARD_TRUSTED_PROXIES", "nginx"),
         ("KINBOARD_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.300"),
         ("KINBOARD_REDIS_POOL", "0"),
+        ("KINBOARD_IDLE_CLOSE_DAYS", "0"),
+        ("KINBOARD_IDLE_CLOSE_DAYS", "half a year"),
+        ("KINBOARD_IDLE_CLOSE_DAYS", "14"),  # no shorter than the staff's warning
     ],
 )
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
