@@ -78,7 +78,6 @@ class SocketServer(socketio.AsyncServer):
                 raise TypeError("Kinboard sends and takes no binary.")
             await super()._handle_eio_message(eio_sid, data)
         except GARBLED as error:
-            self._binary_packet.pop(eio_sid, None)
             log.warning("Closed a socket that sent a garbled packet (%s).", type(error).__name__)
             await self.close_engine(eio_sid)
 
