@@ -67,6 +67,8 @@ export function startLiveBoard(
       everyone: peopleInMeeting(state, online),
       // the facilitator is told when an ended meeting's records are deleted
       deletionDate: can.runMeeting ? deletionDate(board.meeting, state.retentionDays) : null,
+      // after the meeting, the family (whose sessions it keeps) are shown the way to their plan
+      planUrl: board.meeting.status === 'closed' && !can.runMeeting && !ended ? `/m/${board.meeting.id}/plan` : null,
       ending: pendingOps.some((op) => op.type === 'meeting.close'),
       editingNames: editingNames(state, online),
       scales,
@@ -86,7 +88,7 @@ export function startLiveBoard(
       frameRequested = false;
       if (!state.loaded) return;
       const model = snapshot();
-      meetingView.render(model.board.meeting, { deletionDate: model.deletionDate, sessionEnded: model.ended });
+      meetingView.render(model.board.meeting, { deletionDate: model.deletionDate, sessionEnded: model.ended, planUrl: model.planUrl });
       promptsView.render(model.board.meeting, model.template);
       boardView.render(model);
       scalesView.render(model);

@@ -21,6 +21,7 @@ export const WORDS = {
   sessionEnded: 'You are no longer in this meeting. If you think this is a mistake, please ask the facilitator.',
   locked: 'Changes are paused by the facilitator',
   closed: 'This meeting has ended.',
+  ourPlan: 'See our plan',
   recordsDeleted: (day) =>
     `Its records will be deleted on ${day}. Save the agreed minutes to the case record before then.`,
   loading: 'Getting the board ready…',

@@ -13,12 +13,15 @@ export class MeetingView {
     this.endedBanner = endedBanner;
     this.closedMessage = el('p', { class: 'banner-line', dataset: { role: 'closed-message' } }, WORDS.closed);
     this.deletion = el('p', { class: 'banner-line', dataset: { role: 'records-deleted' }, hidden: true });
-    closedBanner.replaceChildren(this.closedMessage, this.deletion);
+    this.planLink = el('a', { class: 'button', dataset: { action: 'our-plan' } }, WORDS.ourPlan);
+    this.plan = el('p', { class: 'banner-line', hidden: true }, this.planLink);
+    closedBanner.replaceChildren(this.closedMessage, this.deletion, this.plan);
   }
 
   // deletionDate: when an ended meeting's records are deleted, shown to the facilitator
-  // only (null otherwise); sessionEnded: this person's session ended (see abilities.js)
-  render(meeting, { deletionDate = null, sessionEnded = false } = {}) {
+  // only (null otherwise); sessionEnded: this person's session ended (see abilities.js);
+  // planUrl: the family's "Our plan" once the meeting has ended (null otherwise)
+  render(meeting, { deletionDate = null, sessionEnded = false, planUrl = null } = {}) {
     setText(this.title, meeting.title);
     document.title = `${meeting.title} – Kinboard`;
     const closed = meeting.status === 'closed';
@@ -28,6 +31,8 @@ export class MeetingView {
     show(this.closedBanner, closed);
     setText(this.deletion, deletionDate ? WORDS.recordsDeleted(momentDayWords(deletionDate)) : '');
     show(this.deletion, Boolean(deletionDate));
+    if (planUrl) this.planLink.href = planUrl;
+    show(this.plan, Boolean(planUrl));
 
     // Everyone's session ends with the meeting: the banner above says it already.
     const ended = sessionEnded && !closed;

@@ -1,0 +1,107 @@
+"""After the meeting, on a phone: Gran joined by her own link; the facilitator agrees the
+minutes and ends the meeting. Gran's board says it has ended, and opening it again shows
+"Our plan": the plan they agreed, in large type that fits the phone, with a PDF to keep.
+Her link still opens it on another phone; nothing she could change is offered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.support.harness import API_KEY, BackgroundLoop, Client, ServerProcess, create_meeting
+from tests.support.pages import PHONE, WAIT_MS, Screens
+
+KEY = {"Authorization": f"Bearer {API_KEY}"}
+PLAN = "Gran picks Ava up from school on Mondays"
+
+
+def person_link(server: ServerProcess, meeting_id: str, name: str, role: str) -> str:
+    answer = httpx.post(
+        f"{server.url}/api/meetings/{meeting_id}/people-links",
+        json={"name": name, "role": role},
+        headers=KEY,
+        timeout=10,
+    )
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["url"])
+
+
+async def agree_and_close(server: ServerProcess, link: str) -> None:
+    facilitator = await Client.join(server.url, link, "Priya")
+    try:
+        for op_type, fields in (
+            ("card.add", {"section": "plan_rules", "text": PLAN, "owner": "Gran"}),
+            ("decision.set", {"outcome": "continue", "next_review": "2027-03-01"}),
+            ("minutes.take", {}),
+            ("minutes.agree", {"minutes": 1}),
+            ("meeting.close", {}),
+        ):
+            ack = await facilitator.op(op_type, **fields)
+            assert ack.get("ok"), (op_type, ack)
+    finally:
+        await facilitator.close()
+
+
+def fits_the_phone(page: Page) -> None:
+    width: Any = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 360, width  # the phone's width: nothing to scroll sideways
+
+
+def test_a_family_member_opens_our_plan_on_a_phone_after_the_meeting_closes(
+    server: ServerProcess, screens: Screens
+) -> None:
+    meeting = create_meeting(server.url, "Family meeting for Ava")
+    gran_link = person_link(server, meeting["id"], "Gran", "network")
+    phone = screens.open(**PHONE)
+    phone.goto(gran_link)
+    phone.locator("[data-role=join-form] [type=submit]").click()
+    expect(phone.locator("[data-role=connection]")).to_have_attribute(
+        "data-state", "connected", timeout=WAIT_MS
+    )
+
+    background = BackgroundLoop(timeout=60)
+    try:
+        background.run(agree_and_close(server, meeting["links"]["facilitator"]))
+    finally:
+        background.close()
+
+    # Her board stays in front of her and says the meeting has ended.
+    expect(phone.locator("[data-role=meeting-closed]")).to_contain_text("This meeting has ended.")
+    expect(phone.locator("[data-action=add-card]:visible")).to_have_count(0)
+
+    phone.locator("[data-action=our-plan]").click()
+    expect(phone).to_have_url(f"{server.url}/m/{meeting['id']}/plan")
+    # Opening the board again leads there too.
+    phone.goto(f"{server.url}/m/{meeting['id']}")
+    expect(phone).to_have_url(f"{server.url}/m/{meeting['id']}/plan")
+    plan = phone.locator("[data-role=our-plan]")
+    expect(plan.locator("h1")).to_have_text("Our plan")
+    expect(plan.locator("[data-role=plan-item]")).to_contain_text(PLAN)
+    expect(plan.locator("[data-role=plan-item]")).to_contain_text("Who: Gran")
+    expect(plan.locator("[data-role=next-review]")).to_have_text(
+        "The next meeting is on 1 March 2027."
+    )
+    expect(plan.locator("[data-role=plan-ended]")).to_contain_text("The meeting has ended.")
+    size: Any = plan.locator("[data-role=plan-item]").evaluate(
+        "item => parseFloat(getComputedStyle(item).fontSize)"
+    )
+    assert size >= 18, size  # large type
+    fits_the_phone(phone)
+    with phone.expect_download() as download:
+        plan.locator("[data-action=plan-pdf]").click()
+    saved = download.value.path()
+    assert saved is not None and saved.read_bytes().startswith(b"%PDF")
+
+    # On another phone (no cookie of this meeting) her own link still opens the plan.
+    other = screens.open(**PHONE)
+    other.goto(gran_link)
+    button = other.locator("[data-role=join-form] [type=submit]")
+    expect(button).to_have_text("Open our plan")
+    expect(other.locator("[data-role=joining-as]")).to_contain_text("Hello Gran.")
+    button.click()
+    expect(other).to_have_url(f"{server.url}/m/{meeting['id']}/plan")
+    expect(other.locator("[data-role=plan-item]")).to_contain_text(PLAN)
+    fits_the_phone(other)
+    assert screens.problems == []
