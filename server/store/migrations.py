@@ -156,11 +156,14 @@ async def _staff_emails_leave_boards(store: Store) -> None:
 
 async def _meetings_note_their_last_change(store: Store) -> None:
     """Releases before version 5 kept no index of when each meeting last changed. Each
-    meeting's is its last logged op's time, or with none its start."""
+    meeting's is its last logged op's time, or with none its start. The op of version 4's
+    step (the only op by nobody before version 5) is no one's activity: it does not keep
+    an idle meeting open."""
     for meeting in await store.list_meetings():
         seq = await store.seq(meeting.id)
-        _, records = await store.changes_since(meeting.id, max(seq - 1, 0))
-        at = records[-1].at if records else meeting.created_at
+        _, records = await store.changes_since(meeting.id, max(seq - 2, 0))
+        people = [record for record in records or () if record.by]
+        at = people[-1].at if people else meeting.created_at
         if at:
             await store.note_activity(meeting.id, datetime.fromisoformat(at).timestamp())
 

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,20 @@ def old_data(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OldData
         redis_server.stop()
 
 
+def last_change(old_data: OldData, meeting_id: str) -> float:
+    """When the activity index says the meeting last changed."""
+    if old_data.kind == "sqlite":
+        with sqlite3.connect(old_data.data_dir / "kinboard.sqlite3") as db:
+            (at,) = db.execute(
+                "SELECT at FROM activity WHERE meeting_id = ?", (meeting_id,)
+            ).fetchone()
+        return float(at)
+    with redis_of(old_data) as admin:
+        at = admin.zscore("kb:activity", meeting_id)
+    assert at is not None
+    return float(at)
+
+
 def canonical_sha256(content: Any) -> str:
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -87,9 +102,12 @@ async def test_a_store_of_the_previous_release_is_upgraded_once_and_works(
 ) -> None:
     facts = old_data.facts
     meeting_id = facts["meeting_id"]
+    started = time.time()
     server = old_data.server().start()
     try:
         assert upgrades_in(server.log()) == [(n, n + 1) for n in range(1, VERSION)]
+        # The meeting's last change is its last op of the older release, not the upgrade's.
+        assert last_change(old_data, meeting_id) < started - 1
         staff = httpx.Client(base_url=server.url, headers={"Origin": server.url}, timeout=10)
         signin = {"email": facts["staff_email"], "password": facts["staff_password"]}
         answer = staff.post("/signin", data={"csrf": csrf(staff.get("/signin")), **signin})
