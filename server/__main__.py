@@ -78,6 +78,8 @@ async def store_command(settings: Settings, args: argparse.Namespace) -> int:
     from .clock import system_clock
     from .store import store_for
 
+    # Opening the store may upgrade its data: say so, as `serve` does.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     store = store_for(settings)
     try:
         await store.open()
