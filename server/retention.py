@@ -58,7 +58,11 @@ class Retention:
         """When a closed meeting is erased; None while it is not closed."""
         if meeting.closed_at is None:
             return None
-        return parse_iso(meeting.closed_at) + self._settings.retention_days * 86400
+        return self.purge_after(meeting.closed_at)
+
+    def purge_after(self, closed_at: str) -> float:
+        """When a meeting closed at `closed_at` is erased."""
+        return parse_iso(closed_at) + self._settings.retention_days * DAY
 
     async def last_change(self, meeting: Meeting) -> float:
         """When the meeting last changed: its last committed op, or its start."""

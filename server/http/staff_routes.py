@@ -10,6 +10,7 @@ from starlette.routing import Route
 from ..board import parsing
 from ..board.errors import Forbidden, KinboardError, Unauthorized
 from ..board.template import OUTCOME_LABELS
+from ..clock import iso
 from ..families import FamilyChoice
 from ..security import cookie_name, csrf_cookie_name, staff_cookie_name
 from ..staff import LONGEST_SECONDS, StaffSession
@@ -113,10 +114,18 @@ class StaffRoutes:
         listed = await families.page(session.email, query.get("q"), query.get("page"))
         chosen = query.get("family")
         member = await self.staff.find(session.email)
+        retention = self.services.retention
         return self.web.page(
             request,
             "home.html",
             listed=listed,
+            # When each closed meeting's records are deleted, as ISO times.
+            purge_dates={
+                meeting.meeting_id: iso(retention.purge_after(meeting.closed_at))
+                for item in listed.families
+                for meeting in item.meetings
+                if meeting.closed_at
+            },
             outcomes={outcome.value: words for outcome, words in OUTCOME_LABELS.items()},
             chosen=await families.readable(chosen, session.email) if chosen else None,
             staff=session.email,

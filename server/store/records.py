@@ -185,6 +185,7 @@ class FamilyMeeting:
     plan_size: int = 0  # how many steps that plan has
     decision: str | None = None  # the agreed outcome
     next_review: str | None = None  # an ISO date, from the agreed minutes
+    closed_at: str | None = None  # when it was closed: its purge date follows
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -205,6 +206,7 @@ class FamilyMeeting:
             status=meeting.status.value,
             created_at=meeting.created_at,
             seq=seq,
+            closed_at=meeting.closed_at,
         )
         if not agreed:
             return base

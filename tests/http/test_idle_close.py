@@ -72,6 +72,7 @@ def test_an_idle_meeting_closes_at_180_days_after_a_warning_from_166_then_is_pur
         f"changed since {long_date(last)}."
     )
     assert warning in page
+    assert "records deleted on" not in staff.get("/").text  # open: no purge date yet
     retention = kin.client.get(f"/api/meetings/{mid}", headers=KEY).json()["retention"]
     assert retention["idle_close_at"] == iso(last + 180 * DAY)
     assert retention["last_change"] == iso(last)
@@ -103,6 +104,8 @@ def test_an_idle_meeting_closes_at_180_days_after_a_warning_from_166_then_is_pur
     purge_at = clock.now + kin.settings.retention_days * DAY
     page = activity()
     assert f"Its records will be deleted on {long_date(purge_at)}." in page
+    home = staff.get("/")
+    assert f"records deleted on {long_date(purge_at)}" in home.text
     assert 'data-role="idle-warning"' not in page
     assert facilitator in kin.board(mid).participants
 
