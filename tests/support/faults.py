@@ -356,9 +356,9 @@ class Replica:
 
     async def repair(self) -> None:
         """`sync` from the last applied seq, and apply what it returns."""
-        assert self.sio is not None and self.seq is not None
+        assert self.seq is not None
         since = self.seq
-        answer = await self.sio.call("sync", {"since": since}, timeout=5)
+        answer = await self.sync(since)
         self.syncs.append((since, answer))
         assert answer["ok"], answer
         if "board" in answer:
@@ -367,6 +367,16 @@ class Replica:
             for record in answer["changes"]:
                 self._receive(record)
         self.known_seq = max(self.known_seq, answer["seq"])
+
+    async def sync(self, since: int, timeout: float = 5.0) -> dict[str, Any]:
+        """`sync` from `since`; `rate_limited` (a lot of catching up at once) is waited out
+        as the page does, for its `retry_after`, and asked again."""
+        assert self.sio is not None
+        while True:
+            answer: dict[str, Any] = await self.sio.call("sync", {"since": since}, timeout=timeout)
+            if answer.get("code") != "rate_limited":
+                return answer
+            await asyncio.sleep(answer["retry_after"])
 
     async def catch_up(self, seq: int, timeout: float = 3.0) -> None:
         """Wait until this client has applied `seq`; then fill any gap left with `sync`."""
@@ -425,8 +435,7 @@ async def fetch_board(base_url: str, client: Replica) -> dict[str, Any]:
 
 async def full_log(client: Replica) -> list[dict[str, Any]]:
     """Every committed op of the meeting, from `sync` since 0."""
-    assert client.sio is not None
-    answer = await client.sio.call("sync", {"since": 0}, timeout=10)
+    answer = await client.sync(0, timeout=10)
     assert answer["ok"] and "changes" in answer, answer
     return answer["changes"]
 
