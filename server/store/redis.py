@@ -684,11 +684,13 @@ class RedisStore(SharedBoardLog, Store):
             rows = {socket_id: json.loads(raw) for socket_id, raw in found.items()}
             # (An entry of a worker from before leases names none: it just expires.)
             gone = await self._gone_workers({data.get("worker", "") for data in rows.values()})
+            # A gone worker's entries are left out but deleted only when they expire: after a
+            # Redis restart a live worker's lease takes a moment to come back.
             live, expired = {}, []
             for socket_id, data in rows.items():
-                if data["expires_at"] <= now or data.get("worker") in gone:
+                if data["expires_at"] <= now:
                     expired.append(socket_id)
-                else:
+                elif data.get("worker") not in gone:
                     live[socket_id] = Presence(data["participant_id"], data["editing"])
             if expired:
                 await r.hdel(key, *expired)

@@ -131,8 +131,8 @@ class AuditLog(Protocol):
 
 class PresenceMap(Protocol):
     """Who is online, per socket: ephemeral, kept with an expiry so that sockets fade away
-    unless refreshed. The entries of a worker that is gone are left out (and dropped) at
-    once, not when they expire."""
+    unless refreshed. The entries of a worker that is gone are left out at once, not only
+    once they expire."""
 
     async def presence_put(
         self, meeting_id: str, socket_id: str, entry: Presence, expires_at: float
