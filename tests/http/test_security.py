@@ -210,6 +210,7 @@ def every_route(kin: Kin, m: dict[str, Any], spare: str) -> list[tuple[str, str]
         "kind": "participant",
         "key_id": "k_none",
         "email": "bea@council.example",
+        "family_id": "f_none",
     }
     calls = []
     for route in kin.pages.routes:
