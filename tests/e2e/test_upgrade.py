@@ -161,6 +161,17 @@ async def test_a_store_of_the_previous_release_is_upgraded_once_and_works(
         assert ack["ok"], ack
         vote = await facilitator.op("vote.cast", scale_id=facts["open_scale"], value=6)
         assert vote["ok"], vote
+        # A plan card of the older release keeps who will do it aside when moved out of
+        # the plan, and has it again when moved back.
+        rule = next(c for c in board["cards"] if c["section"] == "plan_rules")
+        for section in ("strengths", "plan_rules"):
+            moved = await facilitator.op(
+                "card.move", card_id=rule["id"], section=section, after=None
+            )
+            assert moved["ok"], moved
+        await facilitator.wait_for(lambda: len(facilitator.applied("card")) >= 3)
+        back = facilitator.applied("card")[-1]["changes"][0]["value"]
+        assert back["section"] == "plan_rules" and back["owner"] == rule["owner"] == "Robin"
         await facilitator.close()
 
         # The review, which the older release gave nobody, opens for its meeting's staff.
@@ -189,6 +200,10 @@ async def test_a_store_of_the_previous_release_is_upgraded_once_and_works(
         plan = parent.get(f"/m/{closed_id}/plan")
         assert plan.status_code == 200 and "Sundays in the park" in plan.text
         parent.close()
+        # Its staff erase the closed meeting.
+        erased = staff.delete(f"/api/meetings/{closed_id}")
+        assert erased.status_code == 204, erased.text
+        assert closed_id not in staff.get("/").text
         activity = staff.get(f"/m/{meeting_id}/activity.csv")
         assert activity.status_code == 200
         assert activity.text.count("\n") - 1 > facts["audit_entries"]
