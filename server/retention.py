@@ -93,7 +93,7 @@ class Retention:
             if last > cutoff:
                 continue
             try:
-                await self._boards.commit(
+                commit = await self._boards.commit(
                     meeting.id,
                     f"idle:{meeting.id}",
                     "",
@@ -101,6 +101,8 @@ class Retention:
                     op_type="meeting.idle_close",
                 )
             except Closed:  # closed meanwhile, by its facilitator or another worker
+                continue
+            if commit.duplicate:  # another worker closed it for this at the same time
                 continue
             await self._audit.record(
                 meeting.id,

@@ -4,6 +4,7 @@ retention then erases it. On both stores, with the clock moved on."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,3 +130,19 @@ def test_a_change_made_just_in_time_keeps_the_meeting_open(kin: Kin, clock: Mova
     assert kin.run(kin.services.retention.close_idle) == []
     clock.now = started + 359 * DAY
     assert kin.run(kin.services.retention.close_idle) == [meeting["id"]]
+
+
+def test_two_workers_closing_an_idle_meeting_at_once_close_and_audit_it_once(
+    kin: Kin, clock: MovableClock
+) -> None:
+    meeting = kin.new_meeting(title="Meeting for Mo")
+    clock.now += 180 * DAY
+    retention = kin.services.retention
+
+    async def both() -> list[list[str]]:
+        return list(await asyncio.gather(retention.close_idle(), retention.close_idle()))
+
+    assert sorted(kin.run(both)) == [[], [meeting["id"]]]
+    closes = [e for e in kin.audit(meeting["id"]) if e["event"] == "meeting_idle_closed"]
+    assert len(closes) == 1
+    assert kin.board(meeting["id"]).meeting.status.value == "closed"
