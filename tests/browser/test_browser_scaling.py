@@ -311,5 +311,8 @@ def test_one_phone_joining_twice_is_shown_to_the_facilitator_who_leaves_one_out(
         "1 of 2 has answered"
     )
     scale.locator("[data-action=reveal-round]").click()
+    # Only the answer kept is shown, once the round is revealed.
+    revealed = round_of(facilitator, scale_id, "revealed")
+    expect(revealed.locator("table[data-role=vote-table] tbody tr")).to_have_count(1)
     assert table_numbers(facilitator, scale_id) == [("Sam", 7)]
     assert screens.problems == []
