@@ -19,6 +19,7 @@ import os
 import random
 import secrets
 import shlex
+import signal
 import sys
 import tempfile
 import time
@@ -80,7 +81,9 @@ async def fill(store: Store, meetings: int, families: int, mine: int, seed: int)
     chains = [1] * families
     for _ in range(meetings - families):
         chains[rng.randrange(families)] += 1
-    start = 1_780_000_000.0
+    # Every meeting of the last 150 days, so none is old enough to be closed as idle
+    # (KINBOARD_IDLE_CLOSE_DAYS) while the pages are measured.
+    start = time.time() - 150 * 86400
     pending: list[Awaitable[Any]] = []
 
     async def later(call: Awaitable[Any]) -> None:
@@ -99,7 +102,7 @@ async def fill(store: Store, meetings: int, families: int, mine: int, seed: int)
         )
         await store.add_family(family, None)
         for k in range(length):
-            at = start + n * 600 + k * 90 * 86400
+            at = start + n + k * min(18, 150 // length) * 86400
             meeting = Meeting(
                 id=f"m_bench{n:05d}_{k}",
                 title=f"{'Review: ' if k else ''}Meeting for the {family.name}",
@@ -123,7 +126,7 @@ async def fill(store: Store, meetings: int, families: int, mine: int, seed: int)
                 else (),
                 plan_size=6 if agreed else 0,
                 decision="continue" if agreed else None,
-                next_review=iso(at + 90 * 86400)[:10] if agreed else None,
+                next_review=iso(at + 18 * 86400)[:10] if agreed else None,
             )
             await later(store.put_family_meeting(family.id, seen))
             await later(store.list_family_for(owner, family.id, at))
@@ -211,6 +214,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # `kill` (SIGTERM) still deletes the Redis keys on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     command = "python -m bench.families " + " ".join(
         shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])
     )
