@@ -21,6 +21,7 @@ import pytest
 from server.board.model import Board, Meeting
 from server.board.roles import Role
 from server.board.scales import overall_scale
+from server.clock import iso
 from server.store import Store
 from server.store.redis import RedisStore
 from server.store.sqlite import SQLiteStore
@@ -245,12 +246,13 @@ def test_meetings_from_before_families_are_given_one_at_start_up(
     """Data written before families: meetings without one, as today's main stores them."""
     fast_hashing(monkeypatch)
     store = new_store()
-    first = Meeting("m_old_first", "Meeting for Ava", created_at="2026-01-05T09:00:00.000Z")
+    # Recent enough not to be closed as idle at start-up.
+    first = Meeting("m_old_first", "Meeting for Ava", created_at=iso(clock.now - 100 * DAY))
     later = Meeting(
         "m_old_review",
         "Review: Meeting for Ava",
         previous=first.id,
-        created_at="2026-04-05T09:00:00.000Z",
+        created_at=iso(clock.now - 10 * DAY),
     )
 
     async def write_old_data() -> None:
