@@ -185,8 +185,11 @@ STEPS: tuple[Step, ...] = (
 VERSION = STEPS[-1].to if STEPS else 1
 
 
-async def upgrade(store: UpgradableStore, steps: tuple[Step, ...] = STEPS) -> None:
-    """Bring the store's data to this release's version, or raise NewerData."""
+async def upgrade(
+    store: UpgradableStore, steps: tuple[Step, ...] = STEPS, *, wait_for_store: bool = True
+) -> None:
+    """Bring the store's data to this release's version, or raise NewerData. Without
+    `wait_for_store`, a store that does not answer is `Unavailable` at once."""
     latest = steps[-1].to if steps else 1
     deadline = time.monotonic() + WAIT_SECONDS
     token = secrets.token_hex(8)
@@ -215,6 +218,8 @@ async def upgrade(store: UpgradableStore, steps: tuple[Step, ...] = STEPS) -> No
                     continue
             waiting_for = "another Kinboard process to upgrade the data"
         except Unavailable as error:
+            if not wait_for_store:
+                raise
             waiting_for = f"the store ({error.message})"
         if time.monotonic() > deadline:
             raise Unavailable(f"Kinboard gave up waiting for {waiting_for}.")

@@ -16,6 +16,7 @@ import math
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, cast
 
 import redis.asyncio as aioredis
@@ -29,7 +30,7 @@ from ..board import codec, storage
 from ..board.errors import NotFound, StoreFailed, Unavailable, UnknownOutcome
 from ..board.model import Board, Meeting
 from .board_log import LOG_LIMIT, SharedBoardLog, activity_time
-from .migrations import upgrade
+from .migrations import NewerData, upgrade
 from .records import (
     CommitResult,
     Family,
@@ -44,6 +45,8 @@ from .records import (
 from .roles import Store
 
 log = logging.getLogger("kinboard.store")
+# Set while this task upgrades the data: its calls go through before the store is ready.
+_UPGRADING: ContextVar[bool] = ContextVar("kinboard_upgrading", default=False)
 
 # KEYS: seq, records, log, opkeys, secrets, sessions, audit.  ARGV: expected seq, op key,
 # new seq, log entry, log limit, n, session hash (or ''), audit entry (or ''), then n
@@ -176,6 +179,9 @@ class RedisStore(SharedBoardLog, Store):
         self._lease: asyncio.Task[None] | None = None
         self._leased = asyncio.Event()
         self._failing: str | None = None  # the failure last logged, while it goes on
+        # Until the data is at this release's version only the upgrade may use the store.
+        self._ready = False
+        self._upgrading: asyncio.Task[None] | None = None
         self._put_family_meeting_script = self._redis.register_script(_PUT_FAMILY_MEETING)
         self._list_family_script = self._redis.register_script(_LIST_FAMILY)
 
@@ -193,12 +199,38 @@ class RedisStore(SharedBoardLog, Store):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._leased.wait(), TIMEOUT)
         try:
-            await upgrade(self)
+            await self._upgrade(wait_for_store=False)
+        except Unavailable:
+            # Redis is not there yet: the worker starts all the same (/readyz says why) and
+            # upgrades the data once Redis answers; until then every call is refused.
+            self._upgrading = asyncio.create_task(self._upgrade_when_it_answers())
         except BaseException:
             await self.close()
             raise
 
+    async def _upgrade(self, wait_for_store: bool) -> None:
+        upgrading = _UPGRADING.set(True)
+        try:
+            await upgrade(self, wait_for_store=wait_for_store)
+        finally:
+            _UPGRADING.reset(upgrading)
+        self._ready = True
+
+    async def _upgrade_when_it_answers(self) -> None:
+        while not self._ready:
+            try:
+                await self._upgrade(wait_for_store=True)
+            except NewerData as error:
+                log.error("%s", error.message)  # never ready: every call stays refused
+                return
+            except Unavailable:
+                continue  # `upgrade` waited a while already; Redis may come later still
+
     async def close(self) -> None:
+        if self._upgrading is not None:
+            self._upgrading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._upgrading
         if self._lease is not None:
             self._lease.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -229,6 +261,8 @@ class RedisStore(SharedBoardLog, Store):
         """Redis not answering is `unavailable`, but with `sent` (a commit already on its
         way) `unknown_outcome`: it may have been applied. Redis answering with an error is
         `unavailable` too (StoreFailed)."""
+        if not self._ready and not _UPGRADING.get():
+            raise Unavailable("The store does not answer. Please try again shortly.")
         try:
             yield self._redis
         except (RedisError, OSError) as error:

@@ -7,13 +7,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from server.board.errors import Unavailable
 from server.board.model import Board, Meeting
 from server.store import Store, migrations
 from server.store.migrations import VERSION, NewerData, Step, upgrade
+from server.store.redis import RedisStore
+from tests.support.faults import RedisServer, wait_until
 from tests.support.stores import OpenStore
 
 
@@ -113,3 +117,24 @@ async def test_version_5_indexes_each_meetings_last_change(open_store: OpenStore
     await step.run(store)  # run again after a kill: harmless
     assert "m_old" not in await store.idle_meetings(started - 1)
     assert "m_old" in await store.idle_meetings(started)
+
+
+@pytest.mark.redis
+async def test_a_redis_that_answers_later_is_upgraded_then_and_refused_before(
+    tmp_path: Path,
+) -> None:
+    # A worker starting before its Redis: it opens at once, refuses every call meanwhile
+    # (its /readyz says so), and upgrades the data as soon as Redis answers.
+    server = RedisServer(tmp_path / "redis")
+    store = RedisStore(server.url, prefix="kb")
+    await asyncio.wait_for(store.open(), 10)
+    try:
+        with pytest.raises(Unavailable):
+            await store.ping()
+        server.start()
+        await wait_until(lambda: store._ready, timeout=10, what="upgraded once Redis answers")
+        await store.ping()
+        assert await store._read_version() == VERSION
+    finally:
+        await store.close()
+        server.stop()
