@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from server.realtime import HEARTBEAT
-from tests.realtime.test_security_realtime import disconnected_within, refusal
-from tests.support.harness import Client, ServerProcess, staff_command
+from tests.support.harness import Client, ServerProcess, disconnected_within, refusal, staff_command
 from tests.support.live import StaffBrowser
 from tests.support.services import REDIS_URL
 

@@ -36,6 +36,7 @@ from tests.support.harness import (
     Client,
     ServerProcess,
     create_meeting,
+    disconnected_within,
     free_port,
     people_of_a_meeting,
     refusal,
@@ -55,13 +56,6 @@ async def second_socket(client: Client, base_url: str | None = None) -> Client:
     other.origin = client.origin
     await other.connect()
     return other
-
-
-async def disconnected_within(clients: list[Client], seconds: float) -> float:
-    began = time.monotonic()
-    for client in clients:
-        await client.wait_for(lambda c=client: not c.sio.connected, timeout=seconds)
-    return time.monotonic() - began
 
 
 async def send(client: Client, message: str, payload: dict[str, Any]) -> asyncio.Future[Any]:

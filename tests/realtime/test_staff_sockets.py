@@ -19,8 +19,7 @@ import socketio
 from server.board.errors import SessionEnded
 from server.realtime import HEARTBEAT
 from server.staff import IDLE_SECONDS
-from tests.realtime.test_security_realtime import disconnected_within, refusal
-from tests.support.harness import Client
+from tests.support.harness import Client, disconnected_within, refusal
 from tests.support.inprocess import MovableClock, fast_hashing
 from tests.support.live import LiveServer, StaffBrowser
 

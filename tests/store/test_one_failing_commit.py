@@ -13,7 +13,7 @@ from server.board.model import Board
 from server.board.ops import Context
 from server.store.records import Commit, OpRecord
 from server.store.roles import Update
-from tests.store.test_store_contract import T1, first_board
+from tests.support.boards import T1, empty_board
 from tests.support.stores import OpenStore
 
 MEETINGS = [f"m{n:02d}Batch{n:03d}" for n in range(24)]
@@ -49,7 +49,7 @@ def cards(board: Board) -> dict[str, str]:
 async def test_one_failing_write_fails_only_its_own_op(open_store: OpenStore) -> None:
     store = await open_store()
     for meeting_id in MEETINGS:
-        await store.create(first_board(meeting_id))
+        await store.create(empty_board(meeting_id=meeting_id))
 
     # All sent at once: on SQLite they queue behind one another into one transaction.
     outcomes = await asyncio.gather(
@@ -74,7 +74,7 @@ async def test_one_failing_write_fails_only_its_own_op(open_store: OpenStore) ->
 
 async def test_a_failed_op_left_no_op_key_behind(open_store: OpenStore) -> None:
     store = await open_store()
-    await store.create(first_board(SURROGATE))
+    await store.create(empty_board(meeting_id=SURROGATE))
     await asyncio.gather(store.update(request(SURROGATE)), return_exceptions=True)
 
     # The same op key, sent again with words that can be written, is a new op, not a duplicate.

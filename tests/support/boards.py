@@ -54,8 +54,8 @@ def with_status(board: Board, status: Status) -> Board:
     return replace(board, meeting=replace(board.meeting, status=status))
 
 
-def empty_board(status: Status = Status.OPEN) -> Board:
-    board = Board(Meeting(MID, "Family meeting for the Ahmed children", created_at=T0))
+def empty_board(status: Status = Status.OPEN, *, meeting_id: str = MID) -> Board:
+    board = Board(Meeting(meeting_id, "Family meeting for the Ahmed children", created_at=T0))
     for pid, (name, role) in PEOPLE.items():
         board, _ = ops.apply(board, ParticipantJoin(pid, name, role), Context(pid, T0))
     return with_status(board, status)

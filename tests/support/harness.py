@@ -252,6 +252,14 @@ class Client:
             await self.sio.disconnect()
 
 
+async def disconnected_within(clients: list[Client], seconds: float) -> float:
+    """Wait until every one of `clients` has been disconnected; how long that took."""
+    began = time.monotonic()
+    for client in clients:
+        await client.wait_for(lambda c=client: not c.sio.connected, timeout=seconds)
+    return time.monotonic() - began
+
+
 async def refusal(client: Client, origin: str | None = None, cookie: str | None = None) -> str:
     """Try to open one more socket as `client`; the reason it was refused ("" if it was not)."""
     sio = socketio.AsyncClient(reconnection=False)
