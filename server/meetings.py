@@ -162,6 +162,9 @@ class Meetings:
         family and its staff's lists."""
         await self._boards.create(board)
         await self._links.make_general(board.meeting.id)
+        # A colleague the whole family is shared with has each new meeting of it too.
+        shared = await self._staff.family_shares(family.id)
+        staff = [*staff, *(email for email in shared if email not in staff)]
         for email in staff:
             await self._staff.add_to_meeting(board.meeting.id, email)
         await self._families.add_meeting(family, board, staff)

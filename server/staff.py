@@ -377,17 +377,35 @@ class Staff:
     async def unshare(self, meeting_id: str, owner: str, colleague: Any) -> str:
         """The owner takes the meeting back from a colleague; the e-mail, cleaned."""
         email = clean_email(colleague)
-        staff = await self._owned(meeting_id, owner, "stop sharing it")
+        await self._owned(meeting_id, owner, "stop sharing it")
         if email == owner:
             raise Invalid("You started this meeting: it stays yours.")
-        if email not in staff:
+        if not await self.remove_from_meeting(meeting_id, email):
             raise NotFound("This meeting is not shared with that e-mail.")
+        return email
+
+    async def family_shares(self, family_id: str) -> list[str]:
+        """The colleagues a whole family is shared with: each meeting of it, now and later,
+        is theirs too."""
+        data = await self.store.get_record("family_staff", family_id)
+        return list(data["staff"]) if data else []
+
+    async def keep_family_shares(self, family_id: str, staff: list[str]) -> None:
+        await self.store.put_record(
+            "family_staff", family_id, {"family_id": family_id, "staff": staff}
+        )
+
+    async def remove_from_meeting(self, meeting_id: str, email: str) -> bool:
+        """Whether `email` (never the owner) had the meeting and has it no longer."""
+        staff = await self.meeting_staff(meeting_id)
+        if email not in staff[1:]:
+            return False
         await self.store.put_record(
             "meeting_staff",
             meeting_id,
             {"meeting_id": meeting_id, "staff": [e for e in staff if e != email]},
         )
-        return email
+        return True
 
     async def _owned(self, meeting_id: str, owner: str, doing: str) -> list[str]:
         """The meeting's staff, its owner first, if `owner` is its owner."""

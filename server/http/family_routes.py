@@ -1,5 +1,6 @@
 """The families API: a family by its case reference, and a family's chain of meetings. For
-a signed-in staff member (their own families) or a key with `meetings:read`."""
+a signed-in staff member (their own families) or a key with `meetings:read`. Sharing a whole
+family with a colleague is for its owner, signed in (no key's scope covers it)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..board.errors import Invalid, Unauthorized
+from ..board.errors import Forbidden, Invalid, NotFound, Unauthorized
 from ..keys import Scope
+from ..staff import StaffSession, clean_email
 from ..store.records import Family, FamilyMeeting
 from .replies import json_ok
 from .web import Web
@@ -19,13 +21,22 @@ from .web import Web
 class FamilyRoutes:
     def __init__(self, web: Web) -> None:
         self.web = web
+        self.services = web.services
         self.families = web.services.families
+        self.staff = web.services.staff
         self.settings = web.settings
 
     def routes(self) -> list[Route]:
         return [
             Route("/api/families", self.api_families),
             Route("/api/families/{family_id}/meetings", self.api_family_meetings),
+            Route("/api/families/{family_id}/share", self.api_family_shared_with),
+            Route("/api/families/{family_id}/share", self.api_share_family, methods=["POST"]),
+            Route(
+                "/api/families/{family_id}/share/{email}",
+                self.api_unshare_family,
+                methods=["DELETE"],
+            ),
         ]
 
     async def _staff(self, request: Request) -> str | None:
@@ -66,6 +77,69 @@ class FamilyRoutes:
         family = await self.families.readable(request.path_params["family_id"], staff)
         chain = await self.families.chain(family.id)
         return json_ok({"family": self._family(family, ()), "meetings": self._meetings(chain)})
+
+    # --- sharing a whole family ---
+
+    async def _owned(self, request: Request) -> tuple[StaffSession, str, list[str]]:
+        """The signed-in owner, the family's id and its meetings' ids, first meeting first.
+        Its owner is whoever started the first meeting of it that is still kept."""
+        session = await self.web.staff_session(request)
+        if session is None:
+            raise Unauthorized("Please sign in.")
+        family = await self.families.readable(request.path_params["family_id"], session.email)
+        meetings = [m.meeting_id for m in await self.families.chain(family.id)]
+        staff = await self.staff.meeting_staff(meetings[0]) if meetings else []
+        if staff[:1] != [session.email]:
+            raise Forbidden("Only the person who started the family's first meeting can do this.")
+        return session, family.id, meetings
+
+    async def _family_sharing(self, family_id: str) -> Response:
+        return json_ok({"staff": await self.staff.family_shares(family_id)})
+
+    async def api_family_shared_with(self, request: Request) -> Response:
+        _, family_id, _ = await self._owned(request)
+        return await self._family_sharing(family_id)
+
+    async def api_share_family(self, request: Request) -> Response:
+        """Each meeting of the family, and each started in it later, is the colleague's
+        too. As for one meeting, the answer is the same whether or not the e-mail has an
+        account."""
+        data = await self.web.json_body(request)
+        session, family_id, meetings = await self._owned(request)
+        email = clean_email(data.get("email"))
+        shares = await self.staff.family_shares(family_id)
+        if email != session.email and email not in shares:
+            await self.staff.keep_family_shares(family_id, [*shares, email])
+        for meeting_id in meetings:
+            await self.staff.add_to_meeting(meeting_id, email)
+            await self.services.audit.record(
+                meeting_id, "staff.family_shared", by=session.email, staff=email, family=family_id
+            )
+        await self.families.list_for(meetings[0], email)
+        return await self._family_sharing(family_id)
+
+    async def api_unshare_family(self, request: Request) -> Response:
+        """The colleague has none of the family's meetings any more, whether they came with
+        the family or one by one; their meeting sessions and sockets end."""
+        self.web.same_site(request)
+        session, family_id, meetings = await self._owned(request)
+        email = clean_email(request.path_params["email"])
+        if email == session.email:
+            raise Invalid("You started this family's meetings: they stay yours.")
+        shares = await self.staff.family_shares(family_id)
+        if email not in shares:
+            raise NotFound("This family is not shared with that e-mail.")
+        await self.staff.keep_family_shares(family_id, [e for e in shares if e != email])
+        joining, sessions = self.services.joining, self.services.sessions
+        for meeting_id in meetings:
+            if await self.staff.remove_from_meeting(meeting_id, email):
+                participant = joining.staff_participant(meeting_id, email)
+                await sessions.end(meeting_id, participant_id=participant)
+            await self.services.audit.record(
+                meeting_id, "staff.family_unshared", by=session.email, staff=email, family=family_id
+            )
+        await self.families.unlist(email, family_id)
+        return await self._family_sharing(family_id)
 
     def _family(self, family: Family, chain: Any) -> dict[str, Any]:
         data = {

@@ -214,9 +214,16 @@ class StaffRoutes:
         return session
 
     async def _sharing(self, meeting_id: str, session: StaffSession) -> Response:
-        """Who has the meeting (its owner first), and whether the caller started it."""
+        """Who has the meeting (its owner first), whether the caller started it, and its
+        family (which its owner may share whole)."""
         staff = await self.staff.meeting_staff(meeting_id)
-        return json_ok({"staff": staff, "started_by_you": staff[:1] == [session.email]})
+        return json_ok(
+            {
+                "staff": staff,
+                "started_by_you": staff[:1] == [session.email],
+                "family_id": await self.services.families.family_of(meeting_id),
+            }
+        )
 
     async def api_shared_with(self, request: Request) -> Response:
         session = await self._signed_in_staff(request)
