@@ -1,0 +1,140 @@
+"""A family's journey in real browsers, as its people would walk it: Fay signs in and starts
+the first meeting for the Khan family; Sam joins on her phone by her own link; the plan is
+written, the minutes taken and agreed. Later Fay opens the family on the meeting-room screen,
+starts the review from the agreed minutes and invites the same people in one step. When the
+first meeting is closed, Sam's phone shows "Our plan" with a PDF to keep."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.support.harness import ServerProcess, staff_command
+from tests.support.pages import LAPTOP, PHONE, PROJECTOR, WAIT_MS, Screens, add_card
+
+FAY = "fay@council.example"
+PASSWORD = "a long password 1"
+CASE_REF = "KB-2026-0142"
+WORRY = "Zara missed school three days last week"
+PLAN = "Mum walks Zara to school every morning"
+
+
+def sign_in(page: Page, server: ServerProcess) -> None:
+    page.goto(server.url + "/signin")
+    page.fill("input[name=email]", FAY)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-role=signin-form] [type=submit]")
+    expect(page.locator(".signout")).to_contain_text(FAY)
+
+
+def connected(page: Page) -> None:
+    expect(page.locator("[data-role=connection]")).to_have_attribute(
+        "data-state", "connected", timeout=WAIT_MS
+    )
+
+
+def minutes_item(page: Page) -> Locator:
+    return page.locator("[data-role=minutes-list] [data-minutes='1']")
+
+
+def test_sign_in_open_a_family_start_the_review_invite_the_same_people_and_see_our_plan(
+    server: ServerProcess, screens: Screens
+) -> None:
+    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", FAY, password=PASSWORD)
+
+    # Fay starts the first meeting for a new family.
+    office = screens.open(**LAPTOP)
+    sign_in(office, server)
+    office.fill("#family_name", "Khan family")
+    office.fill("#case_ref", CASE_REF)
+    office.fill("#title", "Family meeting for Zara")
+    office.fill("#name", "Fay, social worker")
+    office.click("[data-role=new-meeting] [type=submit]")
+    connected(office)
+    meeting_id = office.url.rsplit("/", 1)[1]
+
+    # A link of Sam's own, from the Share panel.
+    office.click("[data-role=share-toggle]")
+    form = office.locator("[data-role=new-person-link]")
+    form.locator("input[name=person-name]").fill("Sam")
+    form.locator("select[name=person-role]").select_option("parent")
+    form.locator("[data-action=make-person-link]").click()
+    sams_link_row = office.locator("[data-role=people-links] [data-link-id]")
+    expect(sams_link_row).to_have_count(1)
+    expect(sams_link_row).to_contain_text("Sam")
+    sams_link = sams_link_row.locator("input.link-input").input_value()
+    assert "/join#" in sams_link, sams_link
+    office.click("[data-role=share-toggle]")
+
+    phone = screens.open(**PHONE)
+    phone.goto(sams_link)
+    phone.locator("[data-role=join-form] [type=submit]").click()
+    connected(phone)
+
+    # The worry from Sam's phone, the plan from Fay.
+    add_card(phone, "harm", WORRY)
+    expect(office.locator("[data-section=harm] [data-card-id]", has_text=WORRY)).to_be_visible()
+    office.click("[data-view=plan]")
+    add_card(office, "plan_rules", PLAN)
+    phone.click("[data-view=plan]")
+    expect(phone.locator("[data-section=plan_rules] [data-card-id]", has_text=PLAN)).to_be_visible()
+
+    # Minutes taken, Sam agrees, Fay marks them agreed.
+    office.click("[data-action=pause-for-minutes]")
+    expect(phone.locator("[data-role=status-banner]")).to_be_visible()
+    office.fill("[data-field=minutes-label]", "End of the first meeting")
+    office.click("[data-action=take-minutes]")
+    expect(minutes_item(phone)).to_contain_text("Minutes 1: End of the first meeting")
+    minutes_item(phone).locator("[data-action=sign-agree]").click()
+    expect(minutes_item(phone).locator("[data-role=my-signoff]")).to_have_text("You said: I agree.")
+    expect(minutes_item(office).locator("[data-role=signoffs]")).to_contain_text("Sam agrees")
+    minutes_item(office).locator("[data-action=agree-minutes]").click()
+    for page in (office, phone):
+        expect(minutes_item(page).locator("[data-role=minutes-status]")).to_have_text("Agreed")
+
+    # Weeks later, on the meeting-room screen: Fay finds the family on her home page.
+    room = screens.open(**PROJECTOR)
+    sign_in(room, server)
+    room.fill("#q", CASE_REF)
+    room.click("[data-role=family-search] [type=submit]")
+    families = room.locator("[data-role=family-list] > li")
+    expect(families).to_have_count(1)
+    khan = families.first
+    expect(khan.locator("h3")).to_contain_text("Khan family")
+    expect(khan.locator("h3")).to_contain_text(f"case {CASE_REF}")
+    expect(khan.locator("[data-role=family-plan]")).to_contain_text(PLAN)
+    khan.locator("[data-role=meeting-list] button", has_text="Family meeting for Zara").click()
+    connected(room)
+    expect(room).to_have_url(f"{server.url}/m/{meeting_id}")
+
+    # The review, from the agreed minutes, and the same people invited to it.
+    room.click("[data-view=plan]")
+    room.click("[data-action=start-review]")
+    expect(room.locator("a[data-action=open-review]")).to_be_visible()
+    room.click("[data-action=invite-same-people]")
+    invited = room.locator("[data-role=invited-links] li")
+    expect(invited).to_have_count(1)
+    expect(invited).to_contain_text(re.compile(r"Link for Sam \(.+\), to send them"))
+    fresh = invited.locator("input.link-input")
+    expect(fresh).to_have_value(re.compile(r"/join#"))
+    assert fresh.input_value() != sams_link
+
+    # Fay ends the first meeting; Sam's phone shows what they agreed.
+    room.click("[data-role=share-toggle]")
+    closing = room.locator(".close-meeting")
+    closing.locator("[data-action=close-meeting]").click()
+    closing.locator("[data-action=confirm]").click()
+    expect(phone.locator("[data-role=meeting-closed]")).to_contain_text("This meeting has ended.")
+    phone.locator("[data-action=our-plan]").click()
+    expect(phone).to_have_url(f"{server.url}/m/{meeting_id}/plan")
+    plan = phone.locator("[data-role=our-plan]")
+    expect(plan.locator("h1")).to_have_text("Our plan")
+    expect(plan.locator("[data-role=plan-item]")).to_contain_text(PLAN)
+    expect(plan.locator("[data-role=plan-ended]")).to_contain_text("The meeting has ended.")
+    pdf_path = plan.locator("[data-action=plan-pdf]").get_attribute("href")
+    assert pdf_path == f"/m/{meeting_id}/minutes/1.pdf", pdf_path
+    pdf = phone.context.request.get(server.url + pdf_path)
+    assert pdf.status == 200, pdf.text()
+    assert pdf.body().startswith(b"%PDF")
+    assert screens.problems == []
