@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .audit import Audit
@@ -74,11 +75,20 @@ class Retention:
         purge_at = self.purge_at(meeting)
         if purge_at is not None:
             return Outlook(purge_at=iso(purge_at))
-        last = await self.last_change(meeting)
+        return self._idle_outlook(await self.last_change(meeting))
+
+    def _idle_outlook(self, last: float) -> Outlook:
         closes_at = last + self._settings.idle_close_days * DAY
         if closes_at - self._clock() > IDLE_WARNING_DAYS * DAY:
             return Outlook()
         return Outlook(idle_close_at=iso(closes_at), last_change=iso(last))
+
+    async def idle_warnings(self, open_meetings: Sequence[str]) -> dict[str, Outlook]:
+        """The idle-close warnings of those open meetings (the ones soon to close), from
+        the activity index in one read: for a list page, which reads no board or log."""
+        last = await self._store.last_activity(open_meetings)
+        outlooks = {mid: self._idle_outlook(at) for mid, at in last.items()}
+        return {mid: outlook for mid, outlook in outlooks.items() if outlook.idle_close_at}
 
     async def close_idle(self) -> list[str]:
         """Close the open meetings nothing has changed in for `idle_close_days`; their

@@ -126,6 +126,15 @@ class StaffRoutes:
                 for meeting in item.meetings
                 if meeting.closed_at
             },
+            # When each meeting not closed yet, and soon to close for being idle, does.
+            idle_warnings=await retention.idle_warnings(
+                [
+                    meeting.meeting_id
+                    for item in listed.families
+                    for meeting in item.meetings
+                    if not meeting.closed_at
+                ]
+            ),
             outcomes={outcome.value: words for outcome, words in OUTCOME_LABELS.items()},
             chosen=await families.readable(chosen, session.email) if chosen else None,
             staff=session.email,

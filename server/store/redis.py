@@ -14,7 +14,7 @@ import json
 import logging
 import math
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any, cast
@@ -394,6 +394,13 @@ class RedisStore(SharedBoardLog, Store):
     async def note_activity(self, meeting_id: str, at: float) -> None:
         async with self._redis_call() as r:
             await r.zadd(f"{self.prefix}:activity", {meeting_id: at})
+
+    async def last_activity(self, meeting_ids: Sequence[str]) -> dict[str, float]:
+        if not meeting_ids:
+            return {}
+        async with self._redis_call() as r:
+            scores = await r.zmscore(f"{self.prefix}:activity", list(meeting_ids))
+        return {mid: at for mid, at in zip(meeting_ids, scores, strict=True) if at is not None}
 
     async def idle_meetings(self, before: float) -> list[str]:
         async with self._redis_call() as r:

@@ -7,7 +7,7 @@ ask for only that one.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -82,6 +82,10 @@ class BoardLog(Protocol):
     async def idle_meetings(self, before: float) -> list[str]:
         """The meetings whose last committed op (or, with none, their creation) was at or
         before `before`: from an index each commit keeps, without reading any board."""
+
+    async def last_activity(self, meeting_ids: Sequence[str]) -> dict[str, float]:
+        """Those meetings' last activity, from that index, in one read (a meeting not in
+        it is left out)."""
 
     async def note_activity(self, meeting_id: str, at: float) -> None:
         """Set the meeting's last activity in that index (commits and `create` keep it

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,18 @@ class SQLiteStore(SharedBoardLog, Store):
 
     async def note_activity(self, meeting_id: str, at: float) -> None:
         await self._db.run(lambda db: _note_activity(db, meeting_id, at))
+
+    async def last_activity(self, meeting_ids: Sequence[str]) -> dict[str, float]:
+        if not meeting_ids:
+            return {}
+        marks = ",".join("?" * len(meeting_ids))
+        rows = await self._db.run(
+            lambda db: db.execute(
+                f"SELECT meeting_id, at FROM activity WHERE meeting_id IN ({marks})",
+                tuple(meeting_ids),
+            ).fetchall()
+        )
+        return {row[0]: row[1] for row in rows}
 
     async def idle_meetings(self, before: float) -> list[str]:
         rows = await self._db.run(

@@ -146,3 +146,56 @@ def test_two_workers_closing_an_idle_meeting_at_once_close_and_audit_it_once(
     closes = [e for e in kin.audit(meeting["id"]) if e["event"] == "meeting_idle_closed"]
     assert len(closes) == 1
     assert kin.board(meeting["id"]).meeting.status.value == "closed"
+
+
+def test_the_families_list_warns_of_each_meeting_soon_to_close_for_being_idle(
+    kin: Kin, clock: MovableClock
+) -> None:
+    kin.add_staff(STAFF)
+    staff = kin.browser()
+    assert staff.sign_in(STAFF).status_code == 303
+
+    def start_meeting(title: str, family: str) -> tuple[str, str]:
+        fields = {"title": title, "name": "Priya", "family_name": family}
+        made = staff.form("/meetings", fields, page="/")
+        mid = made.headers["location"].rsplit("/", 1)[1]
+        (facilitator,) = kin.board(mid).participants
+        return mid, facilitator
+
+    quiet, quiet_facilitator = start_meeting("Meeting for Ava", "Khan family")
+    busy, busy_facilitator = start_meeting("Meeting for Leo", "Okafor family")
+    kin.op(quiet, quiet_facilitator, "card.add", section="strengths", text="Gran helps")
+    last = clock.now
+
+    def warnings() -> dict[str, str]:
+        """Each listed meeting's idle warning, if it has one."""
+        staff.sign_in(STAFF)  # a staff session lasts 8 hours: months pass here
+        home = staff.get("/")
+        assert home.status_code == 200
+        found = {}
+        for mid in (quiet, busy):
+            assert f"/m/{mid}/open" in home.text
+            item = home.text.split(f"/m/{mid}/open", 1)[1].split("</li>", 1)[0]
+            if 'data-role="idle-warning"' in item:
+                found[mid] = item
+        return found
+
+    clock.now = last + 100 * DAY
+    kin.op(busy, busy_facilitator, "card.add", section="goals", text="Keeps changing")
+    clock.now = last + 165 * DAY
+    assert warnings() == {}
+    clock.now = last + 166 * DAY
+    (warned,) = warnings().items()
+    assert warned[0] == quiet
+    assert (
+        f"This meeting will close on {long_date(last + 180 * DAY)} because nothing has "
+        f"changed since {long_date(last)}. Any change on the board keeps it open."
+    ) in warned[1]
+
+    kin.op(quiet, quiet_facilitator, "card.add", section="goals", text="Back to it")
+    changed = clock.now
+    assert warnings() == {}
+    clock.now = changed + 180 * DAY
+    assert sorted(kin.run(kin.services.retention.close_idle)) == sorted([quiet, busy])
+    assert warnings() == {}  # closed: the purge date is shown instead
+    assert "records deleted on" in staff.get("/").text

@@ -16,6 +16,7 @@ from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Change, LinkKind, Meeting
 from server.board.ops import Context
 from server.board.roles import Role
+from server.store.board_log import activity_time
 from server.store.records import Commit, Link, OpRecord, Presence, Session
 from server.store.roles import Mutation, Store, Update
 from tests.support.stores import Backend, OpenStore
@@ -105,6 +106,21 @@ async def test_create_then_load(store: Store, open_store: OpenStore) -> None:
     assert await store.load(MID) == (board, 0)
     other = await open_store()
     assert await other.load(MID) == (board, 0)  # read back from the backend, not a cache
+
+
+async def test_last_activity_reads_the_index_for_the_meetings_asked_only(
+    store: Store, open_store: OpenStore
+) -> None:
+    await store.create(first_board(MID, created_at=T0))
+    await store.create(first_board("m_quiet", created_at=T0))
+    await store.create(first_board("m_other", created_at=T0))
+    await add_card(store, "c1")
+    other = await open_store()
+    assert await other.last_activity([MID, "m_quiet", "m_nobody"]) == {
+        MID: activity_time(T1),
+        "m_quiet": activity_time(T0),
+    }
+    assert await other.last_activity([]) == {}
 
 
 async def test_load_of_an_unknown_meeting_is_not_found(store: Store) -> None:
