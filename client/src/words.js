@@ -165,6 +165,12 @@ export const WORDS = {
     emailCaption: 'Their work e-mail',
     share: 'Share',
     shared: (email) => `Shared with ${email}. They will find it in their list of meetings when they sign in.`,
+    wholeFamily: 'Share the whole family with them: all its meetings, and the reviews and meetings started in it later',
+    sharedFamily: (email) => `Shared the whole family with ${email}. They will find all its meetings in their list when they sign in.`,
+    familyHeading: 'Colleagues who have the whole family',
+    stopFamily: 'Stop sharing the family',
+    reallyStopFamily: (email) =>
+      `Stop sharing the whole family with ${email}? Every meeting of it leaves their list, including any you shared one by one, and boards they have open close for them.`,
   },
 
   people: {

@@ -1,8 +1,10 @@
 // "Colleagues who have this meeting", in the facilitator's panel, for the meeting's staff
 // only (it stays hidden for anyone else, and if the list cannot be had): who has it, and
 // for the one who started it, "Stop sharing" beside each colleague and a small form that
-// shares it with one more (docs/protocol.md, "Staff, people's links, and looking after a
-// meeting").
+// shares it with one more, or (ticked) the whole family with them: every meeting of it,
+// and those started later. The colleagues who have the whole family are listed under it,
+// each with "Stop sharing the family" (docs/protocol.md, "Staff, people's links, and
+// looking after a meeting").
 import { ApiError, requestJson } from '../api.js';
 import { WORDS } from '../words.js';
 import { createConfirm } from './confirm.js';
@@ -13,8 +15,10 @@ export class ColleaguesView {
   constructor({ meetingId }) {
     const words = WORDS.colleagues;
     this.api = `/api/meetings/${encodeURIComponent(meetingId)}/share`;
-    this.sharing = { staff: [], started_by_you: false };
+    this.sharing = { staff: [], started_by_you: false, family_id: null };
     this.list = el('ul', { class: 'colleagues', dataset: { role: 'colleagues' } });
+    this.familyHeading = el('h3', { class: 'form-heading', hidden: true }, words.familyHeading);
+    this.familyList = el('ul', { class: 'colleagues', dataset: { role: 'family-colleagues' }, hidden: true });
     this.problem = problemLine();
     this.form = this.buildForm();
     this.element = el(
@@ -22,6 +26,8 @@ export class ColleaguesView {
       { class: 'panel-section', 'aria-labelledby': 'colleagues-heading', hidden: true },
       el('h2', { id: 'colleagues-heading' }, words.heading),
       this.list,
+      this.familyHeading,
+      this.familyList,
       this.problem.element,
       this.form,
     );
@@ -35,23 +41,49 @@ export class ColleaguesView {
     }
   }
 
+  familyApi() {
+    return `/api/families/${encodeURIComponent(this.sharing.family_id)}/share`;
+  }
+
+  // Both lists again, after any change: sharing the family changes who has the meeting.
+  async reload() {
+    const sharing = await this.call(this.api);
+    if (sharing) this.show(sharing);
+  }
+
+  async showFamily() {
+    const mine = this.sharing.started_by_you && this.sharing.family_id;
+    const family = mine ? await this.call(this.familyApi()) : null;
+    const words = WORDS.colleagues;
+    const emails = family ? family.staff : [];
+    this.familyList.replaceChildren(
+      ...emails.map((email) => this.item(email, `${this.familyApi()}/${encodeURIComponent(email)}`, words.stopFamily, words.reallyStopFamily(email))),
+    );
+    show(this.familyHeading, emails.length > 0);
+    show(this.familyList, emails.length > 0);
+    show(this.wholeFamily, Boolean(mine));
+  }
+
   show(sharing) {
     this.sharing = sharing;
     const [owner, ...colleagues] = sharing.staff;
     const words = WORDS.colleagues;
     const items = [el('li', { class: 'colleague' }, el('span', { class: 'colleague-email' }, owner), el('span', { class: 'muted' }, words.startedIt))];
-    for (const email of colleagues) items.push(this.item(email));
+    for (const email of colleagues) items.push(this.item(email, `${this.api}/${encodeURIComponent(email)}`, words.stop, words.reallyStop(email)));
     this.list.replaceChildren(...items);
     show(this.form, sharing.started_by_you);
     show(this.element, true);
+    this.showFamily();
   }
 
-  item(email) {
+  // A colleague, and for the owner a "Stop sharing" button (`label`) that asks `question`
+  // first, then DELETEs `url`.
+  item(email, url, label, question) {
     const words = WORDS.colleagues;
     const element = el('li', { class: 'colleague', dataset: { email } }, el('span', { class: 'colleague-email' }, email));
     if (!this.sharing.started_by_you) return element;
     const slot = el('div', { class: 'colleague-slot' });
-    const stop = el('button', { type: 'button', class: 'button button-small', dataset: { action: 'unshare' }, 'aria-expanded': 'false' }, words.stop);
+    const stop = el('button', { type: 'button', class: 'button button-small', dataset: { action: 'unshare' }, 'aria-expanded': 'false' }, label);
     const close = () => {
       slot.replaceChildren();
       stop.setAttribute('aria-expanded', 'false');
@@ -62,7 +94,7 @@ export class ColleaguesView {
         return;
       }
       const confirm = createConfirm({
-        question: words.reallyStop(email),
+        question,
         yes: words.yesStop,
         no: words.keepSharing,
         onNo: () => {
@@ -70,8 +102,7 @@ export class ColleaguesView {
           stop.focus();
         },
         onYes: async () => {
-          const sharing = await this.call(`${this.api}/${encodeURIComponent(email)}`, { method: 'DELETE' });
-          if (sharing) this.show(sharing);
+          if (await this.call(url, { method: 'DELETE' })) await this.reload();
         },
       });
       slot.append(confirm.element);
@@ -86,11 +117,14 @@ export class ColleaguesView {
     const words = WORDS.colleagues;
     const email = el('input', { type: 'email', name: 'colleague-email', autocomplete: 'off' });
     const done = el('p', { class: 'form-saved', role: 'status' });
+    const whole = el('input', { type: 'checkbox', name: 'whole-family' });
+    this.wholeFamily = el('label', { class: 'choice', hidden: true }, whole, ' ', words.wholeFamily);
     const form = el(
       'form',
       { class: 'small-form share-with-colleague', novalidate: true, hidden: true },
       el('h3', { class: 'form-heading' }, words.shareHeading),
       field(words.emailCaption, email),
+      this.wholeFamily,
       el('div', { class: 'form-buttons' }, el('button', { type: 'submit', class: 'button button-primary', dataset: { action: 'share' } }, words.share)),
       done,
     );
@@ -98,11 +132,13 @@ export class ColleaguesView {
       event.preventDefault();
       done.textContent = '';
       const asked = email.value.trim();
-      const sharing = await this.call(this.api, { method: 'POST', body: { email: asked } });
-      if (!sharing) return;
-      done.textContent = words.shared(asked);
+      const family = whole.checked && this.sharing.family_id;
+      const shared = await this.call(family ? this.familyApi() : this.api, { method: 'POST', body: { email: asked } });
+      if (!shared) return;
+      done.textContent = family ? words.sharedFamily(asked) : words.shared(asked);
       email.value = '';
-      this.show(sharing);
+      whole.checked = false;
+      await this.reload();
     });
     return form;
   }
