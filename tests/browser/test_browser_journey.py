@@ -1,8 +1,9 @@
 """A family's journey in real browsers, as its people would walk it: Fay signs in and starts
 the first meeting for the Khan family; Sam joins on her phone by her own link; the plan is
 written, the minutes taken and agreed. Later Fay opens the family on the meeting-room screen,
-starts the review from the agreed minutes and invites the same people in one step. When the
-first meeting is closed, Sam's phone shows "Our plan" with a PDF to keep."""
+starts the review from the agreed minutes and invites the same people in one step (Sam's
+fresh link opens the review as her). When the first meeting is closed, Sam's phone shows
+"Our plan" with a PDF to keep, and the family's chain lists both meetings."""
 
 from __future__ import annotations
 
@@ -118,7 +119,17 @@ def test_sign_in_open_a_family_start_the_review_invite_the_same_people_and_see_o
     expect(invited).to_contain_text(re.compile(r"Link for Sam \(.+\), to send them"))
     fresh = invited.locator("input.link-input")
     expect(fresh).to_have_value(re.compile(r"/join#"))
-    assert fresh.input_value() != sams_link
+    review_link = fresh.input_value()
+    assert review_link != sams_link
+    # The fresh link is Sam's own in the review: it opens the review board as her.
+    review_phone = screens.open(**PHONE)
+    review_phone.goto(review_link)
+    expect(review_phone.locator("[data-role=joining-as]")).to_contain_text("You are joining as Sam")
+    review_phone.locator("[data-role=join-form] [type=submit]").click()
+    connected(review_phone)
+    expect(review_phone.locator("[data-role=title]")).to_have_text(
+        "Review: Family meeting for Zara"
+    )
 
     # Fay ends the first meeting; Sam's phone shows what they agreed.
     room.click("[data-role=share-toggle]")
@@ -137,4 +148,12 @@ def test_sign_in_open_a_family_start_the_review_invite_the_same_people_and_see_o
     pdf = phone.context.request.get(server.url + pdf_path)
     assert pdf.status == 200, pdf.text()
     assert pdf.body().startswith(b"%PDF")
+
+    # The family's chain on Fay's home page: the first meeting, closed, then the review.
+    room.goto(f"{server.url}/?q={CASE_REF}")
+    chain = room.locator("[data-role=family-list] > li [data-role=meeting-list] > li")
+    expect(chain).to_have_count(2)
+    expect(chain.first).to_contain_text("Family meeting for Zara")
+    expect(chain.first).to_contain_text("closed")
+    expect(chain.last).to_contain_text("Review: Family meeting for Zara")
     assert screens.problems == []
