@@ -179,7 +179,8 @@ class RedisStore(SharedBoardLog, Store):
         self._lease: asyncio.Task[None] | None = None
         self._leased = asyncio.Event()
         self._failing: str | None = None  # the failure last logged, while it goes on
-        # Until the data is at this release's version only the upgrade may use the store.
+        # While the data waits for its upgrade (Redis not there at open), only the upgrade
+        # may use the store.
         self._ready = False
         self._upgrading: asyncio.Task[None] | None = None
         self._put_family_meeting_script = self._redis.register_script(_PUT_FAMILY_MEETING)
@@ -261,7 +262,7 @@ class RedisStore(SharedBoardLog, Store):
         """Redis not answering is `unavailable`, but with `sent` (a commit already on its
         way) `unknown_outcome`: it may have been applied. Redis answering with an error is
         `unavailable` too (StoreFailed)."""
-        if not self._ready and not _UPGRADING.get():
+        if self._upgrading is not None and not self._ready and not _UPGRADING.get():
             raise Unavailable("The store does not answer. Please try again shortly.")
         try:
             yield self._redis
