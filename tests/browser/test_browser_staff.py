@@ -1,7 +1,7 @@
 """Staff in a real browser: the first run (the set-up link printed at start, the first staff
 account, signing in, starting a meeting from the home page), and opening a meeting again and
-again from two browsers as one participant, renamed on the board, and sharing a meeting from
-the Share panel and no longer."""
+again from two browsers as one participant, renamed on the board, and sharing a meeting (or its
+whole family) from the Share panel and no longer."""
 
 from __future__ import annotations
 
@@ -177,6 +177,46 @@ def test_the_owner_shares_a_meeting_from_the_share_panel_and_stops_sharing_it(
         expect(bea.locator("[data-role=session-ended]")).to_be_visible(timeout=10_000)
         bea.goto(server.url + "/")
         expect(bea.locator("[data-role=meeting-list] button")).to_have_count(0)
+        assert screens.problems == []
+    finally:
+        screens.close()
+        server.stop()
+
+
+def test_the_owner_shares_the_whole_family_from_the_share_panel_and_stops_sharing_it(
+    tmp_path: Path, browser: Browser
+) -> None:
+    data = tmp_path / "data"
+    server = ServerProcess(data).start()
+    env = {"KINBOARD_DATA_DIR": str(data)}
+    bea_email = "bea@council.example"
+    staff_command(env, "add", PRIYA, password=PASSWORD)
+    screens = Screens(browser)
+    try:
+        priya = screens.open(**LAPTOP)
+        priya.goto(server.url + "/signin")
+        priya.fill("input[name=email]", PRIYA)
+        priya.fill("input[name=password]", PASSWORD)
+        priya.click("[data-role=signin-form] [type=submit]")
+        priya.fill("#title", "Family meeting for Ava")
+        priya.fill("#name", "Priya, social worker")
+        priya.click("[data-role=new-meeting] [type=submit]")
+        connected(priya)
+        priya.click("[data-role=share-toggle]")
+        family = priya.locator("[data-role=family-colleagues] .colleague-email")
+        expect(family).to_be_hidden()
+        priya.fill("input[name=colleague-email]", bea_email)
+        priya.check("input[name=whole-family]")
+        priya.click("[data-action=share]")
+        expect(family).to_have_text([bea_email])
+        # The meeting is hers too, as every meeting of the family is.
+        colleagues = priya.locator("[data-role=colleagues] .colleague-email")
+        expect(colleagues).to_have_text([PRIYA, bea_email])
+
+        priya.click("[data-role=family-colleagues] [data-action=unshare]")
+        priya.click("[data-role=family-colleagues] [data-action=confirm]")
+        expect(family).to_be_hidden()
+        expect(colleagues).to_have_text([PRIYA])
         assert screens.problems == []
     finally:
         screens.close()
