@@ -96,19 +96,10 @@ class Boards:
         op_id = op_key.rsplit(":", 1)[-1]
         # Whatever the op makes (a card, a round, a scale) takes this id if it needs one.
         context = ops.Context(actor=by, now=now, new_id=new_id())
+        audit_link = session.link_id if session else link_id
 
         def audit_entry(record: OpRecord, board: Board) -> dict[str, Any]:
-            actor = board.participants.get(by)
-            return {
-                "at": now,
-                "event": "op",
-                "by": by,
-                "role": actor.role.value if actor else None,
-                "link_id": session.link_id if session else link_id,
-                "op": op_type,
-                "seq": record.seq,
-                "entities": [f"{c['entity']}:{c['id']}" for c in record.changes],
-            }
+            return _audit_entry(record, board, now, by, audit_link, op_type)
 
         joining = isinstance(op, ParticipantJoin)
         ran_on: list[Board] = []
@@ -135,6 +126,14 @@ class Boards:
             self._commit_failed(error)
             raise
         self._commit_saved()
+        await self._after_commit(meeting_id, by, op, ran_on, commit)
+        return commit
+
+    async def _after_commit(
+        self, meeting_id: str, by: str, op: ops.Op, ran_on: list[Board], commit: Commit
+    ) -> None:
+        """What follows a saved commit: the family list's view, the sessions it ends, and
+        the webhook for agreed minutes."""
         if commit.record is not None:
             # The family list's view of the meeting (the family service checks what moved).
             await self._noted(ran_on[-1], commit.board, commit.seq)
@@ -147,7 +146,6 @@ class Boards:
             minutes = commit.board.minutes[str(op.number)]
             if minutes.status is MinutesStatus.AGREED:
                 await self._webhook.agreed(meeting_id, minutes)
-        return commit
 
     def saving_fails(self) -> bool:
         """Whether the last FAILED_COMMITS commits (or more) all failed in the store, the
@@ -188,3 +186,20 @@ class Boards:
                         await self._sessions.end(meeting_id, participant.id)
         except KinboardError as error:
             log.warning("could not end sessions after %s: %s", type(op).__name__, error.message)
+
+
+def _audit_entry(
+    record: OpRecord, board: Board, now: str, by: str, link_id: str, op_type: str
+) -> dict[str, Any]:
+    """An op's audit entry: ids only, never text."""
+    actor = board.participants.get(by)
+    return {
+        "at": now,
+        "event": "op",
+        "by": by,
+        "role": actor.role.value if actor else None,
+        "link_id": link_id,
+        "op": op_type,
+        "seq": record.seq,
+        "entities": [f"{c['entity']}:{c['id']}" for c in record.changes],
+    }

@@ -8,8 +8,8 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from .board import minutes as minutes_core
 from .board import parsing
+from .board import review as review_core
 from .board.errors import Invalid, NotFound
 from .board.limits import MAX_TITLE
 from .board.model import Board, Kind, Meeting, MinutesStatus, Vocabulary
@@ -77,7 +77,7 @@ class Meetings:
             created_at=now,
             worry_threshold=board.meeting.worry_threshold,
         )
-        review = minutes_core.review_board(content, meeting, now)
+        review = review_core.review_board(content, meeting, now)
         if not any(scale.overall for scale in review.scales.values()):
             overall = overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")
             review = replace(
@@ -85,7 +85,7 @@ class Meetings:
             )
         # The scales' trend spans the whole family, not only the meeting before.
         earlier = await self._earlier_minutes(family_id, board.meeting)
-        review = minutes_core.with_family_history(review, earlier)
+        review = review_core.with_family_history(review, earlier)
         family = await self._families.family(family_id)
         staff = await self._staff.meeting_staff(board.meeting.id)
         return await self._start(review, family, staff)

@@ -55,76 +55,90 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        host = env.get("KINBOARD_HOST", "127.0.0.1").strip()
-        if not host:
-            raise SettingsError("KINBOARD_HOST must not be empty")
-        port = _port(env.get("KINBOARD_PORT", "8000"))
-        default_base = f"http://{host}:{port}"
-        base_url = _base_url(env.get("KINBOARD_BASE_URL", default_base))
+        host, port, base_url, origins = _addresses(env)
         data_dir = Path(env.get("KINBOARD_DATA_DIR", "data"))
         if not str(data_dir).strip():
             raise SettingsError("KINBOARD_DATA_DIR must not be empty")
-        redis_url = env.get("REDIS_URL") or None
-        if redis_url is not None and urlsplit(redis_url).scheme not in (
-            "redis",
-            "rediss",
-            "unix",
-        ):
-            raise SettingsError(
-                "REDIS_URL must start with redis://, rediss:// or unix:// "
-                f"(got {urlsplit(redis_url).scheme or 'no scheme'})"
-            )
-        api_key = env.get("KINBOARD_API_KEY") or None
-        if api_key is not None and len(api_key) < 16:
-            raise SettingsError("KINBOARD_API_KEY must be at least 16 characters long")
-        origins_raw = env.get("KINBOARD_ALLOWED_ORIGINS")
-        origins = (
-            tuple(_origin(o.strip()) for o in origins_raw.split(",") if o.strip())
-            if origins_raw
-            else (_origin_of(base_url),)
-        )
-        secret_key = env.get("KINBOARD_SECRET_KEY") or None
-        if secret_key is not None and len(secret_key) < 32:
-            raise SettingsError("KINBOARD_SECRET_KEY must be at least 32 characters long")
-        prefix = env.get("KINBOARD_REDIS_PREFIX", "kb").strip()
-        if not prefix or not prefix.replace("-", "").replace("_", "").isalnum():
-            raise SettingsError("KINBOARD_REDIS_PREFIX must be letters, digits, - or _")
-        join_burst = _positive(env, "KINBOARD_JOIN_BURST", 20)
-        retention_days = _positive(env, "KINBOARD_RETENTION_DAYS", 30)
-        idle_close_days = _positive(env, "KINBOARD_IDLE_CLOSE_DAYS", 180)
-        if idle_close_days <= IDLE_WARNING_DAYS:
-            raise SettingsError(
-                f"KINBOARD_IDLE_CLOSE_DAYS must be more than {IDLE_WARNING_DAYS}, the days of "
-                f"warning staff are given before (got {idle_close_days})"
-            )
-        redis_pool = _positive(env, "KINBOARD_REDIS_POOL", 50)
+        redis_url, prefix = _redis(env)
         webhook_url, webhook_secret = _webhook(env)
-        webhook_retry = _seconds(env, "KINBOARD_WEBHOOK_RETRY_SECONDS", 30.0)
-        proxies = env.get("KINBOARD_TRUSTED_PROXIES", "")
-        trusted_proxies = tuple(_network(p.strip()) for p in proxies.split(",") if p.strip())
         return cls(
-            trusted_proxies=trusted_proxies,
-            join_burst=join_burst,
-            retention_days=retention_days,
-            idle_close_days=idle_close_days,
-            redis_pool=redis_pool,
+            trusted_proxies=_trusted_proxies(env),
+            join_burst=_positive(env, "KINBOARD_JOIN_BURST", 20),
+            retention_days=_positive(env, "KINBOARD_RETENTION_DAYS", 30),
+            idle_close_days=_idle_close_days(env),
+            redis_pool=_positive(env, "KINBOARD_REDIS_POOL", 50),
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
-            webhook_retry_seconds=webhook_retry,
+            webhook_retry_seconds=_seconds(env, "KINBOARD_WEBHOOK_RETRY_SECONDS", 30.0),
             host=host,
             port=port,
             base_url=base_url,
             data_dir=data_dir,
             redis_url=redis_url,
-            api_key=api_key,
+            api_key=_key(env, "KINBOARD_API_KEY", 16),
             allowed_origins=origins,
-            secret_key=secret_key,
+            secret_key=_key(env, "KINBOARD_SECRET_KEY", 32),
             redis_prefix=prefix,
         )
 
 
 # Staff are warned this many days before an idle meeting is closed.
 IDLE_WARNING_DAYS = 14
+
+
+def _addresses(env: Mapping[str, str]) -> tuple[str, int, str, tuple[str, ...]]:
+    """Where the server listens, the address it is reached at, and the origins allowed."""
+    host = env.get("KINBOARD_HOST", "127.0.0.1").strip()
+    if not host:
+        raise SettingsError("KINBOARD_HOST must not be empty")
+    port = _port(env.get("KINBOARD_PORT", "8000"))
+    base_url = _base_url(env.get("KINBOARD_BASE_URL", f"http://{host}:{port}"))
+    origins_raw = env.get("KINBOARD_ALLOWED_ORIGINS")
+    origins = (
+        tuple(_origin(o.strip()) for o in origins_raw.split(",") if o.strip())
+        if origins_raw
+        else (_origin_of(base_url),)
+    )
+    return host, port, base_url, origins
+
+
+def _redis(env: Mapping[str, str]) -> tuple[str | None, str]:
+    redis_url = env.get("REDIS_URL") or None
+    if redis_url is not None and urlsplit(redis_url).scheme not in (
+        "redis",
+        "rediss",
+        "unix",
+    ):
+        raise SettingsError(
+            "REDIS_URL must start with redis://, rediss:// or unix:// "
+            f"(got {urlsplit(redis_url).scheme or 'no scheme'})"
+        )
+    prefix = env.get("KINBOARD_REDIS_PREFIX", "kb").strip()
+    if not prefix or not prefix.replace("-", "").replace("_", "").isalnum():
+        raise SettingsError("KINBOARD_REDIS_PREFIX must be letters, digits, - or _")
+    return redis_url, prefix
+
+
+def _key(env: Mapping[str, str], name: str, shortest: int) -> str | None:
+    key = env.get(name) or None
+    if key is not None and len(key) < shortest:
+        raise SettingsError(f"{name} must be at least {shortest} characters long")
+    return key
+
+
+def _idle_close_days(env: Mapping[str, str]) -> int:
+    days = _positive(env, "KINBOARD_IDLE_CLOSE_DAYS", 180)
+    if days <= IDLE_WARNING_DAYS:
+        raise SettingsError(
+            f"KINBOARD_IDLE_CLOSE_DAYS must be more than {IDLE_WARNING_DAYS}, the days of "
+            f"warning staff are given before (got {days})"
+        )
+    return days
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    proxies = env.get("KINBOARD_TRUSTED_PROXIES", "")
+    return tuple(_network(p.strip()) for p in proxies.split(",") if p.strip())
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:

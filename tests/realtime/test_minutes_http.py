@@ -18,7 +18,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from server.board.minutes import canonical
+from server.board.minutes_content import canonical
 from server.board.model import Outcome
 from server.board.template import OUTCOME_LABELS, REVIEW_PROMPTS
 from tests.support.harness import API_KEY, Client, ServerProcess

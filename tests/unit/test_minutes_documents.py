@@ -13,7 +13,7 @@ import pytest
 from server import documents
 from server.board import codec, ops
 from server.board.meeting import ParticipantJoin
-from server.board.minutes import (
+from server.board.minutes_content import (
     canonical,
     digest,
 )

@@ -1,13 +1,13 @@
 """A review's scales carry the trend of every earlier meeting of its family
-(`minutes.with_family_history`)."""
+(`review.with_family_history`)."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 from typing import Any
 
-from server.board.minutes import with_family_history
 from server.board.model import Board, Meeting, Scale, ScalePoint
+from server.board.review import with_family_history
 from server.board.roles import Role
 
 

@@ -24,11 +24,8 @@ from server.board.minutes import (
     MinutesAgree,
     MinutesSign,
     MinutesTake,
-    canonical,
-    digest,
-    review_board,
-    snapshot_content,
 )
+from server.board.minutes_content import canonical, digest, snapshot_content
 from server.board.model import (
     Board,
     Kind,
@@ -40,6 +37,7 @@ from server.board.model import (
     Status,
 )
 from server.board.ops import Context
+from server.board.review import review_board
 from server.board.roles import Role
 from server.board.template import COLUMNS, OUTCOME_LABELS, SECTIONS, TIMED_SECTIONS
 from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run, with_status

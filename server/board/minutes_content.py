@@ -1,0 +1,134 @@
+"""The content minutes freeze: everything they record, by name rather than by internal id,
+as one canonical text and its digest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from . import scaling
+from .model import Board, RoundStatus, Stance
+from .roles import Role
+from .summary import summarise
+from .template import COLUMNS
+
+
+def canonical(content: Any) -> str:
+    """One text for one content: sorted keys, no spaces, UTF-8 as is."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def snapshot_content(board: Board, number: int, label: str | None, now: str) -> dict[str, Any]:
+    """Everything the minutes record, by name rather than by internal id."""
+    names = {p.id: p.name for p in board.participants.values()}
+    meeting = board.meeting
+    people = sorted(
+        (p for p in board.participants.values() if p.role is not Role.VIEWER),
+        key=lambda p: (p.joined_at, p.id),
+    )
+    return {
+        "meeting": {
+            "id": meeting.id,
+            "title": meeting.title,
+            "kind": meeting.kind.value,
+            "vocabulary": meeting.vocabulary.value,
+            "previous": meeting.previous,
+            "created_at": meeting.created_at,
+        },
+        "minutes": {"number": number, "label": label, "taken_at": now},
+        "people": [{"name": p.name, "role": p.role.value} for p in people],
+        "columns": [
+            {
+                "key": column.key,
+                "heading": column.heading,
+                "view": column.view,
+                "sections": [
+                    {
+                        "key": section.key,
+                        "label": section.label(meeting.vocabulary),
+                        "cards": [_card(card, names) for card in board.section_cards(section.key)],
+                    }
+                    for section in column.sections
+                ],
+            }
+            for column in COLUMNS
+        ],
+        "scales": [_scale(board, scale, names) for scale in board.live_scales()],
+        "decision": _decision(board, names),
+    }
+
+
+def _card(card: Any, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "text": card.text,
+        "attributed_to": card.attributed_to,
+        "owner": card.owner,
+        "due": card.due,
+        "added_by": names.get(card.author, "someone at the last meeting"),
+        "from_last_meeting": card.from_last_meeting,
+        "agree": sorted(names.get(p, "?") for p, s in card.stances.items() if s is Stance.AGREE),
+        "disagree": sorted(
+            names.get(p, "?") for p, s in card.stances.items() if s is Stance.DISAGREE
+        ),
+    }
+
+
+def _scale(board: Board, scale: Any, names: dict[str, str]) -> dict[str, Any]:
+    # Only revealed rounds: an open round's numbers are secret, in minutes too.
+    rounds = [r for r in board.scale_rounds(scale.id) if r.status is RoundStatus.REVEALED]
+    return {
+        "id": scale.id,
+        "question": scale.question,
+        "low_label": scale.low_label,
+        "high_label": scale.high_label,
+        "overall": scale.overall,
+        "card_id": scale.card_id,
+        "rounds": [
+            {
+                "number": r.number,
+                "revealed_at": r.revealed_at,
+                "votes": [
+                    {
+                        "name": v.name,
+                        "role": v.role.value,
+                        "value": v.value,
+                        "reason": v.reason,
+                        "recorded_by_facilitator": v.recorded_by is not None,
+                    }
+                    for v in r.votes
+                ],
+                "summary": summarise(r.votes),
+                "left_out": [scaling.left_out_words(left, names) for left in r.left_out],
+            }
+            for r in rounds
+        ],
+        "history": [
+            {
+                "meeting_id": p.meeting_id,
+                "date": p.date,
+                "medians": dict(p.medians),
+                "votes": [
+                    {"name": v.name, "role": v.role.value, "value": v.value} for v in p.votes
+                ],
+            }
+            for p in scale.history
+        ],
+    }
+
+
+def _decision(board: Board, names: dict[str, str]) -> dict[str, Any] | None:
+    decision = board.decision.get("decision")
+    if decision is None:
+        return None
+    return {
+        "outcome": decision.outcome.value,
+        "next_review": decision.next_review,
+        "note": decision.note,
+        "set_by": names.get(decision.set_by, ""),
+    }
