@@ -16,7 +16,7 @@ from typing import Any
 import redis.asyncio as aioredis
 import socketio
 
-from .store.redis import connection_pool
+from .store.redis_connection import connection_pool
 
 RETRY_SECONDS = 0.5
 log = logging.getLogger("kinboard.pubsub")

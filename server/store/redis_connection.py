@@ -1,0 +1,120 @@
+"""The Redis store's connection: its pool, its scripts, this worker's identity, and how a
+Redis that does not answer (or refuses) becomes a Kinboard error."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from ..board.errors import StoreFailed, Unavailable, UnknownOutcome
+from . import redis_scripts
+
+log = logging.getLogger("kinboard.store")
+# Set while this task upgrades the data: its calls go through before the store is ready.
+UPGRADING: ContextVar[bool] = ContextVar("kinboard_upgrading", default=False)
+
+# Seconds to wait for Redis (with one quick retry, for a connection that went stale when
+# Redis restarted) before an op is refused as `unavailable` rather than left hanging.
+TIMEOUT = 0.9
+# Seconds a command waits for a free connection of a full pool before it is refused
+# `unavailable`: a burst (hundreds of sockets connecting or closing at once) queues
+# briefly instead of failing with redis-py's "Too many connections".
+POOL_WAIT = 2.0
+# Seconds between tries to hold the worker's lease again after losing Redis.
+LEASE_RETRY = 0.5
+
+
+def connection_pool(url: str, size: int, **options: Any) -> aioredis.BlockingConnectionPool:
+    """At most `size` connections to Redis; a command waits up to POOL_WAIT for one."""
+    return aioredis.BlockingConnectionPool.from_url(
+        url, max_connections=size, timeout=POOL_WAIT, **options
+    )
+
+
+class RedisConnection:
+    """What every part of the Redis store shares."""
+
+    def __init__(self, url: str, prefix: str, pool_size: int) -> None:
+        self.url = url
+        self.prefix = prefix
+        # Every reply is decoded to str, though redis-py types replies bytes | str: hence
+        # the casts where a reply is read.
+        self._redis = aioredis.Redis.from_pool(
+            connection_pool(
+                url,
+                pool_size,
+                decode_responses=True,
+                socket_timeout=TIMEOUT,
+                socket_connect_timeout=TIMEOUT,
+                retry=Retry(NoBackoff(), retries=1),
+                health_check_interval=15,
+            )
+        )
+        self._commit_script = self._redis.register_script(redis_scripts.COMMIT)
+        self._create_script = self._redis.register_script(redis_scripts.CREATE)
+        self._count_script = self._redis.register_script(redis_scripts.COUNT)
+        self._release_script = self._redis.register_script(redis_scripts.RELEASE)
+        self._put_family_meeting_script = self._redis.register_script(
+            redis_scripts.PUT_FAMILY_MEETING
+        )
+        self._list_family_script = self._redis.register_script(redis_scripts.LIST_FAMILY)
+        # This worker's presence entries name it. It is alive while its lease (a pub/sub
+        # subscription of its own) stands: Redis drops that the moment the worker's process
+        # dies, SIGKILL included, so a dead worker's sockets stop counting against the
+        # limit per person at once rather than when their entries expire.
+        self.worker_id = secrets.token_hex(8)
+        self._lease: asyncio.Task[None] | None = None
+        self._leased = asyncio.Event()
+        self._failing: str | None = None  # the failure last logged, while it goes on
+        # While the data waits for its upgrade (Redis not there at open), only the upgrade
+        # may use the store.
+        self._ready = False
+        self._upgrading: asyncio.Task[None] | None = None
+
+    def _key(self, meeting_id: str, name: str) -> str:
+        return f"{self.prefix}:{{{meeting_id}}}:{name}"
+
+    def _lease_channel(self, worker_id: str) -> str:
+        return f"{self.prefix}:worker:{worker_id}"
+
+    @asynccontextmanager
+    async def _redis_call(self, sent: bool = False) -> AsyncIterator[aioredis.Redis]:
+        """Redis not answering is `unavailable`, but with `sent` (a commit already on its
+        way) `unknown_outcome`: it may have been applied. Redis answering with an error is
+        `unavailable` too (StoreFailed)."""
+        if self._upgrading is not None and not self._ready and not UPGRADING.get():
+            raise Unavailable("The store does not answer. Please try again shortly.")
+        try:
+            yield self._redis
+        except (RedisError, OSError) as error:
+            # The detail names Redis's address: for the log, never for the people asking.
+            # Logged once while the same failure goes on.
+            if str(error) != self._failing:
+                self._failing = str(error)
+                log.warning("Redis does not answer: %s", error)
+            if not isinstance(error, RedisConnectionError | RedisTimeoutError | OSError):
+                # Redis answered, refusing (out of memory under `noeviction`, read-only).
+                raise StoreFailed("The store cannot save changes just now.") from error
+            if sent:
+                raise UnknownOutcome(
+                    "No answer came from the store: this change may have been saved. "
+                    "Sending it again."
+                ) from error
+            raise Unavailable("The store does not answer. Please try again shortly.") from error
+        self._failing = None
+
+    async def ping(self) -> None:
+        async with self._redis_call() as r:
+            await r.ping()
