@@ -1,7 +1,9 @@
 """The embedded store: one SQLite file, for a single Kinboard process.
 
-The file, its thread and its group commit are in `sqlite_db.py`; here is what each role
-reads and writes. Presence is kept in memory: there is only one process to share it.
+The file, its thread and its group commit are in `sqlite_db.py`; here is what the board
+log, links and sessions, and the audit log read and write (families, records and counters,
+and presence, each in a module of its own). Presence is kept in memory: there is only one
+process to share it.
 """
 
 from __future__ import annotations
@@ -21,25 +23,24 @@ from .board_log import LOG_LIMIT, SharedBoardLog, activity_time
 from .migrations import upgrade
 from .records import (
     CommitResult,
-    Family,
-    FamilyMeeting,
-    FamilyPage,
     Link,
     OpRecord,
     OpWrite,
-    Presence,
     Session,
 )
 from .roles import Store
 from .sqlite_db import MEETING_TABLES, Database, transaction
+from .sqlite_families import SQLiteFamilies, leave_family
+from .sqlite_presence import MemoryPresence
+from .sqlite_records import SQLiteRecords
 
 
-class SQLiteStore(SharedBoardLog, Store):
+class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence, Store):
     def __init__(self, path: Path, log_limit: int = LOG_LIMIT) -> None:
         super().__init__(log_limit)
         self.path = path
         self._db = Database(path)
-        self._presence: dict[str, dict[str, tuple[Presence, float]]] = {}
+        self._presence = {}
 
     async def open(self) -> None:
         await self._db.open()
@@ -276,70 +277,6 @@ class SQLiteStore(SharedBoardLog, Store):
 
         return await self._db.run(work)
 
-    # --- small records ---
-
-    async def put_record(
-        self, kind: str, key: str, data: Mapping[str, Any], expires_at: float | None = None
-    ) -> None:
-        await self._db.run(
-            lambda db: db.execute(
-                "INSERT INTO kv (kind, key, data, expires_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, "
-                "expires_at = excluded.expires_at",
-                (kind, key, codec.dumps(data), expires_at),
-            )
-        )
-
-    async def get_record(self, kind: str, key: str) -> dict[str, Any] | None:
-        row = await self._db.run(
-            lambda db: db.execute(
-                "SELECT data FROM kv WHERE kind = ? AND key = ? "
-                "AND (expires_at IS NULL OR expires_at > ?)",
-                (kind, key, time.time()),
-            ).fetchone()
-        )
-        return None if row is None else json.loads(row[0])
-
-    async def list_records(self, kind: str) -> list[dict[str, Any]]:
-        rows = await self._db.run(
-            lambda db: db.execute(
-                "SELECT data FROM kv WHERE kind = ? AND (expires_at IS NULL OR expires_at > ?) "
-                "ORDER BY key",
-                (kind, time.time()),
-            ).fetchall()
-        )
-        return [json.loads(row[0]) for row in rows]
-
-    async def delete_record(self, kind: str, key: str) -> None:
-        await self._db.run(
-            lambda db: db.execute("DELETE FROM kv WHERE kind = ? AND key = ?", (kind, key))
-        )
-
-    # --- counters ---
-
-    async def add_to_counter(
-        self, kind: str, key: str, amount: int, now: float, until: float
-    ) -> int:
-        def work(db: sqlite3.Connection) -> int:
-            with transaction(db):
-                # Ended windows go first (also those of e-mails nobody has), so the upsert
-                # meets only a live counter.
-                db.execute("DELETE FROM counters WHERE until <= ?", (now,))
-                rows = db.execute(
-                    "INSERT INTO counters (kind, key, value, until) VALUES (?, ?, MAX(?, 0), ?) "
-                    "ON CONFLICT (kind, key) DO UPDATE SET value = MAX(value + ?, 0) "
-                    "RETURNING value",
-                    (kind, key, amount, until, amount),
-                ).fetchall()
-            return int(rows[0][0])
-
-        return await self._db.run(work)
-
-    async def reset_counter(self, kind: str, key: str) -> None:
-        await self._db.run(
-            lambda db: db.execute("DELETE FROM counters WHERE kind = ? AND key = ?", (kind, key))
-        )
-
     # --- audit ---
 
     async def append_audit(self, meeting_id: str, entry: Mapping[str, Any]) -> None:
@@ -369,178 +306,12 @@ class SQLiteStore(SharedBoardLog, Store):
                     (meeting_id,),
                 )
                 db.execute("DELETE FROM kv WHERE key = ?", (meeting_id,))
-                _leave_family(db, meeting_id)
+                leave_family(db, meeting_id)
             # ... nor in the write-ahead log until some later checkpoint.
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
         await self._db.run(work)
         self._presence.pop(meeting_id, None)
-
-    # --- families ---
-
-    async def add_family(self, family: Family, fingerprint: str | None) -> str | None:
-        def work(db: sqlite3.Connection) -> str | None:
-            with transaction(db):
-                if (
-                    family.case_ref is not None
-                    and db.execute(
-                        "SELECT 1 FROM families WHERE case_ref = ?", (family.case_ref,)
-                    ).fetchone()
-                ):
-                    return "case_ref"
-                if (
-                    fingerprint is not None
-                    and db.execute(
-                        "SELECT 1 FROM families WHERE owner = ? AND fingerprint = ?",
-                        (family.owner, fingerprint),
-                    ).fetchone()
-                ):
-                    return "fingerprint"
-                db.execute(
-                    "INSERT INTO families (id, owner, fingerprint, case_ref, search, data) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        family.id,
-                        family.owner,
-                        fingerprint,
-                        family.case_ref,
-                        family.search_text,
-                        codec.dumps(family.to_json()),
-                    ),
-                )
-            return None
-
-        return await self._db.run(work)
-
-    async def family(self, family_id: str) -> Family | None:
-        row = await self._db.run(
-            lambda db: db.execute("SELECT data FROM families WHERE id = ?", (family_id,)).fetchone()
-        )
-        return None if row is None else Family.from_json(json.loads(row[0]))
-
-    async def family_by_case_ref(self, case_ref: str) -> Family | None:
-        row = await self._db.run(
-            lambda db: db.execute(
-                "SELECT data FROM families WHERE case_ref = ?", (case_ref,)
-            ).fetchone()
-        )
-        return None if row is None else Family.from_json(json.loads(row[0]))
-
-    async def put_family_meeting(self, family_id: str, meeting: FamilyMeeting) -> None:
-        await self._db.run(
-            lambda db: db.execute(
-                "INSERT INTO family_meetings (meeting_id, family_id, created_at, seq, data) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (meeting_id) DO UPDATE SET "
-                "data = excluded.data, seq = excluded.seq WHERE excluded.seq >= seq",
-                (
-                    meeting.meeting_id,
-                    family_id,
-                    meeting.created_at,
-                    meeting.seq,
-                    codec.dumps(meeting.to_json()),
-                ),
-            )
-        )
-
-    async def meeting_family(self, meeting_id: str) -> str | None:
-        row = await self._db.run(
-            lambda db: db.execute(
-                "SELECT family_id FROM family_meetings WHERE meeting_id = ?", (meeting_id,)
-            ).fetchone()
-        )
-        return None if row is None else row[0]
-
-    async def family_meetings(self, family_ids: list[str]) -> dict[str, list[FamilyMeeting]]:
-        marks = ",".join("?" * len(family_ids))
-        rows = await self._db.run(
-            lambda db: db.execute(
-                f"SELECT family_id, data FROM family_meetings WHERE family_id IN ({marks}) "
-                "ORDER BY family_id, created_at, meeting_id",
-                family_ids,
-            ).fetchall()
-        )
-        chains: dict[str, list[FamilyMeeting]] = {family_id: [] for family_id in family_ids}
-        for family_id, data in rows:
-            chains[family_id].append(FamilyMeeting.from_json(json.loads(data)))
-        return chains
-
-    async def list_family_for(self, email: str, family_id: str, active: float) -> None:
-        await self._db.run(
-            lambda db: db.execute(
-                "INSERT INTO family_staff (email, family_id, active) VALUES (?, ?, ?) "
-                "ON CONFLICT (email, family_id) "
-                "DO UPDATE SET active = MAX(active, excluded.active)",
-                (email, family_id, active),
-            )
-        )
-
-    async def unlist_family_for(self, email: str, family_id: str) -> None:
-        await self._db.run(
-            lambda db: db.execute(
-                "DELETE FROM family_staff WHERE email = ? AND family_id = ?", (email, family_id)
-            )
-        )
-
-    async def lists_family(self, email: str, family_id: str) -> bool:
-        row = await self._db.run(
-            lambda db: db.execute(
-                "SELECT 1 FROM family_staff WHERE email = ? AND family_id = ?",
-                (email, family_id),
-            ).fetchone()
-        )
-        return row is not None
-
-    async def staff_families(self, email: str, search: str, offset: int, limit: int) -> FamilyPage:
-        def work(db: sqlite3.Connection) -> FamilyPage:
-            # The staff member's index rows, then their families by primary key: a few
-            # hundred rows at most, never anyone else's.
-            where = "s.email = ? AND instr(f.search, ?) > 0"
-            rows = db.execute(
-                "SELECT f.data FROM family_staff s JOIN families f ON f.id = s.family_id "
-                f"WHERE {where} ORDER BY s.active DESC, s.family_id LIMIT ? OFFSET ?",
-                (email, search, limit, offset),
-            ).fetchall()
-            (total,) = db.execute(
-                "SELECT count(*) FROM family_staff s JOIN families f ON f.id = s.family_id "
-                f"WHERE {where}",
-                (email, search),
-            ).fetchone()
-            families = tuple(Family.from_json(json.loads(row[0])) for row in rows)
-            return FamilyPage(families, total)
-
-        return await self._db.run(work)
-
-    # --- presence: in memory, since the embedded store serves a single process ---
-
-    async def presence_put(
-        self, meeting_id: str, socket_id: str, entry: Presence, expires_at: float
-    ) -> None:
-        self._presence.setdefault(meeting_id, {})[socket_id] = (entry, expires_at)
-
-    async def presence_drop(self, meeting_id: str, socket_id: str) -> None:
-        self._presence.get(meeting_id, {}).pop(socket_id, None)
-
-    async def presence_sockets(self, meeting_id: str, now: float) -> dict[str, Presence]:
-        entries = self._presence.get(meeting_id, {})
-        for socket_id in [s for s, (_, expires) in entries.items() if expires <= now]:
-            del entries[socket_id]
-        return {socket_id: entry for socket_id, (entry, _) in entries.items()}
-
-
-def _leave_family(db: sqlite3.Connection, meeting_id: str) -> None:
-    """Take an erased meeting out of its family; a family left with none goes too."""
-    row = db.execute(
-        "DELETE FROM family_meetings WHERE meeting_id = ? RETURNING family_id", (meeting_id,)
-    ).fetchone()
-    if (
-        row is None
-        or db.execute(
-            "SELECT 1 FROM family_meetings WHERE family_id = ? LIMIT 1", (row[0],)
-        ).fetchone()
-    ):
-        return
-    db.execute("DELETE FROM families WHERE id = ?", (row[0],))
-    db.execute("DELETE FROM family_staff WHERE family_id = ?", (row[0],))
 
 
 def _note_activity(db: sqlite3.Connection, meeting_id: str, at: float) -> None:
