@@ -1,10 +1,9 @@
 """Staff accounts: sign-in, sessions, lock-out, administrators, the one-time set-up links
-(the first account's and a new colleague's), and which meetings each staff member may open."""
+(the first account's and a new colleague's), and (in sharing.py) which meetings each may open."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 import secrets
 from dataclasses import dataclass, replace
 from typing import Any
@@ -12,9 +11,11 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .board.errors import Forbidden, Invalid, NotFound, RateLimited, Unauthorized
+from .board.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from .clock import Clock, iso
+from .emails import clean_email
 from .security import hash_token, new_session_token
+from .sharing import MeetingSharing
 from .store import Store
 
 IDLE_SECONDS = 30 * 60
@@ -33,7 +34,6 @@ SETUP_HOURS = 24
 # The audit log that is about staff, not about one meeting.
 STAFF_LOG = "_staff"
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _WRONG = "That email and password do not match an account."
 
 
@@ -68,12 +68,6 @@ class StaffSession:
     last_seen: float
 
 
-def clean_email(value: Any) -> str:
-    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()) or len(value) > 254:
-        raise Invalid("Please give an email address like name@council.gov.uk.")
-    return value.strip().lower()
-
-
 def _new_account(email: Any, password: Any) -> tuple[str, str]:
     """The e-mail, cleaned, and the password of a new account, or Invalid."""
     email = clean_email(email)
@@ -82,7 +76,7 @@ def _new_account(email: Any, password: Any) -> tuple[str, str]:
     return email, password
 
 
-class Staff:
+class Staff(MeetingSharing):
     def __init__(self, store: Store, clock: Clock, hasher: PasswordHasher | None = None) -> None:
         self.store = store
         self.clock = clock
@@ -351,65 +345,3 @@ class Staff:
         await self.store.delete_record("setup", key)
         await self._log("staff.set_up", email, email)
         return member
-
-    # --- which meetings ---
-
-    async def meeting_staff(self, meeting_id: str) -> list[str]:
-        data = await self.store.get_record("meeting_staff", meeting_id)
-        return list(data["staff"]) if data else []
-
-    async def add_to_meeting(self, meeting_id: str, email: str) -> None:
-        staff = await self.meeting_staff(meeting_id)
-        if email not in staff:
-            await self.store.put_record(
-                "meeting_staff", meeting_id, {"meeting_id": meeting_id, "staff": [*staff, email]}
-            )
-
-    async def share(self, meeting_id: str, owner: str, colleague: Any) -> str:
-        """The meeting's owner (who started it) gives it to a colleague by e-mail; the
-        e-mail, cleaned. Whether an account has that e-mail makes no difference (one made
-        for it later has the meeting), so sharing tells nobody who has an account."""
-        email = clean_email(colleague)
-        await self._owned(meeting_id, owner, "share it")
-        await self.add_to_meeting(meeting_id, email)
-        return email
-
-    async def unshare(self, meeting_id: str, owner: str, colleague: Any) -> str:
-        """The owner takes the meeting back from a colleague; the e-mail, cleaned."""
-        email = clean_email(colleague)
-        await self._owned(meeting_id, owner, "stop sharing it")
-        if email == owner:
-            raise Invalid("You started this meeting: it stays yours.")
-        if not await self.remove_from_meeting(meeting_id, email):
-            raise NotFound("This meeting is not shared with that e-mail.")
-        return email
-
-    async def family_shares(self, family_id: str) -> list[str]:
-        """The colleagues a whole family is shared with: each meeting of it, now and later,
-        is theirs too."""
-        data = await self.store.get_record("family_staff", family_id)
-        return list(data["staff"]) if data else []
-
-    async def keep_family_shares(self, family_id: str, staff: list[str]) -> None:
-        await self.store.put_record(
-            "family_staff", family_id, {"family_id": family_id, "staff": staff}
-        )
-
-    async def remove_from_meeting(self, meeting_id: str, email: str) -> bool:
-        """Whether `email` (never the owner) had the meeting and has it no longer."""
-        staff = await self.meeting_staff(meeting_id)
-        if email not in staff[1:]:
-            return False
-        await self.store.put_record(
-            "meeting_staff",
-            meeting_id,
-            {"meeting_id": meeting_id, "staff": [e for e in staff if e != email]},
-        )
-        return True
-
-    async def _owned(self, meeting_id: str, owner: str, doing: str) -> list[str]:
-        """The meeting's staff, its owner first, if `owner` is its owner."""
-        staff = await self.meeting_staff(meeting_id)
-        if not staff or staff[0] != owner:
-            raise Forbidden(f"Only the person who started the meeting can {doing}.")
-        return staff

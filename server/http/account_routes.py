@@ -11,7 +11,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..board.errors import Invalid, KinboardError
-from ..staff import SETUP_HOURS, StaffMember, clean_email
+from ..emails import clean_email
+from ..staff import SETUP_HOURS, StaffMember
 from .replies import http_status
 from .web import Web
 

@@ -11,8 +11,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..board.errors import Forbidden, Invalid, NotFound, Unauthorized
+from ..emails import clean_email
 from ..keys import Scope
-from ..staff import StaffSession, clean_email
+from ..staff import StaffSession
 from ..store.records import Family, FamilyMeeting
 from .replies import json_ok
 from .web import Web
