@@ -9,37 +9,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
-import pytest
 
 from server.staff import ACCOUNT_FAILURES, ADDRESS_FAILURES
 from tests.support.harness import ServerProcess, staff_command
-from tests.support.services import REDIS_URL
 
 PRIYA = "priya@council.example"
 PASSWORD = "a long password 1"
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    """The environment that picks the store, and the data dir, for server and command."""
-    env = {"KINBOARD_DATA_DIR": str(tmp_path / "data")}
-    if request.param == "redis":
-        prefix = request.getfixturevalue("redis_prefix")
-        env |= {"REDIS_URL": REDIS_URL, "KINBOARD_REDIS_PREFIX": prefix}
-    return env
-
-
-@pytest.fixture
-def server(tmp_path: Path, store_env: dict[str, str]) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path / "data", store_env).start()
-    try:
-        yield process
-    finally:
-        process.stop()
 
 
 class Computer:
@@ -65,34 +42,34 @@ class Computer:
 
 
 async def test_wrong_passwords_at_once_are_checked_no_more_often_than_the_limits(
-    server: ServerProcess, store_env: dict[str, str]
+    store_server: ServerProcess, store_env: dict[str, str]
 ) -> None:
     staff_command(store_env, "add", PRIYA, password=PASSWORD)
     at_priya = [{"email": PRIYA, "password": f"guess number {n}"} for n in range(40)]
-    answers = await Computer(server.url, "127.0.0.2").post_at_once("/signin", at_priya)
+    answers = await Computer(store_server.url, "127.0.0.2").post_at_once("/signin", at_priya)
     assert answers == {401: ACCOUNT_FAILURES, 429: 40 - ACCOUNT_FAILURES}
 
     at_many = [{"email": f"guess{n}@council.example", "password": "x" * 12} for n in range(60)]
-    answers = await Computer(server.url, "127.0.0.3").post_at_once("/signin", at_many)
+    answers = await Computer(store_server.url, "127.0.0.3").post_at_once("/signin", at_many)
     assert answers == {401: ADDRESS_FAILURES, 429: 60 - ADDRESS_FAILURES}
 
     # Refused tries were not counted against Priya at her own computer.
-    mine = await Computer(server.url, "127.0.0.4").post_at_once(
+    mine = await Computer(store_server.url, "127.0.0.4").post_at_once(
         "/signin", [{"email": PRIYA, "password": PASSWORD}]
     )
     assert mine == {303: 1}
 
 
 async def test_the_setup_link_used_four_times_at_once_makes_one_account(
-    server: ServerProcess, store_env: dict[str, str]
+    store_server: ServerProcess, store_env: dict[str, str]
 ) -> None:
-    codes = re.findall(r"/setup#([A-Za-z0-9_-]+)", server.log())
-    assert len(codes) == 1, server.log()
+    codes = re.findall(r"/setup#([A-Za-z0-9_-]+)", store_server.log())
+    assert len(codes) == 1, store_server.log()
     forms = [
         {"code": codes[0], "email": f"first{n}@council.example", "password": PASSWORD}
         for n in range(4)
     ]
-    answers = await Computer(server.url, "127.0.0.2").post_at_once("/setup", forms)
+    answers = await Computer(store_server.url, "127.0.0.2").post_at_once("/setup", forms)
     assert answers == {303: 1, 403: 3}
     accounts = staff_command(store_env, "list").splitlines()
     assert len(accounts) == 1, accounts

@@ -5,48 +5,25 @@ socket."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
-import pytest
 
 from server.realtime import HEARTBEAT
 from tests.support.harness import Client, ServerProcess, disconnected_within, refusal, staff_command
 from tests.support.live import StaffBrowser
-from tests.support.services import REDIS_URL
 
 PRIYA = "priya@council.example"
 PASSWORD = "a long password 1"
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    env = {"KINBOARD_DATA_DIR": str(tmp_path / "data")}
-    if request.param == "redis":
-        prefix = request.getfixturevalue("redis_prefix")
-        env |= {"REDIS_URL": REDIS_URL, "KINBOARD_REDIS_PREFIX": prefix}
-    return env
-
-
-@pytest.fixture
-def server(tmp_path: Path, store_env: dict[str, str]) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path / "data", store_env).start()
-    try:
-        yield process
-    finally:
-        process.stop()
-
-
 async def test_disabling_an_account_closes_its_meeting_socket_and_refuses_its_cookie(
-    server: ServerProcess, store_env: dict[str, str]
+    store_server: ServerProcess, store_env: dict[str, str]
 ) -> None:
     staff_command(store_env, "add", PRIYA, password=PASSWORD)
-    priya = StaffBrowser(server.url)
+    priya = StaffBrowser(store_server.url)
     priya.sign_in(PRIYA, PASSWORD)
     meeting_id = priya.start_meeting("Fay, social worker")
     cookie = priya.meeting_cookie(meeting_id)
-    staff = Client(server.url, meeting_id, cookie, {}, origin=server.url)
+    staff = Client(store_server.url, meeting_id, cookie, {}, origin=store_server.url)
     await staff.connect()
     try:
         links = priya.http.get(f"/api/meetings/{meeting_id}/links")
@@ -55,7 +32,7 @@ async def test_disabling_an_account_closes_its_meeting_socket_and_refuses_its_co
         await disconnected_within([staff], HEARTBEAT + 2)
         assert await refusal(staff, cookie=cookie) == "session_invalid"
         # Neither the browser as it is (both cookies) nor the meeting cookie alone.
-        with httpx.Client(base_url=server.url, headers={"Cookie": cookie}) as alone:
+        with httpx.Client(base_url=store_server.url, headers={"Cookie": cookie}) as alone:
             for http in (priya.http, alone):
                 for path in (f"/api/meetings/{meeting_id}/links", f"/api/meetings/{meeting_id}"):
                     assert http.get(path).status_code == 403, path
