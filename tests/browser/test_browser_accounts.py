@@ -12,7 +12,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.support.harness import API_KEY, ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, Screens, join
+from tests.support.pages import LAPTOP, PHONE, Screens, connected, join
 
 ADA = "ada@council.example"
 BEA = "bea@council.example"
@@ -33,12 +33,6 @@ def sign_in(page: Page, url: str, email: str) -> None:
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.locator(".signout")).to_contain_text(email)
-
-
-def connected(page: Page) -> None:
-    expect(page.locator("[data-role=connection]")).to_have_attribute(
-        "data-state", "connected", timeout=10_000
-    )
 
 
 def test_an_administrator_adds_a_colleague_shares_and_erases_by_keyboard(

@@ -12,7 +12,15 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from tests.support.harness import ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, PROJECTOR, WAIT_MS, Screens, add_card
+from tests.support.pages import (
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    Screens,
+    add_card,
+    connected,
+    sign_in,
+)
 
 FAY = "fay@council.example"
 PASSWORD = "a long password 1"
@@ -21,18 +29,9 @@ WORRY = "Zara missed school three days last week"
 PLAN = "Mum walks Zara to school every morning"
 
 
-def sign_in(page: Page, server: ServerProcess) -> None:
-    page.goto(server.url + "/signin")
-    page.fill("input[name=email]", FAY)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-role=signin-form] [type=submit]")
+def sign_in_as_fay(page: Page, server: ServerProcess) -> None:
+    sign_in(page, server.url, FAY, PASSWORD)
     expect(page.locator(".signout")).to_contain_text(FAY)
-
-
-def connected(page: Page) -> None:
-    expect(page.locator("[data-role=connection]")).to_have_attribute(
-        "data-state", "connected", timeout=WAIT_MS
-    )
 
 
 def minutes_item(page: Page) -> Locator:
@@ -46,7 +45,7 @@ def test_sign_in_open_a_family_start_the_review_invite_the_same_people_and_see_o
 
     # Fay starts the first meeting for a new family.
     office = screens.open(**LAPTOP)
-    sign_in(office, server)
+    sign_in_as_fay(office, server)
     office.fill("#family_name", "Khan family")
     office.fill("#case_ref", CASE_REF)
     office.fill("#title", "Family meeting for Zara")
@@ -96,7 +95,7 @@ def test_sign_in_open_a_family_start_the_review_invite_the_same_people_and_see_o
 
     # Weeks later, on the meeting-room screen: Fay finds the family on her home page.
     room = screens.open(**PROJECTOR)
-    sign_in(room, server)
+    sign_in_as_fay(room, server)
     room.fill("#q", CASE_REF)
     room.click("[data-role=family-search] [type=submit]")
     families = room.locator("[data-role=family-list] > li")

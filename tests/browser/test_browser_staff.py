@@ -9,10 +9,10 @@ import re
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.support.harness import API_KEY, ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, Screens, join
+from tests.support.pages import LAPTOP, PHONE, Screens, connected, join, sign_in
 
 PRIYA = "priya@council.example"
 PASSWORD = "a long password 1"
@@ -85,10 +85,7 @@ def test_ten_reopens_from_two_browsers_are_one_staff_participant_renamed_on_the_
     try:
         office, laptop = screens.open(**LAPTOP), screens.open(**LAPTOP)
         for page in (office, laptop):
-            page.goto(server.url + "/signin")
-            page.fill("input[name=email]", PRIYA)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("[data-role=signin-form] [type=submit]")
+            sign_in(page, server.url, PRIYA, PASSWORD)
             # The name offered is never the e-mail.
             expect(page.locator("#name")).to_have_value("Facilitator")
         office.fill("#title", "Family meeting for Ava")
@@ -123,12 +120,6 @@ def test_ten_reopens_from_two_browsers_are_one_staff_participant_renamed_on_the_
         server.stop()
 
 
-def connected(page: Page) -> None:
-    expect(page.locator("[data-role=connection]")).to_have_attribute(
-        "data-state", "connected", timeout=10_000
-    )
-
-
 def test_the_owner_shares_a_meeting_from_the_share_panel_and_stops_sharing_it(
     tmp_path: Path, browser: Browser
 ) -> None:
@@ -142,10 +133,7 @@ def test_the_owner_shares_a_meeting_from_the_share_panel_and_stops_sharing_it(
     try:
         priya, bea = screens.open(**LAPTOP), screens.open(**LAPTOP)
         for page, email in ((priya, PRIYA), (bea, bea_email)):
-            page.goto(server.url + "/signin")
-            page.fill("input[name=email]", email)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("[data-role=signin-form] [type=submit]")
+            sign_in(page, server.url, email, PASSWORD)
         priya.fill("#title", "Family meeting for Ava")
         priya.fill("#name", "Priya, social worker")
         priya.click("[data-role=new-meeting] [type=submit]")
@@ -194,10 +182,7 @@ def test_the_owner_shares_the_whole_family_from_the_share_panel_and_stops_sharin
     screens = Screens(browser)
     try:
         priya = screens.open(**LAPTOP)
-        priya.goto(server.url + "/signin")
-        priya.fill("input[name=email]", PRIYA)
-        priya.fill("input[name=password]", PASSWORD)
-        priya.click("[data-role=signin-form] [type=submit]")
+        sign_in(priya, server.url, PRIYA, PASSWORD)
         priya.fill("#title", "Family meeting for Ava")
         priya.fill("#name", "Priya, social worker")
         priya.click("[data-role=new-meeting] [type=submit]")

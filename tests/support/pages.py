@@ -93,3 +93,18 @@ def add_card(page: Page, section: str, text: str, said_by: str = "") -> None:
     expect(card).to_be_visible()
     expect(card).not_to_have_class("is-pending", timeout=10_000)
     page.keyboard.press("Escape")
+
+
+def connected(page: Page) -> None:
+    """Waits until the board says it is connected."""
+    expect(page.locator("[data-role=connection]")).to_have_attribute(
+        "data-state", "connected", timeout=WAIT_MS
+    )
+
+
+def sign_in(page: Page, url: str, email: str, password: str) -> None:
+    """Signs in on the staff sign-in page, by the form."""
+    page.goto(url + "/signin")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("[data-role=signin-form] [type=submit]")
