@@ -35,8 +35,9 @@ log = logging.getLogger("kinboard.webhook")
 WORKERS = 2
 TIMEOUT_SECONDS = 5.0
 # A claimed attempt that never finishes (its worker stopped mid-send) is tried again
-# after this long.
-CLAIM_SECONDS = 60.0
+# after this long: the longest one attempt can take, its connect, send and read each
+# allowed TIMEOUT_SECONDS.
+CLAIM_SECONDS = 3 * TIMEOUT_SECONDS
 LONGEST_WAIT = 3600.0
 GIVE_UP_AFTER = 24 * 3600.0
 POLL_SECONDS = 1.0
