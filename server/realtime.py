@@ -30,7 +30,7 @@ from .board.errors import (
 from .board.roles import ROLE_ABILITIES
 from .boards import Boards
 from .broadcast import Broadcaster, Connection, participant_room
-from .clock import Clock
+from .clock import Clock, iso
 from .presence import PresenceTracker
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
 from .sessions import Sessions
@@ -137,9 +137,11 @@ class Realtime:
                 continue
             except KinboardError:
                 return  # the store is away; clients see their ops refused meanwhile
+            # The server's time too: screens keep their shared timer's countdown true by it.
+            beat = {"seq": seq, "now": iso(self.clock())}
             for sid in sids:
                 # Local sockets only: every worker beats for its own.
-                await self.sio.emit("heartbeat", {"seq": seq}, to=sid, ignore_queue=True)
+                await self.sio.emit("heartbeat", beat, to=sid, ignore_queue=True)
 
     async def _drop_ended(self, sids: list[str]) -> None:
         """Close local sockets whose session has ended (revoked, removed, expired, or the
@@ -226,6 +228,7 @@ class Realtime:
             me,
             retention_days=self.settings.retention_days,
             link_days=self.settings.link_days,
+            now=iso(self.clock()),
         )
         await self.sio.emit("state", state, to=sid)
         with contextlib.suppress(KinboardError):

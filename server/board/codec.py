@@ -35,6 +35,7 @@ from .model import (
     Vote,
 )
 from .roles import Role
+from .steering import Agenda, Focus, FocusKind, Readiness, ReadyState, Timer, TimerStatus
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -118,6 +119,14 @@ _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyTyp
             ),
         ),
         "snapshot": lambda d: _build(Snapshot, d),
+        "agenda": lambda d: _build(Agenda, d, steps=tuple),
+        "focus": lambda d: _build(Focus, d, kind=lambda k: k and FocusKind(k)),
+        "timer": lambda d: _build(Timer, d, status=TimerStatus),
+        "readiness": lambda d: _build(
+            Readiness,
+            d,
+            answers=lambda a: MappingProxyType({p: ReadyState(s) for p, s in a.items()}),
+        ),
     }
 )
 

@@ -22,6 +22,7 @@ from .model import (
     Snapshot,
     Vote,
 )
+from .steering import Agenda, Focus, Readiness, Timer
 
 # Which board field holds each kind of entity.
 FIELDS: Mapping[str, str] = MappingProxyType(
@@ -34,6 +35,10 @@ FIELDS: Mapping[str, str] = MappingProxyType(
         "decision": "decision",
         "minutes": "minutes",
         "snapshot": "snapshots",
+        "agenda": "agenda",
+        "focus": "focus",
+        "timer": "timer",
+        "readiness": "readiness",
     }
 )
 
@@ -41,7 +46,17 @@ FIELDS: Mapping[str, str] = MappingProxyType(
 def put(
     board: Board,
     kind: str,
-    *values: Participant | Card | Scale | Round | Decision | Minutes | Snapshot,
+    *values: Participant
+    | Card
+    | Scale
+    | Round
+    | Decision
+    | Minutes
+    | Snapshot
+    | Agenda
+    | Focus
+    | Timer
+    | Readiness,
 ) -> tuple[Board, list[Change]]:
     """Upsert entities that carry their own id. One with `deleted` set stays on the board as
     a tombstone and is announced as a deletion."""

@@ -24,3 +24,7 @@ MAX_LABEL = 120
 SCALE_MIN, SCALE_MAX = 0, 10
 MAX_LINK_DAYS = 90  # how long a link may work
 DEFAULT_WORRY_THRESHOLD = 2
+MAX_STEP = 80  # an agenda step's name
+MAX_STEPS = 20  # steps in a meeting's agenda
+# A shared timer runs for at least this and at most this many seconds (extensions too).
+MIN_TIMER_SECONDS, MAX_TIMER_SECONDS = 10, 3 * 60 * 60

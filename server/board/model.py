@@ -11,6 +11,7 @@ from typing import Any
 
 from .limits import DEFAULT_WORRY_THRESHOLD
 from .roles import ROLE_GROUP, Group, Role
+from .steering import Agenda, Focus, Readiness, Timer
 
 
 class Status(StrEnum):
@@ -301,6 +302,11 @@ class Board:
     minutes: Mapping[str, Minutes] = field(default_factory=_empty)  # by number
     # Stored apart too (large, and read over HTTP only), by number.
     snapshots: Mapping[str, Snapshot] = field(default_factory=_empty)
+    # How the facilitator steers the meeting, at most one each (steering.py).
+    agenda: Mapping[str, Agenda] = field(default_factory=_empty)
+    focus: Mapping[str, Focus] = field(default_factory=_empty)
+    timer: Mapping[str, Timer] = field(default_factory=_empty)
+    readiness: Mapping[str, Readiness] = field(default_factory=_empty)
 
     def live_cards(self) -> list[Card]:
         return [card for card in self.cards.values() if not card.deleted]
@@ -328,7 +334,21 @@ class Board:
         return [(key, vote) for key, vote in self.ballots.items() if key.startswith(prefix)]
 
 
-Entity = Meeting | Participant | Card | Scale | Round | Vote | Decision | Minutes | Snapshot
+Entity = (
+    Meeting
+    | Participant
+    | Card
+    | Scale
+    | Round
+    | Vote
+    | Decision
+    | Minutes
+    | Snapshot
+    | Agenda
+    | Focus
+    | Timer
+    | Readiness
+)
 
 
 # Entities whose changes are never broadcast: they are stored apart from the board's

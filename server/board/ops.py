@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from . import cards, meeting, minutes, scaling
+from . import agenda, cards, focus, meeting, minutes, readiness, scaling, timer
 from .errors import Closed, Forbidden, Invalid, Locked
-from .model import STATUS_ALLOWS, Board, Change
+from .model import STATUS_ALLOWS, Board, Change, Participant
 from .parsing import Fields, is_id
 from .roles import ROLE_ABILITIES
 
@@ -36,6 +36,10 @@ Op = (
     | scaling.ScalingOp
     | minutes.DecisionSet
     | minutes.MinutesOp
+    | agenda.AgendaOp
+    | focus.FocusOp
+    | timer.TimerOp
+    | readiness.ReadySay
 )
 
 
@@ -56,7 +60,16 @@ def parse_op(raw: Any) -> tuple[str, Op]:
 
 
 _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
-    {**cards.PARSERS, **meeting.PARSERS, **scaling.PARSERS, **minutes.PARSERS}
+    {
+        **cards.PARSERS,
+        **meeting.PARSERS,
+        **scaling.PARSERS,
+        **minutes.PARSERS,
+        **agenda.PARSERS,
+        **focus.PARSERS,
+        **timer.PARSERS,
+        **readiness.PARSERS,
+    }
 )
 
 OP_TYPES = tuple(_PARSERS)
@@ -83,6 +96,9 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         # Minutes record the board; taking and signing them is not changing it, so a
         # board locked for the end of the meeting still takes them.
         return minutes.apply_minutes(board, op, actor, ctx.now)
+    steered = _steer(board, op, actor, ctx.now)
+    if steered is not None:
+        return steered
     if not allows.board:
         raise Locked("The facilitator has paused changes for now.")
     if isinstance(op, minutes.DecisionSet):
@@ -92,3 +108,17 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     if isinstance(op, cards.CardOp):
         return cards.apply(board, op, actor, ctx.now, ctx.new_id)
     raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+
+
+def _steer(board: Board, op: Op, actor: Participant, now: str) -> tuple[Board, list[Change]] | None:
+    """Steering the meeting (its step, the spotlight, the timer, who is done) changes no
+    part of the board, so it goes on while the board is locked. None: not such an op."""
+    if isinstance(op, agenda.AgendaOp):
+        return agenda.apply(board, op, actor)
+    if isinstance(op, focus.FocusOp):
+        return focus.apply(board, op, actor, now)
+    if isinstance(op, timer.TimerOp):
+        return timer.apply(board, op, actor, now)
+    if isinstance(op, readiness.ReadySay):
+        return readiness.apply(board, op, actor)
+    return None

@@ -116,6 +116,21 @@ REVIEW_PROMPTS = (
 )
 
 
+# The steps a meeting starts with, in the order the family's leaflet walks through them;
+# the facilitator can rename, add, remove and reorder them per meeting.
+AGENDA = (
+    "Welcome and purpose",
+    "What we are worried about",
+    "What's working well",
+    "The child's voice",
+    "Scaling",
+    "Statements and goals",
+    "The plan",
+    "Decision",
+    "Next steps and review",
+)
+
+
 SECTIONS: Mapping[str, Section] = MappingProxyType(
     {section.key: section for column in COLUMNS for section in column.sections}
 )

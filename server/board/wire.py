@@ -6,7 +6,9 @@ from dataclasses import fields
 from typing import Any
 
 from . import scaling
+from .agenda import agenda_of
 from .codec import encode_entity, plain
+from .focus import focus_of
 from .limits import (
     MAX_ANCHOR,
     MAX_ATTRIBUTION,
@@ -17,8 +19,12 @@ from .limits import (
     MAX_OWNER,
     MAX_QUESTION,
     MAX_REASON,
+    MAX_STEP,
+    MAX_STEPS,
     MAX_TEXT,
+    MAX_TIMER_SECONDS,
     MAX_TITLE,
+    MIN_TIMER_SECONDS,
 )
 from .model import (
     STATUS_ALLOWS,
@@ -31,6 +37,7 @@ from .model import (
     Vocabulary,
     Vote,
 )
+from .readiness import readiness_of
 from .roles import ROLE_ABILITIES, ROLE_GROUP, SELF_CHOSEN_ROLES, Role
 from .summary import summarise
 from .template import (
@@ -94,6 +101,20 @@ def encode_board(board: Board) -> dict[str, Any]:
         "rounds": [_public(r) for scale in scales for r in board.scale_rounds(scale.id)],
         "decision": _public(board.decision["decision"]) if board.decision else None,
         "minutes": [_public(m) for m in sorted(board.minutes.values(), key=lambda m: m.number)],
+        **encode_steering(board),
+    }
+
+
+def encode_steering(board: Board) -> dict[str, Any]:
+    """Where the meeting is: its agenda and step, what is spotlit (null: nothing), the
+    timer (null: none yet) and who has said they are done or need more time."""
+    focus = focus_of(board)
+    timer = board.timer.get("timer")
+    return {
+        "agenda": encode_entity(agenda_of(board)),
+        "focus": None if focus is None else encode_entity(focus),
+        "timer": None if timer is None else encode_entity(timer),
+        "readiness": encode_entity(readiness_of(board)),
     }
 
 
@@ -118,11 +139,13 @@ def encode_ballot(round_: Round, vote: Vote) -> dict[str, Any]:
 
 
 def encode_state(
-    board: Board, seq: int, me: Participant, *, retention_days: int, link_days: int
+    board: Board, seq: int, me: Participant, *, retention_days: int, link_days: int, now: str
 ) -> dict[str, Any]:
-    """What a client gets on joining: the board, who they are, the rules and words."""
+    """What a client gets on joining: the board, who they are, the rules and words, and
+    the server's time (`now`), from which a screen learns how far its own clock is off."""
     return {
         "seq": seq,
+        "now": now,
         "me": encode_me(me),
         "board": encode_board(board),
         "template": encode_template(link_days),
@@ -179,6 +202,9 @@ def encode_template(link_days: int) -> dict[str, Any]:
             "reason": MAX_REASON,
             "note": MAX_NOTE,
             "label": MAX_LABEL,
+            "step": MAX_STEP,
         },
+        "agenda_steps": MAX_STEPS,
+        "timer_seconds": {"min": MIN_TIMER_SECONDS, "max": MAX_TIMER_SECONDS},
         "link_days": {"default": link_days, "max": MAX_LINK_DAYS},
     }

@@ -169,7 +169,7 @@ async def test_a_missed_broadcast_is_repaired_by_the_heartbeat_or_the_next_messa
         )
         beats = [(at, d) for at, e, d in ben.events if e == "heartbeat" and at > committed_at]
         beat_at, beat = beats[0]
-        assert beat == {"seq": ack2["seq"]}, "the heartbeat names the room's latest seq"
+        assert beat["seq"] == ack2["seq"], "the heartbeat names the room's latest seq"
         assert beat_at - committed_at <= HEARTBEAT_WITHIN
         revealed_by, repaired_in = ben.repairs[-1]
         assert revealed_by == "heartbeat"

@@ -48,6 +48,10 @@ def _meeting() -> Board:
         ("p_fac", "", raw("decision.set", outcome="continue", next_review="2027-01-08")),
         ("p_fac", "", raw("minutes.take", label="Before the break")),
         ("p_mum", "", raw("minutes.sign", minutes=1, stance="agree")),
+        ("p_fac", "", raw("agenda.go", step=2)),
+        ("p_fac", "", raw("focus.set", kind="card", target="c_strong")),
+        ("p_fac", "", raw("timer.start", seconds=300)),
+        ("p_mum", "", raw("ready.say", state="done")),
     ]
     for actor, new_id, message in steps:
         board, _ = run(board, message, actor, now=T1, new_id=new_id)
@@ -71,6 +75,7 @@ def _state() -> str:
         board.participants["p_fac"],
         retention_days=defaults.retention_days,
         link_days=defaults.link_days,
+        now=T1,
     )
     return json.dumps(state, indent=2, ensure_ascii=False) + "\n"
 
