@@ -13,10 +13,9 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import redis.asyncio as aioredis
 import socketio
 
-from .store.redis_connection import connection_pool
+from .store.redis_connection import redis_client
 
 RETRY_SECONDS = 0.5
 log = logging.getLogger("kinboard.pubsub")
@@ -39,13 +38,13 @@ class RedisManager(socketio.AsyncRedisManager):
         self.pool_size = pool_size
 
     def _redis_connect(self) -> None:
-        """As python-socketio's, but on a pool of a chosen size that makes a burst of
-        broadcasts wait for a connection instead of failing ("Too many connections").
-        After a failed publish python-socketio calls this again: the pool, which drops
-        broken connections, and the subscription are kept, rather than left open."""
+        """As python-socketio's (Redis Sentinel included), but on a pool of a chosen size
+        that makes a burst of broadcasts wait for a connection instead of failing ("Too
+        many connections"). After a failed publish python-socketio calls this again: the
+        pool, which drops broken connections, and the subscription are kept, rather than
+        left open."""
         if self.redis is None:
-            pool = connection_pool(self.redis_url, self.pool_size, **self.redis_options)
-            self.redis = aioredis.Redis.from_pool(pool)
+            self.redis = redis_client(self.redis_url, self.pool_size, **self.redis_options)
             self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         self.connected = True
 

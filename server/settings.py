@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .redis_urls import PLAIN_SCHEMES, SENTINEL_SCHEMES, sentinel_parts
+
 
 class SettingsError(ValueError):
     """A bad environment value; the message names the variable in one line."""
@@ -20,7 +22,11 @@ class Settings:
     port: int = 8000
     base_url: str = "http://127.0.0.1:8000"
     data_dir: Path = Path("data")
+    # One Redis, or `redis+sentinel://[:password]@host:port,host:port/<db>/<service>`: the
+    # master the sentinels name, for the store and Socket.IO alike (operations.md).
     redis_url: str | None = None
+    # Replicas a commit waits for (WAIT) before it is acknowledged; 0 waits for none.
+    redis_wait_replicas: int = 0
     api_key: str | None = None
     allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8000",)
     secret_key: str | None = None
@@ -59,7 +65,7 @@ class Settings:
         data_dir = Path(env.get("KINBOARD_DATA_DIR", "data"))
         if not str(data_dir).strip():
             raise SettingsError("KINBOARD_DATA_DIR must not be empty")
-        redis_url, prefix = _redis(env)
+        redis_url, prefix, wait_replicas = _redis(env)
         webhook_url, webhook_secret = _webhook(env)
         return cls(
             trusted_proxies=_trusted_proxies(env),
@@ -75,6 +81,7 @@ class Settings:
             base_url=base_url,
             data_dir=data_dir,
             redis_url=redis_url,
+            redis_wait_replicas=wait_replicas,
             api_key=_key(env, "KINBOARD_API_KEY", 16),
             allowed_origins=origins,
             secret_key=_key(env, "KINBOARD_SECRET_KEY", 32),
@@ -102,21 +109,38 @@ def _addresses(env: Mapping[str, str]) -> tuple[str, int, str, tuple[str, ...]]:
     return host, port, base_url, origins
 
 
-def _redis(env: Mapping[str, str]) -> tuple[str | None, str]:
+def _redis(env: Mapping[str, str]) -> tuple[str | None, str, int]:
     redis_url = env.get("REDIS_URL") or None
-    if redis_url is not None and urlsplit(redis_url).scheme not in (
-        "redis",
-        "rediss",
-        "unix",
-    ):
-        raise SettingsError(
-            "REDIS_URL must start with redis://, rediss:// or unix:// "
-            f"(got {urlsplit(redis_url).scheme or 'no scheme'})"
-        )
+    if redis_url is not None:
+        _redis_url(redis_url)
     prefix = env.get("KINBOARD_REDIS_PREFIX", "kb").strip()
     if not prefix or not prefix.replace("-", "").replace("_", "").isalnum():
         raise SettingsError("KINBOARD_REDIS_PREFIX must be letters, digits, - or _")
-    return redis_url, prefix
+    raw = env.get("KINBOARD_REDIS_WAIT_REPLICAS", "").strip() or "0"
+    if not raw.isdigit():
+        raise SettingsError(
+            f"KINBOARD_REDIS_WAIT_REPLICAS must be a whole number of 0 or more (got {raw!r})"
+        )
+    if int(raw) and redis_url is None:
+        raise SettingsError("KINBOARD_REDIS_WAIT_REPLICAS is set but REDIS_URL is not")
+    return redis_url, prefix, int(raw)
+
+
+def _redis_url(url: str) -> None:
+    scheme = urlsplit(url).scheme
+    if scheme in SENTINEL_SCHEMES:
+        try:
+            sentinel_parts(url)
+        except ValueError as error:
+            raise SettingsError(
+                "REDIS_URL must look like redis+sentinel://:password@host:port,host:port/0/"
+                f"service ({error})"
+            ) from None
+    elif scheme not in PLAIN_SCHEMES:
+        raise SettingsError(
+            "REDIS_URL must start with redis://, rediss://, unix:// or redis+sentinel:// "
+            f"(got {scheme or 'no scheme'})"
+        )
 
 
 def _key(env: Mapping[str, str], name: str, shortest: int) -> str | None:

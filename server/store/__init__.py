@@ -14,7 +14,12 @@ def store_for(settings: Settings) -> Store:
     if settings.redis_url:
         from .redis import RedisStore
 
-        return RedisStore(settings.redis_url, settings.redis_prefix, pool_size=settings.redis_pool)
+        return RedisStore(
+            settings.redis_url,
+            settings.redis_prefix,
+            pool_size=settings.redis_pool,
+            wait_replicas=settings.redis_wait_replicas,
+        )
     from .sqlite import SQLiteStore
 
     return SQLiteStore(settings.data_dir / "kinboard.sqlite3")

@@ -15,8 +15,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-import redis.asyncio as aioredis
-
 from ..board import codec, storage
 from ..board.errors import NotFound, Unavailable
 from ..board.model import Board, Meeting
@@ -47,10 +45,15 @@ SESSION_GRACE = 86400
 
 class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Store):
     def __init__(
-        self, url: str, prefix: str = "kb", log_limit: int = LOG_LIMIT, pool_size: int = 50
+        self,
+        url: str,
+        prefix: str = "kb",
+        log_limit: int = LOG_LIMIT,
+        pool_size: int = 50,
+        wait_replicas: int = 0,
     ) -> None:
         SharedBoardLog.__init__(self, log_limit)
-        RedisConnection.__init__(self, url, prefix, pool_size)
+        RedisConnection.__init__(self, url, prefix, pool_size, wait_replicas)
 
     async def open(self) -> None:
         """Take the worker's lease, waiting a moment for it (without it, the sockets this
@@ -162,8 +165,14 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
         return [OpRecord.from_json(json.loads(row)) for row in rows]
 
     async def _find_op(self, meeting_id: str, op_key: str) -> int | None:
-        async with self._redis_call() as r:
-            raw = await r.hget(self._key(meeting_id, "opkeys"), op_key)
+        key = self._key(meeting_id, "opkeys")
+        if self.replicas.wanted:  # found, it is acknowledged: once a replica has it too
+            raw = await self._replicated(
+                self._find_op_script, [key], [op_key], lambda found: found is not None
+            )
+        else:
+            async with self._redis_call() as r:
+                raw = await r.hget(key, op_key)
         return None if raw is None else int(raw)
 
     async def _commit(self, write: OpWrite) -> tuple[CommitResult, int]:
@@ -178,24 +187,16 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
             str(len(write.records)),
             write.session_hash or "",
             codec.dumps(write.audit) if write.audit is not None else "",
+            "1" if self.replicas.wanted else "",
         ]
         for key, value in write.records.items():
             args += [key, value]
         for key, secret in write.secrets.items():
             args += [key, secret or ""]
-        # The commit gets a connection of its own first: failing to (Redis away), it was
-        # never sent, and is `unavailable`. Failing once it was sent, nobody knows whether
-        # Redis ran it (a restart, a stall): `unknown_outcome`, and the resend with the
-        # same op key finds out.
-        async with self._redis_call():
-            client = await aioredis.Redis(
-                connection_pool=self._redis.connection_pool, single_connection_client=True
-            ).initialize()
-        try:
-            async with self._redis_call(sent=True):
-                outcome, seq = await self._commit_script(keys=keys, args=args, client=client)
-        finally:
-            await client.aclose()
+        settled = (CommitResult.COMMITTED.value, CommitResult.DUPLICATE.value)
+        outcome, seq = await self._replicated(
+            self._commit_script, keys, args, lambda result: result[0] in settled
+        )
         if outcome == CommitResult.COMMITTED.value:
             # Outside the script: the index is not in the meeting's slot. Should this fail,
             # the index says older than the truth, and `Retention` checks the log itself.

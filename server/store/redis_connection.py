@@ -6,20 +6,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.backoff import NoBackoff
+from redis.commands.core import AsyncScript
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ..board.errors import StoreFailed, Unavailable, UnknownOutcome
+from ..redis_urls import SENTINEL_SCHEMES, sentinel_parts
 from . import redis_scripts
+from .redis_replicas import Replicas
 
 log = logging.getLogger("kinboard.store")
 # Set while this task upgrades the data: its calls go through before the store is ready.
@@ -43,24 +47,48 @@ def connection_pool(url: str, size: int, **options: Any) -> aioredis.BlockingCon
     )
 
 
+class BlockingSentinelPool(SentinelConnectionPool, aioredis.BlockingConnectionPool):
+    """The pool of connections to the master the sentinels name, waiting for a free
+    connection as `connection_pool`'s does. After a failover each new connection asks the
+    sentinels again, and a connection to a master turned replica is dropped."""
+
+
+def redis_client(url: str, size: int, **options: Any) -> aioredis.Redis:
+    """A client on `connection_pool`, or through Redis Sentinel for a `redis+sentinel://`
+    URL (the form python-socketio reads: operations.md, "Redis Sentinel")."""
+    if url.split("://", 1)[0] not in SENTINEL_SCHEMES:
+        return aioredis.Redis.from_pool(connection_pool(url, size, **options))
+    sentinels, service, credentials = sentinel_parts(url)
+    # The sentinels themselves have no password; the master and its replicas do.
+    timeouts = {k: v for k, v in options.items() if k.startswith("socket_")}
+    sentinel = Sentinel(sentinels, sentinel_kwargs=timeouts, **credentials)
+    client: aioredis.Redis = sentinel.master_for(
+        service,
+        connection_pool_class=BlockingSentinelPool,
+        max_connections=size,
+        timeout=POOL_WAIT,
+        **options,
+    )
+    return client
+
+
 class RedisConnection:
     """What every part of the Redis store shares."""
 
-    def __init__(self, url: str, prefix: str, pool_size: int) -> None:
+    def __init__(self, url: str, prefix: str, pool_size: int, wait_replicas: int = 0) -> None:
         self.url = url
         self.prefix = prefix
+        self.replicas = Replicas(wait_replicas)
         # Every reply is decoded to str, though redis-py types replies bytes | str: hence
         # the casts where a reply is read.
-        self._redis = aioredis.Redis.from_pool(
-            connection_pool(
-                url,
-                pool_size,
-                decode_responses=True,
-                socket_timeout=TIMEOUT,
-                socket_connect_timeout=TIMEOUT,
-                retry=Retry(NoBackoff(), retries=1),
-                health_check_interval=15,
-            )
+        self._redis = redis_client(
+            url,
+            pool_size,
+            decode_responses=True,
+            socket_timeout=TIMEOUT,
+            socket_connect_timeout=TIMEOUT,
+            retry=Retry(NoBackoff(), retries=1),
+            health_check_interval=15,
         )
         self._commit_script = self._redis.register_script(redis_scripts.COMMIT)
         self._create_script = self._redis.register_script(redis_scripts.CREATE)
@@ -70,6 +98,7 @@ class RedisConnection:
             redis_scripts.PUT_FAMILY_MEETING
         )
         self._list_family_script = self._redis.register_script(redis_scripts.LIST_FAMILY)
+        self._find_op_script = self._redis.register_script(redis_scripts.FIND_OP)
         # This worker's presence entries name it. It is alive while its lease (a pub/sub
         # subscription of its own) stands: Redis drops that the moment the worker's process
         # dies, SIGKILL included, so a dead worker's sockets stop counting against the
@@ -114,6 +143,28 @@ class RedisConnection:
                 ) from error
             raise Unavailable("The store does not answer. Please try again shortly.") from error
         self._failing = None
+
+    async def _replicated(
+        self, script: AsyncScript, keys: list[str], args: list[Any], settled: Callable[[Any], bool]
+    ) -> Any:
+        """Run a commit's `script` on a connection of its own, and when its result is
+        `settled` (written: to be acknowledged), wait on that connection for the
+        replicas to have it (redis_replicas.py). Failing to get the connection (Redis away),
+        nothing was sent: `unavailable`. Failing once it was sent, nobody knows whether
+        Redis ran it (a restart, a stall, a failover), nor whether a replica has it:
+        `unknown_outcome`, and the resend with the same op key finds out."""
+        async with self._redis_call():
+            client = await aioredis.Redis(
+                connection_pool=self._redis.connection_pool, single_connection_client=True
+            ).initialize()
+        try:
+            async with self._redis_call(sent=True):
+                result = await script(keys=keys, args=args, client=client)
+                if settled(result):
+                    await self.replicas.confirm(client)
+        finally:
+            await client.aclose()
+        return result
 
     async def ping(self) -> None:
         async with self._redis_call() as r:

@@ -7,12 +7,11 @@ import asyncio
 import json
 from typing import cast
 
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from ..board import codec
 from .records import Presence
-from .redis_connection import LEASE_RETRY, TIMEOUT, RedisConnection
+from .redis_connection import LEASE_RETRY, TIMEOUT, RedisConnection, redis_client
 
 
 class RedisPresence(RedisConnection):
@@ -23,8 +22,8 @@ class RedisPresence(RedisConnection):
         """Stay subscribed to this worker's own channel (nothing is ever sent on it),
         subscribing again whenever the connection is lost."""
         while True:
-            client = aioredis.Redis.from_url(
-                self.url, socket_connect_timeout=TIMEOUT, health_check_interval=5
+            client = redis_client(
+                self.url, 1, socket_connect_timeout=TIMEOUT, health_check_interval=5
             )
             try:
                 async with client.pubsub() as pubsub:

@@ -1,11 +1,15 @@
 """The Lua scripts of the Redis store: each runs atomically in Redis."""
 
 # KEYS: seq, records, log, opkeys, secrets, sessions, audit.  ARGV: expected seq, op key,
-# new seq, log entry, log limit, n, session hash (or ''), audit entry (or ''), then n
-# field/value pairs of records, then field/value pairs of secrets ('' deletes the field).
+# new seq, log entry, log limit, n, session hash (or ''), audit entry (or ''), touch ('1'
+# or ''), then n field/value pairs of records, then field/value pairs of secrets ('' deletes
+# the field). With touch, a duplicate writes its op key again (see FIND_OP).
 COMMIT = """
 local first = redis.call('HGET', KEYS[4], ARGV[2])
-if first then return {'duplicate', first} end
+if first then
+  if ARGV[9] == '1' then redis.call('HSET', KEYS[4], ARGV[2], first) end
+  return {'duplicate', first}
+end
 if ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[6], ARGV[7]) == 0 then
   return {'session_ended', '0'}
 end
@@ -15,14 +19,23 @@ redis.call('SET', KEYS[1], ARGV[3])
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[5]))
-local last = 8 + 2 * tonumber(ARGV[6])
-for i = 9, last, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+local last = 9 + 2 * tonumber(ARGV[6])
+for i = 10, last, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 for i = last + 1, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[5], ARGV[i])
   else redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1]) end
 end
 if ARGV[8] ~= '' then redis.call('RPUSH', KEYS[7], ARGV[8]) end
 return {'committed', ARGV[3]}
+"""
+
+# KEYS: opkeys.  ARGV: op key.  The op's seq, or nil. Found, it is written again: a WAIT
+# after this then also covers the op's first commit (WAIT counts the replicas that have
+# this connection's last write), which may not have reached a replica yet.
+FIND_OP = """
+local first = redis.call('HGET', KEYS[1], ARGV[1])
+if first then redis.call('HSET', KEYS[1], ARGV[1], first) end
+return first
 """
 
 # KEYS: seq, records.  ARGV: field/value pairs.  Never overwrites an existing meeting.

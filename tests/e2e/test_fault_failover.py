@@ -9,7 +9,6 @@ nginx is skipped when missing, unless KINBOARD_REQUIRE_NGINX=1.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import time
 from collections.abc import AsyncIterator
@@ -17,7 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.faults import RECONNECTED_WITHIN, Replica, assert_converged, card_add, wait_until
+from tests.support.faults import (
+    RECONNECTED_WITHIN,
+    Replica,
+    assert_converged,
+    keep_adding_cards,
+    wait_until,
+)
 from tests.support.harness import ServerProcess, create_meeting, start_workers, stop_all
 from tests.support.nginx import Nginx
 from tests.support.services import REDIS_URL
@@ -39,21 +44,6 @@ async def behind_nginx(
     finally:
         proxy.stop()
         stop_all(*workers)
-
-
-async def keep_adding_cards(client: Replica, name: str, stop: asyncio.Event) -> None:
-    """A person adding a card every 0.25 s: when the connection is back (and caught up),
-    resend what is queued first, in order, with the same ids."""
-    n = 0
-    while not stop.is_set():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(client.online.wait(), 0.25)
-        if not client.online.is_set():
-            continue
-        await client.resend_queue()
-        n += 1
-        await client.send(card_add(f"o_{name}_{n}", f"{name} {n}", f"c_{name}_{n}"), timeout=2)
-        await asyncio.sleep(0.25)
 
 
 async def test_worker_killed_behind_nginx_clients_reconnect_to_the_other_and_converge(

@@ -16,7 +16,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +70,18 @@ async def wait_until(
 class RedisServer:
     """`redis-server` on a free port with its own directory: AOF `everysec`, `noeviction`
     and a password, as in docker-compose.yml. It can be stopped and started again on the
-    same port and directory, frozen (SIGSTOP) and paused."""
+    same port and directory, frozen (SIGSTOP) and paused. `options` add to its command
+    line (a replica's, a cluster node's: redis_topology.py); servers of one group share
+    `password`."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self, directory: Path, password: str | None = None, options: Sequence[str] = ()
+    ) -> None:
         self.binary = need_program("redis-server", "KINBOARD_REQUIRE_REDIS")
         self.directory = directory
         self.port = free_port()
-        self.password = secrets.token_urlsafe(16)
+        self.password = password or secrets.token_urlsafe(16)
+        self.options = tuple(options)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -105,6 +110,7 @@ class RedisServer:
                 *("--dir", str(self.directory), "--logfile", "redis.log"),
                 *("--appendonly", "yes", "--appendfsync", "everysec", "--save", ""),
                 *("--maxmemory-policy", "noeviction", "--requirepass", self.password),
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -463,3 +469,18 @@ async def assert_converged(
 
 def card_add(op_id: str, text: str, card_id: str, section: str = "strengths") -> dict[str, Any]:
     return {"id": op_id, "type": "card.add", "section": section, "text": text, "card_id": card_id}
+
+
+async def keep_adding_cards(client: Replica, name: str, stop: asyncio.Event) -> None:
+    """A person adding a card every 0.25 s: when the connection is back (and caught up),
+    resend what is queued first, in order, with the same ids."""
+    n = 0
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(client.online.wait(), 0.25)
+        if not client.online.is_set():
+            continue
+        await client.resend_queue()
+        n += 1
+        await client.send(card_add(f"o_{name}_{n}", f"{name} {n}", f"c_{name}_{n}"), timeout=2)
+        await asyncio.sleep(0.25)

@@ -100,8 +100,10 @@ def start_workers(
     prefix: str = "kb",
     base_url: str | None = None,
     origins: list[str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> list[ServerProcess]:
-    """`count` workers sharing one Redis and one secret key, each on its own port."""
+    """`count` workers sharing one Redis and one secret key, each on its own port; `env`
+    adds to the environment they share."""
     ports = [free_port() for _ in range(count)]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     shared = {
@@ -110,6 +112,7 @@ def start_workers(
         "KINBOARD_SECRET_KEY": secrets.token_urlsafe(40),
         "KINBOARD_ALLOWED_ORIGINS": ",".join(origins or urls),
         "KINBOARD_BASE_URL": base_url or urls[0],
+        **(env or {}),
     }
     workers = [
         ServerProcess(root / f"worker{n}", env=shared, port=port) for n, port in enumerate(ports)
