@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from server.redis_urls import sentinel_parts
 from server.settings import Settings, SettingsError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,18 @@ def test_trusted_proxies_are_addresses_or_networks() -> None:
     assert settings.trusted_proxies == ("172.30.0.10/32", "10.1.2.0/24", "fd00::1/128")
 
 
+def test_redis_sentinel_is_given_as_python_socketio_reads_it() -> None:
+    url = "redis+sentinel://:secret@10.0.0.1:26379,10.0.0.2:26380/2/kinboard"
+    settings = Settings.from_env({"REDIS_URL": url})
+    assert settings.redis_url == url
+    assert settings.redis_wait_replicas == 0
+    assert sentinel_parts(url) == (
+        [("10.0.0.1", 26379), ("10.0.0.2", 26380)],
+        "kinboard",
+        {"password": "secret", "db": 2},
+    )
+
+
 def test_every_variable_is_read() -> None:
     settings = Settings.from_env(
         {
@@ -42,9 +55,11 @@ def test_every_variable_is_read() -> None:
             "KINBOARD_API_KEY": "a" * 32,
             "KINBOARD_ALLOWED_ORIGINS": "https://kinboard.example.org, https://other.example.org/",
             "KINBOARD_REDIS_POOL": "80",
+            "KINBOARD_REDIS_WAIT_REPLICAS": "1",
         }
     )
     assert settings.redis_pool == 80
+    assert settings.redis_wait_replicas == 1
     assert (settings.host, settings.port) == ("0.0.0.0", 9000)
     assert settings.base_url == "https://kinboard.example.org"
     assert settings.data_dir == Path("/var/lib/kinboard")
@@ -79,6 +94,11 @@ def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
         ("KINBOARD_BASE_URL", "ftp://kinboard.example.org"),
         ("KINBOARD_BASE_URL", "https://kinboard.example.org/#x"),
         ("REDIS_URL", "localhost:6379"),
+        ("REDIS_URL", "redis+sentinel://:pw@10.0.0.1:26379,10.0.0.2:26379/0"),  # no service
+        ("REDIS_URL", "redis+sentinel://:pw@10.0.0.1,10.0.0.2:26379/0/kinboard"),  # no port
+        ("REDIS_URL", "redis+sentinel://:pw@10.0.0.1:26379/first/kinboard"),
+        ("KINBOARD_REDIS_WAIT_REPLICAS", "one"),
+        ("KINBOARD_REDIS_WAIT_REPLICAS", "1"),  # without REDIS_URL
         ("KINBOARD_API_KEY", "short"),
         ("KINBOARD_ALLOWED_ORIGINS", "kinboard.example.org"),
         ("KINBOARD_ALLOWED_ORIGINS", "https://kinboard.example.org/board"),
