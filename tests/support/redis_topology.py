@@ -113,9 +113,10 @@ class SentinelGroup:
             wait_for(self._replicating, 10, "the replica copies the master")
             for sentinel in self.sentinels:
                 sentinel.start()
-            # Each sentinel must know the replica and the two other sentinels (they meet
-            # through the master, every 2 s) before a failover can be agreed on.
-            wait_for(self._watching, 20, "the sentinels know each other and the replica")
+            # Each sentinel must know the replica (from the master's INFO, every 10 s) and
+            # the two other sentinels (they meet through the master, every 2 s) before a
+            # failover can be agreed on.
+            wait_for(self._watching, 40, "the sentinels know each other and the replica")
         except BaseException:
             self.stop()
             raise
