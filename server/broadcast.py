@@ -2,21 +2,26 @@
 every worker. Built before the services, which publish commits and close ended sessions'
 sockets through it; `realtime.py` adds the handlers.
 
-One room per meeting. With REDIS_URL, python-socketio's AsyncRedisManager carries room
-broadcasts between workers.
+One room per meeting, and one per participant (which is how a commit touching what not
+everyone may see reaches each person as their own copy). With REDIS_URL, python-socketio's
+AsyncRedisManager carries room broadcasts between workers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from .board import visibility
 from .board.errors import KinboardError
+from .board.model import Board
+from .board.visibility import Viewer
 from .frames import SocketServer
 from .presence import PresenceTracker
 from .pubsub import RedisManager
@@ -86,11 +91,38 @@ class Broadcaster:
         return self.manager is None or self.manager.listening
 
     async def publish(self, meeting_id: str, commit: Commit) -> None:
+        """`applied` to the meeting's room; or, when the op touched what not everyone may
+        see, to each participant's room the copy they may see (the same seq for all, so
+        nobody's seq has a gap)."""
         assert commit.record is not None
+        data = commit.record.to_json()
         try:
-            await self.sio.emit("applied", commit.record.to_json(), room=meeting_id)
+            if not visibility.restricted(commit.record.changes):
+                await self.sio.emit("applied", data, room=meeting_id)
+                return
+            changes = commit.record.changes
+            await self.to_each(
+                "applied",
+                commit.board,
+                lambda viewer: {**data, "changes": visibility.changes_for(viewer, changes)},
+            )
         except Exception:  # a lost broadcast is repaired by the clients' sync
             log.exception("could not broadcast seq %s", commit.seq)
+
+    async def to_each(
+        self, event: str, board: Board, copy: Callable[[Viewer], dict[str, Any]]
+    ) -> None:
+        """`event` to every participant's room, each with `copy` of what they may see; one
+        emit for all who get the same."""
+        groups: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        for participant in board.participants.values():
+            if participant.removed:
+                continue
+            data = copy(participant.viewer)
+            key = json.dumps(data, sort_keys=True)
+            groups.setdefault(key, (data, []))[1].append(participant_room(participant.id))
+        for data, rooms in groups.values():
+            await self.sio.emit(event, data, room=rooms)
 
     async def end_participants(self, meeting_id: str, participants: set[str]) -> None:
         """Close these participants' sockets on every worker: tell their pages, then

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .board import codec
+from .board.minutes_content import content_for
 from .board.model import Board, Minutes, MinutesStatus, Outcome
 from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS
+from .board.visibility import Viewer
 
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "minutes.css"
@@ -29,9 +31,11 @@ PDF_CACHE = 32  # documents kept, most recently asked for first
 log = logging.getLogger("kinboard.documents")
 
 
-def minutes_view(minutes: Minutes, body: str) -> dict[str, Any]:
-    """What a minutes document shows: the frozen content, and the sign-offs beside it."""
-    content = json.loads(body)
+def minutes_view(minutes: Minutes, body: str, viewer: Viewer) -> dict[str, Any]:
+    """What a minutes document shows `viewer`: the frozen content they may see (each person's
+    copy leaves out what they may not; staff copies show it with its marking), and the
+    sign-offs beside it."""
+    content = content_for(json.loads(body), viewer)
     decision = content["decision"]
     groups = {group.value: label for group, label in GROUP_LABELS.items()}
     return {
@@ -63,9 +67,10 @@ PLAN_SECTIONS = ("plan_rules", "plan_helpers", "plan_warning_signs", "plan_diffi
 PLAN_LAST = ("plan_working", "next_steps")
 
 
-def plan_view(board: Board) -> dict[str, Any] | None:
-    """ "Our plan": the plan of the latest agreed minutes and what was decided, or None
-    while no minutes are agreed. Only agreed minutes are read: a draft is never shown."""
+def plan_view(board: Board, viewer: Viewer) -> dict[str, Any] | None:
+    """ "Our plan": the plan of the latest agreed minutes and what was decided, as `viewer`
+    may see it, or None while no minutes are agreed. Only agreed minutes are read: a draft
+    is never shown."""
     agreed = [
         m
         for m in board.minutes.values()
@@ -74,7 +79,7 @@ def plan_view(board: Board) -> dict[str, Any] | None:
     if not agreed:
         return None
     minutes = max(agreed, key=lambda m: m.number)
-    content = json.loads(board.snapshots[minutes.id].body)
+    content = content_for(json.loads(board.snapshots[minutes.id].body), viewer)
     sections = {
         section["key"]: section for column in content["columns"] for section in column["sections"]
     }
@@ -237,6 +242,8 @@ def _card_details(card: dict[str, Any]) -> str:
         details.append(f"by {card['due']}")
     if card["from_last_meeting"]:
         details.append("from last meeting")
+    if "audience" in card:
+        details.append(_md(card["audience"]["words"]))
     if card["agree"]:
         details.append("agreed by " + ", ".join(_md(n) for n in card["agree"]))
     if card["disagree"]:

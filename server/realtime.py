@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from typing import Any
 
 import socketio
 
-from .board import ops, parsing, scaling, wire
+from .board import ops, parsing, scaling, visibility, wire
 from .board.errors import (
     Forbidden,
     Internal,
@@ -27,6 +28,7 @@ from .board.errors import (
     SessionInvalid,
     TooManyConnections,
 )
+from .board.model import Board
 from .board.roles import ROLE_ABILITIES
 from .boards import Boards
 from .broadcast import Broadcaster, Connection, participant_room
@@ -171,16 +173,35 @@ class Realtime:
         self._presence_due[meeting_id] = asyncio.create_task(later())
 
     async def _broadcast_presence(self, meeting_id: str) -> None:
+        """Who is online and what they edit; someone who may not see a card is not told
+        that anyone edits it."""
         online = await self.presence.online(meeting_id)
-        await self.sio.emit(
-            "presence",
-            {
+        board: Board | None = None
+        if any(p.editing for p in online):
+            board, _ = await self.boards.load(meeting_id)
+        hidden = {
+            card.id: card
+            for card in (board.cards.get(p.editing or "") for p in online if board is not None)
+            if card is not None and visibility.audience_of(card) != visibility.EVERYONE
+        }
+
+        def seen_by(viewer: visibility.Viewer) -> dict[str, Any]:
+            return {
                 "online": [
-                    {"participant_id": p.participant_id, "editing": p.editing} for p in online
+                    {
+                        "participant_id": p.participant_id,
+                        "editing": None
+                        if p.editing in hidden and not visibility.visible(viewer, hidden[p.editing])
+                        else p.editing,
+                    }
+                    for p in online
                 ]
-            },
-            room=meeting_id,
-        )
+            }
+
+        if board is None or not hidden:
+            await self.sio.emit("presence", seen_by(visibility.ANYONE), room=meeting_id)
+        else:
+            await self.broadcaster.to_each("presence", board, seen_by)
 
     async def _put_presence(self, sid: str, connection: Connection) -> None:
         await self.presence.put(
@@ -321,10 +342,23 @@ class Realtime:
                 seq, records = await self.boards.changes_since(connection.meeting_id, since)
             if records is None:
                 board, seq = await self.boards.load(connection.meeting_id)
-                return {"ok": True, "seq": seq, "board": wire.encode_board(board)}
+                viewer = self._viewer(board, connection)
+                return {"ok": True, "seq": seq, "board": wire.encode_board(board, viewer)}
+            if any(visibility.restricted(record.changes) for record in records):
+                board = (await self.boards.load(connection.meeting_id))[0]
+                viewer = self._viewer(board, connection)
+                records = [
+                    replace(record, changes=tuple(visibility.changes_for(viewer, record.changes)))
+                    for record in records
+                ]
         except KinboardError as error:
             return ack_error(error)
         return {"ok": True, "seq": seq, "changes": [record.to_json() for record in records]}
+
+    @staticmethod
+    def _viewer(board: Board, connection: Connection) -> visibility.Viewer:
+        me = board.participants.get(connection.participant_id)
+        return me.viewer if me is not None else visibility.ANYONE
 
     async def on_editing(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         """Which card this person is editing (null: none). The answer matters only to a

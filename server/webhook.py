@@ -26,6 +26,7 @@ from . import documents
 from .audit import Audit
 from .board.errors import KinboardError, NotFound
 from .board.model import Minutes
+from .board.visibility import STAFF
 from .clock import Clock
 from .settings import Settings
 from .store.roles import BoardLog, Counters, Records
@@ -196,7 +197,7 @@ class Webhook:
         snapshot = board.snapshots.get(str(delivery.number))
         if minutes is None or snapshot is None:
             raise NotFound("Those minutes are gone.")
-        return documents.to_json(documents.minutes_view(minutes, snapshot.body)).encode()
+        return documents.to_json(documents.minutes_view(minutes, snapshot.body, STAFF)).encode()
 
     async def _post(
         self, client: httpx.AsyncClient, delivery: Delivery, body: bytes

@@ -11,11 +11,13 @@ from typing import Any
 from .entities import live_card, put
 from .errors import Forbidden, Invalid, NotFound, TooMany
 from .limits import MAX_CARDS, MAX_CARDS_KEPT, MAX_OWNER, MAX_POSITION
+from .marking import CARD_REACHES, check_people, parse_audience, require_marker
 from .model import Board, Card, Change, Participant, Stance, Timing
 from .parsing import ATTRIBUTION, CARD_TEXT, UNSET, Fields, Words, iso_date, words
 from .positions import even_keys, key_between
 from .roles import ROLE_ABILITIES
 from .template import TIMED_SECTIONS
+from .visibility import EVERYONE, Audience
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class CardAdd:
     card_id: str | None = None
     owner: str | None = None
     due: str | None = None
+    audience: Audience = EVERYONE  # a card may be kept from some people from the start
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ def _parse_card_add(f: Fields) -> CardAdd:
     after = f.card_id("after", required=False, nullable=True)
     card_id = f.card_id("card_id", required=False, nullable=True)
     owner, due = _timing(f)
+    audience = f.get("audience")
     return CardAdd(
         section=section,
         text=text,
@@ -81,6 +85,7 @@ def _parse_card_add(f: Fields) -> CardAdd:
         card_id=None if card_id is UNSET else card_id,
         owner=None if owner is UNSET else owner,
         due=None if due is UNSET else due,
+        audience=EVERYONE if audience is UNSET else parse_audience(audience, CARD_REACHES),
     )
 
 
@@ -170,6 +175,9 @@ def _add(
             "(so they can be brought back): this one has no room for more."
         )
     _require_timed(op.section, op.owner, op.due)
+    if op.audience != EVERYONE:
+        require_marker(actor)
+        check_people(board, op.audience)
     card = Card(
         id=card_id,
         section=op.section,
@@ -182,6 +190,7 @@ def _add(
         attributed_to=op.attributed_to,
         owner=op.owner,
         due=op.due,
+        audience=op.audience,
     )
     return _place(board, card, op.after)
 

@@ -36,6 +36,7 @@ from .model import (
 )
 from .roles import Role
 from .steering import Agenda, Focus, FocusKind, Readiness, ReadyState, Timer, TimerStatus
+from .visibility import EVERYONE, audience_of, decode_audience
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -56,6 +57,9 @@ def plain(value: Any) -> Any:
 
 def encode_entity(value: Entity) -> dict[str, Any]:
     data: dict[str, Any] = plain(value)
+    # Most entities are for everyone: their JSON says so by having no audience at all.
+    if "audience" in data and audience_of(value) == EVERYONE:
+        del data["audience"]
     return data
 
 
@@ -83,7 +87,11 @@ _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyTyp
         "meeting": lambda d: _build(Meeting, d, kind=Kind, status=Status, vocabulary=Vocabulary),
         "participant": lambda d: _build(Participant, d, role=Role),
         "card": lambda d: _build(
-            Card, d, stances=_stances, set_aside=lambda t: t and _build(Timing, t)
+            Card,
+            d,
+            stances=_stances,
+            set_aside=lambda t: t and _build(Timing, t),
+            audience=decode_audience,
         ),
         "scale": lambda d: _build(
             Scale,

@@ -23,6 +23,7 @@ from .model import (
     Vote,
 )
 from .steering import Agenda, Focus, Readiness, Timer
+from .visibility import audience_of
 
 # Which board field holds each kind of entity.
 FIELDS: Mapping[str, str] = MappingProxyType(
@@ -66,7 +67,15 @@ def put(
     for value in values:
         merged[value.id] = value
         deleted = getattr(value, "deleted", False)
-        changes.append(Change(kind, value.id, None if deleted else value, deleted=deleted))
+        changes.append(
+            Change(
+                kind,
+                value.id,
+                None if deleted else value,
+                deleted=deleted,
+                audience=audience_of(value),
+            )
+        )
     updated: dict[str, Any] = {field: MappingProxyType(merged)}
     return replace(board, **updated), changes
 

@@ -6,12 +6,16 @@ from typing import Any
 
 from .codec import encode_entity, plain
 from .model import Board, RoundStatus
+from .visibility import Viewer, visible
 
 
 def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
-    """Everything the board holds about one participant, and nothing about anyone else:
-    for a subject access request."""
-    cards = [c for c in board.cards.values() if c.author == participant_id]
+    """Everything the board holds about one participant, and nothing about anyone else nor
+    anything kept from them (visibility.py): for a subject access request, which they read."""
+    person = board.participants[participant_id]
+    viewer = Viewer(person.id, person.role)
+    seen = [c for c in board.cards.values() if visible(viewer, c)]
+    cards = [c for c in seen if c.author == participant_id]
     own = (
         "id",
         "section",
@@ -24,12 +28,12 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
         "deleted",
     )
     return {
-        "participant": encode_entity(board.participants[participant_id]),
+        "participant": encode_entity(person),
         # Their own words, without what others did with them (others' stances, edits).
         "cards_added": [{name: plain(getattr(card, name)) for name in own} for card in cards],
         "agree_or_disagree": [
             {"card_id": card.id, "stance": card.stances[participant_id]}
-            for card in board.cards.values()
+            for card in seen
             if participant_id in card.stances
         ],
         "votes": [

@@ -11,7 +11,8 @@ from . import scaling
 from .model import Board, RoundStatus, Stance
 from .roles import Role
 from .summary import summarise
-from .template import COLUMNS
+from .template import COLUMNS, audience_words
+from .visibility import EVERYONE, Audience, Viewer, decode_audience, encode_audience, sees
 
 
 def canonical(content: Any) -> str:
@@ -65,6 +66,7 @@ def snapshot_content(board: Board, number: int, label: str | None, now: str) -> 
 
 def _card(card: Any, names: dict[str, str]) -> dict[str, Any]:
     return {
+        **_marking(card.audience, names),
         "id": card.id,
         "text": card.text,
         "attributed_to": card.attributed_to,
@@ -77,6 +79,42 @@ def _card(card: Any, names: dict[str, str]) -> dict[str, Any]:
             names.get(p, "?") for p, s in card.stances.items() if s is Stance.DISAGREE
         ),
     }
+
+
+def _marking(audience: Audience, names: dict[str, str]) -> dict[str, Any]:
+    """What minutes keep of an audience that is not everyone: the rule's ids (for each
+    reader's copy, `content_for`) and the marking in words (for staff copies)."""
+    if audience == EVERYONE:
+        return {}
+    return {
+        "audience": {
+            **encode_audience(audience),
+            "names": [names.get(p, "someone") for p in audience.people],
+            "words": audience_words(audience, names),
+        }
+    }
+
+
+def content_for(content: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
+    """Minutes content as `viewer` may read it: without the cards they may not see."""
+    columns = [
+        {
+            **column,
+            "sections": [
+                {
+                    **section,
+                    "cards": [
+                        card
+                        for card in section["cards"]
+                        if sees(viewer, decode_audience(card.get("audience")))
+                    ],
+                }
+                for section in column["sections"]
+            ],
+        }
+        for column in content["columns"]
+    ]
+    return {**content, "columns": columns}
 
 
 def _scale(board: Board, scale: Any, names: dict[str, str]) -> dict[str, Any]:

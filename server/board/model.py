@@ -12,6 +12,7 @@ from typing import Any
 from .limits import DEFAULT_WORRY_THRESHOLD
 from .roles import ROLE_GROUP, Group, Role
 from .steering import Agenda, Focus, Readiness, Timer
+from .visibility import ANYONE, EVERYONE, Audience, Viewer
 
 
 class Status(StrEnum):
@@ -95,6 +96,12 @@ class Participant:
     device: str | None = None
 
     @property
+    def viewer(self) -> Viewer:
+        """Who they are to the visibility rule; taken out, they see only what everyone may
+        (and are sent nothing at all)."""
+        return ANYONE if self.removed else Viewer(self.id, self.role)
+
+    @property
     def device_key(self) -> str:
         """The same for every join from one browser (while it keeps its cookie)."""
         return self.device or self.id
@@ -126,6 +133,7 @@ class Card:
     set_aside: Timing | None = None  # owner and due while out of the timed sections
     from_last_meeting: bool = False  # carried over into a review
     deleted: bool = False
+    audience: Audience = EVERYONE  # who may see it (visibility.py)
 
 
 class Outcome(StrEnum):
@@ -358,12 +366,15 @@ SECRET_ENTITIES = frozenset({"ballot", "snapshot"})
 
 @dataclass(frozen=True)
 class Change:
-    """One entity written by an op: an upsert (value set) or a deletion."""
+    """One entity written by an op: an upsert (value set) or a deletion. `audience` is who
+    may see the entity (a deletion too); `was`, its audience before, when the op moved it."""
 
     entity: str
     id: str
     value: Entity | None
     deleted: bool = False
+    audience: Audience = EVERYONE
+    was: Audience | None = None
 
     @property
     def secret(self) -> bool:

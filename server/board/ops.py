@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from . import agenda, cards, focus, meeting, minutes, readiness, scaling, timer
-from .errors import Closed, Forbidden, Invalid, Locked
+from . import agenda, cards, focus, marking, meeting, minutes, readiness, scaling, timer
+from .errors import Closed, Forbidden, Invalid, Locked, NotFound
 from .model import STATUS_ALLOWS, Board, Change, Participant
 from .parsing import Fields, is_id
 from .roles import ROLE_ABILITIES
+from .visibility import visible
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ Op = (
     | focus.FocusOp
     | timer.TimerOp
     | readiness.ReadySay
+    | marking.CardAudience
 )
 
 
@@ -69,6 +71,7 @@ _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
         **focus.PARSERS,
         **timer.PARSERS,
         **readiness.PARSERS,
+        **marking.PARSERS,
     }
 )
 
@@ -96,6 +99,10 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         # Minutes record the board; taking and signing them is not changing it, so a
         # board locked for the end of the meeting still takes them.
         return minutes.apply_minutes(board, op, actor, ctx.now)
+    _require_visible(board, op, actor)
+    if isinstance(op, marking.CardAudience):
+        # Keeping something from someone is never paused: a locked board takes it too.
+        return marking.apply(board, op, actor)
     steered = _steer(board, op, actor, ctx.now)
     if steered is not None:
         return steered
@@ -122,3 +129,11 @@ def _steer(board: Board, op: Op, actor: Participant, now: str) -> tuple[Board, l
     if isinstance(op, readiness.ReadySay):
         return readiness.apply(board, op, actor)
     return None
+
+
+def _require_visible(board: Board, op: Op, actor: Participant) -> None:
+    """A card the actor may not see is, to them, not on the board: an op on it is refused
+    just as one on a card that never was."""
+    card = board.cards.get(getattr(op, "card_id", None) or "")
+    if card is not None and not visible(actor.viewer, card):
+        raise NotFound("That card is not on the board.")

@@ -11,6 +11,7 @@ from .model import Board, Card, Scale, ScalePoint, Vote
 from .positions import key_between
 from .roles import Role
 from .summary import summarise
+from .visibility import carried, decode_audience
 
 
 def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
@@ -22,6 +23,9 @@ def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
         for section in column["sections"]:
             previous_key = None
             for item in section["cards"]:
+                audience = carried(decode_audience(item.get("audience")))
+                if audience is None:
+                    continue
                 position = key_between(previous_key, None)
                 previous_key = position
                 cards.append(
@@ -38,6 +42,7 @@ def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
                         owner=item["owner"],
                         due=item["due"],
                         from_last_meeting=True,
+                        audience=audience,
                     )
                 )
     scales = []

@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from .model import Outcome, Vocabulary
 from .roles import Group, Role
+from .visibility import Audience, Reach
 
 
 @dataclass(frozen=True)
@@ -187,3 +188,23 @@ OUTCOME_LABELS: Mapping[Outcome, str] = MappingProxyType(
         Outcome.ESCALATE: "Step up: more help and more checks",
     }
 )
+
+
+# The marking of what not everyone may see, on the board and in staff minutes; `{names}`
+# is who the marking names.
+AUDIENCE_LABELS: Mapping[Reach, str] = MappingProxyType(
+    {
+        Reach.EVERYONE: "Everyone can see this",
+        Reach.HIDDEN_FROM: "Hidden from {names}",
+        Reach.PROFESSIONALS: "For professionals only",
+        Reach.ONLY: "Only {names} can see this",
+        Reach.WITH_FACILITATORS: "Only {names} and the facilitator can see this",
+        Reach.FAMILY: "Only the family can see this",
+    }
+)
+
+
+def audience_words(audience: Audience, names: Mapping[str, str]) -> str:
+    """The marking in words, naming people by their names on the board."""
+    named = ", ".join(names.get(p, "someone") for p in audience.people)
+    return AUDIENCE_LABELS[audience.kind].format(names=named)

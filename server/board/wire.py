@@ -49,6 +49,15 @@ from .template import (
     SCALED_SECTIONS,
     TIMED_SECTIONS,
 )
+from .visibility import (
+    ANYONE,
+    AUDIENCE_KEY,
+    EVERYONE,
+    WAS_KEY,
+    Viewer,
+    encode_audience,
+    visible,
+)
 
 
 def _public(value: Entity) -> dict[str, Any]:
@@ -71,11 +80,20 @@ def _public(value: Entity) -> dict[str, Any]:
 
 
 def encode_change(change: Change) -> dict[str, Any]:
+    """A change as the op log keeps it. One that not everyone may see carries its audience
+    (and the one before, when it moved), for `visibility.changes_for` to copy per viewer."""
     if change.secret:
         raise ValueError("secret changes are never encoded for clients")
+    data: dict[str, Any] = {"entity": change.entity, "id": change.id}
     if change.deleted or change.value is None:
-        return {"entity": change.entity, "id": change.id, "deleted": True}
-    return {"entity": change.entity, "id": change.id, "value": _public(change.value)}
+        data["deleted"] = True
+    else:
+        data["value"] = _public(change.value)
+    if change.audience != EVERYONE:
+        data[AUDIENCE_KEY] = encode_audience(change.audience)
+    if change.was is not None and change.was != change.audience:
+        data[WAS_KEY] = encode_audience(change.was)
+    return data
 
 
 def encode_me(me: Participant) -> dict[str, Any]:
@@ -85,10 +103,14 @@ def encode_me(me: Participant) -> dict[str, Any]:
     return {**encode_entity(me), "can": {f.name: getattr(can, f.name) for f in fields(can)}}
 
 
-def encode_board(board: Board) -> dict[str, Any]:
-    """The board as everyone may see it: live cards and scales, and the rounds of live
-    scales. Open rounds say who has answered, never what; secret ballots are not here."""
-    cards = sorted(board.live_cards(), key=lambda c: (c.section, c.position, c.id))
+def encode_board(board: Board, viewer: Viewer = ANYONE) -> dict[str, Any]:
+    """The board as `viewer` may see it: live cards and scales, and the rounds of live
+    scales. Open rounds say who has answered, never what; secret ballots are not here;
+    nothing `viewer` may not see (visibility.py) is either."""
+    cards = sorted(
+        (c for c in board.live_cards() if visible(viewer, c)),
+        key=lambda c: (c.section, c.position, c.id),
+    )
     scales = board.live_scales()
     return {
         "meeting": encode_entity(board.meeting),
@@ -147,7 +169,7 @@ def encode_state(
         "seq": seq,
         "now": now,
         "me": encode_me(me),
-        "board": encode_board(board),
+        "board": encode_board(board, me.viewer),
         "template": encode_template(link_days),
         "my_votes": encode_own_ballots(board, me.id),
         # A closed meeting is erased this many days after `meeting.closed_at`.

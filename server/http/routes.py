@@ -14,7 +14,7 @@ from starlette.routing import Route
 from .. import documents
 from ..board import codec, wire
 from ..board.errors import Closed, Forbidden, KinboardError, NotFound, Unauthorized
-from ..board.model import LinkKind, Minutes, MinutesStatus, Snapshot
+from ..board.model import Board, LinkKind, Minutes, MinutesStatus, Snapshot
 from ..board.roles import SELF_CHOSEN_ROLES, Role
 from ..board.template import ROLE_LABELS
 from ..clock import iso
@@ -105,7 +105,7 @@ class Routes:
             raise Forbidden(
                 "To see your plan, please open the link the facilitator gave you."
             ) from None
-        view = documents.plan_view(board)
+        view = documents.plan_view(board, self.web.viewer(board, auth))
         if view is not None:
             await self.services.audit.record_once_a_minute(
                 meeting_id, "plan.viewed", by=auth.who, minutes=view["number"]
@@ -189,7 +189,7 @@ class Routes:
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id, Scope.MEETINGS_READ)
         board, seq = await self.web.readable(meeting_id, auth)
-        answer = {"seq": seq, **wire.encode_board(board)}
+        answer = {"seq": seq, **wire.encode_board(board, self.web.viewer(board, auth))}
         if auth.staff_or_key:
             # For staff pages: when it is erased, or closes for being idle.
             outlook = await self.services.retention.outlook(board.meeting)
@@ -254,15 +254,15 @@ class Routes:
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id, Scope.MINUTES_READ)
         number = request.path_params["number"]
-        minutes, snapshot = await self._minutes_document(meeting_id, number, auth)
+        board, minutes, snapshot = await self._minutes_document(meeting_id, number, auth)
         await self.services.audit.record_once_a_minute(
             meeting_id, event, by=auth.who, minutes=number, **fields
         )
-        return documents.minutes_view(minutes, snapshot.body)
+        return documents.minutes_view(minutes, snapshot.body, self.web.viewer(board, auth))
 
     async def _minutes_document(
         self, meeting_id: str, number: int, auth: Auth
-    ) -> tuple[Minutes, Snapshot]:
+    ) -> tuple[Board, Minutes, Snapshot]:
         try:
             board, _ = await self.web.readable(meeting_id, auth)
             agreed_only = False
@@ -278,7 +278,7 @@ class Routes:
             or (agreed_only and minutes.status is not MinutesStatus.AGREED)
         ):
             raise NotFound(f"There are no minutes number {number} for this meeting.")
-        return minutes, snapshot
+        return board, minutes, snapshot
 
     def _minutes_html(self, view: dict[str, Any], for_pdf: bool) -> str:
         base = f"/m/{view['meeting']['id']}/minutes/{view['number']}"

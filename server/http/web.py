@@ -19,6 +19,7 @@ from ..board import parsing
 from ..board.errors import Closed, Forbidden, Internal, Invalid, KinboardError, NotFound
 from ..board.model import Board, Status
 from ..board.roles import PLAN_READERS, Role
+from ..board.visibility import ANYONE, STAFF, Viewer
 from ..keys import IntegrationKey, Scope
 from ..security import (
     RateLimiter,
@@ -234,6 +235,16 @@ class Web:
             if auth.staff_or_key:
                 raise
             raise Forbidden("You are not part of this meeting.") from None
+
+    @staticmethod
+    def viewer(board: Board, auth: Auth) -> Viewer:
+        """Whom the visibility rule reads for: staff and keys as a facilitator, a participant
+        as themselves; anyone not on the board (a family link's plan-only session) sees only
+        what everyone may see."""
+        if auth.staff_or_key:
+            return STAFF
+        me = board.participants.get(auth.session.participant_id) if auth.session else None
+        return me.viewer if me is not None else ANYONE
 
     async def facilitated(self, meeting_id: str, auth: Auth, doing: str) -> Board:
         """The board, for the meeting's facilitator, its staff or the API key."""

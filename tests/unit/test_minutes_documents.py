@@ -24,6 +24,7 @@ from server.board.model import (
 from server.board.ops import Context
 from server.board.roles import Role
 from server.board.template import OUTCOME_LABELS, SECTIONS
+from server.board.visibility import STAFF
 from tests.support.boards import PEOPLE, T0, raw
 from tests.support.minutes import (
     CARDS,
@@ -45,7 +46,7 @@ MARKUP = "<img src=x onerror=alert(1)> **bold** [click](javascript:alert(1)) `co
 
 def view_of(board: Board, number: int = 1) -> dict[str, Any]:
     key = str(number)
-    return documents.minutes_view(board.minutes[key], board.snapshots[key].body)
+    return documents.minutes_view(board.minutes[key], board.snapshots[key].body, STAFF)
 
 
 def markup_board() -> Board:

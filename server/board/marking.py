@@ -1,0 +1,89 @@
+"""Marking what not everyone may see: the facilitator hides a card (a plan item is a card
+too) from named people, keeps it for professionals only, or shows it to everyone again.
+`visibility.py` is the rule that then keeps it from them on every channel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from .entities import live_card, put
+from .errors import Forbidden, Invalid
+from .limits import MAX_PARTICIPANTS
+from .model import Board, Change, Participant
+from .parsing import Fields, is_id, parse_enum
+from .roles import ROLE_ABILITIES, Role
+from .visibility import Audience, Reach
+
+# What the facilitator may mark a card with (the other audiences belong to other entities:
+# a child's items, the family's plan).
+CARD_REACHES = frozenset({Reach.EVERYONE, Reach.HIDDEN_FROM, Reach.PROFESSIONALS})
+
+
+@dataclass(frozen=True)
+class CardAudience:
+    card_id: str
+    audience: Audience
+
+
+def parse_audience(value: Any, reaches: Collection[Reach]) -> Audience:
+    """An audience from a client: `{"kind": ..., "people": [participant ids]}`, `people`
+    given exactly for the kinds that name people. Whether they are in the meeting is
+    `check_people`'s."""
+    if not isinstance(value, Mapping) or set(value) - {"kind", "people"}:
+        raise Invalid('audience must be {"kind": ..., "people": [...]}.')
+    kind = parse_enum(Reach, value.get("kind"), "audience kind")
+    if kind not in reaches:
+        raise Invalid(f"This cannot be marked {kind.value}.")
+    people = value.get("people", [])
+    if not isinstance(people, list) or not all(is_id(p) for p in people):
+        raise Invalid("audience people must be a list of participant ids.")
+    names_people = kind in (Reach.HIDDEN_FROM, Reach.ONLY, Reach.WITH_FACILITATORS)
+    if names_people and not people:
+        raise Invalid("Say who: audience people must name someone.")
+    if not names_people and people:
+        raise Invalid(f"An audience of {kind.value} names nobody.")
+    if len(people) > MAX_PARTICIPANTS:
+        raise Invalid(f"audience people can name at most {MAX_PARTICIPANTS}.")
+    return Audience(kind, tuple(sorted(set(people))))
+
+
+def check_people(board: Board, audience: Audience) -> None:
+    """Everyone an audience names is in the meeting; nobody is hidden from a facilitator,
+    who must see everything they mark."""
+    for person_id in audience.people:
+        person = board.participants.get(person_id)
+        if person is None or person.removed:
+            raise Invalid("Someone named in who can see this is not in the meeting.")
+        if audience.kind is Reach.HIDDEN_FROM and person.role is Role.FACILITATOR:
+            raise Invalid("A card cannot be hidden from a facilitator.")
+
+
+def require_marker(actor: Participant) -> None:
+    if not ROLE_ABILITIES[actor.role].run_meeting:
+        raise Forbidden("Only the facilitator can choose who can see a card.")
+
+
+def _parse_card_audience(f: Fields) -> CardAudience:
+    card_id = f.card_id()
+    audience = parse_audience(f.get("audience", required=True), CARD_REACHES)
+    return CardAudience(card_id, audience)
+
+
+PARSERS: Mapping[str, Callable[[Fields], CardAudience]] = MappingProxyType(
+    {"card.audience": _parse_card_audience}
+)
+
+
+def apply(board: Board, op: CardAudience, actor: Participant) -> tuple[Board, list[Change]]:
+    """Set who may see a card. The change carries its audience before, so those who could
+    see it and now cannot are sent its removal, and those who now can, the card."""
+    require_marker(actor)
+    card = live_card(board, op.card_id)
+    check_people(board, op.audience)
+    if card.audience == op.audience:
+        return board, []
+    board, changes = put(board, "card", replace(card, audience=op.audience))
+    return board, [replace(change, was=card.audience) for change in changes]
