@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .entities import live_card, put
-from .errors import Forbidden, NotFound
+from .errors import Forbidden, Invalid, NotFound
 from .model import Board, Change, Participant
 from .parsing import Fields
 from .roles import ROLE_ABILITIES
 from .scales import live_scale
 from .steering import Focus, FocusKind
 from .template import SECTIONS
+from .visibility import EVERYONE
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,21 @@ def apply(board: Board, op: FocusOp, actor: Participant, now: str) -> tuple[Boar
 
 
 def _check_target(board: Board, op: FocusSet) -> None:
-    """Only what is on the board can be spotlit."""
+    """Only what is on the board, for everyone, can be spotlit."""
     if op.kind is FocusKind.SECTION and op.target not in SECTIONS:
         raise NotFound(f"There is no section called {op.target!r}.")
-    if op.kind is FocusKind.CARD:
-        live_card(board, op.target)
+    if op.kind is FocusKind.CARD and live_card(board, op.target).audience != EVERYONE:
+        # The room screen shows the spotlight, and everyone follows it.
+        raise Invalid("Only a card everyone can see can be in the spotlight.")
     if op.kind is FocusKind.SCALE:
         live_scale(board, op.target)
+
+
+def off_card(
+    board: Board, card_id: str, actor: Participant, now: str
+) -> tuple[Board, list[Change]]:
+    """The spotlight cleared if it is on this card (which not everyone may see any more)."""
+    current = focus_of(board)
+    if current is None or (current.kind, current.target) != (FocusKind.CARD, card_id):
+        return board, []
+    return put(board, "focus", Focus(None, None, actor.id, now))

@@ -11,11 +11,12 @@ from typing import Any
 
 from .entities import live_card, put
 from .errors import Forbidden, Invalid
+from .focus import off_card
 from .limits import MAX_PARTICIPANTS
 from .model import Board, Change, Participant
 from .parsing import Fields, is_id, parse_enum
 from .roles import ROLE_ABILITIES, Role
-from .visibility import Audience, Reach
+from .visibility import EVERYONE, Audience, Reach
 
 # What the facilitator may mark a card with (the other audiences belong to other entities:
 # a child's items, the family's plan).
@@ -77,13 +78,20 @@ PARSERS: Mapping[str, Callable[[Fields], CardAudience]] = MappingProxyType(
 )
 
 
-def apply(board: Board, op: CardAudience, actor: Participant) -> tuple[Board, list[Change]]:
+def apply(
+    board: Board, op: CardAudience, actor: Participant, now: str
+) -> tuple[Board, list[Change]]:
     """Set who may see a card. The change carries its audience before, so those who could
-    see it and now cannot are sent its removal, and those who now can, the card."""
+    see it and now cannot are sent its removal, and those who now can, the card. A card
+    kept from anyone leaves the spotlight."""
     require_marker(actor)
     card = live_card(board, op.card_id)
     check_people(board, op.audience)
     if card.audience == op.audience:
         return board, []
     board, changes = put(board, "card", replace(card, audience=op.audience))
-    return board, [replace(change, was=card.audience) for change in changes]
+    marked = [replace(change, was=card.audience) for change in changes]
+    if op.audience == EVERYONE:
+        return board, marked
+    board, unlit = off_card(board, card.id, actor, now)
+    return board, [*marked, *unlit]

@@ -102,7 +102,7 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     _require_visible(board, op, actor)
     if isinstance(op, marking.CardAudience):
         # Keeping something from someone is never paused: a locked board takes it too.
-        return marking.apply(board, op, actor)
+        return marking.apply(board, op, actor, ctx.now)
     steered = _steer(board, op, actor, ctx.now)
     if steered is not None:
         return steered

@@ -276,3 +276,24 @@ def test_adding_a_kept_card_is_refused_for_others_and_for_bad_names(
 def test_anyone_may_add_a_card_for_everyone_saying_so() -> None:
     board, _ = run(populated(), add({"kind": "everyone"}), "p_mum", new_id="c_open")
     assert board.cards["c_open"].audience == EVERYONE
+
+
+# --- the spotlight, which the room screen always shows ---------------------------------------
+
+
+def test_a_card_not_everyone_may_see_cannot_be_spotlit() -> None:
+    board = hidden(populated(), "c_gran", PROS)
+    message = raw("focus.set", kind="card", target="c_gran")
+    assert type(refused(board, message, "p_fac")) is Invalid
+
+
+def test_marking_the_spotlit_card_takes_the_spotlight_off_it_in_the_same_op() -> None:
+    board = run(populated(), raw("focus.set", kind="card", target="c_gran"), "p_fac")[0]
+    board, changes = run(board, mark("c_gran", HIDE_FROM_MUM), "p_fac")
+    assert [(c.entity, c.id) for c in changes] == [("card", "c_gran"), ("focus", "focus")]
+    assert board.focus["focus"].kind is None
+    # A spotlight elsewhere stays where it is.
+    board = run(board, raw("focus.set", kind="card", target="c_kid"), "p_fac")[0]
+    board, changes = run(board, mark("c_gran", PROS), "p_fac")
+    assert [(c.entity, c.id) for c in changes] == [("card", "c_gran")]
+    assert board.focus["focus"].target == "c_kid"
