@@ -11,6 +11,7 @@ from typing import Any
 from .board import parsing
 from .board import review as review_core
 from .board.errors import Invalid, NotFound
+from .board.family_time import first_stage
 from .board.limits import MAX_TITLE
 from .board.model import Board, Kind, Meeting, MinutesStatus, Vocabulary
 from .board.roles import SELF_CHOSEN_ROLES, Role
@@ -45,12 +46,14 @@ class Meetings:
         """A new meeting of the chosen family (or a new one), owned by `staff` if a staff
         member starts it. Bad input is refused before anything is stored."""
         now = iso(self._clock())
+        chosen_kind = choice(Kind, kind, Kind.INITIAL, "kind")
         meeting = Meeting(
             id=new_id(nbytes=9),
             title=parsing.words(title, parsing.TITLE),
-            kind=choice(Kind, kind, Kind.INITIAL, "kind"),
+            kind=chosen_kind,
             vocabulary=choice(Vocabulary, vocabulary, Vocabulary.SAFETY, "vocabulary"),
             created_at=now,
+            stage=first_stage(chosen_kind),
         )
         chosen = await self._families.choose(family, staff, meeting.title)
         overall = overall_scale(meeting.vocabulary, new_id("s_"), now, created_by="")

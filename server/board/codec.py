@@ -9,6 +9,7 @@ from dataclasses import fields, is_dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .family_group import Answer, Ended, FamilyItem, FamilyTime, Stage
 from .model import (
     Answered,
     Card,
@@ -84,7 +85,14 @@ def _stances(data: Mapping[str, str]) -> Mapping[str, Stance]:
 
 _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyType(
     {
-        "meeting": lambda d: _build(Meeting, d, kind=Kind, status=Status, vocabulary=Vocabulary),
+        "meeting": lambda d: _build(
+            Meeting,
+            d,
+            kind=Kind,
+            status=Status,
+            vocabulary=Vocabulary,
+            stage=lambda s: s and Stage(s),
+        ),
         "participant": lambda d: _build(Participant, d, role=Role),
         "card": lambda d: _build(
             Card,
@@ -135,6 +143,10 @@ _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyTyp
             d,
             answers=lambda a: MappingProxyType({p: ReadyState(s) for p, s in a.items()}),
         ),
+        "family_time": lambda d: _build(
+            FamilyTime, d, answer=lambda a: a and Answer(a), ended=lambda e: e and Ended(e)
+        ),
+        "family_item": lambda d: _build(FamilyItem, d),
     }
 )
 

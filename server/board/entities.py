@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import NotFound
+from .family_group import FamilyItem, FamilyTime
 from .model import (
     Board,
     Card,
@@ -40,6 +41,8 @@ FIELDS: Mapping[str, str] = MappingProxyType(
         "focus": "focus",
         "timer": "timer",
         "readiness": "readiness",
+        "family_time": "family_time",
+        "family_item": "family_plan",
     }
 )
 
@@ -57,7 +60,9 @@ def put(
     | Agenda
     | Focus
     | Timer
-    | Readiness,
+    | Readiness
+    | FamilyTime
+    | FamilyItem,
 ) -> tuple[Board, list[Change]]:
     """Upsert entities that carry their own id. One with `deleted` set stays on the board as
     a tombstone and is announced as a deletion."""

@@ -120,6 +120,18 @@ class AlreadyVoted(KinboardError):
     code = "already_voted"
 
 
+class FamilyTimeRunning(KinboardError):
+    """Family time is on already (started twice, or a stage change while it runs)."""
+
+    code = "family_time_running"
+
+
+class FamilyTimeNotRunning(KinboardError):
+    """Family time is not on: there is nothing to ask about, answer or end."""
+
+    code = "family_time_not_running"
+
+
 class SessionEnded(Forbidden):
     """The caller's session ended (taken out, link turned off): refused like any forbidden
     op, and their socket is closed."""

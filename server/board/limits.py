@@ -28,3 +28,6 @@ MAX_STEP = 80  # an agenda step's name
 MAX_STEPS = 20  # steps in a meeting's agenda
 # A shared timer runs for at least this and at most this many seconds (extensions too).
 MIN_TIMER_SECONDS, MAX_TIMER_SECONDS = 10, 3 * 60 * 60
+# How far ahead family time's expected end may be: past this it is a typing mistake.
+MAX_FAMILY_TIME_MINUTES = 240
+MAX_FAMILY_ITEMS = 100  # lines of the family's own plan, removed ones included

@@ -9,6 +9,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from .family_group import FamilyItem, FamilyTime, Stage
 from .limits import DEFAULT_WORRY_THRESHOLD
 from .roles import ROLE_GROUP, Group, Role
 from .steering import Agenda, Focus, Readiness, Timer
@@ -50,6 +51,7 @@ class Kind(StrEnum):
     NETWORK = "network"
     CORE_GROUP = "core_group"
     CONFERENCE = "conference"
+    FAMILY_GROUP = "family_group"  # family group decision-making: stages, family time
 
 
 class Stance(StrEnum):
@@ -81,6 +83,7 @@ class Meeting:
     # A revealed number at or below this makes the facilitator's screen raise a worry.
     worry_threshold: int = DEFAULT_WORRY_THRESHOLD
     closed_at: str | None = None
+    stage: Stage | None = None  # a family group meeting's stage; None for other kinds
 
 
 @dataclass(frozen=True)
@@ -315,6 +318,8 @@ class Board:
     focus: Mapping[str, Focus] = field(default_factory=_empty)
     timer: Mapping[str, Timer] = field(default_factory=_empty)
     readiness: Mapping[str, Readiness] = field(default_factory=_empty)
+    family_time: Mapping[str, FamilyTime] = field(default_factory=_empty)  # "family_time"
+    family_plan: Mapping[str, FamilyItem] = field(default_factory=_empty)  # by item id
 
     def live_cards(self) -> list[Card]:
         return [card for card in self.cards.values() if not card.deleted]
@@ -356,6 +361,8 @@ Entity = (
     | Focus
     | Timer
     | Readiness
+    | FamilyTime
+    | FamilyItem
 )
 
 

@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from . import agenda, cards, focus, marking, meeting, minutes, readiness, scaling, timer
+from . import (
+    agenda,
+    cards,
+    family_time,
+    focus,
+    marking,
+    meeting,
+    minutes,
+    readiness,
+    scaling,
+    timer,
+)
 from .errors import Closed, Forbidden, Invalid, Locked, NotFound
 from .model import STATUS_ALLOWS, Board, Change, Participant
 from .parsing import Fields, is_id
@@ -42,6 +53,7 @@ Op = (
     | timer.TimerOp
     | readiness.ReadySay
     | marking.CardAudience
+    | family_time.FamilyGroupOp
 )
 
 
@@ -72,6 +84,7 @@ _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
         **timer.PARSERS,
         **readiness.PARSERS,
         **marking.PARSERS,
+        **family_time.PARSERS,
     }
 )
 
@@ -112,6 +125,8 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         return minutes.apply_decision(board, op, actor, ctx.now)
     if isinstance(op, scaling.ScalingOp):
         return scaling.apply(board, op, actor, ctx.now, ctx.new_id)
+    if isinstance(op, family_time.FamilyGroupOp):
+        return family_time.apply(board, op, actor, ctx.now, ctx.new_id)
     if isinstance(op, cards.CardOp):
         return cards.apply(board, op, actor, ctx.now, ctx.new_id)
     raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from .family_group import Stage
 from .model import Outcome, Vocabulary
 from .roles import Group, Role
 from .visibility import Audience, Reach
@@ -102,6 +103,22 @@ TIMED_SECTIONS = frozenset(
         "plan_warning_signs",
         "plan_difficult",
         "plan_working",
+    }
+)
+
+
+# The family's own plan, written in family time, has these sections (Our plan's).
+PLAN_SECTIONS = tuple(section.key for section in COLUMNS[-1].sections)
+
+# Who the cards of a shared family plan are "said by" (each is by the one who wrote it).
+FAMILY_ATTRIBUTION = "the family"
+
+STAGE_LABELS: Mapping[Stage, str] = MappingProxyType(
+    {
+        Stage.INFORMATION: "Information sharing",
+        Stage.FAMILY_TIME: "Private family time",
+        Stage.AGREEING: "Agreeing the plan",
+        Stage.REVIEW: "Review",
     }
 )
 

@@ -12,6 +12,7 @@ from .focus import focus_of
 from .limits import (
     MAX_ANCHOR,
     MAX_ATTRIBUTION,
+    MAX_FAMILY_TIME_MINUTES,
     MAX_LABEL,
     MAX_LINK_DAYS,
     MAX_NAME,
@@ -38,7 +39,7 @@ from .model import (
     Vote,
 )
 from .readiness import readiness_of
-from .roles import ROLE_ABILITIES, ROLE_GROUP, SELF_CHOSEN_ROLES, Role
+from .roles import PLAN_READERS, ROLE_ABILITIES, ROLE_GROUP, SELF_CHOSEN_ROLES, Role
 from .summary import summarise
 from .template import (
     COLUMNS,
@@ -47,6 +48,7 @@ from .template import (
     REVIEW_PROMPTS,
     ROLE_LABELS,
     SCALED_SECTIONS,
+    STAGE_LABELS,
     TIMED_SECTIONS,
 )
 from .visibility import (
@@ -123,6 +125,7 @@ def encode_board(board: Board, viewer: Viewer = ANYONE) -> dict[str, Any]:
         "rounds": [_public(r) for scale in scales for r in board.scale_rounds(scale.id)],
         "decision": _public(board.decision["decision"]) if board.decision else None,
         "minutes": [_public(m) for m in sorted(board.minutes.values(), key=lambda m: m.number)],
+        "family_time": _public(board.family_time["family_time"]) if board.family_time else None,
         **encode_steering(board),
     }
 
@@ -229,4 +232,9 @@ def encode_template(link_days: int) -> dict[str, Any]:
         "agenda_steps": MAX_STEPS,
         "timer_seconds": {"min": MIN_TIMER_SECONDS, "max": MAX_TIMER_SECONDS},
         "link_days": {"default": link_days, "max": MAX_LINK_DAYS},
+        # A family group meeting's stages, in order, and who is "the family" in its
+        # family time (they write the family's plan; everyone else waits for them).
+        "stages": [{"key": stage.value, "label": label} for stage, label in STAGE_LABELS.items()],
+        "family_roles": sorted(role.value for role in PLAN_READERS),
+        "family_time_max_minutes": MAX_FAMILY_TIME_MINUTES,
     }

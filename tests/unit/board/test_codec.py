@@ -116,6 +116,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "created_at": T0,
                 "worry_threshold": 2,
                 "closed_at": None,
+                "stage": None,
             },
         }
     ]

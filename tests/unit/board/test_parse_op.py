@@ -278,4 +278,13 @@ def test_every_client_op_type_is_parsed() -> None:
         "timer.resume",
         "timer.stop",
         "ready.say",
+        "meeting.stage",
+        "family_time.start",
+        "family_time.ask",
+        "family_time.answer",
+        "family_time.force_end",
+        "family_plan.add",
+        "family_plan.edit",
+        "family_plan.delete",
+        "family_plan.share",
     }
