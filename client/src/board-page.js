@@ -77,6 +77,18 @@ export function startBoardPage(root) {
       requestJson(`/api/meetings/${encodeURIComponent(reviewId)}/invite-same-people`, { method: 'POST', body: {} }),
   };
 
+  const familyActions = {
+    setStage: (stage) => send(ops.setStage(stage)),
+    startFamilyTime: (backAt) => send(ops.startFamilyTime(backAt)),
+    ask: () => send(ops.askFamilyBack()),
+    forceEnd: () => send(ops.forceEndFamilyTime()),
+    answer: (ready) => send(ops.answerFamilyTime(ready)),
+    addItem: (section, text) => send(ops.addFamilyItem(section, text)),
+    editItem: (itemId, text) => send(ops.editFamilyItem(itemId, { text })),
+    deleteItem: (itemId) => send(ops.deleteFamilyItem(itemId)),
+    share: () => send(ops.shareFamilyPlan()),
+  };
+
   const sharePanel = new SharePanel({
     toggle: part('share-toggle'),
     panel: part('share-panel'),
@@ -100,6 +112,7 @@ export function startBoardPage(root) {
     actions,
     scaleActions,
     endActions,
+    familyActions,
     onRender(model) {
       presenceView.render(model.people);
       sharePanel.render(model);

@@ -5,6 +5,7 @@
 // their link turned off, or the meeting ended), the board stays on screen, unchangeable.
 import { abilities } from './abilities.js';
 import { today } from './dates.js';
+import { describeFamilyTime } from './family-time.js';
 import { deletionDate } from './looking-after.js';
 import { editingNames, peopleHere, peopleInMeeting } from './presence.js';
 import { projectBoard } from './projection.js';
@@ -14,16 +15,18 @@ import { connectToMeeting } from './socket.js';
 import { BoardState } from './state.js';
 import { BoardView } from './view/board-view.js';
 import { ConnectionView } from './view/connection-view.js';
+import { FamilyTimeView } from './view/family-time-view.js';
 import { MeetingEndView } from './view/meeting-end-view.js';
 import { MeetingView } from './view/meeting-view.js';
 import { ReviewPromptsView } from './view/review-prompts-view.js';
 import { ScalesView } from './view/scales-view.js';
+import { StagesView } from './view/stages-view.js';
 
-// actions, scaleActions, endActions: what the board page does (see board-page.js); none on
-// the read-only display.
+// actions, scaleActions, endActions, familyActions: what the board page does (see
+// board-page.js); none on the read-only display.
 export function startLiveBoard(
   root,
-  { readOnly = false, actions = null, scaleActions = null, endActions = null, onRender = () => {} } = {},
+  { readOnly = false, actions = null, scaleActions = null, endActions = null, familyActions = null, onRender = () => {} } = {},
 ) {
   const part = (role) => root.querySelector(`[data-role="${role}"]`);
   const meetingId = root.dataset.meetingId;
@@ -46,6 +49,8 @@ export function startLiveBoard(
     endedBanner: part('session-ended'),
   });
   const connectionView = new ConnectionView(part('connection'), part('refused'));
+  const stagesView = new StagesView(part('stages'), { actions: familyActions });
+  const familyTimeView = new FamilyTimeView(part('family-time'), { root, actions: familyActions });
   let online = [];
 
   const snapshot = () => {
@@ -77,6 +82,7 @@ export function startLiveBoard(
       minutes: describeMinutes(board, state.me?.id ?? null),
       takingMinutes: takingMinutes(pendingOps),
       today: today(),
+      familyTime: describeFamilyTime(state, meId),
     };
   };
 
@@ -93,6 +99,8 @@ export function startLiveBoard(
       boardView.render(model);
       scalesView.render(model);
       endView.render(model);
+      stagesView.render(model);
+      familyTimeView.render(model);
       onRender(model);
     });
   };
@@ -119,6 +127,7 @@ export function startLiveBoard(
     online = presence.online ?? [];
     render();
   });
+  connection.on('time', (now) => state.setServerTime(now));
   connection.on('pending', render);
   connection.on('ended', () => {
     online = [];

@@ -1,5 +1,5 @@
 // Builders for the ops of docs/protocol.md, each with a fresh op id (its idempotency key).
-import { newCardId, newOpId, newScaleId } from './ids.js';
+import { newCardId, newItemId, newOpId, newScaleId } from './ids.js';
 
 const op = (type, fields = {}) => ({ id: newOpId(), type, ...fields });
 
@@ -76,3 +76,15 @@ export const signMinutes = (number, stance, reason) =>
   op('minutes.sign', { minutes: number, stance, reason: reason || null });
 
 export const agreeMinutes = (number) => op('minutes.agree', { minutes: number });
+
+// A family group meeting: its stages, and private family time with the family's own plan
+export const setStage = (stage) => op('meeting.stage', { stage });
+export const startFamilyTime = (backAt) => op('family_time.start', { back_at: backAt });
+export const askFamilyBack = () => op('family_time.ask');
+export const answerFamilyTime = (ready) => op('family_time.answer', { ready });
+export const forceEndFamilyTime = () => op('family_time.force_end');
+export const addFamilyItem = (section, text) =>
+  op('family_plan.add', { item_id: newItemId(), section, text });
+export const editFamilyItem = (itemId, fields) => op('family_plan.edit', { item_id: itemId, ...fields });
+export const deleteFamilyItem = (itemId) => op('family_plan.delete', { item_id: itemId });
+export const shareFamilyPlan = () => op('family_plan.share');

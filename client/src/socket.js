@@ -130,6 +130,7 @@ export class MeetingConnection extends Emitter {
     socket.on('applied', (event) => this.receive(event));
     // Every 5 s the server says its latest seq: a quiet room learns it missed a broadcast.
     socket.on('heartbeat', (beat) => {
+      if (beat?.now) this.emit('time', beat.now);
       if (!this.hasBoard) return; // the coming `state` is the whole board anyway
       this.sequencer.serverAt(beat?.seq);
       this.watchGap();

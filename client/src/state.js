@@ -1,6 +1,7 @@
 // The board as the server last told it: pure data, no DOM and no socket, so it can be
 // unit-tested. It applies whole entities from `state`, `sync` and `applied` and never
 // re-implements a board rule; the server decides, this only remembers.
+import { clockOffset } from './family-time.js';
 import { compareCards } from './order.js';
 
 export class BoardState {
@@ -22,6 +23,11 @@ export class BoardState {
     this.myVotes = [];
     // How many days after it ends the meeting's records are kept (from `state`).
     this.retentionDays = null;
+    // A family group meeting's family time, and (on the family's screens only) their plan.
+    this.familyTime = null;
+    this.familyPlan = new Map();
+    // The server's clock less this screen's (see family-time.js).
+    this.clockOffset = 0;
   }
 
   get loaded() {
@@ -29,12 +35,18 @@ export class BoardState {
   }
 
   // The `state` event: everything, including who I am and the map's template.
-  applyState({ seq, me, board, template, my_votes: myVotes, retention_days: retentionDays }) {
+  applyState({ seq, me, board, template, my_votes: myVotes, retention_days: retentionDays, now }) {
     this.me = me;
+    if (now) this.setServerTime(now);
     if (template) this.template = template;
     this.myVotes = myVotes ?? [];
     this.retentionDays = Number.isInteger(retentionDays) ? retentionDays : null;
     this.applyBoard(seq, board);
+  }
+
+  // The server's time (`state.now`, each heartbeat's `now`), for countdowns.
+  setServerTime(now, localMs = Date.now()) {
+    this.clockOffset = clockOffset(now, localMs);
   }
 
   // The ack of my own `vote.cast` carries my number. It replaces what I said before on
@@ -58,6 +70,8 @@ export class BoardState {
     this.rounds = new Map(board.rounds.map((r) => [r.id, r]));
     this.decision = board.decision ?? null;
     this.minutes = new Map((board.minutes ?? []).map((m) => [String(m.number), m]));
+    this.familyTime = board.family_time ?? null;
+    this.familyPlan = new Map((board.family_plan ?? []).map((item) => [item.id, item]));
   }
 
   // One committed op (`applied`, or one entry of a `sync` answer), already in seq order.
@@ -86,6 +100,10 @@ export class BoardState {
         this.decision = change.deleted ? null : change.value;
       } else if (change.entity === 'minutes') {
         upsertOrDelete(this.minutes, change);
+      } else if (change.entity === 'family_time') {
+        this.familyTime = change.deleted ? null : change.value;
+      } else if (change.entity === 'family_item') {
+        upsertOrDelete(this.familyPlan, change);
       }
     }
   }
