@@ -19,7 +19,7 @@ export class FamilyTimeView {
     this.root = root;
     this.actions = actions;
     this.model = null;
-    this.heading = el('h2', { class: 'family-time-heading' });
+    this.heading = el('h2', { class: 'family-time-heading', dataset: { role: 'family-time-heading' } });
     this.timer = el('p', { class: 'family-time-left', role: 'timer', dataset: { role: 'family-time-left' } });
     this.hint = el('p', { class: 'family-time-hint' });
     this.ended = el('p', { class: 'banner banner-calm', role: 'status', dataset: { role: 'family-time-ended' } });
@@ -32,9 +32,9 @@ export class FamilyTimeView {
   }
 
   buildAway() {
-    this.askButton = el('button', { type: 'button', class: 'button primary', onclick: () => this.actions.ask() }, W.ask);
+    this.askButton = el('button', { type: 'button', class: 'button button-primary', dataset: { action: 'ask-family-back' }, onclick: () => this.actions.ask() }, W.ask);
     this.askState = el('p', { class: 'family-time-answer', role: 'status', dataset: { role: 'family-answer' } });
-    this.forceButton = el('button', { type: 'button', class: 'button', onclick: () => this.confirmForce() }, W.forceEnd);
+    this.forceButton = el('button', { type: 'button', class: 'button', dataset: { action: 'force-end-family-time' }, onclick: () => this.confirmForce() }, W.forceEnd);
     this.forceSlot = el('div');
     return el('div', { class: 'family-time-away' }, this.askState, el('div', { class: 'form-buttons' }, this.askButton, this.forceButton), this.forceSlot);
   }
@@ -47,11 +47,11 @@ export class FamilyTimeView {
       el(
         'div',
         { class: 'form-buttons' },
-        el('button', { type: 'button', class: 'button primary', onclick: () => this.actions.answer(true) }, W.ready),
-        el('button', { type: 'button', class: 'button', onclick: () => this.actions.answer(false) }, W.notReady),
+        el('button', { type: 'button', class: 'button button-primary', dataset: { action: 'family-ready' }, onclick: () => this.actions.answer(true) }, W.ready),
+        el('button', { type: 'button', class: 'button', dataset: { action: 'family-not-yet' }, onclick: () => this.actions.answer(false) }, W.notReady),
       ),
     );
-    this.list = el('ul', { class: 'family-plan-list', dataset: { role: 'family-plan' } });
+    this.list = el('ul', { class: 'family-plan-list', 'aria-label': W.planHeading, dataset: { role: 'family-plan' } });
     this.empty = el('p', { class: 'muted' }, W.empty);
     this.section = el('select', { id: 'family-item-section' });
     this.text = el('textarea', { id: 'family-item-text', rows: 2, maxlength: 2000 });
@@ -62,14 +62,14 @@ export class FamilyTimeView {
       this.text,
       el('label', { for: 'family-item-section' }, W.sectionLabel),
       this.section,
-      el('button', { type: 'submit', class: 'button' }, W.add),
+      el('button', { type: 'submit', class: 'button', dataset: { action: 'add-family-item' } }, W.add),
     );
     this.shareButton = el(
       'button',
-      { type: 'button', class: 'button primary family-plan-share', onclick: () => this.actions.share() },
+      { type: 'button', class: 'button button-primary family-plan-share', dataset: { action: 'share-family-plan' }, onclick: () => this.actions.share() },
       W.share,
     );
-    return el('div', { class: 'family-plan' }, this.prompt, el('h3', {}, W.planHeading), this.list, this.empty, form, this.shareButton);
+    return el('div', { class: 'family-plan' }, this.prompt, this.list, this.empty, form, this.shareButton);
   }
 
   add(event) {
@@ -161,15 +161,15 @@ class ItemNode {
       el(
         'div',
         { class: 'form-buttons' },
-        el('button', { type: 'button', class: 'button primary', onclick: () => this.save() }, W.save),
+        el('button', { type: 'button', class: 'button button-primary', dataset: { action: 'save-family-item' }, onclick: () => this.save() }, W.save),
         el('button', { type: 'button', class: 'button', onclick: () => this.close() }, W.cancel),
       ),
     );
     this.buttons = el(
       'div',
       { class: 'form-buttons' },
-      el('button', { type: 'button', class: 'button', onclick: () => this.open() }, W.edit),
-      el('button', { type: 'button', class: 'button', onclick: () => actions.deleteItem(id) }, W.remove),
+      el('button', { type: 'button', class: 'button', dataset: { action: 'edit-family-item' }, onclick: () => this.open() }, W.edit),
+      el('button', { type: 'button', class: 'button', dataset: { action: 'remove-family-item' }, onclick: () => actions.deleteItem(id) }, W.remove),
     );
     this.element = el('li', { class: 'family-item', dataset: { itemId: id } }, this.words, this.meta, this.buttons, this.editing);
     show(this.editing, false);

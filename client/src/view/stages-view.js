@@ -24,7 +24,7 @@ export class StagesView {
       el('p', { class: 'muted' }, W.startHint),
       el('label', { for: 'family-time-back-at' }, W.backAtLabel),
       this.backAt,
-      el('button', { type: 'submit', class: 'button primary' }, W.start),
+      el('button', { type: 'submit', class: 'button button-primary', dataset: { action: 'start-family-time' } }, W.start),
     );
     this.element.append(this.list, this.moves, this.startForm);
     this.items = new Map();

@@ -1,0 +1,151 @@
+"""Private family time in real browsers, on two screens: the facilitator's laptop (signed in
+as staff) and a parent's phone.
+
+The facilitator starts a family group meeting from the staff home page, and family time
+from its stage bar by the keyboard. The laptop then shows only "Family time — back at ..."
+and a countdown; the phone shows the family's own plan, which the parent writes. The
+facilitator asks the family to come back; the parent says not yet, and later shares the
+plan, which ends family time and brings the plan onto the board, said by the family.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.harness import API_KEY, ROOT, ServerProcess, staff_command
+from tests.support.pages import LAPTOP, PHONE, Screens, connected, join, sign_in
+
+PRIYA = "priya@council.example"
+PASSWORD = "a long password 1"
+KEY = {"Authorization": f"Bearer {API_KEY}"}
+PICTURE = ROOT / "docs" / "family-time.png"
+RULE = "Gran stays with the children on the nights Sam works"
+HELPER = "Aunt Rose: 07700 900123, any time"
+STAGES = ["Information sharing", "Private family time", "Agreeing the plan", "Review"]
+
+
+def current_stage(page: Page) -> str:
+    return page.locator("[data-role=stages] .stage-current").inner_text()
+
+
+def add_item(phone: Page, text: str, section: str) -> None:
+    phone.fill("#family-item-text", text)
+    phone.select_option("#family-item-section", section)
+    phone.click("[data-action=add-family-item]")
+    expect(
+        phone.locator("[data-role=family-plan] .family-item-text", has_text=text)
+    ).to_be_visible()
+
+
+def side_by_side(screens: Screens, phone: Page, laptop: Page) -> None:
+    """docs/family-time.png: the parent's phone beside the facilitator's laptop."""
+    shots = [base64.b64encode(p.screenshot(full_page=p is phone)).decode() for p in (phone, laptop)]
+    page = screens.open(viewport={"width": 1780, "height": 600})
+    page.set_content(
+        '<body style="margin:0;padding:20px;background:#d6d1c7;display:flex;gap:20px;'
+        'align-items:flex-start">'
+        + "".join(
+            f'<img style="box-shadow:0 2px 8px #0004" src="data:image/png;base64,{shot}">'
+            for shot in shots
+        )
+        + "</body>"
+    )
+    page.screenshot(path=str(PICTURE), full_page=True)
+
+
+def test_family_time_on_a_phone_and_a_laptop_ends_with_the_share(
+    tmp_path: Path, browser: Browser
+) -> None:
+    data = tmp_path / "data"
+    server = ServerProcess(data).start()
+    staff_command({"KINBOARD_DATA_DIR": str(data)}, "add", PRIYA, password=PASSWORD)
+    screens = Screens(browser)
+    try:
+        laptop = screens.open(**LAPTOP)
+        sign_in(laptop, server.url, PRIYA, PASSWORD)
+        laptop.fill("#title", "Family group meeting for Ava and Leo")
+        laptop.fill("#name", "Priya (social worker)")
+        laptop.select_option("#kind", "family_group")
+        laptop.click("[data-role=new-meeting] [type=submit]")
+        connected(laptop)
+        meeting_id = laptop.url.rsplit("/", 1)[1]
+        links = httpx.get(f"{server.url}/api/meetings/{meeting_id}/links", headers=KEY).json()
+        phone = screens.open(**PHONE)
+        join(phone, links["participant"], "Sam", "parent")
+
+        # Both screens show the stages, with the first one on.
+        for page in (laptop, phone):
+            expect(page.locator("[data-role=stages] .stage")).to_have_text(STAGES)
+            expect(page.locator("[data-role=stages] .stage-current")).to_have_text(STAGES[0])
+        expect(phone.locator("[data-action=start-family-time]")).to_be_hidden()
+
+        # The facilitator starts family time by the keyboard: the time offered is in half
+        # an hour.
+        back_at = laptop.locator("#family-time-back-at")
+        back = back_at.input_value()
+        assert re.fullmatch(r"\d\d:\d\d", back), back
+        back_at.focus()
+        laptop.keyboard.press("Enter")
+
+        heading = laptop.locator("[data-role=family-time-heading]")
+        expect(heading).to_have_text(f"Family time — back at {back}")
+        expect(laptop.locator("[data-role=family-time-left]")).to_have_text(
+            re.compile(r"^(29|30):\d\d left$")
+        )
+        expect(laptop.locator("[data-role=board]")).to_be_hidden()
+        for page in (laptop, phone):
+            expect(page.locator("[data-role=stages] .stage-current")).to_have_text(STAGES[1])
+
+        # The parent writes the family's plan; the laptop never shows a word of it.
+        expect(phone.locator("[data-role=family-time-heading]")).to_have_text("Our family plan")
+        expect(phone.locator("[data-role=board]")).to_be_hidden()
+        add_item(phone, RULE, "plan_rules")
+        add_item(phone, HELPER, "plan_helpers")
+        expect(phone.locator(".family-item-meta").first).to_contain_text("written by Sam")
+
+        # The facilitator asks to come back; the parent says not yet.
+        laptop.click("[data-action=ask-family-back]")
+        prompt = phone.locator("[data-role=family-prompt]")
+        expect(prompt).to_contain_text("Your worker asks to come back. Are you ready?")
+        expect(laptop.locator("[data-role=family-answer]")).to_have_text(
+            "You asked the family if they are ready. Waiting for their answer…"
+        )
+        side_by_side(screens, phone, laptop)
+        phone.click("[data-action=family-not-yet]")
+        expect(prompt).to_be_hidden()
+        expect(laptop.locator("[data-role=family-answer]")).to_have_text(
+            "The family said: not yet."
+        )
+        for text in (RULE, HELPER, "Aunt Rose"):
+            expect(laptop.locator("body")).not_to_contain_text(text)
+
+        # The parent shares the plan: family time ends, and the plan is on the board.
+        phone.click("[data-action=share-family-plan]")
+        for page in (laptop, phone):
+            expect(page.locator("[data-role=family-time]")).to_be_hidden()
+            expect(page.locator("[data-role=stages] .stage-current")).to_have_text(STAGES[2])
+            expect(page.locator("[data-role=family-time-ended]")).to_have_text(
+                "The family shared their plan. It is on the board now."
+            )
+        laptop.click("[data-tab=plan]")
+        for section, text in (("plan_rules", RULE), ("plan_helpers", HELPER)):
+            card = laptop.locator(f"[data-section={section}] [data-card-id]", has_text=text)
+            expect(card).to_be_visible()
+            expect(card).to_contain_text("said by the family")
+
+        board = httpx.get(f"{server.url}/api/meetings/{meeting_id}", headers=KEY).json()
+        sam = next(p["id"] for p in board["participants"] if p["name"] == "Sam")
+        shared = {c["text"]: c for c in board["cards"] if c["section"].startswith("plan_")}
+        assert {t: (c["author"], c["attributed_to"]) for t, c in shared.items()} == {
+            RULE: (sam, "the family"),
+            HELPER: (sam, "the family"),
+        }
+        assert screens.problems == []
+    finally:
+        screens.close()
+        server.stop()
