@@ -146,7 +146,7 @@ _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyTyp
         "family_time": lambda d: _build(
             FamilyTime, d, answer=lambda a: a and Answer(a), ended=lambda e: e and Ended(e)
         ),
-        "family_item": lambda d: _build(FamilyItem, d),
+        "family_item": lambda d: _build(FamilyItem, d, audience=decode_audience),
     }
 )
 

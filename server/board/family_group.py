@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .visibility import Audience, Reach
+
 
 class Stage(StrEnum):
     """A family group meeting's stages, in order; everyone's screen shows which is on."""
@@ -22,6 +24,10 @@ class Ended(StrEnum):
     SHARED = "shared"  # the family shared their plan with everyone
     READY = "ready"  # the worker asked to come back and the family said yes
     FORCED = "forced"  # the facilitator ended it without the family's yes (audited)
+
+
+# Who may see a line of the family's plan before they share it: the family alone.
+FAMILY_ONLY = Audience(Reach.FAMILY)
 
 
 class Answer(StrEnum):
@@ -66,3 +72,4 @@ class FamilyItem:
     updated_by: str
     shared_as: str | None = None  # the card it became when the family shared their plan
     deleted: bool = False
+    audience: Audience = FAMILY_ONLY  # visibility.py: sent to the family's screens only

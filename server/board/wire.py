@@ -126,6 +126,12 @@ def encode_board(board: Board, viewer: Viewer = ANYONE) -> dict[str, Any]:
         "decision": _public(board.decision["decision"]) if board.decision else None,
         "minutes": [_public(m) for m in sorted(board.minutes.values(), key=lambda m: m.number)],
         "family_time": _public(board.family_time["family_time"]) if board.family_time else None,
+        # The family's own plan, on the family's screens only (visibility.py).
+        "family_plan": [
+            _public(item)
+            for item in sorted(board.family_plan.values(), key=lambda i: (i.created_at, i.id))
+            if not item.deleted and visible(viewer, item)
+        ],
         **encode_steering(board),
     }
 

@@ -76,8 +76,9 @@ class StaffBrowser:
         answer = self.form("/signin", {"email": email, "password": password})
         assert answer.status_code == 303, answer.text
 
-    def start_meeting(self, name: str) -> str:
-        answer = self.form("/meetings", {"title": "Meeting for Ava", "name": name}, page="/")
+    def start_meeting(self, name: str, kind: str = "initial") -> str:
+        fields = {"title": "Meeting for Ava", "name": name, "kind": kind}
+        answer = self.form("/meetings", fields, page="/")
         assert answer.status_code == 303, answer.text
         return answer.headers["location"].rsplit("/", 1)[1]
 
