@@ -369,6 +369,12 @@ def test_reading_a_meeting_needs_a_session_of_that_meeting(
         "rounds",
         "decision",
         "minutes",
+        "agenda",
+        "focus",
+        "timer",
+        "readiness",
+        "family_time",
+        "family_plan",
     }
     assert answer.headers["cache-control"] == "no-store"
 
