@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .redis_urls import PLAIN_SCHEMES, SENTINEL_SCHEMES, sentinel_parts
+from .redis_urls import (
+    CLUSTER_SCHEMES,
+    PLAIN_SCHEMES,
+    SENTINEL_SCHEMES,
+    cluster_parts,
+    sentinel_parts,
+)
 
 
 class SettingsError(ValueError):
@@ -123,6 +129,9 @@ def _redis(env: Mapping[str, str]) -> tuple[str | None, str, int]:
         )
     if int(raw) and redis_url is None:
         raise SettingsError("KINBOARD_REDIS_WAIT_REPLICAS is set but REDIS_URL is not")
+    if int(raw) and urlsplit(redis_url or "").scheme in CLUSTER_SCHEMES:
+        # A meeting's commit goes to its slot's node; WAIT would go to any node.
+        raise SettingsError("KINBOARD_REDIS_WAIT_REPLICAS is not supported with redis+cluster://")
     return redis_url, prefix, int(raw)
 
 
@@ -136,10 +145,17 @@ def _redis_url(url: str) -> None:
                 "REDIS_URL must look like redis+sentinel://:password@host:port,host:port/0/"
                 f"service ({error})"
             ) from None
+    elif scheme in CLUSTER_SCHEMES:
+        try:
+            cluster_parts(url)
+        except ValueError as error:
+            raise SettingsError(
+                f"REDIS_URL must look like redis+cluster://:password@host:port,host:port ({error})"
+            ) from None
     elif scheme not in PLAIN_SCHEMES:
         raise SettingsError(
-            "REDIS_URL must start with redis://, rediss://, unix:// or redis+sentinel:// "
-            f"(got {scheme or 'no scheme'})"
+            "REDIS_URL must start with redis://, rediss://, unix://, redis+sentinel:// or "
+            f"redis+cluster:// (got {scheme or 'no scheme'})"
         )
 
 

@@ -13,7 +13,9 @@ import redis.asyncio as aioredis
 
 from server.store import Store
 from server.store.board_log import LOG_LIMIT
+from server.store.redis_connection import redis_client
 from tests.support.harness import ServerProcess, start_workers, stop_all
+from tests.support.redis_topology import RedisClusterNodes
 from tests.support.services import REDIS_URL, need_redis
 from tests.support.stores import Backend, OpenStore
 
@@ -26,7 +28,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     test run on both backends."""
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_redis = callspec is not None and "redis" in [str(v) for v in callspec.params.values()]
+        params = [str(v) for v in callspec.params.values()] if callspec is not None else []
+        on_redis = "redis" in params or "cluster" in params
         if on_redis or REDIS_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.redis)
 
@@ -46,10 +49,37 @@ async def redis_prefix() -> AsyncIterator[str]:
         await client.aclose()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisClusterNodes]:
+    """A three-master Redis Cluster of the test run's own, started once."""
+    cluster = RedisClusterNodes(tmp_path_factory.mktemp("cluster")).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+async def cluster_prefix(redis_cluster: RedisClusterNodes) -> AsyncIterator[str]:
+    """As `redis_prefix`, on the cluster: afterwards the keys under it go, on every node."""
+    prefix = f"kbtest-{secrets.token_hex(6)}"
+    yield prefix
+    client = redis_client(redis_cluster.url, 4, decode_responses=True)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}:*", count=500)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
 @pytest.fixture(params=["sqlite", "redis"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """Each store backend; a module may add "cluster" (a Redis Cluster) by parametrizing
+    `backend` indirectly."""
     if request.param == "redis":
         return Backend("redis", prefix=request.getfixturevalue("redis_prefix"))
+    if request.param == "cluster":
+        cluster: RedisClusterNodes = request.getfixturevalue("redis_cluster")
+        return Backend("redis", prefix=request.getfixturevalue("cluster_prefix"), url=cluster.url)
     return Backend("sqlite", path=tmp_path / "kb.sqlite3")
 
 

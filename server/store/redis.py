@@ -279,7 +279,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
         index = self._key(meeting_id, "sessions")
         async with self._redis_call() as r:
             hashes = sorted(cast(set[str], await r.smembers(index)))
-            rows = await r.mget([f"{self.prefix}:session:{h}" for h in hashes]) if hashes else []
+            rows = await self._get_each(r, [f"{self.prefix}:session:{h}" for h in hashes])
             ended, participants = [], set()
             for token_hash, raw in zip(hashes, rows, strict=True):
                 session = None if raw is None else Session.from_json(json.loads(raw))

@@ -9,19 +9,26 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.backoff import NoBackoff
 from redis.commands.core import AsyncScript
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ..board.errors import StoreFailed, Unavailable, UnknownOutcome
-from ..redis_urls import SENTINEL_SCHEMES, sentinel_parts
+from ..redis_urls import (
+    CLUSTER_SCHEMES,
+    SENTINEL_SCHEMES,
+    cluster_parts,
+    scheme_of,
+    sentinel_parts,
+)
 from . import redis_scripts
 from .redis_replicas import Replicas
 
@@ -55,8 +62,21 @@ class BlockingSentinelPool(SentinelConnectionPool, aioredis.BlockingConnectionPo
 
 def redis_client(url: str, size: int, **options: Any) -> aioredis.Redis:
     """A client on `connection_pool`, or through Redis Sentinel for a `redis+sentinel://`
-    URL (the form python-socketio reads: operations.md, "Redis Sentinel")."""
-    if url.split("://", 1)[0] not in SENTINEL_SCHEMES:
+    URL (the form python-socketio reads: operations.md, "Redis Sentinel"), or on a Redis
+    Cluster for `redis+cluster://`."""
+    scheme = scheme_of(url)
+    if scheme in CLUSTER_SCHEMES:
+        nodes, credentials = cluster_parts(url)
+        cluster = RedisCluster(
+            startup_nodes=[ClusterNode(host, port) for host, port in nodes],
+            max_connections=size,  # for each node
+            **credentials,
+            **options,
+        )
+        # It answers every command the store sends as one Redis does (each key to its
+        # slot's node); only the commit's own connection is one Redis's (`_replicated`).
+        return cast(aioredis.Redis, cluster)
+    if scheme not in SENTINEL_SCHEMES:
         return aioredis.Redis.from_pool(connection_pool(url, size, **options))
     sentinels, service, credentials = sentinel_parts(url)
     # The sentinels themselves have no password; the master and its replicas do.
@@ -78,6 +98,9 @@ class RedisConnection:
     def __init__(self, url: str, prefix: str, pool_size: int, wait_replicas: int = 0) -> None:
         self.url = url
         self.prefix = prefix
+        self.cluster = scheme_of(url) in CLUSTER_SCHEMES
+        if self.cluster and wait_replicas:
+            raise ValueError("waiting for replicas is not supported on a Redis Cluster")
         self.replicas = Replicas(wait_replicas)
         # Every reply is decoded to str, though redis-py types replies bytes | str: hence
         # the casts where a reply is read.
@@ -127,13 +150,15 @@ class RedisConnection:
             raise Unavailable("The store does not answer. Please try again shortly.")
         try:
             yield self._redis
-        except (RedisError, OSError) as error:
+        except (RedisError, RedisClusterException, OSError) as error:
             # The detail names Redis's address: for the log, never for the people asking.
             # Logged once while the same failure goes on.
             if str(error) != self._failing:
                 self._failing = str(error)
                 log.warning("Redis does not answer: %s", error)
-            if not isinstance(error, RedisConnectionError | RedisTimeoutError | OSError):
+            if not isinstance(
+                error, RedisConnectionError | RedisTimeoutError | RedisClusterException | OSError
+            ):
                 # Redis answered, refusing (out of memory under `noeviction`, read-only).
                 raise StoreFailed("The store cannot save changes just now.") from error
             if sent:
@@ -152,7 +177,12 @@ class RedisConnection:
         replicas to have it (redis_replicas.py). Failing to get the connection (Redis away),
         nothing was sent: `unavailable`. Failing once it was sent, nobody knows whether
         Redis ran it (a restart, a stall, a failover), nor whether a replica has it:
-        `unknown_outcome`, and the resend with the same op key finds out."""
+        `unknown_outcome`, and the resend with the same op key finds out. (On a Redis
+        Cluster the script goes to its slot's node as any command does: a failure is
+        `unknown_outcome` even before it was sent.)"""
+        if self.cluster:
+            async with self._redis_call(sent=True) as r:
+                return await script(keys=keys, args=args, client=r)
         async with self._redis_call():
             client = await aioredis.Redis(
                 connection_pool=self._redis.connection_pool, single_connection_client=True
@@ -165,6 +195,15 @@ class RedisConnection:
         finally:
             await client.aclose()
         return result
+
+    async def _get_each(self, r: aioredis.Redis, keys: list[str]) -> list[str | None]:
+        """GET of each key, in one trip: MGET would refuse keys of several cluster slots."""
+        if not keys:
+            return []
+        async with r.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.get(key)
+            return cast(list[str | None], await pipe.execute())
 
     async def ping(self) -> None:
         async with self._redis_call() as r:

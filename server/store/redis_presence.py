@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import cast
+from typing import Any, cast
 
 from redis.exceptions import RedisError
 
@@ -26,6 +26,7 @@ class RedisPresence(RedisConnection):
                 self.url, 1, socket_connect_timeout=TIMEOUT, health_check_interval=5
             )
             try:
+                await client.ping()  # a Redis Cluster's client learns its nodes so
                 async with client.pubsub() as pubsub:
                     await pubsub.subscribe(self._lease_channel(self.worker_id))
                     self._leased.set()
@@ -78,5 +79,8 @@ class RedisPresence(RedisConnection):
         others = sorted(workers - {self.worker_id, ""})
         if not others:
             return set()
-        counts = await self._redis.pubsub_numsub(*(self._lease_channel(w) for w in others))
+        channels = [self._lease_channel(w) for w in others]
+        # On a Redis Cluster a subscription counts only on its node: ask every node.
+        where: dict[str, Any] = {"target_nodes": "all"} if self.cluster else {}
+        counts = await self._redis.pubsub_numsub(*channels, **where)
         return {w for w, (_, count) in zip(others, counts, strict=True) if count == 0}

@@ -35,7 +35,7 @@ class RedisRecords(RedisConnection):
     async def list_records(self, kind: str) -> list[dict[str, Any]]:
         async with self._redis_call() as r:
             keys = sorted(cast(set[str], await r.smembers(f"{self.prefix}:recs:{kind}")))
-            rows = await r.mget([self._record_key(kind, k) for k in keys]) if keys else []
+            rows = await self._get_each(r, [self._record_key(kind, k) for k in keys])
         return [json.loads(row) for row in rows if row is not None]
 
     async def delete_record(self, kind: str, key: str) -> None:

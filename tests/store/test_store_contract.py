@@ -1,4 +1,5 @@
-"""One contract for every store backend: the same tests run on SQLite and on a real Redis."""
+"""One contract for every store backend: the same tests run on SQLite, on a real Redis and
+on a real three-master Redis Cluster."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from server.store.board_log import activity_time
 from server.store.records import Commit, Link, OpRecord, Presence, Session
 from server.store.roles import Mutation, Store, Update
 from tests.support.stores import Backend, OpenStore
+
+# Every test on each backend (conftest.py's `backend`), the Redis Cluster too.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite", "redis", "cluster"], indirect=True)
 
 MID = "m7Hq2LwX9pZa"
 T0 = "2026-11-27T09:00:00.000Z"

@@ -162,20 +162,24 @@ class RedisClusterNodes:
     def __init__(self, directory: Path, masters: int = 3) -> None:
         self.cli = need_program("redis-cli", "KINBOARD_REQUIRE_REDIS")
         password = secrets.token_urlsafe(16)
+        # The bus port is given: port + 10000, the default, may be past 65535.
         self.nodes = [
             RedisServer(
                 directory / f"node{n}",
                 password,
-                ("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"),
+                (
+                    *("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"),
+                    *("--cluster-port", str(free_port())),
+                ),
             )
             for n in range(masters)
         ]
 
     @property
     def url(self) -> str:
-        """REDIS_URL of the cluster: any one node; the client learns the others."""
-        node = self.nodes[0]
-        return f"redis+cluster://:{node.password}@127.0.0.1:{node.port}/0"
+        """REDIS_URL of the cluster: its nodes (the client would learn them from one)."""
+        nodes = ",".join(f"127.0.0.1:{node.port}" for node in self.nodes)
+        return f"redis+cluster://:{self.nodes[0].password}@{nodes}"
 
     def start(self) -> RedisClusterNodes:
         try:
