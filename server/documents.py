@@ -17,7 +17,8 @@ from typing import Any
 from .board import codec
 from .board.minutes_content import content_for
 from .board.model import Board, Minutes, MinutesStatus, Outcome
-from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS
+from .board.roles import Role
+from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS, UNCONFIRMED_LABEL
 from .board.visibility import Viewer
 
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
@@ -56,10 +57,18 @@ def minutes_view(minutes: Minutes, body: str, viewer: Viewer) -> dict[str, Any]:
             if s.stance.value == "disagree"
         ],
         "decision_words": OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None,
-        "role_labels": {role.value: label for role, label in ROLE_LABELS.items()},
+        "role_of": role_of,
         "group_labels": groups,
         "trends": [trend_chart(scale, groups) for scale in content["scales"]],
     }
+
+
+def role_of(entry: dict[str, Any]) -> str:
+    """Who a person or a vote's voter was, as the minutes say it. Minutes taken before
+    workers could be unconfirmed have no `unconfirmed`."""
+    if entry.get("unconfirmed"):
+        return UNCONFIRMED_LABEL
+    return ROLE_LABELS[Role(entry["role"])]
 
 
 # What "Our plan" shows of the agreed minutes: the plan, and the next steps (who, by when).
@@ -171,7 +180,6 @@ def to_json(view: dict[str, Any]) -> str:
 
 
 def to_markdown(view: dict[str, Any]) -> str:
-    roles = view["role_labels"]
     content = view["content"]
     lines = [
         f"**{MARKING}**",
@@ -183,7 +191,7 @@ def to_markdown(view: dict[str, Any]) -> str:
         "",
         "## Who was there",
         "",
-        *[f"- {_md(p['name'])} ({roles[p['role']]})" for p in content["people"]],
+        *[f"- {_md(p['name'])} ({role_of(p)})" for p in content["people"]],
     ]
     for column in content["columns"]:
         lines += ["", f"## {_md(column['heading'])}"]
@@ -207,7 +215,7 @@ def to_markdown(view: dict[str, Any]) -> str:
                     " (recorded by the facilitator)" if vote["recorded_by_facilitator"] else ""
                 )
                 lines.append(
-                    f"| {_md(vote['name'])}{recorded} | {roles[vote['role']]} | {vote['value']} "
+                    f"| {_md(vote['name'])}{recorded} | {role_of(vote)} | {vote['value']} "
                     f"| {_md(vote['reason'] or '')} |"
                 )
             # Minutes taken before answers could be left out have no `left_out`.

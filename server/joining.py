@@ -88,7 +88,11 @@ class Joining:
             f"join:{participant_id}",
             participant_id,
             ParticipantJoin(
-                participant_id, name, chosen, device=before.participant_id if before else None
+                participant_id,
+                name,
+                chosen,
+                device=before.participant_id if before else None,
+                chose_role=link.kind is LinkKind.PARTICIPANT,
             ),
         )
         token = await self._sessions.open(link, participant_id, commit.seq)

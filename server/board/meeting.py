@@ -13,7 +13,7 @@ from .errors import Closed, Forbidden, Invalid, Locked, NotFound, TooMany
 from .limits import MAX_PARTICIPANTS, SCALE_MAX, SCALE_MIN
 from .model import STATUS_ALLOWS, Board, Change, Participant, Status, Vocabulary
 from .parsing import NAME, TITLE, UNSET, Fields, whole_number, words
-from .roles import ROLE_ABILITIES, Role
+from .roles import NEEDS_CONFIRMING, ROLE_ABILITIES, Role
 from .scales import follow_vocabulary
 
 
@@ -66,6 +66,8 @@ class ParticipantJoin:
     role: Role
     # The participant this browser joined as before (its session cookie), if any.
     device: str | None = None
+    # They chose their role themselves, on the family link (not a named person's link).
+    chose_role: bool = False
 
 
 CLOSED_MESSAGE = "This meeting has ended, so nothing in it can be changed any more."
@@ -115,7 +117,15 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
     # Every join from one browser shares the first one's id.
     earlier = board.participants.get(op.device) if op.device else None
     device = earlier.device_key if earlier else None
-    participant = Participant(op.participant_id, words(op.name, NAME), op.role, now, device=device)
+    unconfirmed = op.chose_role and op.role in NEEDS_CONFIRMING
+    participant = Participant(
+        op.participant_id,
+        words(op.name, NAME),
+        op.role,
+        now,
+        device=device,
+        unconfirmed=unconfirmed,
+    )
     return put(board, "participant", participant)
 
 
@@ -132,7 +142,10 @@ def apply(board: Board, op: MeetingOp, actor: Participant, now: str) -> tuple[Bo
     if isinstance(op, ParticipantRename):
         if op.name == actor.name:
             return board, []
-        return put(board, "participant", replace(actor, name=op.name))
+        renamed = replace(actor, name=op.name)
+        board, changes = put(board, "participant", renamed)
+        board, followed = scaling.follow_person(board, renamed)
+        return board, changes + followed
     if not ROLE_ABILITIES[actor.role].run_meeting:
         raise Forbidden("Only the facilitator can change the meeting.")
     meeting = board.meeting

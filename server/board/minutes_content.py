@@ -42,7 +42,9 @@ def snapshot_content(board: Board, number: int, label: str | None, now: str) -> 
             "created_at": meeting.created_at,
         },
         "minutes": {"number": number, "label": label, "taken_at": now},
-        "people": [{"name": p.name, "role": p.role.value} for p in people],
+        "people": [
+            {"name": p.name, "role": p.role.value, "unconfirmed": p.unconfirmed} for p in people
+        ],
         "columns": [
             {
                 "key": column.key,
@@ -138,6 +140,7 @@ def _scale(board: Board, scale: Any, names: dict[str, str]) -> dict[str, Any]:
                         "value": v.value,
                         "reason": v.reason,
                         "recorded_by_facilitator": v.recorded_by is not None,
+                        "unconfirmed": v.unconfirmed,
                     }
                     for v in r.votes
                 ],

@@ -11,7 +11,7 @@ from typing import Any
 
 from .family_group import FamilyItem, FamilyTime, Stage
 from .limits import DEFAULT_WORRY_THRESHOLD
-from .roles import ROLE_GROUP, Group, Role
+from .roles import Group, Role, group_of
 from .steering import Agenda, Focus, Readiness, Timer
 from .visibility import ANYONE, EVERYONE, Audience, Viewer
 
@@ -97,6 +97,9 @@ class Participant:
     # (the first of that browser's joins): its session cookie came with the join. Two
     # joins sharing it are likely one person twice, or people sharing a phone.
     device: str | None = None
+    # Chose "worker" on the family link: shown as "says they are a worker", and their
+    # numbers count with the family and network, until a facilitator confirms them.
+    unconfirmed: bool = False
 
     @property
     def viewer(self) -> Viewer:
@@ -245,10 +248,11 @@ class Vote:
     recorded_by: str | None = None
     # Their own vote took the place of the one this facilitator had recorded for them.
     replaces_recorded_by: str | None = None
+    unconfirmed: bool = False  # the voter's `Participant.unconfirmed`, kept up to date
 
     @property
     def group(self) -> Group:
-        return ROLE_GROUP[self.role]
+        return group_of(self.role, self.unconfirmed)
 
 
 @dataclass(frozen=True)
@@ -260,6 +264,11 @@ class Answered:
     role: Role
     recorded_by: str | None = None
     device: str | None = None  # the voter's `Participant.device`; None when recorded
+    unconfirmed: bool = False  # the voter's `Participant.unconfirmed`, kept up to date
+
+    @property
+    def group(self) -> Group:
+        return group_of(self.role, self.unconfirmed)
 
 
 class LeftOutWhy(StrEnum):

@@ -22,6 +22,7 @@ from . import (
     marking,
     meeting,
     minutes,
+    people,
     readiness,
     scaling,
     timer,
@@ -45,6 +46,7 @@ Op = (
     | meeting.MeetingOp
     | meeting.ParticipantJoin
     | meeting.MeetingIdleClose
+    | people.PeopleOp
     | scaling.ScalingOp
     | minutes.DecisionSet
     | minutes.MinutesOp
@@ -77,6 +79,7 @@ _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
     {
         **cards.PARSERS,
         **meeting.PARSERS,
+        **people.PARSERS,
         **scaling.PARSERS,
         **minutes.PARSERS,
         **agenda.PARSERS,
@@ -108,6 +111,9 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     if isinstance(op, meeting.MeetingOp):
         # Run by the facilitator, who may lock, unlock and take people out of a locked board.
         return meeting.apply(board, op, actor, ctx.now)
+    if isinstance(op, people.PeopleOp):
+        # Like taking someone out: setting who is who right goes on while the board is locked.
+        return people.apply(board, op, actor)
     if isinstance(op, minutes.MinutesOp):
         # Minutes record the board; taking and signing them is not changing it, so a
         # board locked for the end of the meeting still takes them.

@@ -21,6 +21,12 @@ class Role(StrEnum):
 SELF_CHOSEN_ROLES = (Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL)
 
 
+# Roles that someone choosing their own role on the family link only says they have: they
+# count with the family and network (UNCONFIRMED_GROUP) until a facilitator confirms them.
+# Named person links and staff count at once.
+NEEDS_CONFIRMING = frozenset({Role.PROFESSIONAL})
+
+
 # The family and the people close to them: who keeps reading the agreed plan ("Our plan")
 # after the meeting has closed, by their session or their own link.
 PLAN_READERS = frozenset({Role.PARENT, Role.CHILD, Role.NETWORK})
@@ -67,3 +73,13 @@ ROLE_GROUP: Mapping[Role, Group] = MappingProxyType(
         Role.FACILITATOR: Group.PROFESSIONALS,
     }
 )
+
+
+# Where the number of someone who says they are a worker counts until they are confirmed:
+# on the family-and-network side, never among the professionals.
+UNCONFIRMED_GROUP = Group.NETWORK
+
+
+def group_of(role: Role, unconfirmed: bool) -> Group:
+    """Whose voice a number is: its voter's role, unless they only say they are a worker."""
+    return UNCONFIRMED_GROUP if unconfirmed else ROLE_GROUP[role]

@@ -224,11 +224,13 @@ def _cast(board: Board, op: VoteCast, actor: Participant, now: str) -> tuple[Boa
         replaces = recorded[0].recorded_by
     else:
         replaces = earlier.replaces_recorded_by if earlier else None
-    vote = Vote(voter, name, role, op.value, now, op.reason, recorded_by, replaces)
+    # A vote recorded for someone counts as the role the facilitator gave it.
+    unconfirmed = actor.unconfirmed and recorded_by is None
+    vote = Vote(voter, name, role, op.value, now, op.reason, recorded_by, replaces, unconfirmed)
     gone = {voter, *(a.voter for a in recorded)}
     answered = [a for a in round_.answered if a.voter not in gone]
     device = actor.device if recorded_by is None else None
-    answered.append(Answered(voter, name, role, recorded_by, device))
+    answered.append(Answered(voter, name, role, recorded_by, device, unconfirmed))
     board, changes = put(board, "round", replace(round_, answered=tuple(answered)))
     ballots: dict[str, Vote | None] = {ballot_key(round_.id, a.voter): None for a in recorded}
     board, secret = put_ballots(board, {**ballots, key: vote})
@@ -332,6 +334,38 @@ def _reveal(board: Board, op: RoundReveal, now: str) -> tuple[Board, list[Change
     revealed = replace(round_, status=RoundStatus.REVEALED, revealed_at=now, votes=votes)
     board, changes = put(board, "round", revealed)
     board, secret = put_ballots(board, dict.fromkeys(ballots))
+    return board, changes + secret
+
+
+def follow_person(board: Board, person: Participant) -> tuple[Board, list[Change]]:
+    """Someone's name, role or confirmation changed: their own answers in every round
+    (open ones' secret ballots too) say it, so vote tables, the minutes and each group's
+    median follow."""
+
+    def follow(entry: Any) -> Any:
+        if entry.voter != person.id or getattr(entry, "recorded_by", None) is not None:
+            return entry
+        if isinstance(entry, LeftOut):
+            return replace(entry, name=person.name, role=person.role)
+        return replace(entry, name=person.name, role=person.role, unconfirmed=person.unconfirmed)
+
+    rounds = []
+    for round_ in board.rounds.values():
+        followed = replace(
+            round_,
+            answered=tuple(follow(a) for a in round_.answered),
+            votes=tuple(follow(v) for v in round_.votes),
+            left_out=tuple(follow(left) for left in round_.left_out),
+        )
+        if followed != round_:
+            rounds.append(followed)
+    board, changes = put(board, "round", *rounds)
+    ballots = {
+        key: follow(vote)
+        for key, vote in board.ballots.items()
+        if key.endswith(f"/{person.id}") and follow(vote) != vote
+    }
+    board, secret = put_ballots(board, ballots)
     return board, changes + secret
 
 

@@ -192,6 +192,10 @@ ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
 )
 
 
+# How someone who chose "worker" on the family link is shown until a facilitator confirms them.
+UNCONFIRMED_LABEL = "Says they are a worker"
+
+
 GROUP_LABELS: Mapping[Group, str] = MappingProxyType(
     {Group.FAMILY: "Family", Group.NETWORK: "Network", Group.PROFESSIONALS: "Professionals"}
 )

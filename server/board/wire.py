@@ -29,6 +29,7 @@ from .limits import (
 )
 from .model import (
     STATUS_ALLOWS,
+    Answered,
     Board,
     Change,
     Entity,
@@ -39,7 +40,7 @@ from .model import (
     Vote,
 )
 from .readiness import readiness_of
-from .roles import PLAN_READERS, ROLE_ABILITIES, ROLE_GROUP, SELF_CHOSEN_ROLES, Role
+from .roles import PLAN_READERS, ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
 from .summary import summarise
 from .template import (
     COLUMNS,
@@ -50,6 +51,7 @@ from .template import (
     SCALED_SECTIONS,
     STAGE_LABELS,
     TIMED_SECTIONS,
+    UNCONFIRMED_LABEL,
 )
 from .visibility import (
     ANYONE,
@@ -68,9 +70,9 @@ def _public(value: Entity) -> dict[str, Any]:
     data = encode_entity(value)
     data.pop("deleted", None)
     if isinstance(value, Round):
-        for key in ("answered", "votes"):
-            for entry in data[key]:
-                entry["group"] = ROLE_GROUP[Role(entry["role"])].value
+        voices: list[Answered | Vote] = [*value.answered, *value.votes]
+        for entry, voice in zip([*data["answered"], *data["votes"]], voices, strict=True):
+            entry["group"] = voice.group.value
         if value.status is RoundStatus.REVEALED:
             data["summary"] = summarise(value.votes)
         else:
@@ -101,8 +103,12 @@ def encode_change(change: Change) -> dict[str, Any]:
 def encode_me(me: Participant) -> dict[str, Any]:
     """The participant a client acts as, with what their role may do (the page offers only
     that; the server checks every op anyway)."""
-    can = ROLE_ABILITIES[me.role]
-    return {**encode_entity(me), "can": {f.name: getattr(can, f.name) for f in fields(can)}}
+    return {**encode_entity(me), "can": _abilities(me.role)}
+
+
+def _abilities(role: Role) -> dict[str, bool]:
+    can = ROLE_ABILITIES[role]
+    return {f.name: getattr(can, f.name) for f in fields(can)}
 
 
 def encode_board(board: Board, viewer: Viewer = ANYONE) -> dict[str, Any]:
@@ -212,6 +218,10 @@ def encode_template(link_days: int) -> dict[str, Any]:
             for column in COLUMNS
         ],
         "roles": {role.value: label for role, label in ROLE_LABELS.items()},
+        "unconfirmed_label": UNCONFIRMED_LABEL,
+        # What each role may do, so that a screen whose person's role is corrected
+        # follows at once (`me.can` is their own row).
+        "abilities": {role.value: _abilities(role) for role in Role},
         "groups": {group.value: label for group, label in GROUP_LABELS.items()},
         "outcomes": {outcome.value: label for outcome, label in OUTCOME_LABELS.items()},
         "timed_sections": sorted(TIMED_SECTIONS),

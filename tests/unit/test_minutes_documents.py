@@ -230,3 +230,25 @@ def test_a_cut_title_does_not_end_in_a_dash() -> None:
     name = documents.file_name(view, "pdf")
     assert "--" not in name
     assert re.fullmatch(r"kinboard-[a-z0-9]+(-[a-z0-9]+)*-2026-11-27-minutes-1\.pdf", name)
+
+
+def test_the_minutes_say_who_only_says_they_are_a_worker() -> None:
+    """Someone who chose "worker" on the family link and was not confirmed, in the list of
+    people and beside their number; a worker by their own link as a worker."""
+    board = new_board()
+    join = ParticipantJoin("p_kim", "Kim", Role.PROFESSIONAL, chose_role=True)
+    board, _ = ops.apply(board, join, Context("p_kim", T0))
+    board = step(board, raw("round.open", scale_id=OVERALL), new_id="r_1")
+    board = step(board, raw("vote.cast", scale_id=OVERALL, value=4), "p_kim")
+    board = step(board, raw("vote.cast", scale_id=OVERALL, value=2), "p_sw")
+    board = step(board, raw("round.reveal", scale_id=OVERALL))
+    md = documents.to_markdown(view_of(taken(board)))
+    assert "- Kim (Says they are a worker)" in md
+    assert "- Jo from school (Worker (school, health, social care...))" in md
+    assert "| Kim | Says they are a worker | 4 |" in md
+    assert "Network 4, professionals 2: a gap of 2" in md
+    board = step(board, raw("participant.confirm", participant_id="p_kim"))
+    md = documents.to_markdown(view_of(taken(board)))
+    assert "Says they are a worker" not in md
+    assert "| Kim | Worker (school, health, social care...) | 4 |" in md
+    assert "Professionals 3" in md

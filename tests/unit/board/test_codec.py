@@ -134,6 +134,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "joined_at": T1,
                 "removed": False,
                 "device": None,
+                "unconfirmed": False,
             },
         }
     ]

@@ -254,6 +254,8 @@ def test_every_client_op_type_is_parsed() -> None:
         "meeting.close",
         "participant.remove",
         "participant.rename",
+        "participant.correct",
+        "participant.confirm",
         "scale.add",
         "scale.edit",
         "scale.delete",

@@ -720,6 +720,7 @@ def test_the_round_change_of_a_vote_says_who_answered_but_never_what() -> None:
                         "role": "parent",
                         "recorded_by": None,
                         "device": None,
+                        "unconfirmed": False,
                         "group": "family",
                     }
                 ],

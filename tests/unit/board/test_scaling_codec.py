@@ -44,6 +44,7 @@ def test_encode_board_never_has_a_number_of_an_open_round() -> None:
             "role": "parent",
             "recorded_by": None,
             "device": None,
+            "unconfirmed": False,
             "group": "family",
         },
         {
@@ -52,6 +53,7 @@ def test_encode_board_never_has_a_number_of_an_open_round() -> None:
             "role": "network",
             "recorded_by": None,
             "device": None,
+            "unconfirmed": False,
             "group": "network",
         },
         {
@@ -60,6 +62,7 @@ def test_encode_board_never_has_a_number_of_an_open_round() -> None:
             "role": "network",
             "recorded_by": "p_fac",
             "device": None,
+            "unconfirmed": False,
             "group": "network",
         },
     ]
@@ -121,6 +124,7 @@ def test_encode_own_ballots_is_only_the_callers_own_and_recorded() -> None:
             "reason": "REASON-ALPHA",
             "recorded_by": None,
             "replaces_recorded_by": None,
+            "unconfirmed": False,
         }
     ]
     assert [b["value"] for b in wire.encode_own_ballots(board, "p_gran")] == [3]
@@ -153,6 +157,7 @@ def test_stored_changes_put_ballots_in_the_secret_records() -> None:
         "reason": "REASON-ALPHA",
         "recorded_by": None,
         "replaces_recorded_by": None,
+        "unconfirmed": False,
     }
     board = step(board, vote(value=2, on_behalf_of={"name": "Al", "role": "child"}), "p_fac")
     board, changes = run(board, raw("round.reveal", scale_id=OVERALL), "p_fac")

@@ -1,0 +1,85 @@
+"""Who is who: the facilitator corrects the name and role someone joined with, and
+confirms someone who says they are a worker, so that their numbers count among the
+professionals'."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+
+from . import scaling
+from .entities import put
+from .errors import Forbidden, Invalid, NotFound
+from .model import Board, Change, Participant
+from .parsing import NAME, UNSET, Fields, words
+from .roles import ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
+
+
+@dataclass(frozen=True)
+class ParticipantCorrect:
+    """The facilitator sets someone's name or role right. A role they set is confirmed."""
+
+    participant_id: str
+    name: str = UNSET
+    role: Role = UNSET
+
+
+@dataclass(frozen=True)
+class ParticipantConfirm:
+    """The facilitator confirms that someone who says they are a worker is one."""
+
+    participant_id: str
+
+
+PeopleOp = ParticipantCorrect | ParticipantConfirm
+
+_ROLES = ", ".join(role.value for role in SELF_CHOSEN_ROLES)
+
+
+def _parse_correct(f: Fields) -> ParticipantCorrect:
+    participant_id = f.card_id("participant_id")
+    name = f.get("name")
+    role = f.get("role")
+    if name is UNSET and role is UNSET:
+        raise Invalid("participant.correct needs name or role.")
+    if role is not UNSET and role not in {r.value for r in SELF_CHOSEN_ROLES}:
+        raise Invalid(f"role must be one of: {_ROLES}.")
+    return ParticipantCorrect(
+        participant_id,
+        name=UNSET if name is UNSET else words(name, NAME),
+        role=UNSET if role is UNSET else Role(role),
+    )
+
+
+PARSERS: Mapping[str, Callable[[Fields], PeopleOp]] = MappingProxyType(
+    {
+        "participant.correct": _parse_correct,
+        "participant.confirm": lambda f: ParticipantConfirm(f.card_id("participant_id")),
+    }
+)
+
+
+def apply(board: Board, op: PeopleOp, actor: Participant) -> tuple[Board, list[Change]]:
+    if not ROLE_ABILITIES[actor.role].run_meeting:
+        raise Forbidden("Only the facilitator can change who someone is in the meeting.")
+    person = board.participants.get(op.participant_id)
+    if person is None or person.removed:
+        raise NotFound("That person is not in the meeting.")
+    if person.role not in SELF_CHOSEN_ROLES:
+        raise Invalid("Only family members and workers can be changed here.")
+    if isinstance(op, ParticipantConfirm):
+        if not person.unconfirmed:
+            raise Invalid(f"{person.name} does not need confirming.")
+        corrected = replace(person, unconfirmed=False)
+    else:
+        corrected = person
+        if op.name is not UNSET:
+            corrected = replace(corrected, name=op.name)
+        if op.role is not UNSET:
+            corrected = replace(corrected, role=op.role, unconfirmed=False)
+    if corrected == person:
+        return board, []
+    board, changes = put(board, "participant", corrected)
+    board, followed = scaling.follow_person(board, corrected)
+    return board, changes + followed
