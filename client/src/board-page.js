@@ -101,6 +101,8 @@ export function startBoardPage(root) {
       unlock: () => send(ops.unlockMeeting()),
       removeParticipant: (participantId) => send(ops.removeParticipant(participantId)),
       renameMe: (name) => send(ops.renameMe(name)),
+      correctPerson: (participantId, fields) => send(ops.correctPerson(participantId, fields)),
+      confirmWorker: (participantId) => send(ops.confirmWorker(participantId)),
       closeMeeting: () => send(ops.closeMeeting()),
     },
   });

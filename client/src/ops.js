@@ -36,6 +36,9 @@ export const closeMeeting = () => op('meeting.close');
 export const removeParticipant = (participantId) => op('participant.remove', { participant_id: participantId });
 // Anyone but the room screen may change the name everyone sees them by (their own only).
 export const renameMe = (name) => op('participant.rename', { name });
+// The facilitator sets right someone's name or role, or confirms that they are a worker.
+export const correctPerson = (participantId, fields) => op('participant.correct', { participant_id: participantId, ...fields });
+export const confirmWorker = (participantId) => op('participant.confirm', { participant_id: participantId });
 
 // Scaling together
 export const addScale = ({ question, lowLabel, highLabel, cardId }) =>

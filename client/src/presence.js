@@ -16,7 +16,7 @@ export function peopleHere(state, online) {
     people.push({
       id,
       name: participant?.name ?? null,
-      roleLabel: participant ? state.roleLabel(participant.role) : '',
+      roleLabel: participant ? state.personRole(participant) : '',
       isMe: id === state.me?.id,
     });
   }
@@ -33,7 +33,11 @@ export function peopleInMeeting(state, online) {
     .map((participant) => ({
       id: participant.id,
       name: participant.name,
-      roleLabel: state.roleLabel(participant.role),
+      roleLabel: state.personRole(participant),
+      role: participant.role,
+      unconfirmed: Boolean(participant.unconfirmed),
+      // The facilitator may set right who a family member or worker is.
+      correctable: state.template.self_chosen_roles.includes(participant.role),
       here: here.has(participant.id),
       isMe: participant.id === state.me?.id,
     }));

@@ -87,6 +87,7 @@ export class BoardState {
         if (!change.deleted) this.meeting = change.value;
       } else if (change.entity === 'participant') {
         upsertOrDelete(this.participants, change);
+        if (change.id === this.me?.id && !change.deleted) this.followMe(change.value);
       } else if (change.entity === 'card') {
         const before = this.cards.get(change.id);
         upsertOrDelete(this.cards, change);
@@ -128,6 +129,19 @@ export class BoardState {
 
   roleLabel(role) {
     return this.template.roles[role];
+  }
+
+  // Who someone is, as everyone sees it: "Says they are a worker" until a facilitator
+  // confirms them (a participant, or a vote's voter: both carry `unconfirmed`).
+  personRole(person) {
+    return person.unconfirmed ? this.template.unconfirmed_label : this.roleLabel(person.role);
+  }
+
+  // The facilitator set my name or role right: I am who they said at once, and may do
+  // what my new role may (the server's row for it, from the template).
+  followMe(participant) {
+    const can = this.template?.abilities?.[participant.role] ?? this.me.can;
+    this.me = { ...participant, can };
   }
 }
 

@@ -186,6 +186,11 @@ export const WORDS = {
     nameLabel: 'Your name, as everyone in the meeting sees it',
     saveName: 'Save my name',
     needsName: 'Please give a name.',
+    correct: 'Change name or role',
+    correctName: 'Their name',
+    correctRole: 'Who they are in this meeting',
+    saveCorrection: 'Save',
+    confirmWorker: 'Yes, they are a worker',
   },
 
   ending: {

@@ -62,9 +62,21 @@ test('someone taken out of the meeting is not listed as here, even while their s
 test('peopleInMeeting: everyone who joined, in the order they joined, here or not; not those taken out', () => {
   const online = [{ participant_id: 'p_gran', editing: null }, { participant_id: 'p_me', editing: null }];
   assert.deepEqual(peopleInMeeting(state(), online), [
-    { id: 'p_jo', name: 'Jo', roleLabel: 'Facilitator', here: false, isMe: false },
-    { id: 'p_me', name: 'Sam', roleLabel: 'Parent or carer', here: true, isMe: true },
-    { id: 'p_gran', name: 'Gran', roleLabel: 'Family, friend or support person', here: true, isMe: false },
+    { id: 'p_jo', name: 'Jo', roleLabel: 'Facilitator', role: 'facilitator', unconfirmed: false, correctable: false, here: false, isMe: false },
+    { id: 'p_me', name: 'Sam', roleLabel: 'Parent or carer', role: 'parent', unconfirmed: false, correctable: true, here: true, isMe: true },
+    { id: 'p_gran', name: 'Gran', roleLabel: 'Family, friend or support person', role: 'network', unconfirmed: false, correctable: true, here: true, isMe: false },
   ]);
   assert.deepEqual(peopleInMeeting(state({ removed: ['p_gran'] }), online).map((p) => p.id), ['p_jo', 'p_me']);
+});
+
+test('someone who says they are a worker is shown so, here and in the meeting, until confirmed', () => {
+  const s = state();
+  const kim = { id: 'p_kim', name: 'Kim', role: 'professional', joined_at: '2026-11-27T09:06:00Z', unconfirmed: true };
+  s.applyChanges([{ entity: 'participant', id: 'p_kim', value: kim }]);
+  const online = [{ participant_id: 'p_kim', editing: null }];
+  assert.equal(peopleHere(s, online)[0].roleLabel, 'Says they are a worker');
+  const listed = peopleInMeeting(s, online).find((p) => p.id === 'p_kim');
+  assert.deepEqual([listed.roleLabel, listed.unconfirmed, listed.correctable], ['Says they are a worker', true, true]);
+  s.applyChanges([{ entity: 'participant', id: 'p_kim', value: { ...kim, unconfirmed: false } }]);
+  assert.equal(peopleHere(s, online)[0].roleLabel, 'Worker (school, health, social care...)');
 });

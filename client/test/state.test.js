@@ -15,6 +15,19 @@ describe('BoardState', () => {
     assert.equal(state.roleLabel('parent'), 'Parent or carer');
   });
 
+  test('my name and role set right by the facilitator: I am who they said, with what that role may do', () => {
+    const state = new BoardState();
+    state.applyState(boardPayload({ participants: [{ id: 'p_me', name: 'Sam', role: 'parent' }] }));
+    state.applyChanges([{ entity: 'participant', id: 'p_me', value: { id: 'p_me', name: 'Sam Lee', role: 'viewer' } }]);
+    assert.equal(state.me.name, 'Sam Lee');
+    assert.equal(state.me.role, 'viewer');
+    assert.deepEqual(state.me.can, TEMPLATE.abilities.viewer);
+    assert.equal(state.me.can.edit_board, false);
+    // Someone else's change leaves me as I am.
+    state.applyChanges([{ entity: 'participant', id: 'p_gran', value: { id: 'p_gran', name: 'Gran', role: 'network' } }]);
+    assert.equal(state.me.name, 'Sam Lee');
+  });
+
   const changeCases = [
     {
       name: 'upserts a new card',

@@ -1,17 +1,22 @@
 // "People in this meeting", in the facilitator's panel: everyone who joined and is still
 // in the meeting, with who they are and whether they are here now, and "Take out of the
 // meeting" (after a question) for everyone but the facilitator themself, who can change
-// the name everyone sees them by instead.
+// the name everyone sees them by instead. A family member's or worker's name and role can
+// be set right ("Change name or role"), and someone who says they are a worker confirmed.
 import { WORDS } from '../words.js';
 import { createConfirm } from './confirm.js';
 import { el, placeChildren, setText, show } from './dom.js';
 import { field, problemLine, smallForm } from './form-parts.js';
 
 export class PeopleView {
-  // remove(participantId): sends participant.remove; rename(name): sends participant.rename
-  constructor({ remove, rename }) {
+  // remove(participantId): sends participant.remove; rename(name): sends participant.rename;
+  // correct(participantId, {name, role}): participant.correct; confirm(participantId):
+  // participant.confirm
+  constructor({ remove, rename, correct, confirm }) {
     this.remove = remove;
     this.rename = rename;
+    this.correct = correct;
+    this.confirm = confirm;
     this.items = new Map(); // participant id -> {element, name, role, here, button, slot}
     this.list = el('ul', { class: 'people-list', dataset: { role: 'people' } });
     this.element = el(
@@ -22,9 +27,11 @@ export class PeopleView {
     );
   }
 
-  // people: peopleInMeeting(); can: see abilities.js; limits: the template's text limits
-  render(people, can, limits) {
-    this.limits = limits;
+  // people: peopleInMeeting(); can: see abilities.js; template: for the text limits and
+  // the roles a person may be given
+  render(people, can, template) {
+    this.template = template;
+    this.limits = template.limits;
     const shown = people.map((person) => {
       const item = this.items.get(person.id) ?? this.makeItem(person);
       this.items.set(person.id, item);
@@ -35,6 +42,10 @@ export class PeopleView {
       const removable = can.lookAfter && !person.isMe;
       show(item.button, removable);
       show(item.renameButton, person.isMe);
+      const correctable = removable && person.correctable;
+      show(item.correctButton, correctable);
+      show(item.confirmButton, can.lookAfter && person.unconfirmed);
+      item.person = person;
       if (!removable && !person.isMe) item.close();
       return item.element;
     });
@@ -51,8 +62,34 @@ export class PeopleView {
     const slot = el('div', { class: 'person-slot' });
     const close = () => {
       slot.replaceChildren();
-      button.setAttribute('aria-expanded', 'false');
-      renameButton.setAttribute('aria-expanded', 'false');
+      for (const opener of [button, renameButton, correctButton]) opener.setAttribute('aria-expanded', 'false');
+    };
+    // A button that opens `form()` in the item's slot, or closes it again.
+    const opener = (action, label, form) => {
+      const opening = el(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-small',
+          'aria-expanded': 'false',
+          hidden: true,
+          dataset: { action },
+          onclick: () => {
+            if (slot.firstChild) {
+              close();
+              return;
+            }
+            slot.append(form(() => {
+              close();
+              opening.focus();
+            }));
+            opening.setAttribute('aria-expanded', 'true');
+            slot.querySelector('input').focus();
+          },
+        },
+        label,
+      );
+      return opening;
     };
     const button = el(
       'button',
@@ -86,38 +123,74 @@ export class PeopleView {
       },
       words.remove,
     );
-    const renameButton = el(
+    const renameButton = opener('rename-me', words.rename, (done) => this.renameForm(name.textContent, done));
+    const correctButton = opener('correct-person', words.correct, (done) => this.correctForm(item.person, done));
+    const confirmButton = el(
       'button',
       {
         type: 'button',
         class: 'button button-small',
-        'aria-expanded': 'false',
         hidden: true,
-        dataset: { action: 'rename-me' },
-        onclick: () => {
-          if (slot.firstChild) {
-            close();
-            return;
-          }
-          slot.append(this.renameForm(name.textContent, () => {
-            close();
-            renameButton.focus();
-          }));
-          renameButton.setAttribute('aria-expanded', 'true');
-          slot.querySelector('input').focus();
-        },
+        dataset: { action: 'confirm-worker', participantId: person.id },
+        onclick: () => this.confirm(person.id),
       },
-      words.rename,
+      words.confirmWorker,
     );
     const element = el(
       'li',
       { class: 'people-item', dataset: { participantId: person.id } },
       el('p', { class: 'people-who' }, name, role, here),
+      confirmButton,
+      correctButton,
       button,
       renameButton,
       slot,
     );
-    return { element, name, role, here, button, renameButton, slot, close };
+    const item = { element, name, role, here, button, renameButton, correctButton, confirmButton, slot, close, person };
+    return item;
+  }
+
+  // Someone's name and role set right (the server checks both and says why it refuses).
+  correctForm(person, done) {
+    const words = WORDS.people;
+    const input = el('input', {
+      type: 'text',
+      value: person.name,
+      maxlength: this.limits?.name,
+      autocomplete: 'off',
+      dataset: { field: 'their-name' },
+    });
+    const roles = this.template.self_chosen_roles;
+    const select = el(
+      'select',
+      { dataset: { field: 'their-role' } },
+      ...roles.map((value) => el('option', { value, selected: value === person.role }, this.template.roles[value])),
+    );
+    const problem = problemLine();
+    return smallForm(
+      {
+        className: 'correct-form',
+        saveLabel: words.saveCorrection,
+        saveAction: 'save-correction',
+        onCancel: done,
+        onSubmit: () => {
+          const chosen = input.value.trim();
+          if (!chosen) {
+            problem.say(words.needsName);
+            return;
+          }
+          const fields = {};
+          if (chosen !== person.name) fields.name = chosen;
+          // Confirming a worker is its own button: a new name alone leaves that as it was.
+          if (select.value !== person.role) fields.role = select.value;
+          if (Object.keys(fields).length) this.correct(person.id, fields);
+          done();
+        },
+      },
+      field(words.correctName, input),
+      field(words.correctRole, select),
+      problem.element,
+    );
   }
 
   // The name everyone sees, changed (the server checks it and says why it refuses).

@@ -88,6 +88,8 @@ export class SharePanel {
     this.people = new PeopleView({
       remove: (id) => this.actions.removeParticipant(id),
       rename: (name) => this.actions.renameMe(name),
+      correct: (id, fields) => this.actions.correctPerson(id, fields),
+      confirm: (id) => this.actions.confirmWorker(id),
     });
     this.closing = new CloseMeetingView({ close: () => this.actions.closeMeeting() });
 
@@ -172,7 +174,7 @@ export class SharePanel {
     this.lockButton.dataset.action = meeting.status === 'open' ? 'lock' : 'unlock';
     this.lockButton.hidden = !can.lookAfter;
     this.personLinks.render(model);
-    this.people.render(model.everyone, can, model.template.limits);
+    this.people.render(model.everyone, can, model.template);
     this.closing.render({ can, retentionDays: model.state.retentionDays, ending: model.ending });
   }
 

@@ -38,7 +38,7 @@ function voteRow(vote, template) {
       { scope: 'row', role: 'rowheader', class: 'cell-who' },
       el('span', { class: 'vote-name' }, vote.name),
       el('span', { class: 'vote-group' }, groupIcon(group), template.groups[group]),
-      el('span', { class: 'vote-role' }, template.roles[vote.role]),
+      el('span', { class: 'vote-role' }, vote.unconfirmed ? template.unconfirmed_label : template.roles[vote.role]),
       vote.recorded_by ? el('span', { class: 'vote-recorded' }, WORDS.scaling.recordedByFacilitator) : null,
     ),
     el('td', { role: 'cell', class: 'cell-number' }, String(vote.value)),
