@@ -59,6 +59,8 @@ class Settings:
     webhook_secret: str | None = None
     # The first retry's wait; each next one doubles, up to an hour (tests make it short).
     webhook_retry_seconds: float = 30.0
+    # Where "Exit this page" on the family's pages goes at once: a neutral site.
+    exit_url: str = "https://www.bbc.co.uk/weather"
 
     @property
     def secure_cookies(self) -> bool:
@@ -82,6 +84,7 @@ class Settings:
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             webhook_retry_seconds=_seconds(env, "KINBOARD_WEBHOOK_RETRY_SECONDS", 30.0),
+            exit_url=_exit_url(env),
             host=host,
             port=port,
             base_url=base_url,
@@ -225,6 +228,18 @@ def _webhook(env: Mapping[str, str]) -> tuple[str | None, str | None]:
     if len(secret) < 32:
         raise SettingsError("KINBOARD_WEBHOOK_SECRET must be at least 32 characters long")
     return url, secret
+
+
+def _exit_url(env: Mapping[str, str]) -> str:
+    raw = env.get("KINBOARD_EXIT_URL", "").strip()
+    if not raw:
+        return Settings.exit_url
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            f"KINBOARD_EXIT_URL must be an http:// or https:// address (got {raw!r})"
+        )
+    return raw
 
 
 def _network(raw: str) -> str:

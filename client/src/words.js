@@ -173,6 +173,11 @@ export const WORDS = {
       `Stop sharing the whole family with ${email}? Every meeting of it leaves their list, including any you shared one by one, and boards they have open close for them.`,
   },
 
+  quickExit: {
+    pressMore: (left) => `Shift, press ${left === 1 ? '1 more time' : `${left} more times`} to exit.`,
+    timedOut: 'Exit this page timed out.',
+  },
+
   people: {
     heading: 'People in this meeting',
     here: 'here now',

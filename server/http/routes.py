@@ -117,6 +117,7 @@ class Routes:
             meeting=board.meeting,
             plan=view,
             kept_until=iso(purge_at) if purge_at is not None else None,
+            staff=auth.staff is not None,
         )
 
     async def qr_code(self, request: Request) -> Response:

@@ -71,6 +71,8 @@ class Web:
         self.staff = services.staff
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.templates.env.filters["long_date"] = long_date
+        # Where "Exit this page" (templates/quick_exit.html) leaves for.
+        self.templates.env.globals["exit_url"] = settings.exit_url
         # Joining (and asking about a link) per address: a burst, then one every 5 s, so
         # nobody can try tokens by the thousand.
         self.join_limiter = RateLimiter(

@@ -77,6 +77,15 @@ def test_idle_meetings_close_after_180_days_unless_set() -> None:
     assert Settings.from_env({"KINBOARD_IDLE_CLOSE_DAYS": "15"}).idle_close_days == 15
 
 
+def test_the_exit_page_leaves_for_a_weather_forecast_unless_set() -> None:
+    assert Settings.from_env({}).exit_url == "https://www.bbc.co.uk/weather"
+    assert (
+        Settings.from_env({"KINBOARD_EXIT_URL": "  "}).exit_url == "https://www.bbc.co.uk/weather"
+    )
+    chosen = Settings.from_env({"KINBOARD_EXIT_URL": " https://www.metoffice.gov.uk/ "})
+    assert chosen.exit_url == "https://www.metoffice.gov.uk/"
+
+
 def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
     settings = Settings.from_env({"KINBOARD_HOST": "10.0.0.5", "KINBOARD_PORT": "8080"})
     assert settings.base_url == "http://10.0.0.5:8080"
@@ -109,6 +118,9 @@ def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
         ("KINBOARD_IDLE_CLOSE_DAYS", "0"),
         ("KINBOARD_IDLE_CLOSE_DAYS", "half a year"),
         ("KINBOARD_IDLE_CLOSE_DAYS", "14"),  # no shorter than the staff's warning
+        ("KINBOARD_EXIT_URL", "www.bbc.co.uk/weather"),
+        ("KINBOARD_EXIT_URL", "javascript:alert(1)"),
+        ("KINBOARD_EXIT_URL", "https://"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:

@@ -595,7 +595,7 @@ def test_minutes_record_the_whole_board_by_name() -> None:
     assert content["minutes"] == {"number": 1, "label": "End of meeting", "taken_at": T3}
     # The people there with their roles, not the meeting room screen.
     assert content["people"] == [
-        {"name": name, "role": role.value}
+        {"name": name, "role": role.value, "unconfirmed": False}
         for _, (name, role) in sorted(PEOPLE.items())  # all joined at T0: then by id
         if role is not Role.VIEWER
     ]
@@ -650,6 +650,7 @@ def test_minutes_record_every_revealed_round_but_never_an_open_one() -> None:
             "value": 7,
             "reason": "He goes to school",
             "recorded_by_facilitator": False,
+            "unconfirmed": False,
         },
         {
             "name": "Gran",
@@ -657,6 +658,7 @@ def test_minutes_record_every_revealed_round_but_never_an_open_one() -> None:
             "value": 3,
             "reason": "Dad still drinks",
             "recorded_by_facilitator": False,
+            "unconfirmed": False,
         },
         {
             "name": "Grandad",
@@ -664,6 +666,7 @@ def test_minutes_record_every_revealed_round_but_never_an_open_one() -> None:
             "value": 9,
             "reason": "They are fine",
             "recorded_by_facilitator": True,
+            "unconfirmed": False,
         },
     ]
     assert round_["summary"]["groups"] == [
@@ -733,11 +736,11 @@ def test_minutes_never_change_when_the_board_does() -> None:
         "SECRET-REASON",
     ):
         assert marker not in body
-    assert {"name": "Dad", "role": "parent"} not in json.loads(body)["people"]
+    assert {"name": "Dad", "role": "parent", "unconfirmed": False} not in json.loads(body)["people"]
     # The next minutes see the changed board.
     board = step(board, raw("minutes.take"), now=LATER)
     second = board.snapshots["2"].body
-    assert {"name": "Dad", "role": "parent"} in json.loads(second)["people"]
+    assert {"name": "Dad", "role": "parent", "unconfirmed": False} in json.loads(second)["people"]
     for marker in (
         "EDITED-AFTER",
         "ADDED-AFTER",
