@@ -111,8 +111,8 @@ class Meetings:
 
     async def invite_same_people(self, board: Board, by: str) -> list[dict[str, Any]]:
         """Fresh person links in `board`'s meeting (a review) for the named people of the
-        meeting before it: those who took part (but not staff, the room screen or anyone
-        taken out) and those it had a person's link for. Someone who has a working link
+        meeting before it: those who took part (but not staff, the room screen, anyone
+        taken out or anyone who says they are a worker, unconfirmed) and those it had a person's link for. Someone who has a working link
         here already keeps it rather than getting a second. Their links, to send."""
         previous_id = board.meeting.previous
         if previous_id is None:
@@ -130,7 +130,10 @@ class Meetings:
             for link in await self._links.person_links(previous_id)
             if not link["revoked"]
         ]
-        for name, role in [(p.name, p.role) for p in joined if not p.removed] + invited:
+        # Someone who only said they were a worker is not given a worker's own link, which
+        # would count them among the professionals unconfirmed.
+        came = [(p.name, p.role) for p in joined if not p.removed and not p.unconfirmed]
+        for name, role in came + invited:
             if role in SELF_CHOSEN_ROLES:
                 people.setdefault((name.casefold(), role.value), (name, role))
         meeting_id = board.meeting.id

@@ -137,6 +137,11 @@ def test_the_review_started_at_three_months_is_in_the_staff_members_list_and_ope
         f"/api/meetings/{first}/people-links", json={"name": "Gran", "role": "network"}
     )
     assert gran.status_code == 201
+    # Two said they were workers on the family link, later; only Lee was confirmed.
+    clock.now += 1
+    join(kin, family_link(kin, first), "Kim", "professional")
+    lee = join(kin, family_link(kin, first), "Lee", "professional")
+    kin.op(first, person(kin, first, Role.FACILITATOR), "participant.confirm", participant_id=lee)
     kin.op(first, sam, "card.add", section="plan_rules", text="Gran stays on Fridays")
     agree(kin, first, today(clock, 90))
 
@@ -161,12 +166,14 @@ def test_the_review_started_at_three_months_is_in_the_staff_members_list_and_ope
     exported = priya.get(f"/api/meetings/{made['id']}/participants/{facilitator}/export")
     assert exported.status_code == 200
 
-    # "Invite the same people": one step, a fresh link each for Sam and Gran, listed.
+    # "Invite the same people": one step, a fresh link each for Sam, Lee and Gran, listed;
+    # not for Kim, who was never confirmed as a worker.
     invited = priya.post(f"/api/meetings/{made['id']}/invite-same-people", json={})
     assert invited.status_code == 201, invited.text
     links = invited.json()["links"]
     assert [(link["name"], link["role"]) for link in links] == [
         ("Sam", "parent"),
+        ("Lee", "professional"),
         ("Gran", "network"),
     ]
     again = priya.post(f"/api/meetings/{made['id']}/invite-same-people", json={})
