@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .audit import Audit
-from .board import ops
+from .board import ops, people
 from .board.errors import KinboardError, StoreFailed
 from .board.meeting import MeetingClose, MeetingIdleClose, ParticipantJoin, ParticipantRemove
 from .board.minutes import MinutesAgree
@@ -27,6 +27,8 @@ log = logging.getLogger("kinboard.boards")
 Publish = Callable[[str, Commit], Awaitable[None]]
 # What else follows a commit: (the board it ran on, the new board, the new seq).
 Noted = Callable[[Board, Board, int], Awaitable[None]]
+# Asks these participants' screens to take the board afresh: what they may see changed.
+Refresh = Callable[[str, set[str]], Awaitable[None]]
 
 # The worker is not ready (/readyz) once this many commits in a row failed in the store (a
 # full disk, a read-only file, Redis refusing writes; not a store that does not answer,
@@ -47,6 +49,7 @@ class Boards:
         audit: Audit,
         noted: Noted,
         webhook: Webhook,
+        refresh: Refresh,
     ) -> None:
         self._store = store
         self._noted = noted
@@ -55,6 +58,7 @@ class Boards:
         self._sessions = sessions
         self._audit = audit
         self._webhook = webhook
+        self._refresh = refresh
         self._failed = 0  # commits in a row that failed in the store
         self._failed_at = 0.0
         self._failure: str | None = None  # what the store said, as logged
@@ -139,6 +143,8 @@ class Boards:
             await self._noted(ran_on[-1], commit.board, commit.seq)
             if isinstance(op, ParticipantRemove | MeetingClose | MeetingIdleClose):
                 await self._after_ending(meeting_id, by, op, commit.board)
+            if isinstance(op, people.PeopleOp):
+                await self._refresh(meeting_id, people.view_changed(ran_on[-1], commit.board))
         if isinstance(op, MinutesAgree) and (commit.record is None or commit.record.changes):
             # Kept before the op is acknowledged: should this fail, or the process stop
             # first, the client resends the op, which answers as a duplicate and comes here

@@ -124,6 +124,16 @@ class Broadcaster:
         for data, rooms in groups.values():
             await self.sio.emit(event, data, room=rooms)
 
+    async def refresh(self, meeting_id: str, participants: set[str]) -> None:
+        """Ask these participants' pages, on every worker, to take the board afresh (they
+        reconnect, and their `state` is what they may see now): their role changed. What
+        is sent to them from now on follows their new role whether or not a page asks."""
+        try:
+            for participant_id in participants:
+                await self.sio.emit("refresh", {}, room=participant_room(participant_id))
+        except Exception:  # their page catches up at its next reconnect
+            log.exception("could not ask for a refresh in meeting %s", meeting_id)
+
     async def end_participants(self, meeting_id: str, participants: set[str]) -> None:
         """Close these participants' sockets on every worker: tell their pages, then
         disconnect each socket (python-socketio carries a disconnect to the socket's worker)."""

@@ -112,8 +112,9 @@ class Meetings:
     async def invite_same_people(self, board: Board, by: str) -> list[dict[str, Any]]:
         """Fresh person links in `board`'s meeting (a review) for the named people of the
         meeting before it: those who took part (but not staff, the room screen, anyone
-        taken out or anyone who says they are a worker, unconfirmed) and those it had a person's link for. Someone who has a working link
-        here already keeps it rather than getting a second. Their links, to send."""
+        taken out or anyone who says they are a worker, unconfirmed) and those it had a
+        person's link for. Someone who has a working link here already keeps it rather than
+        getting a second. Their links, to send."""
         previous_id = board.meeting.previous
         if previous_id is None:
             raise Invalid("This meeting follows no earlier one: there is nobody to invite again.")

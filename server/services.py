@@ -67,7 +67,16 @@ def build_services(
     links = Links(settings, store, keys, clock, sessions, audit)
     families = Families(store, clock)
     webhook = Webhook(settings, store, store, store, audit, clock)
-    boards = Boards(store, clock, broadcaster.publish, sessions, audit, families.noted, webhook)
+    boards = Boards(
+        store,
+        clock,
+        broadcaster.publish,
+        sessions,
+        audit,
+        families.noted,
+        webhook,
+        broadcaster.refresh,
+    )
     return Services(
         settings=settings,
         clock=clock,

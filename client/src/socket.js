@@ -137,6 +137,11 @@ export class MeetingConnection extends Emitter {
     });
     socket.on('presence', (presence) => this.emit('presence', presence));
     socket.on('session_ended', (data) => this.end(data?.message ?? ''));
+    // What this person may see changed (the facilitator set their role right): the board
+    // afresh, from the `state` of a new connection.
+    socket.on('refresh', () => {
+      if (!this.stopped()) socket.disconnect().connect();
+    });
     socket.on('disconnect', (reason) => {
       if (this.ended) return;
       this.ready = false;

@@ -416,6 +416,22 @@ describe('MeetingConnection', () => {
     assert.deepEqual(connection.pendingOps(), []);
   });
 
+  test('refresh: connects again at once for the board afresh, keeping what waits', () => {
+    const { connection, socket } = open();
+    const states = [];
+    connection.on('state', (s) => states.push(s.seq));
+    socket.serverConnects();
+    connection.send(op('o1'));
+    const calls = socket.connectCalls;
+    socket.fire('refresh', {});
+    assert.equal(socket.connectCalls, calls + 1);
+    assert.equal(connection.status().connection, 'reconnecting');
+    socket.serverConnects(boardPayload({ seq: 4 }));
+    assert.deepEqual(states, [1, 4]);
+    assert.equal(connection.status().connection, 'connected');
+    assert.deepEqual(socket.sends('op').map((s) => s.data.id), ['o1', 'o1']);
+  });
+
   test('after the end, a change is refused at once and never sent', () => {
     const { connection, socket, seen } = open();
     socket.serverConnects();

@@ -105,7 +105,7 @@ class Participant:
     def viewer(self) -> Viewer:
         """Who they are to the visibility rule; taken out, they see only what everyone may
         (and are sent nothing at all)."""
-        return ANYONE if self.removed else Viewer(self.id, self.role)
+        return ANYONE if self.removed else Viewer(self.id, self.role, self.unconfirmed)
 
     @property
     def device_key(self) -> str:

@@ -83,3 +83,15 @@ def apply(board: Board, op: PeopleOp, actor: Participant) -> tuple[Board, list[C
     board, changes = put(board, "participant", corrected)
     board, followed = scaling.follow_person(board, corrected)
     return board, changes + followed
+
+
+def view_changed(before: Board, after: Board) -> set[str]:
+    """The participants whose view of the board changed from `before` to `after` (their
+    role, or their confirmation as a worker): their screens need the board afresh."""
+    return {
+        person.id
+        for person in after.participants.values()
+        if (old := before.participants.get(person.id)) is not None
+        and not person.removed
+        and old.viewer != person.viewer
+    }

@@ -51,6 +51,8 @@ class Viewer:
 
     participant_id: str | None = None
     role: Role | None = None
+    # Says they are a worker (people.py), not confirmed: not a professional to this rule.
+    unconfirmed: bool = False
 
 
 ANYONE = Viewer()  # sees only what everyone may see (the room screen, a stranger)
@@ -68,7 +70,7 @@ def sees(viewer: Viewer, audience: Audience) -> bool:
         case Reach.HIDDEN_FROM:
             return me not in audience.people
         case Reach.PROFESSIONALS:
-            return role in PROFESSIONAL_ROLES
+            return role in PROFESSIONAL_ROLES and not viewer.unconfirmed
         case Reach.ONLY:
             return me is not None and me in audience.people
         case Reach.WITH_FACILITATORS:

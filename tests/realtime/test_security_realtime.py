@@ -490,7 +490,16 @@ def out_of_band(spread: dict[str, Any]) -> OutOfBand:
     return OutOfBand(
         store,
         Links(settings, store, keys, time.time, sessions, audit),
-        Boards(store, time.time, lost, sessions, audit, Families(store, time.time).noted, webhook),
+        Boards(
+            store,
+            time.time,
+            lost,
+            sessions,
+            audit,
+            Families(store, time.time).noted,
+            webhook,
+            lost,
+        ),
     )
 
 

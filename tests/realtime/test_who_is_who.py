@@ -111,3 +111,40 @@ async def test_a_worker_from_the_family_link_counts_with_the_family_until_confir
     finally:
         await kim.close()
         await jo.close()
+
+
+async def test_a_confirmed_worker_is_sent_the_board_afresh_with_what_professionals_see(
+    room: dict[str, Any],
+) -> None:
+    facilitator: Client = room["facilitator"]
+    server = room["server"]
+    kim = await Client.join(
+        server.url, room["meeting"]["links"]["participant"], "Kim", "professional"
+    )
+    try:
+        add = await facilitator.op(
+            "card.add", section="harm", text="PRO-ONLY refuge", card_id="c_pro"
+        )
+        assert add["ok"], add
+        marked = await facilitator.op(
+            "card.audience", card_id="c_pro", audience={"kind": "professionals"}
+        )
+        assert marked["ok"], marked
+        await kim.close()
+        await kim.connect()
+        assert kim.state is not None
+        assert "PRO-ONLY" not in str(kim.state)
+
+        ack = await facilitator.op("participant.confirm", participant_id=kim.me["id"])
+        assert ack["ok"], ack
+        # Their page is asked to take the board afresh; a new connection's state has it.
+        await kim.wait_for(lambda: any(event == "refresh" for event, _ in kim.events))
+        # Others whose view did not change are not asked.
+        parent: Client = room["parent"]
+        await parent.wait_for(lambda: participant_changes(parent, kim.me["id"]) != [])
+        assert not any(event == "refresh" for event, _ in parent.events)
+        await kim.close()
+        await kim.connect()
+        assert [c["text"] for c in kim.state["board"]["cards"]] == ["PRO-ONLY refuge"]
+    finally:
+        await kim.close()

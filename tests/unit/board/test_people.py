@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from server.board import ops, wire
+from server.board import ops, people, wire
 from server.board.errors import Closed, Forbidden, Invalid, KinboardError, NotFound, TooLong
 from server.board.meeting import ParticipantJoin
 from server.board.minutes_content import snapshot_content
@@ -256,3 +256,36 @@ def test_the_minutes_say_who_only_says_they_are_a_worker() -> None:
     confirmed = snapshot_content(board, 2, None, T1)
     assert not any(p["unconfirmed"] for p in confirmed["people"])
     assert not any(v["unconfirmed"] for v in confirmed["scales"][0]["rounds"][0]["votes"])
+
+
+# --- what they may see ----------------------------------------------------------------------
+
+
+def with_professionals_card(board: Board) -> Board:
+    board = step(board, raw("card.add", section="harm", text="Refuge"), "p_fac", new_id="c_pro")
+    audience = {"kind": "professionals"}
+    return step(board, raw("card.audience", card_id="c_pro", audience=audience), "p_fac")
+
+
+def card_ids(board: Board, participant_id: str) -> set[str]:
+    viewer = board.participants[participant_id].viewer
+    return {c["id"] for c in wire.encode_board(board, viewer)["cards"]}
+
+
+def test_someone_who_only_says_they_are_a_worker_sees_nothing_for_professionals() -> None:
+    board = with_professionals_card(with_says())
+    assert "c_pro" in card_ids(board, "p_sw")  # a worker by their own link
+    assert "c_pro" not in card_ids(board, SAYS)
+    confirmed, _ = run(board, confirm(), "p_fac")
+    assert "c_pro" in card_ids(confirmed, SAYS)
+    assert people.view_changed(board, confirmed) == {SAYS}
+    # A professional set right as a parent no longer sees it either.
+    corrected, _ = run(confirmed, correct(participant_id="p_sw", role="parent"), "p_fac")
+    assert "c_pro" not in card_ids(corrected, "p_sw")
+    assert people.view_changed(confirmed, corrected) == {"p_sw"}
+
+
+def test_a_new_name_alone_changes_nobodys_view() -> None:
+    board = with_says()
+    renamed, _ = run(board, correct(participant_id=SAYS, name="Kim Lee"), "p_fac")
+    assert people.view_changed(board, renamed) == set()
