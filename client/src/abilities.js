@@ -19,6 +19,9 @@ export function abilities(me, meeting, statuses, { ended = false } = {}) {
     // pause changes, make and turn off people's links, take someone out of the meeting,
     // end the meeting
     lookAfter: runsMeeting && notEnded,
+    // choose who can see a card: on a paused board too, so something can be kept from
+    // someone at any moment until the end
+    markCards: runsMeeting && notEnded,
     // change the title and words: not while changes are paused
     changeMeeting: runsMeeting && open && !ended,
     // add, move and agree/disagree

@@ -40,6 +40,7 @@ export function startBoardPage(root) {
       toasts.undo(WORDS.removed, () => send(ops.restoreCard(cardId)));
     },
     editingChanged: (cardId) => live.connection.editing(cardId),
+    setAudience: (cardId, audience) => send(ops.setCardAudience(cardId, audience)),
     // A worry's own scale: made with plain starting words the facilitator can change.
     scaleForCard(cardId) {
       let scaleId = live.snapshot().scaleOfCard.get(cardId);

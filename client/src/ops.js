@@ -27,6 +27,8 @@ export const moveCard = (cardId, section, after) =>
 export const deleteCard = (cardId) => op('card.delete', { card_id: cardId });
 export const restoreCard = (cardId) => op('card.restore', { card_id: cardId });
 export const reactToCard = (cardId, stance) => op('card.react', { card_id: cardId, stance });
+// The facilitator: who can see a card ({kind, people}, see audience.js).
+export const setCardAudience = (cardId, audience) => op('card.audience', { card_id: cardId, audience });
 
 export const editMeeting = (fields) => op('meeting.edit', fields);
 export const lockMeeting = () => op('meeting.lock');

@@ -71,6 +71,9 @@ const GUESS = {
     board.cards.set(card.id, card);
     board.pendingCards.add(card.id);
   },
+  'card.audience'(board, op) {
+    updateCard(board, op.card_id, (card) => ({ ...card, audience: op.audience }));
+  },
   'card.react'(board, op) {
     updateCard(board, op.card_id, (card) => {
       const stances = { ...card.stances };

@@ -67,6 +67,20 @@ export const WORDS = {
   fromLastMeeting: 'From last meeting',
   reviewPromptsHeading: "To start, let's think about:",
 
+  // Who can see a card (the facilitator chooses; the markings' own words come from the server)
+  audience: {
+    button: 'Who can see this',
+    legend: 'Who can see this card?',
+    everyone: 'Everyone',
+    hiddenFrom: 'Everyone but some people',
+    professionals: 'Professionals only',
+    hideFrom: 'Hide it from:',
+    nobodyToHide: 'There is nobody to hide it from yet.',
+    chooseSomeone: 'Choose who should not see it.',
+    save: 'Save',
+    cancel: 'Cancel',
+  },
+
   whoIsHere: 'Who is here',
   you: '(you)',
   someone: 'Someone',

@@ -27,6 +27,7 @@ from .limits import (
     MAX_TITLE,
     MIN_TIMER_SECONDS,
 )
+from .marking import CARD_REACHES
 from .model import (
     STATUS_ALLOWS,
     Answered,
@@ -43,6 +44,7 @@ from .readiness import readiness_of
 from .roles import PLAN_READERS, ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
 from .summary import summarise
 from .template import (
+    AUDIENCE_LABELS,
     COLUMNS,
     GROUP_LABELS,
     OUTCOME_LABELS,
@@ -58,6 +60,7 @@ from .visibility import (
     AUDIENCE_KEY,
     EVERYONE,
     WAS_KEY,
+    Reach,
     Viewer,
     encode_audience,
     visible,
@@ -253,4 +256,10 @@ def encode_template(link_days: int) -> dict[str, Any]:
         "stages": [{"key": stage.value, "label": label} for stage, label in STAGE_LABELS.items()],
         "family_roles": sorted(role.value for role in PLAN_READERS),
         "family_time_max_minutes": MAX_FAMILY_TIME_MINUTES,
+        # The markings of what not everyone may see ({names}: who it names), and the ones
+        # the facilitator may give a card.
+        "audiences": {
+            "labels": {reach.value: label for reach, label in AUDIENCE_LABELS.items()},
+            "for_cards": [reach.value for reach in Reach if reach in CARD_REACHES],
+        },
     }

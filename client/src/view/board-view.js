@@ -3,9 +3,11 @@
 // render: cards are reused by id and moved only when their place changed, and the card
 // being edited is never moved or rebuilt.
 import Sortable from 'sortablejs';
+import { audienceWords, hideableFrom } from '../audience.js';
 import { columnsOf, isOverdue, timedSections } from '../plan.js';
 import { sectionLabel } from '../state.js';
 import { WORDS } from '../words.js';
+import { createAudiencePicker } from './audience-picker.js';
 import { createCardEditor } from './card-editor.js';
 import { CardView } from './card-view.js';
 import { el, setText, show } from './dom.js';
@@ -13,7 +15,7 @@ import { el, setText, show } from './dom.js';
 export class BoardView {
   // `actions` (board page only): addCard(section, draft), saveCard(cardId, section, draft),
   // moveCard(cardId, section, after), deleteCard(cardId), react(cardId, stance),
-  // editingChanged(cardId or null), scaleForCard(cardId).
+  // editingChanged(cardId or null), scaleForCard(cardId), setAudience(cardId, audience).
   // `extraTabs`: more panels the phone tabs switch to, after the columns:
   // [{key, heading, panel (an element with an id), badge(model) -> text for the tab}].
   // `planParts`: elements shown below the plan's sections (the decision and the minutes).
@@ -221,6 +223,7 @@ export class BoardView {
       hasScale: scaleOfCard.has(cardId),
       scalable: this.model.template.scaled_sections.includes(card.section),
       overdue: isOverdue(card, board.meeting, this.timed, this.model.today),
+      marking: audienceWords(card, this.model.template, (id) => this.model.state?.participantName(id)),
     });
     return view;
   }
@@ -421,9 +424,33 @@ export class BoardView {
       this.toggleMoveMenu(cardId);
     } else if (action === 'scale-for-card') {
       this.actions.scaleForCard(cardId);
+    } else if (action === 'audience') {
+      this.toggleAudience(cardId);
     } else if (action.startsWith('move-')) {
       this.moveByMenu(cardId, action, button.dataset.section);
     }
+  }
+
+  // "Who can see this": opened inside the card; closed by Save, Cancel or Escape, which
+  // give the focus back to the card's button.
+  toggleAudience(cardId) {
+    const view = this.cardViews.get(cardId);
+    if (view.audienceOpen) return view.closeAudience();
+    const close = () => {
+      view.closeAudience();
+      view.audienceButton.focus();
+    };
+    const picker = createAudiencePicker({
+      card: this.model.board.cards.get(cardId),
+      kinds: this.model.template.audiences.for_cards,
+      people: hideableFrom(this.model.state.participants.values()),
+      onSave: (audience) => {
+        this.actions.setAudience(cardId, audience);
+        close();
+      },
+      onCancel: close,
+    });
+    view.openAudience(picker);
   }
 
   onKeydown(event) {

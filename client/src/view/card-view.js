@@ -27,9 +27,14 @@ export class CardView {
     this.overdue = el('strong', { class: 'card-overdue', hidden: true, dataset: { role: 'overdue' } }, WORDS.overdue);
     this.timing = el('p', { class: 'card-timing', hidden: true }, this.owner, this.due, this.overdue);
     this.note = el('p', { class: 'card-note', hidden: true });
+    // Who can see it, when not everyone: said in words, with a sign, to those it was sent to.
+    this.marking = el('p', { class: 'card-audience', hidden: true, dataset: { role: 'audience' } });
+    this.audienceSlot = el('div', { class: 'audience-slot' });
+    this.picker = null;
     this.element = el(
       'article',
       { class: 'card', dataset: { cardId } },
+      this.marking,
       this.fromLastMeeting,
       this.body,
       this.saidBy,
@@ -50,6 +55,8 @@ export class CardView {
       this.moveButton.setAttribute('aria-expanded', 'false');
       this.deleteButton = actionButton('delete', WORDS.remove);
       this.scaleButton = actionButton('scale-for-card', WORDS.scaling.scaleForWorry);
+      this.audienceButton = actionButton('audience', WORDS.audience.button);
+      this.audienceButton.setAttribute('aria-expanded', 'false');
       this.moveMenu = el('div', { class: 'move-menu', role: 'group', 'aria-label': WORDS.move, hidden: true });
       this.element.append(
         el(
@@ -61,8 +68,10 @@ export class CardView {
           this.moveButton,
           this.deleteButton,
           this.scaleButton,
+          this.audienceButton,
         ),
         this.moveMenu,
+        this.audienceSlot,
       );
     }
   }
@@ -79,8 +88,12 @@ export class CardView {
     this.editor?.focus();
   }
 
-  // overdue: a step whose day has passed, in a review meeting (see plan.js)
-  render(card, { can, meId, pending, editingNames, hasScale, scalable, overdue }) {
+  // overdue: a step whose day has passed, in a review meeting (see plan.js); marking: who
+  // can see it, in words (null: everyone)
+  render(card, { can, meId, pending, editingNames, hasScale, scalable, overdue, marking }) {
+    setText(this.marking, marking ?? '');
+    show(this.marking, Boolean(marking));
+    this.element.classList.toggle('is-restricted', Boolean(marking));
     if (!this.isEditing) setText(this.text, card.text);
     else this.noteRemoteChange(card.text, can.changeCard(card));
     setText(this.saidBy, card.attributed_to ? WORDS.saidBy(card.attributed_to) : '');
@@ -115,7 +128,28 @@ export class CardView {
     // A worry (danger) statement can have its own scale: "how sure are we it won't happen?"
     show(this.scaleButton, can.runScales && scalable);
     setText(this.scaleButton, hasScale ? WORDS.scaling.seeScaleForWorry : WORDS.scaling.scaleForWorry);
+    show(this.audienceButton, can.markCards);
     if (!can.contribute) this.closeMoveMenu();
+    if (!can.markCards) this.closeAudience();
+  }
+
+  openAudience(picker) {
+    this.closeMoveMenu();
+    this.picker = picker;
+    this.audienceSlot.replaceChildren(picker.element);
+    this.audienceButton.setAttribute('aria-expanded', 'true');
+    picker.focus();
+  }
+
+  closeAudience() {
+    if (!this.picker) return;
+    this.picker = null;
+    this.audienceSlot.replaceChildren();
+    this.audienceButton.setAttribute('aria-expanded', 'false');
+  }
+
+  get audienceOpen() {
+    return this.picker !== null;
   }
 
   renderTiming(card, overdue) {
