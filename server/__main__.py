@@ -159,6 +159,7 @@ async def _upgrade_data(settings: Settings) -> None:
 def serve_forever(settings: Settings) -> int:
     import uvicorn
 
+    from . import collector
     from .app import create_app
     from .serving import (
         GRACEFUL_SECONDS,
@@ -197,6 +198,7 @@ def serve_forever(settings: Settings) -> int:
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=list(settings.trusted_proxies),
     )
+    collector.report_on_signal()
     Server(config, app).run()
     return 0
 

@@ -74,6 +74,10 @@ class Broadcaster:
             max_http_buffer_size=MAX_MESSAGE,
             ping_interval=10,
             ping_timeout=10,
+            # Each event is handled in its socket's own reader rather than in a new task:
+            # one task less per op, and a socket's events are answered in order (its
+            # client sends one op at a time anyway).
+            async_handlers=False,
         )
         self.connections: dict[str, Connection] = {}
         self._pending: set[asyncio.Task[None]] = set()

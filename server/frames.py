@@ -10,7 +10,6 @@ event with a bad argument is not for here: its handler answers it with a refusal
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 from urllib.parse import parse_qs
@@ -20,7 +19,7 @@ from engineio import packet as engineio_packet
 from engineio import payload as engineio_payload
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .board import parsing
+from . import fastjson
 from .board.errors import Invalid
 from .http.replies import http_error
 
@@ -48,18 +47,20 @@ GARBLED = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 
 class SocketJson:
-    """python-socketio's `json=`: as strict as HTTP bodies, except that strings that are
-    not text are left to the op's fields, which refuse them `invalid` in the op's answer.
-    Raising ValueError is what both libraries expect of a JSON module."""
+    """python-socketio's `json=` (engineio's too): as strict as HTTP bodies, except that
+    strings that are not text are left to the op's fields, which refuse them `invalid` in
+    the op's answer; fast (`fastjson`). It replaces engineio's own JSON, whose one guard, on
+    the length of integers, `parsing.read_json` keeps (MAX_DIGITS). Raising ValueError is
+    what both libraries expect of a JSON module."""
 
     @staticmethod
-    def dumps(data: Any, **kwargs: Any) -> str:
-        return json.dumps(data, **kwargs)
+    def dumps(data: Any, **_: Any) -> str:
+        return fastjson.dumps(data)  # the libraries' separators are orjson's anyway
 
     @staticmethod
     def loads(text: str | bytes, **_: Any) -> Any:
         try:
-            return parsing.read_json(text, text_only=False)
+            return fastjson.read_client_json(text, text_only=False)
         except Invalid as error:
             raise ValueError(error.message) from None
 

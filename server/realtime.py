@@ -140,10 +140,10 @@ class Realtime:
             except KinboardError:
                 return  # the store is away; clients see their ops refused meanwhile
             # The server's time too: screens keep their shared timer's countdown true by it.
+            # One packet for the whole room, to this worker's sockets only: every worker
+            # beats for its own.
             beat = {"seq": seq, "now": iso(self.clock())}
-            for sid in sids:
-                # Local sockets only: every worker beats for its own.
-                await self.sio.emit("heartbeat", beat, to=sid, ignore_queue=True)
+            await self.sio.emit("heartbeat", beat, room=meeting_id, ignore_queue=True)
 
     async def _drop_ended(self, sids: list[str]) -> None:
         """Close local sockets whose session has ended (revoked, removed, expired, or the

@@ -13,6 +13,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from . import collector
 from .app import Kinboard
 
 # A request's headers must have arrived this long after the connection opened, or after
@@ -73,6 +74,12 @@ class Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, app: Kinboard) -> None:
         super().__init__(config)
         self.app = app
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        # Everything alive now (modules, settings, the store's connections) lives as long
+        # as the process: the collector need never look at it again (collector.py).
+        collector.settle()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for server in self.servers:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from .. import fastjson
 from ..board import codec, storage
 from ..board.errors import NotFound, Unavailable
 from ..board.model import Board, Meeting
@@ -162,7 +162,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
             rows = cast(
                 list[str], await r.zrangebyscore(self._key(meeting_id, "log"), f"({since}", "+inf")
             )
-        return [OpRecord.from_json(json.loads(row)) for row in rows]
+        return [OpRecord.from_json(fastjson.loads(row)) for row in rows]
 
     async def _find_op(self, meeting_id: str, op_key: str) -> int | None:
         key = self._key(meeting_id, "opkeys")
@@ -182,11 +182,11 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
             str(write.expected_seq),
             write.op_key,
             str(write.record.seq),
-            codec.dumps(write.record.to_json()),
+            fastjson.dumps(write.record.to_json()),
             str(self.log_limit),
             str(len(write.records)),
             write.session_hash or "",
-            codec.dumps(write.audit) if write.audit is not None else "",
+            fastjson.dumps(write.audit) if write.audit is not None else "",
             "1" if self.replicas.wanted else "",
         ]
         for key, value in write.records.items():
@@ -228,7 +228,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
                     pipe.hget(self._key(meeting_id, "records"), f"meeting:{meeting_id}")
                 rows = await pipe.execute()
         return [
-            codec.decode_entity("meeting", json.loads(row))  # type: ignore[misc]
+            codec.decode_entity("meeting", fastjson.loads(row))  # type: ignore[misc]
             for row in rows
             if row is not None
         ]
@@ -236,7 +236,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
     # --- links and sessions ---
 
     async def add_link(self, link: Link) -> None:
-        data = codec.dumps(link.to_json())
+        data = fastjson.dumps(link.to_json())
         async with self._redis_call() as r, r.pipeline(transaction=False) as pipe:
             pipe.set(f"{self.prefix}:link:{link.token_hash}", data)
             pipe.hset(self._key(link.meeting_id, "links"), link.token_hash, data)
@@ -245,20 +245,20 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
     async def find_link(self, token_hash: str) -> Link | None:
         async with self._redis_call() as r:
             raw = await r.get(f"{self.prefix}:link:{token_hash}")
-        return None if raw is None else Link.from_json(json.loads(raw))
+        return None if raw is None else Link.from_json(fastjson.loads(raw))
 
     async def meeting_links(self, meeting_id: str) -> list[Link]:
         async with self._redis_call() as r:
             rows = await r.hvals(self._key(meeting_id, "links"))
         return sorted(
-            (Link.from_json(json.loads(row)) for row in rows), key=lambda link: link.created_at
+            (Link.from_json(fastjson.loads(row)) for row in rows), key=lambda link: link.created_at
         )
 
     async def add_session(self, session: Session) -> None:
         async with self._redis_call() as r, r.pipeline(transaction=False) as pipe:
             pipe.set(
                 f"{self.prefix}:session:{session.token_hash}",
-                codec.dumps(session.to_json()),
+                fastjson.dumps(session.to_json()),
                 exat=int(session.expires_at) + SESSION_GRACE,
             )
             pipe.sadd(self._key(session.meeting_id, "sessions"), session.token_hash)
@@ -267,7 +267,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
     async def find_session(self, token_hash: str) -> Session | None:
         async with self._redis_call() as r:
             raw = await r.get(f"{self.prefix}:session:{token_hash}")
-        return None if raw is None else Session.from_json(json.loads(raw))
+        return None if raw is None else Session.from_json(fastjson.loads(raw))
 
     async def end_sessions(
         self,
@@ -282,7 +282,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
             rows = await self._get_each(r, [f"{self.prefix}:session:{h}" for h in hashes])
             ended, participants = [], set()
             for token_hash, raw in zip(hashes, rows, strict=True):
-                session = None if raw is None else Session.from_json(json.loads(raw))
+                session = None if raw is None else Session.from_json(fastjson.loads(raw))
                 if session is None:
                     ended.append(token_hash)  # expired: tidy the index
                 elif (
@@ -301,12 +301,12 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
 
     async def append_audit(self, meeting_id: str, entry: Mapping[str, Any]) -> None:
         async with self._redis_call() as r:
-            await r.rpush(self._key(meeting_id, "audit"), codec.dumps(entry))
+            await r.rpush(self._key(meeting_id, "audit"), fastjson.dumps(entry))
 
     async def audit(self, meeting_id: str) -> list[dict[str, Any]]:
         async with self._redis_call() as r:
             rows = await r.lrange(self._key(meeting_id, "audit"), 0, -1)
-        return [json.loads(row) for row in rows]
+        return [fastjson.loads(row) for row in rows]
 
     async def _erase(self, meeting_id: str) -> None:
         await self.end_sessions(meeting_id)

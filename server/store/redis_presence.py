@@ -4,12 +4,11 @@ alive while its lease (a pub/sub subscription of its own) stands."""
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any, cast
 
 from redis.exceptions import RedisError
 
-from ..board import codec
+from .. import fastjson
 from .records import Presence
 from .redis_connection import LEASE_RETRY, TIMEOUT, RedisConnection, redis_client
 
@@ -48,7 +47,7 @@ class RedisPresence(RedisConnection):
             "worker": self.worker_id,
         }
         async with self._redis_call() as r:
-            await r.hset(self._key(meeting_id, "presence"), socket_id, codec.dumps(data))
+            await r.hset(self._key(meeting_id, "presence"), socket_id, fastjson.dumps(data))
 
     async def presence_drop(self, meeting_id: str, socket_id: str) -> None:
         async with self._redis_call() as r:
@@ -58,7 +57,7 @@ class RedisPresence(RedisConnection):
         key = self._key(meeting_id, "presence")
         async with self._redis_call() as r:
             found = cast(dict[str, str], await r.hgetall(key))
-            rows = {socket_id: json.loads(raw) for socket_id, raw in found.items()}
+            rows = {socket_id: fastjson.loads(raw) for socket_id, raw in found.items()}
             # (An entry of a worker from before leases names none: it just expires.)
             gone = await self._gone_workers({data.get("worker", "") for data in rows.values()})
             # A gone worker's entries are left out but deleted only when they expire: after a

@@ -8,7 +8,6 @@ process to share it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Mapping, Sequence
@@ -16,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .. import fastjson
 from ..board import codec, storage
 from ..board.errors import NotFound
 from ..board.model import Board, Meeting
@@ -180,7 +180,7 @@ class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence,
                 (meeting_id, since),
             ).fetchall()
         )
-        return [OpRecord.from_json(json.loads(row[0])) for row in rows]
+        return [OpRecord.from_json(fastjson.loads(row[0])) for row in rows]
 
     async def _find_op(self, meeting_id: str, op_key: str) -> int | None:
         row = await self._db.run(
@@ -200,7 +200,7 @@ class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence,
                 "ON r.meeting_id = m.id AND r.key = 'meeting:' || m.id"
             ).fetchall()
         )
-        return [codec.decode_entity("meeting", json.loads(row[0])) for row in rows]  # type: ignore[misc]
+        return [codec.decode_entity("meeting", fastjson.loads(row[0])) for row in rows]  # type: ignore[misc]
 
     # --- links and sessions ---
 
@@ -209,7 +209,7 @@ class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence,
             lambda db: db.execute(
                 "INSERT INTO links (token_hash, meeting_id, data) VALUES (?, ?, ?) "
                 "ON CONFLICT (token_hash) DO UPDATE SET data = excluded.data",
-                (link.token_hash, link.meeting_id, codec.dumps(link.to_json())),
+                (link.token_hash, link.meeting_id, fastjson.dumps(link.to_json())),
             )
         )
 
@@ -219,7 +219,7 @@ class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence,
                 "SELECT data FROM links WHERE token_hash = ?", (token_hash,)
             ).fetchone()
         )
-        return None if row is None else Link.from_json(json.loads(row[0]))
+        return None if row is None else Link.from_json(fastjson.loads(row[0]))
 
     async def meeting_links(self, meeting_id: str) -> list[Link]:
         rows = await self._db.run(
@@ -228,14 +228,15 @@ class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence,
             ).fetchall()
         )
         return sorted(
-            (Link.from_json(json.loads(row[0])) for row in rows), key=lambda link: link.created_at
+            (Link.from_json(fastjson.loads(row[0])) for row in rows),
+            key=lambda link: link.created_at,
         )
 
     async def add_session(self, session: Session) -> None:
         await self._db.run(
             lambda db: db.execute(
                 "INSERT INTO sessions (token_hash, data) VALUES (?, ?)",
-                (session.token_hash, codec.dumps(session.to_json())),
+                (session.token_hash, fastjson.dumps(session.to_json())),
             )
         )
 
@@ -245,7 +246,7 @@ class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence,
                 "SELECT data FROM sessions WHERE token_hash = ?", (token_hash,)
             ).fetchone()
         )
-        return None if row is None else Session.from_json(json.loads(row[0]))
+        return None if row is None else Session.from_json(fastjson.loads(row[0]))
 
     async def end_sessions(
         self,
@@ -283,7 +284,7 @@ class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence,
         await self._db.run(
             lambda db: db.execute(
                 "INSERT INTO audit (meeting_id, data) VALUES (?, ?)",
-                (meeting_id, codec.dumps(entry)),
+                (meeting_id, fastjson.dumps(entry)),
             )
         )
 
@@ -293,7 +294,7 @@ class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence,
                 "SELECT data FROM audit WHERE meeting_id = ? ORDER BY n", (meeting_id,)
             ).fetchall()
         )
-        return [json.loads(row[0]) for row in rows]
+        return [fastjson.loads(row[0]) for row in rows]
 
     async def _erase(self, meeting_id: str) -> None:
         def work(db: sqlite3.Connection) -> None:
@@ -360,7 +361,7 @@ def _write_changes(db: sqlite3.Connection, write: OpWrite, log_limit: int) -> No
     )
     db.execute(
         "INSERT INTO oplog (meeting_id, seq, record) VALUES (?, ?, ?)",
-        (meeting_id, record.seq, codec.dumps(record.to_json())),
+        (meeting_id, record.seq, fastjson.dumps(record.to_json())),
     )
     db.execute(
         "DELETE FROM oplog WHERE meeting_id = ? AND seq <= ?",
@@ -383,5 +384,5 @@ def _write_changes(db: sqlite3.Connection, write: OpWrite, log_limit: int) -> No
     if write.audit is not None:
         db.execute(
             "INSERT INTO audit (meeting_id, data) VALUES (?, ?)",
-            (meeting_id, codec.dumps(write.audit)),
+            (meeting_id, fastjson.dumps(write.audit)),
         )

@@ -23,6 +23,7 @@ DIGITS_101 = "9" * 101
 OP = '{"id":"o_1","type":"card.add","section":"strengths","after":null,"text":%s}'
 ENGINE_CLOSE = "1"  # Engine.IO's close packet
 INVALID_DATA = 1007  # the WebSocket close code for a frame that does not fit its type
+MESSAGE_TOO_BIG = 1009  # and for one longer than the server takes (64 KiB)
 
 
 @pytest.fixture(scope="module")
@@ -281,6 +282,21 @@ async def test_an_unreadable_engine_frame_closes_the_websocket(
     joined: Raw, clean_log: None, frame: str
 ) -> None:
     assert await joined.answer(frame) in (INVALID_DATA, ENGINE_CLOSE)
+
+
+# --- the size of a message ---------------------------------------------------------------------
+
+
+async def test_a_frame_over_64_kib_closes_the_websocket(joined: Raw, clean_log: None) -> None:
+    frame = event("op", OP % json.dumps("x" * 64 * 1024))
+    assert await joined.answer(frame) == MESSAGE_TOO_BIG
+
+
+async def test_a_frame_just_under_64_kib_is_read_and_its_op_refused_too_long(
+    joined: Raw, clean_log: None
+) -> None:
+    frame = event("op", OP % json.dumps("x" * 63 * 1024))
+    assert refused(await joined.answer(frame), "too_long")
 
 
 # --- long-polling ------------------------------------------------------------------------------
