@@ -69,6 +69,9 @@ export class MeetingConnection extends Emitter {
 
     this.socket = io({
       path: '/socket.io',
+      // In the URL of every request, so that a proxy sends all of a meeting's sockets to
+      // one worker (deploy/nginx.conf hashes on it). The session token never goes in a URL.
+      query: { meeting: meetingId },
       auth: { meeting_id: meetingId },
       transports: ['websocket', 'polling'],
       tryAllTransports: true, // a proxy that blocks websockets still gets long-polling

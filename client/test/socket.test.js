@@ -76,9 +76,10 @@ const applied = (seq, extra = {}) => ({ seq, op_id: `x${seq}`, by: 'p_other', ch
 describe('MeetingConnection', () => {
   beforeEach(() => mock.timers.reset());
 
-  test('connects with the meeting id, websocket first, polling kept', () => {
+  test('connects with the meeting id (in the URL too, for routing), websocket first, polling kept', () => {
     const { socket } = open();
     assert.deepEqual(socket.options.auth, { meeting_id: 'm1' });
+    assert.deepEqual(socket.options.query, { meeting: 'm1' }); // routing by meeting
     assert.equal(socket.options.path, '/socket.io');
     assert.deepEqual(socket.options.transports, ['websocket', 'polling']);
   });

@@ -223,15 +223,22 @@ def test_nginx_fronts_the_workers_with_deploy_nginx_conf(
         assert name in depends, f"nginx starts after {name}"
 
 
-def test_nginx_conf_upgrades_websockets_and_keeps_each_client_on_one_worker(
+def test_nginx_conf_upgrades_websockets_and_keeps_each_meeting_on_one_worker(
     services: dict[str, dict[str, Any]],
 ) -> None:
     conf = nginx_conf()
     upstream = re.search(r"upstream\s+(\w+)\s*\{([^{}]*)\}", conf)
     assert upstream, "deploy/nginx.conf has an upstream for the workers"
     name, body = upstream.groups()
-    sticky = re.search(r"(?m)^\s*ip_hash\s*;", body) or directives(body, "hash")
-    assert sticky, "sticky routing (ip_hash or hash): Socket.IO polling needs one worker"
+    # Every socket of a meeting on one worker (and so each long-polling session), by the
+    # meeting id the client puts in its URL, directly or through a map.
+    (hashed,) = directives(body, "hash")
+    key, *flags = hashed.split()
+    assert flags == ["consistent"], "a lost worker moves only its own meetings"
+    if key != "$arg_meeting":
+        mapped = re.search(r"map\s+\$arg_meeting\s+" + re.escape(key) + r"\s*\{([^{}]*)\}", conf)
+        assert mapped, f"{key} is the meeting id ($arg_meeting)"
+        assert re.search(r"(?m)^\s*default\s+\$arg_meeting\s*;", mapped.group(1))
     servers = " ".join(directives(body, "server"))
     port = worker_port()
     for worker in workers(services):

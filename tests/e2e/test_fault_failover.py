@@ -1,7 +1,8 @@
 """A worker killed behind nginx: deploy/nginx.conf, rendered with local ports, in front of two
-workers sharing Redis. The clients of the killed worker reconnect through nginx to the other
-within 5 s, sync, resend what was not acknowledged; nothing acknowledged is lost and every
-board converges.
+workers sharing Redis. nginx routes by meeting: every socket of a meeting reaches the same
+worker. The killed worker's meetings move, all their sockets to the other worker, within
+5 s; their clients sync and resend what was not acknowledged; nothing acknowledged is lost,
+every board converges, and the other worker's meetings never notice.
 
 nginx is skipped when missing, unless KINBOARD_REQUIRE_NGINX=1.
 """
@@ -13,6 +14,7 @@ import signal
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,39 +48,50 @@ async def behind_nginx(
         stop_all(*workers)
 
 
-async def test_worker_killed_behind_nginx_clients_reconnect_to_the_other_and_converge(
+def meetings_on_each_worker(proxy: Nginx) -> dict[int, dict[str, Any]]:
+    """A meeting that nginx routes to each worker (the hash decides: try a few)."""
+    by_port: dict[int, dict[str, Any]] = {}
+    for n in range(40):
+        meeting = create_meeting(proxy.url, f"Meeting {n}")
+        by_port.setdefault(proxy.upstream_for_meeting(meeting["id"]), meeting)
+        if len(by_port) == len(proxy.upstreams):
+            return by_port
+    raise AssertionError(f"40 meetings, all routed to {sorted(by_port)}")
+
+
+def socket_routes(proxy: Nginx, meeting_id: str) -> list[list[int]]:
+    """The workers nginx tried for each of this meeting's Socket.IO requests, in order."""
+    return [
+        ports
+        for _, ports, _, request in proxy.requests()
+        if "/socket.io/" in request and f"meeting={meeting_id}" in request
+    ]
+
+
+async def test_worker_killed_behind_nginx_its_meetings_move_whole_to_the_other_and_converge(
     behind_nginx: tuple[Nginx, list[ServerProcess]],
 ) -> None:
     proxy, workers = behind_nginx
-    # ip_hash keeps a client address (its first three octets) on one worker: find two
-    # local addresses for each worker, so that the kill takes some clients and not others.
-    by_port: dict[int, list[str]] = {}
-    for octet in range(1, 60):
-        address = f"127.0.{octet}.1"
-        addresses = by_port.setdefault(proxy.upstream_for(address), [])
-        if len(addresses) < 2:
-            addresses.append(address)
-        if len(by_port) == 2 and all(len(a) == 2 for a in by_port.values()):
-            break
     victim = workers[0]  # the other survives
-    victim_port = int(victim.url.rsplit(":", 1)[1])
-    assert all(len(by_port.get(p, [])) == 2 for p in proxy.upstreams), by_port
-
-    meeting = create_meeting(proxy.url, "Worker killed")
-    links = meeting["links"]
-    people = [("ann", None), ("ben", "parent"), ("cat", "child"), ("dan", "network")]
-    addresses = [a for port in proxy.upstreams for a in by_port[port]]
+    victim_port, survivor_port = proxy.upstreams
+    meetings = meetings_on_each_worker(proxy)
+    moved, stays = meetings[victim_port], meetings[survivor_port]
+    people = {
+        moved["id"]: [("ann", None), ("ben", "parent"), ("cat", "child")],
+        stays["id"]: [("dan", None), ("eve", "network")],
+    }
     clients: dict[str, Replica] = {}
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
     try:
-        for (name, role), address in zip(people, addresses, strict=True):
-            link = links["participant"] if role else links["facilitator"]
-            clients[name] = await Replica.join(
-                proxy.url, link, name, role, local_address=address, reconnection=True
-            )
-        on_victim = [n for n, c in clients.items() if c.local_address in by_port[victim_port]]
-        assert len(on_victim) == 2
+        for meeting in (moved, stays):
+            for name, role in people[meeting["id"]]:
+                link = meeting["links"]["participant" if role else "facilitator"]
+                # (A session of its own: python-socketio's reconnect then keeps the cookie.)
+                clients[name] = await Replica.join(
+                    proxy.url, link, name, role, local_address="127.0.0.1", reconnection=True
+                )
+        on_victim = [name for name, _ in people[moved["id"]]]
         tasks = [asyncio.create_task(keep_adding_cards(c, n, stop)) for n, c in clients.items()]
         await asyncio.sleep(1.5)
 
@@ -114,14 +127,33 @@ async def test_worker_killed_behind_nginx_clients_reconnect_to_the_other_and_con
             for _, event, data in c.events
             if event == "answer" and data[1].get("duplicate")
         )
-        board = await assert_converged(proxy.url, list(clients.values()), acked)
-        card_ids = {card["id"] for card in board["cards"]}
-        for client in clients.values():
-            for op_id in client.acked():
-                assert op_id.replace("o_", "c_", 1) in card_ids, f"acknowledged {op_id} lost"
+        for names in people.values():
+            together = [clients[name] for name, _ in names]
+            mine = {(c.id, k): v for c in together for k, v in c.acked().items()}
+            board = await assert_converged(proxy.url, together, mine)
+            card_ids = {card["id"] for card in board["cards"]}
+            for client in together:
+                for op_id in client.acked():
+                    assert op_id.replace("o_", "c_", 1) in card_ids, f"acknowledged {op_id} lost"
+        for client in clients.values():  # a WebSocket is in nginx's log once it has closed
+            await client.close()
+        await wait_until(
+            lambda: len(socket_routes(proxy, stays["id"])) >= len(people[stays["id"]]),
+            5,
+            "nginx has logged the sockets",
+        )
+        # The moved meeting's sockets were all on the victim, and after the kill all on the
+        # survivor (nginx tried the victim first until it marked it down); the other
+        # meeting's were all on the survivor, all along.
+        routes = socket_routes(proxy, moved["id"])
+        assert sum(ports == [victim_port] for ports in routes) == len(on_victim), routes
+        assert all(ports[-1] == survivor_port for ports in routes if ports != [victim_port])
+        assert sum(ports[-1] == survivor_port for ports in routes) >= len(on_victim), routes
+        assert all(ports == [survivor_port] for ports in socket_routes(proxy, stays["id"]))
         print(
             f"worker killed: {', '.join(f'{n} back in {t:.2f} s' for n, t in reconnected.items())}"
-            f" (through nginx to the other worker); {len(acked)} acknowledged ops all there, "
+            f" (their meeting moved whole, through nginx, to the other worker); "
+            f"{len(acked)} acknowledged ops all there, "
             f"{duplicates} resends answered as duplicates; {len(clients)} boards converged"
         )
     finally:

@@ -250,7 +250,8 @@ class Replica:
         self.sio = sio
         self.online.clear()
         await sio.connect(
-            self.base_url,
+            # As the page does: the meeting in the URL, which nginx routes by.
+            f"{self.base_url}?meeting={self.meeting_id}",
             headers={"Cookie": self.cookie, "Origin": self.base_url},
             auth={"meeting_id": self.meeting_id},
             transports=["websocket"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import subprocess
 import time
 from pathlib import Path
@@ -58,7 +59,8 @@ class Nginx:
             f"    fastcgi_temp_path {temp}/fastcgi;\n"
             f"    uwsgi_temp_path {temp}/uwsgi;\n"
             f"    scgi_temp_path {temp}/scgi;\n"
-            "    log_format upstream '$remote_addr $upstream_addr $status \"$request\"';\n"
+            # Every worker nginx tried, in order ("a, b" after a failure), in quotes.
+            '    log_format upstream \'$remote_addr "$upstream_addr" $status "$request"\';\n'
             f"    include {self.directory / 'kinboard.conf'};\n"
             "}\n"
         )
@@ -98,16 +100,27 @@ class Nginx:
                 self.process.wait()
         self.process = None
 
-    def upstream_for(self, address: str) -> int:
-        """The worker port nginx sends a client at `address` to (sticky routing)."""
-        transport = httpx.HTTPTransport(local_address=address)
-        with httpx.Client(transport=transport, timeout=5) as http:
-            assert http.get(f"{self.url}/healthz").status_code == 200
+    def requests(self) -> list[tuple[str, list[int], int, str]]:
+        """Every request nginx has logged (a WebSocket once it has closed): the client's
+        address, the worker ports tried in order, the status and the request line."""
+        lines = []
+        for line in (self.directory / "access.log").read_text().splitlines():
+            match = re.fullmatch(r'(\S+) "([^"]*)" (\d+) "(.*)"', line)
+            assert match, f"unreadable access log line {line!r}"
+            source, tried, status, request = match.groups()
+            ports = [int(port) for port in re.findall(r":(\d+)", tried)]
+            lines.append((source, ports, int(status), request))
+        return lines
+
+    def upstream_for_meeting(self, meeting_id: str) -> int:
+        """The worker port nginx sends this meeting's sockets to."""
+        marker = secrets.token_hex(4)
+        path = f"/healthz?meeting={meeting_id}&probe={marker}"
+        assert httpx.get(f"{self.url}{path}", timeout=5).status_code == 200
         deadline = time.monotonic() + 2
         while time.monotonic() < deadline:
-            for line in (self.directory / "access.log").read_text().splitlines():
-                source, upstream, *_ = line.split()
-                if source == address:
-                    return int(upstream.rsplit(":", 1)[1])
+            for _, ports, _, request in self.requests():
+                if f"probe={marker}" in request:
+                    return ports[-1]
             time.sleep(0.02)
-        raise AssertionError(f"no access log line for {address}")
+        raise AssertionError(f"no access log line for {path}")
