@@ -37,9 +37,10 @@ def dumps(data: Any) -> str:
 def loads(text: str | bytes) -> Any:
     """JSON Kinboard wrote itself (the store's records)."""
     try:
-        return orjson.loads(text)
+        data = orjson.loads(text)
     except orjson.JSONDecodeError:
         return json.loads(text)
+    return data if _plain(data, max_depth=None) else json.loads(text)
 
 
 def read_client_json(text: str | bytes, *, text_only: bool) -> Any:
@@ -49,14 +50,14 @@ def read_client_json(text: str | bytes, *, text_only: bool) -> Any:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
         return parsing.read_json(text, text_only=text_only)
-    if not _plainly_within_limits(data):
+    if not _plain(data, max_depth=parsing.MAX_JSON_DEPTH):
         return parsing.read_json(text, text_only=text_only)
     return data
 
 
-def _plainly_within_limits(data: Any) -> bool:
-    """Not nested deeper than parsing allows, and no float that may have been a long
-    integer. (orjson's strings are always text: it refuses lone surrogates.)"""
+def _plain(data: Any, max_depth: int | None) -> bool:
+    """No float that may have been a long integer, and not nested deeper than `max_depth`.
+    (orjson's strings are always text: it refuses lone surrogates.)"""
     pending = [(data, 1)]
     while pending:
         value, depth = pending.pop()
@@ -68,7 +69,7 @@ def _plainly_within_limits(data: Any) -> bool:
             if isinstance(value, float) and abs(value) >= _INTEGER_RANGE:
                 return False
             continue
-        if depth > parsing.MAX_JSON_DEPTH:
+        if max_depth is not None and depth > max_depth:
             return False
         pending.extend((item, depth + 1) for item in items)
     return True

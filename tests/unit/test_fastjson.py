@@ -120,3 +120,10 @@ def test_socket_json_refuses_what_cannot_be_read_with_a_value_error() -> None:
     # Strings that are not text are left to the op's fields, which refuse them.
     assert SocketJson.loads('["\\ud800"]') == ["\ud800"]
     assert SocketJson.dumps(["op", {"ok": True}], separators=(",", ":")) == '["op",{"ok":true}]'
+
+
+def test_a_stored_integer_beyond_64_bits_reads_back_whole() -> None:
+    assert fastjson.loads("[-9223372036854775809, 18446744073709551616]") == [
+        -(2**63) - 1,
+        2**64,
+    ]
