@@ -15,6 +15,7 @@ from typing import Any
 
 import socketio
 
+from .redis_urls import CLUSTER_SCHEMES, node_urls, scheme_of
 from .store.redis_connection import redis_client
 
 RETRY_SECONDS = 0.5
@@ -36,6 +37,10 @@ class RedisManager(socketio.AsyncRedisManager):
     def __init__(self, url: str, channel: str, pool_size: int, **options: Any) -> None:
         super().__init__(url, channel=channel, redis_options=options)
         self.pool_size = pool_size
+        # On a Redis Cluster the broadcasts go through one node (a PUBLISH on any node
+        # reaches the subscribers on every node), the next one after each failure.
+        self.urls = node_urls(url) if scheme_of(url) in CLUSTER_SCHEMES else [url]
+        self.failures = 0
 
     def _redis_connect(self) -> None:
         """As python-socketio's (Redis Sentinel included), but on a pool of a chosen size
@@ -44,7 +49,8 @@ class RedisManager(socketio.AsyncRedisManager):
         pool, which drops broken connections, and the subscription are kept, rather than
         left open."""
         if self.redis is None:
-            self.redis = redis_client(self.redis_url, self.pool_size, **self.redis_options)
+            url = self.urls[self.failures % len(self.urls)]
+            self.redis = redis_client(url, self.pool_size, **self.redis_options)
             self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         self.connected = True
 
@@ -64,6 +70,7 @@ class RedisManager(socketio.AsyncRedisManager):
                 if subscribed:
                     log.warning("Socket.IO lost Redis (%s); subscribing again", error)
                 subscribed = self.listening = False
+                self.failures += 1
                 await asyncio.sleep(RETRY_SECONDS)
 
     async def _close_connection(self) -> None:

@@ -44,3 +44,11 @@ def cluster_parts(url: str) -> tuple[list[tuple[str, int]], dict[str, Any]]:
     user, _, password = credentials.partition(":")
     found = {"username": user, "password": password}
     return nodes, {k: v for k, v in found.items() if v}
+
+
+def node_urls(url: str) -> list[str]:
+    """A `redis+cluster://` URL as one `redis://` URL per node it names."""
+    nodes, credentials = cluster_parts(url)
+    user, password = credentials.get("username", ""), credentials.get("password", "")
+    auth = f"{user}:{password}@" if user or password else ""
+    return [f"redis://{auth}{host}:{port}/0" for host, port in nodes]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.redis_urls import sentinel_parts
+from server.redis_urls import cluster_parts, node_urls, sentinel_parts
 from server.settings import Settings, SettingsError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +42,16 @@ def test_redis_sentinel_is_given_as_python_socketio_reads_it() -> None:
         "kinboard",
         {"password": "secret", "db": 2},
     )
+
+
+def test_a_redis_cluster_is_given_by_some_of_its_nodes() -> None:
+    url = "redis+cluster://:secret@10.0.0.1:7000,10.0.0.2:7001"
+    assert Settings.from_env({"REDIS_URL": url}).redis_url == url
+    assert cluster_parts(url) == ([("10.0.0.1", 7000), ("10.0.0.2", 7001)], {"password": "secret"})
+    # Socket.IO's broadcasts go through one node at a time.
+    assert node_urls(url) == ["redis://:secret@10.0.0.1:7000/0", "redis://:secret@10.0.0.2:7001/0"]
+    with pytest.raises(SettingsError, match="KINBOARD_REDIS_WAIT_REPLICAS"):
+        Settings.from_env({"REDIS_URL": url, "KINBOARD_REDIS_WAIT_REPLICAS": "1"})
 
 
 def test_every_variable_is_read() -> None:
@@ -106,6 +116,8 @@ def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
         ("REDIS_URL", "redis+sentinel://:pw@10.0.0.1:26379,10.0.0.2:26379/0"),  # no service
         ("REDIS_URL", "redis+sentinel://:pw@10.0.0.1,10.0.0.2:26379/0/kinboard"),  # no port
         ("REDIS_URL", "redis+sentinel://:pw@10.0.0.1:26379/first/kinboard"),
+        ("REDIS_URL", "redis+cluster://:pw@10.0.0.1:7000,10.0.0.2/0"),  # no port
+        ("REDIS_URL", "redis+cluster://:pw@10.0.0.1:7000/1"),  # a cluster has only db 0
         ("KINBOARD_REDIS_WAIT_REPLICAS", "one"),
         ("KINBOARD_REDIS_WAIT_REPLICAS", "1"),  # without REDIS_URL
         ("KINBOARD_API_KEY", "short"),
