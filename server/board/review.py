@@ -11,7 +11,7 @@ from .model import Board, Card, Scale, ScalePoint, Vote
 from .positions import key_between
 from .roles import Role
 from .summary import summarise
-from .visibility import carried, decode_audience
+from .visibility import EVERYONE, carried, decode_audience
 
 
 def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
@@ -59,7 +59,10 @@ def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
                 high_label=item["high_label"],
                 created_at=now,
                 created_by="",
-                card_id=item["card_id"] if any(c.id == item["card_id"] for c in cards) else None,
+                # About a card carried for everyone, or about none (the scale is everyone's).
+                card_id=item["card_id"]
+                if any(c.id == item["card_id"] and c.audience == EVERYONE for c in cards)
+                else None,
                 overall=item["overall"],
                 history=history,
             )

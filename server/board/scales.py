@@ -15,6 +15,7 @@ from .limits import MAX_ANCHOR, MAX_QUESTION, MAX_SCALES
 from .model import Board, Change, Participant, Scale, Vocabulary
 from .parsing import UNSET, Fields, Words, words
 from .template import OVERALL_SCALE
+from .visibility import EVERYONE
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,9 @@ def _add(
         raise Invalid("scale.add needs a scale id.")
     if scale_id in board.scales:
         raise Invalid("That scale id is used already.")
-    if op.card_id is not None:
-        live_card(board, op.card_id)
+    if op.card_id is not None and live_card(board, op.card_id).audience != EVERYONE:
+        # Everyone sees the scales, and which card each is about.
+        raise Invalid("Only a card everyone can see can have a scale of its own.")
     if len(board.live_scales()) >= MAX_SCALES:
         raise TooMany(f"A meeting can have at most {MAX_SCALES} scales.")
     scale = Scale(

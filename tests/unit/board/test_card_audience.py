@@ -13,6 +13,7 @@ from server.board import minutes_content, storage, wire
 from server.board.errors import Closed, Forbidden, Invalid, KinboardError, NotFound
 from server.board.export import encode_person
 from server.board.model import Board, Status
+from server.board.review import review_board
 from server.board.roles import Role
 from server.board.visibility import (
     ANYONE,
@@ -297,3 +298,28 @@ def test_marking_the_spotlit_card_takes_the_spotlight_off_it_in_the_same_op() ->
     board, changes = run(board, mark("c_gran", PROS), "p_fac")
     assert [(c.entity, c.id) for c in changes] == [("card", "c_gran")]
     assert board.focus["focus"].target == "c_kid"
+
+
+def test_a_card_not_everyone_may_see_cannot_have_a_scale_of_its_own() -> None:
+    board = hidden(populated(), "c_gran", PROS)
+    message = raw(
+        "scale.add", question="How sure?", low_label="a", high_label="b", card_id="c_gran"
+    )
+    assert type(refused(board, message, "p_fac")) is Invalid
+    assert run(populated(), message, "p_fac")[1]  # a card for everyone can
+
+
+def test_a_review_carries_kept_cards_for_professionals_and_not_one_persons_alone() -> None:
+    board = hidden(populated(), "c_gran")  # hidden from Sam
+    board = hidden(board, "c_kid", PROS)
+    content = minutes_content.snapshot_content(board, 1, None, "t")
+    for column in content["columns"]:
+        for section in column["sections"]:
+            for card in section["cards"]:
+                if card["id"] == "c_mum":  # as a child's item kept for them alone would be
+                    card["audience"] = {"kind": "only", "people": ["p_kid"]}
+    review = review_board(content, replace(board.meeting, id="m_next"), "t")
+    assert review.cards["c_gran"].audience == Audience(Reach.PROFESSIONALS)
+    assert review.cards["c_kid"].audience == Audience(Reach.PROFESSIONALS)
+    assert review.cards["c_sw"].audience == EVERYONE
+    assert "c_mum" not in review.cards
