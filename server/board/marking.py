@@ -83,7 +83,7 @@ def apply(
 ) -> tuple[Board, list[Change]]:
     """Set who may see a card. The change carries its audience before, so those who could
     see it and now cannot are sent its removal, and those who now can, the card. A card
-    kept from anyone leaves the spotlight."""
+    kept from anyone leaves the spotlight, and its scale (if any) is about no card."""
     require_marker(actor)
     card = live_card(board, op.card_id)
     check_people(board, op.audience)
@@ -94,4 +94,7 @@ def apply(
     if op.audience == EVERYONE:
         return board, marked
     board, unlit = off_card(board, card.id, actor, now)
-    return board, [*marked, *unlit]
+    # Everyone sees the scales: one about this card is now about no card.
+    scales = [replace(s, card_id=None) for s in board.scales.values() if s.card_id == card.id]
+    board, unlinked = put(board, "scale", *scales) if scales else (board, [])
+    return board, [*marked, *unlit, *unlinked]

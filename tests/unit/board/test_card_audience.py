@@ -323,3 +323,14 @@ def test_a_review_carries_kept_cards_for_professionals_and_not_one_persons_alone
     assert review.cards["c_kid"].audience == Audience(Reach.PROFESSIONALS)
     assert review.cards["c_sw"].audience == EVERYONE
     assert "c_mum" not in review.cards
+
+
+def test_marking_a_card_with_a_scale_leaves_the_scale_about_no_card() -> None:
+    message = raw(
+        "scale.add", scale_id="s_gran", question="How sure?", low_label="a", high_label="b",
+        card_id="c_gran",
+    )  # fmt: skip
+    board = run(populated(), message, "p_fac")[0]
+    board, changes = run(board, mark("c_gran", PROS), "p_fac")
+    assert [(c.entity, c.id) for c in changes] == [("card", "c_gran"), ("scale", "s_gran")]
+    assert board.scales["s_gran"].card_id is None
