@@ -89,6 +89,10 @@ async def meeting(live: LiveServer) -> AsyncIterator[Meeting]:
     for name, role in FAMILY.items():
         await room.join(name, role)
     await room.join("Jo", "professional")
+    confirmed = await room.op("Priya", "participant.confirm", participant_id=pid(room, "Jo"))
+    assert confirmed["ok"], confirmed
+    # Lee only says they are a worker: nothing for professionals reaches them.
+    await room.join("Lee", "professional")
     await room.join("screen", None)
     yield room
     for client in room.people.values():
@@ -188,6 +192,8 @@ async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(
         assert_kept(PROS, sent[name], name)
     everywhere = ["sync from 0", "api board", "minutes 1", "minutes 1 md", "minutes 1 json"]
     everywhere += ["minutes 1 pdf", "our plan"]
+    assert_kept(PROS, sent["Lee"], "Lee")
+    assert_shown(HIDDEN, sent["Lee"], "Lee", ["socket applied", "api board", "minutes 1 pdf"])
     for name in ("Ava", "Gran", "Kim"):
         assert_kept(PROS, sent[name], name)
         # Kim came in after it was written: her `state` has it, the others' `applied`.
