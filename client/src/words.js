@@ -380,6 +380,7 @@ export const WORDS = {
     planHeading: 'Our family plan',
     planHint: 'This is your time to talk as a family. Only your family can see what you write here, until you share it.',
     backAtFamily: (time) => `Your worker will come back at ${time}.`,
+    planLeft: 'Family time has ended. What you wrote is still only for your family. You can share it with everyone when you are ready.',
     addLabel: 'Something for our plan',
     sectionLabel: 'Where it goes',
     add: 'Add to our plan',

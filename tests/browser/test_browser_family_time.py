@@ -1,5 +1,5 @@
 """Private family time in real browsers, on two screens: the facilitator's laptop (signed in
-as staff) and a parent's phone.
+as staff) and a parent's phone, with the meeting room screen looking on.
 
 The facilitator starts a family group meeting from the staff home page, and family time
 from its stage bar by the keyboard. The laptop then shows only "Family time — back at ..."
@@ -18,7 +18,7 @@ import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.harness import API_KEY, ROOT, ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, Screens, connected, join, sign_in
+from tests.support.pages import LAPTOP, PHONE, PROJECTOR, Screens, connected, join, sign_in
 
 PRIYA = "priya@council.example"
 PASSWORD = "a long password 1"
@@ -58,25 +58,52 @@ def side_by_side(screens: Screens, phone: Page, laptop: Page) -> None:
     page.screenshot(path=str(PICTURE), full_page=True)
 
 
+def start_family_group(server: ServerProcess, screens: Screens) -> tuple[Page, Page, str]:
+    """Priya signs in and starts a family group meeting from the home page; Sam joins it on
+    a phone. (laptop, phone, meeting id)"""
+    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", PRIYA, password=PASSWORD)
+    laptop = screens.open(**LAPTOP)
+    sign_in(laptop, server.url, PRIYA, PASSWORD)
+    laptop.fill("#title", "Family group meeting for Ava and Leo")
+    laptop.fill("#name", "Priya (social worker)")
+    laptop.select_option("#kind", "family_group")
+    laptop.click("[data-role=new-meeting] [type=submit]")
+    connected(laptop)
+    meeting_id = laptop.url.rsplit("/", 1)[1]
+    phone = screens.open(**PHONE)
+    join(phone, links_of(server, meeting_id)["participant"], "Sam", "parent")
+    return laptop, phone, meeting_id
+
+
+def links_of(server: ServerProcess, meeting_id: str) -> dict[str, str]:
+    answer = httpx.get(f"{server.url}/api/meetings/{meeting_id}/links", headers=KEY)
+    links: dict[str, str] = answer.json()
+    return links
+
+
+def start_family_time(laptop: Page) -> str:
+    """By the keyboard, at the time offered (in half an hour); the time, as shown."""
+    back_at = laptop.locator("#family-time-back-at")
+    back = back_at.input_value()
+    assert re.fullmatch(r"\d\d:\d\d", back), back
+    back_at.focus()
+    laptop.keyboard.press("Enter")
+    expect(laptop.locator("[data-role=family-time-heading]")).to_have_text(
+        f"Family time — back at {back}"
+    )
+    return back
+
+
 def test_family_time_on_a_phone_and_a_laptop_ends_with_the_share(
     tmp_path: Path, browser: Browser
 ) -> None:
-    data = tmp_path / "data"
-    server = ServerProcess(data).start()
-    staff_command({"KINBOARD_DATA_DIR": str(data)}, "add", PRIYA, password=PASSWORD)
+    server = ServerProcess(tmp_path / "data").start()
     screens = Screens(browser)
     try:
-        laptop = screens.open(**LAPTOP)
-        sign_in(laptop, server.url, PRIYA, PASSWORD)
-        laptop.fill("#title", "Family group meeting for Ava and Leo")
-        laptop.fill("#name", "Priya (social worker)")
-        laptop.select_option("#kind", "family_group")
-        laptop.click("[data-role=new-meeting] [type=submit]")
-        connected(laptop)
-        meeting_id = laptop.url.rsplit("/", 1)[1]
-        links = httpx.get(f"{server.url}/api/meetings/{meeting_id}/links", headers=KEY).json()
-        phone = screens.open(**PHONE)
-        join(phone, links["participant"], "Sam", "parent")
+        laptop, phone, meeting_id = start_family_group(server, screens)
+        # The meeting room screen looks on, as the room would.
+        room = screens.open(**PROJECTOR)
+        join(room, links_of(server, meeting_id)["display"], "")
 
         # Both screens show the stages, with the first one on.
         for page in (laptop, phone):
@@ -84,21 +111,17 @@ def test_family_time_on_a_phone_and_a_laptop_ends_with_the_share(
             expect(page.locator("[data-role=stages] .stage-current")).to_have_text(STAGES[0])
         expect(phone.locator("[data-action=start-family-time]")).to_be_hidden()
 
-        # The facilitator starts family time by the keyboard: the time offered is in half
-        # an hour.
-        back_at = laptop.locator("#family-time-back-at")
-        back = back_at.input_value()
-        assert re.fullmatch(r"\d\d:\d\d", back), back
-        back_at.focus()
-        laptop.keyboard.press("Enter")
-
-        heading = laptop.locator("[data-role=family-time-heading]")
-        expect(heading).to_have_text(f"Family time — back at {back}")
+        # The facilitator starts family time by the keyboard.
+        back = start_family_time(laptop)
         expect(laptop.locator("[data-role=family-time-left]")).to_have_text(
             re.compile(r"^(29|30):\d\d left$")
         )
         expect(laptop.locator("[data-role=board]")).to_be_hidden()
-        for page in (laptop, phone):
+        expect(room.locator("[data-role=family-time-heading]")).to_have_text(
+            f"Family time — back at {back}"
+        )
+        expect(room.locator("[data-role=board]")).to_be_hidden()
+        for page in (laptop, phone, room):
             expect(page.locator("[data-role=stages] .stage-current")).to_have_text(STAGES[1])
 
         # The parent writes the family's plan; the laptop never shows a word of it.
@@ -122,11 +145,12 @@ def test_family_time_on_a_phone_and_a_laptop_ends_with_the_share(
             "The family said: not yet."
         )
         for text in (RULE, HELPER, "Aunt Rose"):
-            expect(laptop.locator("body")).not_to_contain_text(text)
+            for page in (laptop, room):
+                expect(page.locator("body")).not_to_contain_text(text)
 
         # The parent shares the plan: family time ends, and the plan is on the board.
         phone.click("[data-action=share-family-plan]")
-        for page in (laptop, phone):
+        for page in (laptop, phone, room):
             expect(page.locator("[data-role=family-time]")).to_be_hidden()
             expect(page.locator("[data-role=stages] .stage-current")).to_have_text(STAGES[2])
             expect(page.locator("[data-role=family-time-ended]")).to_have_text(
@@ -145,6 +169,50 @@ def test_family_time_on_a_phone_and_a_laptop_ends_with_the_share(
             RULE: (sam, "the family"),
             HELPER: (sam, "the family"),
         }
+        assert screens.problems == []
+    finally:
+        screens.close()
+        server.stop()
+
+
+def test_the_facilitator_ends_family_time_by_force_and_the_family_can_still_share(
+    tmp_path: Path, browser: Browser
+) -> None:
+    server = ServerProcess(tmp_path / "data").start()
+    screens = Screens(browser)
+    try:
+        laptop, phone, meeting_id = start_family_group(server, screens)
+        start_family_time(laptop)
+        add_item(phone, RULE, "plan_rules")
+
+        # "End family time now" asks first, and No (which has the focus) keeps it on.
+        laptop.click("[data-action=force-end-family-time]")
+        expect(laptop.locator("[data-action=cancel]")).to_be_focused()
+        laptop.keyboard.press("Enter")
+        expect(laptop.locator("[data-action=confirm]")).to_have_count(0)
+        expect(phone.locator("[data-role=family-plan]")).to_be_visible()
+        laptop.click("[data-action=force-end-family-time]")
+        laptop.click("[data-action=confirm]")
+
+        expect(laptop.locator("[data-role=family-time]")).to_be_hidden()
+        expect(laptop.locator("[data-role=family-time-ended]")).to_have_text(
+            "Family time has ended."
+        )
+        expect(laptop.locator("[data-role=stages] .stage-current")).to_have_text(STAGES[2])
+        expect(laptop.locator("body")).not_to_contain_text(RULE)
+        # The parent's line is still only the family's, to share when they are ready.
+        expect(phone.locator("[data-role=family-time-heading]")).to_have_text("Our family plan")
+        expect(phone.locator("#family-item-text")).to_be_hidden()
+        expect(phone.locator("[data-action=edit-family-item]")).to_be_hidden()
+        phone.click("[data-action=share-family-plan]")
+        expect(phone.locator("[data-role=family-time]")).to_be_hidden()
+        laptop.click("[data-tab=plan]")
+        card = laptop.locator("[data-section=plan_rules] [data-card-id]", has_text=RULE)
+        expect(card).to_contain_text("said by the family")
+
+        # The forced end is in the activity log, by Priya.
+        activity = httpx.get(f"{server.url}/m/{meeting_id}/activity.csv", headers=KEY).text
+        assert len([row for row in activity.splitlines() if "family_time.force_end" in row]) == 1
         assert screens.problems == []
     finally:
         screens.close()

@@ -55,7 +55,7 @@ export class FamilyTimeView {
     this.empty = el('p', { class: 'muted' }, W.empty);
     this.section = el('select', { id: 'family-item-section' });
     this.text = el('textarea', { id: 'family-item-text', rows: 2, maxlength: 2000 });
-    const form = el(
+    this.addForm = el(
       'form',
       { class: 'family-plan-add', onsubmit: (event) => this.add(event) },
       el('label', { for: 'family-item-text' }, W.addLabel),
@@ -69,7 +69,7 @@ export class FamilyTimeView {
       { type: 'button', class: 'button button-primary family-plan-share', dataset: { action: 'share-family-plan' }, onclick: () => this.actions.share() },
       W.share,
     );
-    return el('div', { class: 'family-plan' }, this.prompt, this.list, this.empty, form, this.shareButton);
+    return el('div', { class: 'family-plan' }, this.prompt, this.list, this.empty, this.addForm, this.shareButton);
   }
 
   add(event) {
@@ -99,16 +99,20 @@ export class FamilyTimeView {
   render(model) {
     this.model = model;
     const family = model.familyTime;
+    const mine = family.isFamily && Boolean(this.actions);
+    // Family time ended without the family sharing: their lines stay theirs to share.
+    const leftOver = mine && family.hasStages && !family.running && family.items.length > 0;
     this.root.classList.toggle('family-time-on', family.running);
     const ended = family.hasStages && !family.running && model.state.familyTime?.ended;
     setText(this.ended, ended ? W.ended[model.state.familyTime.ended] : '');
     show(this.ended, Boolean(ended) && family.stage === 'agreeing');
-    show(this.element, family.running);
-    if (!family.running) return;
-    const back = clockTime(family.backAt);
-    const mine = family.isFamily && Boolean(this.actions);
+    show(this.element, family.running || leftOver);
+    show(this.timer, family.running);
+    if (!family.running && !leftOver) return;
+    const back = family.running ? clockTime(family.backAt) : '';
     setText(this.heading, mine ? W.planHeading : W.away(back));
-    setText(this.hint, mine ? `${W.planHint} ${W.backAtFamily(back)}` : W.awayHint);
+    const hint = leftOver ? W.planLeft : mine ? `${W.planHint} ${W.backAtFamily(back)}` : W.awayHint;
+    setText(this.hint, hint);
     show(this.away, !mine && Boolean(this.actions) && model.can.changeMeeting);
     show(this.plan, mine);
     if (mine) this.renderPlan(model, family);
@@ -118,6 +122,9 @@ export class FamilyTimeView {
 
   renderPlan(model, family) {
     show(this.prompt, family.asked);
+    // Lines are written, changed and removed in family time only; sharing works after it.
+    show(this.addForm, family.running);
+    this.element.classList.toggle('family-time-over', !family.running);
     const vocabulary = model.board.meeting.vocabulary;
     if (this.section.options.length !== family.planSections.length) {
       placeChildren(this.section, family.planSections.map((s) => el('option', { value: s.key }, sectionLabel(s, vocabulary))));
