@@ -20,7 +20,7 @@ from tests.support.services import REDIS_URL, need_redis
 from tests.support.stores import Backend, OpenStore
 
 # Fixtures that bring Redis with them (at 6379, or a redis-server of the test's own).
-REDIS_FIXTURES = {"redis_prefix", "own_redis", "redis_workers"}
+REDIS_FIXTURES = {"redis_prefix", "own_redis", "redis_workers", "redis_cluster"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

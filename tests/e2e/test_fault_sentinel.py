@@ -31,6 +31,8 @@ from tests.support.harness import (
 )
 from tests.support.redis_topology import SentinelGroup
 
+pytestmark = pytest.mark.redis
+
 # The bound: Kinboard commits again this soon after the master dies.
 BACK_WITHIN = 10.0
 WAIT_FOR_ONE = {"KINBOARD_REDIS_WAIT_REPLICAS": "1"}
