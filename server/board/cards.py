@@ -249,6 +249,10 @@ def _delete_or_restore(
         return board, []  # already as asked: nothing to do
     if restoring and len(board.live_cards()) >= MAX_CARDS:
         raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+    item = board.house_items.get(card.house_item) if card.house_item else None
+    if restoring and item is not None and item.deleted:
+        # The child took back what it said: it comes back only if they share it again.
+        raise Forbidden("The child who said this has not shared it now.")
     updated = replace(card, deleted=not restoring, updated_at=now, updated_by=actor.id)
     if restoring:
         # A re-spaced section may have given its old place away: then it goes to the end.

@@ -15,6 +15,8 @@ from .model import (
     Card,
     Decision,
     Entity,
+    House,
+    HouseItem,
     Kind,
     LeftOut,
     LeftOutWhy,
@@ -27,6 +29,7 @@ from .model import (
     RoundStatus,
     Scale,
     ScalePoint,
+    Sharing,
     SignOff,
     Snapshot,
     Stance,
@@ -77,6 +80,16 @@ def _build(cls: type[T], data: Mapping[str, Any], **convert: Any) -> T:
 
 def _vote(data: Mapping[str, Any]) -> Vote:
     return _build(Vote, data, role=Role)
+
+
+def _house_item(data: Mapping[str, Any]) -> HouseItem:
+    return _build(
+        HouseItem,
+        data,
+        house=House,
+        sharing=Sharing,
+        strokes=lambda strokes: None if strokes is None else tuple(tuple(s) for s in strokes),
+    )
 
 
 def _stances(data: Mapping[str, str]) -> Mapping[str, Stance]:
@@ -147,6 +160,8 @@ _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyTyp
             FamilyTime, d, answer=lambda a: a and Answer(a), ended=lambda e: e and Ended(e)
         ),
         "family_item": lambda d: _build(FamilyItem, d, audience=decode_audience),
+        "house_item": _house_item,
+        "private_item": _house_item,
     }
 )
 

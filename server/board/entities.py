@@ -16,6 +16,7 @@ from .model import (
     Change,
     Decision,
     Entity,
+    HouseItem,
     Minutes,
     Participant,
     Round,
@@ -43,6 +44,8 @@ FIELDS: Mapping[str, str] = MappingProxyType(
         "readiness": "readiness",
         "family_time": "family_time",
         "family_item": "family_plan",
+        "house_item": "house_items",
+        "private_item": "private_items",
     }
 )
 
@@ -62,7 +65,8 @@ def put(
     | Timer
     | Readiness
     | FamilyTime
-    | FamilyItem,
+    | FamilyItem
+    | HouseItem,
 ) -> tuple[Board, list[Change]]:
     """Upsert entities that carry their own id. One with `deleted` set stays on the board as
     a tombstone and is announced as a deletion."""

@@ -29,6 +29,12 @@ class Closed(KinboardError):
     code = "closed"
 
 
+class MinutesTaken(KinboardError):
+    """What stays as the minutes recorded it: a child's houses once minutes are taken."""
+
+    code = "minutes_taken"
+
+
 class NotFound(KinboardError):
     code = "not_found"
 

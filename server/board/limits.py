@@ -31,3 +31,10 @@ MIN_TIMER_SECONDS, MAX_TIMER_SECONDS = 10, 3 * 60 * 60
 # How far ahead family time's expected end may be: past this it is a typing mistake.
 MAX_FAMILY_TIME_MINUTES = 240
 MAX_FAMILY_ITEMS = 100  # lines of the family's own plan, removed ones included
+# A child's three houses: how much one child may put in them, and a drawing's size.
+MAX_HOUSE_ITEMS = 60  # each child's, in all three houses
+MAX_HOUSE_WORDS = 500
+MAX_STROKES = 200
+MAX_POINTS = 20_000  # in one drawing, all its strokes together
+DRAWING_SIZE = 1000  # a drawing's x and y run from 0 to this
+MIN_AGE, MAX_AGE = 0, 25

@@ -100,6 +100,7 @@ class Participant:
     # Chose "worker" on the family link: shown as "says they are a worker", and their
     # numbers count with the family and network, until a facilitator confirms them.
     unconfirmed: bool = False
+    age: int | None = None  # a child's, for "Ava (9)" on what they said
 
     @property
     def viewer(self) -> Viewer:
@@ -138,6 +139,7 @@ class Card:
     due: str | None = None  # by when, an ISO date (timed sections only)
     set_aside: Timing | None = None  # owner and due while out of the timed sections
     from_last_meeting: bool = False  # carried over into a review
+    house_item: str | None = None  # the child's item it was placed from
     deleted: bool = False
     audience: Audience = EVERYONE  # who may see it (visibility.py)
 
@@ -303,6 +305,40 @@ class Round:
     left_out: tuple[LeftOut, ...] = ()
 
 
+class House(StrEnum):
+    """The child's three houses."""
+
+    WORRIES = "worries"
+    GOOD_THINGS = "good_things"
+    DREAMS = "dreams"
+
+
+class Sharing(StrEnum):
+    """Who the child lets see one of their items."""
+
+    EVERYONE = "everyone"  # everyone at the meeting
+    WORKER = "worker"  # only my worker: the child and the meeting's facilitators
+    NOBODY = "nobody"  # nobody yet: only the child
+
+
+@dataclass(frozen=True)
+class HouseItem:
+    """One thing a child put in one of their houses: words, a picture from the bundled
+    set, or a drawing (strokes of x, y numbers, never markup). Exactly one is set."""
+
+    id: str
+    child: str  # the child participant's id
+    house: House
+    sharing: Sharing
+    created_at: str
+    updated_at: str
+    words: str | None = None
+    picture: str | None = None
+    strokes: tuple[tuple[int, ...], ...] | None = None
+    card_id: str | None = None  # the card a facilitator placed it on the map as
+    deleted: bool = False
+
+
 def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
@@ -329,6 +365,12 @@ class Board:
     readiness: Mapping[str, Readiness] = field(default_factory=_empty)
     family_time: Mapping[str, FamilyTime] = field(default_factory=_empty)  # "family_time"
     family_plan: Mapping[str, FamilyItem] = field(default_factory=_empty)  # by item id
+    # Children's items shared with everyone at the meeting (removed ones as tombstones
+    # without their content).
+    house_items: Mapping[str, HouseItem] = field(default_factory=_empty)
+    # SECRET: children's items not shared with everyone ("only my worker", "nobody yet"),
+    # stored apart like ballots and never encoded into the board.
+    private_items: Mapping[str, HouseItem] = field(default_factory=_empty)
 
     def live_cards(self) -> list[Card]:
         return [card for card in self.cards.values() if not card.deleted]
@@ -372,12 +414,14 @@ Entity = (
     | Readiness
     | FamilyTime
     | FamilyItem
+    | HouseItem
 )
 
 
 # Entities whose changes are never broadcast: they are stored apart from the board's
-# records and the op log. Ballots are secret; snapshots are large and served over HTTP.
-SECRET_ENTITIES = frozenset({"ballot", "snapshot"})
+# records and the op log. Ballots and children's unshared items are secret; snapshots are
+# large and served over HTTP.
+SECRET_ENTITIES = frozenset({"ballot", "snapshot", "private_item"})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ that changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -19,6 +19,7 @@ from . import (
     cards,
     family_time,
     focus,
+    houses,
     marking,
     meeting,
     minutes,
@@ -39,6 +40,8 @@ class Context:
     actor: str
     now: str
     new_id: str = ""
+    # The bundled pictures a child may choose from: id -> plain name.
+    pictures: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 Op = (
@@ -56,6 +59,7 @@ Op = (
     | readiness.ReadySay
     | marking.CardAudience
     | family_time.FamilyGroupOp
+    | houses.HouseOp
 )
 
 
@@ -88,6 +92,7 @@ _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
         **readiness.PARSERS,
         **marking.PARSERS,
         **family_time.PARSERS,
+        **houses.PARSERS,
     }
 )
 
@@ -133,6 +138,8 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         return scaling.apply(board, op, actor, ctx.now, ctx.new_id)
     if isinstance(op, family_time.FamilyGroupOp):
         return family_time.apply(board, op, actor, ctx.now, ctx.new_id)
+    if isinstance(op, houses.HouseOp):
+        return houses.apply(board, op, actor, ctx.now, ctx.new_id, ctx.pictures)
     if isinstance(op, cards.CardOp):
         return cards.apply(board, op, actor, ctx.now, ctx.new_id)
     raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above

@@ -12,7 +12,8 @@ from typing import Any
 
 from .codec import decode_entity, dumps, encode_entity
 from .entities import FIELDS, value_of
-from .model import SECRET_ENTITIES, Board, Card, Change, Meeting
+from .houses import content_free
+from .model import SECRET_ENTITIES, Board, Card, Change, HouseItem, Meeting
 
 
 def storage_key(kind: str, entity_id: str) -> str:
@@ -84,7 +85,7 @@ def apply_encoded(board: Board, changes: Iterable[Mapping[str, Any]], by: str, a
         entities = parts[FIELDS[kind]] if kind in FIELDS else None
         if change.get("deleted"):
             if entities is not None and entity_id in entities:
-                entities[entity_id] = _tombstone(entities[entity_id], by, at)
+                entities[entity_id] = _tombstone(entities[entity_id], by, at, parts)
             continue
         value = decode_entity(kind, change["value"])
         if isinstance(value, Meeting):
@@ -94,7 +95,14 @@ def apply_encoded(board: Board, changes: Iterable[Mapping[str, Any]], by: str, a
     return Board(meeting, **{field: MappingProxyType(d) for field, d in parts.items()})
 
 
-def _tombstone(value: Any, by: str, at: str) -> Any:
+def _tombstone(value: Any, by: str, at: str, parts: Mapping[str, Mapping[str, Any]]) -> Any:
+    if isinstance(value, HouseItem):
+        return content_free(value, at)
+    if isinstance(value, Card) and value.house_item is not None:
+        item = parts["house_items"].get(value.house_item)
+        if item is not None and item.deleted:
+            # Taken off the map with its child's item taken back: without their words.
+            return replace(value, text="", deleted=True, updated_at=at, updated_by=by)
     if isinstance(value, Card):
         return replace(value, deleted=True, updated_at=at, updated_by=by)
     return replace(value, deleted=True)

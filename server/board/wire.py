@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from . import scaling
+from . import houses, scaling
 from .agenda import agenda_of
 from .codec import encode_entity, plain
 from .focus import focus_of
@@ -142,6 +142,8 @@ def encode_board(board: Board, viewer: Viewer = ANYONE) -> dict[str, Any]:
             if not item.deleted and visible(viewer, item)
         ],
         **encode_steering(board),
+        # Children's items shared with everyone; unshared ones are a secret part of the board.
+        "house_items": [_public(item) for item in houses.shared_items(board)],
     }
 
 

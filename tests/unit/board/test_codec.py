@@ -91,6 +91,7 @@ def test_encode_change_of_a_card() -> None:
                 "due": None,
                 "set_aside": None,
                 "from_last_meeting": False,
+                "house_item": None,
             },
         }
     ]
@@ -135,6 +136,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "removed": False,
                 "device": None,
                 "unconfirmed": False,
+                "age": None,
             },
         }
     ]

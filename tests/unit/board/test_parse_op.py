@@ -289,4 +289,10 @@ def test_every_client_op_type_is_parsed() -> None:
         "family_plan.edit",
         "family_plan.delete",
         "family_plan.share",
+        "house.add",
+        "house.edit",
+        "house.share",
+        "house.remove",
+        "house.place",
+        "child.age",
     }
