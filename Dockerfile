@@ -4,6 +4,8 @@ WORKDIR /src/client
 COPY client/package.json client/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY client/ ./
+# The one list of the pictures a child can choose, which the build copies the pictures of.
+COPY server/pictures.json /src/server/pictures.json
 RUN npm run build
 
 FROM python:3.11-slim-bookworm

@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-CLIENT_SOURCES := $(shell find client/src -type f 2>/dev/null)
+CLIENT_SOURCES := $(shell find client/src client/scripts -type f 2>/dev/null) server/pictures.json
 
 .PHONY: run test test-fast setup lint format clean
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from .board import visibility
+from .board import visibility, wire
 from .board.errors import KinboardError
 from .board.model import Board
 from .board.visibility import Viewer
@@ -137,6 +137,19 @@ class Broadcaster:
                 await self.sio.emit("refresh", {}, room=participant_room(participant_id))
         except Exception:  # their page catches up at its next reconnect
             log.exception("could not ask for a refresh in meeting %s", meeting_id)
+
+    async def private_items(self, seq: int, board: Board) -> None:
+        """Everyone their own whole list of the children's items not shared with everyone
+        that they may see (visibility.py): a child's own, a facilitator's "only my worker"
+        ones, nothing for the rest."""
+        try:
+            await self.to_each(
+                "private_items",
+                board,
+                lambda viewer: {"seq": seq, "items": wire.encode_private_items(board, viewer)},
+            )
+        except Exception:  # a lost one is repaired by the next sync
+            log.exception("could not send private items at seq %s", seq)
 
     async def end_participants(self, meeting_id: str, participants: set[str]) -> None:
         """Close these participants' sockets on every worker: tell their pages, then

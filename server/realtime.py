@@ -14,7 +14,7 @@ from typing import Any
 
 import socketio
 
-from .board import ops, parsing, scaling, visibility, wire
+from .board import houses, ops, parsing, scaling, visibility, wire
 from .board.errors import (
     Forbidden,
     Internal,
@@ -318,6 +318,8 @@ class Realtime:
         ack: dict[str, Any] = {"ok": True, "seq": commit.seq}
         if commit.duplicate:
             ack["duplicate"] = True
+        if isinstance(op, houses.HouseOp) and not commit.duplicate:
+            await self.broadcaster.private_items(commit.seq, commit.board)
         if isinstance(op, scaling.VoteCast):
             # The number goes back to its voter only; the room learns just that they answered.
             cast = scaling.cast_ballot(commit.board, op, connection.participant_id)
@@ -340,20 +342,26 @@ class Realtime:
             records = None
             if since + 1 >= connection.session.joined_seq:
                 seq, records = await self.boards.changes_since(connection.meeting_id, since)
+            board, board_seq = await self.boards.load(connection.meeting_id)
+            viewer = self._viewer(board, connection)
+            # What this person may see of the children's unshared items, whole each time.
+            private = wire.encode_private_items(board, viewer)
             if records is None:
-                board, seq = await self.boards.load(connection.meeting_id)
-                viewer = self._viewer(board, connection)
-                return {"ok": True, "seq": seq, "board": wire.encode_board(board, viewer)}
+                return {
+                    "ok": True,
+                    "seq": board_seq,
+                    "board": wire.encode_board(board, viewer),
+                    "private_items": private,
+                }
             if any(visibility.restricted(record.changes) for record in records):
-                board = (await self.boards.load(connection.meeting_id))[0]
-                viewer = self._viewer(board, connection)
                 records = [
                     replace(record, changes=tuple(visibility.changes_for(viewer, record.changes)))
                     for record in records
                 ]
         except KinboardError as error:
             return ack_error(error)
-        return {"ok": True, "seq": seq, "changes": [record.to_json() for record in records]}
+        changes = [record.to_json() for record in records]
+        return {"ok": True, "seq": seq, "changes": changes, "private_items": private}
 
     @staticmethod
     def _viewer(board: Board, connection: Connection) -> visibility.Viewer:

@@ -111,11 +111,20 @@ export function startBoardPage(root) {
   // On the page only for the meeting's staff.
   const staffMenu = part('staff-menu') && new StaffMenu({ toggle: part('staff-toggle'), menu: part('staff-menu'), meetingId });
 
+  const houseActions = {
+    place(itemId, section) {
+      const after = board().order.get(section)?.at(-1) ?? null; // on the map at the end
+      send(ops.placeHouseItem(itemId, section, after));
+    },
+    setAge: (childId, age) => send(ops.setChildAge(childId, age)),
+  };
+
   live = startLiveBoard(root, {
     actions,
     scaleActions,
     endActions,
     familyActions,
+    houseActions,
     onRender(model) {
       presenceView.render(model.people);
       sharePanel.render(model);

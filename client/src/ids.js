@@ -12,5 +12,5 @@ export function randomId(prefix) {
 
 export const newOpId = () => randomId('o_');
 export const newCardId = () => randomId('c_');
-export const newItemId = () => randomId('i_'); // a line of the family's own plan
+export const newItemId = () => randomId('i_'); // a line of the family's own plan, a child's item
 export const newScaleId = () => randomId('s_');

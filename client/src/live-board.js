@@ -14,6 +14,7 @@ import { describeScales, scaleOfCard } from './scaling.js';
 import { connectToMeeting } from './socket.js';
 import { BoardState } from './state.js';
 import { BoardView } from './view/board-view.js';
+import { ChildHousesView } from './view/child-houses-view.js';
 import { ConnectionView } from './view/connection-view.js';
 import { FamilyTimeView } from './view/family-time-view.js';
 import { MeetingEndView } from './view/meeting-end-view.js';
@@ -22,11 +23,11 @@ import { ReviewPromptsView } from './view/review-prompts-view.js';
 import { ScalesView } from './view/scales-view.js';
 import { StagesView } from './view/stages-view.js';
 
-// actions, scaleActions, endActions, familyActions: what the board page does (see
+// actions, scaleActions, endActions, familyActions, houseActions: what the board page does (see
 // board-page.js); none on the read-only display.
 export function startLiveBoard(
   root,
-  { readOnly = false, actions = null, scaleActions = null, endActions = null, familyActions = null, onRender = () => {} } = {},
+  { readOnly = false, actions = null, scaleActions = null, endActions = null, familyActions = null, houseActions = null, onRender = () => {} } = {},
 ) {
   const part = (role) => root.querySelector(`[data-role="${role}"]`);
   const meetingId = root.dataset.meetingId;
@@ -42,6 +43,7 @@ export function startLiveBoard(
     tabs: part('view-tabs'),
   });
   const promptsView = new ReviewPromptsView(part('review-prompts'));
+  const housesView = new ChildHousesView(part('child-houses'), houseActions);
   const meetingView = new MeetingView({
     title: part('title'),
     statusBanner: part('status-banner'),
@@ -96,6 +98,7 @@ export function startLiveBoard(
       const model = snapshot();
       meetingView.render(model.board.meeting, { deletionDate: model.deletionDate, sessionEnded: model.ended, planUrl: model.planUrl });
       promptsView.render(model.board.meeting, model.template);
+      housesView.render(model);
       boardView.render(model);
       scalesView.render(model);
       endView.render(model);
@@ -115,6 +118,10 @@ export function startLiveBoard(
   });
   connection.on('applied', (event) => {
     state.applyEvent(event);
+    render();
+  });
+  connection.on('private_items', ({ seq, items }) => {
+    state.applyPrivateItems(seq, items);
     render();
   });
   // My own number comes back only in the ack of my vote: remembered for this screen alone.

@@ -93,3 +93,10 @@ export const addFamilyItem = (section, text) =>
 export const editFamilyItem = (itemId, fields) => op('family_plan.edit', { item_id: itemId, ...fields });
 export const deleteFamilyItem = (itemId) => op('family_plan.delete', { item_id: itemId });
 export const shareFamilyPlan = () => op('family_plan.share');
+// The child's three houses. `content`: {words}, {picture} or {strokes}.
+export const addHouseItem = (house, content) => op('house.add', { item_id: newItemId(), house, ...content });
+export const shareHouseItem = (itemId, sharing) => op('house.share', { item_id: itemId, sharing });
+export const removeHouseItem = (itemId) => op('house.remove', { item_id: itemId });
+export const placeHouseItem = (itemId, section, after) =>
+  op('house.place', { item_id: itemId, section, after: after ?? null, card_id: newCardId() });
+export const setChildAge = (participantId, age) => op('child.age', { participant_id: participantId, age });

@@ -139,6 +139,8 @@ export class MeetingConnection extends Emitter {
       this.watchGap();
     });
     socket.on('presence', (presence) => this.emit('presence', presence));
+    // The children's unshared items this screen may see: a whole list each time.
+    socket.on('private_items', ({ seq, items }) => this.emit('private_items', { seq, items }));
     socket.on('session_ended', (data) => this.end(data?.message ?? ''));
     // What this person may see changed (the facilitator set their role right): the board
     // afresh, from the `state` of a new connection.
@@ -245,6 +247,7 @@ export class MeetingConnection extends Emitter {
           this.sequencer.reset(answer.seq);
           this.emit('board', { seq: answer.seq, board: answer.board });
         }
+        if (Array.isArray(answer.private_items)) this.emit('private_items', { seq: answer.seq, items: answer.private_items });
         this.sequencer.serverAt(answer.seq);
         for (const event of answer.changes ?? []) this.receive(event);
         this.settle();

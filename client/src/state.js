@@ -28,6 +28,13 @@ export class BoardState {
     this.familyPlan = new Map();
     // The server's clock less this screen's (see family-time.js).
     this.clockOffset = 0;
+    // Children's items shared with everyone (`board.house_items`, entity `house_item`).
+    this.houseItems = new Map();
+    // Children's items not shared with everyone that this screen may see (a child's own; a
+    // facilitator's "only my worker" ones): whole lists from `state`, `sync` and the
+    // `private_items` event, never in `applied`. `privateSeq`: the seq the list was made at.
+    this.privateItems = [];
+    this.privateSeq = -1;
   }
 
   get loaded() {
@@ -35,9 +42,11 @@ export class BoardState {
   }
 
   // The `state` event: everything, including who I am and the map's template.
-  applyState({ seq, me, board, template, my_votes: myVotes, retention_days: retentionDays, now }) {
+  applyState({ seq, me, board, template, my_votes: myVotes, retention_days: retentionDays, now, private_items: privateItems }) {
     this.me = me;
     if (now) this.setServerTime(now);
+    this.privateSeq = -1;
+    this.applyPrivateItems(seq, privateItems ?? []);
     if (template) this.template = template;
     this.myVotes = myVotes ?? [];
     this.retentionDays = Number.isInteger(retentionDays) ? retentionDays : null;
@@ -47,6 +56,14 @@ export class BoardState {
   // The server's time (`state.now`, each heartbeat's `now`), for countdowns.
   setServerTime(now, localMs = Date.now()) {
     this.clockOffset = clockOffset(now, localMs);
+  }
+
+  // A whole list of the unshared items this screen may see; an older list than the one
+  // held (events may cross) is ignored.
+  applyPrivateItems(seq, items) {
+    if (seq < this.privateSeq) return;
+    this.privateSeq = seq;
+    this.privateItems = items;
   }
 
   // The ack of my own `vote.cast` carries my number. It replaces what I said before on
@@ -72,6 +89,7 @@ export class BoardState {
     this.minutes = new Map((board.minutes ?? []).map((m) => [String(m.number), m]));
     this.familyTime = board.family_time ?? null;
     this.familyPlan = new Map((board.family_plan ?? []).map((item) => [item.id, item]));
+    this.houseItems = new Map((board.house_items ?? []).map((i) => [i.id, i]));
   }
 
   // One committed op (`applied`, or one entry of a `sync` answer), already in seq order.
@@ -105,6 +123,8 @@ export class BoardState {
         this.familyTime = change.deleted ? null : change.value;
       } else if (change.entity === 'family_item') {
         upsertOrDelete(this.familyPlan, change);
+      } else if (change.entity === 'house_item') {
+        upsertOrDelete(this.houseItems, change);
       }
     }
   }

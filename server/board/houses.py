@@ -6,7 +6,7 @@ facilitator can place a shared item on the map as a card attributed "Ava (9)".""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
@@ -151,31 +151,26 @@ PARSERS: Mapping[str, Callable[[Fields], HouseOp]] = MappingProxyType(
 )
 
 
-# --- who may see an item -------------------------------------------------------------------
+# --- reading ------------------------------------------------------------------------------
 
 
-def may_see(item: HouseItem, viewer: Participant) -> bool:
-    """Whether `viewer` may see `item`: its child always; the meeting's facilitators what is
-    shared with their worker or everyone; everyone else only what is shared with everyone."""
-    if item.deleted:
-        return False
-    if viewer.id == item.child or item.sharing is Sharing.EVERYONE:
-        return True
-    return item.sharing is Sharing.WORKER and viewer.role is Role.FACILITATOR
+def _live(values: Iterable[HouseItem]) -> list[HouseItem]:
+    return sorted((i for i in values if not i.deleted), key=lambda i: (i.created_at, i.id))
 
 
 def items(board: Board) -> list[HouseItem]:
     """Every live item, shared or not, oldest first."""
-    live = [
-        i for i in (*board.house_items.values(), *board.private_items.values()) if not i.deleted
-    ]
-    return sorted(live, key=lambda i: (i.created_at, i.id))
+    return _live((*board.house_items.values(), *board.private_items.values()))
 
 
 def shared_items(board: Board) -> list[HouseItem]:
     """The live items shared with everyone at the meeting, oldest first."""
-    live = [item for item in board.house_items.values() if not item.deleted]
-    return sorted(live, key=lambda i: (i.created_at, i.id))
+    return _live(board.house_items.values())
+
+
+def private_items(board: Board) -> list[HouseItem]:
+    """The live items not shared with everyone (the secret part of the board), oldest first."""
+    return _live(board.private_items.values())
 
 
 def content_free(item: HouseItem, now: str) -> HouseItem:

@@ -13,7 +13,7 @@ from .family_group import FamilyItem, FamilyTime, Stage
 from .limits import DEFAULT_WORRY_THRESHOLD
 from .roles import Group, Role, group_of
 from .steering import Agenda, Focus, Readiness, Timer
-from .visibility import ANYONE, EVERYONE, Audience, Viewer
+from .visibility import ANYONE, EVERYONE, Audience, Reach, Viewer
 
 
 class Status(StrEnum):
@@ -337,6 +337,15 @@ class HouseItem:
     strokes: tuple[tuple[int, ...], ...] | None = None
     card_id: str | None = None  # the card a facilitator placed it on the map as
     deleted: bool = False
+
+    @property
+    def audience(self) -> Audience:
+        """Who may see it (visibility.py): everyone; the child and the facilitators; or the
+        child alone."""
+        if self.sharing is Sharing.EVERYONE:
+            return EVERYONE
+        reach = Reach.WITH_FACILITATORS if self.sharing is Sharing.WORKER else Reach.ONLY
+        return Audience(reach, (self.child,))
 
 
 def _empty() -> Mapping[str, Any]:

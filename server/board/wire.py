@@ -170,6 +170,12 @@ def encode_own_ballots(board: Board, participant_id: str) -> list[dict[str, Any]
     ]
 
 
+def encode_private_items(board: Board, viewer: Viewer) -> list[dict[str, Any]]:
+    """The children's items not shared with everyone that `viewer` may see (a child their
+    own, a facilitator those shared with the child's worker): sent only to that viewer."""
+    return [_public(item) for item in houses.private_items(board) if visible(viewer, item)]
+
+
 def encode_ballot(round_: Round, vote: Vote) -> dict[str, Any]:
     """A vote as its own voter sees it, with where it belongs."""
     return {
@@ -192,6 +198,7 @@ def encode_state(
         "board": encode_board(board, me.viewer),
         "template": encode_template(link_days),
         "my_votes": encode_own_ballots(board, me.id),
+        "private_items": encode_private_items(board, me.viewer),
         # A closed meeting is erased this many days after `meeting.closed_at`.
         "retention_days": retention_days,
     }

@@ -37,6 +37,7 @@ class Routes:
             Route("/join", self.join_page),
             Route("/m/{meeting_id}", self.board_page),
             Route("/m/{meeting_id}/display", self.display_page),
+            Route("/m/{meeting_id}/houses", self.houses_page),
             Route("/m/{meeting_id}/plan", self.plan_page),
             Route("/m/{meeting_id}/qr.svg", self.qr_code),
             Route("/healthz", self.healthz),
@@ -93,6 +94,10 @@ class Routes:
 
     async def display_page(self, request: Request) -> Response:
         return await self._meeting_page(request, "display.html")
+
+    async def houses_page(self, request: Request) -> Response:
+        """The child's three houses: the page a child's link opens."""
+        return await self._meeting_page(request, "houses.html")
 
     async def plan_page(self, request: Request) -> Response:
         """ "Our plan": the plan of the latest agreed minutes, in the family's words, read
@@ -233,6 +238,8 @@ class Routes:
             self._set_session_cookie(response, joined.meeting_id, joined.session_token)
             return response
         suffix = "/display" if joined.link_kind is LinkKind.DISPLAY else ""
+        if joined.participant.role is Role.CHILD:
+            suffix = "/houses"
         response = json_ok(
             {
                 "meeting_id": joined.meeting_id,

@@ -26,6 +26,7 @@ from server.board.limits import DRAWING_SIZE, MAX_HOUSE_ITEMS, MAX_POINTS, MAX_S
 from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Change, House, Sharing, Status
 from server.board.ops import Context
+from server.board.visibility import visible
 from server.pictures import PICTURES
 from tests.support.boards import T0, T1, empty_board, raw, with_status
 
@@ -404,7 +405,7 @@ def test_a_child_says_their_own_age_and_can_take_it_away() -> None:
 def test_who_may_see_each_item(viewer: str, sees: set[str]) -> None:
     board = with_items()
     person = board.participants[viewer]
-    assert {i.id for i in houses.items(board) if houses.may_see(i, person)} == sees
+    assert {i.id for i in houses.items(board) if visible(person.viewer, i)} == sees
 
 
 def test_changes_of_unshared_items_are_never_encoded() -> None:
