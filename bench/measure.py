@@ -74,6 +74,9 @@ class Measurement:
     rss_connected: int = 0
     rss_end: int = 0
     rss_samples: list[tuple[float, int]] = field(default_factory=list)  # (s into window, B)
+    gc_longest_ms: float = float("nan")  # the longest collector pause in the window
+    gc_longest_generation: int = -1  # and the generation it collected
+    proxy_cpu: float = 0.0  # nginx, % of one core (apart from server_cpu)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -121,7 +124,7 @@ class Measurement:
     @property
     def other_cpu(self) -> float:
         """CPU used by processes outside the benchmark (other work on a shared machine)."""
-        ours = self.server_cpu + (self.redis_cpu or 0.0) + sum(self.generator_cpu)
+        ours = self.server_cpu + self.proxy_cpu + (self.redis_cpu or 0.0) + sum(self.generator_cpu)
         return max(0.0, self.machine_cpu - ours)
 
 
@@ -131,7 +134,7 @@ def measure(target: Target, load: Load, redis_url: str, profiler: Any = None) ->
     result = Measurement(target, load)
     root = Path(load.server_root) if load.server_root else ROOT
     with Servers(target, redis_url, logs=LOGS, kinboard_root=root) as servers:
-        pipes, processes = _start_generators(servers.urls, servers.api_key, load)
+        pipes, processes = _start_generators(servers.client_urls, servers.api_key, load)
         try:
             _expect(pipes, "joined", servers)
             result.rss_before = servers.rss()
@@ -224,7 +227,9 @@ def _run_window(
     for pipe in pipes:
         pipe.send(("run", window))
     _sleep_until(window.start)
+    servers.gc_longest()  # from here on
     cpu0, machine0 = servers.cpu_seconds(), psutil.cpu_times()
+    proxy0 = servers.proxy_cpu_seconds()
     redis0 = redis_cpu_seconds(redis_url) if servers.target.redis else None
     recording = profiler(servers.pids, load.duration) if profiler else None
     sample_every = min(10.0, load.interval) if load.interval else load.duration
@@ -236,6 +241,8 @@ def _run_window(
         _sleep_until(min(window.end, next_sample))
     wall = time.monotonic() - window.start
     result.server_cpu = (servers.cpu_seconds() - cpu0) / wall * 100
+    result.proxy_cpu = (servers.proxy_cpu_seconds() - proxy0) / wall * 100
+    result.gc_longest_ms, result.gc_longest_generation = servers.gc_longest()
     if redis0 is not None:
         redis1 = redis_cpu_seconds(redis_url)
         result.redis_cpu = (redis1 - redis0) / wall * 100 if redis1 is not None else None

@@ -12,6 +12,8 @@ top of this is Kinboard's own.
 from __future__ import annotations
 
 import argparse
+import gc
+import logging
 import secrets
 from datetime import UTC, datetime
 from itertools import count
@@ -23,6 +25,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from server import collector
 
 # Kinboard's transport settings (server/realtime.py and server/__main__.py), so that the
 # floor is measured with the same websocket limits and pings.
@@ -144,6 +148,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
     relay = Relay(f"http://{args.host}:{args.port}")
+    # Its collector's pauses, measured and reported as Kinboard's are (SIGUSR1), with
+    # Python's default settings: the floor's own pauses.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    gc.callbacks.append(collector.PAUSES)
+    collector.report_on_signal()
     # The same uvicorn settings as `python -m server serve`.
     uvicorn.run(
         relay.app(),

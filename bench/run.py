@@ -1,11 +1,13 @@
-"""Kinboard's load benchmark, one command:
+"""Kinboard's load benchmark, one command per row of docs/benchmarks.md (bench/table.py
+runs them all):
 
     .venv/bin/python -m bench.run --meetings 50 --participants 10 --rate 1 --duration 60 \\
-        --targets a,b,c,d
+        --targets a,b,c --sustain a,b,c
 
-(a) bare relay, (b) Kinboard embedded, (c) Kinboard + Redis, 1 worker, (d) 2 workers.
-Then a step search for the highest load (c) and (d) carry with fan-out p99 under 50 ms,
-the targets verdict, and docs/benchmarks.md updated. `--soak 1800` runs the soak instead.
+(a) bare relay, (b) Kinboard embedded, (c) Kinboard + Redis, 1 worker, (d) 2 workers with
+every meeting spread over both, (e) 2 workers behind nginx routing by meeting. Then a step
+search for the highest load each of `--sustain` carries with fan-out p99 under 50 ms, the
+targets verdict, and docs/benchmarks.md updated. `--soak 1800` runs the soak instead.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import contextlib
 import json
 import math
 import os
+import resource
 import shlex
 import signal
 import sys
@@ -39,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.nice:
         _prioritise(args.nice)
+    _allow_many_sockets()
     command = "python -m bench.run " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     load = Load(
         args.meetings,
@@ -51,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         split=args.split,
         server_root=args.server_root,
     )
-    chosen = args.targets if args.targets is not None else ("b" if args.soak else "a,b,c,d")
+    chosen = args.targets if args.targets is not None else ("b" if args.soak else "a,b,c,e")
     targets = [TARGETS[key] for key in chosen.split(",") if key]
     machine = report.machine()
     print(f"Machine: {machine}\n", flush=True)
@@ -90,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             ]
             + (["Sustain search:\n\n" + report.sustain_table(sustained)] if sustained else [])
         )
-        report.update_docs("results", body)
+        report.update_docs(args.docs_section, body)
         print(f"\nUpdated {report.DOCS}")
     return 0
 
@@ -104,6 +108,14 @@ def _prioritise(nice: int) -> None:
         Path("/proc/self/autogroup").write_text(str(nice))
 
 
+def _allow_many_sockets() -> None:
+    """Every socket is a file on both ends: let the generators and servers (which inherit
+    this) open as many as the system allows."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     p.add_argument("--meetings", type=int, default=50)
@@ -112,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=60.0, help="measured seconds per config")
     p.add_argument("--warmup", type=float, default=5.0)
     p.add_argument(
-        "--targets", default=None, help="any of a (relay), b, c, d (default a,b,c,d; soak: b)"
+        "--targets", default=None, help="any of a (relay), b, c, d, e (default a,b,c,e; soak: b)"
     )
     p.add_argument(
         "--procs", type=int, default=0, help="load-generator processes (0: one per 1000 ops/s)"
@@ -131,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
         help="run Kinboard from this checkout (e.g. an older commit: before / after)",
     )
     p.add_argument(
-        "--sustain", default="c,d", help="configs to step-search for their highest rate, or none"
+        "--sustain",
+        default="a,b,c",
+        help="configs to step-search for their highest rate (the relay's too), or none",
     )
     p.add_argument("--step-duration", type=float, default=20.0)
     p.add_argument("--ladder", default=",".join(map(str, LADDER)), help="meetings per step")
@@ -150,6 +164,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--soak", type=float, default=0.0, help="seconds of steady load (soak mode)")
     p.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    p.add_argument(
+        "--docs-section",
+        default="results",
+        help="the generated part of docs/benchmarks.md this run rewrites (one per table row)",
+    )
     return p
 
 
@@ -316,6 +335,10 @@ def _save_json(rows: list[Measurement], sustained: dict, command: str) -> None:
             "server_cpu": m.server_cpu,
             "redis_cpu": m.redis_cpu,
             "kb_per_connection": m.kb_per_connection,
+            "cpu_ms_per_op": m.cpu_ms_per_op,
+            "gc_longest_ms": m.gc_longest_ms,
+            "gc_longest_generation": m.gc_longest_generation,
+            "proxy_cpu": m.proxy_cpu,
             "generator_cpu": m.generator_cpu,
             "other_cpu": m.other_cpu,
             "warnings": m.generator_warnings(),

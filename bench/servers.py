@@ -1,11 +1,14 @@
-"""The four configurations under test, each as real server processes on free ports, and
-what they cost: CPU time and resident memory of those processes (and of Redis)."""
+"""The configurations under test, each as real server processes on free ports (and nginx
+in front where the configuration has it), and what they cost: CPU time and resident memory
+of those processes (and of Redis), and the longest pause of their garbage collector."""
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +17,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 import redis
@@ -28,6 +32,7 @@ class Target:
     workers: int = 1
     redis: bool = False
     relay: bool = False
+    proxy: bool = False  # nginx (deploy/nginx.conf) in front: clients reach it only
 
 
 TARGETS = {
@@ -35,7 +40,19 @@ TARGETS = {
     "b": Target("b", "Kinboard, embedded store"),
     "c": Target("c", "Kinboard, Redis, 1 worker", redis=True),
     "d": Target("d", "Kinboard, Redis, 2 workers", workers=2, redis=True),
+    "e": Target(
+        "e",
+        "Kinboard, Redis, 2 workers, by meeting through nginx",
+        workers=2,
+        redis=True,
+        proxy=True,
+    ),
 }
+# What a server logs on SIGUSR1 (server/collector.py).
+GC_REPORT = re.compile(
+    r"garbage collection: (\d+) collections, [\d.]+ ms in all, longest ([\d.]+) ms "
+    r"\(generation (-?\d)\)"
+)
 
 
 def free_port() -> int:
@@ -65,6 +82,9 @@ class Servers:
         self.workdir = Path(tempfile.mkdtemp(prefix=f"kinboard-bench-{target.key}-"))
         self.ports = [free_port() for _ in range(target.workers)]
         self.urls = [f"http://127.0.0.1:{port}" for port in self.ports]
+        self.proxy = _proxy(self.workdir / "nginx", self.ports) if target.proxy else None
+        # Where the clients go: to nginx, or straight to the workers.
+        self.client_urls = [self.proxy.url] if self.proxy is not None else self.urls
         # Starting meetings needs a staff member or the API key: the generator uses the key.
         self.api_key = secrets.token_urlsafe(24)
         self.processes: list[subprocess.Popen[bytes]] = []
@@ -100,6 +120,9 @@ class Servers:
             # /readyz with Redis: only once a worker hears the others' broadcasts.
             path = "/healthz" if self.target.relay else "/readyz"
             self._wait_ready(n, url + path)
+        if self.proxy is not None:
+            self.proxy.start()
+            self._proxy_psutil = psutil.Process(self.proxy.process.pid)  # type: ignore[union-attr]
 
     def _kinboard_env(self, n: int, port: int, secret: str) -> dict[str, str]:
         # Nothing of the caller's Kinboard settings leaks in (an API key would refuse us).
@@ -112,8 +135,8 @@ class Servers:
             KINBOARD_HOST="127.0.0.1",
             KINBOARD_PORT=str(port),
             KINBOARD_DATA_DIR=str(self.workdir / f"data-{n}"),
-            KINBOARD_BASE_URL=self.urls[0],
-            KINBOARD_ALLOWED_ORIGINS=",".join(self.urls),
+            KINBOARD_BASE_URL=self.client_urls[0],
+            KINBOARD_ALLOWED_ORIGINS=",".join(self.client_urls),
             KINBOARD_SECRET_KEY=secret,
             KINBOARD_API_KEY=self.api_key,
             # Every participant joins from 127.0.0.1: lift the per-address join limit.
@@ -138,8 +161,7 @@ class Servers:
         raise RuntimeError(f"server {n} not ready at {url}:\n{self.log(n)}")
 
     def log(self, n: int) -> str:
-        path = self.workdir / f"server-{n}.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        return self.log_text(n)[-4000:]
 
     @property
     def pids(self) -> list[int]:
@@ -156,10 +178,43 @@ class Servers:
             total += times.user + times.system
         return total
 
+    def proxy_cpu_seconds(self) -> float:
+        """nginx's CPU time (0 without nginx): the price of routing, apart from the workers'."""
+        if self.proxy is None:
+            return 0.0
+        total = 0.0
+        for process in [self._proxy_psutil, *self._proxy_psutil.children()]:  # its workers
+            times = process.cpu_times()
+            total += times.user + times.system
+        return total
+
+    def gc_longest(self, timeout: float = 5.0) -> tuple[float, int]:
+        """The longest garbage-collection pause in any server process since the last call,
+        in ms, and its generation: each is asked (SIGUSR1) and its log read for the answer."""
+        before = [len(GC_REPORT.findall(self.log_text(n))) for n in range(len(self.processes))]
+        for process in self.processes:
+            process.send_signal(signal.SIGUSR1)
+        longest = (0.0, -1)
+        deadline = time.monotonic() + timeout
+        for n, seen in enumerate(before):
+            while len(reports := GC_REPORT.findall(self.log_text(n))) <= seen:
+                if time.monotonic() > deadline:
+                    return float("nan"), -1
+                time.sleep(0.05)
+            _, ms, generation = reports[-1]
+            longest = max(longest, (float(ms), int(generation)))
+        return longest
+
+    def log_text(self, n: int) -> str:
+        path = self.workdir / f"server-{n}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
     def alive(self) -> bool:
         return all(p.poll() is None for p in self.processes)
 
     def stop(self) -> None:
+        if self.proxy is not None:
+            self.proxy.stop()
         for process in self.processes:
             if process.poll() is None:
                 process.terminate()
@@ -178,6 +233,14 @@ class Servers:
                 if log.exists():
                     shutil.copy(log, self.logs / f"{self.target.key}-server-{n}.log")
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _proxy(directory: Path, ports: list[int]) -> Any:
+    """deploy/nginx.conf in front of these workers, as the tests run it, with room for
+    every socket of a large run."""
+    from tests.support.nginx import Nginx  # the test suite's: one way to run nginx locally
+
+    return Nginx(directory, ports, connections=16_384)
 
 
 def delete_keys(redis_url: str, prefix: str) -> int:

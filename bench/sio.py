@@ -48,7 +48,9 @@ class SioClient:
         auth: dict[str, Any],
         timeout: float = 20.0,
     ) -> None:
+        # The meeting in the URL, as the page puts it: nginx routes by it.
         url = base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+        url += f"&meeting={auth['meeting_id']}"
         self.ws = await http.ws_connect(url, headers=headers, max_msg_size=0, timeout=timeout)
         opened = await self.ws.receive(timeout=timeout)
         if not isinstance(opened.data, str) or not opened.data.startswith("0"):

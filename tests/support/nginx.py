@@ -22,8 +22,9 @@ class Nginx:
     """nginx with deploy/nginx.conf, its upstreams and port made local, in a directory of
     its own. The access log names the upstream of every request."""
 
-    def __init__(self, directory: Path, upstreams: list[int]) -> None:
+    def __init__(self, directory: Path, upstreams: list[int], connections: int = 1024) -> None:
         self.binary = need_program("nginx", "KINBOARD_REQUIRE_NGINX")
+        self.connections = connections  # each proxied socket takes two
         self.directory = directory
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -52,7 +53,8 @@ class Nginx:
         conf = self.directory / "nginx.conf"
         conf.write_text(
             f"{user}worker_processes 1;\n"
-            "events { worker_connections 1024; }\n"
+            f"worker_rlimit_nofile {self.connections + 64};\n"
+            f"events {{ worker_connections {self.connections}; }}\n"
             "http {\n"
             f"    client_body_temp_path {temp}/body;\n"
             f"    proxy_temp_path {temp}/proxy;\n"
