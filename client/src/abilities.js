@@ -41,5 +41,10 @@ export function abilities(me, meeting, statuses, { ended = false } = {}) {
     signMinutes: Boolean(can.edit_board) && notEnded,
     // start the next meeting from the minutes (staff can, after the end too)
     startReview: runsMeeting,
+    // move the agenda on and change it, spotlight, set the timer: steering changes no
+    // part of the board, so it goes on while changes are paused
+    steer: runsMeeting && notEnded,
+    // say "I'm done" or "I need more time" (everyone but the room screen)
+    sayReady: Boolean(can.edit_board) && notEnded,
   };
 }

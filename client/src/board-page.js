@@ -90,6 +90,22 @@ export function startBoardPage(root) {
     share: () => send(ops.shareFamilyPlan()),
   };
 
+  const steerActions = {
+    goToStep: (step) => send(ops.goToStep(step)),
+    renameStep: (step, title) => send(ops.renameStep(step, title)),
+    moveStep: (step, to) => send(ops.moveStep(step, to)),
+    removeStep: (step) => send(ops.removeStep(step)),
+    addStep: (title) => send(ops.addStep(title)),
+    spotlight: (kind, target) => send(ops.spotlight(kind, target)),
+    clearSpotlight: () => send(ops.clearSpotlight()),
+    startTimer: (seconds) => send(ops.startTimer(seconds)),
+    extendTimer: (seconds) => send(ops.extendTimer(seconds)),
+    pauseTimer: () => send(ops.pauseTimer()),
+    resumeTimer: () => send(ops.resumeTimer()),
+    stopTimer: () => send(ops.stopTimer()),
+    sayReady: (state) => send(ops.sayReady(state)),
+  };
+
   const sharePanel = new SharePanel({
     toggle: part('share-toggle'),
     panel: part('share-panel'),
@@ -125,6 +141,7 @@ export function startBoardPage(root) {
     endActions,
     familyActions,
     houseActions,
+    steerActions,
     onRender(model) {
       presenceView.render(model.people);
       sharePanel.render(model);

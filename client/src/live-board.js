@@ -22,12 +22,26 @@ import { MeetingView } from './view/meeting-view.js';
 import { ReviewPromptsView } from './view/review-prompts-view.js';
 import { ScalesView } from './view/scales-view.js';
 import { StagesView } from './view/stages-view.js';
+import { ReadinessView } from './view/readiness-view.js';
+import { SpotlightView } from './view/spotlight-view.js';
+import { StepBarView } from './view/step-bar-view.js';
+import { TimerView } from './view/timer-view.js';
+import { pendingStep } from './steering.js';
 
-// actions, scaleActions, endActions, familyActions, houseActions: what the board page does (see
-// board-page.js); none on the read-only display.
+// actions, scaleActions, endActions, familyActions, houseActions, steerActions: what the
+// board page does (see board-page.js); none on the read-only display.
 export function startLiveBoard(
   root,
-  { readOnly = false, actions = null, scaleActions = null, endActions = null, familyActions = null, houseActions = null, onRender = () => {} } = {},
+  {
+    readOnly = false,
+    actions = null,
+    scaleActions = null,
+    endActions = null,
+    familyActions = null,
+    houseActions = null,
+    steerActions = null,
+    onRender = () => {},
+  } = {},
 ) {
   const part = (role) => root.querySelector(`[data-role="${role}"]`);
   const meetingId = root.dataset.meetingId;
@@ -53,6 +67,22 @@ export function startLiveBoard(
   const connectionView = new ConnectionView(part('connection'), part('refused'));
   const stagesView = new StagesView(part('stages'), { actions: familyActions });
   const familyTimeView = new FamilyTimeView(part('family-time'), { root, actions: familyActions });
+  // Where the meeting is: the step bar, the timer, "I'm done", the spotlight.
+  // The server's time now, by the offset `state` keeps from its `now`s.
+  const serverNow = () => Date.now() + state.clockOffset;
+  const steer = part('steer');
+  const steerViews = [
+    new StepBarView(steer, { actions: steerActions }),
+    new TimerView(steer, { serverNow, actions: steerActions }),
+    new ReadinessView(steer, { actions: steerActions }),
+  ];
+  // The room screen always shows what is spotlit; the others when they choose to.
+  const spotlightView = new SpotlightView(steer, {
+    meetingId,
+    follow: readOnly ? 'always' : 'choice',
+    actions: steerActions,
+    showColumn: readOnly ? null : (key) => boardView.showColumn(key),
+  });
   let online = [];
 
   const snapshot = () => {
@@ -83,6 +113,8 @@ export function startLiveBoard(
       threshold: board.meeting.worry_threshold,
       minutes: describeMinutes(board, state.me?.id ?? null),
       takingMinutes: takingMinutes(pendingOps),
+      pendingStep: pendingStep(pendingOps),
+      spotlitScale: state.focus?.kind === 'scale' ? state.focus.target : null,
       today: today(),
       familyTime: describeFamilyTime(state, meId),
     };
@@ -104,6 +136,8 @@ export function startLiveBoard(
       endView.render(model);
       stagesView.render(model);
       familyTimeView.render(model);
+      for (const view of steerViews) view.render(model);
+      spotlightView.render(model); // last: what it highlights is on the page by now
       onRender(model);
     });
   };

@@ -100,3 +100,17 @@ export const removeHouseItem = (itemId) => op('house.remove', { item_id: itemId 
 export const placeHouseItem = (itemId, section, after) =>
   op('house.place', { item_id: itemId, section, after: after ?? null, card_id: newCardId() });
 export const setChildAge = (participantId, age) => op('child.age', { participant_id: participantId, age });
+// Steering the meeting (the facilitator), and "I'm done" (everyone but the room screen)
+export const goToStep = (step) => op('agenda.go', { step });
+export const addStep = (title, at) => op('agenda.add', { title, at: at ?? null });
+export const renameStep = (step, title) => op('agenda.rename', { step, title });
+export const removeStep = (step) => op('agenda.remove', { step });
+export const moveStep = (step, to) => op('agenda.move', { step, to });
+export const spotlight = (kind, target) => op('focus.set', { kind, target });
+export const clearSpotlight = () => op('focus.clear');
+export const startTimer = (seconds) => op('timer.start', { seconds });
+export const extendTimer = (seconds) => op('timer.extend', { seconds });
+export const pauseTimer = () => op('timer.pause');
+export const resumeTimer = () => op('timer.resume');
+export const stopTimer = () => op('timer.stop');
+export const sayReady = (state) => op('ready.say', { state });

@@ -4,6 +4,9 @@
 import { clockOffset } from './family-time.js';
 import { compareCards } from './order.js';
 
+// One each per meeting, kept whole: the agenda, the spotlight, the timer, who is done.
+const STEERING = ['agenda', 'focus', 'timer', 'readiness'];
+
 export class BoardState {
   constructor() {
     this.seq = 0;
@@ -35,6 +38,11 @@ export class BoardState {
     // `private_items` event, never in `applied`. `privateSeq`: the seq the list was made at.
     this.privateItems = [];
     this.privateSeq = -1;
+    // How the facilitator steers the meeting (docs/protocol.md, "Steering the meeting").
+    this.agenda = null;
+    this.focus = null;
+    this.timer = null;
+    this.readiness = null;
   }
 
   get loaded() {
@@ -90,6 +98,7 @@ export class BoardState {
     this.familyTime = board.family_time ?? null;
     this.familyPlan = new Map((board.family_plan ?? []).map((item) => [item.id, item]));
     this.houseItems = new Map((board.house_items ?? []).map((i) => [i.id, i]));
+    for (const name of STEERING) this[name] = board[name] ?? null;
   }
 
   // One committed op (`applied`, or one entry of a `sync` answer), already in seq order.
@@ -125,6 +134,8 @@ export class BoardState {
         upsertOrDelete(this.familyPlan, change);
       } else if (change.entity === 'house_item') {
         upsertOrDelete(this.houseItems, change);
+      } else if (STEERING.includes(change.entity)) {
+        this[change.entity] = change.deleted ? null : change.value;
       }
     }
   }

@@ -78,7 +78,8 @@ export class ScalesView {
     this.savedThreshold = model.threshold;
     let items = model.scales;
     if (this.readOnly) {
-      const current = currentScaleId(items);
+      // The scale the facilitator spotlights, else the one the room is busy with.
+      const current = model.spotlitScale ?? currentScaleId(items);
       items = items.filter((item) => item.scale.id === current);
     }
     // The meeting-room screen shows this area only while there is something to look at.
