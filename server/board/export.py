@@ -6,6 +6,7 @@ from typing import Any
 
 from .codec import encode_entity, plain
 from .model import Board, RoundStatus
+from .readiness import readiness_of
 from .visibility import Viewer, visible
 
 
@@ -51,6 +52,8 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
             for answered in r.answered
             if answered.voter == participant_id
         ],
+        # "I'm done" or "I need more time" in the step or round under way, if they said it.
+        "ready": readiness_of(board).answers.get(participant_id),
         "minutes_sign_offs": [
             {"minutes": m.number, **plain(signoff)}
             for m in board.minutes.values()

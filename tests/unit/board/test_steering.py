@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from server.board import storage, wire
+from server.board import export, storage, wire
 from server.board.agenda import agenda_of
 from server.board.errors import (
     Closed,
@@ -445,3 +445,10 @@ def test_steering_survives_the_store() -> None:
     again = storage.board_from_records(storage.board_records(board))
     assert wire.encode_steering(again) == wire.encode_steering(board)
     assert again.timer["timer"].status is TimerStatus.RUNNING
+
+
+def test_a_persons_export_says_what_they_said_and_nothing_of_anyone_else() -> None:
+    board = answered(new_meeting())
+    assert export.encode_person(board, "p_mum")["ready"] == "done"
+    assert export.encode_person(board, "p_gran")["ready"] == "more_time"
+    assert export.encode_person(board, "p_kid")["ready"] is None
