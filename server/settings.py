@@ -28,8 +28,9 @@ class Settings:
     port: int = 8000
     base_url: str = "http://127.0.0.1:8000"
     data_dir: Path = Path("data")
-    # One Redis, or `redis+sentinel://[:password]@host:port,host:port/<db>/<service>`: the
-    # master the sentinels name, for the store and Socket.IO alike (operations.md).
+    # One Redis; `redis+sentinel://[:password]@host:port,host:port/<db>/<service>`, the
+    # master the sentinels name; or `redis+cluster://[:password]@host:port,host:port`, a
+    # Redis Cluster: for the store and Socket.IO alike (operations.md).
     redis_url: str | None = None
     # Replicas a commit waits for (WAIT) before it is acknowledged; 0 waits for none.
     redis_wait_replicas: int = 0

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.support.faults import (
@@ -50,6 +51,10 @@ def workers(tmp_path: Path, group: SentinelGroup) -> Iterator[list[ServerProcess
     processes = start_workers(tmp_path, group.url, env=WAIT_FOR_ONE)
     yield processes
     stop_all(*processes)
+
+
+def ready(worker: ServerProcess) -> bool:
+    return httpx.get(f"{worker.url}/readyz", timeout=2).status_code == 200
 
 
 def answered_ok_after(client: Replica, at: float) -> list[float]:
@@ -96,6 +101,8 @@ async def test_the_master_killed_under_load_the_replica_takes_over_and_nothing_a
             "every person's ops are acknowledged again after the promotion",
         )
         back = {n: min(answered_ok_after(c, promoted)) - killed_at for n, c in clients.items()}
+        for worker in workers:  # its store and Socket.IO's manager on the new master
+            await wait_until(lambda w=worker: ready(w), 5, f"{worker.url} ready", step=0.2)
         await asyncio.sleep(1.5)  # everyone keeps adding cards on the new master
         stop.set()
         await asyncio.wait_for(asyncio.gather(*tasks), 10)
