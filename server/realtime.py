@@ -132,7 +132,7 @@ class Realtime:
         for meeting_id, sids in sockets.items():
             try:
                 seq = await self.boards.seq(meeting_id)
-                await self._drop_ended(sids)
+                await self._drop_ended(meeting_id, sids)
             except NotFound:  # erased meanwhile: its sockets have nothing left to show
                 for sid in sids:
                     await self.sio.disconnect(sid, ignore_queue=True)
@@ -145,15 +145,14 @@ class Realtime:
             beat = {"seq": seq, "now": iso(self.clock())}
             await self.sio.emit("heartbeat", beat, room=meeting_id, ignore_queue=True)
 
-    async def _drop_ended(self, sids: list[str]) -> None:
+    async def _drop_ended(self, meeting_id: str, sids: list[str]) -> None:
         """Close local sockets whose session has ended (revoked, removed, expired, or the
         staff session it was opened under ended), even if the message that should have
-        closed them was lost."""
-        for sid in sids:
-            connection = self.connections.get(sid)
-            if connection is not None and not await self.sessions.find(
-                connection.session_token, connection.meeting_id, use=False
-            ):
+        closed them was lost: one store call for the meeting, not one per socket."""
+        mine = {sid: c.session for sid in sids if (c := self.connections.get(sid)) is not None}
+        ended = await self.sessions.ended(meeting_id, list(mine.values()))
+        for sid, session in mine.items():
+            if session.token_hash in ended:
                 await self.sio.disconnect(sid)
 
     # --- presence ---

@@ -100,6 +100,22 @@ class Sessions:
             return None
         return session
 
+    async def ended(self, meeting_id: str, sessions: list[Session]) -> set[str]:
+        """The token hashes of those of these sessions of the meeting that no longer stand
+        (ended, expired, or opened under a staff session that has ended), as `find` would
+        say of each (the asking does not count as using a staff session), in one store call."""
+        live = await self._store.live_sessions(meeting_id, {s.token_hash for s in sessions})
+        now, staff_live = self._clock(), dict[str, bool]()
+        for staff in {s.staff_session for s in sessions if s.staff_session}:
+            staff_live[staff] = await self._staff_live(staff, False)
+        return {
+            s.token_hash
+            for s in sessions
+            if s.token_hash not in live
+            or s.expires_at <= now
+            or (s.staff_session and not staff_live[s.staff_session])
+        }
+
     async def end(
         self,
         meeting_id: str,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, cast
 
 from .. import fastjson
@@ -268,6 +268,14 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
         async with self._redis_call() as r:
             raw = await r.get(f"{self.prefix}:session:{token_hash}")
         return None if raw is None else Session.from_json(fastjson.loads(raw))
+
+    async def live_sessions(self, meeting_id: str, token_hashes: Collection[str]) -> set[str]:
+        hashes = list(token_hashes)
+        if not hashes:
+            return set()
+        async with self._redis_call() as r:  # the meeting's index: one key, one trip
+            found = await r.smismember(self._key(meeting_id, "sessions"), hashes)
+        return {token_hash for token_hash, live in zip(hashes, found, strict=True) if live}
 
     async def end_sessions(
         self,

@@ -7,7 +7,7 @@ ask for only that one.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -122,6 +122,11 @@ class LinksAndSessions(Protocol):
     ) -> set[str]:
         """Delete the meeting's sessions (only a participant's, or only a link's, if named;
         never the one whose token hash is `keep`); the participants whose sessions ended."""
+
+    async def live_sessions(self, meeting_id: str, token_hashes: Collection[str]) -> set[str]:
+        """Those of these token hashes whose session of this meeting has not been ended
+        (expired ones too, until the store forgets them: the caller checks expiry). One
+        call for many sockets: what each worker's heartbeat asks of every meeting."""
 
 
 class AuditLog(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -247,6 +247,17 @@ class SQLiteStore(SharedBoardLog, SQLiteFamilies, SQLiteRecords, MemoryPresence,
             ).fetchone()
         )
         return None if row is None else Session.from_json(fastjson.loads(row[0]))
+
+    async def live_sessions(self, meeting_id: str, token_hashes: Collection[str]) -> set[str]:
+        hashes = list(token_hashes)
+        marks, meeting = ",".join("?" * len(hashes)), "json_extract(data, '$.meeting_id')"
+        rows = await self._db.run(
+            lambda db: db.execute(
+                f"SELECT token_hash FROM sessions WHERE token_hash IN ({marks}) AND {meeting} = ?",
+                [*hashes, meeting_id],
+            ).fetchall()
+        )
+        return {row[0] for row in rows}
 
     async def end_sessions(
         self,

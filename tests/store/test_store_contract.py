@@ -591,6 +591,30 @@ async def test_sessions(store: Store, open_store: OpenStore) -> None:
     assert await (await open_store()).find_session("a" * 64) == session
 
 
+async def test_live_sessions_are_those_of_the_meeting_not_ended(
+    store: Store, open_store: OpenStore
+) -> None:
+    wall = time.time()
+    await created(store)
+    for token_hash, meeting_id, participant in (
+        ("a" * 64, MID, "p_mum"),
+        ("b" * 64, MID, "p_dad"),
+        ("e" * 64, MID, "p_gran"),
+        ("f" * 64, "m_other", "p_x"),
+    ):
+        await store.add_session(Session(token_hash, meeting_id, participant, wall, wall + 60))
+    expired = Session("d" * 64, MID, "p_kid", wall - 7200, wall - 3600)
+    await store.add_session(expired)
+    asked = {"a" * 64, "b" * 64, "d" * 64, "e" * 64, "f" * 64, "c" * 64}
+    # Another meeting's session and an unknown hash are not live; expiry is the caller's.
+    assert await store.live_sessions(MID, asked) == {"a" * 64, "b" * 64, "d" * 64, "e" * 64}
+    assert await store.end_sessions(MID, participant_id="p_dad") == {"p_dad"}
+    assert await store.live_sessions(MID, asked) == {"a" * 64, "d" * 64, "e" * 64}
+    assert await (await open_store()).live_sessions(MID, ["e" * 64]) == {"e" * 64}
+    assert await store.live_sessions(MID, []) == set()
+    assert await store.live_sessions("m_other", asked) == {"f" * 64}
+
+
 async def test_find_session_leaves_expiry_to_the_caller(store: Store) -> None:
     """Store.find_session: "The session, whether or not it has expired (the caller checks
     with its clock)"."""
