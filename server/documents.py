@@ -20,6 +20,7 @@ from .board.model import Board, Minutes, MinutesStatus, Outcome
 from .board.roles import Role
 from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS, UNCONFIRMED_LABEL
 from .board.visibility import Viewer
+from .pictures import PICTURES
 
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "minutes.css"
@@ -60,7 +61,34 @@ def minutes_view(minutes: Minutes, body: str, viewer: Viewer) -> dict[str, Any]:
         "role_of": role_of,
         "group_labels": groups,
         "trends": [trend_chart(scale, groups) for scale in content["scales"]],
+        "houses": houses_view(content),
     }
+
+
+def houses_view(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The children's shared houses as documents show them: words; a picture by its name;
+    a drawing as SVG polylines of its numbers. (Minutes taken before the houses have none.)"""
+    children = []
+    for child in content.get("houses", []):
+        houses = []
+        for house in child["houses"]:
+            items = [_house_item(item) for item in house["items"]]
+            if items:
+                houses.append({"label": house["label"], "items": items})
+        children.append({"title": f"{child['child']}'s three houses", "houses": houses})
+    return children
+
+
+def _house_item(item: dict[str, Any]) -> dict[str, Any]:
+    if item["words"] is not None:
+        return {"words": item["words"]}
+    if item["picture"] is not None:
+        return {"words": f"A picture: {PICTURES.get(item['picture'], 'a picture')}"}
+    lines = [
+        " ".join(f"{int(s[i])},{int(s[i + 1])}" for i in range(0, len(s) - 1, 2))
+        for s in item["strokes"]
+    ]
+    return {"words": "A drawing", "drawing": lines}
 
 
 def role_of(entry: dict[str, Any]) -> str:
@@ -221,6 +249,11 @@ def to_markdown(view: dict[str, Any]) -> str:
             # Minutes taken before answers could be left out have no `left_out`.
             for words in round_.get("left_out", []):
                 lines += ["", _md(words)]
+    for child in view["houses"]:
+        lines += ["", f"## {_md(child['title'])}"]
+        for house in child["houses"]:
+            lines += ["", f"### {_md(house['label'])}", ""]
+            lines += [f"- {_md(item['words'])}" for item in house["items"]]
     lines += ["", "## What was decided", ""]
     decision = content["decision"]
     if decision:

@@ -44,7 +44,7 @@ export function startChildPage(root) {
       const frozen = state.minutes.size > 0 || state.meeting.status !== 'open';
       setText(part('houses-frozen'), WORDS.houses.frozen);
       show(part('houses-frozen'), frozen);
-      view.render({ houses: myHouses(state, connection.pendingOps()), frozen });
+      view.render({ houses: myHouses(state, connection.pendingOps()), frozen, labels: state.template.houses });
     });
   };
   connection.on('state', (payload) => {

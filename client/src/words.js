@@ -467,11 +467,6 @@ export const WORDS = {
   houses: {
     title: (name) => `${name}'s three houses`,
     hello: 'Put your thoughts in the houses. You choose who can see them.',
-    houses: {
-      worries: 'Worries',
-      good_things: 'Good things',
-      dreams: 'Dreams',
-    },
     housePrompts: {
       worries: 'What worries you?',
       good_things: 'What is good?',

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from . import scaling
+from .houses_minutes import houses_content
 from .model import Board, RoundStatus, Stance
 from .roles import Role
 from .summary import summarise
@@ -63,6 +64,8 @@ def snapshot_content(board: Board, number: int, label: str | None, now: str) -> 
         ],
         "scales": [_scale(board, scale, names) for scale in board.live_scales()],
         "decision": _decision(board, names),
+        # What each child shared with everyone in their three houses.
+        "houses": houses_content(board),
     }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .family_group import Stage
-from .model import Outcome, Vocabulary
+from .model import House, Outcome, Vocabulary
 from .roles import Group, Role
 from .visibility import Audience, Reach
 
@@ -195,6 +195,11 @@ ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
 # How someone who chose "worker" on the family link is shown until a facilitator confirms them.
 UNCONFIRMED_LABEL = "Says they are a worker"
 
+
+# The child's three houses, as their page, the board and the minutes name them.
+HOUSE_LABELS: Mapping[House, str] = MappingProxyType(
+    {House.WORRIES: "Worries", House.GOOD_THINGS: "Good things", House.DREAMS: "Dreams"}
+)
 
 GROUP_LABELS: Mapping[Group, str] = MappingProxyType(
     {Group.FAMILY: "Family", Group.NETWORK: "Network", Group.PROFESSIONALS: "Professionals"}

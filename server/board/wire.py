@@ -47,6 +47,7 @@ from .template import (
     AUDIENCE_LABELS,
     COLUMNS,
     GROUP_LABELS,
+    HOUSE_LABELS,
     OUTCOME_LABELS,
     REVIEW_PROMPTS,
     ROLE_LABELS,
@@ -230,6 +231,7 @@ def encode_template(link_days: int) -> dict[str, Any]:
             for column in COLUMNS
         ],
         "roles": {role.value: label for role, label in ROLE_LABELS.items()},
+        "houses": {house.value: label for house, label in HOUSE_LABELS.items()},
         "unconfirmed_label": UNCONFIRMED_LABEL,
         # What each role may do, so that a screen whose person's role is corrected
         # follows at once (`me.can` is their own row).

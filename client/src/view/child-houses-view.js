@@ -22,6 +22,7 @@ export class ChildHousesView {
 
   render(model) {
     const { state, can, board } = model;
+    this.labels = state.template.houses;
     const shared = housesOfChildren(state, 'shared');
     const worker = can.runMeeting ? housesOfChildren(state, 'worker') : [];
     const placed = (item) => Boolean(item.card_id && board.cards.has(item.card_id));
@@ -56,7 +57,7 @@ export class ChildHousesView {
         { class: 'child-houses-row' },
         ...HOUSES.map((house) =>
           houses.get(house).length
-            ? el('div', { class: `house house-${house}`, dataset: { house } }, el('h3', { class: 'house-title', text: W.houses[house] }), el('ul', { class: 'house-items' }, ...houses.get(house).map(item)))
+            ? el('div', { class: `house house-${house}`, dataset: { house } }, el('h3', { class: 'house-title', text: this.labels[house] }), el('ul', { class: 'house-items' }, ...houses.get(house).map(item)))
             : null,
         ),
       ),

@@ -4,7 +4,7 @@ import { HOUSES, SHARINGS } from '../houses.js';
 import { PICTURES, pictureName, pictureUrl } from '../pictures.js';
 import { canListen, listen } from '../speech.js';
 import { WORDS } from '../words.js';
-import { el, placeChildren, show } from './dom.js';
+import { el, placeChildren, setText, show } from './dom.js';
 import { DrawingPad, drawingSvg } from './drawing-view.js';
 
 const W = WORDS.houses;
@@ -38,21 +38,24 @@ export class HousesView {
     const element = el(
       'section',
       { class: `house house-${house}`, dataset: { house }, 'aria-labelledby': `house-${house}` },
-      el('h2', { class: 'house-title', id: `house-${house}`, text: W.houses[house], 'data-say': `${W.houses[house]}. ${W.housePrompts[house]}` }),
+      el('h2', { class: 'house-title', id: `house-${house}` }),
       el('p', { class: 'house-prompt', text: W.housePrompts[house] }),
       list,
       empty,
       buttons,
       adder,
     );
-    return { element, list, empty, adder, buttons };
+    return { element, title: element.querySelector('h2'), list, empty, adder, buttons };
   }
 
-  render({ houses, frozen }) {
+  // labels: the houses' names, from the server's template.
+  render({ houses, frozen, labels }) {
     this.frozen = frozen;
     const seen = new Set();
     for (const [house, items] of houses) {
       const parts = this.houses.get(house);
+      setText(parts.title, labels[house]);
+      parts.title.dataset.say = `${labels[house]}. ${W.housePrompts[house]}`;
       placeChildren(parts.list, items.map((item) => this.itemElement(item)));
       for (const item of items) seen.add(item.id);
       show(parts.empty, items.length === 0);

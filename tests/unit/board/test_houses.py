@@ -6,10 +6,12 @@ Table-driven: each case names the op, who sends it and what must come back.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from server import documents
 from server.board import houses, ops, storage, wire
 from server.board.errors import (
     Closed,
@@ -26,7 +28,7 @@ from server.board.limits import DRAWING_SIZE, MAX_HOUSE_ITEMS, MAX_POINTS, MAX_S
 from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Change, House, Sharing, Status
 from server.board.ops import Context
-from server.board.visibility import visible
+from server.board.visibility import STAFF, visible
 from server.pictures import PICTURES
 from tests.support.boards import T0, T1, empty_board, raw, with_status
 
@@ -426,3 +428,29 @@ def test_another_worker_catching_up_keeps_no_words_of_a_taken_back_item() -> Non
     assert caught_up.cards["c_new"].text == "" and caught_up.cards["c_new"].deleted
     assert caught_up.house_items["i_all"] == after.house_items["i_all"]
     assert caught_up.house_items["i_all"].words is None
+
+
+# --- the minutes ---------------------------------------------------------------------------
+
+
+def test_minutes_record_only_the_shared_houses_and_documents_show_them() -> None:
+    board = with_items()
+    for item_id, content in (("i_pic", {"picture": SUN}), ("i_draw", {"strokes": DRAWN})):
+        message = raw("house.add", item_id=item_id, house="dreams", sharing="everyone", **content)
+        board, _ = run(board, message, KID)
+    board = taken(board)
+    body = board.snapshots["1"].body
+    assert "i_all words" in body
+    for kept in ("i_worker words", "i_nobody words", "i_sis words"):
+        assert kept not in body
+    (child,) = json.loads(body)["houses"]
+    assert child["child"] == "Ayaan"
+    assert [h["key"] for h in child["houses"]] == ["worries", "good_things", "dreams"]
+    view = documents.minutes_view(board.minutes["1"], body, STAFF)
+    markdown = documents.to_markdown(view)
+    assert "## Ayaan's three houses" in markdown
+    for line in ("### Worries", "- i\\_all words", "- A picture: sun", "- A drawing"):
+        assert line in markdown
+    (drawing,) = [i for h in view["houses"][0]["houses"] for i in h["items"] if "drawing" in i]
+    assert drawing["drawing"] == ["10,10 20,20 30,30", "500,500 1000,0"]
+    assert json.loads(documents.to_json(view))["content"]["houses"] == json.loads(body)["houses"]
