@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -44,6 +45,7 @@ def add_item(phone: Page, text: str, section: str) -> None:
 
 def side_by_side(screens: Screens, phone: Page, laptop: Page) -> None:
     """docs/family-time.png: the parent's phone beside the facilitator's laptop."""
+    phone.evaluate("window.scrollTo(0, 0)")  # its fixed "Exit this page" stays at the top
     shots = [base64.b64encode(p.screenshot(full_page=p is phone)).decode() for p in (phone, laptop)]
     page = screens.open(viewport={"width": 1780, "height": 600})
     page.set_content(
@@ -84,9 +86,9 @@ def links_of(server: ServerProcess, meeting_id: str) -> dict[str, str]:
 def start_family_time(laptop: Page) -> str:
     """By the keyboard, at the time offered (in half an hour); the time, as shown."""
     back_at = laptop.locator("#family-time-back-at")
+    back_at.focus()
     back = back_at.input_value()
     assert re.fullmatch(r"\d\d:\d\d", back), back
-    back_at.focus()
     laptop.keyboard.press("Enter")
     expect(laptop.locator("[data-role=family-time-heading]")).to_have_text(
         f"Family time — back at {back}"
@@ -182,7 +184,17 @@ def test_the_facilitator_ends_family_time_by_force_and_the_family_can_still_shar
     screens = Screens(browser)
     try:
         laptop, phone, meeting_id = start_family_group(server, screens)
-        start_family_time(laptop)
+        # A time the facilitator types stays while the board changes (someone joins).
+        typed = (datetime.now() + timedelta(minutes=45)).strftime("%H:%M")
+        laptop.fill("#family-time-back-at", typed)
+        laptop.locator("[data-role=title]").click()
+        join(screens.open(**PROJECTOR), links_of(server, meeting_id)["display"], "")
+        expect(laptop.locator("[data-role=presence] .person-name")).to_have_count(3)
+        expect(laptop.locator("#family-time-back-at")).to_have_value(typed)
+        laptop.click("[data-action=start-family-time]")
+        expect(laptop.locator("[data-role=family-time-heading]")).to_have_text(
+            f"Family time — back at {typed}"
+        )
         add_item(phone, RULE, "plan_rules")
 
         # "End family time now" asks first, and No (which has the focus) keeps it on.

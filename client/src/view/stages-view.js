@@ -47,7 +47,9 @@ export class StagesView {
     const moves = runs && !family.running ? family.stages.filter((s) => s.key !== family.stage && s.key !== FAMILY_TIME) : [];
     placeChildren(this.moves, moves.map((stage) => this.moveButton(stage)));
     const offerStart = runs && !family.running;
-    if (offerStart && !this.startForm.contains(document.activeElement)) {
+    // Half an hour from now is offered each time the form appears; what the facilitator
+    // types then stays, whatever else changes on the board.
+    if (offerStart && (this.startForm.hidden || !this.backAt.value)) {
       this.backAt.value = clockTime(new Date(Date.now() + DEFAULT_MINUTES * 60000).toISOString());
     }
     show(this.startForm, offerStart);
