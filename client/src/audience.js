@@ -6,7 +6,8 @@
 export function audienceWords(card, template, nameOf) {
   const audience = card.audience;
   if (!audience || audience.kind === 'everyone') return null;
-  const names = (audience.people ?? []).map((id) => nameOf(id) ?? '?').join(', ');
+  // One browser's joins are named together (the server adds the first), often under one name.
+  const names = [...new Set((audience.people ?? []).map((id) => nameOf(id) ?? '?'))].join(', ');
   return template.audiences.labels[audience.kind].replace('{names}', names);
 }
 

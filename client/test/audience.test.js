@@ -14,6 +14,8 @@ test('audienceWords: the marking in the server’s words, naming people', () => 
   assert.equal(audienceWords(card('a', 'harm', 'V', { audience: { kind: 'everyone', people: [] } }), TEMPLATE, nameOf), null);
   const hidden = card('a', 'harm', 'V', { audience: { kind: 'hidden_from', people: ['p_dad', 'p_kid'] } });
   assert.equal(audienceWords(hidden, TEMPLATE, nameOf), 'Hidden from Sam, Ava');
+  const twice = card('a', 'harm', 'V', { audience: { kind: 'hidden_from', people: ['p_dad', 'p_dad2'] } });
+  assert.equal(audienceWords(twice, TEMPLATE, (id) => (id === 'p_kid' ? 'Ava' : 'Sam')), 'Hidden from Sam');
   const pros = card('a', 'harm', 'V', { audience: { kind: 'professionals', people: [] } });
   assert.equal(audienceWords(pros, TEMPLATE, nameOf), 'For professionals only');
 });

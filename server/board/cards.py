@@ -175,9 +175,10 @@ def _add(
             "(so they can be brought back): this one has no room for more."
         )
     _require_timed(op.section, op.owner, op.due)
-    if op.audience != EVERYONE:
+    audience = op.audience
+    if audience != EVERYONE:
         require_marker(actor)
-        check_people(board, op.audience)
+        audience = check_people(board, audience)
     card = Card(
         id=card_id,
         section=op.section,
@@ -190,7 +191,7 @@ def _add(
         attributed_to=op.attributed_to,
         owner=op.owner,
         due=op.due,
-        audience=op.audience,
+        audience=audience,
     )
     return _place(board, card, op.after)
 

@@ -14,7 +14,7 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
     """Everything the board holds about one participant, and nothing about anyone else nor
     anything kept from them (visibility.py): for a subject access request, which they read."""
     person = board.participants[participant_id]
-    viewer = Viewer(person.id, person.role, person.unconfirmed)
+    viewer = Viewer(person.id, person.role, person.unconfirmed, person.device_key)
     seen = [c for c in board.cards.values() if visible(viewer, c)]
     cards = [c for c in seen if c.author == participant_id]
     own = (

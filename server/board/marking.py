@@ -51,15 +51,23 @@ def parse_audience(value: Any, reaches: Collection[Reach]) -> Audience:
     return Audience(kind, tuple(sorted(set(people))))
 
 
-def check_people(board: Board, audience: Audience) -> None:
-    """Everyone an audience names is in the meeting; nobody is hidden from a facilitator,
-    who must see everything they mark."""
+def check_people(board: Board, audience: Audience) -> Audience:
+    """The audience to keep: everyone it names is in the meeting, and nobody is hidden from
+    a facilitator, who must see everything they mark. What is hidden from someone is hidden
+    from the browser they joined from too (the first of its joins is named as well), so
+    joining again from it does not show it."""
+    hidden = audience.kind is Reach.HIDDEN_FROM
+    people = set(audience.people)
     for person_id in audience.people:
         person = board.participants.get(person_id)
         if person is None or person.removed:
             raise Invalid("Someone named in who can see this is not in the meeting.")
-        if audience.kind is Reach.HIDDEN_FROM and person.role is Role.FACILITATOR:
+        if hidden and person.role is Role.FACILITATOR:
             raise Invalid("A card cannot be hidden from a facilitator.")
+        first = board.participants.get(person.device_key)
+        if hidden and first is not None and first.role is not Role.FACILITATOR:
+            people.add(first.id)
+    return replace(audience, people=tuple(sorted(people)))
 
 
 def require_marker(actor: Participant) -> None:
@@ -86,12 +94,12 @@ def apply(
     kept from anyone leaves the spotlight, and its scale (if any) is about no card."""
     require_marker(actor)
     card = live_card(board, op.card_id)
-    check_people(board, op.audience)
-    if card.audience == op.audience:
+    audience = check_people(board, op.audience)
+    if card.audience == audience:
         return board, []
-    board, changes = put(board, "card", replace(card, audience=op.audience))
+    board, changes = put(board, "card", replace(card, audience=audience))
     marked = [replace(change, was=card.audience) for change in changes]
-    if op.audience == EVERYONE:
+    if audience == EVERYONE:
         return board, marked
     board, unlit = off_card(board, card.id, actor, now)
     # Everyone sees the scales: one about this card is now about no card.

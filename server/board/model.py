@@ -106,7 +106,9 @@ class Participant:
     def viewer(self) -> Viewer:
         """Who they are to the visibility rule; taken out, they see only what everyone may
         (and are sent nothing at all)."""
-        return ANYONE if self.removed else Viewer(self.id, self.role, self.unconfirmed)
+        if self.removed:
+            return ANYONE
+        return Viewer(self.id, self.role, self.unconfirmed, self.device_key)
 
     @property
     def device_key(self) -> str:

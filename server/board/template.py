@@ -232,5 +232,6 @@ AUDIENCE_LABELS: Mapping[Reach, str] = MappingProxyType(
 
 def audience_words(audience: Audience, names: Mapping[str, str]) -> str:
     """The marking in words, naming people by their names on the board."""
-    named = ", ".join(names.get(p, "someone") for p in audience.people)
+    # One browser's joins are named together, often under one name: each name once.
+    named = ", ".join(dict.fromkeys(names.get(p, "someone") for p in audience.people))
     return AUDIENCE_LABELS[audience.kind].format(names=named)

@@ -53,6 +53,9 @@ class Viewer:
     role: Role | None = None
     # Says they are a worker (people.py), not confirmed: not a professional to this rule.
     unconfirmed: bool = False
+    # The first participant who joined from the same browser (`Participant.device_key`):
+    # what is hidden from that one is hidden from every join of that browser.
+    device: str | None = None
 
 
 ANYONE = Viewer()  # sees only what everyone may see (the room screen, a stranger)
@@ -68,7 +71,7 @@ def sees(viewer: Viewer, audience: Audience) -> bool:
         return False  # the room screen shows only what everyone may see
     match audience.kind:
         case Reach.HIDDEN_FROM:
-            return me not in audience.people
+            return me not in audience.people and viewer.device not in audience.people
         case Reach.PROFESSIONALS:
             return role in PROFESSIONAL_ROLES and not viewer.unconfirmed
         case Reach.ONLY:

@@ -161,8 +161,14 @@ async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(
 ) -> None:
     room = meeting
     await keep_secrets(room)
-    # Someone joins, and two come back, while the secrets exist.
+    # Someone joins, Sam joins again from his browser, and two come back, while the
+    # secrets exist.
     await room.join("Kim", "parent")
+    links = room.live.run(room.live.services.links.urls, room.id)
+    again = await Client.join(
+        room.live.url, links["participant"], "Sam", "parent", cookie=room.people["Sam"].cookie
+    )
+    room.people["Sam again"] = again
     for name in ("Sam", "screen"):
         await room.people[name].close()
         await room.people[name].connect()
@@ -175,7 +181,7 @@ async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(
 
     sent: dict[str, dict[str, Any]] = {}
     for name, client in room.people.items():
-        family = name in {*FAMILY, "Kim"}
+        family = name in {*FAMILY, "Kim", "Sam again"}
         get = room.staff.http.get if name == "Priya" else as_client(room.live.url, client.cookie)
         sent[name] = {
             **received(client, room.acks.get(name, [])),
@@ -187,7 +193,7 @@ async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(
         assert status_of(sent[name], "minutes 1 pdf") == 200, name
 
     # Sam and the room screen get neither; the rest of the family not the professionals'.
-    for name in ("Sam", "screen"):
+    for name in ("Sam", "Sam again", "screen"):
         assert_kept(HIDDEN, sent[name], name)
         assert_kept(PROS, sent[name], name)
     everywhere = ["sync from 0", "api board", "minutes 1", "minutes 1 md", "minutes 1 json"]

@@ -12,7 +12,9 @@ import pytest
 from server.board import minutes_content, storage, wire
 from server.board.errors import Closed, Forbidden, Invalid, KinboardError, NotFound
 from server.board.export import encode_person
+from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Status
+from server.board.ops import Context, apply
 from server.board.review import review_board
 from server.board.roles import Role
 from server.board.visibility import (
@@ -334,3 +336,34 @@ def test_marking_a_card_with_a_scale_leaves_the_scale_about_no_card() -> None:
     board, changes = run(board, mark("c_gran", PROS), "p_fac")
     assert [(c.entity, c.id) for c in changes] == [("card", "c_gran"), ("scale", "s_gran")]
     assert board.scales["s_gran"].card_id is None
+
+
+# --- joining again from the same browser --------------------------------------------------
+
+
+def test_what_is_hidden_from_someone_is_hidden_from_their_browsers_other_joins() -> None:
+    board = populated()
+    # Sam joined again from the same browser (p_mum's cookie came with the join).
+    board, _ = apply(
+        board, ParticipantJoin("p_mum2", "Sam", Role.PARENT, device="p_mum"), Context("p_mum2", "t")
+    )
+    # Hidden from the second join: the browser's first join is named too, and shown once.
+    board = hidden(board, "c_gran", hide_from("p_mum2"))
+    assert board.cards["c_gran"].audience == Audience(Reach.HIDDEN_FROM, ("p_mum", "p_mum2"))
+    content = minutes_content.snapshot_content(board, 1, None, "t")
+    words = [
+        c["audience"]["words"]
+        for col in content["columns"]
+        for s in col["sections"]
+        for c in s["cards"]
+        if c["id"] == "c_gran"
+    ]
+    assert words == ["Hidden from Sam"]
+    # A third join from that browser does not see it either; a join from elsewhere does.
+    for pid, device in (("p_mum3", "p_mum"), ("p_other", None)):
+        board, _ = apply(
+            board, ParticipantJoin(pid, "Sam", Role.PARENT, device=device), Context(pid, "t")
+        )
+    assert "c_gran" not in card_ids(board, board.participants["p_mum3"].viewer)
+    assert "c_gran" in card_ids(board, board.participants["p_other"].viewer)
+    assert [c["id"] for c in encode_person(board, "p_mum3")["cards_added"]] == []
