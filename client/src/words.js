@@ -226,6 +226,14 @@ export const WORDS = {
   },
 
   scaling: {
+    // A child's slider: few, plain words, the scale's own words for its two ends.
+    child: {
+      prompt: 'Slide to your number. Then press the button.',
+      slider: 'My number, from 0 to 10',
+      send: 'This is my number',
+      low: (words) => `0 means: ${words}`,
+      high: (words) => `10 means: ${words}`,
+    },
     heading: 'Scaling together',
     intro: 'Everyone gives a number from 0 to 10. Nobody sees the numbers until the facilitator shows them.',
     tab: 'Scales',

@@ -3,7 +3,8 @@ a link of her own; Ava, on a 360 px phone, puts words, a picture and a drawing i
 houses, shares the words with everyone and the picture with her worker only, and keeps the
 drawing to herself. Fay sees the two (the picture in her private panel), gives Ava's age
 and puts the words on the map as a card said by "Ava (9)". Sam's phone and the room screen
-show the words, and never receive the picture or the drawing, on the page or the socket."""
+show the words, and never receive the picture or the drawing, on the page or the socket.
+And a child gives their number on a slider with faces, which counts with the family's."""
 
 from __future__ import annotations
 
@@ -14,8 +15,18 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, WebSocket, expect
 
-from tests.support.harness import API_KEY, ROOT, ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, PROJECTOR, Screens, connected, join, sign_in
+from tests.support.harness import API_KEY, ROOT, ServerProcess, create_meeting, staff_command
+from tests.support.pages import (
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    Screens,
+    connected,
+    join,
+    round_of,
+    show_scales_tab,
+    sign_in,
+)
 
 FAY = "fay@council.example"
 PASSWORD = "a long password 1"
@@ -211,4 +222,52 @@ def test_a_child_fills_three_houses_shares_two_things_and_keeps_one(
     ava.screenshot(path=ARTIFACTS / "three-houses.png", full_page=True)
     shutil.copyfile(ARTIFACTS / "three-houses.png", README_PICTURE)
     office.screenshot(path=ARTIFACTS / "three-houses-board.png", full_page=True)
+    assert screens.problems == []
+
+
+def test_a_child_gives_their_number_on_a_slider_with_faces(
+    server: ServerProcess, screens: Screens
+) -> None:
+    links = create_meeting(server.url, "Family meeting for Ava")["links"]
+    facilitator = screens.open(**LAPTOP)
+    join(facilitator, links["facilitator"], "Priya")
+    ava = screens.open(**PHONE)
+    ava.goto(links["participant"])
+    ava.fill("input[name=name]", "Ava")
+    ava.check("input[name=role][value=child]")
+    ava.locator("[data-role=join-form] [type=submit]").click()
+    ava.wait_for_url("**/houses")
+    ava.click("[data-role=to-board]")
+    connected(ava)
+
+    scale = facilitator.locator("[data-scale-id]")
+    scale_id = scale.get_attribute("data-scale-id") or ""
+    scale.locator("[data-action=open-round]").click()
+    show_scales_tab(ava)
+    open_round = round_of(ava, scale_id, "open")
+    # Faces and a slider, in the scale's own words; no row of number buttons.
+    child = open_round.locator("[data-role=child-scale]")
+    expect(child).to_be_visible()
+    expect(open_round.locator("[data-action=vote]:visible")).to_have_count(0)
+    expect(child).to_contain_text("0 means: We are sure the children will be hurt")
+    expect(child).to_contain_text("10 means: We are confident the children are safe")
+    child.locator("[data-field=child-slider]").fill("3")
+    expect(child.locator("[data-role=child-number]")).to_have_text("3")
+    expect(child.locator("[data-role=child-face]")).to_have_attribute(
+        "src", "/static/pictures/1F61F.svg"
+    )
+    button = child.locator("[data-action=vote-slider]")
+    box = button.bounding_box()
+    assert box is not None and box["height"] >= 48
+    button.click()
+    expect(open_round.locator("[data-role=my-vote]")).to_have_text(
+        "You said 3. You can change it until the answers are shown."
+    )
+
+    # Her number counts with the family's, as any child's does.
+    scale.locator("[data-action=reveal-round]").click()
+    dot = round_of(facilitator, scale_id, "revealed").locator("[data-dot]")
+    expect(dot).to_have_count(1)
+    expect(dot).to_have_attribute("data-group", "family")
+    expect(dot).to_have_attribute("data-value", "3")
     assert screens.problems == []

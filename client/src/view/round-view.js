@@ -30,7 +30,7 @@ export class RoundView {
 
   // entry: {round, answered, myVote, twice, leftOut} (see scaling.js);
   // context: {scale, can, template, earlier}
-  render({ round, answered, myVote, twice, leftOut }, { scale, can, template, earlier }) {
+  render({ round, answered, myVote, twice, leftOut }, { scale, can, template, earlier, forChild = false }) {
     if (round.status !== this.status) {
       this.status = round.status;
       this.element.dataset.status = round.status;
@@ -49,7 +49,7 @@ export class RoundView {
     this.renderTwice(this.onLeaveOut && can.runScales ? twice : []);
     if (this.votePanel) {
       show(this.votePanel.element, can.vote);
-      this.votePanel.render(scale, myVote);
+      this.votePanel.render(scale, myVote, { forChild });
     }
   }
 

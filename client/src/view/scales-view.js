@@ -92,7 +92,9 @@ export class ScalesView {
     }
     show(this.empty, items.length === 0);
 
-    const context = { can, template, threshold: model.threshold, onlyLatest: this.readOnly };
+    // A child gives their number on a slider with faces (their number counts as before).
+    const forChild = model.state.me?.role === 'child';
+    const context = { can, template, threshold: model.threshold, onlyLatest: this.readOnly, forChild };
     const views = items.map((item) => {
       let view = this.scaleViews.get(item.scale.id);
       if (!view) {
