@@ -74,10 +74,10 @@ class Broadcaster:
             max_http_buffer_size=MAX_MESSAGE,
             ping_interval=10,
             ping_timeout=10,
-            # Each event is handled in its socket's own reader rather than in a new task:
-            # one task less per op, and a socket's events are answered in order (its
-            # client sends one op at a time anyway).
-            async_handlers=False,
+            # A task per event (python-socketio's default) rather than in the socket's own
+            # reader: a handler waiting on the store (a Redis failover takes seconds) would
+            # keep the reader from the client's pongs, and the socket would be dropped.
+            async_handlers=True,
         )
         self.connections: dict[str, Connection] = {}
         self._pending: set[asyncio.Task[None]] = set()

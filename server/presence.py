@@ -4,6 +4,8 @@ expiry, so that sockets fade away unless refreshed; a dead worker's stop countin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .clock import Clock
 from .store import Presence
 from .store.roles import PresenceMap
@@ -24,6 +26,10 @@ class PresenceTracker:
         await self._store.presence_put(
             meeting_id, socket_id, Presence(participant_id, editing), self._clock() + PRESENCE_TTL
         )
+
+    async def put_many(self, meeting_id: str, entries: Mapping[str, Presence]) -> None:
+        """These sockets of one meeting are online for the next PRESENCE_TTL: one write."""
+        await self._store.presence_put_many(meeting_id, entries, self._clock() + PRESENCE_TTL)
 
     async def drop(self, meeting_id: str, socket_id: str) -> None:
         await self._store.presence_drop(meeting_id, socket_id)

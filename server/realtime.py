@@ -37,6 +37,7 @@ from .presence import PresenceTracker
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
 from .sessions import Sessions
 from .settings import Settings
+from .store import Presence
 
 log = logging.getLogger("kinboard.realtime")
 
@@ -111,12 +112,14 @@ class Realtime:
     async def _refresh_presence(self) -> None:
         while True:
             await asyncio.sleep(PRESENCE_REFRESH)
-            for sid, connection in list(self.connections.items()):
-                try:
-                    await self._put_presence(sid, connection)
-                except KinboardError:
-                    log.warning("could not refresh presence; the store does not answer")
-                    break
+            meetings: dict[str, dict[str, Presence]] = {}  # one write per meeting
+            for sid, c in list(self.connections.items()):
+                meetings.setdefault(c.meeting_id, {})[sid] = Presence(c.participant_id, c.editing)
+            try:
+                for meeting_id, entries in meetings.items():
+                    await self.presence.put_many(meeting_id, entries)
+            except KinboardError:
+                log.warning("could not refresh presence; the store does not answer")
 
     async def _heartbeat(self) -> None:
         while True:

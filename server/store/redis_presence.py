@@ -4,6 +4,7 @@ alive while its lease (a pub/sub subscription of its own) stands."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any, cast
 
 from redis.exceptions import RedisError
@@ -40,14 +41,26 @@ class RedisPresence(RedisConnection):
     async def presence_put(
         self, meeting_id: str, socket_id: str, entry: Presence, expires_at: float
     ) -> None:
-        data = {
-            "participant_id": entry.participant_id,
-            "editing": entry.editing,
-            "expires_at": expires_at,
-            "worker": self.worker_id,
+        await self.presence_put_many(meeting_id, {socket_id: entry}, expires_at)
+
+    async def presence_put_many(
+        self, meeting_id: str, entries: Mapping[str, Presence], expires_at: float
+    ) -> None:
+        if not entries:
+            return
+        rows: dict[Any, Any] = {  # (redis-py types its mapping's keys invariantly)
+            socket_id: fastjson.dumps(
+                {
+                    "participant_id": entry.participant_id,
+                    "editing": entry.editing,
+                    "expires_at": expires_at,
+                    "worker": self.worker_id,
+                }
+            )
+            for socket_id, entry in entries.items()
         }
         async with self._redis_call() as r:
-            await r.hset(self._key(meeting_id, "presence"), socket_id, fastjson.dumps(data))
+            await r.hset(self._key(meeting_id, "presence"), mapping=rows)
 
     async def presence_drop(self, meeting_id: str, socket_id: str) -> None:
         async with self._redis_call() as r:

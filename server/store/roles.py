@@ -147,6 +147,11 @@ class PresenceMap(Protocol):
         self, meeting_id: str, socket_id: str, entry: Presence, expires_at: float
     ) -> None: ...
 
+    async def presence_put_many(
+        self, meeting_id: str, entries: Mapping[str, Presence], expires_at: float
+    ) -> None:
+        """`presence_put` for many sockets of one meeting at once (one write)."""
+
     async def presence_drop(self, meeting_id: str, socket_id: str) -> None: ...
 
     async def presence_sockets(self, meeting_id: str, now: float) -> dict[str, Presence]:

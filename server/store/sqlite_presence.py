@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .records import Presence
 
 
@@ -13,6 +15,12 @@ class MemoryPresence:
         self, meeting_id: str, socket_id: str, entry: Presence, expires_at: float
     ) -> None:
         self._presence.setdefault(meeting_id, {})[socket_id] = (entry, expires_at)
+
+    async def presence_put_many(
+        self, meeting_id: str, entries: Mapping[str, Presence], expires_at: float
+    ) -> None:
+        mine = self._presence.setdefault(meeting_id, {})
+        mine.update((socket_id, (entry, expires_at)) for socket_id, entry in entries.items())
 
     async def presence_drop(self, meeting_id: str, socket_id: str) -> None:
         self._presence.get(meeting_id, {}).pop(socket_id, None)

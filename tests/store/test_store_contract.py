@@ -648,6 +648,18 @@ async def test_presence_put_merge_drop_and_expiry(store: Store) -> None:
     assert await store.presence("m_none", now) == []
 
 
+async def test_presence_put_many_is_one_put_per_socket(store: Store) -> None:
+    now = 1_795_000_000.0
+    await store.presence_put(MID, "sid-1", Presence("p_mum", "c1"), now + 10)
+    many = {"sid-1": Presence("p_mum", None), "sid-2": Presence("p_dad", "c2")}
+    await store.presence_put_many(MID, many, now + 30)
+    await store.presence_put_many(MID, {}, now + 30)
+    await store.presence_put_many("m_other", {"sid-3": Presence("p_x", None)}, now + 60)
+    assert await store.presence_sockets(MID, now + 20) == many  # sid-1 refreshed, and replaced
+    assert await store.presence_sockets(MID, now + 31) == {}
+    assert await store.presence_sockets("m_other", now + 31) == {"sid-3": Presence("p_x", None)}
+
+
 async def test_a_dead_workers_sockets_stop_counting_at_once(
     store: Store, open_store: OpenStore, backend: Backend
 ) -> None:
