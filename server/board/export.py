@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .codec import encode_entity, plain
+from .houses import shared_items
 from .model import Board, RoundStatus
 from .readiness import readiness_of
 from .visibility import Viewer, visible
@@ -59,5 +60,10 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
             for m in board.minutes.values()
             for signoff in m.signoffs
             if signoff.participant_id == participant_id
+        ],
+        # What a child shared with everyone in their three houses; what they have not
+        # shared is theirs alone, never in an export, which staff download.
+        "three_houses": [
+            encode_entity(item) for item in shared_items(board) if item.child == participant_id
         ],
     }

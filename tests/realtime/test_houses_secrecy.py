@@ -196,8 +196,12 @@ async def test_unshared_items_reach_nobody_they_are_kept_from_on_any_channel(
         seqs = [r["seq"] for r in client.applied()]
         assert seqs == list(range(seqs[0], seqs[-1] + 1)), name
 
-    # The subject-access export of anyone else's data holds none of Ava's unshared items
-    # (hers has her own audit entries, which name her items by id, never their words).
+    # Ava's export has what she shared, and no words she did not share (her audit entries
+    # name her items by id, never their words); anyone else's holds none of them.
+    answer = room.staff.http.get(f"/api/meetings/{room.id}/participants/{pid(room, 'Ava')}/export")
+    assert [item["id"] for item in answer.json()["three_houses"]] == ["i_all4"]
+    words = Secret("the words Ava did not share", ("NOBODYSEC1", "WORKERSEC2", "TAKENBACK3"))
+    assert_kept(words, {"export": answer.json()}, "Ava")
     for name in sent:
         if name == "Ava":
             continue

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from server import documents
-from server.board import houses, ops, storage, wire
+from server.board import export, houses, ops, storage, wire
 from server.board.errors import (
     Closed,
     Forbidden,
@@ -454,3 +454,11 @@ def test_minutes_record_only_the_shared_houses_and_documents_show_them() -> None
     (drawing,) = [i for h in view["houses"][0]["houses"] for i in h["items"] if "drawing" in i]
     assert drawing["drawing"] == ["10,10 20,20 30,30", "500,500 1000,0"]
     assert json.loads(documents.to_json(view))["content"]["houses"] == json.loads(body)["houses"]
+
+
+def test_a_childs_export_has_what_they_shared_and_nothing_they_kept() -> None:
+    board = with_items()
+    mine = export.encode_person(board, KID)["three_houses"]
+    assert [(i["id"], i["words"]) for i in mine] == [("i_all", "i_all words")]
+    assert "i_nobody words" not in repr(export.encode_person(board, KID))
+    assert export.encode_person(board, SIS)["three_houses"] == []
