@@ -147,6 +147,8 @@ def test_a_child_fills_three_houses_shares_two_things_and_keeps_one(
     for name, title in titles.items():
         expect(house(ava, name).locator("h2")).to_have_text(title)
     expect(ava.locator("[data-role=credit]")).to_contain_text("OpenMoji")
+    # A page the family sees: "Exit this page" is on it.
+    expect(ava.locator("[data-role=quick-exit-button]")).to_be_visible()
 
     # Words, typed.
     house(ava, "worries").locator("[data-role=add-words]").click()
