@@ -97,6 +97,12 @@ def test_everyone_answers_in_secret_and_sees_the_same_picture(
         join(phones[name], links["participant"], name, role)
     display = screens.open(**PROJECTOR)
     join(display, links["display"], "")
+    # Ms Okafor came in by the family link: she counts as a worker once Priya confirms her.
+    facilitator.click("[data-role=share-toggle]")
+    okafor = facilitator.locator("[data-role=people] .people-item", has_text="Ms Okafor")
+    okafor.locator("[data-action=confirm-worker]").click()
+    expect(okafor.locator("[data-action=confirm-worker]")).to_be_hidden()
+    facilitator.click("[data-role=share-toggle]")
 
     # A new meeting has its overall scale, with what 0 and 10 mean beside the numbers.
     scale = facilitator.locator("[data-scale-id]")
