@@ -12,18 +12,14 @@ everyone's, said by the family.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
 from tests.support.harness import Client, ServerProcess, create_meeting
-from tests.support.inprocess import KEY, MovableClock, fast_hashing
-from tests.support.live import LiveServer, StaffBrowser
+from tests.support.live import LiveServer
+from tests.support.rooms import Room, staffed_room
 from tests.support.secrets import (
     Secret,
     Sent,
@@ -35,7 +31,6 @@ from tests.support.secrets import (
     synced,
 )
 
-PRIYA = "priya@council.example"
 # Every line the family write: the first words are what the plan ends up saying.
 PLAN = Secret("the family's plan", ("FAMPLANEDITED", "FAMPLANAUNT", "FAMPLANFIRST", "FAMPLANGONE"))
 SHARED = Secret("the family's plan as shared", ("FAMPLANEDITED", "FAMPLANAUNT"))
@@ -49,69 +44,15 @@ def back_at(now: str, minutes: int = 30) -> str:
     return (datetime.fromisoformat(now) + timedelta(minutes=minutes)).isoformat()
 
 
-@dataclass
-class Meeting:
-    live: LiveServer
-    staff: StaffBrowser
-    id: str
-    people: dict[str, Client]
-    acks: dict[str, list[Any]]
-
-    async def op(self, name: str, op_type: str, **fields: Any) -> dict[str, Any]:
-        ack = await self.people[name].op(op_type, **fields)
-        self.acks.setdefault(name, []).append(ack)
-        return ack
-
-    async def join(self, name: str, role: str | None) -> Client:
-        links = self.live.run(self.live.services.links.urls, self.id)
-        link = links["display"] if role is None else links["participant"]
-        client = await Client.join(self.live.url, link, "" if role is None else name, role)
-        self.people[name] = client
-        return client
-
-    async def everyone_has(self, seq: int) -> None:
-        for client in self.people.values():
-            await client.wait_for(lambda c=client: any(r["seq"] == seq for r in c.applied()))
-
-    def now(self) -> str:
-        state = self.people["Priya"].state
-        assert state is not None
-        now: str = state["now"]
-        return now
-
-    def key(self, path: str) -> httpx.Response:
-        return httpx.get(f"{self.live.url}{path}", headers=KEY, timeout=20)
-
-
 @pytest.fixture
-def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    fast_hashing(monkeypatch)
-    with LiveServer(tmp_path, MovableClock()) as server:
-        server.run(server.services.staff.add, PRIYA, "a long password 1")
-        yield server
+async def meeting(live: LiveServer) -> AsyncIterator[Room]:
+    async with staffed_room(live, FAMILY, kind="family_group") as room:
+        await room.join("Jo", "professional")
+        await room.join("screen", None)
+        yield room
 
 
-@pytest.fixture
-async def meeting(live: LiveServer) -> AsyncIterator[Meeting]:
-    staff = StaffBrowser(live.url)
-    staff.sign_in(PRIYA)
-    meeting_id = staff.start_meeting("Priya, social worker", kind="family_group")
-    priya = Client(live.url, meeting_id, staff.meeting_cookie(meeting_id), {}, origin=live.url)
-    await priya.connect()
-    assert priya.state is not None
-    priya.me = priya.state["me"]
-    room = Meeting(live, staff, meeting_id, {"Priya": priya}, {})
-    for name, role in FAMILY.items():
-        await room.join(name, role)
-    await room.join("Jo", "professional")
-    await room.join("screen", None)
-    yield room
-    for client in room.people.values():
-        await client.close()
-    staff.close()
-
-
-async def write_the_plan(room: Meeting) -> tuple[int, int]:
+async def write_the_plan(room: Room) -> tuple[int, int]:
     """Family time, and the family write, change and remove lines of their plan; the seqs
     of the first and last of it."""
     started = await room.op("Priya", "family_time.start", back_at=back_at(room.now()))
@@ -148,7 +89,7 @@ async def write_the_plan(room: Meeting) -> tuple[int, int]:
     return started["seq"], ack["seq"]
 
 
-async def everything_sent(room: Meeting, name: str) -> Sent:
+async def everything_sent(room: Room, name: str) -> Sent:
     client = room.people[name]
     sent = received(client, room.acks.get(name, []))
     sent |= await synced(client)
@@ -156,7 +97,7 @@ async def everything_sent(room: Meeting, name: str) -> Sent:
     return sent
 
 
-async def test_the_family_plan_reaches_the_family_and_nobody_else(meeting: Meeting) -> None:
+async def test_the_family_plan_reaches_the_family_and_nobody_else(meeting: Room) -> None:
     room = meeting
     first, last = await write_the_plan(room)
     # Minutes taken during family time hold none of it, for anyone.
@@ -201,7 +142,7 @@ async def test_the_family_plan_reaches_the_family_and_nobody_else(meeting: Meeti
         assert_kept(PLAN, staff, who)
 
 
-async def test_sharing_brings_the_plan_to_everyone_said_by_the_family(meeting: Meeting) -> None:
+async def test_sharing_brings_the_plan_to_everyone_said_by_the_family(meeting: Room) -> None:
     room = meeting
     await write_the_plan(room)
     shared = await room.op("Ava", "family_plan.share")
@@ -225,7 +166,7 @@ async def test_sharing_brings_the_plan_to_everyone_said_by_the_family(meeting: M
         assert_kept(REMOVED, {"applied": record}, name)
 
 
-async def test_refusals_change_and_broadcast_nothing(meeting: Meeting) -> None:
+async def test_refusals_change_and_broadcast_nothing(meeting: Room) -> None:
     room = meeting
     _, last = await write_the_plan(room)
     before = room.key(f"/api/meetings/{room.id}").json()

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from tests.support.harness import Client
-from tests.support.inprocess import MovableClock, fast_hashing
-from tests.support.live import LiveServer, StaffBrowser
+from tests.support.live import LiveServer
+from tests.support.rooms import Room, staffed_room
 from tests.support.secrets import (
     Secret,
     as_client,
@@ -33,81 +31,27 @@ from tests.support.secrets import (
     synced,
 )
 
-PRIYA = "priya@council.example"
 HIDDEN = Secret("the card hidden from Sam", ("ELMROAD7Q", "c_elmroad"))
 PROS = Secret("the card for professionals only", ("PROSONLY3K", "c_pros3k"))
 # Who is in the room, by name: (role, link)
 FAMILY = {"Sam": "parent", "Ava": "child", "Gran": "network"}
 
 
-@dataclass
-class Meeting:
-    live: LiveServer
-    staff: StaffBrowser
-    id: str
-    people: dict[str, Client]
-    acks: dict[str, list[Any]]
-
-    async def op(self, name: str, op_type: str, **fields: Any) -> dict[str, Any]:
-        ack = await self.people[name].op(op_type, **fields)
-        self.acks.setdefault(name, []).append(ack)
-        return ack
-
-    async def join(self, name: str, role: str | None) -> Client:
-        links = self.live.run(self.live.services.links.urls, self.id)
-        link = links["display"] if role is None else links["participant"]
-        client = await Client.join(self.live.url, link, "" if role is None else name, role)
-        self.people[name] = client
-        return client
-
-    async def everyone_has(self, seq: int) -> None:
-        for client in self.people.values():
-            await client.wait_for(lambda c=client: any(r["seq"] == seq for r in c.applied()))
-
-    def record(self, name: str, seq: int) -> dict[str, Any]:
-        return next(r for r in self.people[name].applied() if r["seq"] == seq)
-
-
 @pytest.fixture
-def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    fast_hashing(monkeypatch)
-    with LiveServer(tmp_path, MovableClock()) as server:
-        server.run(server.services.staff.add, PRIYA, "a long password 1")
-        yield server
+async def meeting(live: LiveServer) -> AsyncIterator[Room]:
+    async with staffed_room(live, FAMILY) as room:
+        await room.join("Jo", "professional")
+        confirmed = await room.op("Priya", "participant.confirm", participant_id=room.pid("Jo"))
+        assert confirmed["ok"], confirmed
+        # Lee only says they are a worker: nothing for professionals reaches them.
+        await room.join("Lee", "professional")
+        await room.join("screen", None)
+        yield room
 
 
-@pytest.fixture
-async def meeting(live: LiveServer) -> AsyncIterator[Meeting]:
-    staff = StaffBrowser(live.url)
-    staff.sign_in(PRIYA)
-    meeting_id = staff.start_meeting("Priya, social worker")
-    priya = Client(live.url, meeting_id, staff.meeting_cookie(meeting_id), {}, origin=live.url)
-    await priya.connect()
-    assert priya.state is not None
-    priya.me = priya.state["me"]
-    room = Meeting(live, staff, meeting_id, {"Priya": priya}, {})
-    for name, role in FAMILY.items():
-        await room.join(name, role)
-    await room.join("Jo", "professional")
-    confirmed = await room.op("Priya", "participant.confirm", participant_id=pid(room, "Jo"))
-    assert confirmed["ok"], confirmed
-    # Lee only says they are a worker: nothing for professionals reaches them.
-    await room.join("Lee", "professional")
-    await room.join("screen", None)
-    yield room
-    for client in room.people.values():
-        await client.close()
-    staff.close()
-
-
-def pid(room: Meeting, name: str) -> str:
-    person: str = room.people[name].me["id"]
-    return person
-
-
-async def keep_secrets(room: Meeting) -> None:
+async def keep_secrets(room: Room) -> None:
     """Priya writes both secrets, and everyone who may works with them."""
-    sam = pid(room, "Sam")
+    sam = room.pid("Sam")
     ack = await room.op(
         "Priya",
         "card.add",
@@ -144,8 +88,8 @@ async def keep_secrets(room: Meeting) -> None:
     await room.people["Priya"].sio.call("editing", {"card_id": "c_elmroad"}, timeout=10)
     await room.people["Jo"].sio.call("editing", {"card_id": "c_pros3k"}, timeout=10)
     gran, priya = room.people["Gran"], room.people["Priya"]
-    await gran.wait_for(lambda: editing(gran, pid(room, "Priya")) == "c_elmroad")
-    await priya.wait_for(lambda: editing(priya, pid(room, "Jo")) == "c_pros3k")
+    await gran.wait_for(lambda: editing(gran, room.pid("Priya")) == "c_elmroad")
+    await priya.wait_for(lambda: editing(priya, room.pid("Jo")) == "c_pros3k")
     last = await room.op("Priya", "card.add", section="strengths", text="Ava reads every day")
     await room.everyone_has(last["seq"])
 
@@ -157,7 +101,7 @@ def editing(client: Client, who: str) -> str | None:
 
 
 async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(
-    meeting: Meeting,
+    meeting: Room,
 ) -> None:
     room = meeting
     await keep_secrets(room)
@@ -215,7 +159,7 @@ async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(
     state_cards = {c["id"]: c for c in json.loads(sent["Jo"]["api board"])["cards"]}
     assert state_cards["c_elmroad"]["audience"] == {
         "kind": "hidden_from",
-        "people": [pid(room, "Sam")],
+        "people": [room.pid("Sam")],
     }
     assert state_cards["c_pros3k"]["audience"] == {"kind": "professionals", "people": []}
 
@@ -227,7 +171,7 @@ async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(
     # The subject-access export of each person's data leaves out what is kept from them.
     def export(name: str) -> Any:
         answer = room.staff.http.get(
-            f"/api/meetings/{room.id}/participants/{pid(room, name)}/export"
+            f"/api/meetings/{room.id}/participants/{room.pid(name)}/export"
         )
         assert answer.status_code == 200
         return answer.json()
@@ -240,10 +184,10 @@ async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(
 
 
 async def test_changing_the_marking_sends_an_add_or_a_removal_to_exactly_those_it_changes_for(
-    meeting: Meeting,
+    meeting: Room,
 ) -> None:
     room = meeting
-    sam = pid(room, "Sam")
+    sam = room.pid("Sam")
     added = await room.op("Priya", "card.add", section="harm", text="LATER9Z", card_id="c_later")
     await room.everyone_has(added["seq"])
     steps: list[tuple[dict[str, Any], dict[str, str | None]]] = [

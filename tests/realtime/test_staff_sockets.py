@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,19 +19,11 @@ from server.board.errors import SessionEnded
 from server.realtime import HEARTBEAT
 from server.staff import IDLE_SECONDS
 from tests.support.harness import Client, disconnected_within, refusal
-from tests.support.inprocess import MovableClock, fast_hashing
+from tests.support.inprocess import MovableClock
 from tests.support.live import LiveServer, StaffBrowser
+from tests.support.rooms import PRIYA
 
-PRIYA = "priya@council.example"
 FAY = "Fay, social worker"
-
-
-@pytest.fixture
-def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    fast_hashing(monkeypatch)
-    with LiveServer(tmp_path, MovableClock()) as server:
-        server.run(server.services.staff.add, PRIYA, "a long password 1")
-        yield server
 
 
 @pytest.fixture
