@@ -162,9 +162,39 @@ def apply(
 def _add(
     board: Board, op: CardAdd, actor: Participant, now: str, new_id: str
 ) -> tuple[Board, list[Change]]:
-    card_id = op.card_id or new_id
+    require_timed(op.section, op.owner, op.due)
+    audience = op.audience
+    if audience != EVERYONE:
+        require_marker(actor)
+        audience = check_people(board, audience)
+    card = new_card(
+        board,
+        op.card_id or new_id,
+        op.section,
+        op.text,
+        actor,
+        now,
+        attributed_to=op.attributed_to,
+        owner=op.owner,
+        due=op.due,
+        audience=audience,
+    )
+    return place(board, card, op.after)
+
+
+def new_card(
+    board: Board,
+    card_id: str,
+    section: str,
+    text: str,
+    actor: Participant,
+    now: str,
+    **more: Any,
+) -> Card:
+    """A card `actor` adds now (not yet placed), once its id and the board's room are
+    checked; `more` are its other fields."""
     if not card_id:
-        raise Invalid("card.add needs a card id.")
+        raise Invalid("Adding a card needs a card id.")
     if card_id in board.cards:
         raise Invalid("That card id is used already.")
     if len(board.live_cards()) >= MAX_CARDS:
@@ -174,42 +204,33 @@ def _add(
             f"A board keeps at most {MAX_CARDS_KEPT} cards, counting removed ones "
             "(so they can be brought back): this one has no room for more."
         )
-    _require_timed(op.section, op.owner, op.due)
-    audience = op.audience
-    if audience != EVERYONE:
-        require_marker(actor)
-        audience = check_people(board, audience)
-    card = Card(
+    return Card(
         id=card_id,
-        section=op.section,
-        text=op.text,
+        section=section,
+        text=text,
         position="",
         author=actor.id,
         created_at=now,
         updated_at=now,
         updated_by=actor.id,
-        attributed_to=op.attributed_to,
-        owner=op.owner,
-        due=op.due,
-        audience=audience,
+        **more,
     )
-    return _place(board, card, op.after)
 
 
-def _require_timed(section: str, owner: Any, due: Any) -> None:
+def require_timed(section: str, owner: Any, due: Any) -> None:
     if section not in TIMED_SECTIONS and (owner not in (None, UNSET) or due not in (None, UNSET)):
-        raise Invalid("Only next steps and the plan say who will do it and by when.")
+        raise Invalid("Only safety goals, next steps and the plan say who will do it and by when.")
 
 
-def _require_author_or_facilitator(actor: Participant, card: Card, doing: str) -> None:
+def require_author_or_facilitator(actor: Participant, card: Card, doing: str) -> None:
     if not ROLE_ABILITIES[actor.role].edit_any_card and card.author != actor.id:
         raise Forbidden(f"Only the person who added a card, or the facilitator, can {doing} it.")
 
 
 def _edit(board: Board, op: CardEdit, actor: Participant, now: str) -> tuple[Board, list[Change]]:
     card = live_card(board, op.card_id)
-    _require_author_or_facilitator(actor, card, "change")
-    _require_timed(card.section, op.owner, op.due)
+    require_author_or_facilitator(actor, card, "change")
+    require_timed(card.section, op.owner, op.due)
     updated = card
     for name in ("text", "attributed_to", "owner", "due"):
         value = getattr(op, name)
@@ -223,7 +244,7 @@ def _edit(board: Board, op: CardEdit, actor: Participant, now: str) -> tuple[Boa
 def _move(board: Board, op: CardMove, actor: Participant, now: str) -> tuple[Board, list[Change]]:
     card = live_card(board, op.card_id)
     moved = replace(card, section=op.section, updated_at=now, updated_by=actor.id)
-    return _place(board, _timing_for_section(moved), op.after)
+    return place(board, _timing_for_section(moved), op.after)
 
 
 def _timing_for_section(card: Card) -> Card:
@@ -244,7 +265,7 @@ def _delete_or_restore(
     card = board.cards.get(op.card_id)
     if card is None:
         raise NotFound("That card is not on the board.")
-    _require_author_or_facilitator(actor, card, "remove or bring back")
+    require_author_or_facilitator(actor, card, "remove or bring back")
     restoring = isinstance(op, CardRestore)
     if card.deleted != restoring:
         return board, []  # already as asked: nothing to do
@@ -259,7 +280,7 @@ def _delete_or_restore(
         # A re-spaced section may have given its old place away: then it goes to the end.
         siblings = board.section_cards(card.section)
         if any(c.position == card.position for c in siblings):
-            return _place(board, updated, siblings[-1].id)
+            return place(board, updated, siblings[-1].id)
     return put(board, "card", updated)
 
 
@@ -275,7 +296,7 @@ def _react(board: Board, op: CardReact, actor: Participant) -> tuple[Board, list
     return put(board, "card", replace(card, stances=MappingProxyType(stances)))
 
 
-def _place(board: Board, card: Card, after: str | None) -> tuple[Board, list[Change]]:
+def place(board: Board, card: Card, after: str | None) -> tuple[Board, list[Change]]:
     """Put `card` into its section just below `after` (None: at the top).
 
     When `after` has meanwhile left the section (a concurrent move or delete), the card

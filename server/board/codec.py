@@ -15,6 +15,7 @@ from .model import (
     Card,
     Decision,
     Entity,
+    GoalParts,
     House,
     HouseItem,
     Kind,
@@ -37,6 +38,7 @@ from .model import (
     Timing,
     Vocabulary,
     Vote,
+    WorryParts,
 )
 from .roles import Role
 from .steering import Agenda, Focus, FocusKind, Readiness, ReadyState, Timer, TimerStatus
@@ -113,6 +115,8 @@ _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyTyp
             stances=_stances,
             set_aside=lambda t: t and _build(Timing, t),
             audience=decode_audience,
+            worry=lambda w: w and _build(WorryParts, w, harms=tuple),
+            goal=lambda g: g and _build(GoalParts, g),
         ),
         "scale": lambda d: _build(
             Scale,

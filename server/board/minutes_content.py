@@ -7,9 +7,10 @@ import hashlib
 import json
 from typing import Any
 
-from . import scaling
+from . import scaling, statements
+from .codec import plain
 from .houses_minutes import houses_content
-from .model import Board, RoundStatus, Stance
+from .model import Board, Card, RoundStatus, Stance
 from .roles import Role
 from .summary import summarise
 from .template import COLUMNS, audience_words
@@ -63,15 +64,18 @@ def snapshot_content(board: Board, number: int, label: str | None, now: str) -> 
             for column in COLUMNS
         ],
         "scales": [_scale(board, scale, names) for scale in board.live_scales()],
+        "sets": _sets(board),
         "decision": _decision(board, names),
         # What each child shared with everyone in their three houses.
         "houses": houses_content(board),
     }
 
 
-def _card(card: Any, names: dict[str, str]) -> dict[str, Any]:
+def _card(card: Card, names: dict[str, str]) -> dict[str, Any]:
     return {
         **_marking(card.audience, names),
+        "worry": plain(card.worry),
+        "goal": plain(card.goal),
         "id": card.id,
         "text": card.text,
         "attributed_to": card.attributed_to,
@@ -120,6 +124,17 @@ def content_for(content: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
         for column in content["columns"]
     ]
     return {**content, "columns": columns}
+
+
+def _sets(board: Board) -> list[dict[str, Any]]:
+    """Each worry statement with its safety goals (by card id) and its own scale, if any:
+    the minutes list them together."""
+    scales = {s.card_id: s.id for s in board.live_scales() if s.card_id is not None}
+    return [
+        {"statement": card.id, "goals": [g.id for g in goals], "scale": scales.get(card.id)}
+        for card, goals in statements.pairs(board)
+        if goals
+    ]
 
 
 def _scale(board: Board, scale: Any, names: dict[str, str]) -> dict[str, Any]:

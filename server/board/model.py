@@ -126,6 +126,31 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class WorryParts:
+    """The parts a worry statement was written from, kept so it can be changed part by
+    part: who is worried, what happened (and the harm cards it names), what could happen
+    to the children if nothing changes, how likely and how soon."""
+
+    who: str
+    happened: str
+    worry: str
+    likely: str
+    harms: tuple[str, ...] = ()  # ids of the harm cards it names
+
+
+@dataclass(frozen=True)
+class GoalParts:
+    """The parts a safety goal was written from, and the worry statement it answers (its
+    pair): what the family will do, who will see it, how often, for how long."""
+
+    statement: str  # the id of its worry statement's card
+    will_do: str
+    seen_by: str
+    how_often: str
+    how_long: str
+
+
+@dataclass(frozen=True)
 class Card:
     id: str
     section: str
@@ -144,6 +169,8 @@ class Card:
     house_item: str | None = None  # the child's item it was placed from
     deleted: bool = False
     audience: Audience = EVERYONE  # who may see it (visibility.py)
+    worry: WorryParts | None = None  # a worry statement written with the composer
+    goal: GoalParts | None = None  # a safety goal written with the composer
 
 
 class Outcome(StrEnum):

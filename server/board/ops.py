@@ -26,6 +26,7 @@ from . import (
     people,
     readiness,
     scaling,
+    statements,
     timer,
 )
 from .errors import Closed, Forbidden, Invalid, Locked, NotFound
@@ -46,6 +47,7 @@ class Context:
 
 Op = (
     cards.CardOp
+    | statements.StatementOp
     | meeting.MeetingOp
     | meeting.ParticipantJoin
     | meeting.MeetingIdleClose
@@ -82,6 +84,7 @@ def parse_op(raw: Any) -> tuple[str, Op]:
 _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
     {
         **cards.PARSERS,
+        **statements.PARSERS,
         **meeting.PARSERS,
         **people.PARSERS,
         **scaling.PARSERS,
@@ -140,6 +143,8 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         return family_time.apply(board, op, actor, ctx.now, ctx.new_id)
     if isinstance(op, houses.HouseOp):
         return houses.apply(board, op, actor, ctx.now, ctx.new_id, ctx.pictures)
+    if isinstance(op, statements.StatementOp):
+        return statements.apply(board, op, actor, ctx.now, ctx.new_id)
     if isinstance(op, cards.CardOp):
         return cards.apply(board, op, actor, ctx.now, ctx.new_id)
     raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above

@@ -7,7 +7,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from .model import Board, Card, Scale, ScalePoint, Vote
+from .model import Board, Card, GoalParts, Scale, ScalePoint, Vote, WorryParts
 from .positions import key_between
 from .roles import Role
 from .summary import summarise
@@ -43,6 +43,9 @@ def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
                         due=item["due"],
                         from_last_meeting=True,
                         audience=audience,
+                        # Minutes from before the composers have no parts.
+                        worry=_worry(item.get("worry")),
+                        goal=GoalParts(**item["goal"]) if item.get("goal") else None,
                     )
                 )
     scales = []
@@ -101,6 +104,10 @@ def with_family_history(board: Board, earlier: list[dict[str, Any]]) -> Board:
             history.sort(key=lambda p: (p.date, order.get(p.meeting_id, len(earlier))))
             scales[scale.id] = replace(scale, history=tuple(history))
     return replace(board, scales=MappingProxyType(scales))
+
+
+def _worry(data: dict[str, Any] | None) -> WorryParts | None:
+    return None if data is None else WorryParts(**{**data, "harms": tuple(data["harms"])})
 
 
 def _last_point(content: dict[str, Any], item: dict[str, Any]) -> ScalePoint | None:

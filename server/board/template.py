@@ -59,7 +59,11 @@ COLUMNS: tuple[Column, ...] = (
         (
             Section("goals", "Safety goals", "Wellbeing goals"),
             Section("next_steps", "Next steps (who, what, by when)", "Next steps"),
-            Section("bottom_lines", "Bottom lines", "Bottom lines"),
+            Section(
+                "bottom_lines",
+                "Bottom lines: what will we not accept?",
+                "Bottom lines: what will we not accept?",
+            ),
         ),
     ),
     Column(
@@ -97,6 +101,7 @@ COLUMNS: tuple[Column, ...] = (
 # Cards here may name who does it (`owner`) and by when (`due`).
 TIMED_SECTIONS = frozenset(
     {
+        "goals",
         "next_steps",
         "plan_rules",
         "plan_helpers",
@@ -125,6 +130,24 @@ STAGE_LABELS: Mapping[Stage, str] = MappingProxyType(
 
 # A card here (a worry statement) may have a scale of its own: the page offers one.
 SCALED_SECTIONS = frozenset({"danger"})
+
+
+# Where the composers put what they write, and where the harm cards a statement names are.
+STATEMENT_SECTION = "danger"
+GOAL_SECTION = "goals"
+HARM_SECTION = "harm"
+
+
+# The one sentence each composer makes of its parts: every `{part}` is that part's words.
+# The page fills the same pattern to show the sentence before it is saved.
+STATEMENT_PATTERN = (
+    "{who} are worried that if {happened} again, {worry}. We think this is {likely}."
+)
+GOAL_PATTERN = "{will_do}. {seen_by} will see this {how_often}, for {how_long}."
+
+
+# Who usually sets a bottom line: the page offers it as the bottom line's "set by".
+BOTTOM_LINE_SETTER = "Children's services"
 
 
 # What a review meeting asks first.

@@ -18,6 +18,7 @@ from .limits import (
     MAX_NAME,
     MAX_NOTE,
     MAX_OWNER,
+    MAX_PART,
     MAX_QUESTION,
     MAX_REASON,
     MAX_STEP,
@@ -45,14 +46,20 @@ from .roles import PLAN_READERS, ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
 from .summary import summarise
 from .template import (
     AUDIENCE_LABELS,
+    BOTTOM_LINE_SETTER,
     COLUMNS,
+    GOAL_PATTERN,
+    GOAL_SECTION,
     GROUP_LABELS,
+    HARM_SECTION,
     HOUSE_LABELS,
     OUTCOME_LABELS,
     REVIEW_PROMPTS,
     ROLE_LABELS,
     SCALED_SECTIONS,
     STAGE_LABELS,
+    STATEMENT_PATTERN,
+    STATEMENT_SECTION,
     TIMED_SECTIONS,
     UNCONFIRMED_LABEL,
 )
@@ -242,6 +249,13 @@ def encode_template(link_days: int) -> dict[str, Any]:
         "review_prompts": list(REVIEW_PROMPTS),
         "self_chosen_roles": [role.value for role in SELF_CHOSEN_ROLES],
         "scaled_sections": sorted(SCALED_SECTIONS),
+        # The composers: where each puts its card, and the sentence it makes of its parts.
+        "composers": {
+            "statement": {"section": STATEMENT_SECTION, "pattern": STATEMENT_PATTERN},
+            "goal": {"section": GOAL_SECTION, "pattern": GOAL_PATTERN},
+            "harm_section": HARM_SECTION,
+        },
+        "bottom_line_setter": BOTTOM_LINE_SETTER,
         "statuses": {
             status.value: {f.name: getattr(allows, f.name) for f in fields(allows)}
             for status, allows in STATUS_ALLOWS.items()
@@ -258,6 +272,7 @@ def encode_template(link_days: int) -> dict[str, Any]:
             "note": MAX_NOTE,
             "label": MAX_LABEL,
             "step": MAX_STEP,
+            "part": MAX_PART,
         },
         "agenda_steps": MAX_STEPS,
         "timer_seconds": {"min": MIN_TIMER_SECONDS, "max": MAX_TIMER_SECONDS},

@@ -92,6 +92,8 @@ def test_encode_change_of_a_card() -> None:
                 "set_aside": None,
                 "from_last_meeting": False,
                 "house_item": None,
+                "worry": None,
+                "goal": None,
             },
         }
     ]

@@ -272,7 +272,7 @@ def test_every_minutes_op_type_is_known() -> None:
 # --- who and when: owner and due on plan cards and next steps ------------------------------
 
 
-def test_the_timed_sections_are_the_plan_and_next_steps() -> None:
+def test_the_timed_sections_are_the_plan_next_steps_and_goals() -> None:
     assert PLAN_SECTIONS == [
         "plan_rules",
         "plan_helpers",
@@ -280,7 +280,7 @@ def test_the_timed_sections_are_the_plan_and_next_steps() -> None:
         "plan_difficult",
         "plan_working",
     ]
-    assert set(PLAN_SECTIONS) | {"next_steps"} == TIMED_SECTIONS
+    assert set(PLAN_SECTIONS) | {"next_steps", "goals"} == TIMED_SECTIONS
     assert wire.encode_template(link_days=7)["timed_sections"] == sorted(TIMED_SECTIONS)
 
 
