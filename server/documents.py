@@ -62,6 +62,7 @@ def minutes_view(minutes: Minutes, body: str, viewer: Viewer) -> dict[str, Any]:
         "group_labels": groups,
         "trends": [trend_chart(scale, groups) for scale in content["scales"]],
         "houses": houses_view(content),
+        "sets": minutes_sets(content),
     }
 
 
@@ -99,9 +100,38 @@ def role_of(entry: dict[str, Any]) -> str:
     return ROLE_LABELS[Role(entry["role"])]
 
 
-# What "Our plan" shows of the agreed minutes: the plan, and the next steps (who, by when).
+def minutes_sets(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each worry statement with its safety goals (words and by when) and its own scale's
+    last revealed round, from the ids minutes record (none before the composers)."""
+    cards = {
+        card["id"]: card
+        for column in content["columns"]
+        for section in column["sections"]
+        for card in section["cards"]
+    }
+    scales = {scale["id"]: scale for scale in content["scales"]}
+    sets = []
+    for item in content.get("sets", []):
+        scale = scales.get(item["scale"]) if item["scale"] else None
+        sets.append(
+            {
+                "worry": cards[item["statement"]]["text"],
+                "goals": [
+                    {"text": cards[g]["text"], "due": cards[g]["due"]} for g in item["goals"]
+                ],
+                "scale": scale["question"] if scale else None,
+                "result": scale["rounds"][-1]["summary"]["words"]
+                if scale and scale["rounds"]
+                else None,
+            }
+        )
+    return sets
+
+
+# What "Our plan" shows of the agreed minutes: the plan, the next steps (who, by when),
+# and the bottom lines (who set each).
 PLAN_SECTIONS = ("plan_rules", "plan_helpers", "plan_warning_signs", "plan_difficult")
-PLAN_LAST = ("plan_working", "next_steps")
+PLAN_LAST = ("plan_working", "next_steps", "bottom_lines")
 
 
 def plan_view(board: Board, viewer: Viewer) -> dict[str, Any] | None:
@@ -228,7 +258,9 @@ def to_markdown(view: dict[str, Any]) -> str:
             if not section["cards"]:
                 lines.append("- (nothing written)")
             for card in section["cards"]:
-                lines.append(f"- {_md(card['text'])}{_card_details(card)}")
+                said = "set by" if section["key"] == "bottom_lines" else "said by"
+                lines.append(f"- {_md(card['text'])}{_card_details(card, said)}")
+    lines += _markdown_sets(view["sets"])
     for scale in content["scales"]:
         lines += ["", f"## Scale: {_md(scale['question'])}", ""]
         lines.append(f"0 = {_md(scale['low_label'])}; 10 = {_md(scale['high_label'])}")
@@ -273,10 +305,25 @@ def to_markdown(view: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _card_details(card: dict[str, Any]) -> str:
+def _markdown_sets(sets: list[dict[str, Any]]) -> list[str]:
+    if not sets:
+        return []
+    lines = ["", "## Worries and safety goals"]
+    for n, item in enumerate(sets, 1):
+        lines += ["", f"### Set {n}", "", f"- Worry: {_md(item['worry'])}"]
+        for goal in item["goals"]:
+            due = f" (by {goal['due']})" if goal["due"] else ""
+            lines.append(f"- Safety goal: {_md(goal['text'])}{due}")
+        if item["scale"]:
+            result = _md(item["result"]) if item["result"] else "not scaled yet"
+            lines.append(f"- Scale: {_md(item['scale'])}: {result}")
+    return lines
+
+
+def _card_details(card: dict[str, Any], said: str = "said by") -> str:
     details = []
     if card["attributed_to"]:
-        details.append(f"said by {_md(card['attributed_to'])}")
+        details.append(f"{said} {_md(card['attributed_to'])}")
     if card["owner"]:
         details.append(f"who: {_md(card['owner'])}")
     if card["due"]:

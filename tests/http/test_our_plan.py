@@ -11,6 +11,7 @@ from server.board.errors import Closed
 from tests.support.inprocess import KEY, Browser, Kin, MovableClock, token_of
 
 PLAN_TEXT = "Mum calls Gran <b>before</b> she gets upset"
+BOTTOM_LINE = "The children are never left alone with someone who has been drinking"
 DRAFT_TEXT = "DRAFT-ONLY words nobody agreed"
 
 
@@ -49,6 +50,8 @@ def closed(kin: Kin) -> dict[str, Any]:
         owner="Gran",
         due="2027-01-15",
     )
+    line = {"text": BOTTOM_LINE, "attributed_to": "Children's services"}
+    do(facilitator, "card.add", section="bottom_lines", **line)
     do(facilitator, "decision.set", outcome="continue", next_review="2027-03-01")
     do(facilitator, "minutes.take")
     do(sam_id, "minutes.sign", minutes=1, stance="agree")
@@ -82,6 +85,9 @@ def test_a_family_members_session_reads_the_agreed_plan_and_downloads_it(
     assert "<b>before</b>" not in page.text
     assert DRAFT_TEXT not in page.text
     assert "Who: Gran" in page.text and "By 15 January 2027" in page.text
+    # The bottom lines, and who set each.
+    assert "Bottom lines: what will we not accept?" in page.text
+    assert BOTTOM_LINE in page.text and "Set by Children&#39;s services" in page.text
     assert "The next meeting is on 1 March 2027." in page.text
     assert "The meeting has ended." in page.text
     kept_until = kin.services.retention.purge_at(kin.board(mid).meeting)

@@ -252,3 +252,66 @@ def test_the_minutes_say_who_only_says_they_are_a_worker() -> None:
     assert "Says they are a worker" not in md
     assert "| Kim | Worker (school, health, social care...) | 4 |" in md
     assert "Professionals 3" in md
+
+
+# --- worries and safety goals as sets; bottom lines and who set them -----------------------
+
+WORRY = {
+    "who": "Gran and the school",
+    "happened": "Dad drinks and shouts",
+    "worry": "Leo could be hurt",
+    "likely": "likely to happen soon",
+}
+GOAL = {
+    "will_do": "Dad will not drink at home",
+    "seen_by": "Gran",
+    "how_often": "every week",
+    "how_long": "six months",
+}
+
+
+def sets_board() -> Board:
+    """A worry statement with its goal and its scale revealed (Sam 4), a statement with no
+    goal, and a bottom line set by the council; minutes taken."""
+    board = step(new_board(), raw("statement.add", **WORRY), new_id="s_1")
+    board = step(board, raw("statement.add", **{**WORRY, "worry": "NO-GOAL"}), new_id="s_2")
+    board = step(board, raw("goal.add", statement_id="s_1", **GOAL, due="2027-02-01"), new_id="g_1")
+    scale = {"question": "How close are we?", "low_label": "Far", "high_label": "There"}
+    board = step(board, raw("scale.add", scale_id="s_pair", card_id="s_1", **scale))
+    board = step(board, raw("round.open", scale_id="s_pair"), new_id="r_1")
+    board = step(board, raw("vote.cast", scale_id="s_pair", value=4), "p_mum")
+    board = step(board, raw("round.reveal", scale_id="s_pair"))
+    line = {"text": "No drinking when the children are home", "attributed_to": "The council"}
+    board = step(board, raw("card.add", section="bottom_lines", **line), new_id="c_b")
+    return taken(board)
+
+
+def test_minutes_list_each_worry_with_its_goal_and_its_scale() -> None:
+    view = view_of(sets_board())
+    goal_text = "Dad will not drink at home. Gran will see this every week, for six months."
+    assert view["sets"] == [
+        {
+            "worry": "Gran and the school are worried that if Dad drinks and shouts again, "
+            "Leo could be hurt. We think this is likely to happen soon.",
+            "goals": [{"text": goal_text, "due": "2027-02-01"}],
+            "scale": "How close are we?",
+            "result": "Family 4",
+        }
+    ]
+    markdown = documents.to_markdown(view)
+    sets = markdown.split("## Worries and safety goals", 1)[1]
+    assert "- Safety goal: Dad will not drink at home\\. Gran will see this" in sets
+    assert "(by 2027-02-01)" in sets
+    assert "- Scale: How close are we?: Family 4" in sets
+    assert "NO-GOAL" not in sets
+    assert "- No drinking when the children are home (set by The council" in markdown
+
+
+def test_minutes_from_before_the_composers_have_no_sets() -> None:
+    board = taken()
+    content = content_of(board)
+    del content["sets"]
+    body = canonical(content)
+    view = documents.minutes_view(board.minutes["1"], body)
+    assert view["sets"] == []
+    assert "Worries and safety goals" not in documents.to_markdown(view)
