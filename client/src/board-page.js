@@ -33,6 +33,16 @@ export function startBoardPage(root) {
       const changes = cardChanges(card, draft, timedSections(live.snapshot().template));
       if (changes) send(ops.editCard(cardId, changes));
     },
+    addStatement(fields) {
+      const after = board().order.get(live.snapshot().template.composers.statement.section)?.at(-1);
+      send(ops.addStatement({ ...fields, after }));
+    },
+    editStatement: (cardId, fields) => send(ops.editStatement(cardId, fields)),
+    addGoal(statementId, fields) {
+      const after = board().order.get(live.snapshot().template.composers.goal.section)?.at(-1);
+      send(ops.addGoal(statementId, { ...fields, after }));
+    },
+    editGoal: (cardId, fields) => send(ops.editGoal(cardId, fields)),
     moveCard: (cardId, section, after) => send(ops.moveCard(cardId, section, after)),
     react: (cardId, stance) => send(ops.reactToCard(cardId, stance)),
     deleteCard(cardId) {

@@ -21,6 +21,7 @@ import { MeetingEndView } from './view/meeting-end-view.js';
 import { MeetingView } from './view/meeting-view.js';
 import { ReviewPromptsView } from './view/review-prompts-view.js';
 import { ScalesView } from './view/scales-view.js';
+import { SetsView } from './view/sets-view.js';
 import { StagesView } from './view/stages-view.js';
 import { ReadinessView } from './view/readiness-view.js';
 import { SpotlightView } from './view/spotlight-view.js';
@@ -49,11 +50,13 @@ export function startLiveBoard(
   const connection = connectToMeeting(meetingId);
   const scalesView = new ScalesView(part('scales'), { readOnly, actions: scaleActions });
   const endView = new MeetingEndView({ meetingId, actions: endActions });
+  const setsView = new SetsView({ readOnly, actions });
   const boardView = new BoardView(part('board'), {
     readOnly,
     actions,
     extraTabs: [scalesView.tab],
     planParts: [endView.element],
+    mapParts: [setsView.element],
     tabs: part('view-tabs'),
   });
   const promptsView = new ReviewPromptsView(part('review-prompts'));
@@ -132,6 +135,7 @@ export function startLiveBoard(
       promptsView.render(model.board.meeting, model.template);
       housesView.render(model);
       boardView.render(model);
+      setsView.render(model);
       scalesView.render(model);
       endView.render(model);
       stagesView.render(model);

@@ -21,6 +21,27 @@ export const addCard = ({ section, text, attributedTo, owner, due, after }) =>
 export const editCard = (cardId, { text, attributedTo, owner, due }) =>
   op('card.edit', { card_id: cardId, text, attributed_to: attributedTo || null, ...timing({ owner, due }) });
 
+// The composers (view/composer.js): `parts` by name, and the sentence as the group saves it.
+const composed = ({ parts, text }) => ({ ...parts, text });
+
+export const addStatement = ({ harms, after, ...fields }) =>
+  op('statement.add', { card_id: newCardId(), ...composed(fields), harms: harms ?? [], after: after ?? null });
+
+export const editStatement = (cardId, { harms, ...fields }) =>
+  op('statement.edit', { card_id: cardId, ...composed(fields), ...(harms && { harms }) });
+
+export const addGoal = (statementId, { due, after, ...fields }) =>
+  op('goal.add', {
+    card_id: newCardId(),
+    statement_id: statementId,
+    ...composed(fields),
+    due: due || null,
+    after: after ?? null,
+  });
+
+export const editGoal = (cardId, { due, ...fields }) =>
+  op('goal.edit', { card_id: cardId, ...composed(fields), due: due || null });
+
 export const moveCard = (cardId, section, after) =>
   op('card.move', { card_id: cardId, section, after: after ?? null });
 

@@ -34,6 +34,9 @@ export const WORDS = {
   cancel: 'Cancel',
   needsWords: 'Please write something first.',
   saidBy: (name) => `said by ${name}`,
+  // Bottom lines: what we will not accept, and who sets each (usually the council).
+  whoSetsIt: 'Who sets this bottom line?',
+  setBy: (name) => `set by ${name}`,
   saving: 'saving…',
   isEditing: (names) => `${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} editing`,
   changedWhileTyping: 'Someone changed this card while you were typing. Saving keeps your words.',
@@ -65,6 +68,52 @@ export const WORDS = {
   due: (day) => `By: ${day}`,
   overdue: 'Overdue',
   fromLastMeeting: 'From last meeting',
+
+  // Writing a worry statement and its safety goal together (see view/composer.js)
+  composer: {
+    writeStatement: 'Write a worry statement together',
+    writeGoal: 'Write the safety goal',
+    byWhen: 'By when?',
+    sentence: 'Our sentence (you can change it before saving)',
+    again: 'Make the sentence again',
+    statement: {
+      title: 'A worry statement',
+      pickHarms: 'What happened? Pick from the board, or write it below.',
+      needs: (label) => `Please answer: ${label}`,
+      parts: {
+        who: { label: 'Who is worried?', hint: "For example: Children's services and Gran" },
+        happened: { label: 'What happened?', hint: 'For example: Dad drinks and shouts' },
+        worry: {
+          label: 'What are we worried could happen to the children if nothing changes?',
+          hint: 'For example: Ava and Leo could be hurt or frightened',
+        },
+        likely: { label: 'How likely is it, and how soon?', hint: 'For example: likely to happen soon' },
+      },
+    },
+    goal: {
+      title: 'What will we need to see?',
+      answers: (text) => `For this worry: ${text}`,
+      needs: (label) => `Please answer: ${label}`,
+      parts: {
+        will_do: {
+          label: 'What will the family do?',
+          hint: 'For example: Dad will not drink when he looks after Ava and Leo',
+        },
+        seen_by: { label: 'Who will see it?', hint: 'For example: Gran and the social worker' },
+        how_often: { label: 'How often?', hint: 'For example: every week' },
+        how_long: { label: 'For how long?', hint: 'For example: the next 6 months' },
+      },
+    },
+  },
+  sets: {
+    heading: 'Worries and safety goals',
+    intro: 'Each worry beside what we will need to see.',
+    worry: 'What we are worried about',
+    goal: 'What we will need to see',
+    noGoal: 'No safety goal yet.',
+    scale: (words) => `Last scale: ${words}`,
+    noResult: 'Not scaled yet.',
+  },
   reviewPromptsHeading: "To start, let's think about:",
 
   // Who can see a card (the facilitator chooses; the markings' own words come from the server)

@@ -1,8 +1,9 @@
-"""Makes the README's picture of a board: `python -m tests.screenshots`.
+"""Makes the README's picture of a board: `python -m tests.support.screenshots`.
 
 Starts Kinboard on a free port with a scratch data dir, fills a meeting the way a family
-meeting might (through the real protocol), and photographs the facilitator's board in
-Chromium into docs/board.png.
+meeting might (through the real protocol: a worry statement paired with its safety goal,
+written with the composers), and photographs the facilitator's board in Chromium into
+docs/board.png.
 """
 
 from __future__ import annotations
@@ -20,15 +21,36 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 CARDS = [
     ("parent", "harm", "Leo came to school with a bruise on his arm in March", "School"),
-    ("facilitator", "danger", "We are worried Leo could be hurt again when Dad drinks", None),
     ("parent", "complicating", "Sam works nights and the children are alone sometimes", "Sam"),
     ("gran", "strengths", "Gran walks Ava and Leo to school every day", "Gran"),
     ("parent", "strengths", "Sam has not had a drink for six weeks", "Sam"),
     ("gran", "safety", "Leo calls Gran when he feels scared, and she comes", "Leo"),
-    ("facilitator", "goals", "Ava and Leo are safe and looked after every night", None),
     ("parent", "next_steps", "Sam asks Gran to stay on work nights, starting Monday", "Sam"),
     ("gran", "next_steps", "Mr Khan checks in with Leo every Friday", "Mr Khan (school)"),
+    (
+        "facilitator",
+        "bottom_lines",
+        "Ava and Leo are never left alone with Dad when he has been drinking",
+        "Children's services",
+    ),
 ]
+STATEMENT = {
+    "card_id": "s_worry",
+    "who": "Children's services and Gran",
+    "happened": "Dad drinks and shouts",
+    "worry": "Ava and Leo could be hurt or frightened",
+    "likely": "likely to happen soon, at night",
+    "harms": ["c0"],
+}
+GOAL = {
+    "card_id": "s_goal",
+    "statement_id": "s_worry",
+    "will_do": "Dad will not drink when he looks after Ava and Leo",
+    "seen_by": "Gran and the social worker",
+    "how_often": "every week",
+    "how_long": "the next 6 months",
+    "due": "2027-06-01",
+}
 
 
 async def fill(url: str) -> tuple[str, str]:
@@ -44,11 +66,14 @@ async def fill(url: str) -> tuple[str, str]:
             "card.add", section=section, text=text, attributed_to=said_by, card_id=f"c{n}"
         )
         assert ack["ok"], ack
+    for op_type, fields in [("statement.add", STATEMENT), ("goal.add", GOAL)]:
+        ack = await people["facilitator"].op(op_type, **fields)
+        assert ack["ok"], ack
     for who, card, stance in [
-        ("gran", "c4", "agree"),
-        ("facilitator", "c4", "agree"),
-        ("parent", "c5", "agree"),
-        ("parent", "c1", "disagree"),
+        ("gran", "c3", "agree"),
+        ("facilitator", "c3", "agree"),
+        ("parent", "c4", "agree"),
+        ("parent", "s_worry", "disagree"),
     ]:
         assert (await people[who].op("card.react", card_id=card, stance=stance))["ok"]
     for client in people.values():
@@ -71,7 +96,13 @@ def main() -> None:
                 page.click("[data-role=join-form] [type=submit]")
                 page.wait_for_selector("[data-role=connection][data-state=connected]")
                 page.wait_for_selector("[data-card-id]")
-                page.screenshot(path=str(DOCS / "board.png"))
+                page.wait_for_selector("[data-role=sets] [data-goal]")
+                # The map and, below it, the worry statement beside its safety goal.
+                sets = page.locator("[data-role=sets]").bounding_box()
+                assert sets is not None
+                bottom = sets["y"] + sets["height"] + 16
+                clip = {"x": 0, "y": 0, "width": 1440, "height": bottom}
+                page.screenshot(path=str(DOCS / "board.png"), full_page=True, clip=clip)
                 browser.close()
         finally:
             server.stop()

@@ -9,24 +9,29 @@ import { sectionLabel } from '../state.js';
 import { WORDS } from '../words.js';
 import { createAudiencePicker } from './audience-picker.js';
 import { createCardEditor } from './card-editor.js';
+import { createComposer } from './composer.js';
 import { CardView } from './card-view.js';
 import { el, setText, show } from './dom.js';
 
 export class BoardView {
   // `actions` (board page only): addCard(section, draft), saveCard(cardId, section, draft),
   // moveCard(cardId, section, after), deleteCard(cardId), react(cardId, stance),
-  // editingChanged(cardId or null), scaleForCard(cardId), setAudience(cardId, audience).
+  // editingChanged(cardId or null), scaleForCard(cardId), setAudience(cardId, audience);
+  // the composers' (composer.js): addStatement(fields), editStatement(cardId, fields),
+  // addGoal(statementId, fields), editGoal(cardId, fields).
   // `extraTabs`: more panels the phone tabs switch to, after the columns:
   // [{key, heading, panel (an element with an id), badge(model) -> text for the tab}].
-  // `planParts`: elements shown below the plan's sections (the decision and the minutes).
+  // `planParts`: elements shown below the plan's sections (the decision and the minutes);
+  // `mapParts`: below the map's columns (the worries and safety goals side by side).
   // `tabs`: the (empty) tablist element the tabs go in, beside "Who is here" on a wide screen.
-  constructor(root, { readOnly = false, actions = null, extraTabs = [], planParts = [], tabs = null } = {}) {
+  constructor(root, { readOnly = false, actions = null, extraTabs = [], planParts = [], mapParts = [], tabs = null } = {}) {
     this.root = root;
     this.tabs = readOnly ? null : tabs;
     this.readOnly = readOnly;
     this.actions = actions;
     this.extraTabs = readOnly ? [] : extraTabs;
     this.planParts = planParts;
+    this.mapParts = mapParts;
     this.cardViews = new Map();
     this.sections = new Map(); // key -> {element, label, list, addButton, addSlot, empty, sortable}
     this.columns = new Map(); // key -> {element, tab, count}
@@ -68,6 +73,7 @@ export class BoardView {
         if (parts.empty) show(parts.empty, ids.length === 0);
         if (parts.sortable) parts.sortable.option('disabled', !model.can.contribute);
         if (parts.addButton) this.renderAddControls(section.key, model.can.contribute);
+        if (parts.composeButton) show(parts.composeButton, model.can.contribute && !this.addEditors.has(section.key));
       }
       const tabCount = this.columns.get(column.key).count;
       if (tabCount) setText(tabCount, String(cardsInColumn));
@@ -92,6 +98,7 @@ export class BoardView {
     this.mapKeys = mapColumns.map((column) => column.key);
     this.planKeys = planColumns.map((column) => column.key);
     this.timed = timedSections(template);
+    this.composers = template.composers;
     const mapView = el('div', { class: 'columns map-view', id: 'map-view' }, ...mapColumns.map((c) => this.buildColumn(c)));
     const planView = el(
       'div',
@@ -99,7 +106,7 @@ export class BoardView {
       ...planColumns.map((column) => this.buildColumn(column)),
       ...this.planParts,
     );
-    this.root.replaceChildren(mapView, planView);
+    this.root.replaceChildren(mapView, ...this.mapParts, planView);
     if (this.readOnly) return;
     this.buildTabs(mapColumns, planColumns);
     this.showColumn(this.mapKeys[0]);
@@ -166,6 +173,14 @@ export class BoardView {
       );
       parts.addSlot = el('div', { class: 'add-slot' });
       element.append(parts.addSlot, parts.addButton);
+      if (key === this.composers.statement.section) {
+        parts.composeButton = el(
+          'button',
+          { type: 'button', class: 'button add-card compose', dataset: { action: 'compose-statement' } },
+          WORDS.composer.writeStatement,
+        );
+        element.append(parts.composeButton);
+      }
       parts.sortable = Sortable.create(list, {
         group: 'cards',
         handle: '.drag-handle',
@@ -222,6 +237,8 @@ export class BoardView {
       editingNames: editingNames.get(cardId) ?? [],
       hasScale: scaleOfCard.has(cardId),
       scalable: this.model.template.scaled_sections.includes(card.section),
+      isStatement: card.section === this.composers.statement.section,
+      bottomLine: card.section === 'bottom_lines',
       overdue: isOverdue(card, board.meeting, this.timed, this.model.today),
       marking: audienceWords(card, this.model.template, (id) => this.model.state?.participantName(id)),
     });
@@ -268,7 +285,7 @@ export class BoardView {
   offerDraftAgain(section, draft) {
     if (!this.sections.has(section)) return;
     this.openAdd(section);
-    this.addEditors.get(section).fill(draft);
+    this.addEditors.get(section).fill?.(draft); // not into a composer open there
   }
 
   openAdd(section) {
@@ -278,6 +295,7 @@ export class BoardView {
       editor = createCardEditor({
         hint: WORDS.addCardHint,
         timed: this.timed.has(section),
+        ...this.attribution(section),
         limits: this.model.template.limits,
         onSave: (draft) => {
           this.actions.addCard(section, draft);
@@ -296,12 +314,55 @@ export class BoardView {
     editor.focus();
   }
 
+  // Bottom lines say who sets them, the council usually: offered, to change if not.
+  attribution(section) {
+    if (section !== 'bottom_lines') return {};
+    return { attributionLabel: WORDS.whoSetsIt, attributionStart: this.model.template.bottom_line_setter };
+  }
+
+  // A composer in place of a section's "add" editor: a new statement, or the goal of one.
+  openComposer(kind, statement = null) {
+    const section = this.composers[kind].section;
+    if (this.addEditors.has(section)) return this.addEditors.get(section).focus();
+    const parts = this.sections.get(section);
+    const composer = createComposer({
+      kind,
+      pattern: this.composers[kind].pattern,
+      statement,
+      harmCards: kind === 'statement' ? this.harmCards() : [],
+      limits: this.model.template.limits,
+      onSave: (fields) => {
+        if (kind === 'statement') this.actions.addStatement(fields);
+        else this.actions.addGoal(statement.id, fields);
+        this.closeAdd(section);
+      },
+      onCancel: () => this.closeAdd(section),
+    });
+    this.addEditors.set(section, composer);
+    parts.addSlot.append(composer.element);
+    show(parts.addButton, false);
+    if (parts.composeButton) show(parts.composeButton, false);
+    if (kind === 'goal') this.showColumn(this.columnOf(section));
+    composer.focus();
+  }
+
+  harmCards() {
+    const { board } = this.model;
+    return (board.order.get(this.composers.harm_section) ?? []).map((id) => board.cards.get(id));
+  }
+
+  columnOf(section) {
+    return this.model.template.columns.find((column) => column.sections.some((s) => s.key === section)).key;
+  }
+
   closeAdd(section) {
     const editor = this.addEditors.get(section);
     if (!editor) return;
     editor.element.remove();
     this.addEditors.delete(section);
-    show(this.sections.get(section).addButton, Boolean(this.model?.can.contribute));
+    const { addButton, composeButton } = this.sections.get(section);
+    show(addButton, Boolean(this.model?.can.contribute));
+    if (composeButton) show(composeButton, Boolean(this.model?.can.contribute));
   }
 
   // --- editing ------------------------------------------------------------------------
@@ -318,16 +379,35 @@ export class BoardView {
     if (!view || !card || view.isEditing) return;
     const section = card.section;
     this.editingCardId = cardId;
-    view.openEditor({
-      card,
-      timed: this.timed.has(section),
-      limits: this.model.template.limits,
-      onSave: (draft) => {
-        this.actions.saveCard(cardId, section, draft);
-        this.stopEditing();
-      },
-      onCancel: () => this.stopEditing(),
-    });
+    const onCancel = () => this.stopEditing();
+    const kind = card.worry ? 'statement' : card.goal ? 'goal' : null;
+    const editor = kind
+      ? createComposer({
+          kind,
+          card,
+          pattern: this.composers[kind].pattern,
+          harmCards: kind === 'statement' ? this.harmCards() : [],
+          limits: this.model.template.limits,
+          onSave: (fields) => {
+            if (kind === 'statement') this.actions.editStatement(cardId, fields);
+            else this.actions.editGoal(cardId, fields);
+            this.stopEditing();
+          },
+          onCancel,
+        })
+      : createCardEditor({
+          hint: WORDS.editCardHint,
+          card,
+          timed: this.timed.has(section),
+          ...this.attribution(section),
+          limits: this.model.template.limits,
+          onSave: (draft) => {
+            this.actions.saveCard(cardId, section, draft);
+            this.stopEditing();
+          },
+          onCancel,
+        });
+    view.openEditor(card, editor);
     this.actions.editingChanged(cardId);
   }
 
@@ -412,6 +492,7 @@ export class BoardView {
     const action = button.dataset.action;
     if (action === 'show-column') return this.showColumn(button.dataset.tab);
     if (action === 'add-card') return this.openAdd(button.closest('[data-section]').dataset.section);
+    if (action === 'compose-statement') return this.openComposer('statement');
     if (!card) return;
     if (action === 'agree' || action === 'disagree') {
       const mine = card.stances?.[this.model.meId];
@@ -422,6 +503,8 @@ export class BoardView {
       this.actions.deleteCard(cardId);
     } else if (action === 'move') {
       this.toggleMoveMenu(cardId);
+    } else if (action === 'compose-goal') {
+      this.openComposer('goal', card);
     } else if (action === 'scale-for-card') {
       this.actions.scaleForCard(cardId);
     } else if (action === 'audience') {

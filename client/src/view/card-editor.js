@@ -7,9 +7,19 @@ import { el, show } from './dom.js';
 // card: the card being changed (null: a new one); limits: the template's text limits;
 // onSave(draft): {text, attributedTo}, and {owner, due} too when timed ('' for none; due is
 // YYYY-MM-DD).
-export function createCardEditor({ hint, card = null, timed = false, limits, onSave, onCancel }) {
+// attributionLabel, attributionStart: what "Who said it?" asks, and its words for a new card.
+export function createCardEditor({
+  hint,
+  card = null,
+  timed = false,
+  attributionLabel: asked = WORDS.whoSaidIt,
+  attributionStart = '',
+  limits,
+  onSave,
+  onCancel,
+}) {
   let text = card?.text ?? '';
-  let attributedTo = card?.attributed_to ?? '';
+  let attributedTo = card ? (card.attributed_to ?? '') : attributionStart;
   const textarea = el('textarea', {
     class: 'editor-text',
     rows: 3,
@@ -27,7 +37,7 @@ export function createCardEditor({ hint, card = null, timed = false, limits, onS
     dataset: { field: 'attributed-to' },
   });
   attribution.value = attributedTo;
-  const attributionLabel = el('label', { class: 'editor-label' }, WORDS.whoSaidIt, attribution);
+  const attributionLabel = el('label', { class: 'editor-label' }, asked, attribution);
   const timing = timed ? timingFields(card, limits.owner) : null;
   const problem = el('p', { class: 'editor-problem', role: 'alert', hidden: true });
   const note = el('p', { class: 'editor-note', hidden: true });
@@ -99,9 +109,9 @@ export function createCardEditor({ hint, card = null, timed = false, limits, onS
     },
     clear() {
       textarea.value = '';
-      attribution.value = '';
+      attribution.value = attributionStart;
       text = '';
-      attributedTo = '';
+      attributedTo = attributionStart;
       timing?.fill({});
       show(problem, false);
     },

@@ -2,7 +2,6 @@
 // remote change never rebuilds a card someone is looking at or typing in.
 import { dayWords } from '../dates.js';
 import { WORDS } from '../words.js';
-import { createCardEditor } from './card-editor.js';
 import { el, setText, show } from './dom.js';
 
 export class CardView {
@@ -57,6 +56,7 @@ export class CardView {
       this.scaleButton = actionButton('scale-for-card', WORDS.scaling.scaleForWorry);
       this.audienceButton = actionButton('audience', WORDS.audience.button);
       this.audienceButton.setAttribute('aria-expanded', 'false');
+      this.goalButton = actionButton('compose-goal', WORDS.composer.writeGoal);
       this.moveMenu = el('div', { class: 'move-menu', role: 'group', 'aria-label': WORDS.move, hidden: true });
       this.element.append(
         el(
@@ -69,6 +69,7 @@ export class CardView {
           this.deleteButton,
           this.scaleButton,
           this.audienceButton,
+          this.goalButton,
         ),
         this.moveMenu,
         this.audienceSlot,
@@ -89,14 +90,16 @@ export class CardView {
   }
 
   // overdue: a step whose day has passed, in a review meeting (see plan.js); marking: who
-  // can see it, in words (null: everyone)
-  render(card, { can, meId, pending, editingNames, hasScale, scalable, overdue, marking }) {
+  // can see it, in words (null: everyone); isStatement: a worry statement, which can have a
+  // safety goal; bottomLine: its "said by" is who sets it
+  render(card, { can, meId, pending, editingNames, hasScale, scalable, overdue, marking, isStatement, bottomLine }) {
     setText(this.marking, marking ?? '');
     show(this.marking, Boolean(marking));
     this.element.classList.toggle('is-restricted', Boolean(marking));
     if (!this.isEditing) setText(this.text, card.text);
     else this.noteRemoteChange(card.text, can.changeCard(card));
-    setText(this.saidBy, card.attributed_to ? WORDS.saidBy(card.attributed_to) : '');
+    const saidBy = bottomLine ? WORDS.setBy : WORDS.saidBy;
+    setText(this.saidBy, card.attributed_to ? saidBy(card.attributed_to) : '');
     show(this.saidBy, Boolean(card.attributed_to));
     show(this.fromLastMeeting, Boolean(card.from_last_meeting));
     this.renderTiming(card, overdue);
@@ -129,6 +132,7 @@ export class CardView {
     show(this.scaleButton, can.runScales && scalable);
     setText(this.scaleButton, hasScale ? WORDS.scaling.seeScaleForWorry : WORDS.scaling.scaleForWorry);
     show(this.audienceButton, can.markCards);
+    show(this.goalButton, can.contribute && isStatement);
     if (!can.contribute) this.closeMoveMenu();
     if (!can.markCards) this.closeAudience();
   }
@@ -162,11 +166,11 @@ export class CardView {
     this.element.classList.toggle('is-overdue', overdue);
   }
 
-  // timed: the card is in next steps or the plan, so it has who and by when
-  openEditor({ card, timed, limits, onSave, onCancel }) {
+  // editor: the card editor (card-editor.js) or, for a composed card, its composer
+  openEditor(card, editor) {
     this.closeMoveMenu();
     this.textWhenEditingStarted = card.text;
-    this.editor = createCardEditor({ hint: WORDS.editCardHint, card, timed, limits, onSave, onCancel });
+    this.editor = editor;
     show(this.text, false);
     this.body.append(this.editor.element);
     this.element.classList.add('is-editing');
