@@ -102,7 +102,8 @@ def role_of(entry: dict[str, Any]) -> str:
 
 def minutes_sets(content: dict[str, Any]) -> list[dict[str, Any]]:
     """Each worry statement with its safety goals (words and by when) and its own scale's
-    last revealed round, from the ids minutes record (none before the composers)."""
+    last revealed round, from the ids minutes record (none before the composers). `content`
+    is a viewer's copy: a statement or goal they may not see is not in it, nor here."""
     cards = {
         card["id"]: card
         for column in content["columns"]
@@ -112,17 +113,17 @@ def minutes_sets(content: dict[str, Any]) -> list[dict[str, Any]]:
     scales = {scale["id"]: scale for scale in content["scales"]}
     sets = []
     for item in content.get("sets", []):
+        goals = [cards[g] for g in item["goals"] if g in cards]
+        if item["statement"] not in cards or not goals:
+            continue
         scale = scales.get(item["scale"]) if item["scale"] else None
+        rounds = scale["rounds"] if scale else []
         sets.append(
             {
                 "worry": cards[item["statement"]]["text"],
-                "goals": [
-                    {"text": cards[g]["text"], "due": cards[g]["due"]} for g in item["goals"]
-                ],
+                "goals": [{"text": g["text"], "due": g["due"]} for g in goals],
                 "scale": scale["question"] if scale else None,
-                "result": scale["rounds"][-1]["summary"]["words"]
-                if scale and scale["rounds"]
-                else None,
+                "result": rounds[-1]["summary"]["words"] if rounds else None,
             }
         )
     return sets

@@ -24,7 +24,7 @@ from server.board.model import (
 from server.board.ops import Context
 from server.board.roles import Role
 from server.board.template import OUTCOME_LABELS, SECTIONS
-from server.board.visibility import STAFF
+from server.board.visibility import STAFF, Viewer
 from tests.support.boards import PEOPLE, T0, raw
 from tests.support.minutes import (
     CARDS,
@@ -312,6 +312,20 @@ def test_minutes_from_before_the_composers_have_no_sets() -> None:
     content = content_of(board)
     del content["sets"]
     body = canonical(content)
-    view = documents.minutes_view(board.minutes["1"], body)
+    view = documents.minutes_view(board.minutes["1"], body, STAFF)
     assert view["sets"] == []
     assert "Worries and safety goals" not in documents.to_markdown(view)
+
+
+@pytest.mark.parametrize("hidden", ["g_1", "s_1"])
+def test_a_set_shows_only_with_what_its_reader_may_see(hidden: str) -> None:
+    """Sam may not see the goal (or the statement): his copy of the minutes has no set."""
+    board = sets_board()
+    audience = {"kind": "hidden_from", "people": ["p_mum"]}
+    board = step(board, raw("card.audience", card_id=hidden, audience=audience))
+    board = step(board, raw("minutes.take"), now=LATER)
+    sam = Viewer("p_mum", Role.PARENT)
+    view = documents.minutes_view(board.minutes["2"], board.snapshots["2"].body, sam)
+    assert view["sets"] == []
+    assert "NO-GOAL" not in documents.to_markdown(view)
+    assert len(view_of(board, 2)["sets"]) == 1  # staff see it, marked
