@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -31,9 +32,11 @@ SENTENCE = (
     "Leo could be hurt or frightened. We think this is likely to happen soon."
 )
 OUR_SENTENCE = SENTENCE.replace("likely to happen soon", "likely to happen soon, at night")
+# Words are words: markup typed into a part stays text on every screen and in the PDF.
+MARKUP = "<img src=x onerror=alert(1)>"
 GOAL = (
     "Dad will not drink when he looks after Ava and Leo. Gran and the social worker will "
-    "see this every week, for the next 6 months."
+    f"see this every week, for the next 6 months {MARKUP}."
 )
 
 
@@ -93,7 +96,7 @@ def test_the_facilitator_writes_a_statement_and_its_goal_while_a_parent_watches(
             "will_do": "Dad will not drink when he looks after Ava and Leo",
             "seen_by": "Gran and the social worker",
             "how_often": "every week",
-            "how_long": "the next 6 months",
+            "how_long": f"the next 6 months {MARKUP}",
         },
     )
     goal_form.locator("[data-field=due]").fill(NEXT_MONTH)
@@ -107,6 +110,8 @@ def test_the_facilitator_writes_a_statement_and_its_goal_while_a_parent_watches(
     expect(pair.locator("[data-goal] .card-due")).to_contain_text("By: ")
     expect(sam.locator("[data-section=goals] [data-card-id] .card-text")).to_have_text(GOAL)
     expect(pair.locator("[data-role=set-result]")).to_have_text("Not scaled yet.")
+    for page in (facilitator, sam):
+        assert page.locator("img[src=x]").count() == 0
 
     # The pair's own scale, started from the pair, answered and shown.
     set_of(facilitator).locator("[data-action=scale]").click()
@@ -165,8 +170,32 @@ def test_the_facilitator_writes_a_statement_and_its_goal_while_a_parent_watches(
     sets = text.split("Worries and safety goals", 1)[1]
     assert "What we are worried about: Children's services, Gran and the school are" in sets
     assert "What we will need to see: Dad will not drink when he looks after Ava" in sets
+    assert f"for the next 6 months {MARKUP}" in sets
     assert "Last scale" not in sets and "Family 5, professionals 3: a gap of 2" in sets
     assert "set by Children's services" in text
+
+    # The review, months later: the pair is still a pair, and its goal is overdue.
+    facilitator.click("[data-action=agree-minutes]")
+    facilitator.click("[data-action=start-review]")
+    review_link = facilitator.locator("a[data-action=open-review]")
+    expect(review_link).to_have_attribute("href", re.compile(r"/join#"))
+    href = review_link.get_attribute("href")
+    assert href is not None
+    later = screens.open(**LAPTOP)
+    months_on = datetime.date.today() + datetime.timedelta(days=120)
+    later.clock.set_fixed_time(datetime.datetime.combine(months_on, datetime.time(10)))
+    join(later, href, "Priya")
+    review_pair = set_of(later)
+    expect(review_pair.locator(".set-text")).to_have_text(changed)
+    expect(review_pair.locator("[data-goal]")).to_contain_text(GOAL)
+    goal_card = later.locator("[data-section=goals] [data-card-id]")
+    expect(goal_card.locator("[data-role=from-last-meeting]")).to_be_visible()
+    expect(goal_card.locator("[data-role=overdue]")).to_have_text("Overdue")
+    # The parts came along: the statement is still changed part by part.
+    later.locator("[data-section=danger] [data-card-id] [data-action=edit]").click()
+    expect(later.locator("[data-composer=statement] [data-part=likely]")).to_have_value(
+        "likely to happen soon"
+    )
     assert screens.problems == []
 
 
