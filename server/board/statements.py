@@ -27,6 +27,7 @@ from .template import (
     STATEMENT_PATTERN,
     STATEMENT_SECTION,
 )
+from .visibility import visible
 
 # Each part's words, by the name it has in ops, in the card and in its pattern.
 WORRY_WORDS: Mapping[str, Words] = MappingProxyType(
@@ -179,14 +180,14 @@ def apply(
 ) -> tuple[Board, list[Change]]:
     match op:
         case StatementAdd():
-            _check_harms(board, op.parts.harms)
+            _check_harms(board, op.parts.harms, actor)
             text = _sentence(op.text, STATEMENT_PATTERN, op.parts)
             card = new_card(
                 board, op.card_id or new_id, STATEMENT_SECTION, text, actor, now, worry=op.parts
             )
             return place(board, card, op.after)
         case GoalAdd():
-            statement(board, op.parts.statement)
+            statement(board, op.parts.statement, actor)
             text = _sentence(op.text, GOAL_PATTERN, op.parts)
             card = new_card(
                 board,
@@ -202,7 +203,7 @@ def apply(
         case StatementEdit():
             card = _composed(board, op.card_id, actor, "worry")
             if "harms" in op.parts:
-                _check_harms(board, op.parts["harms"])
+                _check_harms(board, op.parts["harms"], actor)
             return _edit(board, card, "worry", op.parts, op.text, actor, now)
         case GoalEdit():
             card = _composed(board, op.card_id, actor, "goal")
@@ -213,20 +214,26 @@ def apply(
     raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
 
 
-def statement(board: Board, card_id: str) -> Card:
-    """The live worry statement `card_id`, which a goal may be paired with."""
+def statement(board: Board, card_id: str, actor: Participant) -> Card:
+    """The live worry statement `card_id`, which `actor`'s goal may be paired with. One they
+    may not see is, to them, not on the board."""
     card = board.cards.get(card_id)
-    if card is None or card.deleted:
+    if card is None or card.deleted or not visible(actor.viewer, card):
         raise NotFound("That worry statement is not on the board any more.")
     if card.section != STATEMENT_SECTION:
         raise Invalid("A safety goal goes with a worry statement, and that card is not one.")
     return card
 
 
-def _check_harms(board: Board, harms: tuple[str, ...]) -> None:
+def _check_harms(board: Board, harms: tuple[str, ...], actor: Participant) -> None:
     for card_id in harms:
         card = board.cards.get(card_id)
-        if card is None or card.deleted or card.section != HARM_SECTION:
+        if (
+            card is None
+            or card.deleted
+            or card.section != HARM_SECTION
+            or not visible(actor.viewer, card)
+        ):
             raise Invalid("A worry statement can only name cards from what has happened.")
 
 

@@ -410,3 +410,28 @@ def test_old_minutes_without_parts_still_start_a_review() -> None:
                 del card["worry"], card["goal"]
     review = review_board(content, Meeting("mREVIEW00001", "Review", kind=Kind.REVIEW), LATER)
     assert (review.cards["s_1"].worry, review.cards["g_1"].goal) == (None, None)
+
+
+# --- what someone may not see is, to them, not on the board -----------------------------
+
+
+def hidden_from_sam(board: Board, card_id: str) -> Board:
+    audience = {"kind": "hidden_from", "people": ["p_mum"]}
+    return step(board, raw("card.audience", card_id=card_id, audience=audience))
+
+
+def test_a_goal_cannot_be_paired_with_a_statement_its_writer_may_not_see() -> None:
+    board = hidden_from_sam(with_statement("p_fac"), "s_1")
+    refused = assert_refused(board, raw("goal.add", statement_id="s_1", **GOAL), "p_mum", NotFound)
+    assert refused.message == "That worry statement is not on the board any more."
+    assert (
+        "g_2"
+        in step(board, raw("goal.add", statement_id="s_1", **GOAL), "p_gran", new_id="g_2").cards
+    )
+
+
+def test_a_statement_cannot_name_a_harm_card_its_writer_may_not_see() -> None:
+    board = hidden_from_sam(base(), "h_1")
+    assert_refused(board, raw("statement.add", **WORRY, harms=["h_1"]), "p_mum", Invalid)
+    board = step(board, raw("statement.add", **WORRY, harms=["h_2"]), "p_mum", new_id="s_1")
+    assert_refused(board, raw("statement.edit", card_id="s_1", harms=["h_1"]), "p_mum", Invalid)
