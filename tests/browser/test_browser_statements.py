@@ -2,8 +2,9 @@
 
 The facilitator composes a worry statement from its parts (picking the harm card it
 names) and changes the sentence before saving; then its safety goal, with a by when; then
-the pair's own scale, answered and shown. Sam, the parent, watches on another screen: the
-pair appears beside each other with its scale's result. One part is changed later, and
+the pair's own scale, answered and shown. Sam, the parent, watches on another screen, following
+the facilitator: each card she spotlights comes into his view, and the pair appears side
+by side with its scale's result. One part is changed later, and
 the sentence is made again. A bottom line says who set it. The minutes PDF lists the set
 with its scale.
 """
@@ -59,6 +60,8 @@ def test_the_facilitator_writes_a_statement_and_its_goal_while_a_parent_watches(
     sam = screens.open(**LAPTOP)
     join(sam, links["participant"], "Sam", "parent")
     add_card(facilitator, "harm", HARM)
+    # Sam chooses to follow the facilitator.
+    sam.check("[data-field=follow]")
 
     # The worry statement, part by part; picking the harm card starts "what happened".
     facilitator.click("[data-section=danger] [data-action=compose-statement]")
@@ -83,6 +86,7 @@ def test_the_facilitator_writes_a_statement_and_its_goal_while_a_parent_watches(
     expect(statement.locator(".card-text")).to_have_text(OUR_SENTENCE)
     expect(set_of(sam)).to_have_count(1)
     expect(set_of(sam).locator(".set-none")).to_have_text("No safety goal yet.")
+    spotlight(facilitator, sam, statement.get_attribute("data-card-id") or "")
 
     # Its safety goal, with a by when.
     facilitator.locator("[data-section=danger] [data-card-id]").locator(
@@ -108,7 +112,9 @@ def test_the_facilitator_writes_a_statement_and_its_goal_while_a_parent_watches(
     expect(pair.locator(".set-text")).to_have_text(OUR_SENTENCE)
     expect(pair.locator("[data-goal]")).to_contain_text(GOAL)
     expect(pair.locator("[data-goal] .card-due")).to_contain_text("By: ")
-    expect(sam.locator("[data-section=goals] [data-card-id] .card-text")).to_have_text(GOAL)
+    goal = sam.locator("[data-section=goals] [data-card-id]")
+    expect(goal.locator(".card-text")).to_have_text(GOAL)
+    spotlight(facilitator, sam, goal.get_attribute("data-card-id") or "")
     expect(pair.locator("[data-role=set-result]")).to_have_text("Not scaled yet.")
     for page in (facilitator, sam):
         assert page.locator("img[src=x]").count() == 0
@@ -197,6 +203,15 @@ def test_the_facilitator_writes_a_statement_and_its_goal_while_a_parent_watches(
         "likely to happen soon"
     )
     assert screens.problems == []
+
+
+def spotlight(facilitator: Page, follower: Page, card_id: str) -> None:
+    """The facilitator spotlights a card; the follower's screen goes to it."""
+    facilitator.locator("[data-field=spotlight]").select_option(f"card:{card_id}")
+    facilitator.click("[data-action=spotlight]")
+    card = follower.locator(f"[data-card-id={card_id}]")
+    expect(card).to_have_class(re.compile(r"\bis-spotlit\b"))
+    expect(card).to_be_in_viewport()
 
 
 def pdf_text(pdf: Path) -> str:
