@@ -20,6 +20,7 @@ from .board.model import Board, Minutes, MinutesStatus, Outcome
 from .board.roles import Role
 from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS, UNCONFIRMED_LABEL
 from .board.visibility import Viewer
+from .minutes_sets import minutes_sets, sets_markdown
 from .pictures import PICTURES
 
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
@@ -98,35 +99,6 @@ def role_of(entry: dict[str, Any]) -> str:
     if entry.get("unconfirmed"):
         return UNCONFIRMED_LABEL
     return ROLE_LABELS[Role(entry["role"])]
-
-
-def minutes_sets(content: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each worry statement with its safety goals (words and by when) and its own scale's
-    last revealed round, from the ids minutes record (none before the composers). `content`
-    is a viewer's copy: a statement or goal they may not see is not in it, nor here."""
-    cards = {
-        card["id"]: card
-        for column in content["columns"]
-        for section in column["sections"]
-        for card in section["cards"]
-    }
-    scales = {scale["id"]: scale for scale in content["scales"]}
-    sets = []
-    for item in content.get("sets", []):
-        goals = [cards[g] for g in item["goals"] if g in cards]
-        if item["statement"] not in cards or not goals:
-            continue
-        scale = scales.get(item["scale"]) if item["scale"] else None
-        rounds = scale["rounds"] if scale else []
-        sets.append(
-            {
-                "worry": cards[item["statement"]]["text"],
-                "goals": [{"text": g["text"], "due": g["due"]} for g in goals],
-                "scale": scale["question"] if scale else None,
-                "result": rounds[-1]["summary"]["words"] if rounds else None,
-            }
-        )
-    return sets
 
 
 # What "Our plan" shows of the agreed minutes: the plan, the next steps (who, by when),
@@ -261,7 +233,7 @@ def to_markdown(view: dict[str, Any]) -> str:
             for card in section["cards"]:
                 said = "set by" if section["key"] == "bottom_lines" else "said by"
                 lines.append(f"- {_md(card['text'])}{_card_details(card, said)}")
-    lines += _markdown_sets(view["sets"])
+    lines += sets_markdown(view["sets"], _md)
     for scale in content["scales"]:
         lines += ["", f"## Scale: {_md(scale['question'])}", ""]
         lines.append(f"0 = {_md(scale['low_label'])}; 10 = {_md(scale['high_label'])}")
@@ -304,21 +276,6 @@ def to_markdown(view: dict[str, Any]) -> str:
         lines.append(f"- Marked agreed on {view['agreed_at'][:10]}")
     lines += ["", f"SHA-256 of the minutes: `{view['hash']}`", "", f"**{MARKING}**", ""]
     return "\n".join(lines)
-
-
-def _markdown_sets(sets: list[dict[str, Any]]) -> list[str]:
-    if not sets:
-        return []
-    lines = ["", "## Worries and safety goals"]
-    for n, item in enumerate(sets, 1):
-        lines += ["", f"### Set {n}", "", f"- Worry: {_md(item['worry'])}"]
-        for goal in item["goals"]:
-            due = f" (by {goal['due']})" if goal["due"] else ""
-            lines.append(f"- Safety goal: {_md(goal['text'])}{due}")
-        if item["scale"]:
-            result = _md(item["result"]) if item["result"] else "not scaled yet"
-            lines.append(f"- Scale: {_md(item['scale'])}: {result}")
-    return lines
 
 
 def _card_details(card: dict[str, Any], said: str = "said by") -> str:
