@@ -167,7 +167,7 @@ def test_a_phone_shows_one_column_at_a_time_and_adds_cards(
     meeting = create_meeting(server.url, "On a phone")
     context, phone = open_context(browser, **PHONE)
     try:
-        join(phone, meeting["links"]["participant"], "Ava", "child")
+        join(phone, meeting["links"]["participant"], "Sam", "parent")
         worries = phone.locator("[data-column=worries]")
         working_well = phone.locator("[data-column=working_well]")
         expect(worries).to_be_visible()
@@ -175,7 +175,7 @@ def test_a_phone_shows_one_column_at_a_time_and_adds_cards(
         phone.click("[data-tab=working_well]")
         expect(working_well).to_be_visible()
         expect(worries).to_be_hidden()
-        add_card(phone, "strengths", "I like it when Gran picks me up")
+        add_card(phone, "strengths", "Gran picks the children up from school")
         # Nothing sticks out sideways on a 360 px screen.
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
         ARTIFACTS.mkdir(exist_ok=True)
