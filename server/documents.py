@@ -82,6 +82,12 @@ def houses_view(content: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _house_item(item: dict[str, Any]) -> dict[str, Any]:
+    # Staff copies show a facilitator's marking, as they do a card's.
+    marking = {"audience": item["audience"]} if "audience" in item else {}
+    return {**_house_words(item), **marking}
+
+
+def _house_words(item: dict[str, Any]) -> dict[str, Any]:
     if item["words"] is not None:
         return {"words": item["words"]}
     if item["picture"] is not None:
@@ -258,7 +264,7 @@ def to_markdown(view: dict[str, Any]) -> str:
         lines += ["", f"## {_md(child['title'])}"]
         for house in child["houses"]:
             lines += ["", f"### {_md(house['label'])}", ""]
-            lines += [f"- {_md(item['words'])}" for item in house["items"]]
+            lines += [f"- {_md(item['words'])}{_md_marking(item)}" for item in house["items"]]
     lines += ["", "## What was decided", ""]
     decision = content["decision"]
     if decision:
@@ -295,6 +301,10 @@ def _card_details(card: dict[str, Any], said: str = "said by") -> str:
     if card["disagree"]:
         details.append("not agreed by " + ", ".join(_md(n) for n in card["disagree"]))
     return f" ({'; '.join(details)})" if details else ""
+
+
+def _md_marking(item: dict[str, Any]) -> str:
+    return f" ({_md(item['audience']['words'])})" if "audience" in item else ""
 
 
 def _md(text: str) -> str:

@@ -66,6 +66,9 @@ def encode_entity(value: Entity) -> dict[str, Any]:
     # Most entities are for everyone: their JSON says so by having no audience at all.
     if "audience" in data and audience_of(value) == EVERYONE:
         del data["audience"]
+    # Nor does a child's item the facilitator has not marked (houses.py).
+    if "marking" in data and getattr(value, "marking", None) == EVERYONE:
+        del data["marking"]
     return data
 
 
@@ -90,6 +93,7 @@ def _house_item(data: Mapping[str, Any]) -> HouseItem:
         data,
         house=House,
         sharing=Sharing,
+        marking=decode_audience,
         strokes=lambda strokes: None if strokes is None else tuple(tuple(s) for s in strokes),
     )
 

@@ -64,6 +64,8 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
         # What a child shared with everyone in their three houses; what they have not
         # shared is theirs alone, never in an export, which staff download.
         "three_houses": [
-            encode_entity(item) for item in shared_items(board) if item.child == participant_id
+            encode_entity(item)
+            for item in shared_items(board)
+            if item.child == participant_id and visible(viewer, item)
         ],
     }

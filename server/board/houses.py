@@ -175,8 +175,16 @@ def private_items(board: Board) -> list[HouseItem]:
 
 def content_free(item: HouseItem, now: str) -> HouseItem:
     """What stays of a shared item taken back or removed: a tombstone without its content."""
+    # It keeps its marking, so its removal goes only to those who saw it.
     return HouseItem(
-        item.id, item.child, item.house, item.sharing, item.created_at, now, deleted=True
+        item.id,
+        item.child,
+        item.house,
+        item.sharing,
+        item.created_at,
+        now,
+        deleted=True,
+        marking=item.marking,
     )
 
 
@@ -338,6 +346,8 @@ def _place(
         attributed_to=attribution(child),
         after=op.after,
         card_id=op.card_id,
+        # The card is kept from whoever the item is kept from (marking.py keeps them alike).
+        audience=item.marking,
     )
     board, changes = cards.apply(board, add, actor, now, new_id)
     card_id = op.card_id or new_id

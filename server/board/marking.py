@@ -1,6 +1,7 @@
 """Marking what not everyone may see: the facilitator hides a card (a plan item is a card
-too) from named people, keeps it for professionals only, or shows it to everyone again.
-`visibility.py` is the rule that then keeps it from them on every channel."""
+too) or a child's shared item from named people, keeps it for professionals only, or shows
+it to everyone again. `visibility.py` is the rule that then keeps it from them on every
+channel."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from types import MappingProxyType
 from typing import Any
 
 from .entities import live_card, put
-from .errors import Forbidden, Invalid
+from .errors import Forbidden, Invalid, MinutesTaken, NotFound
 from .focus import off_card
 from .limits import MAX_PARTICIPANTS
-from .model import Board, Change, Participant
+from .model import Board, Change, Participant, Sharing
 from .parsing import Fields, is_id, parse_enum
 from .roles import ROLE_ABILITIES, Role
 from .visibility import EVERYONE, Audience, Reach
@@ -27,6 +28,17 @@ CARD_REACHES = frozenset({Reach.EVERYONE, Reach.HIDDEN_FROM, Reach.PROFESSIONALS
 class CardAudience:
     card_id: str
     audience: Audience
+
+
+@dataclass(frozen=True)
+class HouseAudience:
+    """The facilitator marks a child's item shared with everyone."""
+
+    item_id: str
+    audience: Audience
+
+
+MarkOp = CardAudience | HouseAudience
 
 
 def parse_audience(value: Any, reaches: Collection[Reach]) -> Audience:
@@ -81,20 +93,61 @@ def _parse_card_audience(f: Fields) -> CardAudience:
     return CardAudience(card_id, audience)
 
 
-PARSERS: Mapping[str, Callable[[Fields], CardAudience]] = MappingProxyType(
-    {"card.audience": _parse_card_audience}
+def _parse_house_audience(f: Fields) -> HouseAudience:
+    item_id = f.card_id("item_id")
+    return HouseAudience(item_id, parse_audience(f.get("audience", required=True), CARD_REACHES))
+
+
+PARSERS: Mapping[str, Callable[[Fields], MarkOp]] = MappingProxyType(
+    {"card.audience": _parse_card_audience, "house.audience": _parse_house_audience}
 )
 
 
-def apply(
-    board: Board, op: CardAudience, actor: Participant, now: str
-) -> tuple[Board, list[Change]]:
-    """Set who may see a card. The change carries its audience before, so those who could
-    see it and now cannot are sent its removal, and those who now can, the card. A card
-    kept from anyone leaves the spotlight, and its scale (if any) is about no card."""
+def apply(board: Board, op: MarkOp, actor: Participant, now: str) -> tuple[Board, list[Change]]:
+    """Set who may see a card or a child's shared item."""
     require_marker(actor)
+    if isinstance(op, HouseAudience):
+        return _mark_item(board, op, actor, now)
     card = live_card(board, op.card_id)
+    if card.house_item is not None:
+        raise Invalid("Choose who can see this on the child's item, in their three houses.")
+    return _mark_card(board, card.id, check_people(board, op.audience), actor, now)
+
+
+def _mark_item(
+    board: Board, op: HouseAudience, actor: Participant, now: str
+) -> tuple[Board, list[Change]]:
+    """Mark a child's shared item; its card on the map (if placed) is marked alike, so the
+    card never shows it to those the item is kept from. Only a shared item is marked: the
+    child's "only my worker" and "nobody yet" keep it from more people already. The child
+    always sees their own item, so they cannot be named."""
+    if board.minutes:
+        raise MinutesTaken("The minutes have been taken, so the houses stay as they are now.")
+    item = board.house_items.get(op.item_id)
+    # An unshared item is refused exactly as a missing one, so the refusal tells nothing.
+    if item is None or item.deleted or item.sharing is not Sharing.EVERYONE:
+        raise NotFound("That is not shared with everyone at the meeting.")
+    if item.child in op.audience.people:
+        raise Invalid("A child always sees their own things.")
     audience = check_people(board, op.audience)
+    if item.marking == audience:
+        return board, []
+    board, changes = put(board, "house_item", replace(item, marking=audience))
+    marked = [replace(change, was=item.audience) for change in changes]
+    if item.card_id is None or item.card_id not in board.cards:
+        return board, marked
+    # A card taken off the map is marked too, so bringing it back keeps it from them.
+    board, card_changes = _mark_card(board, item.card_id, audience, actor, now)
+    return board, [*marked, *card_changes]
+
+
+def _mark_card(
+    board: Board, card_id: str, audience: Audience, actor: Participant, now: str
+) -> tuple[Board, list[Change]]:
+    """The change carries the card's audience before, so those who could see it and now
+    cannot are sent its removal, and those who now can, the card. A card kept from anyone
+    leaves the spotlight, and its scale (if any) is about no card."""
+    card = board.cards[card_id]
     if card.audience == audience:
         return board, []
     board, changes = put(board, "card", replace(card, audience=audience))

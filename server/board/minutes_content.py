@@ -67,7 +67,7 @@ def snapshot_content(board: Board, number: int, label: str | None, now: str) -> 
         "sets": _sets(board),
         "decision": _decision(board, names),
         # What each child shared with everyone in their three houses.
-        "houses": houses_content(board),
+        "houses": houses_content(board, lambda audience: _marking(audience, names)),
     }
 
 
@@ -112,18 +112,29 @@ def content_for(content: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
             "sections": [
                 {
                     **section,
-                    "cards": [
-                        card
-                        for card in section["cards"]
-                        if sees(viewer, decode_audience(card.get("audience")))
-                    ],
+                    "cards": [card for card in section["cards"] if _seen(viewer, card)],
                 }
                 for section in column["sections"]
             ],
         }
         for column in content["columns"]
     ]
-    return {**content, "columns": columns}
+    # A child's item the facilitator kept from `viewer` is left out as a card is.
+    houses = [
+        {
+            **child,
+            "houses": [
+                {**house, "items": [i for i in house["items"] if _seen(viewer, i)]}
+                for house in child["houses"]
+            ],
+        }
+        for child in content.get("houses", [])
+    ]
+    return {**content, "columns": columns, "houses": houses}
+
+
+def _seen(viewer: Viewer, entry: dict[str, Any]) -> bool:
+    return sees(viewer, decode_audience(entry.get("audience")))
 
 
 def _sets(board: Board) -> list[dict[str, Any]]:

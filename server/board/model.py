@@ -366,13 +366,19 @@ class HouseItem:
     strokes: tuple[tuple[int, ...], ...] | None = None
     card_id: str | None = None  # the card a facilitator placed it on the map as
     deleted: bool = False
+    # The facilitator's marking (marking.py): hidden from named people, or for professionals
+    # only. It narrows a shared item and stays while the child keeps it unshared, so sharing
+    # it again never shows it to those it was kept from.
+    marking: Audience = EVERYONE
 
     @property
     def audience(self) -> Audience:
-        """Who may see it (visibility.py): everyone; the child and the facilitators; or the
-        child alone."""
+        """Who may see it (visibility.py): everyone, or as the facilitator marked it (the
+        child always sees their own); the child and the facilitators; or the child alone."""
         if self.sharing is Sharing.EVERYONE:
-            return EVERYONE
+            if self.marking.kind is Reach.PROFESSIONALS:
+                return Audience(Reach.PROFESSIONALS, (self.child,))
+            return self.marking
         reach = Reach.WITH_FACILITATORS if self.sharing is Sharing.WORKER else Reach.ONLY
         return Audience(reach, (self.child,))
 

@@ -59,7 +59,7 @@ Op = (
     | focus.FocusOp
     | timer.TimerOp
     | readiness.ReadySay
-    | marking.CardAudience
+    | marking.MarkOp
     | family_time.FamilyGroupOp
     | houses.HouseOp
 )
@@ -127,7 +127,7 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         # board locked for the end of the meeting still takes them.
         return minutes.apply_minutes(board, op, actor, ctx.now)
     _require_visible(board, op, actor)
-    if isinstance(op, marking.CardAudience):
+    if isinstance(op, marking.MarkOp):
         # Keeping something from someone is never paused: a locked board takes it too.
         return marking.apply(board, op, actor, ctx.now)
     steered = _steer(board, op, actor, ctx.now)

@@ -21,7 +21,7 @@ from .roles import PLAN_READERS, Role
 class Reach(StrEnum):
     EVERYONE = "everyone"
     HIDDEN_FROM = "hidden_from"  # everyone but `people`
-    PROFESSIONALS = "professionals"  # facilitators and professionals
+    PROFESSIONALS = "professionals"  # facilitators, professionals and `people` (a child's own)
     ONLY = "only"  # only `people` (a child's item nobody else sees yet)
     WITH_FACILITATORS = "with_facilitators"  # `people` and the facilitators
     FAMILY = "family"  # parents, children and family friends (private family time)
@@ -34,7 +34,8 @@ PROFESSIONAL_ROLES = frozenset({Role.FACILITATOR, Role.PROFESSIONAL})
 @dataclass(frozen=True)
 class Audience:
     """Who may see an entity. `people` are participant ids (for HIDDEN_FROM, ONLY and
-    WITH_FACILITATORS; empty otherwise)."""
+    WITH_FACILITATORS; for PROFESSIONALS, a child who sees their own item marked so; empty
+    otherwise)."""
 
     kind: Reach = Reach.EVERYONE
     people: tuple[str, ...] = ()
@@ -73,7 +74,8 @@ def sees(viewer: Viewer, audience: Audience) -> bool:
         case Reach.HIDDEN_FROM:
             return me not in audience.people and viewer.device not in audience.people
         case Reach.PROFESSIONALS:
-            return role in PROFESSIONAL_ROLES and not viewer.unconfirmed
+            mine = me is not None and me in audience.people
+            return mine or (role in PROFESSIONAL_ROLES and not viewer.unconfirmed)
         case Reach.ONLY:
             return me is not None and me in audience.people
         case Reach.WITH_FACILITATORS:

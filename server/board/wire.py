@@ -150,8 +150,9 @@ def encode_board(board: Board, viewer: Viewer = ANYONE) -> dict[str, Any]:
             if not item.deleted and visible(viewer, item)
         ],
         **encode_steering(board),
-        # Children's items shared with everyone; unshared ones are a secret part of the board.
-        "house_items": [_public(item) for item in houses.shared_items(board)],
+        # Children's items shared with everyone (less any kept from `viewer`); unshared ones
+        # are a secret part of the board.
+        "house_items": [_public(i) for i in houses.shared_items(board) if visible(viewer, i)],
     }
 
 

@@ -248,6 +248,7 @@ def test_every_client_op_type_is_parsed() -> None:
         "card.restore",
         "card.react",
         "card.audience",
+        "house.audience",
         "statement.add",
         "statement.edit",
         "goal.add",
