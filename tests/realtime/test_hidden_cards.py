@@ -25,6 +25,7 @@ from tests.support.secrets import (
     as_client,
     assert_kept,
     assert_shown,
+    editing,
     over_http,
     received,
     status_of,
@@ -92,12 +93,6 @@ async def keep_secrets(room: Room) -> None:
     await priya.wait_for(lambda: editing(priya, room.pid("Jo")) == "c_pros3k")
     last = await room.op("Priya", "card.add", section="strengths", text="Ava reads every day")
     await room.everyone_has(last["seq"])
-
-
-def editing(client: Client, who: str) -> str | None:
-    presence = [data for event, data in client.events if event == "presence"]
-    entries = [e for e in presence[-1]["online"] if e["participant_id"] == who] if presence else []
-    return entries[0]["editing"] if entries else None
 
 
 async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(

@@ -26,6 +26,7 @@ from tests.support.secrets import (
     as_client,
     assert_kept,
     assert_shown,
+    editing,
     over_http,
     received,
     status_of,
@@ -307,3 +308,125 @@ async def test_unshared_items_stay_with_their_people_across_two_workers(
     finally:
         for client in people.values():
             await client.close()
+
+
+KEPT = Secret("Ava's item hidden from Sam", ("KEPTSEC6", "i_kept6", "c_kept6"))
+PROS = Secret("Ava's item for professionals only", ("PROSSEC7", "i_pros7"))
+
+
+def changes_at(client: Client, seq: int) -> list[tuple[str, str, bool]]:
+    (record,) = [r for r in client.applied() if r["seq"] == seq]
+    return sorted((c["entity"], c["id"], "deleted" in c) for c in record["changes"])
+
+
+async def mark_shared_items(room: Meeting) -> int:
+    """Ava shares two items; Priya places one on the map, hides it from Sam and keeps the
+    other for professionals only. The seq after which neither may reach those they are kept
+    from."""
+    # Jo said he is a worker: until Priya confirms it, he is not one to the rule.
+    confirmed = await room.op("Priya", "participant.confirm", participant_id=pid(room, "Jo"))
+    assert confirmed["ok"], confirmed
+    for item_id, words in [("i_kept6", "KEPTSEC6 Dad shouts"), ("i_pros7", "PROSSEC7 at night")]:
+        ack = await room.op(
+            "Ava", "house.add", item_id=item_id, house="worries", words=words, sharing="everyone"
+        )
+        assert ack["ok"], ack
+    placed = await room.op(
+        "Priya", "house.place", item_id="i_kept6", section="harm", card_id="c_kept6"
+    )
+    assert placed["ok"], placed
+    hide_from_sam = {"kind": "hidden_from", "people": [pid(room, "Sam")]}
+    for name, op_type, fields, code in [
+        ("Sam", "house.audience", {"item_id": "i_kept6", "audience": hide_from_sam}, "forbidden"),
+        ("Jo", "house.audience", {"item_id": "i_pros7", "audience": {"kind": "professionals"}},
+         "forbidden"),
+        ("Priya", "house.audience",
+         {"item_id": "i_kept6", "audience": {"kind": "hidden_from", "people": [pid(room, "Ava")]}},
+         "invalid"),
+        ("Priya", "card.audience", {"card_id": "c_kept6", "audience": {"kind": "professionals"}},
+         "invalid"),
+    ]:  # fmt: skip
+        ack = await room.op(name, op_type, **fields)
+        assert (ack["ok"], ack["code"]) == (False, code), (name, op_type, ack)
+    hidden = await room.op("Priya", "house.audience", item_id="i_kept6", audience=hide_from_sam)
+    assert hidden["ok"], hidden
+    pros = await room.op(
+        "Priya", "house.audience", item_id="i_pros7", audience={"kind": "professionals"}
+    )
+    assert pros["ok"], pros
+    await room.everyone_has(pros["seq"])
+    # The marking is an add or a removal to exactly those whose view changes.
+    gone = [("card", "c_kept6", True), ("house_item", "i_kept6", True)]
+    assert changes_at(room.people["Sam"], hidden["seq"]) == gone
+    assert changes_at(room.people["screen"], hidden["seq"]) == gone
+    for name in ("Gran", "Jo", "Priya", "Ava"):
+        kept = [("card", "c_kept6", False), ("house_item", "i_kept6", False)]
+        assert changes_at(room.people[name], hidden["seq"]) == kept, name
+    for name in ("Sam", "Gran", "Mia", "screen"):
+        assert changes_at(room.people[name], pros["seq"]) == [("house_item", "i_pros7", True)]
+    for name in ("Jo", "Priya", "Ava"):
+        assert changes_at(room.people[name], pros["seq"]) == [("house_item", "i_pros7", False)]
+    return int(pros["seq"])
+
+
+async def test_a_shared_item_kept_from_someone_reaches_none_of_them_on_any_channel(
+    meeting: Meeting,
+) -> None:
+    room = meeting
+    marked = await mark_shared_items(room)
+    # From here on, what they were sent before the marking is behind them.
+    for client in room.people.values():
+        client.events.clear()
+    room.acks.clear()
+    # Ava takes one back and shares it again: it stays kept from the same people.
+    for sharing in ("worker", "everyone"):
+        ack = await room.op("Ava", "house.share", item_id="i_pros7", sharing=sharing)
+        assert ack["ok"], ack
+    # Someone editing its card is said to be only to those who may see it.
+    await room.people["Priya"].sio.call("editing", {"card_id": "c_kept6"}, timeout=10)
+    gran = room.people["Gran"]
+    await gran.wait_for(lambda: editing(gran, pid(room, "Priya")) == "c_kept6")
+    # Two join, and two come back (Sam from the same browser), while it is kept.
+    await room.join("Kim", "parent")
+    await room.join("screen2", None)
+    for name in ("Sam", "screen"):
+        await room.people[name].close()
+        await room.people[name].connect()
+    await asyncio.sleep(0.3)  # anything that should not arrive has its chance to
+    assert (await room.op("Priya", "minutes.take"))["ok"]
+    everyone = {"kind": "everyone"}
+    late = await room.op("Priya", "house.audience", item_id="i_kept6", audience=everyone)
+    assert (late["ok"], late["code"]) == (False, "minutes_taken"), late
+
+    sent: dict[str, dict[str, Any]] = {}
+    for name, client in room.people.items():
+        get = room.staff.http.get if name == "Priya" else as_client(room.live.url, client.cookie)
+        since = await client.sio.call("sync", {"since": marked}, timeout=10)
+        came_after = name in ("Kim", "screen2")  # their whole sync, from the start, too
+        sent[name] = {
+            **received(client, room.acks.get(name, [])),
+            **(await synced(client) if came_after else {}),
+            "sync from the marking": since,
+            **over_http(get, room.id, minutes=[1], plan=name in {*FAMILY, "Kim"}),
+        }
+    for name in ("Sam", "screen", "screen2"):
+        assert_kept(KEPT, sent[name], name)
+        assert editing(room.people[name], pid(room, "Priya")) is None, name
+    for name in ("Sam", "Gran", "Mia", "Kim", "screen", "screen2"):
+        assert_kept(PROS, sent[name], name)
+    everywhere = ["api board", "minutes 1", "minutes 1 md", "minutes 1 json", "minutes 1 pdf"]
+    for name in ("Gran", "Kim", "Jo", "Priya"):
+        assert_shown(KEPT, sent[name], name, everywhere)
+    for name in ("Ava", "Jo", "Priya"):
+        assert_shown(PROS, sent[name], name, everywhere)
+    # Staff minutes show each with its marking.
+    assert "Hidden from Sam" in sent["Priya"]["minutes 1"]
+    assert "For professionals only" in sent["Priya"]["minutes 1 md"]
+    # Ava always sees her own, and her export has both; Sam's has neither.
+    exports = f"/api/meetings/{room.id}/participants/{{}}/export"
+    mine = room.staff.http.get(exports.format(pid(room, "Ava"))).json()
+    assert sorted(item["id"] for item in mine["three_houses"]) == ["i_kept6", "i_pros7"]
+    sams = room.staff.http.get(exports.format(pid(room, "Sam")))
+    assert sams.status_code == 200
+    for secret in (KEPT, PROS):
+        assert_kept(secret, {"export": sams.json()}, "Sam")

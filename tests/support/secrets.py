@@ -85,6 +85,13 @@ async def synced(client: Client) -> Sent:
     }
 
 
+def editing(client: Client, who: str) -> str | None:
+    """What the last `presence` `client` was sent says `who` is editing."""
+    presence = [data for event, data in client.events if event == "presence"]
+    entries = [e for e in presence[-1]["online"] if e["participant_id"] == who] if presence else []
+    return entries[0]["editing"] if entries else None
+
+
 def pdf_text(body: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
