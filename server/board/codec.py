@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .family_group import Answer, Ended, FamilyItem, FamilyTime, Stage
 from .model import (
-    Answered,
     Card,
     Decision,
     Entity,
@@ -19,17 +18,11 @@ from .model import (
     House,
     HouseItem,
     Kind,
-    LeftOut,
-    LeftOutWhy,
     Meeting,
     Minutes,
     MinutesStatus,
     Outcome,
     Participant,
-    Round,
-    RoundStatus,
-    Scale,
-    ScalePoint,
     Sharing,
     SignOff,
     Snapshot,
@@ -37,10 +30,19 @@ from .model import (
     Status,
     Timing,
     Vocabulary,
-    Vote,
     WorryParts,
 )
 from .roles import Role
+from .scaling_model import (
+    Answered,
+    LeftOut,
+    LeftOutWhy,
+    Round,
+    RoundStatus,
+    Scale,
+    ScalePoint,
+    Vote,
+)
 from .steering import Agenda, Focus, FocusKind, Readiness, ReadyState, Timer, TimerStatus
 from .visibility import EVERYONE, audience_of, decode_audience
 

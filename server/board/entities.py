@@ -10,20 +10,8 @@ from typing import Any
 
 from .errors import NotFound
 from .family_group import FamilyItem, FamilyTime
-from .model import (
-    Board,
-    Card,
-    Change,
-    Decision,
-    Entity,
-    HouseItem,
-    Minutes,
-    Participant,
-    Round,
-    Scale,
-    Snapshot,
-    Vote,
-)
+from .model import Board, Card, Change, Decision, Entity, HouseItem, Minutes, Participant, Snapshot
+from .scaling_model import Round, Scale, Vote
 from .steering import Agenda, Focus, Readiness, Timer
 from .visibility import audience_of
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from .codec import encode_entity, plain
 from .houses import shared_items
-from .model import Board, RoundStatus
+from .model import Board
 from .readiness import readiness_of
+from .scaling_model import RoundStatus
 from .visibility import Viewer, visible
 
 

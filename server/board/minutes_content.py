@@ -10,8 +10,9 @@ from typing import Any
 from . import scaling, statements
 from .codec import plain
 from .houses_minutes import houses_content
-from .model import Board, Card, RoundStatus, Stance
+from .model import Board, Card, Stance
 from .roles import Role
+from .scaling_model import RoundStatus
 from .summary import summarise
 from .template import COLUMNS, audience_words
 from .visibility import EVERYONE, Audience, Viewer, decode_audience, encode_audience, sees

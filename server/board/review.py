@@ -7,9 +7,10 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from .model import Board, Card, GoalParts, Scale, ScalePoint, Vote, WorryParts
+from .model import Board, Card, GoalParts, WorryParts
 from .positions import key_between
 from .roles import Role
+from .scaling_model import Scale, ScalePoint, Vote
 from .summary import summarise
 from .visibility import EVERYONE, carried, decode_audience
 

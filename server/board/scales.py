@@ -12,8 +12,9 @@ from typing import Any
 from .entities import live_card, put, put_ballots
 from .errors import Invalid, NotFound, TooMany
 from .limits import MAX_ANCHOR, MAX_QUESTION, MAX_SCALES
-from .model import Board, Change, Participant, Scale, Vocabulary
+from .model import Board, Change, Participant, Vocabulary
 from .parsing import UNSET, Fields, Words, words
+from .scaling_model import Scale
 from .template import OVERALL_SCALE
 from .visibility import EVERYONE
 

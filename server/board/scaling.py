@@ -22,20 +22,11 @@ from .limits import (
     SCALE_MAX,
     SCALE_MIN,
 )
-from .model import (
-    Answered,
-    Board,
-    Change,
-    LeftOut,
-    LeftOutWhy,
-    Participant,
-    Round,
-    RoundStatus,
-    Vote,
-)
+from .model import Board, Change, Participant
 from .parsing import NAME, UNSET, Fields, Words, is_text, whole_number, words
 from .roles import ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
 from .scales import live_scale
+from .scaling_model import Answered, LeftOut, LeftOutWhy, Round, RoundStatus, Vote
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from statistics import median
 from typing import Any
 
-from .model import Vote
 from .roles import Group
+from .scaling_model import Vote
 from .template import GROUP_LABELS
 
 

@@ -29,20 +29,10 @@ from .limits import (
     MIN_TIMER_SECONDS,
 )
 from .marking import CARD_REACHES
-from .model import (
-    STATUS_ALLOWS,
-    Answered,
-    Board,
-    Change,
-    Entity,
-    Participant,
-    Round,
-    RoundStatus,
-    Vocabulary,
-    Vote,
-)
+from .model import STATUS_ALLOWS, Board, Change, Entity, Participant, Vocabulary
 from .readiness import readiness_of
 from .roles import PLAN_READERS, ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
+from .scaling_model import Answered, Round, RoundStatus, Vote
 from .summary import summarise
 from .template import (
     AUDIENCE_LABELS,

@@ -6,9 +6,10 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-from server.board.model import Board, Meeting, Scale, ScalePoint
+from server.board.model import Board, Meeting
 from server.board.review import with_family_history
 from server.board.roles import Role
+from server.board.scaling_model import Scale, ScalePoint
 
 
 def scale(scale_id: str, overall: bool, *history: ScalePoint) -> Scale:

@@ -26,19 +26,11 @@ from server.board.minutes import (
     MinutesTake,
 )
 from server.board.minutes_content import canonical, digest, snapshot_content
-from server.board.model import (
-    Board,
-    Kind,
-    Meeting,
-    MinutesStatus,
-    Outcome,
-    RoundStatus,
-    Stance,
-    Status,
-)
+from server.board.model import Board, Kind, Meeting, MinutesStatus, Outcome, Stance, Status
 from server.board.ops import Context
 from server.board.review import review_board
 from server.board.roles import Role
+from server.board.scaling_model import RoundStatus
 from server.board.template import COLUMNS, OUTCOME_LABELS, SECTIONS, TIMED_SECTIONS
 from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run, with_status
 from tests.support.minutes import (

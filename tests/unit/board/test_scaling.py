@@ -32,21 +32,12 @@ from server.board.limits import (
     MAX_SCALES,
 )
 from server.board.meeting import MeetingEdit
-from server.board.model import (
-    Answered,
-    Board,
-    Change,
-    Round,
-    RoundStatus,
-    Scale,
-    Status,
-    Vocabulary,
-    Vote,
-)
+from server.board.model import Board, Change, Status, Vocabulary
 from server.board.ops import Context
 from server.board.roles import Role
 from server.board.scales import ScaleAdd, ScaleDelete, ScaleEdit, overall_scale
 from server.board.scaling import OnBehalf, RoundOpen, RoundReveal, VoteCast, VoteExclude
+from server.board.scaling_model import Answered, Round, RoundStatus, Scale, Vote
 from server.board.summary import summarise
 from server.board.template import OVERALL_SCALE
 from tests.support.boards import BY_ROLE, MID, PEOPLE, T0, T1, raw, run, with_status

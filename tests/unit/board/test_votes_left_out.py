@@ -20,16 +20,10 @@ from server.board.errors import (
     RoundClosed,
 )
 from server.board.meeting import ParticipantJoin
-from server.board.model import (
-    Answered,
-    Board,
-    LeftOut,
-    LeftOutWhy,
-    Status,
-    Vote,
-)
+from server.board.model import Board, Status
 from server.board.ops import Context
 from server.board.roles import Role
+from server.board.scaling_model import Answered, LeftOut, LeftOutWhy, Vote
 from server.board.summary import summarise
 from tests.support.boards import BY_ROLE, T1, raw, run, with_status
 from tests.support.scaling import (
