@@ -240,26 +240,7 @@ def to_markdown(view: dict[str, Any]) -> str:
                 said = "set by" if section["key"] == "bottom_lines" else "said by"
                 lines.append(f"- {_md(card['text'])}{_card_details(card, said)}")
     lines += sets_markdown(view["sets"], _md)
-    for scale in content["scales"]:
-        lines += ["", f"## Scale: {_md(scale['question'])}", ""]
-        lines.append(f"0 = {_md(scale['low_label'])}; 10 = {_md(scale['high_label'])}")
-        for point in scale["history"]:
-            medians = ", ".join(f"{g} {m}" for g, m in point["medians"].items())
-            lines.append(f"- Earlier meeting {point['date']}: {medians}")
-        for round_ in scale["rounds"]:
-            lines += ["", f"Round {round_['number']}: {_md(round_['summary']['words'])}", ""]
-            lines += ["| Name | Who | Number | Why |", "|---|---|---|---|"]
-            for vote in round_["votes"]:
-                recorded = (
-                    " (recorded by the facilitator)" if vote["recorded_by_facilitator"] else ""
-                )
-                lines.append(
-                    f"| {_md(vote['name'])}{recorded} | {role_of(vote)} | {vote['value']} "
-                    f"| {_md(vote['reason'] or '')} |"
-                )
-            # Minutes taken before answers could be left out have no `left_out`.
-            for words in round_.get("left_out", []):
-                lines += ["", _md(words)]
+    lines += _scales_markdown(content["scales"])
     for child in view["houses"]:
         lines += ["", f"## {_md(child['title'])}"]
         for house in child["houses"]:
@@ -282,6 +263,32 @@ def to_markdown(view: dict[str, Any]) -> str:
         lines.append(f"- Marked agreed on {view['agreed_at'][:10]}")
     lines += ["", f"SHA-256 of the minutes: `{view['hash']}`", "", f"**{MARKING}**", ""]
     return "\n".join(lines)
+
+
+def _scales_markdown(scales: list[dict[str, Any]]) -> list[str]:
+    """Each scale's words, its earlier meetings' medians and its rounds' tables."""
+    lines: list[str] = []
+    for scale in scales:
+        lines += ["", f"## Scale: {_md(scale['question'])}", ""]
+        lines.append(f"0 = {_md(scale['low_label'])}; 10 = {_md(scale['high_label'])}")
+        for point in scale["history"]:
+            medians = ", ".join(f"{g} {m}" for g, m in point["medians"].items())
+            lines.append(f"- Earlier meeting {point['date']}: {medians}")
+        for round_ in scale["rounds"]:
+            lines += ["", f"Round {round_['number']}: {_md(round_['summary']['words'])}", ""]
+            lines += ["| Name | Who | Number | Why |", "|---|---|---|---|"]
+            for vote in round_["votes"]:
+                recorded = (
+                    " (recorded by the facilitator)" if vote["recorded_by_facilitator"] else ""
+                )
+                lines.append(
+                    f"| {_md(vote['name'])}{recorded} | {role_of(vote)} | {vote['value']} "
+                    f"| {_md(vote['reason'] or '')} |"
+                )
+            # Minutes taken before answers could be left out have no `left_out`.
+            for words in round_.get("left_out", []):
+                lines += ["", _md(words)]
+    return lines
 
 
 def _card_details(card: dict[str, Any], said: str = "said by") -> str:

@@ -15,10 +15,8 @@ from .summary import summarise
 from .visibility import EVERYONE, carried, decode_audience
 
 
-def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
-    """A review meeting's first board, from the minutes `content` of the meeting before:
-    its cards marked as from last meeting, its scales with last time's numbers added to
-    their history (the new meeting votes afresh)."""
+def _carried_cards(content: dict[str, Any], now: str) -> list[Card]:
+    """The minutes' cards, each in its section in order, that a review may carry."""
     cards = []
     for column in content["columns"]:
         for section in column["sections"]:
@@ -49,6 +47,14 @@ def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
                         goal=GoalParts(**item["goal"]) if item.get("goal") else None,
                     )
                 )
+    return cards
+
+
+def review_board(content: dict[str, Any], meeting: Any, now: str) -> Board:
+    """A review meeting's first board, from the minutes `content` of the meeting before:
+    its cards marked as from last meeting, its scales with last time's numbers added to
+    their history (the new meeting votes afresh)."""
+    cards = _carried_cards(content, now)
     scales = []
     for item in content["scales"]:
         history = tuple(_point(p) for p in item["history"])

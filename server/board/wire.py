@@ -203,31 +203,54 @@ def encode_state(
     }
 
 
+def _columns() -> list[dict[str, Any]]:
+    """The map's columns and their sections, with both vocabularies' labels."""
+    return [
+        {
+            "key": column.key,
+            "heading": column.heading,
+            "prompt": column.prompt,
+            "view": column.view,
+            "sections": [
+                {
+                    "key": section.key,
+                    "labels": {
+                        Vocabulary.SAFETY.value: section.safety_label,
+                        Vocabulary.WELLBEING.value: section.wellbeing_label,
+                    },
+                }
+                for section in column.sections
+            ],
+        }
+        for column in COLUMNS
+    ]
+
+
+def _text_limits() -> dict[str, int]:
+    """The longest text of each kind an op may carry."""
+    return {
+        "text": MAX_TEXT,
+        "attribution": MAX_ATTRIBUTION,
+        "owner": MAX_OWNER,
+        "title": MAX_TITLE,
+        "name": MAX_NAME,
+        "question": MAX_QUESTION,
+        "anchor": MAX_ANCHOR,
+        "reason": MAX_REASON,
+        "note": MAX_NOTE,
+        "label": MAX_LABEL,
+        "step": MAX_STEP,
+        "part": MAX_PART,
+    }
+
+
 def encode_template(link_days: int) -> dict[str, Any]:
     """The map's columns and sections with both vocabularies' labels, the role names, and
     the rules a page follows so as to offer only what the server accepts: the text limits,
     what each meeting status allows, which sections' cards may have a scale, and how many
     days a link works (`link_days`, the default a new one is given)."""
     return {
-        "columns": [
-            {
-                "key": column.key,
-                "heading": column.heading,
-                "prompt": column.prompt,
-                "view": column.view,
-                "sections": [
-                    {
-                        "key": section.key,
-                        "labels": {
-                            Vocabulary.SAFETY.value: section.safety_label,
-                            Vocabulary.WELLBEING.value: section.wellbeing_label,
-                        },
-                    }
-                    for section in column.sections
-                ],
-            }
-            for column in COLUMNS
-        ],
+        "columns": _columns(),
         "roles": {role.value: label for role, label in ROLE_LABELS.items()},
         "houses": {house.value: label for house, label in HOUSE_LABELS.items()},
         "unconfirmed_label": UNCONFIRMED_LABEL,
@@ -251,20 +274,7 @@ def encode_template(link_days: int) -> dict[str, Any]:
             status.value: {f.name: getattr(allows, f.name) for f in fields(allows)}
             for status, allows in STATUS_ALLOWS.items()
         },
-        "limits": {
-            "text": MAX_TEXT,
-            "attribution": MAX_ATTRIBUTION,
-            "owner": MAX_OWNER,
-            "title": MAX_TITLE,
-            "name": MAX_NAME,
-            "question": MAX_QUESTION,
-            "anchor": MAX_ANCHOR,
-            "reason": MAX_REASON,
-            "note": MAX_NOTE,
-            "label": MAX_LABEL,
-            "step": MAX_STEP,
-            "part": MAX_PART,
-        },
+        "limits": _text_limits(),
         "agenda_steps": MAX_STEPS,
         "timer_seconds": {"min": MIN_TIMER_SECONDS, "max": MAX_TIMER_SECONDS},
         "link_days": {"default": link_days, "max": MAX_LINK_DAYS},
