@@ -356,10 +356,15 @@ FOREIGN = """
   const active = [
     'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'portal', 'base',
     'meta[http-equiv]', 'video', 'audio', 'source', 'marquee', 'math', 'details', 'isindex',
-    'keygen', 'template', 'xmp', 'body style', 'body link', 'foreignObject', 'animate', 'set',
+    'keygen', 'template', 'xmp', 'body style', 'foreignObject', 'animate', 'set',
   ].join(', ');
   for (const element of document.querySelectorAll(active)) {
     found.push(`element ${element.localName}`);
+  }
+  // Our own stylesheets may sit in the body (the quick-exit partial's); no other link may.
+  for (const link of document.querySelectorAll('body link')) {
+    const ours = link.rel === 'stylesheet' && new URL(link.href).pathname.startsWith('/static/');
+    if (!ours || link.attributes.length !== 2) found.push(`link ${link.outerHTML.slice(0, 60)}`);
   }
   for (const image of document.images) {
     if (!new URL(image.src).pathname.endsWith('/qr.svg')) found.push(`img ${image.src}`);
@@ -418,6 +423,11 @@ def texts(page: Page, selector: str) -> list[str]:
     return page.eval_on_selector_all(selector, "nodes => nodes.map((node) => node.textContent)")
 
 
+def said(card: dict[str, Any]) -> str:
+    """A bottom line is set by someone; every other card is said by them."""
+    return "set by" if card["section"] == "bottom_lines" else "said by"
+
+
 def assert_cards_shown(page: Page, cards: list[dict[str, Any]], where: str) -> None:
     """Each card's words, "who said it" and "who will do it" exactly as the server keeps
     them, as text."""
@@ -438,7 +448,7 @@ def assert_cards_shown(page: Page, cards: list[dict[str, Any]], where: str) -> N
         if seen
         != {
             "text": card["text"],
-            "saidBy": f"said by {card['attributed_to']}" if card.get("attributed_to") else "",
+            "saidBy": f"{said(card)} {card['attributed_to']}" if card.get("attributed_to") else "",
             "owner": f"Who: {card['owner']}" if card.get("owner") else "",
         }
     ]
