@@ -143,6 +143,7 @@ export function startBoardPage(root) {
       send(ops.placeHouseItem(itemId, section, after));
     },
     setAge: (childId, age) => send(ops.setChildAge(childId, age)),
+    setAudience: (itemId, audience) => send(ops.setHouseItemAudience(itemId, audience)),
   };
 
   live = startLiveBoard(root, {

@@ -1,6 +1,7 @@
 // The child's three houses: their words, pictures and drawings in worries, good things and
 // dreams, each with who can see it. Reached by the child's own link (or opened by their
 // worker with them on a tablet). Every label can be read aloud where the browser can.
+import { audienceWords } from './audience.js';
 import { myHouses } from './houses.js';
 import * as ops from './ops.js';
 import { PICTURE_CREDIT } from './pictures.js';
@@ -44,7 +45,9 @@ export function startChildPage(root) {
       const frozen = state.minutes.size > 0 || state.meeting.status !== 'open';
       setText(part('houses-frozen'), WORDS.houses.frozen);
       show(part('houses-frozen'), frozen);
-      view.render({ houses: myHouses(state, connection.pendingOps()), frozen, labels: state.template.houses });
+      const nameOf = (id) => state.participants.get(id)?.name;
+      const markingOf = (item) => audienceWords({ audience: item.marking }, state.template, nameOf);
+      view.render({ houses: myHouses(state, connection.pendingOps()), frozen, labels: state.template.houses, markingOf });
     });
   };
   connection.on('state', (payload) => {

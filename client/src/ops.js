@@ -118,6 +118,8 @@ export const shareFamilyPlan = () => op('family_plan.share');
 export const addHouseItem = (house, content) => op('house.add', { item_id: newItemId(), house, ...content });
 export const shareHouseItem = (itemId, sharing) => op('house.share', { item_id: itemId, sharing });
 export const removeHouseItem = (itemId) => op('house.remove', { item_id: itemId });
+// The facilitator: who can see a child's shared item ({kind, people}, as a card's).
+export const setHouseItemAudience = (itemId, audience) => op('house.audience', { item_id: itemId, audience });
 export const placeHouseItem = (itemId, section, after) =>
   op('house.place', { item_id: itemId, section, after: after ?? null, card_id: newCardId() });
 export const setChildAge = (participantId, age) => op('child.age', { participant_id: participantId, age });

@@ -120,6 +120,7 @@ export const WORDS = {
   audience: {
     button: 'Who can see this',
     legend: 'Who can see this card?',
+    itemLegend: 'Who can see this?',
     everyone: 'Everyone',
     hiddenFrom: 'Everyone but some people',
     professionals: 'Professionals only',

@@ -8,9 +8,10 @@ import { el, show } from './dom.js';
 
 let pickers = 0; // each open picker's radios need a group name of their own
 
-// card: the card as now; kinds: the markings a card may have (template.audiences.for_cards);
-// people: whom it can be hidden from (audience.js hideableFrom); onSave(audience); onCancel().
-export function createAudiencePicker({ card, kinds, people, onSave, onCancel }) {
+// card: the card as now (or anything with its `audience`, e.g. a child's item's marking);
+// kinds: the markings a card may have (template.audiences.for_cards); people: whom it can be
+// hidden from (audience.js hideableFrom); legend: the question asked; onSave(audience); onCancel().
+export function createAudiencePicker({ card, kinds, people, legend = WORDS.audience.legend, onSave, onCancel }) {
   pickers += 1;
   const name = `audience-${pickers}`;
   const current = card.audience ?? { kind: 'everyone', people: [] };
@@ -37,7 +38,7 @@ export function createAudiencePicker({ card, kinds, people, onSave, onCancel }) 
   const element = el(
     'div',
     { class: 'audience-picker', dataset: { role: 'audience-picker' } },
-    el('fieldset', { class: 'audience-kinds' }, el('legend', {}, WORDS.audience.legend), ...radios.map((r) => r.label)),
+    el('fieldset', { class: 'audience-kinds' }, el('legend', {}, legend), ...radios.map((r) => r.label)),
     who,
     problem,
     el('div', { class: 'editor-actions' }, save, cancel),

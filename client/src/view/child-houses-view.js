@@ -1,16 +1,20 @@
 // On the board (and the room screen): each child's three houses as they shared them with
 // everyone, shown above the map; for a facilitator also what a child shared with their
-// worker only (a private panel), a way to put a shared item on the map, and the child's age.
+// worker only (a private panel), a way to put a shared item on the map, "Who can see this"
+// for a shared item, and the child's age. Everyone who is sent an item sees its marking.
+import { audienceWords, hideableFrom } from '../audience.js';
 import { HOUSES, housesOfChildren, PLACE_IN } from '../houses.js';
 import { sectionLabel } from '../state.js';
 import { WORDS } from '../words.js';
+import { createAudiencePicker } from './audience-picker.js';
 import { el, placeChildren, show } from './dom.js';
 import { itemContent } from './houses-view.js';
 
 const W = WORDS.houses;
 
 export class ChildHousesView {
-  // actions: {place(itemId, section), setAge(childId, age)}, or null (read only).
+  // actions: {place(itemId, section), setAge(childId, age), setAudience(itemId, audience)},
+  // or null (read only).
   constructor(root, actions = null) {
     this.root = root;
     this.actions = actions;
@@ -18,6 +22,8 @@ export class ChildHousesView {
     this.worker = el('div', { class: 'child-houses-worker', dataset: { role: 'worker-houses' } });
     root.replaceChildren(this.shared, this.worker);
     this.key = null;
+    this.picking = null; // the item whose "Who can see this" is open, kept across renders
+    this.openers = new Map(); // item id -> opens its picker, for the items just rendered
   }
 
   render(model) {
@@ -26,16 +32,20 @@ export class ChildHousesView {
     const shared = housesOfChildren(state, 'shared');
     const worker = can.runMeeting ? housesOfChildren(state, 'worker') : [];
     const placed = (item) => Boolean(item.card_id && board.cards.has(item.card_id));
-    const key = JSON.stringify([shared, worker, can.runMeeting, state.meeting.vocabulary, [...state.participants.values()], shared.flatMap(({ houses }) => [...houses.values()].flat().map(placed))]);
+    // The items themselves (a child's houses are a Map, which JSON does not show).
+    const itemsOf = (children) => children.flatMap(({ houses }) => [...houses.values()].flat());
+    const key = JSON.stringify([itemsOf(shared), itemsOf(worker), shared, worker, can.runMeeting, can.markCards, state.meeting.vocabulary, [...state.participants.values()], shared.flatMap(({ houses }) => [...houses.values()].flat().map(placed))]);
     if (key === this.key) return;
     this.key = key;
     const placing = Boolean(this.actions && can.runMeeting && can.contribute);
+    const marking = Boolean(this.actions && can.markCards);
+    const refocus = this.root.contains(document.activeElement) && document.activeElement.closest('[data-role=audience-picker]');
+    const item = (i) => this.sharedItem(i, state, { placing, marking, isPlaced: placed(i) });
     placeChildren(
       this.shared,
-      shared.map(({ child, houses }) =>
-        this.childBlock(child, houses, { title: W.boardTitle(child.name), item: (i) => this.sharedItem(i, state, placing, placed(i)) }),
-      ),
+      shared.map(({ child, houses }) => this.childBlock(child, houses, { title: W.boardTitle(child.name), item })),
     );
+    this.reopen(refocus);
     placeChildren(
       this.worker,
       worker.map(({ child, houses }) =>
@@ -64,11 +74,58 @@ export class ChildHousesView {
     );
   }
 
-  sharedItem(item, state, placing, isPlaced) {
+  sharedItem(item, state, { placing, marking, isPlaced }) {
     const li = el('li', { class: 'house-item', dataset: { itemId: item.id } }, itemContent(item));
+    const nameOf = (id) => state.participants.get(id)?.name;
+    const words = audienceWords({ audience: item.marking }, state.template, nameOf);
+    if (words) li.append(el('p', { class: 'card-audience', dataset: { role: 'audience' }, text: words }));
     if (isPlaced) li.append(el('p', { class: 'house-placed', text: W.placed }));
     else if (placing) li.append(this.placeForm(item, state));
+    if (marking) li.append(this.audienceControl(item, state));
     return li;
+  }
+
+  // The facilitator's "Who can see this" for a shared item: the card's picker, opened below
+  // the button; Save, Cancel or Escape close it and give the focus back to the button.
+  audienceControl(item, state) {
+    const slot = el('div', { class: 'audience-slot' });
+    const button = el('button', { type: 'button', class: 'button', 'aria-expanded': 'false', dataset: { action: 'item-audience' }, text: WORDS.audience.button });
+    const close = () => {
+      this.picking = null;
+      slot.replaceChildren();
+      button.setAttribute('aria-expanded', 'false');
+      button.focus();
+    };
+    const open = (focus) => {
+      const picker = createAudiencePicker({
+        card: { audience: item.marking },
+        kinds: state.template.audiences.for_cards,
+        // The child always sees their own things, so they are not offered.
+        people: hideableFrom(state.participants.values()).filter((p) => p.id !== item.child),
+        legend: WORDS.audience.itemLegend,
+        onSave: (audience) => {
+          this.actions.setAudience(item.id, audience);
+          close();
+        },
+        onCancel: close,
+      });
+      this.picking = item.id;
+      slot.replaceChildren(picker.element);
+      button.setAttribute('aria-expanded', 'true');
+      if (focus) picker.focus();
+    };
+    button.addEventListener('click', () => (this.picking === item.id ? close() : open(true)));
+    this.openers.set(item.id, open);
+    return el('div', { class: 'house-audience' }, button, slot);
+  }
+
+  // A render rebuilds the items: an open picker is opened again on its item (fresh, with the
+  // item's marking as it is now), or forgotten if the item is no longer shared.
+  reopen(focus) {
+    const open = this.picking && this.openers.get(this.picking);
+    this.openers = new Map();
+    if (open) open(Boolean(focus));
+    else this.picking = null;
   }
 
   placeForm(item, state) {

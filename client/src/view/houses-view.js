@@ -48,9 +48,11 @@ export class HousesView {
     return { element, title: element.querySelector('h2'), list, empty, adder, buttons };
   }
 
-  // labels: the houses' names, from the server's template.
-  render({ houses, frozen, labels }) {
+  // labels: the houses' names, from the server's template; markingOf(item): the words of
+  // the facilitator's marking of a shared item ("Hidden from Sam"), or null.
+  render({ houses, frozen, labels, markingOf = () => null }) {
     this.frozen = frozen;
+    this.markingOf = markingOf;
     const seen = new Set();
     for (const [house, items] of houses) {
       const parts = this.houses.get(house);
@@ -66,7 +68,8 @@ export class HousesView {
   }
 
   itemElement(item) {
-    const key = JSON.stringify([item, this.frozen]);
+    const marking = item.sharing === 'everyone' ? this.markingOf(item) : null;
+    const key = JSON.stringify([item, this.frozen, marking]);
     const kept = this.items.get(item.id);
     if (kept?.key === key) return kept.element;
     const choices = SHARINGS.map((sharing) =>
@@ -85,6 +88,7 @@ export class HousesView {
       'li',
       { class: `house-item${item.pending ? ' house-item-pending' : ''}`, dataset: { itemId: item.id, sharing: item.sharing } },
       itemContent(item),
+      marking ? el('p', { class: 'card-audience', dataset: { role: 'audience' }, text: marking }) : null,
       el('div', { class: 'sharing-choices', role: 'group', 'aria-label': W.whoSees }, el('span', { class: 'sharing-question', text: W.whoSees }), ...choices),
       this.frozen ? null : el('button', { type: 'button', class: 'button house-remove', dataset: { role: 'remove' }, text: W.remove, onclick: () => this.actions.remove(item.id) }),
     );
