@@ -39,13 +39,20 @@ export class ChildHousesView {
     this.key = key;
     const placing = Boolean(this.actions && can.runMeeting && can.contribute);
     const marking = Boolean(this.actions && can.markCards);
-    const refocus = this.root.contains(document.activeElement) && document.activeElement.closest('[data-role=audience-picker]');
+    // The items are made again: the focus goes back to where it was in them.
+    const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
+    const inPicker = Boolean(focused?.closest('[data-role=audience-picker]'));
+    const focusedItem = focused?.closest('[data-item-id]')?.dataset.itemId;
+    const focusedAction = focused?.dataset.action;
     const item = (i) => this.sharedItem(i, state, { placing, marking, isPlaced: placed(i) });
     placeChildren(
       this.shared,
       shared.map(({ child, houses }) => this.childBlock(child, houses, { title: W.boardTitle(child.name), item })),
     );
-    this.reopen(refocus);
+    this.reopen(inPicker);
+    if (!inPicker && focusedItem && focusedAction && !this.root.contains(focused)) {
+      this.shared.querySelector(`[data-item-id="${CSS.escape(focusedItem)}"] [data-action="${focusedAction}"]`)?.focus();
+    }
     placeChildren(
       this.worker,
       worker.map(({ child, houses }) =>
