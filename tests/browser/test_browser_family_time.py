@@ -19,7 +19,15 @@ import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.harness import API_KEY, ROOT, ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, PROJECTOR, Screens, connected, join, sign_in
+from tests.support.pages import (
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    Screens,
+    join,
+    new_meeting,
+    sign_in,
+)
 
 PRIYA = "priya@council.example"
 PASSWORD = "a long password 1"
@@ -66,12 +74,9 @@ def start_family_group(server: ServerProcess, screens: Screens) -> tuple[Page, P
     staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", PRIYA, password=PASSWORD)
     laptop = screens.open(**LAPTOP)
     sign_in(laptop, server.url, PRIYA, PASSWORD)
-    laptop.fill("#title", "Family group meeting for Ava and Leo")
-    laptop.fill("#name", "Priya (social worker)")
-    laptop.select_option("#kind", "family_group")
-    laptop.click("[data-role=new-meeting] [type=submit]")
-    connected(laptop)
-    meeting_id = laptop.url.rsplit("/", 1)[1]
+    meeting_id = new_meeting(
+        laptop, "Family group meeting for Ava and Leo", "Priya (social worker)", kind="family_group"
+    )
     phone = screens.open(**PHONE)
     join(phone, links_of(server, meeting_id)["participant"], "Sam", "parent")
     return laptop, phone, meeting_id

@@ -17,8 +17,8 @@ from tests.support.pages import (
     PROJECTOR,
     Screens,
     add_card,
-    connected,
     join,
+    new_meeting,
     sign_in,
 )
 
@@ -37,11 +37,7 @@ def test_the_facilitator_hides_a_card_by_keyboard_and_each_screen_follows(
     try:
         priya = screens.open(**LAPTOP)
         sign_in(priya, server.url, PRIYA, PASSWORD)
-        priya.fill("#title", "Family meeting for Ava")
-        priya.fill("#name", "Priya, social worker")
-        priya.click("[data-role=new-meeting] [type=submit]")
-        connected(priya)
-        meeting_id = priya.url.rsplit("/", 1)[1]
+        meeting_id = new_meeting(priya, "Family meeting for Ava", "Priya, social worker")
         links = httpx.get(
             f"{server.url}/api/meetings/{meeting_id}/links",
             headers={"Authorization": f"Bearer {API_KEY}"},

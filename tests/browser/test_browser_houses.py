@@ -23,6 +23,7 @@ from tests.support.pages import (
     Screens,
     connected,
     join,
+    new_meeting,
     round_of,
     show_scales_tab,
     sign_in,
@@ -64,13 +65,13 @@ def socket_frames(page: Page) -> list[str]:
 
 def start_meeting(office: Page, server: ServerProcess) -> str:
     sign_in(office, server.url, FAY, PASSWORD)
-    office.fill("#family_name", "Ahmed family")
-    office.fill("#case_ref", "KB-2026-0777")
-    office.fill("#title", "Family meeting for Ava")
-    office.fill("#name", "Fay, social worker")
-    office.click("[data-role=new-meeting] [type=submit]")
-    connected(office)
-    return office.url.rsplit("/", 1)[1]
+    return new_meeting(
+        office,
+        "Family meeting for Ava",
+        "Fay, social worker",
+        family_name="Ahmed family",
+        case_ref="KB-2026-0777",
+    )
 
 
 def avas_link(office: Page) -> str:

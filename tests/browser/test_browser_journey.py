@@ -19,6 +19,7 @@ from tests.support.pages import (
     Screens,
     add_card,
     connected,
+    new_meeting,
     sign_in,
 )
 
@@ -46,13 +47,13 @@ def test_sign_in_open_a_family_start_the_review_invite_the_same_people_and_see_o
     # Fay starts the first meeting for a new family.
     office = screens.open(**LAPTOP)
     sign_in_as_fay(office, server)
-    office.fill("#family_name", "Khan family")
-    office.fill("#case_ref", CASE_REF)
-    office.fill("#title", "Family meeting for Zara")
-    office.fill("#name", "Fay, social worker")
-    office.click("[data-role=new-meeting] [type=submit]")
-    connected(office)
-    meeting_id = office.url.rsplit("/", 1)[1]
+    meeting_id = new_meeting(
+        office,
+        "Family meeting for Zara",
+        "Fay, social worker",
+        family_name="Khan family",
+        case_ref=CASE_REF,
+    )
 
     # A link of Sam's own, from the Share panel.
     office.click("[data-role=share-toggle]")

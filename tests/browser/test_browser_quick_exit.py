@@ -15,7 +15,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.harness import API_KEY, ServerProcess, create_meeting, free_port, staff_command
-from tests.support.pages import LAPTOP, PHONE, Screens, add_card, connected, join, sign_in
+from tests.support.pages import (
+    LAPTOP,
+    PHONE,
+    Screens,
+    add_card,
+    connected,
+    join,
+    new_meeting,
+    sign_in,
+)
 
 KEY = {"Authorization": f"Bearer {API_KEY}"}
 PRIYA = "priya@council.example"
@@ -162,10 +171,7 @@ def test_staff_and_the_room_screen_have_no_exit_button(
 ) -> None:
     priya = screens.open(**LAPTOP)
     sign_in(priya, server.url, PRIYA, PASSWORD)
-    priya.fill("#title", "Family meeting for Leo")
-    priya.fill("#name", "Priya, social worker")
-    priya.click("[data-role=new-meeting] [type=submit]")
-    connected(priya)
+    new_meeting(priya, "Family meeting for Leo", "Priya, social worker")
     expect(priya.locator("[data-role=quick-exit]")).to_have_count(0)
     meeting_id = priya.url.rsplit("/", 1)[1]
     links = httpx.get(f"{server.url}/api/meetings/{meeting_id}/links", headers=KEY).json()

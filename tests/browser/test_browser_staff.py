@@ -12,7 +12,7 @@ import httpx
 from playwright.sync_api import Browser, expect
 
 from tests.support.harness import API_KEY, ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, Screens, connected, join, sign_in
+from tests.support.pages import LAPTOP, PHONE, Screens, connected, join, new_meeting, sign_in
 
 PRIYA = "priya@council.example"
 PASSWORD = "a long password 1"
@@ -88,11 +88,7 @@ def test_ten_reopens_from_two_browsers_are_one_staff_participant_renamed_on_the_
             sign_in(page, server.url, PRIYA, PASSWORD)
             # The name offered is never the e-mail.
             expect(page.locator("#name")).to_have_value("Facilitator")
-        office.fill("#title", "Family meeting for Ava")
-        office.fill("#name", "Fay, social worker")
-        office.click("[data-role=new-meeting] [type=submit]")
-        connected(office)
-        meeting_id = office.url.rsplit("/", 1)[1]
+        meeting_id = new_meeting(office, "Family meeting for Ava", "Fay, social worker")
         for turn in range(10):
             page = (office, laptop)[turn % 2]
             page.goto(server.url + "/")
@@ -134,10 +130,7 @@ def test_the_owner_shares_a_meeting_from_the_share_panel_and_stops_sharing_it(
         priya, bea = screens.open(**LAPTOP), screens.open(**LAPTOP)
         for page, email in ((priya, PRIYA), (bea, bea_email)):
             sign_in(page, server.url, email, PASSWORD)
-        priya.fill("#title", "Family meeting for Ava")
-        priya.fill("#name", "Priya, social worker")
-        priya.click("[data-role=new-meeting] [type=submit]")
-        connected(priya)
+        new_meeting(priya, "Family meeting for Ava", "Priya, social worker")
         priya.click("[data-role=share-toggle]")
         colleagues = priya.locator("[data-role=colleagues] .colleague-email")
         expect(colleagues).to_have_text([PRIYA])
@@ -183,10 +176,7 @@ def test_the_owner_shares_the_whole_family_from_the_share_panel_and_stops_sharin
     try:
         priya = screens.open(**LAPTOP)
         sign_in(priya, server.url, PRIYA, PASSWORD)
-        priya.fill("#title", "Family meeting for Ava")
-        priya.fill("#name", "Priya, social worker")
-        priya.click("[data-role=new-meeting] [type=submit]")
-        connected(priya)
+        new_meeting(priya, "Family meeting for Ava", "Priya, social worker")
         priya.click("[data-role=share-toggle]")
         family = priya.locator("[data-role=family-colleagues] .colleague-email")
         expect(family).to_be_hidden()

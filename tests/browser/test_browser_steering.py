@@ -19,8 +19,8 @@ from tests.support.pages import (
     PROJECTOR,
     Screens,
     add_card,
-    connected,
     join,
+    new_meeting,
     sign_in,
 )
 
@@ -40,12 +40,7 @@ def start_meeting(
     """Fay signs in and starts a meeting; its links, as her Share panel has them."""
     office = screens.open(**LAPTOP)
     sign_in(office, server.url, FAY, PASSWORD)
-    office.fill("#family_name", f"{title} family")
-    office.fill("#title", title)
-    office.fill("#name", "Fay, social worker")
-    office.click("[data-role=new-meeting] [type=submit]")
-    connected(office)
-    meeting_id = office.url.rsplit("/", 1)[1]
+    meeting_id = new_meeting(office, title, "Fay, social worker", family_name=f"{title} family")
     links = office.request.get(f"{server.url}/api/meetings/{meeting_id}/links").json()
     return office, links
 

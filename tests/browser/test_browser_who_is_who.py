@@ -10,7 +10,7 @@ import httpx
 from playwright.sync_api import Browser, expect
 
 from tests.support.harness import API_KEY, ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, Screens, connected, join, sign_in
+from tests.support.pages import LAPTOP, PHONE, Screens, join, new_meeting, sign_in
 
 PRIYA = "priya@council.example"
 PASSWORD = "a long password 1"
@@ -29,11 +29,7 @@ def test_the_facilitator_corrects_a_name_and_confirms_a_worker(
     try:
         priya = screens.open(**LAPTOP)
         sign_in(priya, server.url, PRIYA, PASSWORD)
-        priya.fill("#title", "Family meeting for Ava")
-        priya.fill("#name", "Priya, social worker")
-        priya.click("[data-role=new-meeting] [type=submit]")
-        connected(priya)
-        meeting_id = priya.url.rsplit("/", 1)[1]
+        meeting_id = new_meeting(priya, "Family meeting for Ava", "Priya, social worker")
         links = httpx.get(f"{server.url}/api/meetings/{meeting_id}/links", headers=KEY).json()
         kim, sam = screens.open(**PHONE), screens.open(**PHONE)
         join(kim, links["participant"], "Km", "professional")

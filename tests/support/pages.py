@@ -102,6 +102,21 @@ def connected(page: Page) -> None:
     )
 
 
+def new_meeting(page: Page, title: str, name: str, **fields: str) -> str:
+    """Starts a meeting from the signed-in staff home page's form (`fields`: more of its
+    inputs by id, e.g. family_name, case_ref, kind) and waits for its board; its id."""
+    for field, value in fields.items():
+        if field == "kind":
+            page.select_option("#kind", value)
+        else:
+            page.fill(f"#{field}", value)
+    page.fill("#title", title)
+    page.fill("#name", name)
+    page.click("[data-role=new-meeting] [type=submit]")
+    connected(page)
+    return page.url.rsplit("/", 1)[1]
+
+
 def sign_in(page: Page, url: str, email: str, password: str) -> None:
     """Signs in on the staff sign-in page, by the form."""
     page.goto(url + "/signin")
