@@ -31,7 +31,8 @@ ROUND_KEYS = {
     "left_out",
     "likely_duplicates",
 }
-ANSWERED_KEYS = {"voter", "name", "role", "recorded_by", "device", "group"}
+# `unconfirmed` (the voter only says they are a worker) is as public as their role.
+ANSWERED_KEYS = {"voter", "name", "role", "recorded_by", "device", "group", "unconfirmed"}
 VOTE_KEYS = {
     "voter",
     "name",
@@ -42,6 +43,7 @@ VOTE_KEYS = {
     "recorded_by",
     "replaces_recorded_by",
     "group",
+    "unconfirmed",
 }
 ACK_VOTE_KEYS = VOTE_KEYS | {"round_id", "scale_id"}
 REASON = re.compile(r"REASON-[A-Z0-9-]+")
