@@ -18,6 +18,7 @@ from .limits import MAX_AGE, MAX_HOUSE_ITEMS, MAX_HOUSE_WORDS, MIN_AGE
 from .model import Board, Change, House, HouseItem, Participant, Sharing
 from .parsing import UNSET, Fields, Words, whole_number, words
 from .roles import ROLE_ABILITIES, Role
+from .visibility import visible
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,9 @@ def _own_item(board: Board, item_id: str, actor: Participant) -> HouseItem:
     """The actor's own live item. Someone else's unshared item is refused exactly as one
     that does not exist, so the refusal tells nothing of it."""
     shared = board.house_items.get(item_id)
-    if shared is not None and not shared.deleted and shared.child != actor.id:
+    # One the facilitator kept from the actor is, to them, missing too.
+    seen = shared is not None and not shared.deleted and visible(actor.viewer, shared)
+    if seen and shared is not None and shared.child != actor.id:
         raise Forbidden("Only the child who made it can change that.")
     item = board.private_items.get(item_id) or shared
     if item is None or item.deleted or item.child != actor.id:

@@ -106,6 +106,23 @@ def test_an_item_taken_back_or_removed_is_refused_as_missing() -> None:
         assert_refused(board, mark(PROS), FAC, NotFound)
 
 
+@pytest.mark.parametrize(
+    ("audience", "error"),
+    [(CLEAR, Forbidden), ({"kind": "hidden_from", "people": [SIS]}, NotFound), (PROS, NotFound)],
+    ids=["seen", "hidden-from-her", "professionals"],
+)
+def test_another_child_reaching_for_a_kept_item_is_told_nothing_of_it(
+    audience: dict[str, Any], error: type
+) -> None:
+    board = marked(with_items(), audience)
+    for message in (
+        raw("house.edit", item_id="i_all", words="mine"),
+        raw("house.share", item_id="i_all", sharing="nobody"),
+        raw("house.remove", item_id="i_all"),
+    ):
+        assert_refused(board, message, SIS, error)
+
+
 def test_a_closed_meeting_or_minutes_taken_refuse_it() -> None:
     assert_refused(with_status(with_items(), Status.CLOSED), mark(PROS), FAC, Closed)
     error = assert_refused(taken(with_items()), mark(PROS), FAC, MinutesTaken)
