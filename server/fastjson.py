@@ -27,11 +27,12 @@ _INTEGER_RANGE = float(2**63)
 
 
 def dumps(data: Any) -> str:
-    """Compact JSON, UTF-8 text as it is (not \\u escapes)."""
+    """Compact JSON, UTF-8 text as it is (the standard library's fallback: \\u escapes)."""
     try:
         return orjson.dumps(data, option=_PLAIN).decode()
     except TypeError:  # lone surrogates, huge integers, non-str keys, enums and the like
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        # \u escapes here: a lone surrogate written as it is could not be sent as UTF-8.
+        return json.dumps(data, separators=(",", ":"))
 
 
 def loads(text: str | bytes) -> Any:

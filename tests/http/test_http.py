@@ -238,7 +238,8 @@ def test_join_gives_the_links_role(
     assert data["meeting_id"] == meeting["id"]
     assert data["participant"]["role"] == expected
     assert data["participant"]["name"] == "Sam"
-    suffix = "/display" if link == "display" else ""
+    # The room screen opens the display, a child their three houses, everyone else the board.
+    suffix = {"viewer": "/display", "child": "/houses"}.get(expected, "")
     assert data["board_url"] == f"/m/{meeting['id']}{suffix}"
 
 
@@ -375,6 +376,7 @@ def test_reading_a_meeting_needs_a_session_of_that_meeting(
         "readiness",
         "family_time",
         "family_plan",
+        "house_items",
     }
     assert answer.headers["cache-control"] == "no-store"
 

@@ -45,6 +45,7 @@ NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/m/{meeting_id}/plan"): "minutes:read",
     ("GET", "/m/{meeting_id}"): "everything",
     ("GET", "/m/{meeting_id}/display"): "everything",
+    ("GET", "/m/{meeting_id}/houses"): "everything",
     ("GET", "/m/{meeting_id}/qr.svg"): "everything",
     ("POST", "/api/meetings/{meeting_id}/people-links"): "everything",
     ("PATCH", "/api/meetings/{meeting_id}/people-links/{link_id}"): "everything",
