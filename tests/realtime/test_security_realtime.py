@@ -25,6 +25,7 @@ from server.board.meeting import ParticipantRemove
 from server.boards import Boards
 from server.families import Families
 from server.links import Links
+from server.realtime import HEARTBEAT
 from server.security import LinkKeys
 from server.sessions import Sessions
 from server.settings import Settings
@@ -35,6 +36,7 @@ from tests.support.harness import (
     API_KEY,
     Client,
     ServerProcess,
+    between_heartbeats,
     create_meeting,
     disconnected_within,
     free_port,
@@ -509,6 +511,7 @@ async def test_a_revoked_persons_next_op_is_refused_even_when_the_disconnect_is_
     gran: Client = spread["gran"]
     elsewhere: Client = spread["gran_elsewhere"]
     services = out_of_band(spread)
+    await between_heartbeats([gran, elsewhere], HEARTBEAT, quiet=2)
     try:
         await services.links.revoke_link(gran.meeting_id, spread["person"]["id"], "test")
     finally:
@@ -534,6 +537,7 @@ async def test_a_removed_persons_next_op_is_refused_even_when_the_disconnect_is_
     elsewhere: Client = spread["gran_elsewhere"]
     facilitator: Client = spread["facilitator"]
     services = out_of_band(spread)
+    await between_heartbeats([gran, elsewhere], HEARTBEAT, quiet=2)
     try:
         await services.boards.commit(
             gran.meeting_id,

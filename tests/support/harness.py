@@ -255,6 +255,29 @@ class Client:
             await self.sio.disconnect()
 
 
+async def between_heartbeats(clients: list[Client], period: float, quiet: float) -> None:
+    """Returns when none of `clients`' workers will beat for `quiet` seconds. Each beat also
+    drops sockets whose session has ended: a test of a lost disconnect must act between them.
+    Workers beat on phases of their own, so this waits for the beat due soonest until the
+    next one is far enough off."""
+
+    def beats(client: Client) -> int:
+        return sum(1 for event, _ in client.events if event == "heartbeat")
+
+    async def next_beat(client: Client) -> float:
+        seen = beats(client)
+        await client.wait_for(lambda: beats(client) > seen, period + 2)
+        return time.monotonic()
+
+    due = {id(client): await next_beat(client) + period for client in clients}
+    for _ in range(len(clients) + 1):
+        soonest = min(clients, key=lambda client: due[id(client)])
+        if due[id(soonest)] - time.monotonic() >= quiet:
+            return
+        due[id(soonest)] = await next_beat(soonest) + period
+    raise AssertionError(f"no {quiet} s without a heartbeat")
+
+
 async def disconnected_within(clients: list[Client], seconds: float) -> float:
     """Wait until every one of `clients` has been disconnected; how long that took."""
     began = time.monotonic()
