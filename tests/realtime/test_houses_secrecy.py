@@ -11,16 +11,14 @@ A live server in this process with a signed-in staff member as the facilitator.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from tests.support.harness import Client, ServerProcess, create_meeting
-from tests.support.inprocess import MovableClock, fast_hashing
-from tests.support.live import LiveServer, StaffBrowser
+from tests.support.live import LiveServer
+from tests.support.rooms import Room, staffed_room
 from tests.support.secrets import (
     Secret,
     as_client,
@@ -33,7 +31,6 @@ from tests.support.secrets import (
     synced,
 )
 
-PRIYA = "priya@council.example"
 NOBODY = Secret("Ava's item for nobody yet", ("NOBODYSEC1", "i_nobody1"))
 WORKER = Secret("Ava's item for her worker", ("WORKERSEC2", "i_worker2"))
 TAKEN_BACK = Secret("Ava's item she took back", ("TAKENBACK3", "i_back3"))
@@ -41,65 +38,15 @@ SHARED = Secret("Ava's item shared with everyone", ("SHAREDOK4",))
 FAMILY = {"Sam": "parent", "Ava": "child", "Mia": "child", "Gran": "network"}
 
 
-@dataclass
-class Meeting:
-    live: LiveServer
-    staff: StaffBrowser
-    id: str
-    people: dict[str, Client]
-    acks: dict[str, list[Any]]
-
-    async def op(self, name: str, op_type: str, **fields: Any) -> dict[str, Any]:
-        ack = await self.people[name].op(op_type, **fields)
-        self.acks.setdefault(name, []).append(ack)
-        return ack
-
-    async def join(self, name: str, role: str | None) -> Client:
-        links = self.live.run(self.live.services.links.urls, self.id)
-        link = links["display"] if role is None else links["participant"]
-        client = await Client.join(self.live.url, link, "" if role is None else name, role)
-        self.people[name] = client
-        return client
-
-    async def everyone_has(self, seq: int) -> None:
-        for client in self.people.values():
-            await client.wait_for(lambda c=client: any(r["seq"] == seq for r in c.applied()))
-
-
 @pytest.fixture
-def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    fast_hashing(monkeypatch)
-    with LiveServer(tmp_path, MovableClock()) as server:
-        server.run(server.services.staff.add, PRIYA, "a long password 1")
-        yield server
+async def meeting(live: LiveServer) -> AsyncIterator[Room]:
+    async with staffed_room(live, FAMILY) as room:
+        await room.join("Jo", "professional")
+        await room.join("screen", None)
+        yield room
 
 
-@pytest.fixture
-async def meeting(live: LiveServer) -> AsyncIterator[Meeting]:
-    staff = StaffBrowser(live.url)
-    staff.sign_in(PRIYA)
-    meeting_id = staff.start_meeting("Priya, social worker")
-    priya = Client(live.url, meeting_id, staff.meeting_cookie(meeting_id), {}, origin=live.url)
-    await priya.connect()
-    assert priya.state is not None
-    priya.me = priya.state["me"]
-    room = Meeting(live, staff, meeting_id, {"Priya": priya}, {})
-    for name, role in FAMILY.items():
-        await room.join(name, role)
-    await room.join("Jo", "professional")
-    await room.join("screen", None)
-    yield room
-    for client in room.people.values():
-        await client.close()
-    staff.close()
-
-
-def pid(room: Meeting, name: str) -> str:
-    person: str = room.people[name].me["id"]
-    return person
-
-
-async def keep_secrets(room: Meeting) -> None:
+async def keep_secrets(room: Room) -> None:
     """Ava fills her houses and changes her mind; others try to reach what is hers."""
     for item_id, words, sharing in [
         ("i_nobody1", "NOBODYSEC1 first words", "nobody"),
@@ -118,7 +65,7 @@ async def keep_secrets(room: Meeting) -> None:
     ]:
         ack = await room.op("Ava", op_type, **fields)
         assert ack["ok"], (op_type, ack)
-    assert (await room.op("Priya", "child.age", participant_id=pid(room, "Ava"), age=9))["ok"]
+    assert (await room.op("Priya", "child.age", participant_id=room.pid("Ava"), age=9))["ok"]
     assert (await room.op("Priya", "house.place", item_id="i_all4", section="strengths"))["ok"]
     # Reaching for them by id: to anyone else they are not there.
     for name, op_type, fields, code in [
@@ -136,7 +83,7 @@ async def keep_secrets(room: Meeting) -> None:
 
 
 async def test_unshared_items_reach_nobody_they_are_kept_from_on_any_channel(
-    meeting: Meeting,
+    meeting: Room,
 ) -> None:
     room = meeting
     await keep_secrets(room)
@@ -199,7 +146,7 @@ async def test_unshared_items_reach_nobody_they_are_kept_from_on_any_channel(
 
     # Ava's export has what she shared, and no words she did not share (her audit entries
     # name her items by id, never their words); anyone else's holds none of them.
-    answer = room.staff.http.get(f"/api/meetings/{room.id}/participants/{pid(room, 'Ava')}/export")
+    answer = room.staff.http.get(f"/api/meetings/{room.id}/participants/{room.pid('Ava')}/export")
     assert [item["id"] for item in answer.json()["three_houses"]] == ["i_all4"]
     words = Secret("the words Ava did not share", ("NOBODYSEC1", "WORKERSEC2", "TAKENBACK3"))
     assert_kept(words, {"export": answer.json()}, "Ava")
@@ -207,7 +154,7 @@ async def test_unshared_items_reach_nobody_they_are_kept_from_on_any_channel(
         if name == "Ava":
             continue
         answer = room.staff.http.get(
-            f"/api/meetings/{room.id}/participants/{pid(room, name)}/export"
+            f"/api/meetings/{room.id}/participants/{room.pid(name)}/export"
         )
         assert answer.status_code == 200
         for secret in (NOBODY, WORKER, TAKEN_BACK):
@@ -215,7 +162,7 @@ async def test_unshared_items_reach_nobody_they_are_kept_from_on_any_channel(
 
 
 async def test_sharing_and_taking_back_reach_exactly_those_whose_view_changes(
-    meeting: Meeting,
+    meeting: Room,
 ) -> None:
     room = meeting
     ack = await room.op(
@@ -319,12 +266,12 @@ def changes_at(client: Client, seq: int) -> list[tuple[str, str, bool]]:
     return sorted((c["entity"], c["id"], "deleted" in c) for c in record["changes"])
 
 
-async def mark_shared_items(room: Meeting) -> int:
+async def mark_shared_items(room: Room) -> int:
     """Ava shares two items; Priya places one on the map, hides it from Sam and keeps the
     other for professionals only. The seq after which neither may reach those they are kept
     from."""
     # Jo said he is a worker: until Priya confirms it, he is not one to the rule.
-    confirmed = await room.op("Priya", "participant.confirm", participant_id=pid(room, "Jo"))
+    confirmed = await room.op("Priya", "participant.confirm", participant_id=room.pid("Jo"))
     assert confirmed["ok"], confirmed
     for item_id, words in [("i_kept6", "KEPTSEC6 Dad shouts"), ("i_pros7", "PROSSEC7 at night")]:
         ack = await room.op(
@@ -335,13 +282,13 @@ async def mark_shared_items(room: Meeting) -> int:
         "Priya", "house.place", item_id="i_kept6", section="harm", card_id="c_kept6"
     )
     assert placed["ok"], placed
-    hide_from_sam = {"kind": "hidden_from", "people": [pid(room, "Sam")]}
+    hide_from_sam = {"kind": "hidden_from", "people": [room.pid("Sam")]}
     for name, op_type, fields, code in [
         ("Sam", "house.audience", {"item_id": "i_kept6", "audience": hide_from_sam}, "forbidden"),
         ("Jo", "house.audience", {"item_id": "i_pros7", "audience": {"kind": "professionals"}},
          "forbidden"),
         ("Priya", "house.audience",
-         {"item_id": "i_kept6", "audience": {"kind": "hidden_from", "people": [pid(room, "Ava")]}},
+         {"item_id": "i_kept6", "audience": {"kind": "hidden_from", "people": [room.pid("Ava")]}},
          "invalid"),
         ("Priya", "card.audience", {"card_id": "c_kept6", "audience": {"kind": "professionals"}},
          "invalid"),
@@ -370,7 +317,7 @@ async def mark_shared_items(room: Meeting) -> int:
 
 
 async def test_a_shared_item_kept_from_someone_reaches_none_of_them_on_any_channel(
-    meeting: Meeting,
+    meeting: Room,
 ) -> None:
     room = meeting
     marked = await mark_shared_items(room)
@@ -385,7 +332,7 @@ async def test_a_shared_item_kept_from_someone_reaches_none_of_them_on_any_chann
     # Someone editing its card is said to be only to those who may see it.
     await room.people["Priya"].sio.call("editing", {"card_id": "c_kept6"}, timeout=10)
     gran = room.people["Gran"]
-    await gran.wait_for(lambda: editing(gran, pid(room, "Priya")) == "c_kept6")
+    await gran.wait_for(lambda: editing(gran, room.pid("Priya")) == "c_kept6")
     # Two join, and two come back (Sam from the same browser), while it is kept.
     await room.join("Kim", "parent")
     await room.join("screen2", None)
@@ -411,7 +358,7 @@ async def test_a_shared_item_kept_from_someone_reaches_none_of_them_on_any_chann
         }
     for name in ("Sam", "screen", "screen2"):
         assert_kept(KEPT, sent[name], name)
-        assert editing(room.people[name], pid(room, "Priya")) is None, name
+        assert editing(room.people[name], room.pid("Priya")) is None, name
     for name in ("Sam", "Gran", "Mia", "Kim", "screen", "screen2"):
         assert_kept(PROS, sent[name], name)
     everywhere = ["api board", "minutes 1", "minutes 1 md", "minutes 1 json", "minutes 1 pdf"]
@@ -424,9 +371,9 @@ async def test_a_shared_item_kept_from_someone_reaches_none_of_them_on_any_chann
     assert "For professionals only" in sent["Priya"]["minutes 1 md"]
     # Ava always sees her own, and her export has both; Sam's has neither.
     exports = f"/api/meetings/{room.id}/participants/{{}}/export"
-    mine = room.staff.http.get(exports.format(pid(room, "Ava"))).json()
+    mine = room.staff.http.get(exports.format(room.pid("Ava"))).json()
     assert sorted(item["id"] for item in mine["three_houses"]) == ["i_kept6", "i_pros7"]
-    sams = room.staff.http.get(exports.format(pid(room, "Sam")))
+    sams = room.staff.http.get(exports.format(room.pid("Sam")))
     assert sams.status_code == 200
     for secret in (KEPT, PROS):
         assert_kept(secret, {"export": sams.json()}, "Sam")
