@@ -120,18 +120,21 @@ def content_for(content: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
         }
         for column in content["columns"]
     ]
-    # A child's item the facilitator kept from `viewer` is left out as a card is.
-    houses = [
-        {
-            **child,
-            "houses": [
-                {**house, "items": [i for i in house["items"] if _seen(viewer, i)]}
-                for house in child["houses"]
-            ],
-        }
-        for child in content.get("houses", [])
-    ]
-    return {**content, "columns": columns, "houses": houses}
+    readable = {**content, "columns": columns}
+    # A child's item the facilitator kept from `viewer` is left out as a card is. Minutes
+    # from before the houses have none, and must keep their shape: their digest is signed.
+    if "houses" in content:
+        readable["houses"] = [
+            {
+                **child,
+                "houses": [
+                    {**house, "items": [i for i in house["items"] if _seen(viewer, i)]}
+                    for house in child["houses"]
+                ],
+            }
+            for child in content["houses"]
+        ]
+    return readable
 
 
 def _seen(viewer: Viewer, entry: dict[str, Any]) -> bool:
