@@ -2,6 +2,7 @@
 // dreams, each with who can see it. Reached by the child's own link (or opened by their
 // worker with them on a tablet). Every label can be read aloud where the browser can.
 import { audienceWords } from './audience.js';
+import { feedState } from './feed.js';
 import { myHouses } from './houses.js';
 import * as ops from './ops.js';
 import { PICTURE_CREDIT } from './pictures.js';
@@ -50,22 +51,7 @@ export function startChildPage(root) {
       view.render({ houses: myHouses(state, connection.pendingOps()), frozen, labels: state.template.houses, markingOf });
     });
   };
-  connection.on('state', (payload) => {
-    state.applyState(payload);
-    render();
-  });
-  connection.on('board', ({ seq, board }) => {
-    state.applyBoard(seq, board);
-    render();
-  });
-  connection.on('applied', (event) => {
-    state.applyEvent(event);
-    render();
-  });
-  connection.on('private_items', ({ seq, items }) => {
-    state.applyPrivateItems(seq, items);
-    render();
-  });
+  feedState(connection, state, render);
   connection.on('pending', render);
   connection.on('status', (status) => connectionView.render(status));
   connection.on('refused', ({ message }) => toasts.problem(message || WORDS.changeRefused));

@@ -6,6 +6,7 @@
 import { abilities } from './abilities.js';
 import { today } from './dates.js';
 import { describeFamilyTime } from './family-time.js';
+import { feedState } from './feed.js';
 import { deletionDate } from './looking-after.js';
 import { editingNames, peopleHere, peopleInMeeting } from './presence.js';
 import { projectBoard } from './projection.js';
@@ -146,22 +147,7 @@ export function startLiveBoard(
     });
   };
 
-  connection.on('state', (payload) => {
-    state.applyState(payload);
-    render();
-  });
-  connection.on('board', ({ seq, board }) => {
-    state.applyBoard(seq, board);
-    render();
-  });
-  connection.on('applied', (event) => {
-    state.applyEvent(event);
-    render();
-  });
-  connection.on('private_items', ({ seq, items }) => {
-    state.applyPrivateItems(seq, items);
-    render();
-  });
+  feedState(connection, state, render);
   // My own number comes back only in the ack of my vote: remembered for this screen alone.
   connection.on('acked', ({ op, ack }) => {
     if (op.type !== 'vote.cast' || !ack.vote) return;
