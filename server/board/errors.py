@@ -4,11 +4,16 @@ from __future__ import annotations
 
 
 class KinboardError(Exception):
+    """`text` is the English message and the catalogue's msgid, with `{name}` placeholders
+    filled from `params` (see `server/i18n.py`); `message` is it filled in, in English."""
+
     code = "error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, text: str, **params: object) -> None:
+        self.text = text
+        self.params = params
+        self.message = text.format(**params) if params else text
+        super().__init__(self.message)
 
 
 class Invalid(KinboardError):
@@ -70,8 +75,8 @@ class RateLimited(KinboardError):
 
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, text: str, retry_after: float | None = None, **params: object) -> None:
+        super().__init__(text, **params)
         self.retry_after = retry_after
 
 

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from .. import i18n
 from ..board import parsing
 from ..board.errors import Closed, Forbidden, Internal, Invalid, KinboardError, NotFound
 from ..board.model import Board, Status
@@ -70,6 +71,11 @@ class Web:
         self.settings = settings = services.settings
         self.staff = services.staff
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        # Every word a page shows is `_("…")` or `{% trans %}` (see server/i18n.py).
+        self.templates.env.add_extension("jinja2.ext.i18n")
+        self.templates.env.install_gettext_translations(  # type: ignore[attr-defined]
+            i18n.translations(i18n.DEFAULT), newstyle=True
+        )
         self.templates.env.filters["long_date"] = long_date
         # Where "Exit this page" (templates/quick_exit.html) leaves for.
         self.templates.env.globals["exit_url"] = settings.exit_url
