@@ -9,6 +9,8 @@ from typing import Any
 from .audit import Audit
 from .board import parsing
 from .board.errors import Closed, Forbidden
+from .board.languages import DEFAULT as DEFAULT_LANGUAGE
+from .board.languages import language_code
 from .board.meeting import CLOSED_MESSAGE, ParticipantJoin
 from .board.model import Board, LinkKind, Meeting, Participant, Status
 from .board.roles import Role
@@ -63,10 +65,16 @@ class Joining:
         return link, board, seq
 
     async def join(
-        self, token: Any, name: Any, role: Any = None, cookies: str | None = None
+        self,
+        token: Any,
+        name: Any,
+        role: Any = None,
+        cookies: str | None = None,
+        language: Any = DEFAULT_LANGUAGE,
     ) -> Joined:
         """`cookies`: the browser's Cookie header. When it still holds a session of this
-        meeting, the join is marked as from the same browser (`Participant.device`)."""
+        meeting, the join is marked as from the same browser (`Participant.device`).
+        `language`: the one they chose on the join page, kept as theirs."""
         link, board, seq = await self._opened(token)
         if board.meeting.status is Status.CLOSED:
             return await self._to_plan(link, seq)
@@ -82,6 +90,7 @@ class Joining:
         if link.kind is LinkKind.DISPLAY and (name is None or name == ""):
             name = DISPLAY_NAME
         name = parsing.words(name, parsing.NAME)
+        language = language_code(language)
         participant_id = new_id("p_")
         commit = await self._boards.commit(
             link.meeting_id,
@@ -93,6 +102,7 @@ class Joining:
                 chosen,
                 device=before.participant_id if before else None,
                 chose_role=link.kind is LinkKind.PARTICIPANT,
+                language=language,
             ),
         )
         token = await self._sessions.open(link, participant_id, commit.seq)

@@ -1,7 +1,8 @@
 // Entry of the join page (templates/join.html). The link's token is in the address after
 // "#": it is read once, taken out of the address bar (so it is not left on screen or in
-// bookmarks), checked with the server, and posted with the person's name and role. A link
-// made for one person already says who they are: the page only asks them to confirm.
+// bookmarks), checked with the server, and posted with the person's name, role and the
+// language they chose (the page offers the browser's first). A link made for one person
+// already says who they are: the page only asks them to confirm.
 import { ApiError, requestJson } from './api.js';
 import { el, show } from './view/dom.js';
 import { WORDS } from './words.js';
@@ -90,12 +91,14 @@ function showForm(linkToken, { meeting, link, roles, person }) {
     clearProblems();
     const name = forPerson ? undefined : nameInput.value.trim();
     const role = asksRole ? form.querySelector('input[name="role"]:checked')?.value : undefined;
+    // Theirs from now on: their pages and downloads are in it (they can change it on the board).
+    const language = form.elements.namedItem('language').value;
     if (!forPerson && !name && link !== 'display') return problem('name-problem', WORDS.join.nameNeeded, nameInput);
     if (asksRole && !role) return problem('role-problem', WORDS.join.pickRole, form.querySelector('input[name="role"]'));
     submit.disabled = true;
     submit.textContent = WORDS.join.busy;
     try {
-      const joined = await requestJson('/api/join', { method: 'POST', body: { token: linkToken, name, role } });
+      const joined = await requestJson('/api/join', { method: 'POST', body: { token: linkToken, name, role, language } });
       location.assign(joined.board_url);
     } catch (error) {
       submit.disabled = false;

@@ -1,5 +1,5 @@
-"""Meeting ops: the facilitator's title, vocabulary and worry threshold, locking, unlocking
-and closing, and who is in the meeting (joining, being taken out, changing one's name)."""
+"""Meeting ops: the facilitator's title, vocabulary, worry threshold and language, locking,
+unlocking and closing, and who is in the meeting (joining, being taken out, changing one's name)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from types import MappingProxyType
 from . import scaling
 from .entities import put
 from .errors import Closed, Forbidden, Invalid, Locked, NotFound, TooMany
+from .languages import DEFAULT as DEFAULT_LANGUAGE
+from .languages import language_code
 from .limits import MAX_PARTICIPANTS, SCALE_MAX, SCALE_MIN
 from .model import STATUS_ALLOWS, Board, Change, Participant, Status, Vocabulary
 from .parsing import NAME, TITLE, UNSET, Fields, whole_number, words
@@ -22,6 +24,13 @@ class MeetingEdit:
     title: str = UNSET
     vocabulary: Vocabulary = UNSET
     worry_threshold: int = UNSET
+
+
+@dataclass(frozen=True)
+class MeetingLanguage:
+    """The facilitator sets the language of the meeting room screen and of the minutes."""
+
+    language: str
 
 
 @dataclass(frozen=True)
@@ -68,13 +77,20 @@ class ParticipantJoin:
     device: str | None = None
     # They chose their role themselves, on the family link (not a named person's link).
     chose_role: bool = False
+    language: str = DEFAULT_LANGUAGE  # chosen on the join page (a code in languages.py)
 
 
 CLOSED_MESSAGE = "This meeting has ended, so nothing in it can be changed any more."
 _THRESHOLD = f"worry_threshold is a whole number from {SCALE_MIN} to {SCALE_MAX}."
 
 MeetingOp = (
-    MeetingEdit | MeetingLock | MeetingUnlock | MeetingClose | ParticipantRemove | ParticipantRename
+    MeetingEdit
+    | MeetingLanguage
+    | MeetingLock
+    | MeetingUnlock
+    | MeetingClose
+    | ParticipantRemove
+    | ParticipantRename
 )
 
 
@@ -96,6 +112,9 @@ def _parse_meeting_edit(f: Fields) -> MeetingEdit:
 PARSERS: Mapping[str, Callable[[Fields], MeetingOp]] = MappingProxyType(
     {
         "meeting.edit": _parse_meeting_edit,
+        "meeting.language": lambda f: MeetingLanguage(
+            language_code(f.get("language", required=True))
+        ),
         "meeting.lock": lambda f: MeetingLock(),
         "meeting.unlock": lambda f: MeetingUnlock(),
         "meeting.close": lambda f: MeetingClose(),
@@ -125,6 +144,7 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
         now,
         device=device,
         unconfirmed=unconfirmed,
+        language=language_code(op.language),
     )
     return put(board, "participant", participant)
 
@@ -158,6 +178,9 @@ def apply(board: Board, op: MeetingOp, actor: Participant, now: str) -> tuple[Bo
             meeting = replace(meeting, status=Status.LOCKED)
         case MeetingUnlock():
             meeting = replace(meeting, status=Status.OPEN)
+        case MeetingLanguage():
+            # Like locking, not a change to the board: a locked meeting takes it too.
+            meeting = replace(meeting, language=op.language)
         case MeetingEdit():
             if not STATUS_ALLOWS[meeting.status].board:
                 raise Locked("Unlock the meeting to change it.")

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .family_group import FamilyItem, FamilyTime, Stage
+from .languages import DEFAULT as DEFAULT_LANGUAGE
 from .limits import DEFAULT_WORRY_THRESHOLD
 from .roles import Role
 from .scaling_model import Round, RoundStatus, Scale, Vote
@@ -80,6 +81,8 @@ class Meeting:
     worry_threshold: int = DEFAULT_WORRY_THRESHOLD
     closed_at: str | None = None
     stage: Stage | None = None  # a family group meeting's stage; None for other kinds
+    # The meeting room screen's and the minutes' language (a code in languages.py).
+    language: str = DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class Participant:
     # numbers count with the family and network, until a facilitator confirms them.
     unconfirmed: bool = False
     age: int | None = None  # a child's, for "Ava (9)" on what they said
+    # The language their pages, refusals and downloads are in (a code in languages.py).
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def viewer(self) -> Viewer:

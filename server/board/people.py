@@ -1,6 +1,6 @@
 """Who is who: the facilitator corrects the name and role someone joined with, and
 confirms someone who says they are a worker, so that their numbers count among the
-professionals'."""
+professionals'; and each person's own language."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from types import MappingProxyType
 from . import scaling
 from .entities import put
 from .errors import Forbidden, Invalid, NotFound
+from .languages import language_code
 from .model import Board, Change, Participant
 from .parsing import NAME, UNSET, Fields, words
 from .roles import ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
@@ -32,7 +33,14 @@ class ParticipantConfirm:
     participant_id: str
 
 
-PeopleOp = ParticipantCorrect | ParticipantConfirm
+@dataclass(frozen=True)
+class ParticipantLanguage:
+    """Someone chooses the language Kinboard speaks to them in: their own, never another's."""
+
+    language: str
+
+
+PeopleOp = ParticipantCorrect | ParticipantConfirm | ParticipantLanguage
 
 _ROLES = ", ".join(role.value for role in SELF_CHOSEN_ROLES)
 
@@ -56,11 +64,18 @@ PARSERS: Mapping[str, Callable[[Fields], PeopleOp]] = MappingProxyType(
     {
         "participant.correct": _parse_correct,
         "participant.confirm": lambda f: ParticipantConfirm(f.card_id("participant_id")),
+        "participant.language": lambda f: ParticipantLanguage(
+            language_code(f.get("language", required=True))
+        ),
     }
 )
 
 
 def apply(board: Board, op: PeopleOp, actor: Participant) -> tuple[Board, list[Change]]:
+    if isinstance(op, ParticipantLanguage):
+        if op.language == actor.language:
+            return board, []
+        return put(board, "participant", replace(actor, language=op.language))
     if not ROLE_ABILITIES[actor.role].run_meeting:
         raise Forbidden("Only the facilitator can change who someone is in the meeting.")
     person = board.participants.get(op.participant_id)

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import documents
+from .. import documents, i18n
 from ..board import codec, wire
 from ..board.errors import Closed, Forbidden, KinboardError, NotFound, Unauthorized
 from ..board.model import Board, LinkKind, Minutes, MinutesStatus, Snapshot
@@ -66,7 +66,12 @@ class Routes:
     # --- pages ---
 
     async def join_page(self, request: Request) -> Response:
-        return self.web.page(request, "join.html")
+        return self.web.page(
+            request,
+            "join.html",
+            languages=i18n.LANGUAGES,
+            chosen_language=i18n.negotiate(request.headers.get("accept-language")),
+        )
 
     async def _meeting_page(self, request: Request, template: str) -> Response:
         meeting_id = request.path_params["meeting_id"]
@@ -229,7 +234,12 @@ class Routes:
         self.web.join_limiter.check(self.web.client_address(request), self.services.clock())
         data = await self.web.json_body(request)
         joined = await self.services.joining.join(
-            data.get("token"), data.get("name"), data.get("role"), request.headers.get("cookie")
+            data.get("token"),
+            data.get("name"),
+            data.get("role"),
+            request.headers.get("cookie"),
+            # The join page sends the one chosen; a client that sends none gets its browser's.
+            data.get("language", i18n.negotiate(request.headers.get("accept-language"))),
         )
         if joined.participant is None:
             response = json_ok(

@@ -120,6 +120,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "worry_threshold": 2,
                 "closed_at": None,
                 "stage": None,
+                "language": "en",
             },
         }
     ]
@@ -139,6 +140,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "device": None,
                 "unconfirmed": False,
                 "age": None,
+                "language": "en",
             },
         }
     ]
