@@ -7,6 +7,7 @@ import { startLiveBoard } from './live-board.js';
 import * as ops from './ops.js';
 import { cardChanges, timedSections } from './plan.js';
 import { WORDS } from './words.js';
+import { AnnouncerView } from './view/announcer-view.js';
 import { PresenceView } from './view/presence-view.js';
 import { SharePanel } from './view/share-panel.js';
 import { StaffMenu } from './view/staff-menu.js';
@@ -16,6 +17,7 @@ export function startBoardPage(root) {
   const part = (role) => root.querySelector(`[data-role="${role}"]`);
   const toasts = new Toasts(part('toasts'));
   const presenceView = new PresenceView(part('presence'));
+  const announcerView = new AnnouncerView(part('announcements'), part('announce-choice'));
   let live = null;
   const meetingId = root.dataset.meetingId;
   const send = (op) => live.connection.send(op);
@@ -153,6 +155,7 @@ export function startBoardPage(root) {
     familyActions,
     houseActions,
     steerActions,
+    beforeApplied: (event, state) => announcerView.hear(event, state),
     onRender(model) {
       presenceView.render(model.people);
       sharePanel.render(model);

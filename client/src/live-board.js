@@ -31,7 +31,8 @@ import { TimerView } from './view/timer-view.js';
 import { pendingStep } from './steering.js';
 
 // actions, scaleActions, endActions, familyActions, houseActions, steerActions: what the
-// board page does (see board-page.js); none on the read-only display.
+// board page does (see board-page.js); none on the read-only display. beforeApplied(event,
+// state): each `applied` event, while `state` is still the board before it.
 export function startLiveBoard(
   root,
   {
@@ -43,6 +44,7 @@ export function startLiveBoard(
     houseActions = null,
     steerActions = null,
     onRender = () => {},
+    beforeApplied = () => {},
   } = {},
 ) {
   const part = (role) => root.querySelector(`[data-role="${role}"]`);
@@ -147,6 +149,7 @@ export function startLiveBoard(
     });
   };
 
+  connection.on('applied', (event) => beforeApplied(event, state)); // before feedState's
   feedState(connection, state, render);
   // My own number comes back only in the ack of my vote: remembered for this screen alone.
   connection.on('acked', ({ op, ack }) => {
