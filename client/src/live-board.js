@@ -10,6 +10,7 @@ import { feedState } from './feed.js';
 import { deletionDate } from './looking-after.js';
 import { editingNames, peopleHere, peopleInMeeting } from './presence.js';
 import { projectBoard } from './projection.js';
+import { whatToRead } from './read-aloud.js';
 import { describeMinutes, takingMinutes } from './record.js';
 import { describeScales, scaleOfCard } from './scaling.js';
 import { connectToMeeting } from './socket.js';
@@ -20,6 +21,7 @@ import { ConnectionView } from './view/connection-view.js';
 import { FamilyTimeView } from './view/family-time-view.js';
 import { MeetingEndView } from './view/meeting-end-view.js';
 import { MeetingView } from './view/meeting-view.js';
+import { ReadAloudControls } from './view/read-aloud-view.js';
 import { ReviewPromptsView } from './view/review-prompts-view.js';
 import { ScalesView } from './view/scales-view.js';
 import { SetsView } from './view/sets-view.js';
@@ -89,6 +91,8 @@ export function startLiveBoard(
     actions: steerActions,
     showColumn: readOnly ? null : (key) => boardView.showColumn(key),
   });
+  // Cards, columns, the plan and scales read aloud (the room screen has no controls).
+  if (!readOnly) new ReadAloudControls(root, (control) => whatToRead(control, snapshot()));
   let online = [];
 
   const snapshot = () => {

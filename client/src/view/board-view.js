@@ -12,6 +12,7 @@ import { createCardEditor } from './card-editor.js';
 import { createComposer } from './composer.js';
 import { CardView } from './card-view.js';
 import { el, setText, show } from './dom.js';
+import { speakerButton } from './read-aloud-view.js';
 
 export class BoardView {
   // `actions` (board page only): addCard(section, draft), saveCard(cardId, section, draft),
@@ -127,6 +128,8 @@ export class BoardView {
         'header',
         { class: 'column-header' },
         el('h2', { class: 'column-heading', id: `${panelId}-heading` }, column.heading),
+        // The plan is read whole; a map column by itself.
+        this.readOnly ? null : speakerButton(column.view === 'plan' ? 'plan' : 'column', column.key, `${panelId}-heading`),
         el('p', { class: 'column-prompt' }, column.prompt),
       ),
       el('div', { class: 'column-sections' }, ...column.sections.map((section) => this.buildSection(section.key))),

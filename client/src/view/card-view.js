@@ -3,6 +3,7 @@
 import { dayWords } from '../dates.js';
 import { WORDS } from '../words.js';
 import { el, setText, show } from './dom.js';
+import { speakerButton } from './read-aloud-view.js';
 
 export class CardView {
   constructor(cardId, { readOnly }) {
@@ -11,7 +12,7 @@ export class CardView {
     this.editor = null;
     this.textWhenEditingStarted = null;
 
-    this.text = el('p', { class: 'card-text' });
+    this.text = el('p', { class: 'card-text', id: `card-${cardId}-text` });
     this.body = el('div', { class: 'card-body' }, this.text);
     this.saidBy = el('p', { class: 'card-said-by', hidden: true });
     // Carried over into a review meeting, where last time's plan is looked at again.
@@ -47,6 +48,7 @@ export class CardView {
     } else {
       this.handle = el('span', { class: 'drag-handle', title: WORDS.dragHandle, 'aria-hidden': 'true' }, '⠿');
       this.body.prepend(this.handle);
+      this.body.append(speakerButton('card', cardId, this.text.id));
       this.agree = stanceButton('agree', WORDS.agree);
       this.disagree = stanceButton('disagree', WORDS.disagree);
       this.editButton = actionButton('edit', WORDS.edit);

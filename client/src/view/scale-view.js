@@ -8,6 +8,7 @@ import { createAnchors } from './anchors.js';
 import { el, placeChildren, setText, show } from './dom.js';
 import { createRecordVoteForm } from './record-vote-form.js';
 import { RoundView } from './round-view.js';
+import { speakerButton } from './read-aloud-view.js';
 import { createScaleForm } from './scale-form.js';
 import { TrendView } from './trend-view.js';
 
@@ -20,7 +21,7 @@ export class ScaleView {
     this.roundViews = new Map();
     this.form = null; // the open small form: {kind, element, ...}
 
-    this.question = el('h3', { class: 'scale-question', tabindex: '-1' });
+    this.question = el('h3', { class: 'scale-question', id: `scale-${scaleId}-question`, tabindex: '-1' });
     this.about = el('p', { class: 'scale-about', hidden: true });
     this.anchors = createAnchors();
     this.flag = el('p', { class: 'worry-flag', role: 'alert', hidden: true, dataset: { role: 'worry-flag' } });
@@ -30,7 +31,13 @@ export class ScaleView {
     this.element = el(
       'section',
       { class: 'scale', dataset: { scaleId } },
-      el('header', { class: 'scale-header' }, this.question, this.about, this.anchors.element),
+      el(
+        'header',
+        { class: 'scale-header' },
+        el('div', { class: 'scale-title' }, this.question, actions ? speakerButton('scale', scaleId, this.question.id) : null),
+        this.about,
+        this.anchors.element,
+      ),
       this.flag,
     );
     if (actions) this.buildControls();
