@@ -1,7 +1,8 @@
 """Reading the board aloud, in a real browser. Headless Chromium may have no voices, so the
 page is given a stand-in for the browser's speechSynthesis (what it would say is
 recorded): with no voice for the person's language the speaker buttons are hidden; once
-one arrives (voices come after the page loads) they show, "Read this column" reads the
+one arrives (voices come after the page loads) they show (big enough, named, passing
+axe), "Read this column" reads the
 heading, its question and each card with who said it, in that voice, and a second press
 stops it. A card's own button works by keyboard."""
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from tests.support.axe import assert_accessible
 from tests.support.harness import ServerProcess, create_meeting
 from tests.support.pages import LAPTOP, Screens, add_card, join
 
@@ -91,6 +93,7 @@ def test_the_board_is_read_aloud_in_a_voice_of_the_persons_language(
     expect(column).to_have_accessible_description("What's working well?")
     box = column.bounding_box()
     assert box and box["width"] >= 24 and box["height"] >= 24, box
+    assert_accessible(page, "the board with its read-aloud buttons")
 
     column.click()
     expect(column).to_have_attribute("aria-pressed", "true")
