@@ -144,8 +144,10 @@ class Boards:
             await self._noted(ran_on[-1], commit.board, commit.seq)
             if isinstance(op, ParticipantRemove | MeetingClose | MeetingIdleClose):
                 await self._after_ending(meeting_id, by, op, commit.board)
-            if isinstance(op, people.PeopleOp):
-                await self._refresh(meeting_id, people.view_changed(ran_on[-1], commit.board))
+            # Whoever's view changed (a role, a confirmation, a language) takes it afresh.
+            changed = people.view_changed(ran_on[-1], commit.board)
+            if changed:
+                await self._refresh(meeting_id, changed)
         if isinstance(op, MinutesAgree) and (commit.record is None or commit.record.changes):
             # Kept before the op is acknowledged: should this fail, or the process stop
             # first, the client resends the op, which answers as a duplicate and comes here

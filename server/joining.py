@@ -103,6 +103,7 @@ class Joining:
                 device=before.participant_id if before else None,
                 chose_role=link.kind is LinkKind.PARTICIPANT,
                 language=language,
+                interprets=link.language,
             ),
         )
         token = await self._sessions.open(link, participant_id, commit.seq)

@@ -11,7 +11,8 @@ from .board import parsing
 from .board.errors import Invalid, LinkGone, LinkInvalid, LinkOff, NotFound
 from .board.limits import MAX_LINK_DAYS
 from .board.model import LinkKind
-from .board.roles import PLAN_READERS, SELF_CHOSEN_ROLES, Role
+from .board.roles import PERSON_LINK_ROLES, PLAN_READERS, SELF_CHOSEN_ROLES, Role
+from .board.translations import INTERPRETED
 from .clock import Clock, iso
 from .security import LinkKeys, hash_token, new_id
 from .sessions import Sessions
@@ -52,6 +53,7 @@ class Links:
         name: str | None = None,
         role: Role | None = None,
         days: int | None = None,
+        language: str | None = None,
     ) -> Link:
         now = self._clock()
         link_id = new_id("l_")
@@ -64,6 +66,7 @@ class Links:
             expires_at=now + (days or self._settings.link_days) * 86400,
             name=name,
             role=role,
+            language=language,
         )
         await self._store.add_link(link)
         return link
@@ -86,6 +89,7 @@ class Links:
                 "id": link.id,
                 "name": link.name,
                 "role": link.role.value if link.role else None,
+                "language": link.language,
                 "url": self.url(link),
                 "expires_at": iso(link.expires_at) if link.expires_at else None,
                 "revoked": link.revoked,
@@ -96,13 +100,20 @@ class Links:
         ]
 
     async def add_person_link(
-        self, meeting_id: str, name: Any, role: Any, days: Any, by: str
+        self, meeting_id: str, name: Any, role: Any, days: Any, by: str, language: Any = None
     ) -> Link:
-        """A link for one named person with a preset role ("Grandma, network")."""
+        """A link for one named person with a preset role ("Grandma, network"); an
+        interpreter's also says the language they translate into ("Olga, interpreter,
+        Polish")."""
         name = parsing.words(name, parsing.NAME)
-        chosen = chosen_role(role, "Please choose who the person is in this meeting.")
+        chosen: Role | None = choice(Role, role, None, "role")
+        if chosen not in PERSON_LINK_ROLES:
+            raise Invalid("Please choose who the person is in this meeting.")
+        interprets = _interpreted(language) if chosen is Role.INTERPRETER else None
+        if chosen is not Role.INTERPRETER and language is not None:
+            raise Invalid("Only an interpreter's link has a language.")
         days = _link_days(days, self._settings.link_days)
-        link = await self._add(meeting_id, LinkKind.PERSON, name, chosen, days)
+        link = await self._add(meeting_id, LinkKind.PERSON, name, chosen, days, interprets)
         await self._audit.record(
             meeting_id, "link.created", by=by, link_id=link.id, role=chosen.value
         )
@@ -221,6 +232,18 @@ def chosen_role(value: Any, refusal: str) -> Role:
     if role is None or role not in SELF_CHOSEN_ROLES:
         raise Invalid(refusal)
     return role
+
+
+def _interpreted(value: Any) -> str:
+    """The language an interpreter's link translates into, or Invalid."""
+    if value is None or value == "":
+        raise Invalid("Please choose the language the interpreter translates into.")
+    if not isinstance(value, str) or value not in INTERPRETED:
+        raise Invalid(
+            "An interpreter can translate into one of: {codes}.",
+            codes=", ".join(sorted(INTERPRETED)),
+        )
+    return value
 
 
 def _link_days(value: Any, default: int) -> int:

@@ -44,6 +44,7 @@ from .scaling_model import (
     Vote,
 )
 from .steering import Agenda, Focus, FocusKind, Readiness, ReadyState, Timer, TimerStatus
+from .translation_model import Target, Translation
 from .visibility import EVERYONE, audience_of, decode_audience
 
 if TYPE_CHECKING:
@@ -172,6 +173,9 @@ _DECODERS: Mapping[str, Callable[[Mapping[str, Any]], Entity]] = MappingProxyTyp
         "family_item": lambda d: _build(FamilyItem, d, audience=decode_audience),
         "house_item": _house_item,
         "private_item": _house_item,
+        "translation": lambda d: _build(
+            Translation, d, target_kind=Target, audience=decode_audience
+        ),
     }
 )
 

@@ -13,6 +13,7 @@ from .family_group import FamilyItem, FamilyTime
 from .model import Board, Card, Change, Decision, Entity, HouseItem, Minutes, Participant, Snapshot
 from .scaling_model import Round, Scale, Vote
 from .steering import Agenda, Focus, Readiness, Timer
+from .translation_model import Translation
 from .visibility import audience_of
 
 # Which board field holds each kind of entity.
@@ -34,6 +35,7 @@ FIELDS: Mapping[str, str] = MappingProxyType(
         "family_item": "family_plan",
         "house_item": "house_items",
         "private_item": "private_items",
+        "translation": "translations",
     }
 )
 
@@ -54,7 +56,8 @@ def put(
     | Readiness
     | FamilyTime
     | FamilyItem
-    | HouseItem,
+    | HouseItem
+    | Translation,
 ) -> tuple[Board, list[Change]]:
     """Upsert entities that carry their own id. One with `deleted` set stays on the board as
     a tombstone and is announced as a deletion."""

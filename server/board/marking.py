@@ -17,6 +17,7 @@ from .limits import MAX_PARTICIPANTS
 from .model import Board, Change, Participant, Sharing
 from .parsing import Fields, is_id, parse_enum
 from .roles import ROLE_ABILITIES, Role
+from .translations import follow_card
 from .visibility import EVERYONE, Audience, Reach
 
 # What the facilitator may mark a card with (the other audiences belong to other entities:
@@ -152,6 +153,9 @@ def _mark_card(
         return board, []
     board, changes = put(board, "card", replace(card, audience=audience))
     marked = [replace(change, was=card.audience) for change in changes]
+    # Its translations are kept from the same people as the card.
+    board, followed = follow_card(board, board.cards[card_id])
+    marked += followed
     if audience == EVERYONE:
         return board, marked
     board, unlit = off_card(board, card.id, actor, now)

@@ -78,6 +78,8 @@ class ParticipantJoin:
     # They chose their role themselves, on the family link (not a named person's link).
     chose_role: bool = False
     language: str = DEFAULT_LANGUAGE  # chosen on the join page (a code in languages.py)
+    # An interpreter's language, from their link.
+    interprets: str | None = None
 
 
 CLOSED_MESSAGE = "This meeting has ended, so nothing in it can be changed any more."
@@ -145,6 +147,7 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
         device=device,
         unconfirmed=unconfirmed,
         language=language_code(op.language),
+        interprets=op.interprets,
     )
     return put(board, "participant", participant)
 

@@ -15,6 +15,7 @@ from .limits import DEFAULT_WORRY_THRESHOLD
 from .roles import Role
 from .scaling_model import Round, RoundStatus, Scale, Vote
 from .steering import Agenda, Focus, Readiness, Timer
+from .translation_model import Translation
 from .visibility import ANYONE, EVERYONE, Audience, Reach, Viewer
 
 
@@ -92,6 +93,7 @@ class Participant:
     role: Role
     joined_at: str = ""
     removed: bool = False  # taken out of the meeting by the facilitator
+    interprets: str | None = None  # an interpreter's: the language they translate into
     # The browser they joined from had joined this meeting before, as this participant
     # (the first of that browser's joins): its session cookie came with the join. Two
     # joins sharing it are likely one person twice, or people sharing a phone.
@@ -109,7 +111,7 @@ class Participant:
         (and are sent nothing at all)."""
         if self.removed:
             return ANYONE
-        return Viewer(self.id, self.role, self.unconfirmed, self.device_key)
+        return Viewer(self.id, self.role, self.unconfirmed, self.device_key, self.language)
 
     @property
     def device_key(self) -> str:
@@ -322,6 +324,8 @@ class Board:
     # SECRET: children's items not shared with everyone ("only my worker", "nobody yet"),
     # stored apart like ballots and never encoded into the board.
     private_items: Mapping[str, HouseItem] = field(default_factory=_empty)
+    # Interpreters' translations, each seen by the readers of its language (translations.py).
+    translations: Mapping[str, Translation] = field(default_factory=_empty)
 
     def live_cards(self) -> list[Card]:
         return [card for card in self.cards.values() if not card.deleted]
@@ -366,6 +370,7 @@ Entity = (
     | FamilyTime
     | FamilyItem
     | HouseItem
+    | Translation
 )
 
 

@@ -28,6 +28,7 @@ from . import (
     scaling,
     statements,
     timer,
+    translations,
 )
 from .errors import Closed, Forbidden, Invalid, Locked, NotFound
 from .model import STATUS_ALLOWS, Board, Change, Participant
@@ -62,6 +63,7 @@ Op = (
     | marking.MarkOp
     | family_time.FamilyGroupOp
     | houses.HouseOp
+    | translations.CardTranslate
 )
 
 
@@ -96,6 +98,7 @@ _PARSERS: Mapping[str, Callable[[Fields], Op]] = MappingProxyType(
         **marking.PARSERS,
         **family_time.PARSERS,
         **houses.PARSERS,
+        **translations.PARSERS,
     }
 )
 
@@ -111,8 +114,7 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     actor = board.participants.get(ctx.actor)
     if actor is None or actor.removed:
         raise Forbidden("You are not part of this meeting.")
-    if not ROLE_ABILITIES[actor.role].edit_board:
-        raise Forbidden("This screen can only show the board.")
+    _require_able(actor, op)
     allows = STATUS_ALLOWS[board.meeting.status]
     if not allows.meeting:
         raise Closed(meeting.CLOSED_MESSAGE)
@@ -135,6 +137,8 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         return steered
     if not allows.board:
         raise Locked("The facilitator has paused changes for now.")
+    if isinstance(op, translations.CardTranslate):
+        return translations.apply(board, op, actor, ctx.now)
     if isinstance(op, minutes.DecisionSet):
         return minutes.apply_decision(board, op, actor, ctx.now)
     if isinstance(op, scaling.ScalingOp):
@@ -148,6 +152,18 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     if isinstance(op, cards.CardOp):
         return cards.apply(board, op, actor, ctx.now, ctx.new_id)
     raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+
+
+def _require_able(actor: Participant, op: Op) -> None:
+    """Whether the actor's role may send this op at all: the room screen nothing; an
+    interpreter only translations (and everyone else may send one, to be told it is an
+    interpreter's)."""
+    can = ROLE_ABILITIES[actor.role]
+    if can.edit_board or (can.translate and isinstance(op, translations.CardTranslate)):
+        return
+    if can.translate:
+        raise Forbidden("An interpreter adds translations, and does not change the board.")
+    raise Forbidden("This screen can only show the board.")
 
 
 def _steer(board: Board, op: Op, actor: Participant, now: str) -> tuple[Board, list[Change]] | None:

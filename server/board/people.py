@@ -102,7 +102,10 @@ def apply(board: Board, op: PeopleOp, actor: Participant) -> tuple[Board, list[C
 
 def view_changed(before: Board, after: Board) -> set[str]:
     """The participants whose view of the board changed from `before` to `after` (their
-    role, or their confirmation as a worker): their screens need the board afresh."""
+    role, their confirmation as a worker, their language): their screens need the board
+    afresh."""
+    if before.participants is after.participants:
+        return set()  # most ops change nobody
     return {
         person.id
         for person in after.participants.values()

@@ -15,10 +15,17 @@ class Role(StrEnum):
     CHILD = "child"
     NETWORK = "network"
     VIEWER = "viewer"
+    # Translates what is said into one language (`Participant.interprets`); gives no number
+    # of their own, and is not family.
+    INTERPRETER = "interpreter"
 
 
 # The roles a joiner may pick for themselves on a participant link.
 SELF_CHOSEN_ROLES = (Role.PARENT, Role.CHILD, Role.NETWORK, Role.PROFESSIONAL)
+
+# The roles a facilitator may give one named person's link: those, or an interpreter, who
+# comes only by a link of their own (with the language they translate into).
+PERSON_LINK_ROLES = (*SELF_CHOSEN_ROLES, Role.INTERPRETER)
 
 
 # Roles that someone choosing their own role on the family link only says they have: they
@@ -39,6 +46,7 @@ class Abilities:
     edit_board: bool  # add cards, edit and delete their own, move any card, agree / disagree
     edit_any_card: bool  # edit, delete and bring back anyone's card
     run_meeting: bool  # change the title and words, lock and unlock
+    translate: bool = False  # add translations into their language (`card.translate`)
 
 
 _CONTRIBUTOR = Abilities(edit_board=True, edit_any_card=False, run_meeting=False)
@@ -52,6 +60,9 @@ ROLE_ABILITIES: Mapping[Role, Abilities] = MappingProxyType(
         Role.CHILD: _CONTRIBUTOR,
         Role.NETWORK: _CONTRIBUTOR,
         Role.VIEWER: Abilities(edit_board=False, edit_any_card=False, run_meeting=False),
+        Role.INTERPRETER: Abilities(
+            edit_board=False, edit_any_card=False, run_meeting=False, translate=True
+        ),
     }
 )
 

@@ -211,6 +211,7 @@ ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
         Role.CHILD: "Child or young person",
         Role.NETWORK: "Family, friend or support person",
         Role.VIEWER: "Meeting room screen",
+        Role.INTERPRETER: "Interpreter",
     }
 )
 
@@ -249,6 +250,7 @@ AUDIENCE_LABELS: Mapping[Reach, str] = MappingProxyType(
         Reach.ONLY: "Only {names} can see this",
         Reach.WITH_FACILITATORS: "Only {names} and the facilitator can see this",
         Reach.FAMILY: "Only the family can see this",
+        Reach.LANGUAGE: "For those who read this language",
     }
 )
 

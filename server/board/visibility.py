@@ -1,5 +1,5 @@
 """Who may see an entity: the one rule behind every secret kept from some of the people in a
-meeting (hidden cards, a child's items not shared yet, private family time).
+meeting (hidden cards, a child's items not shared yet, private family time, translations).
 
 An entity that not everyone may see carries an `Audience`; `sees(viewer, audience)` is the
 only place that decides. Every channel asks it: the board a client is sent (`state`, a whole
@@ -25,6 +25,9 @@ class Reach(StrEnum):
     ONLY = "only"  # only `people` (a child's item nobody else sees yet)
     WITH_FACILITATORS = "with_facilitators"  # `people` and the facilitators
     FAMILY = "family"  # parents, children and family friends (private family time)
+    # An interpreter's translation: those who chose `language`, the facilitators, and
+    # `people` (the interpreter who wrote it).
+    LANGUAGE = "language"
 
 
 # Who counts as a professional for `Reach.PROFESSIONALS`.
@@ -34,11 +37,14 @@ PROFESSIONAL_ROLES = frozenset({Role.FACILITATOR, Role.PROFESSIONAL})
 @dataclass(frozen=True)
 class Audience:
     """Who may see an entity. `people` are participant ids (for HIDDEN_FROM, ONLY and
-    WITH_FACILITATORS; for PROFESSIONALS, a child who sees their own item marked so; empty
-    otherwise)."""
+    WITH_FACILITATORS; for PROFESSIONALS, a child who sees their own item marked so; for
+    LANGUAGE, its interpreter; empty otherwise). `language` is LANGUAGE's. `within` narrows
+    it further: a translation of a card is seen only by those who may see the card too."""
 
     kind: Reach = Reach.EVERYONE
     people: tuple[str, ...] = ()
+    language: str | None = None
+    within: Audience | None = None
 
 
 EVERYONE = Audience()
@@ -57,6 +63,8 @@ class Viewer:
     # The first participant who joined from the same browser (`Participant.device_key`):
     # what is hidden from that one is hidden from every join of that browser.
     device: str | None = None
+    # The language they chose to read Kinboard in (None: the meeting's).
+    language: str | None = None
 
 
 ANYONE = Viewer()  # sees only what everyone may see (the room screen, a stranger)
@@ -65,6 +73,8 @@ STAFF = Viewer(role=Role.FACILITATOR)
 
 def sees(viewer: Viewer, audience: Audience) -> bool:
     """Whether `viewer` may see an entity meant for `audience`."""
+    if audience.within is not None and not sees(viewer, audience.within):
+        return False
     if audience.kind is Reach.EVERYONE:
         return True
     role, me = viewer.role, viewer.participant_id
@@ -82,6 +92,10 @@ def sees(viewer: Viewer, audience: Audience) -> bool:
             return role is Role.FACILITATOR or (me is not None and me in audience.people)
         case Reach.FAMILY:
             return role in PLAN_READERS
+        case Reach.LANGUAGE:
+            mine = me is not None and me in audience.people
+            reads = viewer.language is not None and viewer.language == audience.language
+            return mine or reads or role is Role.FACILITATOR
     return False  # pragma: no cover - exhaustive above
 
 
@@ -107,7 +121,12 @@ def carried(audience: Audience) -> Audience | None:
 
 
 def encode_audience(audience: Audience) -> dict[str, Any]:
-    return {"kind": audience.kind.value, "people": list(audience.people)}
+    data: dict[str, Any] = {"kind": audience.kind.value, "people": list(audience.people)}
+    if audience.language is not None:
+        data["language"] = audience.language
+    if audience.within is not None:
+        data["within"] = encode_audience(audience.within)
+    return data
 
 
 def decode_audience(data: Any) -> Audience:
@@ -115,7 +134,13 @@ def decode_audience(data: Any) -> Audience:
     keep beside the ids) are ignored."""
     if data is None:
         return EVERYONE
-    return Audience(Reach(data["kind"]), tuple(data.get("people", ())))
+    within = data.get("within")
+    return Audience(
+        Reach(data["kind"]),
+        tuple(data.get("people", ())),
+        data.get("language"),
+        None if within is None else decode_audience(within),
+    )
 
 
 # The keys an encoded change carries for this rule only; `changes_for` takes them off.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from . import houses, scaling
+from . import houses, scaling, translations
 from .agenda import agenda_of
 from .codec import encode_entity, plain
 from .focus import focus_of
@@ -143,6 +143,8 @@ def encode_board(board: Board, viewer: Viewer = ANYONE) -> dict[str, Any]:
         # Children's items shared with everyone (less any kept from `viewer`); unshared ones
         # are a secret part of the board.
         "house_items": [_public(i) for i in houses.shared_items(board) if visible(viewer, i)],
+        # Interpreters' translations, to those who read their language (visibility.py).
+        "translations": [_public(t) for t in translations.shown(board) if visible(viewer, t)],
     }
 
 

@@ -91,7 +91,12 @@ class AdminRoutes:
         meeting_id, _, by = await self._facilitated(request, "make links", Scope.EVERYTHING)
         data = await self.web.json_body(request)
         link = await self.links.add_person_link(
-            meeting_id, data.get("name"), data.get("role"), data.get("days"), by
+            meeting_id,
+            data.get("name"),
+            data.get("role"),
+            data.get("days"),
+            by,
+            data.get("language"),
         )
         links = await self.links.person_links(meeting_id)
         return json_ok(next(item for item in links if item["id"] == link.id), status=201)

@@ -62,6 +62,7 @@ class Link:
     revoked: bool = False
     name: str | None = None
     role: Role | None = None
+    language: str | None = None  # an interpreter's link: the language they translate into
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -137,6 +137,7 @@ def test_encode_change_of_a_deletion_meeting_and_participant() -> None:
                 "role": "network",
                 "joined_at": T1,
                 "removed": False,
+                "interprets": None,
                 "device": None,
                 "unconfirmed": False,
                 "age": None,

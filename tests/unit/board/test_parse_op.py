@@ -247,6 +247,7 @@ def test_every_client_op_type_is_parsed() -> None:
         "card.delete",
         "card.restore",
         "card.react",
+        "card.translate",
         "card.audience",
         "house.audience",
         "statement.add",
