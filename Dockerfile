@@ -25,6 +25,8 @@ COPY pyproject.toml README.md ./
 COPY server/ server/
 COPY templates/ templates/
 RUN pip install --no-cache-dir .
+# The catalogues compiled where the package is installed (from / so that it is that one).
+RUN cd / && python -m server.catalogues compile
 COPY --from=client /src/client/dist client/dist
 USER kinboard
 EXPOSE 8000

@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CLIENT_SOURCES := $(shell find client/src client/scripts -type f 2>/dev/null) server/pictures.json
+# The translators' catalogues; `make setup` compiles them (messages.mo and client.json beside each).
+CATALOGUES := $(wildcard server/locale/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test test-fast setup lint format clean
+.PHONY: run test test-fast setup lint format clean messages
 
 run: setup
 	$(PY) -m server serve
@@ -24,7 +26,16 @@ test-fast: setup
 	cd client && npm test --silent
 	$(PY) -m pytest -q tests/unit tests/store tests/http -m "not redis and not browser and not slow"
 
-setup: $(VENV)/.installed client/dist/.built
+setup: $(VENV)/.installed client/dist/.built server/locale/.compiled
+
+# Every message of the code into server/locale/messages.pot and each language's .po (new
+# ones empty, changed ones fuzzy): then fill in their translations.
+messages: $(VENV)/.installed
+	$(PY) -m server.catalogues messages
+
+server/locale/.compiled: $(VENV)/.installed $(CATALOGUES) server/catalogues.py server/i18n.py
+	$(PY) -m server.catalogues compile
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Kinboard needs Python 3.11 or newer")'
@@ -51,4 +62,5 @@ format:
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) client/node_modules client/dist
+	rm -rf $(VENV) client/node_modules client/dist server/locale/.compiled \
+		server/locale/*/LC_MESSAGES/messages.mo server/locale/*/LC_MESSAGES/client.json
