@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .board import codec
+from .board.languages import BY_CODE
 from .board.minutes_content import content_for
 from .board.model import Board, Minutes, MinutesStatus, Outcome
 from .board.roles import Role
@@ -60,6 +61,7 @@ def minutes_view(minutes: Minutes, body: str, viewer: Viewer) -> dict[str, Any]:
         ],
         "decision_words": OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None,
         "role_of": role_of,
+        "language_name": language_name,
         "group_labels": groups,
         "trends": [trend_chart(scale, groups) for scale in content["scales"]],
         "houses": houses_view(content),
@@ -239,6 +241,7 @@ def to_markdown(view: dict[str, Any]) -> str:
             for card in section["cards"]:
                 said = "set by" if section["key"] == "bottom_lines" else "said by"
                 lines.append(f"- {_md(card['text'])}{_card_details(card, said)}")
+                lines += [f"  - {words}" for words in _translated(card)]
     lines += sets_markdown(view["sets"], _md)
     lines += _scales_markdown(content["scales"])
     for child in view["houses"]:
@@ -283,12 +286,27 @@ def _scales_markdown(scales: list[dict[str, Any]]) -> list[str]:
                 )
                 lines.append(
                     f"| {_md(vote['name'])}{recorded} | {role_of(vote)} | {vote['value']} "
-                    f"| {_md(vote['reason'] or '')} |"
+                    f"| {'<br>'.join([_md(vote['reason'] or ''), *_translated(vote)])} |"
                 )
             # Minutes taken before answers could be left out have no `left_out`.
             for words in round_.get("left_out", []):
                 lines += ["", _md(words)]
     return lines
+
+
+def _translated(entry: dict[str, Any]) -> list[str]:
+    """Each translation of a card or a reason, as Markdown: in its language's own name, and
+    who made it."""
+    return [
+        f"{_md(language_name(t['language']))}: {_md(t['text'])} — "
+        f"translated by {_md(t['by'])} (interpreter)"
+        for t in entry.get("translations", [])
+    ]
+
+
+def language_name(code: str) -> str:
+    known = BY_CODE.get(code)
+    return known.name if known else code
 
 
 def _card_details(card: dict[str, Any], said: str = "said by") -> str:

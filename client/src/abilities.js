@@ -46,5 +46,8 @@ export function abilities(me, meeting, statuses, { ended = false } = {}) {
     steer: runsMeeting && notEnded,
     // say "I'm done" or "I need more time" (everyone but the room screen)
     sayReady: Boolean(can.edit_board) && notEnded,
+    // an interpreter: add or change their translation of a card or a reason (not while
+    // changes are paused)
+    translate: Boolean(can.translate) && open && !ended,
   };
 }

@@ -53,6 +53,7 @@ export function startBoardPage(root) {
     },
     editingChanged: (cardId) => live.connection.editing(cardId),
     setAudience: (cardId, audience) => send(ops.setCardAudience(cardId, audience)),
+    translateCard: (cardId, language, text) => send(ops.translateCard(cardId, language, text)),
     // A worry's own scale: made with plain starting words the facilitator can change.
     scaleForCard(cardId) {
       let scaleId = live.snapshot().scaleOfCard.get(cardId);

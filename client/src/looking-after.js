@@ -16,13 +16,18 @@ export function parseDays(typed, max) {
 // The "make a link for one person" form: {link: {name, role, days}} to send, or
 // {problem, field}: which words to show (a key of WORDS.personLinks) and which field to fix.
 // The template says which roles a person may be given and how many days a link may work.
-export function checkNewLink({ name, role, days }, template) {
+export function checkNewLink({ name, role, days, language }, template) {
   const cleanName = String(name ?? '').trim();
   if (!cleanName) return { problem: 'needsName', field: 'name' };
-  if (!template.self_chosen_roles.includes(role)) return { problem: 'needsRole', field: 'role' };
+  if (!template.person_link_roles.includes(role)) return { problem: 'needsRole', field: 'role' };
+  // An interpreter's link names the language they translate into; nobody else's does.
+  const interpreter = role === 'interpreter';
+  if (interpreter && !template.interpreter_languages.some((l) => l.code === language)) {
+    return { problem: 'needsLanguage', field: 'language' };
+  }
   const count = parseDays(days, template.link_days.max);
   if (count === null) return { problem: 'needsDays', field: 'days' };
-  return { link: { name: cleanName, role, days: count } };
+  return { link: { name: cleanName, role, days: count, ...(interpreter && { language }) } };
 }
 
 // One person's link as the list shows it. state: "works", "expired" (its days ran out; it
@@ -31,7 +36,7 @@ export function describeLink(link, roleLabel) {
   return {
     id: link.id,
     name: link.name,
-    roleLabel: roleLabel(link.role),
+    roleLabel: roleLabel(link.role, link.language),
     url: link.url,
     state: link.revoked ? 'off' : link.usable ? 'works' : 'expired',
     until: link.expires_at,

@@ -51,6 +51,12 @@ export const reactToCard = (cardId, stance) => op('card.react', { card_id: cardI
 // The facilitator: who can see a card ({kind, people}, see audience.js).
 export const setCardAudience = (cardId, audience) => op('card.audience', { card_id: cardId, audience });
 
+// An interpreter's translation into their language (`me.interprets`): of a card, or of the
+// reason `voter` gave in a revealed round.
+export const translateCard = (cardId, language, text) => op('card.translate', { card_id: cardId, language, text });
+export const translateReason = (roundId, voter, language, text) =>
+  op('card.translate', { round_id: roundId, voter, language, text });
+
 export const editMeeting = (fields) => op('meeting.edit', fields);
 export const lockMeeting = () => op('meeting.lock');
 export const unlockMeeting = () => op('meeting.unlock');

@@ -43,7 +43,8 @@ export function describeScales(state, board, pendingOps) {
 export function answeredOf(round, participants) {
   let voters = 0;
   for (const participant of participants.values()) {
-    if (participant.role !== 'viewer' && !participant.removed) voters += 1;
+    // The room screen and an interpreter give no number of their own.
+    if (participant.role !== 'viewer' && participant.role !== 'interpreter' && !participant.removed) voters += 1;
   }
   const recorded = round.answered.filter((a) => a.recorded_by).length;
   const twice = (round.left_out ?? []).filter((left) => left.why === 'duplicate' && participants.has(left.voter)).length;

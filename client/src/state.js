@@ -33,6 +33,10 @@ export class BoardState {
     this.clockOffset = 0;
     // Children's items shared with everyone (`board.house_items`, entity `house_item`).
     this.houseItems = new Map();
+    // Interpreters' translations this screen may see (`board.translations`, entity
+    // `translation`): the server sends each only to its language's readers, its interpreter
+    // and the facilitators.
+    this.translations = new Map();
     // Children's items not shared with everyone that this screen may see (a child's own; a
     // facilitator's "only my worker" ones): whole lists from `state`, `sync` and the
     // `private_items` event, never in `applied`. `privateSeq`: the seq the list was made at.
@@ -98,6 +102,7 @@ export class BoardState {
     this.familyTime = board.family_time ?? null;
     this.familyPlan = new Map((board.family_plan ?? []).map((item) => [item.id, item]));
     this.houseItems = new Map((board.house_items ?? []).map((i) => [i.id, i]));
+    this.translations = new Map((board.translations ?? []).map((t) => [t.id, t]));
     for (const name of STEERING) this[name] = board[name] ?? null;
   }
 
@@ -134,6 +139,8 @@ export class BoardState {
         upsertOrDelete(this.familyPlan, change);
       } else if (change.entity === 'house_item') {
         upsertOrDelete(this.houseItems, change);
+      } else if (change.entity === 'translation') {
+        upsertOrDelete(this.translations, change);
       } else if (STEERING.includes(change.entity)) {
         this[change.entity] = change.deleted ? null : change.value;
       }

@@ -35,6 +35,15 @@ const linkCases = [
   { name: 'a role that is not self-chosen', fields: { name: 'Gran', role: 'facilitator', days: '7' }, answer: { problem: 'needsRole', field: 'role' } },
   { name: 'too many days', fields: { name: 'Gran', role: 'child', days: '120' }, answer: { problem: 'needsDays', field: 'days' } },
   { name: 'the name is checked first', fields: { name: '', role: '', days: '' }, answer: { problem: 'needsName', field: 'name' } },
+  // an interpreter's link names the language they translate into (not English)
+  {
+    name: "an interpreter's, with their language",
+    fields: { name: 'Olga', role: 'interpreter', days: '7', language: 'pl' },
+    answer: { link: { name: 'Olga', role: 'interpreter', days: 7, language: 'pl' } },
+  },
+  { name: 'an interpreter without a language', fields: { name: 'Olga', role: 'interpreter', days: '7', language: '' }, answer: { problem: 'needsLanguage', field: 'language' } },
+  { name: 'an interpreter into English', fields: { name: 'Olga', role: 'interpreter', days: '7', language: 'en' }, answer: { problem: 'needsLanguage', field: 'language' } },
+  { name: "nobody else's link has a language", fields: { name: 'Gran', role: 'network', days: '7', language: 'pl' }, answer: { link: { name: 'Gran', role: 'network', days: 7 } } },
 ];
 for (const row of linkCases) {
   test(`a new person's link: ${row.name}`, () => {

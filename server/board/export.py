@@ -16,7 +16,7 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
     """Everything the board holds about one participant, and nothing about anyone else nor
     anything kept from them (visibility.py): for a subject access request, which they read."""
     person = board.participants[participant_id]
-    viewer = Viewer(person.id, person.role, person.unconfirmed, person.device_key)
+    viewer = Viewer(person.id, person.role, person.unconfirmed, person.device_key, person.language)
     seen = [c for c in board.cards.values() if visible(viewer, c)]
     cards = [c for c in seen if c.author == participant_id]
     own = (
@@ -68,5 +68,11 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
             encode_entity(item)
             for item in shared_items(board)
             if item.child == participant_id and visible(viewer, item)
+        ],
+        # An interpreter's own translations (of what they may still see).
+        "translations": [
+            encode_entity(t)
+            for t in board.translations.values()
+            if t.translator == participant_id and visible(viewer, t)
         ],
     }

@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from . import scaling, statements
+from . import scaling, statements, translations
 from .codec import plain
 from .houses_minutes import houses_content
 from .model import Board, Card, Stance
@@ -15,6 +15,7 @@ from .roles import Role
 from .scaling_model import RoundStatus
 from .summary import summarise
 from .template import COLUMNS, audience_words
+from .translation_model import Target, Translation
 from .visibility import EVERYONE, Audience, Viewer, decode_audience, encode_audience, sees
 
 
@@ -30,6 +31,11 @@ def digest(body: str) -> str:
 def snapshot_content(board: Board, number: int, label: str | None, now: str) -> dict[str, Any]:
     """Everything the minutes record, by name rather than by internal id."""
     names = {p.id: p.name for p in board.participants.values()}
+    translated = translations.by_target(board)
+
+    def card(card: Card) -> dict[str, Any]:
+        return {**_card(card, names), **_translated(translated.get((Target.CARD, card.id)), names)}
+
     meeting = board.meeting
     people = sorted(
         (p for p in board.participants.values() if p.role is not Role.VIEWER),
@@ -57,14 +63,14 @@ def snapshot_content(board: Board, number: int, label: str | None, now: str) -> 
                     {
                         "key": section.key,
                         "label": section.label(meeting.vocabulary),
-                        "cards": [_card(card, names) for card in board.section_cards(section.key)],
+                        "cards": [card(c) for c in board.section_cards(section.key)],
                     }
                     for section in column.sections
                 ],
             }
             for column in COLUMNS
         ],
-        "scales": [_scale(board, scale, names) for scale in board.live_scales()],
+        "scales": [_scale(board, scale, names, translated) for scale in board.live_scales()],
         "sets": _sets(board),
         "decision": _decision(board, names),
         # What each child shared with everyone in their three houses.
@@ -91,6 +97,24 @@ def _card(card: Card, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _translated(found: list[Translation] | None, names: dict[str, str]) -> dict[str, Any]:
+    """An interpreter's translations of one thing, with who made them. None: no key at all,
+    so that minutes without translations keep the shape their digest was signed in."""
+    if not found:
+        return {}
+    return {
+        "translations": [
+            {
+                "language": t.language,
+                "text": t.text,
+                "by": names.get(t.translator, "someone"),
+                "audience": encode_audience(t.audience),
+            }
+            for t in found
+        ]
+    }
+
+
 def _marking(audience: Audience, names: dict[str, str]) -> dict[str, Any]:
     """What minutes keep of an audience that is not everyone: the rule's ids (for each
     reader's copy, `content_for`) and the marking in words (for staff copies)."""
@@ -113,7 +137,9 @@ def content_for(content: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
             "sections": [
                 {
                     **section,
-                    "cards": [card for card in section["cards"] if _seen(viewer, card)],
+                    "cards": [
+                        _readable(viewer, card) for card in section["cards"] if _seen(viewer, card)
+                    ],
                 }
                 for section in column["sections"]
             ],
@@ -121,6 +147,8 @@ def content_for(content: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
         for column in content["columns"]
     ]
     readable = {**content, "columns": columns}
+    if "scales" in content:
+        readable["scales"] = _readable_scales(content["scales"], viewer)
     # A child's item the facilitator kept from `viewer` is left out as a card is. Minutes
     # from before the houses have none, and must keep their shape: their digest is signed.
     if "houses" in content:
@@ -135,6 +163,26 @@ def content_for(content: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
             for child in content["houses"]
         ]
     return readable
+
+
+def _readable(viewer: Viewer, entry: dict[str, Any]) -> dict[str, Any]:
+    """A card or a vote without the translations `viewer` may not read."""
+    if "translations" not in entry:
+        return entry
+    return {**entry, "translations": [t for t in entry["translations"] if _seen(viewer, t)]}
+
+
+def _readable_scales(scales: list[dict[str, Any]], viewer: Viewer) -> list[dict[str, Any]]:
+    return [
+        {
+            **scale,
+            "rounds": [
+                {**r, "votes": [_readable(viewer, vote) for vote in r["votes"]]}
+                for r in scale["rounds"]
+            ],
+        }
+        for scale in scales
+    ]
 
 
 def _seen(viewer: Viewer, entry: dict[str, Any]) -> bool:
@@ -152,7 +200,12 @@ def _sets(board: Board) -> list[dict[str, Any]]:
     ]
 
 
-def _scale(board: Board, scale: Any, names: dict[str, str]) -> dict[str, Any]:
+def _scale(
+    board: Board,
+    scale: Any,
+    names: dict[str, str],
+    translated: dict[tuple[Target, str], list[Translation]],
+) -> dict[str, Any]:
     # Only revealed rounds: an open round's numbers are secret, in minutes too.
     rounds = [r for r in board.scale_rounds(scale.id) if r.status is RoundStatus.REVEALED]
     return {
@@ -174,6 +227,7 @@ def _scale(board: Board, scale: Any, names: dict[str, str]) -> dict[str, Any]:
                         "reason": v.reason,
                         "recorded_by_facilitator": v.recorded_by is not None,
                         "unconfirmed": v.unconfirmed,
+                        **_translated(translated.get((Target.REASON, f"{r.id}/{v.voter}")), names),
                     }
                     for v in r.votes
                 ],

@@ -134,6 +134,14 @@ def follow_card(board: Board, card: Card) -> tuple[Board, list[Change]]:
     return board, [replace(c, was=old.audience) for c, (old, _) in zip(changes, moved, strict=True)]
 
 
+def by_target(board: Board) -> dict[tuple[Target, str], list[Translation]]:
+    """The translations shown, by what they translate."""
+    found: dict[tuple[Target, str], list[Translation]] = {}
+    for translation in shown(board):
+        found.setdefault((translation.target_kind, translation.target), []).append(translation)
+    return found
+
+
 def shown(board: Board) -> list[Translation]:
     """The translations of what is on the board now (a removed card's wait for its undo),
     oldest first."""

@@ -9,6 +9,7 @@ from . import houses, scaling, translations
 from .agenda import agenda_of
 from .codec import encode_entity, plain
 from .focus import focus_of
+from .languages import BY_CODE
 from .limits import (
     MAX_ANCHOR,
     MAX_ATTRIBUTION,
@@ -31,7 +32,7 @@ from .limits import (
 from .marking import CARD_REACHES
 from .model import STATUS_ALLOWS, Board, Change, Entity, Participant, Vocabulary
 from .readiness import readiness_of
-from .roles import PLAN_READERS, ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
+from .roles import PERSON_LINK_ROLES, PLAN_READERS, ROLE_ABILITIES, SELF_CHOSEN_ROLES, Role
 from .scaling_model import Answered, Round, RoundStatus, Vote
 from .summary import summarise
 from .template import (
@@ -53,6 +54,7 @@ from .template import (
     TIMED_SECTIONS,
     UNCONFIRMED_LABEL,
 )
+from .translations import INTERPRETED
 from .visibility import (
     ANYONE,
     AUDIENCE_KEY,
@@ -264,6 +266,11 @@ def encode_template(link_days: int) -> dict[str, Any]:
         "timed_sections": sorted(TIMED_SECTIONS),
         "review_prompts": list(REVIEW_PROMPTS),
         "self_chosen_roles": [role.value for role in SELF_CHOSEN_ROLES],
+        # Who a person's own link can be for, and the languages an interpreter's can name.
+        "person_link_roles": [role.value for role in PERSON_LINK_ROLES],
+        "interpreter_languages": [
+            {"code": code, "name": BY_CODE[code].name} for code in sorted(INTERPRETED)
+        ],
         "scaled_sections": sorted(SCALED_SECTIONS),
         # The composers: where each puts its card, and the sentence it makes of its parts.
         "composers": {

@@ -6,6 +6,7 @@ import Sortable from 'sortablejs';
 import { audienceWords, hideableFrom } from '../audience.js';
 import { columnsOf, isOverdue, timedSections } from '../plan.js';
 import { sectionLabel } from '../state.js';
+import { ownTranslation, translationsOf } from '../translations.js';
 import { WORDS } from '../words.js';
 import { createAudiencePicker } from './audience-picker.js';
 import { createCardEditor } from './card-editor.js';
@@ -13,6 +14,7 @@ import { createComposer } from './composer.js';
 import { CardView } from './card-view.js';
 import { el, setText, show } from './dom.js';
 import { speakerButton } from './read-aloud-view.js';
+import { createTranslateForm } from './translation-view.js';
 
 export class BoardView {
   // `actions` (board page only): addCard(section, draft), saveCard(cardId, section, draft),
@@ -244,6 +246,8 @@ export class BoardView {
       bottomLine: card.section === 'bottom_lines',
       overdue: isOverdue(card, board.meeting, this.timed, this.model.today),
       marking: audienceWords(card, this.model.template, (id) => this.model.state?.participantName(id)),
+      translations: translationsOf(this.model.state?.translations ?? new Map(), 'card', cardId),
+      nameOf: (id) => this.model.state?.participantName(id),
     });
     return view;
   }
@@ -512,9 +516,36 @@ export class BoardView {
       this.actions.scaleForCard(cardId);
     } else if (action === 'audience') {
       this.toggleAudience(cardId);
+    } else if (action === 'translate') {
+      this.toggleTranslate(cardId);
     } else if (action.startsWith('move-')) {
       this.moveByMenu(cardId, action, button.dataset.section);
     }
+  }
+
+  // An interpreter's "Translate": their form opens inside the card, with their own
+  // translation to change if they wrote one; Save, Cancel or Escape close it and give the
+  // focus back to the card's button.
+  toggleTranslate(cardId) {
+    const view = this.cardViews.get(cardId);
+    if (view.translateForm) return view.closeTranslate();
+    const { state, meId, template } = this.model;
+    const language = state.me.interprets;
+    const close = () => {
+      view.closeTranslate();
+      view.translateButton.focus();
+    };
+    const form = createTranslateForm({
+      language,
+      current: ownTranslation(state.translations, 'card', cardId, meId)?.text,
+      limit: template.limits.text,
+      onSave: (text) => {
+        this.actions.translateCard(cardId, language, text);
+        close();
+      },
+      onCancel: close,
+    });
+    view.openTranslate(form);
   }
 
   // "Who can see this": opened inside the card; closed by Save, Cancel or Escape, which

@@ -2,8 +2,10 @@
 // remote change never rebuilds a card someone is looking at or typing in.
 import { dayWords } from '../dates.js';
 import { WORDS } from '../words.js';
+import { t } from '../i18n.js';
 import { el, setText, show } from './dom.js';
 import { speakerButton } from './read-aloud-view.js';
+import { renderTranslations } from './translation-view.js';
 
 export class CardView {
   constructor(cardId, { readOnly }) {
@@ -15,6 +17,10 @@ export class CardView {
     this.text = el('p', { class: 'card-text', id: `card-${cardId}-text` });
     this.body = el('div', { class: 'card-body' }, this.text);
     this.saidBy = el('p', { class: 'card-said-by', hidden: true });
+    // Interpreters' translations, under the original (for those who read their language).
+    this.translations = el('div', { class: 'card-translations', hidden: true });
+    this.translateSlot = el('div', { class: 'translate-slot' });
+    this.translateForm = null;
     // Carried over into a review meeting, where last time's plan is looked at again.
     this.fromLastMeeting = el(
       'p',
@@ -37,6 +43,7 @@ export class CardView {
       this.marking,
       this.fromLastMeeting,
       this.body,
+      this.translations,
       this.saidBy,
       this.timing,
       this.note,
@@ -59,6 +66,8 @@ export class CardView {
       this.audienceButton = actionButton('audience', WORDS.audience.button);
       this.audienceButton.setAttribute('aria-expanded', 'false');
       this.goalButton = actionButton('compose-goal', WORDS.composer.writeGoal);
+      this.translateButton = actionButton('translate', t('Translate'));
+      this.translateButton.setAttribute('aria-expanded', 'false');
       this.moveMenu = el('div', { class: 'move-menu', role: 'group', 'aria-label': WORDS.move, hidden: true });
       this.element.append(
         el(
@@ -72,9 +81,11 @@ export class CardView {
           this.scaleButton,
           this.audienceButton,
           this.goalButton,
+          this.translateButton,
         ),
         this.moveMenu,
         this.audienceSlot,
+        this.translateSlot,
       );
     }
   }
@@ -93,8 +104,10 @@ export class CardView {
 
   // overdue: a step whose day has passed, in a review meeting (see plan.js); marking: who
   // can see it, in words (null: everyone); isStatement: a worry statement, which can have a
-  // safety goal; bottomLine: its "said by" is who sets it
-  render(card, { can, meId, pending, editingNames, hasScale, scalable, overdue, marking, isStatement, bottomLine }) {
+  // safety goal; bottomLine: its "said by" is who sets it; translations: those of it this
+  // screen was sent, and nameOf(participant id) for who made them
+  render(card, { can, meId, pending, editingNames, hasScale, scalable, overdue, marking, isStatement, bottomLine, translations = [], nameOf = () => null }) {
+    renderTranslations(this.translations, translations, nameOf);
     setText(this.marking, marking ?? '');
     show(this.marking, Boolean(marking));
     this.element.classList.toggle('is-restricted', Boolean(marking));
@@ -135,6 +148,8 @@ export class CardView {
     setText(this.scaleButton, hasScale ? WORDS.scaling.seeScaleForWorry : WORDS.scaling.scaleForWorry);
     show(this.audienceButton, can.markCards);
     show(this.goalButton, can.contribute && isStatement);
+    show(this.translateButton, Boolean(can.translate));
+    if (!can.translate) this.closeTranslate();
     if (!can.contribute) this.closeMoveMenu();
     if (!can.markCards) this.closeAudience();
   }
@@ -152,6 +167,20 @@ export class CardView {
     this.picker = null;
     this.audienceSlot.replaceChildren();
     this.audienceButton.setAttribute('aria-expanded', 'false');
+  }
+
+  openTranslate(form) {
+    this.translateForm = form;
+    this.translateSlot.replaceChildren(form.element);
+    this.translateButton.setAttribute('aria-expanded', 'true');
+    form.focus();
+  }
+
+  closeTranslate() {
+    if (!this.translateForm) return;
+    this.translateForm = null;
+    this.translateSlot.replaceChildren();
+    this.translateButton.setAttribute('aria-expanded', 'false');
   }
 
   get audienceOpen() {

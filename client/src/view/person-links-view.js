@@ -4,6 +4,7 @@
 // (docs/protocol.md, "Staff, people's links, and looking after a meeting").
 import { ApiError, requestJson } from '../api.js';
 import { momentDayWords } from '../dates.js';
+import { t } from '../i18n.js';
 import { checkNewLink, describeLink, parseDays } from '../looking-after.js';
 import { WORDS } from '../words.js';
 import { createConfirm } from './confirm.js';
@@ -55,12 +56,15 @@ export class PersonLinksView {
     this.draw();
   }
 
-  roleLabel(role) {
-    return this.template.roles[role];
+  // "Interpreter (Polski)": an interpreter's link says the language they translate into.
+  roleLabel(role, language) {
+    const label = this.template.roles[role];
+    const named = this.template.interpreter_languages?.find((l) => l.code === language);
+    return named ? t('{role} ({language})', { role: label, language: named.name }) : label;
   }
 
   draw() {
-    const items = this.links.map((link) => this.item(describeLink(link, (role) => this.roleLabel(role))));
+    const items = this.links.map((link) => this.item(describeLink(link, (role, language) => this.roleLabel(role, language))));
     this.list.replaceChildren(...items);
     show(this.empty, items.length === 0);
   }
@@ -174,15 +178,21 @@ export class PersonLinksView {
     const name = el('input', { type: 'text', name: 'person-name', autocomplete: 'off' });
     const roles = el('select', { name: 'person-role' }, el('option', { value: '' }, words.choose));
     const days = el('input', { type: 'number', name: 'person-days', min: 1, step: 1, inputmode: 'numeric' });
+    // Only for an interpreter: the language they translate into.
+    const language = el('select', { name: 'person-language' }, el('option', { value: '' }, words.choose));
+    const languageField = field(t('Which language do they translate into?'), language);
+    show(languageField, false);
+    roles.addEventListener('change', () => show(languageField, roles.value === 'interpreter'));
     const problem = problemLine();
     const made = el('p', { class: 'form-saved', role: 'status' });
-    const fields = { name, role: roles, days };
+    const fields = { name, role: roles, days, language };
     const element = el(
       'form',
       { class: 'small-form new-person-link', novalidate: true, dataset: { role: 'new-person-link' } },
       el('h3', { class: 'form-heading' }, words.newHeading),
       field(words.nameCaption, name),
       field(words.roleCaption, roles),
+      languageField,
       field(words.daysCaption, days),
       problem.element,
       el('div', { class: 'form-buttons' }, el('button', { type: 'submit', class: 'button button-primary', dataset: { action: 'make-person-link' } }, words.make)),
@@ -191,9 +201,9 @@ export class PersonLinksView {
     element.addEventListener('submit', async (event) => {
       event.preventDefault();
       made.textContent = '';
-      const checked = checkNewLink({ name: name.value, role: roles.value, days: days.value }, this.template);
+      const checked = checkNewLink({ name: name.value, role: roles.value, days: days.value, language: language.value }, this.template);
       if (checked.problem) {
-        problem.say(words[checked.problem]);
+        problem.say(checked.problem === 'needsLanguage' ? t('Please choose the language they translate into.') : words[checked.problem]);
         fields[checked.field].focus();
         return;
       }
@@ -202,6 +212,8 @@ export class PersonLinksView {
       if (!link) return;
       name.value = '';
       roles.value = '';
+      language.value = '';
+      show(languageField, false);
       days.value = this.template.link_days.default;
       made.textContent = words.made(link.name);
       await this.load();
@@ -209,9 +221,11 @@ export class PersonLinksView {
     });
     return {
       element,
-      // the roles a person's link may give (the template's self-chosen ones), and its limits
+      // the roles a person's link may give (an interpreter too), the languages an
+      // interpreter's may name, and its limits
       fill: (template) => {
-        roles.append(...template.self_chosen_roles.map((value) => el('option', { value }, template.roles[value] ?? value)));
+        roles.append(...template.person_link_roles.map((value) => el('option', { value }, template.roles[value] ?? value)));
+        language.append(...template.interpreter_languages.map(({ code, name: own }) => el('option', { value: code, lang: code }, own)));
         name.maxLength = template.limits.name;
         days.max = template.link_days.max;
         days.value = template.link_days.default;

@@ -5,13 +5,15 @@ the facilitators, while they may see what it translates."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from server.board import ops, people, storage, wire
+from server.board import minutes_content, ops, people, storage, wire
 from server.board.errors import Closed, Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
+from server.board.export import encode_person
 from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Change, Status
 from server.board.ops import Context
@@ -260,3 +262,41 @@ def test_a_translation_is_stored_and_read_back_whole() -> None:
     again = storage.board_from_records(storage.board_records(board))
     assert again.translations == board.translations
     assert again.participants["p_olga"].interprets == "pl"
+
+
+def test_minutes_keep_each_translation_with_who_made_it_for_the_readers_who_may_see_it() -> None:
+    board = step(meeting(), translate(), "p_olga")
+    board = step(board, translate("", round_id="r_1", voter="p_mum", text="Szkoła"), "p_olga")
+    board = step(board, raw("minutes.take"), "p_fac")
+    content = json.loads(board.snapshots["1"].body)
+
+    def copy(who: Viewer) -> dict[str, Any]:
+        readable = minutes_content.content_for(content, who)
+        [strengths] = [
+            s for c in readable["columns"] for s in c["sections"] if s["key"] == "strengths"
+        ]
+        [card] = [c for c in strengths["cards"] if c["id"] == "c_mum"]
+        [vote] = readable["scales"][-1]["rounds"][0]["votes"]
+        return {"card": card.get("translations"), "reason": vote.get("translations")}
+
+    for who in (STAFF, viewer(board, "p_ewa"), viewer(board, "p_olga")):
+        mine = copy(who)
+        assert [(t["text"], t["by"], t["language"]) for t in mine["card"]] == [
+            ("Mama czyta co wieczór", "Olga", "pl")
+        ]
+        assert [t["text"] for t in mine["reason"]] == ["Szkoła"]
+    for who in (viewer(board, "p_mum"), viewer(board, "p_sw"), ANYONE):
+        assert copy(who) == {"card": [], "reason": []}
+        assert "Szkoła" not in json.dumps(minutes_content.content_for(content, who))
+    # Minutes without translations have no such key: their shape (and digest) is as before.
+    bare = json.loads(step(meeting(), raw("minutes.take"), "p_fac").snapshots["1"].body)
+    assert "translations" not in json.dumps(bare)
+
+
+def test_an_interpreters_export_has_their_translations_and_nobody_elses_does() -> None:
+    board = step(meeting(), translate(), "p_olga")
+    assert [t["text"] for t in encode_person(board, "p_olga")["translations"]] == [
+        "Mama czyta co wieczór"
+    ]
+    for pid in ("p_ewa", "p_mum", "p_fac"):
+        assert encode_person(board, pid)["translations"] == []
