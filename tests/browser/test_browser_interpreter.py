@@ -1,0 +1,109 @@
+"""An interpreter in real browsers: the facilitator makes Olga's link as an interpreter into
+Polish in the Share panel; Olga translates a card from her board; Ewa, who joined in Polish,
+sees the translation under the original, marked as Olga's, while Sam, who reads English, and
+the room screen never get it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.harness import API_KEY, ServerProcess, staff_command
+from tests.support.pages import (
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    Screens,
+    add_card,
+    join,
+    new_meeting,
+    sign_in,
+)
+
+PRIYA = "priya@council.example"
+PASSWORD = "a long password 1"
+ORIGINAL = "Gran walks them to school"
+POLISH = "Babcia odprowadza je do szkoły"
+
+
+def olgas_link(office: Page) -> str:
+    office.click("[data-role=share-toggle]")
+    form = office.locator("[data-role=new-person-link]")
+    form.locator("input[name=person-name]").fill("Olga")
+    language = form.locator("select[name=person-language]")
+    expect(language).to_be_hidden()  # only an interpreter's link names a language
+    form.locator("select[name=person-role]").select_option("interpreter")
+    language.select_option("pl")
+    form.locator("[data-action=make-person-link]").click()
+    row = office.locator("[data-role=people-links] [data-link-id]")
+    expect(row).to_contain_text("Interpreter (Polski)")
+    link = row.locator("input.link-input").input_value()
+    office.click("[data-role=share-toggle]")
+    return link
+
+
+def join_in_polish(page: Page, link: str, name: str) -> None:
+    page.goto(link)
+    form = page.locator("[data-role=join-form]")
+    page.fill("input[name=name]", name)
+    page.check("input[name=role][value=parent]")
+    page.locator("select[name=language]").select_option("pl")
+    form.locator("[type=submit]").click()
+    expect(page.locator("[data-role=connection]")).to_have_attribute("data-state", "connected")
+
+
+def test_an_interpreter_translates_a_card_and_a_polish_parent_sees_it_under_the_original(
+    tmp_path: Path, browser: Browser
+) -> None:
+    data = tmp_path / "data"
+    server = ServerProcess(data).start()
+    staff_command({"KINBOARD_DATA_DIR": str(data)}, "add", PRIYA, password=PASSWORD)
+    screens = Screens(browser)
+    try:
+        priya = screens.open(**LAPTOP)
+        sign_in(priya, server.url, PRIYA, PASSWORD)
+        meeting_id = new_meeting(priya, "Family meeting for Ava", "Priya, social worker")
+        links = httpx.get(
+            f"{server.url}/api/meetings/{meeting_id}/links",
+            headers={"Authorization": f"Bearer {API_KEY}"},
+        ).json()
+        olga_link = olgas_link(priya)
+        sam, ewa, olga = screens.open(**PHONE), screens.open(**PHONE), screens.open(**LAPTOP)
+        join(sam, links["participant"], "Sam", "parent")
+        join_in_polish(ewa, links["participant"], "Ewa")
+        join(olga, olga_link, "", None)
+        screen = screens.open(**PROJECTOR)
+        join(screen, links["display"], "")
+
+        add_card(priya, "strengths", ORIGINAL)
+        card = olga.locator("[data-card-id]", has_text=ORIGINAL)
+        expect(card).to_have_count(1)
+        # An interpreter translates; she does not add, move or agree.
+        expect(olga.locator("[data-action=add-card]").first).to_be_hidden()
+        expect(card.locator("[data-action=agree]")).to_be_disabled()
+        card.locator("[data-action=translate]").click()
+        form = card.locator("[data-role=translate-form]")
+        expect(form.locator("label")).to_contain_text("Polish")
+        form.locator("textarea").fill(POLISH)
+        form.locator("[data-action=save-translation]").click()
+        expect(form).to_have_count(0)
+        expect(card.locator("[data-action=translate]")).to_be_focused()
+
+        for page in (ewa, olga, priya):
+            shown = page.locator("[data-card-id]", has_text=ORIGINAL)
+            expect(shown.locator(".card-text")).to_have_text(ORIGINAL)  # the original stays
+            translation = shown.locator("[data-role=translation]")
+            expect(translation.locator(".translation-text")).to_have_text(POLISH)
+            expect(translation.locator(".translation-text")).to_have_attribute("lang", "pl")
+            expect(translation.locator(".translation-text")).to_have_attribute("dir", "auto")
+            expect(translation).to_contain_text("translated by Olga (interpreter)")
+        for page in (sam, screen):
+            expect(page.locator("[data-card-id]", has_text=ORIGINAL)).to_have_count(1)
+            expect(page.locator("[data-role=translation]")).to_have_count(0)
+            expect(page.locator("body")).not_to_contain_text("Babcia")
+        assert screens.problems == []
+    finally:
+        screens.close()
+        server.stop()
