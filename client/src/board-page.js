@@ -64,6 +64,9 @@ export function startBoardPage(root) {
   };
 
   const scaleActions = {
+    translateReason(roundId, voter, text) {
+      send(ops.translateReason(roundId, voter, live.snapshot().state.me.interprets, text));
+    },
     addScale(words) {
       const op = ops.addScale(words);
       send(op);

@@ -19,13 +19,18 @@ from tests.support.pages import (
     add_card,
     join,
     new_meeting,
+    round_of,
+    show_scales_tab,
     sign_in,
+    vote,
 )
 
 PRIYA = "priya@council.example"
 PASSWORD = "a long password 1"
 ORIGINAL = "Gran walks them to school"
 POLISH = "Babcia odprowadza je do szkoły"
+REASON = "He goes to school every day"
+POLISH_REASON = "Chodzi codziennie do szkoły"
 
 
 def olgas_link(office: Page) -> str:
@@ -99,10 +104,32 @@ def test_an_interpreter_translates_a_card_and_a_polish_parent_sees_it_under_the_
             expect(translation.locator(".translation-text")).to_have_attribute("lang", "pl")
             expect(translation.locator(".translation-text")).to_have_attribute("dir", "auto")
             expect(translation).to_contain_text("translated by Olga (interpreter)")
+
+        # A reason given with a number, once the answers are shown, is translated too.
+        scale = priya.locator("[data-scale-id]")
+        scale_id = scale.get_attribute("data-scale-id") or ""
+        scale.locator("[data-action=open-round]").click()
+        show_scales_tab(sam)
+        vote(sam, scale_id, 6, REASON)
+        scale.locator("[data-action=reveal-round]").click()
+        row = round_of(olga, scale_id, "revealed").locator("tr[data-voter]")
+        row.locator("[data-action=translate-reason]").click()
+        row.locator("textarea").fill(POLISH_REASON)
+        row.locator("[data-action=save-translation]").click()
+        show_scales_tab(ewa)
+        reason = round_of(ewa, scale_id, "revealed").locator("tr[data-voter] .cell-reason")
+        expect(reason).to_contain_text(REASON)
+        expect(reason.locator("[data-role=translation] .translation-text")).to_have_text(
+            POLISH_REASON
+        )
+        expect(reason).to_contain_text("translated by Olga (interpreter)")
+
         for page in (sam, screen):
             expect(page.locator("[data-card-id]", has_text=ORIGINAL)).to_have_count(1)
+            expect(round_of(page, scale_id, "revealed")).to_contain_text(REASON)
             expect(page.locator("[data-role=translation]")).to_have_count(0)
             expect(page.locator("body")).not_to_contain_text("Babcia")
+            expect(page.locator("body")).not_to_contain_text("codziennie")
         assert screens.problems == []
     finally:
         screens.close()

@@ -3,18 +3,25 @@
 // this one out", and the number buttons for whoever may vote. Answers left out are named. Once the answers are shown: the spread in
 // words, the picture and the table. Made once per round id and updated in place, so a
 // reason being typed is never lost to a re-render.
+import { t } from '../i18n.js';
+import { ownTranslation, translationsOf } from '../translations.js';
 import { WORDS } from '../words.js';
 import { el, setText, show } from './dom.js';
 import { DotPlotView } from './dot-plot-view.js';
 import { createVotePanel } from './vote-panel.js';
+import { createTranslateForm, renderTranslations } from './translation-view.js';
 import { voteTable } from './vote-table.js';
 
 export class RoundView {
   // onVote(value, reason): only where this person may vote (the board page);
-  // onLeaveOut(voter): the facilitator's "Leave this one out" (the board page)
-  constructor(roundId, { onVote = null, onLeaveOut = null } = {}) {
+  // onLeaveOut(voter): the facilitator's "Leave this one out" (the board page);
+  // onTranslate(voter, text): an interpreter's translation of a reason (the board page)
+  constructor(roundId, { onVote = null, onLeaveOut = null, onTranslate = null } = {}) {
+    this.roundId = roundId;
     this.onVote = onVote;
     this.onLeaveOut = onLeaveOut;
+    this.onTranslate = onTranslate;
+    this.reasons = new Map(); // voter -> the parts of their reason's cell (translations)
     this.status = null;
     this.heading = el('h4', { class: 'round-heading' });
     this.state = el('span', { class: 'round-state' });
@@ -30,7 +37,7 @@ export class RoundView {
 
   // entry: {round, answered, myVote, twice, leftOut} (see scaling.js);
   // context: {scale, can, template, earlier}
-  render({ round, answered, myVote, twice, leftOut }, { scale, can, template, earlier, forChild = false }) {
+  render({ round, answered, myVote, twice, leftOut }, { scale, can, template, earlier, forChild = false, translations, nameOf, me }) {
     if (round.status !== this.status) {
       this.status = round.status;
       this.element.dataset.status = round.status;
@@ -43,6 +50,7 @@ export class RoundView {
     this.renderLeftOut(leftOut);
     if (round.status === 'revealed') {
       this.plot.render(scale, round, template.groups);
+      this.renderReasons({ can, template, translations, nameOf, me });
       return;
     }
     this.renderAnswered(answered);
@@ -84,6 +92,59 @@ export class RoundView {
       voteTable(round.votes, template),
       this.leftOutList,
     );
+    this.reasons = new Map();
+    for (const row of this.body.querySelectorAll('tr[data-voter]')) {
+      const vote = round.votes.find((v) => v.voter === row.dataset.voter);
+      if (!vote?.reason) continue;
+      const shown = el('div', { class: 'reason-translations', hidden: true });
+      const button = el(
+        'button',
+        { type: 'button', class: 'button button-small', hidden: true, 'aria-expanded': 'false', dataset: { action: 'translate-reason' } },
+        t('Translate'),
+      );
+      const slot = el('div', { class: 'translate-slot' });
+      button.addEventListener('click', () => this.toggleTranslate(vote.voter));
+      row.querySelector('.cell-reason').append(shown, button, slot);
+      this.reasons.set(vote.voter, { shown, button, slot, form: null });
+    }
+  }
+
+  // Each reason's translations under it, and an interpreter's "Translate" beside it.
+  renderReasons({ can, template, translations, nameOf, me }) {
+    this.translating = { template, translations, me };
+    for (const [voter, parts] of this.reasons) {
+      renderTranslations(parts.shown, translationsOf(translations ?? new Map(), 'reason', `${this.roundId}/${voter}`), nameOf ?? (() => null));
+      const offered = Boolean(can.translate && this.onTranslate);
+      show(parts.button, offered);
+      if (!offered && parts.form) this.closeTranslate(parts);
+    }
+  }
+
+  toggleTranslate(voter) {
+    const parts = this.reasons.get(voter);
+    if (parts.form) return this.closeTranslate(parts, true);
+    const { template, translations, me } = this.translating;
+    const target = `${this.roundId}/${voter}`;
+    parts.form = createTranslateForm({
+      language: me.interprets,
+      current: ownTranslation(translations, 'reason', target, me.id)?.text,
+      limit: template.limits.text,
+      onSave: (text) => {
+        this.onTranslate(voter, text);
+        this.closeTranslate(parts, true);
+      },
+      onCancel: () => this.closeTranslate(parts, true),
+    });
+    parts.slot.replaceChildren(parts.form.element);
+    parts.button.setAttribute('aria-expanded', 'true');
+    parts.form.focus();
+  }
+
+  closeTranslate(parts, refocus = false) {
+    parts.form = null;
+    parts.slot.replaceChildren();
+    parts.button.setAttribute('aria-expanded', 'false');
+    if (refocus) parts.button.focus();
   }
 
   // Whose answers will not count, and why (names only).

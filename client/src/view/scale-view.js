@@ -111,7 +111,9 @@ export class ScaleView {
       if (!view) {
         const onVote = this.actions ? (value, reason) => this.actions.vote(this.scaleId, value, reason) : null;
         const onLeaveOut = this.actions ? (voter) => this.actions.leaveOut(this.scaleId, voter) : null;
-        view = new RoundView(entry.round.id, { onVote, onLeaveOut });
+        const roundId = entry.round.id;
+        const onTranslate = this.actions?.translateReason ? (voter, text) => this.actions.translateReason(roundId, voter, text) : null;
+        view = new RoundView(roundId, { onVote, onLeaveOut, onTranslate });
         this.roundViews.set(entry.round.id, view);
       }
       view.render(entry, { ...context, scale: this.item.scale, earlier: index > 0 });

@@ -94,7 +94,17 @@ export class ScalesView {
 
     // A child gives their number on a slider with faces (their number counts as before).
     const forChild = model.state.me?.role === 'child';
-    const context = { can, template, threshold: model.threshold, onlyLatest: this.readOnly, forChild };
+    const context = {
+      can,
+      template,
+      threshold: model.threshold,
+      onlyLatest: this.readOnly,
+      forChild,
+      // interpreters' translations of the reasons (see round-view.js)
+      translations: model.state.translations,
+      nameOf: (id) => model.state.participantName(id),
+      me: model.state.me,
+    };
     const views = items.map((item) => {
       let view = this.scaleViews.get(item.scale.id);
       if (!view) {
