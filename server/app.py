@@ -25,6 +25,7 @@ from .http.headers import SecurityHeaders
 from .http.key_routes import KeyRoutes
 from .http.routes import Routes
 from .http.staff_routes import StaffRoutes
+from .http.statement_routes import StatementRoutes
 from .http.web import Web
 from .realtime import Realtime
 from .services import Services, build_services
@@ -96,6 +97,7 @@ def asgi_app(services: Services) -> Kinboard:
             *FamilyRoutes(web).routes(),
             *KeyRoutes(web).routes(),
             *AccountRoutes(web).routes(),
+            *StatementRoutes(web).routes(),
             Mount("/static", StaticFiles(directory=str(CLIENT_DIST)), name="static"),
         ],
         exception_handlers={KinboardError: web.refused, Exception: web.crashed},

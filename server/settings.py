@@ -62,6 +62,10 @@ class Settings:
     webhook_retry_seconds: float = 30.0
     # Where "Exit this page" on the family's pages goes at once: a neutral site.
     exit_url: str = "https://www.bbc.co.uk/weather"
+    # Who runs this Kinboard, and where people report accessibility problems (an e-mail
+    # address or an http(s) address): the accessibility statement names both (/accessibility).
+    operator: str | None = None
+    accessibility_contact: str | None = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -86,6 +90,8 @@ class Settings:
             webhook_secret=webhook_secret,
             webhook_retry_seconds=_seconds(env, "KINBOARD_WEBHOOK_RETRY_SECONDS", 30.0),
             exit_url=_exit_url(env),
+            operator=env.get("KINBOARD_OPERATOR", "").strip() or None,
+            accessibility_contact=_contact(env),
             host=host,
             port=port,
             base_url=base_url,
@@ -239,6 +245,22 @@ def _exit_url(env: Mapping[str, str]) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError(
             f"KINBOARD_EXIT_URL must be an http:// or https:// address (got {raw!r})"
+        )
+    return raw
+
+
+def _contact(env: Mapping[str, str]) -> str | None:
+    raw = env.get("KINBOARD_ACCESSIBILITY_CONTACT", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    is_address = parts.scheme in ("http", "https") and bool(parts.hostname)
+    local, at, domain = raw.partition("@")
+    is_email = bool(at and local and "." in domain and " " not in raw and ":" not in raw)
+    if not (is_address or is_email):
+        raise SettingsError(
+            "KINBOARD_ACCESSIBILITY_CONTACT must be an e-mail address or an http:// or "
+            f"https:// address (got {raw!r})"
         )
     return raw
 

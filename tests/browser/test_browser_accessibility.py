@@ -1,5 +1,6 @@
 """WCAG 2.2 AA on the pages people use most, in a real browser: axe-core finds no violation
-on the join page, the board (facilitator, parent, phone) and a child's houses page; other
+on the join page, sign-in, the accessibility statement, the board (facilitator, parent,
+phone) and a child's houses page; other
 people's changes are heard through a polite live region, in short batches, never one's own,
 and the switch for it is remembered on the device."""
 
@@ -34,13 +35,16 @@ def heard(page: Page) -> list[str]:
 
 
 def test_the_main_pages_pass_axe_and_other_peoples_changes_are_announced(
-    meeting: dict[str, Any], screens: Screens
+    server: ServerProcess, meeting: dict[str, Any], screens: Screens
 ) -> None:
     links = meeting["links"]
     priya = screens.open(**LAPTOP)
     priya.goto(links["participant"])
     expect(priya.locator("[data-role=join-form]")).to_be_visible()
     assert_accessible(priya, "the join page")
+    for path, what in (("/accessibility", "the accessibility statement"), ("/signin", "sign-in")):
+        priya.goto(server.url + path)
+        assert_accessible(priya, what)
     ava = screens.open(**PHONE)
     ava.goto(links["participant"])
     ava.fill("input[name=name]", "Ava")

@@ -96,6 +96,21 @@ def test_the_exit_page_leaves_for_a_weather_forecast_unless_set() -> None:
     assert chosen.exit_url == "https://www.metoffice.gov.uk/"
 
 
+def test_the_accessibility_statement_names_the_operator_and_contact_when_set() -> None:
+    assert Settings.from_env({}).operator is None
+    assert Settings.from_env({}).accessibility_contact is None
+    chosen = Settings.from_env(
+        {
+            "KINBOARD_OPERATOR": " Example Borough Council ",
+            "KINBOARD_ACCESSIBILITY_CONTACT": " access@example.gov.uk ",
+        }
+    )
+    assert chosen.operator == "Example Borough Council"
+    assert chosen.accessibility_contact == "access@example.gov.uk"
+    page = Settings.from_env({"KINBOARD_ACCESSIBILITY_CONTACT": "https://example.gov.uk/a11y"})
+    assert page.accessibility_contact == "https://example.gov.uk/a11y"
+
+
 def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
     settings = Settings.from_env({"KINBOARD_HOST": "10.0.0.5", "KINBOARD_PORT": "8080"})
     assert settings.base_url == "http://10.0.0.5:8080"
@@ -133,6 +148,9 @@ def test_the_base_url_follows_host_and_port_and_sets_the_origin() -> None:
         ("KINBOARD_EXIT_URL", "www.bbc.co.uk/weather"),
         ("KINBOARD_EXIT_URL", "javascript:alert(1)"),
         ("KINBOARD_EXIT_URL", "https://"),
+        ("KINBOARD_ACCESSIBILITY_CONTACT", "the council"),
+        ("KINBOARD_ACCESSIBILITY_CONTACT", "javascript:alert(1)@x.org"),
+        ("KINBOARD_ACCESSIBILITY_CONTACT", "someone@localhost"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
