@@ -83,6 +83,7 @@ NO_KEY = {
     ("GET", "/readyz"),
     ("GET", "/print/minutes.css"),
     ("GET", "/print/plan.css"),
+    ("GET", "/accessibility"),
     ("POST", "/api/join/preview"),
     ("POST", "/api/join"),
     ("GET", "/api/keys"),
