@@ -71,6 +71,8 @@ def test_the_main_pages_pass_axe_and_other_peoples_changes_are_announced(
     assert heard(sam) == ["Gran added a card to Existing strengths"]
     for page, who in ((priya, "the facilitator's board"), (sam, "a parent's board")):
         assert_accessible(page, who)
+    # At the top: what scrolls under the sticky tabs is covered there, as it should be.
+    gran.evaluate("() => window.scrollTo(0, 0)")
     assert_accessible(gran, "the board on a phone")
 
     # Sam turns it off; the choice outlives a reload, and nothing more is said.
