@@ -49,6 +49,7 @@ class Connection:
     session_token: str
     session: Session
     edits: bool  # whether their role may change the board, and so say what they edit
+    language: str  # theirs, for the refusals they are sent (kept up by their own ops)
     editing: str | None = None
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from .board import parsing
-from .board.errors import Duplicate, Invalid, KinboardError, NotFound
+from .board.errors import N_, Duplicate, Invalid, KinboardError, NotFound
 from .board.model import Board
 from .clock import Clock, iso, parse_iso
 from .security import new_id
@@ -30,27 +30,25 @@ PAGE_SIZE = 20
 # A review this many days away or nearer is "due in N days".
 DUE_SOON_DAYS = 14
 
-FAMILY_NAME = parsing.Words(
+FAMILY_NAME = parsing.Words.required(
     MAX_FAMILY_NAME,
-    f"A family's name can be at most {MAX_FAMILY_NAME} characters.",
-    "Please give the family's name, as the council writes it (for example: Khan family).",
-    "Please give the family's name, as the council writes it (for example: Khan family).",
+    N_("A family's name can be at most {most} characters."),
+    N_("Please give the family's name, as the council writes it (for example: Khan family)."),
 )
-CASE_REF = parsing.Words(
+CASE_REF = parsing.Words.optional(
     MAX_CASE_REF,
-    f"A case reference can be at most {MAX_CASE_REF} characters.",
-    "A case reference must be words or null.",
+    N_("A case reference can be at most {most} characters."),
+    N_("A case reference must be words or null."),
 )
-CHILD_NAME = parsing.Words(
+CHILD_NAME = parsing.Words.required(
     MAX_CHILD_NAME,
-    f"A child's first name can be at most {MAX_CHILD_NAME} characters.",
-    "Each child needs a first name.",
-    "Each child needs a first name.",
+    N_("A child's first name can be at most {most} characters."),
+    N_("Each child needs a first name."),
 )
-SEARCH = parsing.Words(
+SEARCH = parsing.Words.optional(
     MAX_FAMILY_NAME,
-    f"A search can be at most {MAX_FAMILY_NAME} characters.",
-    "A search must be words.",
+    N_("A search can be at most {most} characters."),
+    N_("A search must be words."),
 )
 # Pages past this are not asked for by any list (and would overflow the store's offsets).
 MAX_PAGE = 100_000
@@ -129,7 +127,7 @@ def parse_children(value: Any) -> tuple[Child, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or len(value) > MAX_CHILDREN:
-        raise Invalid(f"children must be a list of at most {MAX_CHILDREN} {{name, age}}.")
+        raise Invalid("children must be a list of at most {most} {{name, age}}.", most=MAX_CHILDREN)
     children = []
     for item in value:
         if not isinstance(item, dict):
@@ -141,7 +139,7 @@ def parse_children(value: Any) -> tuple[Child, ...]:
                 None
                 if age is None
                 else parsing.whole_number(
-                    age, 0, MAX_CHILD_AGE, f"A child's age is a whole number up to {MAX_CHILD_AGE}."
+                    age, 0, MAX_CHILD_AGE, N_("A child's age is a whole number up to {high}.")
                 ),
             )
         )
@@ -215,7 +213,9 @@ class Families:
             raise Invalid("Please give a case reference.")
         family = await self._store.family_by_case_ref(case_ref)
         if family is None:
-            raise NotFound(f"There is no family with the case reference {case_ref}.")
+            raise NotFound(
+                "There is no family with the case reference {case_ref}.", case_ref=case_ref
+            )
         return family
 
     async def make(self, name: Any, case_ref: Any, children: Any, owner: str) -> Family:
@@ -235,13 +235,15 @@ class Families:
         clash = await self._store.add_family(family, same)
         if clash == "case_ref":
             raise Duplicate(
-                f"There is a family with the case reference {family.case_ref} already: "
-                "start the meeting from that family."
+                "There is a family with the case reference {case_ref} already: "
+                "start the meeting from that family.",
+                case_ref=family.case_ref,
             )
         if clash == "fingerprint":
             raise Duplicate(
-                f"You have a family called {family.name} with the same children already: "
-                "start the meeting from that family in your list."
+                "You have a family called {name} with the same children already: "
+                "start the meeting from that family in your list.",
+                name=family.name,
             )
         return family
 

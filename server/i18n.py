@@ -21,6 +21,7 @@ from typing import Any
 
 from babel import Locale, dates, negotiate_locale, support
 
+from .board.errors import KinboardError
 from .board.languages import BY_CODE, DEFAULT, LANGUAGES, Language
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "ngettext",
     "page_language",
     "pgettext",
+    "refusal",
     "translate",
     "translations",
 ]
@@ -63,6 +65,11 @@ def translate(text: str, params: Mapping[str, object], code: str) -> str:
     language, filled in; English, as the code wrote it, where a catalogue lacks it."""
     words = str(translations(code).gettext(text))
     return words.format(**params) if params else words
+
+
+def refusal(error: KinboardError, code: str) -> str:
+    """What a refusal says, in one language."""
+    return translate(error.text, error.params, code)
 
 
 def gettext(code: str, msgid: str, **params: object) -> str:

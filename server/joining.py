@@ -8,10 +8,10 @@ from typing import Any
 
 from .audit import Audit
 from .board import parsing
-from .board.errors import Closed, Forbidden
+from .board.errors import N_, Closed, Forbidden
 from .board.languages import DEFAULT as DEFAULT_LANGUAGE
 from .board.languages import language_code
-from .board.meeting import CLOSED_MESSAGE, ParticipantJoin
+from .board.meeting import CLOSED, ParticipantJoin
 from .board.model import Board, LinkKind, Meeting, Participant, Status
 from .board.roles import Role
 from .boards import Boards
@@ -81,7 +81,7 @@ class Joining:
         earlier = session_token_from_cookies(self._settings, cookies, link.meeting_id)
         before = await self._sessions.find(earlier, link.meeting_id)
         if link.kind is LinkKind.PARTICIPANT:
-            chosen = chosen_role(role, "Please choose who you are in this meeting.")
+            chosen = chosen_role(role, N_("Please choose who you are in this meeting."))
         elif link.kind is LinkKind.PERSON:
             assert link.role is not None
             chosen, name = link.role, link.name
@@ -121,7 +121,7 @@ class Joining:
         """After the meeting, a family member's own link opens a session that reads "Our
         plan" and nothing else; any other link is refused."""
         if not opens_plan(link):
-            raise Closed(CLOSED_MESSAGE)
+            raise Closed(CLOSED)
         reader = plan_reader(link.id)
         token = await self._sessions.open(link, reader, seq)
         await self._audit.record(link.meeting_id, "plan.opened", by=reader, link_id=link.id)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from .board import parsing
-from .board.errors import Invalid, NotFound, Unauthorized
+from .board.errors import N_, Invalid, NotFound, Unauthorized
 from .clock import Clock, iso
 from .security import hash_token, new_id
 from .settings import Settings
@@ -34,7 +34,11 @@ class Scope(StrEnum):
 
 
 GRANTABLE = (Scope.MEETINGS_CREATE, Scope.MEETINGS_READ, Scope.MINUTES_READ)
-KEY_NAME = parsing.Words.required("A key's name", 80)
+KEY_NAME = parsing.Words.required(
+    80,
+    N_("A key's name can be at most {most} characters."),
+    N_("A key's name needs some words."),
+)
 # The id is in the token, so that finding the key is one read of its record.
 _PREFIX = "kbk"
 
@@ -81,11 +85,13 @@ FULL_KEY = IntegrationKey("env", "KINBOARD_API_KEY", tuple(Scope), "", "")
 def clean_scopes(value: Any) -> tuple[Scope, ...]:
     names = ", ".join(scope.value for scope in GRANTABLE)
     if not isinstance(value, list) or not value:
-        raise Invalid(f"A key needs one or more scopes of: {names}.")
+        raise Invalid("A key needs one or more scopes of: {scopes}.", scopes=names)
     chosen = []
     for item in value:
         if not isinstance(item, str) or item not in {s.value for s in GRANTABLE}:
-            raise Invalid(f"There is no scope {item!r}. The scopes are: {names}.")
+            raise Invalid(
+                "There is no scope {scope!r}. The scopes are: {scopes}.", scope=item, scopes=names
+            )
         if Scope(item) not in chosen:
             chosen.append(Scope(item))
     return tuple(scope for scope in GRANTABLE if scope in chosen)

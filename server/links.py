@@ -8,7 +8,7 @@ from typing import Any
 
 from .audit import Audit
 from .board import parsing
-from .board.errors import Invalid, LinkGone, LinkInvalid, LinkOff, NotFound
+from .board.errors import N_, Invalid, LinkGone, LinkInvalid, LinkOff, Msgid, NotFound
 from .board.limits import MAX_LINK_DAYS
 from .board.model import LinkKind
 from .board.roles import PERSON_LINK_ROLES, PLAN_READERS, SELF_CHOSEN_ROLES, Role
@@ -226,7 +226,7 @@ def choice(enum: Any, value: Any, default: Any, name: str) -> Any:
     return parsing.parse_enum(enum, value, name)
 
 
-def chosen_role(value: Any, refusal: str) -> Role:
+def chosen_role(value: Any, refusal: Msgid) -> Role:
     """A role people may be given or choose themselves, or Invalid with `refusal`."""
     role: Role | None = choice(Role, value, None, "role")
     if role is None or role not in SELF_CHOSEN_ROLES:
@@ -250,5 +250,5 @@ def _link_days(value: Any, default: int) -> int:
     if value is None:
         return default
     return parsing.whole_number(
-        value, 1, MAX_LINK_DAYS, f"A link can last from 1 to {MAX_LINK_DAYS} days."
+        value, 1, MAX_LINK_DAYS, N_("A link can last from {low} to {high} days.")
     )

@@ -14,8 +14,10 @@ from typing import Any
 
 import socketio
 
+from . import i18n
 from .board import houses, ops, parsing, scaling, visibility, wire
 from .board.errors import (
+    N_,
     Forbidden,
     Internal,
     Invalid,
@@ -50,6 +52,8 @@ HEARTBEAT = 5.0
 # needs one after a gap or a reconnect, not a stream of them.
 SYNC_BURST = 5
 SYNC_PER_SECOND = 0.5
+TOO_MUCH_SYNC = N_("That was a lot of catching up at once. Trying again soon.")
+SYNC_SINCE = N_("sync needs since: the last seq you have (0 or more).")
 # Presence goes to a meeting at most once in this many seconds (per worker), carrying the
 # latest state: a burst of `editing`, connects or disconnects becomes one broadcast.
 PRESENCE_INTERVAL = 0.2
@@ -79,9 +83,7 @@ class Realtime:
         if broadcaster.manager is not None:
             broadcaster.manager.on_subscribed = self.beat
         self.limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
-        self.sync_limiter = RateLimiter(
-            SYNC_BURST, SYNC_PER_SECOND, "That was a lot of catching up at once. Trying again soon."
-        )
+        self.sync_limiter = RateLimiter(SYNC_BURST, SYNC_PER_SECOND, TOO_MUCH_SYNC)
         self.editing_limiter = RateLimiter(EDITING_BURST, EDITING_PER_SECOND)
         # meeting id -> its coming presence broadcast
         self._presence_due: dict[str, asyncio.Task[None]] = {}
@@ -239,9 +241,8 @@ class Realtime:
             raise SessionInvalid("You are no longer in this meeting.")
         if await self.broadcaster.sockets_of(meeting_id, me.id) >= MAX_SOCKETS_PER_PARTICIPANT:
             raise TooManyConnections("This meeting is open in too many windows.")
-        connection = Connection(
-            meeting_id, me.id, token, session, edits=ROLE_ABILITIES[me.role].edit_board
-        )
+        edits = ROLE_ABILITIES[me.role].edit_board
+        connection = Connection(meeting_id, me.id, token, session, edits, me.language)
         self.connections[sid] = connection
         await self.sio.enter_room(sid, meeting_id)
         await self.sio.enter_room(sid, participant_room(me.id))
@@ -311,13 +312,16 @@ class Realtime:
             )
         except SessionEnded as error:
             self.broadcaster.disconnect_soon({sid})  # after this refusal has reached them
-            return ack_error(error)
+            return self._refused(sid, error)
         except KinboardError as error:
-            return ack_error(error)
+            return self._refused(sid, error)
         except Exception:  # a bug must not leave the sender waiting; sending again won't help
             log.exception("op failed")
-            return ack_error(Internal("Something went wrong, and this change was not saved."))
+            return self._refused(
+                sid, Internal("Something went wrong, and this change was not saved.")
+            )
         ack: dict[str, Any] = {"ok": True, "seq": commit.seq}
+        connection.language = commit.board.participants[connection.participant_id].language
         if commit.duplicate:
             ack["duplicate"] = True
         if isinstance(op, houses.HouseOp) and not commit.duplicate:
@@ -333,19 +337,16 @@ class Realtime:
         try:
             self.sync_limiter.check(self._connection(sid).participant_id, self.clock())
             connection = await self._checked(sid)
-            since = parsing.whole_number(
-                data.get("since") if isinstance(data, dict) else None,
-                0,
-                None,
-                "sync needs since: the last seq you have (0 or more).",
-            )
+            since = data.get("since") if isinstance(data, dict) else None
+            since = parsing.whole_number(since, 0, None, SYNC_SINCE)
             # Ops from before the caller joined would show them deleted cards and the
             # words a card had before it was edited: from there they get the board as it is.
             records = None
             if since + 1 >= connection.session.joined_seq:
                 seq, records = await self.boards.changes_since(connection.meeting_id, since)
             board, board_seq = await self.boards.load(connection.meeting_id)
-            viewer = self._viewer(board, connection)
+            me = board.participants.get(connection.participant_id)
+            viewer = me.viewer if me is not None else visibility.ANYONE
             # What this person may see of the children's unshared items, whole each time.
             private = wire.encode_private_items(board, viewer)
             if records is None:
@@ -361,14 +362,9 @@ class Realtime:
                     for record in records
                 ]
         except KinboardError as error:
-            return ack_error(error)
+            return self._refused(sid, error)
         changes = [record.to_json() for record in records]
         return {"ok": True, "seq": seq, "changes": changes, "private_items": private}
-
-    @staticmethod
-    def _viewer(board: Board, connection: Connection) -> visibility.Viewer:
-        me = board.participants.get(connection.participant_id)
-        return me.viewer if me is not None else visibility.ANYONE
 
     async def on_editing(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         """Which card this person is editing (null: none). The answer matters only to a
@@ -384,17 +380,19 @@ class Realtime:
             connection.editing = card_id
             await self._put_presence(sid, connection)
         except KinboardError as error:
-            return ack_error(error)
+            return self._refused(sid, error)
         self._presence_changed(connection.meeting_id)
         return {"ok": True}
 
+    def _refused(self, sid: str, error: KinboardError) -> dict[str, Any]:
+        """A refusal in the asker's own language (as they last chose it on this socket)."""
+        connection = self.connections.get(sid)
+        words = i18n.refusal(error, connection.language if connection else i18n.DEFAULT)
+        ack: dict[str, Any] = {"ok": False, "code": error.code, "message": words}
+        if isinstance(error, RateLimited) and error.retry_after is not None:
+            ack["retry_after"] = error.retry_after
+        return ack
+
     async def on_unknown(self, event: Any, sid: str, *_: Any) -> dict[str, Any]:
         """Any other event: refused, so that a caller waiting for an answer gets one."""
-        return ack_error(Invalid("There is no such event."))
-
-
-def ack_error(error: KinboardError) -> dict[str, Any]:
-    ack: dict[str, Any] = {"ok": False, "code": error.code, "message": error.message}
-    if isinstance(error, RateLimited) and error.retry_after is not None:
-        ack["retry_after"] = error.retry_after
-    return ack
+        return self._refused(sid, Invalid("There is no such event."))

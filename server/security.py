@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
-from .board.errors import RateLimited
+from .board.errors import N_, Msgid, RateLimited
 from .settings import Settings
 
 
@@ -111,13 +111,16 @@ def origin_allowed(settings: Settings, origin: str | None) -> bool:
     return origin is not None and origin.rstrip("/") in settings.allowed_origins
 
 
+TOO_MUCH_AT_ONCE = N_("That was a lot of changes at once. Please wait a moment.")
+
+
 @dataclass
 class RateLimiter:
     """A token bucket per key: `burst` at once, then `per_second`."""
 
     burst: int
     per_second: float
-    message: str = "That was a lot of changes at once. Please wait a moment."
+    refusal: Msgid = TOO_MUCH_AT_ONCE
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def check(self, key: str, now: float) -> None:
@@ -126,7 +129,7 @@ class RateLimiter:
         if tokens < 1:
             self._buckets[key] = (tokens, now)
             # Until the bucket holds one token again, to the next tenth of a second.
-            raise RateLimited(self.message, math.ceil((1 - tokens) / self.per_second * 10) / 10)
+            raise RateLimited(self.refusal, math.ceil((1 - tokens) / self.per_second * 10) / 10)
         self._buckets[key] = (tokens - 1, now)
 
     def forget(self, key: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .board.errors import Forbidden, Invalid, NotFound
+from .board.errors import N_, Forbidden, Invalid, Msgid, NotFound
 from .emails import clean_email
 from .store import Store
 
@@ -31,14 +31,20 @@ class MeetingSharing:
         e-mail, cleaned. Whether an account has that e-mail makes no difference (one made
         for it later has the meeting), so sharing tells nobody who has an account."""
         email = clean_email(colleague)
-        await self._owned(meeting_id, owner, "share it")
+        await self._owned(
+            meeting_id, owner, N_("Only the person who started the meeting can share it.")
+        )
         await self.add_to_meeting(meeting_id, email)
         return email
 
     async def unshare(self, meeting_id: str, owner: str, colleague: Any) -> str:
         """The owner takes the meeting back from a colleague; the e-mail, cleaned."""
         email = clean_email(colleague)
-        await self._owned(meeting_id, owner, "stop sharing it")
+        await self._owned(
+            meeting_id,
+            owner,
+            N_("Only the person who started the meeting can stop sharing it."),
+        )
         if email == owner:
             raise Invalid("You started this meeting: it stays yours.")
         if not await self.remove_from_meeting(meeting_id, email):
@@ -68,9 +74,9 @@ class MeetingSharing:
         )
         return True
 
-    async def _owned(self, meeting_id: str, owner: str, doing: str) -> list[str]:
+    async def _owned(self, meeting_id: str, owner: str, refusal: Msgid) -> list[str]:
         """The meeting's staff, its owner first, if `owner` is its owner."""
         staff = await self.meeting_staff(meeting_id)
         if not staff or staff[0] != owner:
-            raise Forbidden(f"Only the person who started the meeting can {doing}.")
+            raise Forbidden(refusal)
         return staff

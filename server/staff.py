@@ -11,7 +11,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .board.errors import Forbidden, Invalid, RateLimited, Unauthorized
+from .board.errors import N_, Forbidden, Invalid, Msgid, RateLimited, Unauthorized
 from .clock import Clock, iso
 from .emails import clean_email
 from .security import hash_token, new_session_token
@@ -34,7 +34,7 @@ SETUP_HOURS = 24
 # The audit log that is about staff, not about one meeting.
 STAFF_LOG = "_staff"
 
-_WRONG = "That email and password do not match an account."
+_WRONG = N_("That email and password do not match an account.")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def _new_account(email: Any, password: Any) -> tuple[str, str]:
     """The e-mail, cleaned, and the password of a new account, or Invalid."""
     email = clean_email(email)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise Invalid("A password needs at least {least} characters.", least=MIN_PASSWORD)
     return email, password
 
 
@@ -122,21 +122,25 @@ class Staff(MeetingSharing):
             raise Invalid("There is no account with that email.")
         return member
 
-    async def _keep_an_administrator(self, member: StaffMember, doing: str) -> None:
-        """Someone must always be able to manage accounts and keys."""
+    async def _keep_an_administrator(self, member: StaffMember, refusal: Msgid) -> None:
+        """Someone must always be able to manage accounts and keys. `refusal` says
+        `{email}`."""
         if member.admin and not member.disabled:
             active = [m for m in await self.members() if m.admin and not m.disabled]
             if active == [member]:
-                raise Invalid(
-                    f"{member.email} is the last administrator, so cannot be {doing}. "
-                    "Make someone else an administrator first."
-                )
+                raise Invalid(refusal, email=member.email)
 
     async def disable(self, email: Any, by: str) -> None:
         """The account can no longer sign in, and its sessions end now (with the meeting
         sessions bound to them): enabling it again later does not bring them back."""
         member = await self._member(email)
-        await self._keep_an_administrator(member, "disabled")
+        await self._keep_an_administrator(
+            member,
+            N_(
+                "{email} is the last administrator, so cannot be disabled. "
+                "Make someone else an administrator first."
+            ),
+        )
         await self._save(replace(member, disabled=True))
         for data in await self.store.list_records("staff_session"):
             if data["email"] == member.email:
@@ -152,7 +156,13 @@ class Staff(MeetingSharing):
         """Make or unmake an administrator; the last active one stays one."""
         member = await self._member(email)
         if not admin:
-            await self._keep_an_administrator(member, "unmade")
+            await self._keep_an_administrator(
+                member,
+                N_(
+                    "{email} is the last administrator, so cannot be unmade. "
+                    "Make someone else an administrator first."
+                ),
+            )
         await self._save(replace(member, admin=admin))
         await self._log("staff.admin" if admin else "staff.unadmin", by, member.email)
 

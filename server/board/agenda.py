@@ -11,7 +11,7 @@ from typing import Any
 
 from . import readiness
 from .entities import put
-from .errors import Forbidden, Invalid, TooMany
+from .errors import N_, Forbidden, Invalid, Msgid, TooMany
 from .limits import MAX_STEP, MAX_STEPS
 from .model import Board, Change, Participant
 from .parsing import UNSET, Fields, Words, whole_number, words
@@ -50,7 +50,11 @@ class AgendaMove:
 
 AgendaOp = AgendaGo | AgendaAdd | AgendaRename | AgendaRemove | AgendaMove
 
-STEP = Words.required("A step", MAX_STEP)
+STEP = Words.required(
+    MAX_STEP,
+    N_("A step can be at most {most} characters."),
+    N_("A step needs some words."),
+)
 
 
 def agenda_of(board: Board) -> Agenda:
@@ -61,7 +65,11 @@ def agenda_of(board: Board) -> Agenda:
 def _index(f: Fields, name: str) -> int:
     """A step's place, checked against the agenda when the op is applied."""
     return whole_number(
-        f.get(name, required=True), 0, None, f"{name} is a step's number: 0, 1, 2..."
+        f.get(name, required=True),
+        0,
+        None,
+        N_("{field} is a step's number: 0, 1, 2..."),
+        field=name,
     )
 
 
@@ -69,7 +77,9 @@ def _parse_add(f: Fields) -> AgendaAdd:
     at: Any = f.get("at", nullable=True)
     return AgendaAdd(
         words(f.get("title", required=True), STEP),
-        None if at is UNSET or at is None else whole_number(at, 0, None, "at is a step's number."),
+        None
+        if at is UNSET or at is None
+        else whole_number(at, 0, None, N_("at is a step's number.")),
     )
 
 
@@ -86,9 +96,13 @@ PARSERS: Mapping[str, Callable[[Fields], AgendaOp]] = MappingProxyType(
 )
 
 
-def _in_range(index: int, count: int, what: str = "step") -> int:
+_NO_STEP = N_("There is no step {number}: the agenda has {count} steps.")
+_NO_PLACE = N_("There is no place {number}: the agenda has {count} steps.")
+
+
+def _in_range(index: int, count: int, refusal: Msgid = _NO_STEP) -> int:
     if index >= count:
-        raise Invalid(f"There is no {what} {index + 1}: the agenda has {count} steps.")
+        raise Invalid(refusal, number=index + 1, count=count)
     return index
 
 
@@ -107,8 +121,8 @@ def apply(board: Board, op: AgendaOp, actor: Participant) -> tuple[Board, list[C
             steps[_in_range(op.step, count)] = op.title
         case AgendaAdd():
             if count >= MAX_STEPS:
-                raise TooMany(f"An agenda can have at most {MAX_STEPS} steps.")
-            at = count if op.at is None else _in_range(op.at, count + 1, "place")
+                raise TooMany("An agenda can have at most {most} steps.", most=MAX_STEPS)
+            at = count if op.at is None else _in_range(op.at, count + 1, _NO_PLACE)
             steps.insert(at, op.title)
             current_step += at <= current_step
         case AgendaRemove():
@@ -121,7 +135,7 @@ def apply(board: Board, op: AgendaOp, actor: Participant) -> tuple[Board, list[C
             current_step = min(current_step - (op.step < current_step), count - 2)
         case AgendaMove():
             moving = steps.pop(_in_range(op.step, count))
-            steps.insert(_in_range(op.to, count, "place"), moving)
+            steps.insert(_in_range(op.to, count, _NO_PLACE), moving)
             current_step = _followed(current_step, op.step, op.to)
     updated = Agenda(tuple(steps), current_step)
     if updated == agenda:

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .entities import live_card, put
-from .errors import Forbidden, Invalid, NotFound, TooMany
+from .errors import N_, Forbidden, Invalid, Msgid, NotFound, TooMany
 from .limits import MAX_CARDS, MAX_CARDS_KEPT, MAX_OWNER, MAX_POSITION
 from .marking import CARD_REACHES, check_people, parse_audience, require_marker
 from .model import Board, Card, Change, Participant, Stance, Timing
@@ -64,7 +64,11 @@ class CardReact:
     stance: Stance | None
 
 
-_OWNER = Words.optional("Who will do it", MAX_OWNER)
+_OWNER = Words.optional(
+    MAX_OWNER,
+    N_("Who will do it can be at most {most} characters."),
+    N_("Who will do it must be words or null."),
+)
 
 CardOp = CardAdd | CardEdit | CardMove | CardDelete | CardRestore | CardReact
 
@@ -156,7 +160,7 @@ def apply(
             return _delete_or_restore(board, op, actor, now)
         case CardReact():
             return _react(board, op, actor)
-    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+    raise Invalid("Unknown op {op}.", op=type(op).__name__)  # pragma: no cover - exhaustive above
 
 
 def _add(
@@ -198,11 +202,12 @@ def new_card(
     if card_id in board.cards:
         raise Invalid("That card id is used already.")
     if len(board.live_cards()) >= MAX_CARDS:
-        raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+        raise TooMany("A board can hold at most {most} cards.", most=MAX_CARDS)
     if len(board.cards) >= MAX_CARDS_KEPT:
         raise TooMany(
-            f"A board keeps at most {MAX_CARDS_KEPT} cards, counting removed ones "
-            "(so they can be brought back): this one has no room for more."
+            "A board keeps at most {most} cards, counting removed ones "
+            "(so they can be brought back): this one has no room for more.",
+            most=MAX_CARDS_KEPT,
         )
     return Card(
         id=card_id,
@@ -222,14 +227,20 @@ def require_timed(section: str, owner: Any, due: Any) -> None:
         raise Invalid("Only safety goals, next steps and the plan say who will do it and by when.")
 
 
-def require_author_or_facilitator(actor: Participant, card: Card, doing: str) -> None:
+CHANGE_CARD = N_("Only the person who added a card, or the facilitator, can change it.")
+_REMOVE_CARD = N_(
+    "Only the person who added a card, or the facilitator, can remove or bring back it."
+)
+
+
+def require_author_or_facilitator(actor: Participant, card: Card, refusal: Msgid) -> None:
     if not ROLE_ABILITIES[actor.role].edit_any_card and card.author != actor.id:
-        raise Forbidden(f"Only the person who added a card, or the facilitator, can {doing} it.")
+        raise Forbidden(refusal)
 
 
 def _edit(board: Board, op: CardEdit, actor: Participant, now: str) -> tuple[Board, list[Change]]:
     card = live_card(board, op.card_id)
-    require_author_or_facilitator(actor, card, "change")
+    require_author_or_facilitator(actor, card, CHANGE_CARD)
     require_timed(card.section, op.owner, op.due)
     updated = card
     for name in ("text", "attributed_to", "owner", "due"):
@@ -265,12 +276,12 @@ def _delete_or_restore(
     card = board.cards.get(op.card_id)
     if card is None:
         raise NotFound("That card is not on the board.")
-    require_author_or_facilitator(actor, card, "remove or bring back")
+    require_author_or_facilitator(actor, card, _REMOVE_CARD)
     restoring = isinstance(op, CardRestore)
     if card.deleted != restoring:
         return board, []  # already as asked: nothing to do
     if restoring and len(board.live_cards()) >= MAX_CARDS:
-        raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+        raise TooMany("A board can hold at most {most} cards.", most=MAX_CARDS)
     item = board.house_items.get(card.house_item) if card.house_item else None
     if restoring and item is not None and item.deleted:
         # The child took back what it said: it comes back only if they share it again.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import Invalid, TooMany
+from .errors import N_, Invalid, TooMany
 from .limits import DRAWING_SIZE, MAX_POINTS, MAX_STROKES
 
-_POINT = f"A drawing's points are numbers from 0 to {DRAWING_SIZE}."
-_SHAPE = "A drawing is a list of strokes, each a list of x, y numbers."
+_POINT = N_("A drawing's points are numbers from 0 to {size}.")
+_SHAPE = N_("A drawing is a list of strokes, each a list of x, y numbers.")
 
 
 def strokes(value: Any) -> tuple[tuple[int, ...], ...]:
@@ -18,9 +18,9 @@ def strokes(value: Any) -> tuple[tuple[int, ...], ...]:
     if not isinstance(value, list) or not value:
         raise Invalid(_SHAPE)
     if len(value) > MAX_STROKES:
-        raise TooMany(f"A drawing can have at most {MAX_STROKES} lines.")
+        raise TooMany("A drawing can have at most {most} lines.", most=MAX_STROKES)
     if sum(len(stroke) // 2 for stroke in value if isinstance(stroke, list)) > MAX_POINTS:
-        raise TooMany(f"A drawing can have at most {MAX_POINTS} points.")
+        raise TooMany("A drawing can have at most {most} points.", most=MAX_POINTS)
     return tuple(_stroke(stroke) for stroke in value)
 
 
@@ -34,7 +34,7 @@ def _coordinate(value: Any) -> int:
     # Floats are rounded; JSON has no NaN or Infinity (the reader refuses them), and a bool
     # is not a number here.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Invalid(_POINT)
+        raise Invalid(_POINT, size=DRAWING_SIZE)
     if not 0 <= value <= DRAWING_SIZE:
-        raise Invalid(_POINT)
+        raise Invalid(_POINT, size=DRAWING_SIZE)
     return round(value)

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 
+class Msgid(str):
+    """An English message written as data rather than where it is raised (a kind of words'
+    refusals, a message several places raise): marked with `N_` so that Babel finds it."""
+
+
+def N_(text: str) -> Msgid:
+    return Msgid(text)
+
+
 class KinboardError(Exception):
     """`text` is the English message and the catalogue's msgid, with `{name}` placeholders
-    filled from `params` (see `server/i18n.py`); `message` is it filled in, in English."""
+    filled from `params` (see `server/i18n.py`); `message` is it filled in, in English.
+    `text` is always written out where the error is made, or is a `Msgid` (see
+    tests/unit/test_messages.py), never built: each language's words are looked up by it."""
 
     code = "error"
 

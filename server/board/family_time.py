@@ -16,7 +16,15 @@ from types import MappingProxyType
 from typing import Any
 
 from .entities import put
-from .errors import FamilyTimeNotRunning, FamilyTimeRunning, Forbidden, Invalid, NotFound, TooMany
+from .errors import (
+    N_,
+    FamilyTimeNotRunning,
+    FamilyTimeRunning,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooMany,
+)
 from .family_group import Answer, Ended, FamilyItem, FamilyTime, Stage
 from .limits import MAX_CARDS, MAX_FAMILY_ITEMS, MAX_FAMILY_TIME_MINUTES
 from .model import Board, Card, Change, Kind, Participant
@@ -88,8 +96,8 @@ FamilyGroupOp = (
     | FamilyPlanShare
 )
 
-NOT_FAMILY_GROUP = "Family time is part of family group meetings only."
-_BACK_AT = "back_at must be a time like 2026-12-01T14:30:00Z."
+NOT_FAMILY_GROUP = N_("Family time is part of family group meetings only.")
+_BACK_AT = N_("back_at must be a time like 2026-12-01T14:30:00Z.")
 
 
 def first_stage(kind: Kind) -> Stage | None:
@@ -100,7 +108,7 @@ def first_stage(kind: Kind) -> Stage | None:
 def _plan_section(f: Fields, *, required: bool = True) -> Any:
     value = f.string("section", required=required)
     if value is not UNSET and value not in PLAN_SECTIONS:
-        raise Invalid(f"The family's plan has no section called {value!r}.")
+        raise Invalid("The family's plan has no section called {section!r}.", section=value)
     return value
 
 
@@ -220,8 +228,8 @@ def _start(
         raise Invalid("The time the family will be back has passed already.")
     if away > MAX_FAMILY_TIME_MINUTES * 60_000:
         raise Invalid(
-            f"Family time can be at most {MAX_FAMILY_TIME_MINUTES // 60} hours: "
-            "please check the time."
+            "Family time can be at most {hours} hours: please check the time.",
+            hours=MAX_FAMILY_TIME_MINUTES // 60,
         )
     board, stage = _set_stage(board, Stage.FAMILY_TIME)
     board, time = put(board, "family_time", FamilyTime(now, actor.id, op.back_at))
@@ -264,7 +272,7 @@ def _write(
         if item_id in board.family_plan:
             raise Invalid("That id is used already.")
         if len(board.family_plan) >= MAX_FAMILY_ITEMS:
-            raise TooMany(f"The family's plan can have at most {MAX_FAMILY_ITEMS} lines.")
+            raise TooMany("The family's plan can have at most {most} lines.", most=MAX_FAMILY_ITEMS)
         added = FamilyItem(item_id, op.section, op.text, actor.id, now, now, actor.id)
         return put(board, "family_item", added)
     item = board.family_plan.get(op.item_id)
@@ -295,7 +303,7 @@ def _share(board: Board, actor: Participant, now: str, new_id: str) -> tuple[Boa
     if time is None or (not time.running and not items):
         raise FamilyTimeNotRunning("Family time is not on, and there is no plan to share.")
     if len(board.live_cards()) + len(items) > MAX_CARDS:
-        raise TooMany(f"A board can hold at most {MAX_CARDS} cards.")
+        raise TooMany("A board can hold at most {most} cards.", most=MAX_CARDS)
     changes: list[Change] = []
     for number, item in enumerate(items, start=1):
         card_id = f"{new_id}-{number}"

@@ -63,7 +63,7 @@ def apply(board: Board, op: FocusOp, actor: Participant, now: str) -> tuple[Boar
 def _check_target(board: Board, op: FocusSet) -> None:
     """Only what is on the board, for everyone, can be spotlit."""
     if op.kind is FocusKind.SECTION and op.target not in SECTIONS:
-        raise NotFound(f"There is no section called {op.target!r}.")
+        raise NotFound("There is no section called {section!r}.", section=op.target)
     if op.kind is FocusKind.CARD and live_card(board, op.target).audience != EVERYONE:
         # The room screen shows the spotlight, and everyone follows it.
         raise Invalid("Only a card everyone can see can be in the spotlight.")

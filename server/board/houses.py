@@ -13,7 +13,7 @@ from types import MappingProxyType
 from . import cards
 from .drawing import strokes
 from .entities import put
-from .errors import Forbidden, Invalid, MinutesTaken, NotFound, TooMany
+from .errors import N_, Forbidden, Invalid, MinutesTaken, NotFound, TooMany
 from .limits import MAX_AGE, MAX_HOUSE_ITEMS, MAX_HOUSE_WORDS, MIN_AGE
 from .model import Board, Change, House, HouseItem, Participant, Sharing
 from .parsing import UNSET, Fields, Words, whole_number, words
@@ -76,13 +76,13 @@ HouseOp = HouseAdd | HouseEdit | HouseShare | HouseRemove | HousePlace | ChildAg
 
 _WORDS = Words(
     MAX_HOUSE_WORDS,
-    f"That is a lot of words! Please use at most {MAX_HOUSE_WORDS} letters.",
-    "words must be a string.",
-    "Please write or say something first.",
+    N_("That is a lot of words! Please use at most {most} letters."),
+    N_("words must be a string."),
+    N_("Please write or say something first."),
 )
-_AGE = f"age is a whole number from {MIN_AGE} to {MAX_AGE}, or null."
-_NOT_YOURS = "That is not one of your things."
-_FROZEN = "The minutes have been taken, so your houses stay as they are now."
+_AGE = N_("age is a whole number from {low} to {high}, or null.")
+_NOT_YOURS = N_("That is not one of your things.")
+_FROZEN = N_("The minutes have been taken, so your houses stay as they are now.")
 
 
 def _content(f: Fields, *, required: bool) -> Content | None:
@@ -226,7 +226,7 @@ def apply(
         case HouseRemove():
             item = _own_item(board, op.item_id, actor)
             return _store(board, item, replace(item, deleted=True, updated_at=now))
-    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+    raise Invalid("Unknown op {op}.", op=type(op).__name__)  # pragma: no cover - exhaustive above
 
 
 def _checked(content: Content, pictures: Mapping[str, str]) -> Content:
@@ -242,7 +242,9 @@ def _add(
     if op.item_id in board.house_items or op.item_id in board.private_items:
         raise Invalid("That item id is used already.")
     if sum(1 for i in items(board) if i.child == actor.id) >= MAX_HOUSE_ITEMS:
-        raise TooMany(f"Your houses are full: they hold {MAX_HOUSE_ITEMS} things at most.")
+        raise TooMany(
+            "Your houses are full: they hold {most} things at most.", most=MAX_HOUSE_ITEMS
+        )
     item = HouseItem(
         op.item_id,
         actor.id,

@@ -50,7 +50,7 @@ def parse_audience(value: Any, reaches: Collection[Reach]) -> Audience:
         raise Invalid('audience must be {"kind": ..., "people": [...]}.')
     kind = parse_enum(Reach, value.get("kind"), "audience kind")
     if kind not in reaches:
-        raise Invalid(f"This cannot be marked {kind.value}.")
+        raise Invalid("This cannot be marked {kind}.", kind=kind.value)
     people = value.get("people", [])
     if not isinstance(people, list) or not all(is_id(p) for p in people):
         raise Invalid("audience people must be a list of participant ids.")
@@ -58,9 +58,9 @@ def parse_audience(value: Any, reaches: Collection[Reach]) -> Audience:
     if names_people and not people:
         raise Invalid("Say who: audience people must name someone.")
     if not names_people and people:
-        raise Invalid(f"An audience of {kind.value} names nobody.")
+        raise Invalid("An audience of {kind} names nobody.", kind=kind.value)
     if len(people) > MAX_PARTICIPANTS:
-        raise Invalid(f"audience people can name at most {MAX_PARTICIPANTS}.")
+        raise Invalid("audience people can name at most {most}.", most=MAX_PARTICIPANTS)
     return Audience(kind, tuple(sorted(set(people))))
 
 

@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from . import scaling
 from .entities import put
-from .errors import Closed, Forbidden, Invalid, Locked, NotFound, TooMany
+from .errors import N_, Closed, Forbidden, Invalid, Locked, NotFound, TooMany
 from .languages import DEFAULT as DEFAULT_LANGUAGE
 from .languages import language_code
 from .limits import MAX_PARTICIPANTS, SCALE_MAX, SCALE_MIN
@@ -82,8 +82,8 @@ class ParticipantJoin:
     interprets: str | None = None
 
 
-CLOSED_MESSAGE = "This meeting has ended, so nothing in it can be changed any more."
-_THRESHOLD = f"worry_threshold is a whole number from {SCALE_MIN} to {SCALE_MAX}."
+CLOSED = N_("This meeting has ended, so nothing in it can be changed any more.")
+_THRESHOLD = N_("worry_threshold is a whole number from {low} to {high}.")
 
 MeetingOp = (
     MeetingEdit
@@ -132,9 +132,9 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
     if op.participant_id in board.participants:
         raise Invalid("That participant has joined already.")
     if board.meeting.status is Status.CLOSED:
-        raise Closed(CLOSED_MESSAGE)
+        raise Closed(CLOSED)
     if len(board.participants) >= MAX_PARTICIPANTS:
-        raise TooMany(f"A meeting can have at most {MAX_PARTICIPANTS} people join it.")
+        raise TooMany("A meeting can have at most {most} people join it.", most=MAX_PARTICIPANTS)
     # Every join from one browser shares the first one's id.
     earlier = board.participants.get(op.device) if op.device else None
     device = earlier.device_key if earlier else None
@@ -154,7 +154,7 @@ def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Chang
 
 def idle_close(board: Board, now: str) -> tuple[Board, list[Change]]:
     if board.meeting.status is Status.CLOSED:
-        raise Closed(CLOSED_MESSAGE)
+        raise Closed(CLOSED)
     meeting = replace(board.meeting, status=Status.CLOSED, closed_at=now)
     return replace(board, meeting=meeting), [Change("meeting", meeting.id, meeting)]
 

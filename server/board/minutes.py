@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from .entities import put
-from .errors import Forbidden, Invalid, NotFound
+from .errors import N_, Forbidden, Invalid, Msgid, NotFound
 from .limits import MAX_LABEL, MAX_NOTE, MAX_REASON
 from .minutes_content import canonical, digest, snapshot_content
 from .model import (
@@ -57,16 +57,31 @@ class MinutesAgree:
     number: int
 
 
-_NOTE = Words.optional("The note", MAX_NOTE)
-_LABEL = Words.optional("The label", MAX_LABEL)
-_REASON = Words.optional("Your reason", MAX_REASON)
+_NOTE = Words.optional(
+    MAX_NOTE,
+    N_("The note can be at most {most} characters."),
+    N_("The note must be words or null."),
+)
+_LABEL = Words.optional(
+    MAX_LABEL,
+    N_("The label can be at most {most} characters."),
+    N_("The label must be words or null."),
+)
+_REASON = Words.optional(
+    MAX_REASON,
+    N_("Your reason can be at most {most} characters."),
+    N_("Your reason must be words or null."),
+)
 
 MinutesOp = MinutesTake | MinutesSign | MinutesAgree
 
 
 def _number(f: Fields) -> int:
     return whole_number(
-        f.get("minutes", required=True), 1, None, "minutes is the number of the minutes: 1, 2, ..."
+        f.get("minutes", required=True),
+        1,
+        None,
+        N_("minutes is the number of the minutes: 1, 2, ..."),
     )
 
 
@@ -112,7 +127,7 @@ PARSERS: Mapping[str, Callable[[Fields], DecisionSet | MinutesOp]] = MappingProx
 def apply_decision(
     board: Board, op: DecisionSet, actor: Participant, now: str
 ) -> tuple[Board, list[Change]]:
-    _require_facilitator(actor, "record the decision")
+    _require_facilitator(actor, N_("Only the facilitator can record the decision."))
     return put(board, "decision", Decision(op.outcome, now, actor.id, op.next_review, op.note))
 
 
@@ -121,12 +136,12 @@ def apply_minutes(
 ) -> tuple[Board, list[Change]]:
     match op:
         case MinutesTake():
-            _require_facilitator(actor, "take the minutes")
+            _require_facilitator(actor, N_("Only the facilitator can take the minutes."))
             return _take(board, op, actor, now)
         case MinutesSign():
             return _sign(board, op, actor, now)
         case MinutesAgree():
-            _require_facilitator(actor, "mark minutes as agreed")
+            _require_facilitator(actor, N_("Only the facilitator can mark minutes as agreed."))
             minutes = _draft_or_agreed(board, op.number)
             if minutes.status is MinutesStatus.AGREED:
                 return board, []
@@ -134,18 +149,18 @@ def apply_minutes(
                 minutes, status=MinutesStatus.AGREED, agreed_at=now, agreed_by=actor.id
             )
             return put(board, "minutes", agreed)
-    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+    raise Invalid("Unknown op {op}.", op=type(op).__name__)  # pragma: no cover - exhaustive above
 
 
-def _require_facilitator(actor: Participant, doing: str) -> None:
+def _require_facilitator(actor: Participant, refusal: Msgid) -> None:
     if not ROLE_ABILITIES[actor.role].run_meeting:
-        raise Forbidden(f"Only the facilitator can {doing}.")
+        raise Forbidden(refusal)
 
 
 def _draft_or_agreed(board: Board, number: int) -> Minutes:
     minutes = board.minutes.get(str(number))
     if minutes is None:
-        raise NotFound(f"There are no minutes number {number}.")
+        raise NotFound("There are no minutes number {number}.", number=number)
     return minutes
 
 

@@ -76,7 +76,7 @@ def parse_op(raw: Any) -> tuple[str, Op]:
         raise Invalid("An op needs an id of letters, digits, - or _ (at most 64).")
     op_type = raw.get("type")
     if not isinstance(op_type, str) or op_type not in _PARSERS:
-        raise Invalid(f"Unknown op type {op_type!r}.")
+        raise Invalid("Unknown op type {type!r}.", type=op_type)
     fields = Fields(raw, op_type)
     op = _PARSERS[op_type](fields)
     fields.reject_unknown()
@@ -117,7 +117,7 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     _require_able(actor, op)
     allows = STATUS_ALLOWS[board.meeting.status]
     if not allows.meeting:
-        raise Closed(meeting.CLOSED_MESSAGE)
+        raise Closed(meeting.CLOSED)
     if isinstance(op, meeting.MeetingOp):
         # Run by the facilitator, who may lock, unlock and take people out of a locked board.
         return meeting.apply(board, op, actor, ctx.now)
@@ -151,7 +151,7 @@ def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
         return statements.apply(board, op, actor, ctx.now, ctx.new_id)
     if isinstance(op, cards.CardOp):
         return cards.apply(board, op, actor, ctx.now, ctx.new_id)
-    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+    raise Invalid("Unknown op {op}.", op=type(op).__name__)  # pragma: no cover - exhaustive above
 
 
 def _require_able(actor: Participant, op: Op) -> None:

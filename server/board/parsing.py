@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeGuard
 
-from .errors import Invalid, TooLong
+from .errors import N_, Invalid, Msgid, TooLong
 from .limits import MAX_ATTRIBUTION, MAX_ID, MAX_NAME, MAX_TEXT, MAX_TITLE
 from .template import SECTIONS
 
@@ -57,17 +57,19 @@ class Fields:
     def reject_unknown(self) -> None:
         extra = sorted(set(self._raw) - self._seen)
         if extra:
-            raise Invalid(f"{self._type} does not take {', '.join(map(repr, extra))}.")
+            raise Invalid(
+                "{op} does not take {fields}.", op=self._type, fields=", ".join(map(repr, extra))
+            )
 
     def get(self, name: str, *, required: bool = False, nullable: bool = False) -> Any:
         self._seen.add(name)
         if name not in self._raw:
             if required:
-                raise Invalid(f"{self._type} needs {name}.")
+                raise Invalid("{op} needs {field}.", op=self._type, field=name)
             return UNSET
         value = self._raw[name]
         if value is None and not nullable:
-            raise Invalid(f"{name} must not be null.")
+            raise Invalid("{field} must not be null.", field=name)
         return value
 
     def string(self, name: str, *, required: bool = False, nullable: bool = False) -> Any:
@@ -75,7 +77,7 @@ class Fields:
         if value is UNSET or value is None:
             return value
         if not isinstance(value, str) or not is_text(value):
-            raise Invalid(f"{name} must be a string.")
+            raise Invalid("{field} must be a string.", field=name)
         return value
 
     def card_id(
@@ -83,13 +85,13 @@ class Fields:
     ) -> Any:
         value = self.string(name, required=required, nullable=nullable)
         if isinstance(value, str) and not is_id(value):
-            raise Invalid(f"{name} must be letters, digits, - or _ (at most 64).")
+            raise Invalid("{field} must be letters, digits, - or _ (at most 64).", field=name)
         return value
 
     def section(self) -> str:
         value = self.string("section", required=True)
         if value not in SECTIONS:
-            raise Invalid(f"There is no section called {value!r}.")
+            raise Invalid("There is no section called {section!r}.", section=value)
         return str(value)
 
     def enum(self, name: str, enum: type, *, required: bool = False, nullable: bool = False) -> Any:
@@ -105,54 +107,54 @@ def parse_enum(enum: Any, value: Any, name: str) -> Any:
         return enum(value)
     except ValueError:
         choices = ", ".join(member.value for member in enum)
-        raise Invalid(f"{name} must be one of: {choices}.") from None
+        raise Invalid("{field} must be one of: {choices}.", field=name, choices=choices) from None
 
 
 @dataclass(frozen=True)
 class Words:
-    """One kind of words people type, and how each refusal of them reads."""
+    """One kind of words people type, and how each refusal of them reads (`too_long` with
+    `{most}`, the limit)."""
 
     limit: int
-    too_long: str
-    invalid: str  # the refusal of anything but a string
-    blank: str | None = None  # the refusal of no words; None: optional, no words give ""
+    too_long: Msgid
+    invalid: Msgid  # the refusal of anything but a string
+    blank: Msgid | None = None  # the refusal of no words; None: optional, no words give ""
     keep_lines: bool = False  # trim the ends only, keeping the writer's lines and spacing
 
     @classmethod
-    def optional(cls, name: str, limit: int) -> Words:
-        return cls(
-            limit, f"{name} can be at most {limit} characters.", f"{name} must be words or null."
-        )
+    def optional(cls, limit: int, too_long: Msgid, invalid: Msgid) -> Words:
+        return cls(limit, too_long, invalid)
 
     @classmethod
-    def required(cls, name: str, limit: int) -> Words:
-        needed = f"{name} needs some words."
-        return cls(limit, f"{name} can be at most {limit} characters.", needed, needed)
+    def required(cls, limit: int, too_long: Msgid, needed: Msgid) -> Words:
+        return cls(limit, too_long, needed, needed)
 
 
 CARD_TEXT = Words(
     MAX_TEXT,
-    f"A card can have at most {MAX_TEXT} characters.",
-    "text must be a string.",
-    "A card needs some words.",
+    N_("A card can have at most {most} characters."),
+    N_("text must be a string."),
+    N_("A card needs some words."),
     keep_lines=True,
 )
-ATTRIBUTION = Words.optional("Who said it", MAX_ATTRIBUTION)
-NAME = Words(
+ATTRIBUTION = Words.optional(
+    MAX_ATTRIBUTION,
+    N_("Who said it can be at most {most} characters."),
+    N_("Who said it must be words or null."),
+)
+NAME = Words.required(
     MAX_NAME,
-    f"A name can be at most {MAX_NAME} characters.",
-    "Please tell us your name.",
-    "Please tell us your name.",
+    N_("A name can be at most {most} characters."),
+    N_("Please tell us your name."),
 )
-TITLE = Words(
+TITLE = Words.required(
     MAX_TITLE,
-    f"A title can be at most {MAX_TITLE} characters.",
-    "The meeting needs a title.",
-    "The meeting needs a title.",
+    N_("A title can be at most {most} characters."),
+    N_("The meeting needs a title."),
 )
 
 
-NOT_TEXT = "That has characters that are not text (a broken emoji?). Please type it again."
+NOT_TEXT = N_("That has characters that are not text (a broken emoji?). Please type it again.")
 
 
 def words(value: Any, kind: Words) -> str:
@@ -169,17 +171,17 @@ def words(value: Any, kind: Words) -> str:
     if not text and kind.blank is not None:
         raise Invalid(kind.blank)
     if len(text) > kind.limit:
-        raise TooLong(kind.too_long)
+        raise TooLong(kind.too_long, most=kind.limit)
     return text
 
 
-def whole_number(value: Any, low: int, high: int | None, refusal: str) -> int:
+def whole_number(value: Any, low: int, high: int | None, refusal: Msgid, **params: object) -> int:
     """A whole number from `low` to `high` (None: up to MAX_WHOLE): not 3.5, not true,
-    not "7"."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(refusal)
-    if value < low or value > (MAX_WHOLE if high is None else high):
-        raise Invalid(refusal)
+    not "7". `refusal` may say `{low}`, `{high}` and any of `params`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise Invalid(refusal, low=low, high=high, **params)
+    if value > (MAX_WHOLE if high is None else high):
+        raise Invalid(refusal, low=low, high=high, **params)
     return value
 
 
@@ -211,7 +213,7 @@ def _json_int(digits: str) -> int:
 
 
 def _json_constant(name: str) -> Any:
-    raise Invalid(f"{name} is not a JSON number.")
+    raise Invalid("{name} is not a JSON number.", name=name)
 
 
 def _check_json(data: Any, text_only: bool) -> None:
@@ -234,8 +236,8 @@ def _check_json(data: Any, text_only: bool) -> None:
 def iso_date(value: Any, name: str) -> str:
     """A calendar date as YYYY-MM-DD."""
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise Invalid(f"{name} must be a date like 2026-12-31.")
+        raise Invalid("{field} must be a date like 2026-12-31.", field=name)
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise Invalid(f"{name} must be a date like 2026-12-31.") from None
+        raise Invalid("{field} must be a date like 2026-12-31.", field=name) from None

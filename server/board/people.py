@@ -52,7 +52,7 @@ def _parse_correct(f: Fields) -> ParticipantCorrect:
     if name is UNSET and role is UNSET:
         raise Invalid("participant.correct needs name or role.")
     if role is not UNSET and role not in {r.value for r in SELF_CHOSEN_ROLES}:
-        raise Invalid(f"role must be one of: {_ROLES}.")
+        raise Invalid("role must be one of: {choices}.", choices=_ROLES)
     return ParticipantCorrect(
         participant_id,
         name=UNSET if name is UNSET else words(name, NAME),
@@ -85,7 +85,7 @@ def apply(board: Board, op: PeopleOp, actor: Participant) -> tuple[Board, list[C
         raise Invalid("Only family members and workers can be changed here.")
     if isinstance(op, ParticipantConfirm):
         if not person.unconfirmed:
-            raise Invalid(f"{person.name} does not need confirming.")
+            raise Invalid("{name} does not need confirming.", name=person.name)
         corrected = replace(person, unconfirmed=False)
     else:
         corrected = person

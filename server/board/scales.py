@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .entities import live_card, put, put_ballots
-from .errors import Invalid, NotFound, TooMany
+from .errors import N_, Invalid, NotFound, TooMany
 from .limits import MAX_ANCHOR, MAX_QUESTION, MAX_SCALES
 from .model import Board, Change, Participant, Vocabulary
 from .parsing import UNSET, Fields, Words, words
@@ -44,13 +44,25 @@ class ScaleDelete:
 ScaleOp = ScaleAdd | ScaleEdit | ScaleDelete
 
 
-_QUESTION = Words.required("The question", MAX_QUESTION)
+_QUESTION = Words.required(
+    MAX_QUESTION,
+    N_("The question can be at most {most} characters."),
+    N_("The question needs some words."),
+)
 
 
-_LOW = Words.required("What 0 means", MAX_ANCHOR)
+_LOW = Words.required(
+    MAX_ANCHOR,
+    N_("What 0 means can be at most {most} characters."),
+    N_("What 0 means needs some words."),
+)
 
 
-_HIGH = Words.required("What 10 means", MAX_ANCHOR)
+_HIGH = Words.required(
+    MAX_ANCHOR,
+    N_("What 10 means can be at most {most} characters."),
+    N_("What 10 means needs some words."),
+)
 
 
 def _optional_words(f: Fields, name: str, kind: Words) -> Any:
@@ -129,7 +141,7 @@ def apply(
             return _edit(board, op)
         case ScaleDelete():
             return _delete(board, op)
-    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+    raise Invalid("Unknown op {op}.", op=type(op).__name__)  # pragma: no cover - exhaustive above
 
 
 def live_scale(board: Board, scale_id: str) -> Scale:
@@ -151,7 +163,7 @@ def _add(
         # Everyone sees the scales, and which card each is about.
         raise Invalid("Only a card everyone can see can have a scale of its own.")
     if len(board.live_scales()) >= MAX_SCALES:
-        raise TooMany(f"A meeting can have at most {MAX_SCALES} scales.")
+        raise TooMany("A meeting can have at most {most} scales.", most=MAX_SCALES)
     scale = Scale(
         id=scale_id,
         question=op.question,

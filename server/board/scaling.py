@@ -15,7 +15,7 @@ from typing import Any
 
 from . import scales
 from .entities import put, put_ballots
-from .errors import AlreadyVoted, Forbidden, Invalid, NotFound, RoundClosed
+from .errors import N_, AlreadyVoted, Forbidden, Invalid, NotFound, RoundClosed
 from .limits import (
     MAX_NAME,
     MAX_REASON,
@@ -66,7 +66,7 @@ ScalingOp = scales.ScaleOp | RoundOp
 
 
 _REASON = Words(
-    MAX_REASON, f"A reason can be at most {MAX_REASON} characters.", "reason must be a string."
+    MAX_REASON, N_("A reason can be at most {most} characters."), N_("reason must be a string.")
 )
 
 
@@ -74,7 +74,7 @@ _REASON = Words(
 MAX_VOTER = len("behalf:|professional") + MAX_NAME
 
 
-_VOTE = f"A vote is a whole number from {SCALE_MIN} to {SCALE_MAX}."
+_VOTE = N_("A vote is a whole number from {low} to {high}.")
 
 
 def _parse_vote_cast(f: Fields) -> VoteCast:
@@ -97,7 +97,7 @@ def _parse_behalf(raw: Any) -> OnBehalf:
     role = raw.get("role")
     if role not in {r.value for r in SELF_CHOSEN_ROLES}:
         choices = ", ".join(r.value for r in SELF_CHOSEN_ROLES)
-        raise Invalid(f"on_behalf_of.role must be one of: {choices}.")
+        raise Invalid("on_behalf_of.role must be one of: {choices}.", choices=choices)
     return OnBehalf(words(raw.get("name"), NAME), Role(role))
 
 
@@ -136,7 +136,7 @@ def apply(
             return _cast(board, op, actor, now)
         case VoteExclude():
             return _exclude(board, op, actor, now)
-    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+    raise Invalid("Unknown op {op}.", op=type(op).__name__)  # pragma: no cover - exhaustive above
 
 
 def _require_facilitator(actor: Participant, op: ScalingOp) -> None:
@@ -203,8 +203,9 @@ def _cast(board: Board, op: VoteCast, actor: Participant, now: str) -> tuple[Boa
     own = next((a for a in same_name if a.recorded_by is None), None)
     if recorded_by is not None and own is not None:
         raise AlreadyVoted(
-            f"{own.name} has answered on their own device already. If this is someone else, "
-            "add to the name (an initial, say)."
+            "{name} has answered on their own device already. If this is someone else, "
+            "add to the name (an initial, say).",
+            name=own.name,
         )
     # Someone answering on their own device after the facilitator recorded an answer for
     # them: theirs takes its place, so they count once.

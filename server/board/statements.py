@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from .cards import new_card, place, require_author_or_facilitator, require_timed
+from .cards import CHANGE_CARD, new_card, place, require_author_or_facilitator, require_timed
 from .entities import live_card, put
-from .errors import Invalid, NotFound, TooMany
+from .errors import N_, Invalid, NotFound, TooMany
 from .limits import MAX_HARMS, MAX_PART
 from .model import Board, Card, Change, GoalParts, Participant, WorryParts
 from .parsing import CARD_TEXT, UNSET, Fields, Words, iso_date, words
@@ -32,18 +32,50 @@ from .visibility import visible
 # Each part's words, by the name it has in ops, in the card and in its pattern.
 WORRY_WORDS: Mapping[str, Words] = MappingProxyType(
     {
-        "who": Words.required("Who is worried", MAX_PART),
-        "happened": Words.required("What happened", MAX_PART),
-        "worry": Words.required("What we are worried could happen", MAX_PART),
-        "likely": Words.required("How likely and how soon", MAX_PART),
+        "who": Words.required(
+            MAX_PART,
+            N_("Who is worried can be at most {most} characters."),
+            N_("Who is worried needs some words."),
+        ),
+        "happened": Words.required(
+            MAX_PART,
+            N_("What happened can be at most {most} characters."),
+            N_("What happened needs some words."),
+        ),
+        "worry": Words.required(
+            MAX_PART,
+            N_("What we are worried could happen can be at most {most} characters."),
+            N_("What we are worried could happen needs some words."),
+        ),
+        "likely": Words.required(
+            MAX_PART,
+            N_("How likely and how soon can be at most {most} characters."),
+            N_("How likely and how soon needs some words."),
+        ),
     }
 )
 GOAL_WORDS: Mapping[str, Words] = MappingProxyType(
     {
-        "will_do": Words.required("What the family will do", MAX_PART),
-        "seen_by": Words.required("Who will see it", MAX_PART),
-        "how_often": Words.required("How often", MAX_PART),
-        "how_long": Words.required("For how long", MAX_PART),
+        "will_do": Words.required(
+            MAX_PART,
+            N_("What the family will do can be at most {most} characters."),
+            N_("What the family will do needs some words."),
+        ),
+        "seen_by": Words.required(
+            MAX_PART,
+            N_("Who will see it can be at most {most} characters."),
+            N_("Who will see it needs some words."),
+        ),
+        "how_often": Words.required(
+            MAX_PART,
+            N_("How often can be at most {most} characters."),
+            N_("How often needs some words."),
+        ),
+        "how_long": Words.required(
+            MAX_PART,
+            N_("For how long can be at most {most} characters."),
+            N_("For how long needs some words."),
+        ),
     }
 )
 
@@ -112,7 +144,7 @@ def _harms(f: Fields) -> Any:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise Invalid("harms must be a list of card ids.")
     if len(value) > MAX_HARMS:
-        raise TooMany(f"A worry statement can name at most {MAX_HARMS} harm cards.")
+        raise TooMany("A worry statement can name at most {most} harm cards.", most=MAX_HARMS)
     return tuple(dict.fromkeys(value))  # each once, in the order picked
 
 
@@ -211,7 +243,7 @@ def apply(
             if op.due is not UNSET:
                 card = replace(card, due=op.due)
             return _edit(board, card, "goal", op.parts, op.text, actor, now)
-    raise Invalid(f"Unknown op {type(op).__name__}.")  # pragma: no cover - exhaustive above
+    raise Invalid("Unknown op {op}.", op=type(op).__name__)  # pragma: no cover - exhaustive above
 
 
 def statement(board: Board, card_id: str, actor: Participant) -> Card:
@@ -244,9 +276,10 @@ def _sentence(text: str | None, pattern: str, parts: Any) -> str:
 def _composed(board: Board, card_id: str, actor: Participant, kind: str) -> Card:
     card = live_card(board, card_id)
     if getattr(card, kind) is None:
-        what = "worry statement" if kind == "worry" else "safety goal"
-        raise Invalid(f"That card was not written with the {what} composer.")
-    require_author_or_facilitator(actor, card, "change")
+        if kind == "worry":
+            raise Invalid("That card was not written with the worry statement composer.")
+        raise Invalid("That card was not written with the safety goal composer.")
+    require_author_or_facilitator(actor, card, CHANGE_CARD)
     return card
 
 

@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from . import readiness
 from .entities import put
-from .errors import Forbidden, Invalid, NotFound
+from .errors import N_, Forbidden, Invalid, NotFound
 from .limits import MAX_TIMER_SECONDS, MIN_TIMER_SECONDS
 from .model import Board, Change, Participant
 from .parsing import Fields, whole_number
@@ -46,15 +46,16 @@ class TimerStop:
 
 TimerOp = TimerStart | TimerExtend | TimerPause | TimerResume | TimerStop
 
-_RANGE = (
-    f"A timer runs for {MIN_TIMER_SECONDS} seconds at least and "
-    f"{MAX_TIMER_SECONDS // 3600} hours at most."
-)
+_RANGE = N_("A timer runs for {low} seconds at least and {hours} hours at most.")
 
 
 def _seconds(f: Fields) -> int:
     return whole_number(
-        f.get("seconds", required=True), MIN_TIMER_SECONDS, MAX_TIMER_SECONDS, _RANGE
+        f.get("seconds", required=True),
+        MIN_TIMER_SECONDS,
+        MAX_TIMER_SECONDS,
+        _RANGE,
+        hours=MAX_TIMER_SECONDS // 3600,
     )
 
 
@@ -98,7 +99,7 @@ def _changed(timer: Timer, op: TimerOp, now: str) -> Timer:
         case TimerExtend():
             left += op.seconds * 1000
             if left > MAX_TIMER_SECONDS * 1000:
-                raise Invalid(_RANGE)
+                raise Invalid(_RANGE, low=MIN_TIMER_SECONDS, hours=MAX_TIMER_SECONDS // 3600)
             timer = replace(timer, seconds=timer.seconds + op.seconds)
             return _with_left(timer, left, now)
         case TimerPause() if timer.status is TimerStatus.RUNNING:

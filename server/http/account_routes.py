@@ -74,8 +74,9 @@ class AccountRoutes:
         try:
             code = await self.staff.invite(email, form.get("admin") == "yes", me.email)
         except KinboardError as error:
+            problem = self.web.refusal(request, error)
             return await self._show(
-                request, me, status=http_status(error), problem=error.message, typed=email
+                request, me, status=http_status(error), problem=problem, typed=email
             )
         return await self._show(
             request,
@@ -101,7 +102,8 @@ class AccountRoutes:
             else:
                 raise Invalid("That is not a change this page makes.")
         except KinboardError as error:
-            return await self._show(request, me, status=http_status(error), problem=error.message)
+            problem = self.web.refusal(request, error)
+            return await self._show(request, me, status=http_status(error), problem=problem)
         if me.email == clean_email(email) and change in ("disable", "unadmin"):
             # They have given up what this page needs: take them home.
             return RedirectResponse("/", status_code=303)

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..board import export
-from ..board.errors import Forbidden, NotFound
+from ..board.errors import N_, Forbidden, Msgid, NotFound
 from ..keys import Scope
 from .replies import NO_STORE, json_ok
 from .web import Auth, Web
@@ -65,30 +65,34 @@ class AdminRoutes:
         ]
 
     async def _facilitated(
-        self, request: Request, doing: str, scope: Scope
+        self, request: Request, refusal: Msgid, scope: Scope
     ) -> tuple[str, Auth, str]:
         """(meeting id, auth, who is acting) for the facilitator, the meeting's staff, or
         a key with `scope`."""
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id, scope)
-        await self.web.facilitated(meeting_id, auth, doing)
+        await self.web.facilitated(meeting_id, auth, refusal)
         return meeting_id, auth, auth.who
 
-    async def _staff_only(self, request: Request, doing: str) -> tuple[str, str]:
+    async def _staff_only(self, request: Request, refusal: Msgid) -> tuple[str, str]:
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id, Scope.EVERYTHING)
         if not auth.staff_or_key:
-            raise Forbidden(f"Only the meeting's staff can {doing}.")
+            raise Forbidden(refusal)
         return meeting_id, auth.staff or auth.who
 
     # --- per-person links ---
 
     async def api_person_links(self, request: Request) -> Response:
-        meeting_id, _, _ = await self._facilitated(request, "see the links", Scope.MEETINGS_READ)
+        meeting_id, _, _ = await self._facilitated(
+            request, N_("Only the facilitator can see the links."), Scope.MEETINGS_READ
+        )
         return json_ok({"links": await self.links.person_links(meeting_id)})
 
     async def api_add_person_link(self, request: Request) -> Response:
-        meeting_id, _, by = await self._facilitated(request, "make links", Scope.EVERYTHING)
+        meeting_id, _, by = await self._facilitated(
+            request, N_("Only the facilitator can make links."), Scope.EVERYTHING
+        )
         data = await self.web.json_body(request)
         link = await self.links.add_person_link(
             meeting_id,
@@ -105,7 +109,7 @@ class AdminRoutes:
         """A review's fresh person links for the people of the meeting before, in one step."""
         self.web.same_site(request)
         meeting_id, auth, by = await self._facilitated(
-            request, "invite the same people", Scope.EVERYTHING
+            request, N_("Only the facilitator can invite the same people."), Scope.EVERYTHING
         )
         board, _ = await self.web.readable(meeting_id, auth)
         links = await self.services.meetings.invite_same_people(board, by)
@@ -114,7 +118,9 @@ class AdminRoutes:
     async def api_change_link(self, request: Request) -> Response:
         link_id = request.path_params["link_id"]
         self.web.same_site(request)
-        meeting_id, _, by = await self._facilitated(request, "change links", Scope.EVERYTHING)
+        meeting_id, _, by = await self._facilitated(
+            request, N_("Only the facilitator can change links."), Scope.EVERYTHING
+        )
         if request.method == "DELETE":
             await self.links.revoke_link(meeting_id, link_id, by)
         else:
@@ -125,7 +131,9 @@ class AdminRoutes:
 
     async def api_renew_link(self, request: Request) -> Response:
         self.web.same_site(request)
-        meeting_id, auth, by = await self._facilitated(request, "renew links", Scope.EVERYTHING)
+        meeting_id, auth, by = await self._facilitated(
+            request, N_("Only the facilitator can renew links."), Scope.EVERYTHING
+        )
         url = await self.links.renew_general_link(
             meeting_id, request.path_params["kind"], by, auth.session
         )
@@ -135,7 +143,9 @@ class AdminRoutes:
 
     async def api_turn_off_link(self, request: Request) -> Response:
         self.web.same_site(request)
-        meeting_id, auth, by = await self._facilitated(request, "turn links off", Scope.EVERYTHING)
+        meeting_id, auth, by = await self._facilitated(
+            request, N_("Only the facilitator can turn links off."), Scope.EVERYTHING
+        )
         await self.links.turn_off_general_link(
             meeting_id, request.path_params["kind"], by, auth.session
         )
@@ -144,7 +154,9 @@ class AdminRoutes:
     # --- activity ---
 
     async def _entries(self, request: Request) -> tuple[str, list[dict[str, Any]]]:
-        meeting_id, _ = await self._staff_only(request, "see the activity")
+        meeting_id, _ = await self._staff_only(
+            request, N_("Only the meeting's staff can see the activity.")
+        )
         return meeting_id, await self.services.audit.entries(meeting_id)
 
     async def activity_page(self, request: Request) -> Response:
@@ -180,13 +192,17 @@ class AdminRoutes:
 
     async def api_erase(self, request: Request) -> Response:
         self.web.same_site(request)
-        meeting_id, who = await self._staff_only(request, "erase the meeting")
+        meeting_id, who = await self._staff_only(
+            request, N_("Only the meeting's staff can erase the meeting.")
+        )
         await self.services.retention.erase(meeting_id, who)
         return Response(status_code=204, headers=NO_STORE)
 
     async def api_export(self, request: Request) -> Response:
         participant_id = request.path_params["participant_id"]
-        meeting_id, _ = await self._staff_only(request, "export a person's data")
+        meeting_id, _ = await self._staff_only(
+            request, N_("Only the meeting's staff can export a person's data.")
+        )
         board, _ = await self.services.boards.load(meeting_id)
         if participant_id not in board.participants:
             raise NotFound("There is no such person in this meeting.")

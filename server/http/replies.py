@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from .. import i18n
 from ..board.errors import (
     Closed,
     Duplicate,
@@ -60,12 +61,13 @@ def http_status(error: KinboardError) -> int:
     return HTTP_STATUS.get(type(error), 400)
 
 
-def http_error(error: KinboardError) -> JSONResponse:
+def http_error(error: KinboardError, language: str = i18n.DEFAULT) -> JSONResponse:
+    """The refusal as JSON, its message in `language` (the code is the same in every one)."""
     headers = dict(NO_STORE)
     if isinstance(error, Unauthorized):
         headers["WWW-Authenticate"] = 'Bearer realm="kinboard"'
     return JSONResponse(
-        {"error": {"code": error.code, "message": error.message}},
+        {"error": {"code": error.code, "message": i18n.refusal(error, language)}},
         status_code=http_status(error),
         headers=headers,
     )

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from .. import documents, i18n
 from ..board import codec, wire
-from ..board.errors import Closed, Forbidden, KinboardError, NotFound, Unauthorized
+from ..board.errors import N_, Closed, Forbidden, KinboardError, NotFound, Unauthorized
 from ..board.model import Board, LinkKind, Minutes, MinutesStatus, Snapshot
 from ..board.roles import SELF_CHOSEN_ROLES, Role
 from ..board.template import ROLE_LABELS
@@ -23,6 +23,8 @@ from ..keys import Scope
 from ..security import cookie_name
 from .replies import json_ok
 from .web import Auth, Web
+
+LANGUAGE_KEPT = 365 * 24 * 3600  # seconds a browser keeps its chosen language
 
 
 class Routes:
@@ -210,7 +212,9 @@ class Routes:
     async def api_links(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]
         auth = await self.web.auth(request, meeting_id, Scope.MEETINGS_READ)
-        await self.web.facilitated(meeting_id, auth, "see the meeting's links")
+        await self.web.facilitated(
+            meeting_id, auth, N_("Only the facilitator can see the meeting's links.")
+        )
         links = await self.services.links.urls(meeting_id)
         return json_ok(links)
 
@@ -262,6 +266,8 @@ class Routes:
             }
         )
         self._set_session_cookie(response, joined.meeting_id, joined.session_token)
+        # Their next pages and refusals, before and after this meeting, are in it too.
+        self.web.set_cookie(response, i18n.COOKIE, joined.participant.language, LANGUAGE_KEPT)
         return response
 
     # --- minutes ---
@@ -295,7 +301,7 @@ class Routes:
             or snapshot is None
             or (agreed_only and minutes.status is not MinutesStatus.AGREED)
         ):
-            raise NotFound(f"There are no minutes number {number} for this meeting.")
+            raise NotFound("There are no minutes number {number} for this meeting.", number=number)
         return board, minutes, snapshot
 
     def _minutes_html(self, view: dict[str, Any], for_pdf: bool) -> str:
@@ -355,6 +361,8 @@ class Routes:
         meeting_id = request.path_params["meeting_id"]
         self.web.same_site(request)
         auth = await self.web.auth(request, meeting_id, Scope.MEETINGS_CREATE)
-        board = await self.web.facilitated(meeting_id, auth, "start the review meeting")
+        board = await self.web.facilitated(
+            meeting_id, auth, N_("Only the facilitator can start the review meeting.")
+        )
         meeting = await self.services.meetings.create_review(board)
         return await self._started(meeting.id)

@@ -62,9 +62,8 @@ class StaffRoutes:
             address = self.web.client_address(request)
             token = await self.staff.sign_in(form.get("email"), form.get("password"), address)
         except KinboardError as error:
-            return self.web.page(
-                request, "signin.html", status=http_status(error), message=error.message
-            )
+            message = self.web.refusal(request, error)
+            return self.web.page(request, "signin.html", status=http_status(error), message=message)
         # A fresh session at every sign-in: end whatever session this browser had.
         await self.staff.sign_out(self.web.staff_token(request))
         return self._signed_in(token)
@@ -98,9 +97,8 @@ class StaffRoutes:
             address = self.web.client_address(request)
             token = await self.staff.sign_in(member.email, password, address)
         except KinboardError as error:
-            return self.web.page(
-                request, "setup.html", status=http_status(error), message=error.message
-            )
+            message = self.web.refusal(request, error)
+            return self.web.page(request, "setup.html", status=http_status(error), message=message)
         return self._signed_in(token)
 
     # --- meetings ---
@@ -187,7 +185,7 @@ class StaffRoutes:
                 request,
                 "open.html",
                 status=http_status(error) if asked else 200,
-                message=error.message if asked else None,
+                message=self.web.refusal(request, error) if asked else None,
                 meeting_id=meeting_id,
                 title=board.meeting.title,
                 offered=await self._name_to_offer(session.email),

@@ -17,7 +17,16 @@ from starlette.templating import Jinja2Templates
 
 from .. import i18n
 from ..board import parsing
-from ..board.errors import Closed, Forbidden, Internal, Invalid, KinboardError, NotFound
+from ..board.errors import (
+    N_,
+    Closed,
+    Forbidden,
+    Internal,
+    Invalid,
+    KinboardError,
+    Msgid,
+    NotFound,
+)
 from ..board.model import Board, Status
 from ..board.roles import PLAN_READERS, Role
 from ..board.visibility import ANYONE, STAFF, Viewer
@@ -38,7 +47,7 @@ from ..store import Session
 from .replies import http_error, http_status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-NOT_OUR_FORM = "That is not a form from this site. Please go back, reload it, and try again."
+NOT_OUR_FORM = N_("That is not a form from this site. Please go back, reload it, and try again.")
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ class Web:
         self.join_limiter = RateLimiter(
             burst=settings.join_burst,
             per_second=0.2,
-            message="Too many tries from here. Please wait a minute and try again.",
+            refusal=N_("Too many tries from here. Please wait a minute and try again."),
         )
 
     # --- pages ---
@@ -108,15 +117,26 @@ class Web:
         return response
 
     def error_page(self, request: Request, error: KinboardError) -> Response:
-        return self.page(request, "error.html", status=http_status(error), message=error.message)
+        message = self.refusal(request, error)
+        return self.page(request, "error.html", status=http_status(error), message=message)
 
-    # --- the one answer to every refusal ---
+    # --- the one answer to every refusal, in the asker's language ---
+
+    def language(self, request: Request) -> str:
+        """The asker's language: the one chosen in this browser (on joining, or on a page),
+        else the best of the browser's own, else English."""
+        chosen = cookie_value(request.headers.get("cookie"), i18n.COOKIE)
+        return i18n.page_language(chosen, request.headers.get("accept-language")).code
+
+    def refusal(self, request: Request, error: KinboardError) -> str:
+        """What a refusal says, in the asker's language (a page's form shows it too)."""
+        return i18n.refusal(error, self.language(request))
 
     async def refused(self, request: Request, error: Exception) -> Response:
         """Any `KinboardError` a handler raises: JSON under /api/, the error page elsewhere."""
         assert isinstance(error, KinboardError)
         if request.url.path.startswith("/api/"):
-            return http_error(error)
+            return http_error(error, self.language(request))
         return self.error_page(request, error)
 
     async def crashed(self, request: Request, error: Exception) -> Response:
@@ -185,7 +205,9 @@ class Web:
         if key is not None and not key.allows(scope):
             if scope is Scope.EVERYTHING:
                 raise Forbidden("Only KINBOARD_API_KEY can do this, not an integration key.")
-            raise Forbidden(f"This integration key does not have the scope {scope.value}.")
+            raise Forbidden(
+                "This integration key does not have the scope {scope}.", scope=scope.value
+            )
         return key
 
     def staff_token(self, request: Request) -> str | None:
@@ -254,14 +276,15 @@ class Web:
         me = board.participants.get(auth.session.participant_id) if auth.session else None
         return me.viewer if me is not None else ANYONE
 
-    async def facilitated(self, meeting_id: str, auth: Auth, doing: str) -> Board:
-        """The board, for the meeting's facilitator, its staff or the API key."""
+    async def facilitated(self, meeting_id: str, auth: Auth, refusal: Msgid) -> Board:
+        """The board, for the meeting's facilitator, its staff or the API key; else
+        Forbidden with `refusal` ("Only the facilitator can ...")."""
         board, _ = await self.readable(meeting_id, auth)
         if not auth.staff_or_key:
             assert auth.session is not None
             me = board.participants.get(auth.session.participant_id)
             if me is None or me.role is not Role.FACILITATOR:
-                raise Forbidden(f"Only the facilitator can {doing}.")
+                raise Forbidden(refusal)
         return board
 
     def client_address(self, request: Request) -> str:

@@ -222,7 +222,7 @@ async def upgrade(
                 raise
             waiting_for = f"the store ({error.message})"
         if time.monotonic() > deadline:
-            raise Unavailable(f"Kinboard gave up waiting for {waiting_for}.")
+            raise Unavailable("Kinboard gave up waiting for {what}.", what=waiting_for)
         await asyncio.sleep(POLL_SECONDS)
 
 
@@ -244,7 +244,9 @@ async def _run_steps(store: UpgradableStore, steps: tuple[Step, ...], latest: in
 def _refuse_newer(version: int, latest: int) -> None:
     if version > latest:
         raise NewerData(
-            f"This data was written by a newer release of Kinboard (data version {version}; "
-            f"this release knows versions up to {latest}). Start that release or a newer one, "
-            "or restore the backup made before the upgrade."
+            "This data was written by a newer release of Kinboard (data version {version}; "
+            "this release knows versions up to {latest}). Start that release or a newer one, "
+            "or restore the backup made before the upgrade.",
+            version=version,
+            latest=latest,
         )

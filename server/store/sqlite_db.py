@@ -166,7 +166,7 @@ class Database:
         try:
             return await asyncio.get_running_loop().run_in_executor(self._thread, work)
         except sqlite3.Error as error:
-            raise StoreFailed(f"The database failed: {error}") from error
+            raise StoreFailed("The database failed: {error}", error=error) from error
 
 
 def _in_one_transaction(
@@ -185,7 +185,7 @@ def _in_one_transaction(
                 if not db.in_transaction:  # it ended the whole transaction: say why
                     raise
                 db.execute("ROLLBACK TO op")
-                outcomes.append(StoreFailed(f"The database failed: {error}"))
+                outcomes.append(StoreFailed("The database failed: {error}", error=error))
             except Exception as error:  # a bug in one commit's work
                 db.execute("ROLLBACK TO op")
                 outcomes.append(error)

@@ -187,12 +187,16 @@ class Client:
         role: str | None = None,
         connect: bool = True,
         cookie: str = "",
+        language: str | None = None,
     ) -> Client:
-        """`cookie`: the cookies of an earlier join, to join again from the same browser."""
+        """`cookie`: the cookies of an earlier join, to join again from the same browser;
+        `language`: as chosen on the join page."""
         async with httpx.AsyncClient(base_url=base_url) as http:
             body: dict[str, Any] = {"token": token_of(link), "name": name}
             if role:
                 body["role"] = role
+            if language:
+                body["language"] = language
             headers = {"Cookie": cookie} if cookie else {}
             answer = await http.post("/api/join", json=body, headers=headers)
             answer.raise_for_status()
