@@ -290,7 +290,9 @@ def test_every_cookie_is_httponly_and_samesite_and_over_https_secure_and_host_on
         seen += set_cookies(kin.browser("192.0.2.7").join(links["participant"], "Sam"))
         names = {cookie.split("=", 1)[0] for cookie in seen}
         prefix = "__Host-" if https else ""
-        assert names == {f"{prefix}kb_csrf", f"{prefix}kb_staff", f"{prefix}kb_{meeting_id}"}
+        # and the language chosen on joining: a preference, not a secret, its name fixed
+        kept = {f"{prefix}kb_csrf", f"{prefix}kb_staff", f"{prefix}kb_{meeting_id}"}
+        assert names == kept | {"kinboard-lang"}
         for cookie in seen:
             attributes = [part.strip().lower() for part in cookie.split(";")[1:]]
             assert "httponly" in attributes, cookie
