@@ -34,6 +34,8 @@ from .staff import SETUP_HOURS
 from .store import Store
 
 CLIENT_DIST = Path(__file__).resolve().parent.parent / "client" / "dist"
+# Each language's plain words for professional jargon, which the client hints with.
+PLAIN_WORDS = Path(__file__).resolve().parent / "plain_words"
 # On shutdown, the background work and the store are given this long to stop.
 STOP_WITHIN = 3.0
 
@@ -98,6 +100,7 @@ def asgi_app(services: Services) -> Kinboard:
             *KeyRoutes(web).routes(),
             *AccountRoutes(web).routes(),
             *StatementRoutes(web).routes(),
+            Mount("/static/plain-words", StaticFiles(directory=str(PLAIN_WORDS))),
             Mount("/static", StaticFiles(directory=str(CLIENT_DIST)), name="static"),
         ],
         exception_handlers={KinboardError: web.refused, Exception: web.crashed},

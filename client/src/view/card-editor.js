@@ -3,6 +3,7 @@
 // when?". Enter saves, Shift+Enter starts a new line, Escape cancels.
 import { WORDS } from '../words.js';
 import { el, show } from './dom.js';
+import { plainWordsHint } from './plain-words-hint.js';
 
 // card: the card being changed (null: a new one); limits: the template's text limits;
 // onSave(draft): {text, attributedTo}, and {owner, due} too when timed ('' for none; due is
@@ -29,6 +30,7 @@ export function createCardEditor({
     dataset: { field: 'card-text' },
   });
   textarea.value = text;
+  const plainWords = plainWordsHint(textarea);
   const attribution = el('input', {
     class: 'editor-said-by',
     type: 'text',
@@ -77,6 +79,7 @@ export function createCardEditor({
     'div',
     { class: 'editor' },
     textarea,
+    plainWords.element,
     attributionLabel,
     timing?.element,
     note,
@@ -100,6 +103,7 @@ export function createCardEditor({
       textarea.value = draft.text;
       attribution.value = draft.attributedTo ?? '';
       timing?.fill(draft);
+      plainWords.check();
     },
     setSaveAllowed(allowed) {
       if (allowed === saveAllowed) return;
@@ -114,6 +118,7 @@ export function createCardEditor({
       attributedTo = attributionStart;
       timing?.fill({});
       show(problem, false);
+      plainWords.check();
     },
     // A calm note under the fields, e.g. that someone else changed the card meanwhile.
     setNote(message) {

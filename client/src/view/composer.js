@@ -6,6 +6,7 @@
 import { fillPattern } from '../sets.js';
 import { WORDS } from '../words.js';
 import { el, show } from './dom.js';
+import { plainWordsHint } from './plain-words-hint.js';
 
 // kind: 'statement' or 'goal'; pattern: template.composers[kind].pattern; card: the card
 // being changed (null: a new one); harmCards: the harm cards a statement may name
@@ -26,7 +27,7 @@ export function createComposer({ kind, pattern, card = null, harmCards = [], sta
     });
     input.value = saved[name] ?? '';
     inputs.set(name, input);
-    return el('label', { class: 'editor-label' }, label, input);
+    return [el('label', { class: 'editor-label' }, label, input), plainWordsHint(input).element];
   });
 
   const picked = new Set(saved.harms ?? []);
@@ -55,8 +56,10 @@ export function createComposer({ kind, pattern, card = null, harmCards = [], sta
   const composed = () => fillPattern(pattern, parts());
   let ownSentence = Boolean(card) && card.text !== fillPattern(pattern, saved);
   sentence.value = card?.text ?? '';
+  const sentenceHint = plainWordsHint(sentence, { mine: () => ownSentence });
   const refresh = () => {
     if (!ownSentence) sentence.value = Object.values(parts()).every(Boolean) ? composed() : '';
+    sentenceHint.check();
   };
   sentence.addEventListener('input', () => {
     ownSentence = sentence.value.trim() !== composed();
@@ -87,9 +90,10 @@ export function createComposer({ kind, pattern, card = null, harmCards = [], sta
     { class: 'editor composer', dataset: { composer: kind }, 'aria-label': words.title, onsubmit: (event) => { event.preventDefault(); save(); } },
     el('h4', { class: 'composer-title' }, words.title),
     statement ? el('p', { class: 'composer-statement' }, words.answers(statement.text)) : null,
-    ...(kind === 'statement' ? [partFields[0], harmPicker, ...partFields.slice(1)] : partFields),
+    ...(kind === 'statement' ? [partFields[0], harmPicker, ...partFields.slice(1)] : partFields).flat(),
     due ? el('label', { class: 'editor-label' }, WORDS.composer.byWhen, due) : null,
     el('label', { class: 'editor-label' }, WORDS.composer.sentence, sentence),
+    sentenceHint.element,
     el('button', { type: 'button', class: 'button button-small', dataset: { action: 'compose-again' }, onclick: () => { ownSentence = false; refresh(); } }, WORDS.composer.again),
     note,
     problem,

@@ -8,6 +8,7 @@ import { sectionLabel } from '../state.js';
 import { WORDS } from '../words.js';
 import { createConfirm } from './confirm.js';
 import { el, placeChildren, setText, show } from './dom.js';
+import { plainWordsHint } from './plain-words-hint.js';
 
 const W = WORDS.familyTime;
 
@@ -55,11 +56,13 @@ export class FamilyTimeView {
     this.empty = el('p', { class: 'muted' }, W.empty);
     this.section = el('select', { id: 'family-item-section' });
     this.text = el('textarea', { id: 'family-item-text', rows: 2, maxlength: 2000 });
+    this.textHint = plainWordsHint(this.text);
     this.addForm = el(
       'form',
       { class: 'family-plan-add', onsubmit: (event) => this.add(event) },
       el('label', { for: 'family-item-text' }, W.addLabel),
       this.text,
+      this.textHint.element,
       el('label', { for: 'family-item-section' }, W.sectionLabel),
       this.section,
       el('button', { type: 'submit', class: 'button', dataset: { action: 'add-family-item' } }, W.add),
@@ -78,6 +81,7 @@ export class FamilyTimeView {
     if (!text) return;
     this.actions.addItem(this.section.value, text);
     this.text.value = '';
+    this.textHint.check();
   }
 
   confirmForce() {
@@ -161,10 +165,12 @@ class ItemNode {
     this.words = el('p', { class: 'family-item-text' });
     this.meta = el('p', { class: 'muted family-item-meta' });
     this.editor = el('textarea', { rows: 2, maxlength: 2000, 'aria-label': W.edit });
+    this.editorHint = plainWordsHint(this.editor);
     this.editing = el(
       'div',
       { class: 'family-item-edit' },
       this.editor,
+      this.editorHint.element,
       el(
         'div',
         { class: 'form-buttons' },
@@ -190,6 +196,7 @@ class ItemNode {
 
   open() {
     this.editor.value = this.text;
+    this.editorHint.check();
     show(this.editing, true);
     show(this.buttons, false);
     this.editor.focus();
