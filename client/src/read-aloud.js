@@ -1,7 +1,8 @@
 // What "read aloud" says, as sentences read one after another: a card with who said it
 // (and who will do it, by when); a column: its heading, its question, then each part and
 // each card in order; "our plan": every column of the plan; a scale: its question, the
-// worry it is about and what 0 and 10 mean. Pure: speech.js reads them.
+// worry it is about and what 0 and 10 mean; a line of the family's own plan. Pure:
+// speech.js reads them.
 import { dayWords } from './dates.js';
 import { t } from './i18n.js';
 import { columnsOf } from './plan.js';
@@ -45,7 +46,7 @@ export function scaleSentences({ scale, card }) {
 
 // What one control reads: `read` is its kind, `target` the card, column or scale it is
 // on; model: live-board.js's snapshot. Nothing when it is gone meanwhile.
-export function whatToRead({ read, target }, { template, board, scales }) {
+export function whatToRead({ read, target }, { template, board, scales, familyTime }) {
   if (read === 'card') {
     const card = board.cards.get(target);
     return card ? cardSentences(card) : [];
@@ -58,6 +59,10 @@ export function whatToRead({ read, target }, { template, board, scales }) {
   if (read === 'scale') {
     const item = scales.find((s) => s.scale.id === target);
     return item ? scaleSentences(item) : [];
+  }
+  if (read === 'family-item') {
+    const item = familyTime.items.find((i) => i.id === target);
+    return item ? [item.text] : [];
   }
   return [];
 }

@@ -80,6 +80,12 @@ describe('what is read aloud', () => {
     ]);
   });
 
+  test("a line of the family's own plan: its words", () => {
+    const familyTime = { items: [{ id: 'f1', text: 'Gran will come on Fridays' }] };
+    assert.deepEqual(whatToRead({ read: 'family-item', target: 'f1' }, model([], { familyTime })), ['Gran will come on Fridays']);
+    assert.deepEqual(whatToRead({ read: 'family-item', target: 'gone' }, model([], { familyTime })), []);
+  });
+
   test('something gone meanwhile reads nothing', () => {
     assert.deepEqual(whatToRead({ read: 'card', target: 'gone' }, model([])), []);
     assert.deepEqual(whatToRead({ read: 'scale', target: 'gone' }, model([])), []);

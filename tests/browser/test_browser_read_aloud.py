@@ -2,9 +2,8 @@
 page is given a stand-in for the browser's speechSynthesis (what it would say is
 recorded): with no voice for the person's language the speaker buttons are hidden; once
 one arrives (voices come after the page loads) they show (big enough, named, passing
-axe), "Read this column" reads the
-heading, its question and each card with who said it, in that voice, and a second press
-stops it. A card's own button works by keyboard."""
+axe), "Read this column" reads the heading, its question and each card with who said it,
+in that voice, and a second press stops it. A card's own button works by keyboard."""
 
 from __future__ import annotations
 

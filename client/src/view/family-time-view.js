@@ -9,6 +9,7 @@ import { WORDS } from '../words.js';
 import { createConfirm } from './confirm.js';
 import { el, placeChildren, setText, show } from './dom.js';
 import { plainWordsHint } from './plain-words-hint.js';
+import { speakerButton } from './read-aloud-view.js';
 
 const W = WORDS.familyTime;
 
@@ -162,7 +163,7 @@ class ItemNode {
   constructor(id, actions) {
     this.id = id;
     this.actions = actions;
-    this.words = el('p', { class: 'family-item-text' });
+    this.words = el('p', { class: 'family-item-text', id: `family-item-${id}-text` });
     this.meta = el('p', { class: 'muted family-item-meta' });
     this.editor = el('textarea', { rows: 2, maxlength: 2000, 'aria-label': W.edit });
     this.editorHint = plainWordsHint(this.editor);
@@ -181,6 +182,7 @@ class ItemNode {
     this.buttons = el(
       'div',
       { class: 'form-buttons' },
+      speakerButton('family-item', id, this.words.id),
       el('button', { type: 'button', class: 'button', dataset: { action: 'edit-family-item' }, onclick: () => this.open() }, W.edit),
       el('button', { type: 'button', class: 'button', dataset: { action: 'remove-family-item' }, onclick: () => actions.deleteItem(id) }, W.remove),
     );

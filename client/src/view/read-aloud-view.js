@@ -1,5 +1,6 @@
 // The read-aloud controls: a small speaker button on each card, on each column's heading
-// ("Read this column", and on the plan "Read our plan") and on each scale. They show only
+// ("Read this column", and on the plan "Read our plan"), on each scale and on each line
+// of the family's own plan. They show only
 // while the browser has a voice for the person's language (its voices arrive after the
 // page loads, and can change): one attribute on the page's root, which the stylesheet
 // reads, so a card made later needs nothing. A second press stops the reading.
@@ -12,9 +13,10 @@ const LABELS = {
   column: () => t('Read this column aloud'),
   plan: () => t('Read our plan aloud'),
   scale: () => t('Read this scale aloud'),
+  'family-item': () => t('Read this line aloud'),
 };
 
-// read: what it reads ('card', 'column', 'plan', 'scale'); target: which one;
+// read: what it reads ('card', 'column', 'plan', 'scale', 'family-item'); target: which one;
 // describedBy: the id of its heading, so that each says which it reads
 export function speakerButton(read, target = '', describedBy = null) {
   const label = LABELS[read]();
