@@ -377,6 +377,7 @@ def test_reading_a_meeting_needs_a_session_of_that_meeting(
         "family_time",
         "family_plan",
         "house_items",
+        "translations",
     }
     assert answer.headers["cache-control"] == "no-store"
 
