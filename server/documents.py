@@ -300,6 +300,7 @@ def _translated(entry: dict[str, Any]) -> list[str]:
     return [
         f"{_md(language_name(t['language']))}: {_md(t['text'])} — "
         f"translated by {_md(t['by'])} (interpreter)"
+        + (" (The words above changed after this was translated.)" if t.get("outdated") else "")
         for t in entry.get("translations", [])
     ]
 

@@ -14,7 +14,7 @@ from .board.errors import Invalid, NotFound
 from .board.family_time import first_stage
 from .board.limits import MAX_TITLE
 from .board.model import Board, Kind, Meeting, MinutesStatus, Vocabulary
-from .board.roles import SELF_CHOSEN_ROLES, Role
+from .board.roles import PERSON_LINK_ROLES, Role
 from .board.scales import overall_scale
 from .boards import Boards
 from .clock import Clock, iso
@@ -124,19 +124,22 @@ class Meetings:
             raise NotFound(
                 "The last meeting is no longer kept, so its people cannot be invited again."
             ) from None
-        people: dict[tuple[str, str], tuple[str, Role]] = {}
+        # By name and role: (name, role, the language an interpreter translates into).
+        people: dict[tuple[str, str], tuple[str, Role, str | None]] = {}
         joined = sorted(previous.participants.values(), key=lambda p: (p.joined_at, p.id))
         invited = [
-            (link["name"], Role(link["role"]))
+            (link["name"], Role(link["role"]), link.get("language"))
             for link in await self._links.person_links(previous_id)
             if not link["revoked"]
         ]
         # Someone who only said they were a worker is not given a worker's own link, which
         # would count them among the professionals unconfirmed.
-        came = [(p.name, p.role) for p in joined if not p.removed and not p.unconfirmed]
-        for name, role in came + invited:
-            if role in SELF_CHOSEN_ROLES:
-                people.setdefault((name.casefold(), role.value), (name, role))
+        came = [
+            (p.name, p.role, p.interprets) for p in joined if not p.removed and not p.unconfirmed
+        ]
+        for name, role, language in came + invited:
+            if role in PERSON_LINK_ROLES:
+                people.setdefault((name.casefold(), role.value), (name, role, language))
         meeting_id = board.meeting.id
 
         async def usable() -> dict[tuple[str, str], dict[str, Any]]:
@@ -147,9 +150,9 @@ class Meetings:
             }
 
         have = await usable()
-        for key, (name, role) in people.items():
+        for key, (name, role, language) in people.items():
             if key not in have:
-                await self._links.add_person_link(meeting_id, name, role.value, None, by)
+                await self._links.add_person_link(meeting_id, name, role.value, None, by, language)
         have = await usable()
         return [have[key] for key in people]
 

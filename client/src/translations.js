@@ -18,13 +18,14 @@ export function ownTranslation(translations, kind, target, meId) {
 }
 
 // What a screen says of one translation: its words, its language (a BCP 47 code, for
-// `lang`), and who translated it.
+// `lang`), who translated it, and (null if not) that the original changed since.
 export function describeTranslation(translation, nameOf) {
   const name = nameOf(translation.translator) ?? t('someone');
   return {
     text: translation.text,
     language: translation.language,
     by: t('translated by {name} (interpreter)', { name }),
+    outdated: translation.outdated ? t('The words above have changed since this was translated.') : null,
   };
 }
 

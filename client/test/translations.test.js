@@ -41,7 +41,12 @@ test('a translation says who made it, as an interpreter', () => {
     text: 'card:c_1:p_olga words',
     language: 'pl',
     by: 'translated by Olga (interpreter)',
+    outdated: null,
   });
+  assert.equal(
+    describeTranslation({ ...tr, outdated: true }, () => 'Olga').outdated,
+    'The words above have changed since this was translated.',
+  );
   assert.equal(describeTranslation(tr, () => null).by, 'translated by someone (interpreter)');
 });
 

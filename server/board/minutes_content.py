@@ -108,6 +108,7 @@ def _translated(found: list[Translation] | None, names: dict[str, str]) -> dict[
                 "language": t.language,
                 "text": t.text,
                 "by": names.get(t.translator, "someone"),
+                "outdated": t.outdated,
                 "audience": encode_audience(t.audience),
             }
             for t in found

@@ -106,7 +106,13 @@ OP_TYPES = tuple(_PARSERS)
 
 
 def apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
-    """Check `op` against every rule and return the new board and what changed."""
+    """Check `op` against every rule and return the new board and what changed (with the
+    translations its changes to cards' words leave outdated)."""
+    after, changes = _apply(board, op, ctx)
+    return translations.follow_edits(board, after, changes)
+
+
+def _apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     if isinstance(op, meeting.ParticipantJoin):
         return meeting.join(board, op, ctx.now)
     if isinstance(op, meeting.MeetingIdleClose):

@@ -32,6 +32,9 @@ class Translation:
     # The readers of `language`, the interpreter and the facilitators, within whoever may
     # see what it translates (visibility.py).
     audience: Audience = EVERYONE
+    # The original's words changed after it was translated: shown as such until the
+    # interpreter translates it again.
+    outdated: bool = False
 
 
 def translation_id(target_kind: Target, target: str, translator: str) -> str:

@@ -88,7 +88,7 @@ def apply(
     translation = Translation(
         translation_key, op.target_kind, op.target, op.language, op.text, actor.id, now, audience
     )
-    if before is not None and (before.text, before.audience) == (op.text, audience):
+    if before is not None and before == replace(translation, translated_at=before.translated_at):
         return board, []  # the same words again change nothing
     return put(board, "translation", translation)
 
@@ -132,6 +132,30 @@ def follow_card(board: Board, card: Card) -> tuple[Board, list[Change]]:
         return board, []
     board, changes = put(board, "translation", *(new for _, new in moved))
     return board, [replace(c, was=old.audience) for c, (old, _) in zip(changes, moved, strict=True)]
+
+
+def follow_edits(before: Board, after: Board, changes: list[Change]) -> tuple[Board, list[Change]]:
+    """After any op: the translations of each card whose words it changed are marked
+    outdated, in the same op, so nobody reads an old translation as the card's words."""
+    edited = {
+        c.id
+        for c in changes
+        if c.entity == "card"
+        and isinstance(c.value, Card)
+        and (old := before.cards.get(c.id)) is not None
+        and old.text != c.value.text
+    }
+    if not edited or not after.translations:
+        return after, changes
+    outdated = [
+        replace(t, outdated=True)
+        for t in after.translations.values()
+        if t.target_kind is Target.CARD and t.target in edited and not t.outdated
+    ]
+    if not outdated:
+        return after, changes
+    after, marked = put(after, "translation", *outdated)
+    return after, [*changes, *marked]
 
 
 def by_target(board: Board) -> dict[tuple[Target, str], list[Translation]]:

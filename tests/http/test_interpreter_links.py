@@ -54,3 +54,23 @@ def test_a_bad_interpreters_link_is_refused_and_nothing_is_made(
     assert answer.json()["error"]["message"].startswith(message)
     listed = kin.client.get(f"/api/meetings/{mid}/people-links", headers=KEY).json()
     assert listed["links"] == []
+
+
+def test_inviting_the_same_people_to_a_review_gives_the_interpreter_their_language_again(
+    kin: Kin,
+) -> None:
+    meeting = kin.new_meeting()
+    mid = meeting["id"]
+    fay = kin.browser().join(meeting["links"]["facilitator"], "Fay", role=None).json()
+    olga = make(kin, mid, name="Olga", role="interpreter", language="ar").json()
+    assert kin.browser().join(olga["url"], "", None).status_code == 200
+    kin.op(mid, fay["participant"]["id"], "minutes.take")
+    review = kin.client.post(f"/api/meetings/{mid}/review", json={}, headers=KEY)
+    assert review.status_code == 201, review.text
+    invited = kin.client.post(
+        f"/api/meetings/{review.json()['id']}/invite-same-people", json={}, headers=KEY
+    )
+    assert invited.status_code == 201, invited.text
+    assert [(link["name"], link["role"], link["language"]) for link in invited.json()["links"]] == [
+        ("Olga", "interpreter", "ar")
+    ]

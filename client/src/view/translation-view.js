@@ -7,17 +7,18 @@ import { el, setText, show } from './dom.js';
 // The translations of one thing, in `container`: each in its language (`lang`, and
 // `dir="auto"` so that Arabic and Urdu run right to left), with who translated it.
 export function renderTranslations(container, translations, nameOf) {
-  const key = JSON.stringify(translations.map((tr) => [tr.id, tr.text, nameOf(tr.translator)]));
+  const key = JSON.stringify(translations.map((tr) => [tr.id, tr.text, tr.outdated, nameOf(tr.translator)]));
   if (container.dataset.shown === key) return; // unchanged: leave it be for screen readers
   container.dataset.shown = key;
   container.replaceChildren(
     ...translations.map((translation) => {
-      const { text, language, by } = describeTranslation(translation, nameOf);
+      const { text, language, by, outdated } = describeTranslation(translation, nameOf);
       return el(
         'div',
-        { class: 'translation', dataset: { role: 'translation', language } },
+        { class: `translation${outdated ? ' is-outdated' : ''}`, dataset: { role: 'translation', language } },
         el('p', { class: 'translation-text', lang: language, dir: 'auto' }, text),
         el('p', { class: 'translation-by' }, by),
+        outdated ? el('p', { class: 'translation-outdated', dataset: { role: 'translation-outdated' } }, outdated) : null,
       );
     }),
   );

@@ -300,3 +300,24 @@ def test_an_interpreters_export_has_their_translations_and_nobody_elses_does() -
     ]
     for pid in ("p_ewa", "p_mum", "p_fac"):
         assert encode_person(board, pid)["translations"] == []
+
+
+def test_changing_a_cards_words_marks_its_translations_outdated_until_translated_again() -> None:
+    board = step(meeting(), translate(), "p_olga")
+    moved, changes = run(
+        board, raw("card.move", card_id="c_mum", section="safety", after=None), "p_mum"
+    )
+    assert not moved.translations[OLGA_CARD].outdated
+    assert {c.entity for c in changes} == {"card"}
+    edited, changes = run(board, raw("card.edit", card_id="c_mum", text="Mum reads daily"), "p_mum")
+    assert edited.translations[OLGA_CARD].outdated
+    encoded = [wire.encode_change(c) for c in changes]
+    [mine] = [
+        c for c in changes_for(viewer(edited, "p_ewa"), encoded) if c["entity"] == "translation"
+    ]
+    assert mine["value"]["outdated"] is True
+    assert [c["entity"] for c in changes_for(viewer(edited, "p_mum"), encoded)] == ["card"]
+    again = step(edited, translate(), "p_olga")
+    assert not again.translations[OLGA_CARD].outdated
+    # The same words again on an up-to-date translation change nothing.
+    assert run(again, translate(), "p_olga")[1] == []
