@@ -11,6 +11,7 @@ import { AnnouncerView } from './view/announcer-view.js';
 import { PresenceView } from './view/presence-view.js';
 import { SharePanel } from './view/share-panel.js';
 import { StaffMenu } from './view/staff-menu.js';
+import { keepFocusClearOfBars } from './view/sticky-bars.js';
 import { Toasts } from './view/toasts.js';
 
 export function startBoardPage(root) {
@@ -18,6 +19,7 @@ export function startBoardPage(root) {
   const toasts = new Toasts(part('toasts'));
   const presenceView = new PresenceView(part('presence'));
   const announcerView = new AnnouncerView(part('announcements'), part('announce-choice'));
+  keepFocusClearOfBars({ exit: document.querySelector('[data-role=quick-exit]'), tabs: part('view-tabs'), toasts: part('toasts') });
   let live = null;
   const meetingId = root.dataset.meetingId;
   const send = (op) => live.connection.send(op);

@@ -13,7 +13,9 @@ from playwright.sync_api import Page, expect
 
 from tests.support.axe import assert_accessible
 from tests.support.harness import ServerProcess, create_meeting
+from tests.support.keyboard import focused, is_focused
 from tests.support.pages import LAPTOP, PHONE, Screens, add_card, join
+from tests.support.wcag import focus_covered_by, moving, sideways_scroll, small_targets
 
 # Everything the live region says, as it says it (it is emptied between messages).
 LISTEN = """() => {
@@ -88,3 +90,68 @@ def test_the_main_pages_pass_axe_and_other_peoples_changes_are_announced(
     sam.wait_for_timeout(2_000)  # past the batch's second and a half
     assert heard(sam) == []
     assert not screens.problems, screens.problems
+
+
+def tab_through(page: Page, most: int = 200) -> list[str]:
+    """Tabs forward to the page's last link, then back to its first control, noting every
+    focused element that a sticky or fixed bar hides."""
+    hidden = []
+    for key, end in (
+        ("Tab", "[data-role=accessibility-link]"),
+        ("Shift+Tab", "[data-role=quick-exit-button]"),
+    ):
+        for _ in range(most):
+            page.keyboard.press(key)
+            if covered := focus_covered_by(page):
+                hidden.append(f"{key}: {covered}")
+            if is_focused(page, end):
+                break
+        else:
+            raise AssertionError(f"{key} never reached {end}; the focus is on {focused(page)}")
+    return hidden
+
+
+def join_as_child(page: Page, link: str) -> None:
+    page.goto(link)
+    page.fill("input[name=name]", "Ava")
+    page.check("input[name=role][value=child]")
+    page.locator("[data-role=join-form] [type=submit]").click()
+    page.wait_for_url("**/houses")
+    expect(page.locator("[data-role=houses-title]")).to_be_visible()
+
+
+def test_focus_is_never_hidden_targets_are_big_enough_pages_reflow_and_nothing_moves(
+    server: ServerProcess, meeting: dict[str, Any], screens: Screens
+) -> None:
+    links = meeting["links"]
+    # A 360 x 640 phone that asks for reduced motion.
+    phone = screens.open(
+        **{**PHONE, "viewport": {"width": 360, "height": 640}}, reduced_motion="reduce"
+    )
+    join(phone, links["participant"], "Sam", "parent")
+    for number in range(1, 5):
+        add_card(phone, "harm", f"Worry number {number}: Leo is often late for school")
+    phone.evaluate("() => window.scrollTo(0, 0)")
+    assert tab_through(phone) == []  # 2.4.11, both ways through the board
+    assert small_targets(phone) == []  # 2.5.8
+    assert moving(phone) == []  # 2.3.3
+
+    # 320 CSS px wide (1.4.10), and a 1280 x 1024 screen at 400 % zoom: 320 x 256 CSS px.
+    for viewport, scale in (({"width": 320, "height": 640}, 1), ({"width": 320, "height": 256}, 4)):
+        size = f"{viewport['width']}x{viewport['height']}"
+        narrow = screens.open(viewport=viewport, device_scale_factor=scale)
+        narrow.goto(links["participant"])
+        expect(narrow.locator("[data-role=join-form]")).to_be_visible()
+        pages = [("the join page", sideways_scroll(narrow), small_targets(narrow))]
+        join_as_child(narrow, links["participant"])
+        pages.append(("a child's houses", sideways_scroll(narrow), small_targets(narrow)))
+        for path in (f"/m/{meeting['id']}/plan", "/accessibility", "/signin", "/m/nothing-here"):
+            narrow.goto(server.url + path)
+            pages.append((path, sideways_scroll(narrow), small_targets(narrow)))
+        board = screens.open(viewport=viewport, device_scale_factor=scale)
+        join(board, links["facilitator"], f"Priya {size}")
+        pages.append(("the facilitator's board", sideways_scroll(board), small_targets(board)))
+        for what, wide, small in pages:
+            assert (wide, small) == (None, []), f"{what} at {size}: {wide} {small}"
+    # The one error: the error page, of a meeting that is not theirs, asked for on purpose.
+    assert all("status of 403" in problem for problem in screens.problems), screens.problems

@@ -135,7 +135,8 @@ export class ScaleView {
 
   // Brings the scale into view and puts the focus on its question (e.g. from a worry card).
   reveal() {
-    this.element.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.element.scrollIntoView({ block: 'start', behavior: reduced ? 'auto' : 'smooth' });
     this.question.focus({ preventScroll: true });
   }
 
