@@ -106,10 +106,11 @@ async def test_a_translation_reaches_only_its_languages_readers_on_every_channel
     assert_shown(POLISH, sent["Olga"], "Olga", ["socket applied", "api board", "sync from 0"])
     assert_shown(POLISH, sent["Priya"], "Priya", ["socket applied", "api board", "minutes 1"])
     # Minutes show the original and the translation, with who made it.
-    minutes = sent["Ewa"]["minutes 1"]
+    minutes = sent["Priya"]["minutes 1"]
     assert "Gran walks them to school daily" in minutes
     assert "translated by Olga (interpreter)" in minutes
     assert "translated by Olga (interpreter)" in sent["Priya"]["minutes 1 md"]
+    assert "Gran walks them to school daily" in sent["Ewa"]["minutes 1"]
     [card] = json.loads(sent["Ewa"]["api board"])["cards"]
     assert card["text"] == "Gran walks them to school daily"  # the original is never replaced
 
