@@ -8,8 +8,14 @@ const MAX_LABEL = 16; // characters of a name beside its dot; the table shows th
 
 // votes: [{name, group, value}]; medians: [{group, value, label, shortLabel}] (from the
 // round's summary, with the words to show; the short ones where the long do not fit); width and fontSize: of the place it is drawn in;
-// measure(text, size): how wide the text is drawn, in pixels.
-export function layoutDotPlot({ votes, medians, width, fontSize, measure }) {
+// measure(text, size): how wide the text is drawn, in pixels; rtl: the page reads right to left.
+// Right to left, the line runs from 0 on the right to 10 on the left: the way the page's
+// number buttons and "0 means … / 10 means …" read there (their rows mirror with the page),
+// so the picture never points the other way from the scale people answered on. Only the
+// places mirror: the numbers and names are written as they read.
+// Every x is from the left; a label's anchor is 'start' when its words begin at labelX and
+// run right, 'end' when they end there.
+export function layoutDotPlot({ votes, medians, width, fontSize, measure, rtl = false }) {
   const radius = fontSize * 0.55;
   const labelSize = fontSize * 0.9;
   const gap = fontSize * 0.3;
@@ -17,7 +23,8 @@ export function layoutDotPlot({ votes, medians, width, fontSize, measure }) {
   const rowHeight = Math.max(2.3 * radius, labelSize * 1.45) + gap;
   const x0 = fontSize * 1.2;
   const x1 = width - fontSize * 1.2;
-  const xOf = (value) => x0 + ((x1 - x0) * value) / 10;
+  const xOf = (value) => (rtl ? x1 - ((x1 - x0) * value) / 10 : x0 + ((x1 - x0) * value) / 10);
+  const place = (x, text) => placeLabel(x, radius + gap, measure(text, labelSize), width, rtl);
 
   // Dots at the same number stack upwards; a dot also moves up when a name nearby would
   // cover it. Rows are shared, so the picture stays as low as it can.
@@ -25,7 +32,7 @@ export function layoutDotPlot({ votes, medians, width, fontSize, measure }) {
   const dots = [...votes].sort(byValueGroupName).map((vote) => {
     const x = xOf(vote.value);
     const label = shortName(vote.name);
-    const side = placeLabel(x, radius + gap, measure(label, labelSize), width);
+    const side = place(x, label);
     const row = firstFreeRow(rows, [Math.min(x - radius, side.start) - gap, Math.max(x + radius, side.end) + gap]);
     return { vote, group: vote.group, value: vote.value, x, row, label, labelX: side.x, anchor: side.anchor };
   });
@@ -38,9 +45,8 @@ export function layoutDotPlot({ votes, medians, width, fontSize, measure }) {
     .sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group))
     .map((median, index) => {
       const x = xOf(median.value);
-      const place = (text) => placeLabel(x, radius + gap, measure(text, labelSize), width);
-      let [label, side] = [median.label, place(median.label)];
-      if (side.squeezed) [label, side] = [median.shortLabel, place(median.shortLabel)];
+      let [label, side] = [median.label, place(x, median.label)];
+      if (side.squeezed) [label, side] = [median.shortLabel, place(x, median.shortLabel)];
       const y = ticksY + gap + (index + 0.5) * rowHeight;
       return { group: median.group, value: median.value, label, x, y, labelX: side.x, anchor: side.anchor };
     });
@@ -54,16 +60,23 @@ export function shortName(name) {
   return name.length > MAX_LABEL ? `${name.slice(0, MAX_LABEL - 1)}…` : name;
 }
 
-// The words go right of their mark; left when they would run off the right edge; on a
-// screen too narrow for either, they start where they still fit.
-function placeLabel(x, offset, labelWidth, width) {
-  if (x + offset + labelWidth <= width) return startingAt(x + offset, labelWidth);
-  if (x - offset - labelWidth >= 0) return { x: x - offset, anchor: 'end', start: x - offset - labelWidth, end: x - offset };
-  return { ...startingAt(Math.max(0, width - labelWidth), labelWidth), squeezed: true };
+// The words go after their mark, as the page reads (right of it; left of it right to
+// left); before it when they would run off that edge; on a screen too narrow for either,
+// they sit against that edge.
+function placeLabel(x, offset, labelWidth, width, rtl) {
+  const right = () => (x + offset + labelWidth <= width ? startingAt(x + offset, labelWidth) : null);
+  const left = () => (x - offset - labelWidth >= 0 ? endingAt(x - offset, labelWidth) : null);
+  const placed = rtl ? left() ?? right() : right() ?? left();
+  if (placed) return placed;
+  return { ...(rtl ? startingAt(0, labelWidth) : startingAt(Math.max(0, width - labelWidth), labelWidth)), squeezed: true };
 }
 
 function startingAt(start, labelWidth) {
   return { x: start, anchor: 'start', start, end: start + labelWidth };
+}
+
+function endingAt(end, labelWidth) {
+  return { x: end, anchor: 'end', start: end - labelWidth, end };
 }
 
 // The lowest row where [start, end] is free; takes it.

@@ -9,6 +9,8 @@
 //   t('said by {name}', { name })                     one message
 //   tn('{count} card', '{count} cards', count, {...})  a plural ({count} is filled in)
 //   tc('verb', 'Move')                                 the same English, told apart by context
+import { textDirection } from './direction.js';
+
 const CONTEXT_SEPARATOR = '\u0004';
 
 const readCatalogue = () => {
@@ -21,8 +23,15 @@ const catalogue = readCatalogue();
 
 const englishPlural = (count) => (count === 1 ? 0 : 1);
 
+// Words filled into a sentence (a name, a card's words) are isolated from it, as <bdi>
+// does (Unicode FSI … PDI), so that a name written the other way keeps its own order and
+// leaves the sentence's alone: on a right-to-left page always, elsewhere when they are
+// right to left themselves.
+const isolated = (value) =>
+  typeof value === 'string' && (catalogue.dir === 'rtl' || textDirection(value) === 'rtl') ? `\u2068${value}\u2069` : String(value);
+
 const fill = (text, params) =>
-  params ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole)) : text;
+  params ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? isolated(params[name]) : whole)) : text;
 
 export const lang = () => catalogue.lang;
 export const dir = () => catalogue.dir;

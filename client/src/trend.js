@@ -28,17 +28,24 @@ export function mediansWords(medians, groupLabels) {
     .join(', ');
 }
 
-// One column per meeting, left to right; 0 to 10 upwards. Marks of groups with the same
-// number at one meeting sit a little apart, so no shape hides another.
-export function layoutTrend({ points, width, fontSize }) {
+// One column per meeting, oldest first as the page reads: left to right, or right to left
+// on a right-to-left page, where time runs that way (the numbers 0, 5 and 10 then stand on
+// the right, where a line of the page begins); 0 to 10 upwards. Marks of groups with the
+// same number at one meeting sit a little apart, so no shape hides another. Every x is
+// from the left.
+export function layoutTrend({ points, width, fontSize, rtl = false }) {
   const radius = fontSize * 0.45;
-  const x0 = fontSize * 2.6; // room for the numbers 0, 5 and 10 on the left
-  const x1 = width - fontSize * 1.5;
+  const [numbersRoom, endRoom] = [fontSize * 2.6, fontSize * 1.5];
+  const x0 = rtl ? endRoom : numbersRoom;
+  const x1 = width - (rtl ? numbersRoom : endRoom);
+  // the numbers end just before the lines (left to right) or begin just after them
+  const numbers = rtl ? { x: x1 + fontSize * 0.6, anchor: 'start' } : { x: x0 - fontSize * 0.6, anchor: 'end' };
   const top = fontSize;
   const bottom = top + fontSize * 8;
   const labelsY = bottom + fontSize * 1.5;
   const count = points.length;
-  const xOf = (index) => (count === 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * index) / (count - 1));
+  const along = (index) => (count === 1 ? 0.5 : index / (count - 1));
+  const xOf = (index) => (rtl ? x1 - (x1 - x0) * along(index) : x0 + (x1 - x0) * along(index));
   const yOf = (value) => bottom - ((bottom - top) * value) / 10;
   // Dates need about four characters' room each: on a narrow screen only some are written.
   const spacing = count === 1 ? Infinity : (x1 - x0) / (count - 1);
@@ -57,5 +64,5 @@ export function layoutTrend({ points, width, fontSize }) {
     return { group, marks };
   }).filter(({ marks }) => marks.length);
   const grid = [0, 5, 10].map((value) => ({ value, y: yOf(value) }));
-  return { width, height: labelsY + fontSize * 0.6, radius, x0, x1, labelsY, columns, series, grid };
+  return { width, height: labelsY + fontSize * 0.6, radius, x0, x1, labelsY, numbers, columns, series, grid };
 }

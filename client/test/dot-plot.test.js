@@ -81,6 +81,36 @@ describe('layoutDotPlot', () => {
     assert.ok(gran.labelX > gran.x);
   });
 
+  test('right to left, 0 is on the right and names go left of their dot (right near 0)', () => {
+    const votes = [vote('Sam', 'family', 10), vote('Gran', 'network', 0), vote('Ms Okafor', 'professionals', 5)];
+    const ltr = layout(votes);
+    const rtl = layoutDotPlot({ votes, medians: [], width: 600, fontSize: FONT, measure, rtl: true });
+    const of = (plot, name) => plot.dots.find((d) => d.vote.name === name);
+    const near = (a, b) => assert.ok(Math.abs(a - b) < 1e-9, `${a} is not ${b}`);
+    near(of(rtl, 'Gran').x, rtl.axis.x1);
+    near(of(rtl, 'Sam').x, rtl.axis.x0);
+    rtl.ticks.forEach((tick, n) => near(tick.x, 600 - ltr.ticks[n].x));
+    const okafor = of(rtl, 'Ms Okafor');
+    assert.equal(okafor.anchor, 'end');
+    assert.ok(okafor.labelX < okafor.x);
+    const sam = of(rtl, 'Sam'); // at the left edge: no room on the left
+    assert.equal(sam.anchor, 'start');
+    assert.ok(sam.labelX > sam.x);
+  });
+
+  for (const width of [300, 600, 1800]) {
+    test(`right to left too, no dot or name covers another or runs off the edges (${width}px)`, () => {
+      const names = ['سام', 'Ava', 'الجدة', 'Ms Okafor', 'جدو', 'Priya', 'عمي توم', 'Dr Lee', 'Leo', 'Mia'];
+      const votes = names.map((name, n) => vote(name, ['family', 'network', 'professionals'][n % 3], [7, 7, 6, 2, 7, 3, 6, 2, 8, 10][n]));
+      const plot = layoutDotPlot({ votes, medians: [], width, fontSize: FONT, measure, rtl: true });
+      const boxes = plot.dots.map((dot) => box(dot, plot));
+      for (let i = 0; i < boxes.length; i += 1) {
+        assert.ok(boxes[i].left >= 0 && boxes[i].right <= width, `${plot.dots[i].vote.name} fits`);
+        for (let j = i + 1; j < boxes.length; j += 1) assert.ok(!overlap(boxes[i], boxes[j]));
+      }
+    });
+  }
+
   test("each group's middle gets its own row below the numbers, in group order", () => {
     const medians = [
       { group: 'professionals', value: 3, label: 'Professionals: middle 3' },

@@ -66,6 +66,22 @@ describe('layoutTrend', () => {
     assert.ok(Math.min(xs[1] - xs[0], xs[2] - xs[1]) >= plot.radius * 0.8);
   });
 
+  test('right to left, the oldest meeting is on the right and the numbers stand right of the lines', () => {
+    const ltr = layoutTrend({ points, width: 600, fontSize: 18 });
+    const rtl = layoutTrend({ points, width: 600, fontSize: 18, rtl: true });
+    const near = (a, b) => assert.ok(Math.abs(a - b) < 1e-9, `${a} is not ${b}`);
+    rtl.columns.forEach((column, n) => near(column.x, 600 - ltr.columns[n].x));
+    near(rtl.columns[0].x, rtl.x1);
+    near(rtl.columns.at(-1).x, rtl.x0);
+    assert.deepEqual(rtl.numbers, { x: rtl.x1 + 18 * 0.6, anchor: 'start' });
+    assert.deepEqual(ltr.numbers, { x: ltr.x0 - 18 * 0.6, anchor: 'end' });
+    // "10" written from there fits inside the picture
+    assert.ok(rtl.numbers.x + 2 * 18 * 0.6 <= rtl.width);
+    assert.deepEqual(rtl.grid, ltr.grid);
+    const family = rtl.series.find((s) => s.group === 'family');
+    assert.ok(family.marks[0].x > family.marks[1].x && family.marks[1].x > family.marks[2].x);
+  });
+
   test('on a narrow screen only some dates are written, always the last one', () => {
     const many = Array.from({ length: 9 }, (_, n) => ({ date: `2026-0${n + 1}-01`, medians: { family: n } }));
     const narrow = layoutTrend({ points: many, width: 320, fontSize: 18 });

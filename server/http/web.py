@@ -44,6 +44,7 @@ from ..services import Services
 from ..sessions import plan_reader
 from ..staff import StaffSession
 from ..store import Session
+from ..text_direction import user_dir
 from .replies import http_error, http_status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -86,6 +87,7 @@ class Web:
             i18n.translations(i18n.DEFAULT), newstyle=True
         )
         self.templates.env.filters["long_date"] = long_date
+        self.templates.env.globals["user_dir"] = user_dir  # dir="…" of people's own words
         # Where "Exit this page" (templates/quick_exit.html) leaves for.
         self.templates.env.globals["exit_url"] = settings.exit_url
         # Joining (and asking about a link) per address: a burst, then one every 5 s, so

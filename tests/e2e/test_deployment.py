@@ -476,8 +476,9 @@ def fc(*args: str) -> str:
 
 
 def letters(font_name: str) -> str:
-    """Letters and digits only: WeasyPrint writes DejaVu-Sans-Bold for DejaVuSans-Bold."""
-    return re.sub(r"[^A-Za-z0-9]", "", font_name)
+    """Letters and digits only, without "Regular": WeasyPrint writes DejaVu-Sans-Bold for
+    DejaVuSans-Bold, and Noto-Naskh-Arabic for NotoNaskhArabic-Regular."""
+    return re.sub(r"Regular$", "", re.sub(r"[^A-Za-z0-9]", "", font_name))
 
 
 def owner(path: str) -> str:

@@ -84,10 +84,11 @@ def test_a_family_members_session_reads_the_agreed_plan_and_downloads_it(
     assert "Mum calls Gran &lt;b&gt;before&lt;/b&gt; she gets upset" in page.text
     assert "<b>before</b>" not in page.text
     assert DRAFT_TEXT not in page.text
-    assert "Who: Gran" in page.text and "By 15 January 2027" in page.text
+    # People's own words in a <bdi>: their direction, whatever the page's.
+    assert "Who: <bdi>Gran</bdi>" in page.text and "By 15 January 2027" in page.text
     # The bottom lines, and who set each.
     assert "Bottom lines: what will we not accept?" in page.text
-    assert BOTTOM_LINE in page.text and "Set by Children&#39;s services" in page.text
+    assert BOTTOM_LINE in page.text and "Set by <bdi>Children&#39;s services</bdi>" in page.text
     assert "The next meeting is on 1 March 2027." in page.text
     assert "The meeting has ended." in page.text
     kept_until = kin.services.retention.purge_at(kin.board(mid).meeting)

@@ -24,7 +24,7 @@ export function createAudiencePicker({ card, kinds, people, legend = WORDS.audie
   const ticks = people.map((person) => {
     const input = el('input', { type: 'checkbox', value: person.id, dataset: { hideFrom: person.id } });
     input.checked = current.kind === 'hidden_from' && (current.people ?? []).includes(person.id);
-    return { input, label: el('label', { class: 'choice' }, input, el('span', {}, person.name)) };
+    return { input, label: el('label', { class: 'choice' }, input, el('span', { dir: 'auto' }, person.name)) };
   });
   const who = el(
     'fieldset',

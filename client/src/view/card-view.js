@@ -14,7 +14,7 @@ export class CardView {
     this.editor = null;
     this.textWhenEditingStarted = null;
 
-    this.text = el('p', { class: 'card-text', id: `card-${cardId}-text` });
+    this.text = el('p', { class: 'card-text', id: `card-${cardId}-text`, dir: 'auto' });
     this.body = el('div', { class: 'card-body' }, this.text);
     this.saidBy = el('p', { class: 'card-said-by', hidden: true });
     // Interpreters' translations, under the original (for those who read their language).

@@ -68,7 +68,7 @@ export class ColleaguesView {
     this.sharing = sharing;
     const [owner, ...colleagues] = sharing.staff;
     const words = WORDS.colleagues;
-    const items = [el('li', { class: 'colleague' }, el('span', { class: 'colleague-email' }, owner), el('span', { class: 'muted' }, words.startedIt))];
+    const items = [el('li', { class: 'colleague' }, el('span', { class: 'colleague-email', dir: 'auto' }, owner), el('span', { class: 'muted' }, words.startedIt))];
     for (const email of colleagues) items.push(this.item(email, `${this.api}/${encodeURIComponent(email)}`, words.stop, words.reallyStop(email)));
     this.list.replaceChildren(...items);
     show(this.form, sharing.started_by_you);

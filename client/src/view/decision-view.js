@@ -14,7 +14,7 @@ export class DecisionView {
     this.filledFrom = null; // the decision the form last showed, as JSON
     this.outcome = el('p', { class: 'decision-outcome' });
     this.review = el('p', { class: 'decision-review' });
-    this.note = el('p', { class: 'decision-note' });
+    this.note = el('p', { class: 'decision-note', dir: 'auto' });
     this.current = el(
       'div',
       { class: 'decision-current', dataset: { role: 'current-decision' } },

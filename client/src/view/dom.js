@@ -3,7 +3,15 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export function el(tag, props = {}, ...children) {
-  return fill(document.createElement(tag), props, children);
+  const node = fill(document.createElement(tag), props, children);
+  if (isTypedInto(node) && !('dir' in props)) node.dir = 'auto';
+  return node;
+}
+
+// What people type may be in any language (a Polish name on an Arabic board): a text field
+// takes its direction from what is typed in it, whatever the page's.
+function isTypedInto(node) {
+  return node.localName === 'textarea' || (node.localName === 'input' && (node.type === 'text' || node.type === 'search'));
 }
 
 // The same for SVG (the picture of a revealed round); attributes are set as given.

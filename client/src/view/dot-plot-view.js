@@ -8,6 +8,7 @@ import { createAnchors } from './anchors.js';
 import { el, svgEl } from './dom.js';
 import { Drawing } from './drawing.js';
 import { groupIcon, groupShape } from './group-shape.js';
+import { placedText } from './svg-text.js';
 
 export class DotPlotView {
   constructor() {
@@ -28,7 +29,7 @@ export class DotPlotView {
     this.drawing.dispose();
   }
 
-  draw({ round, groupLabels }, { width, fontSize, fontFamily }) {
+  draw({ round, groupLabels }, { width, fontSize, fontFamily, direction }) {
     const medians = round.summary.groups.map(({ group, median }) => ({
       group,
       value: median,
@@ -36,7 +37,7 @@ export class DotPlotView {
       shortLabel: WORDS.scaling.middleShort(median), // the shape and the key say whose
     }));
     const measure = textMeasurer(fontFamily);
-    const layout = layoutDotPlot({ votes: round.votes, medians, width, fontSize, measure });
+    const layout = layoutDotPlot({ votes: round.votes, medians, width, fontSize, measure, rtl: direction === 'rtl' });
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     this.svg.setAttribute('width', layout.width);
     this.svg.setAttribute('height', layout.height);
@@ -78,7 +79,7 @@ function axis({ axis: line, ticks, ticksY, radius }) {
         'g',
         { class: 'plot-tick' },
         svgEl('line', { x1: x, y1: line.y, x2: x, y2: line.y + radius * 0.6 }),
-        svgEl('text', { x, y: ticksY, 'text-anchor': 'middle' }, String(value)),
+        placedText({ x, y: ticksY }, 'middle', String(value)),
       ),
     ),
   ];
@@ -112,5 +113,5 @@ function dotMark(dot, { radius, labelSize }) {
 
 function label(x, y, anchor, size, text) {
   // 0.35em below the middle: the text's middle lines up with the shape's
-  return svgEl('text', { class: 'plot-label', x, y: y + size * 0.35, 'text-anchor': anchor }, text);
+  return placedText({ class: 'plot-label', x, y: y + size * 0.35 }, anchor, text);
 }

@@ -163,7 +163,7 @@ class ItemNode {
   constructor(id, actions) {
     this.id = id;
     this.actions = actions;
-    this.words = el('p', { class: 'family-item-text', id: `family-item-${id}-text` });
+    this.words = el('p', { class: 'family-item-text', id: `family-item-${id}-text`, dir: 'auto' });
     this.meta = el('p', { class: 'muted family-item-meta' });
     this.editor = el('textarea', { rows: 2, maxlength: 2000, 'aria-label': W.edit });
     this.editorHint = plainWordsHint(this.editor);

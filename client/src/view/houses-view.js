@@ -11,7 +11,7 @@ const W = WORDS.houses;
 
 // What an item shows: its words, its picture or its drawing.
 export function itemContent(item) {
-  if (item.words !== null && item.words !== undefined) return el('p', { class: 'house-words', text: item.words });
+  if (item.words !== null && item.words !== undefined) return el('p', { class: 'house-words', dir: 'auto', text: item.words });
   if (item.picture) {
     const name = pictureName(item.picture);
     return el('img', { class: 'house-picture', src: pictureUrl(item.picture), alt: name, 'data-say': W.aPicture(name), width: 96, height: 96 });

@@ -56,7 +56,7 @@ export class PeopleView {
 
   makeItem(person) {
     const words = WORDS.people;
-    const name = el('span', { class: 'person-name' });
+    const name = el('span', { class: 'person-name', dir: 'auto' });
     const role = el('span', { class: 'person-role' });
     const here = el('span', { class: 'person-here' });
     const slot = el('div', { class: 'person-slot' });

@@ -82,7 +82,7 @@ export class PersonLinksView {
       el(
         'p',
         { class: 'person-link-who' },
-        el('span', { class: 'person-name' }, link.name),
+        el('span', { class: 'person-name', dir: 'auto' }, link.name),
         el('span', { class: 'person-role' }, link.roleLabel),
         el('span', { class: 'person-link-status', dataset: { role: 'link-status' } }, status),
       ),

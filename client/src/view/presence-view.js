@@ -18,7 +18,7 @@ export class PresenceView {
         el(
           'li',
           { class: `person${person.isMe ? ' is-me' : ''}`, dataset: { participantId: person.id } },
-          el('span', { class: 'person-name' }, person.name ?? WORDS.someone),
+          el('span', { class: 'person-name', dir: 'auto' }, person.name ?? WORDS.someone),
           person.isMe ? el('span', { class: 'person-you' }, ` ${WORDS.you}`) : null,
           // The meeting-room screen is named after its role: say it once.
           person.roleLabel !== person.name ? el('span', { class: 'person-role' }, person.roleLabel) : null,

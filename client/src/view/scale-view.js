@@ -21,7 +21,7 @@ export class ScaleView {
     this.roundViews = new Map();
     this.form = null; // the open small form: {kind, element, ...}
 
-    this.question = el('h3', { class: 'scale-question', id: `scale-${scaleId}-question`, tabindex: '-1' });
+    this.question = el('h3', { class: 'scale-question', id: `scale-${scaleId}-question`, dir: 'auto', tabindex: '-1' });
     this.about = el('p', { class: 'scale-about', hidden: true });
     this.anchors = createAnchors();
     this.flag = el('p', { class: 'worry-flag', role: 'alert', hidden: true, dataset: { role: 'worry-flag' } });

@@ -39,7 +39,7 @@ export class SetsView {
     let item = this.items.get(statement.id);
     if (!item) {
       item = {
-        worry: el('p', { class: 'set-text' }),
+        worry: el('p', { class: 'set-text', dir: 'auto' }),
         goals: el('ul', { class: 'set-goals' }),
         result: el('p', { class: 'set-result', dataset: { role: 'set-result' } }),
         scaleButton: this.readOnly
@@ -61,7 +61,7 @@ export class SetsView {
         ? goals.map((goal) =>
             el(
               'li',
-              { class: 'set-goal-text', dataset: { goal: goal.id } },
+              { class: 'set-goal-text', dir: 'auto', dataset: { goal: goal.id } },
               goal.text,
               goal.due ? el('span', { class: 'card-due' }, ` · ${WORDS.due(dayWords(goal.due))}`) : null,
             ),

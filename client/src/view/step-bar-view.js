@@ -49,7 +49,7 @@ export class StepBarView {
     show(this.root, Boolean(agenda));
     if (!agenda) return;
     setText(this.now, WORDS.steer.stepOf(agenda.current + 1, agenda.steps.length, agenda.title));
-    while (this.items.length < agenda.steps.length) this.items.push(el('li', { class: 'step' }));
+    while (this.items.length < agenda.steps.length) this.items.push(el('li', { class: 'step', dir: 'auto' }));
     this.items.length = agenda.steps.length;
     agenda.steps.forEach((title, index) => {
       const item = this.items[index];

@@ -8,6 +8,7 @@ import { WORDS } from '../words.js';
 import { el, setText, svgEl } from './dom.js';
 import { Drawing } from './drawing.js';
 import { groupIcon, groupShape } from './group-shape.js';
+import { placedText } from './svg-text.js';
 
 export class TrendView {
   constructor() {
@@ -36,8 +37,8 @@ export class TrendView {
     this.drawing.dispose();
   }
 
-  draw({ trend, groupLabels }, { width, fontSize }) {
-    const layout = layoutTrend({ points: trend.points, width, fontSize });
+  draw({ trend, groupLabels }, { width, fontSize, direction }) {
+    const layout = layoutTrend({ points: trend.points, width, fontSize, rtl: direction === 'rtl' });
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     this.svg.setAttribute('width', layout.width);
     this.svg.setAttribute('height', layout.height);
@@ -47,13 +48,13 @@ export class TrendView {
           'g',
           { class: 'trend-grid' },
           svgEl('line', { x1: layout.x0, y1: y, x2: layout.x1, y2: y }),
-          svgEl('text', { x: layout.x0 - fontSize * 0.6, y: y + fontSize * 0.3, 'text-anchor': 'end' }, String(value)),
+          placedText({ x: layout.numbers.x, y: y + fontSize * 0.3 }, layout.numbers.anchor, String(value)),
         ),
       ),
       ...layout.columns
         .filter((column) => column.labelled)
         .map(({ x, point }) =>
-          svgEl('text', { class: 'trend-date', x, y: layout.labelsY, 'text-anchor': 'middle' }, pointName(point, shortDayWords)),
+          placedText({ class: 'trend-date', x, y: layout.labelsY }, 'middle', pointName(point, shortDayWords)),
         ),
       ...layout.series.map(({ group, marks }) =>
         svgEl(

@@ -36,12 +36,12 @@ function voteRow(vote, template) {
     el(
       'th',
       { scope: 'row', role: 'rowheader', class: 'cell-who' },
-      el('span', { class: 'vote-name' }, vote.name),
+      el('span', { class: 'vote-name', dir: 'auto' }, vote.name),
       el('span', { class: 'vote-group' }, groupIcon(group), template.groups[group]),
       el('span', { class: 'vote-role' }, vote.unconfirmed ? template.unconfirmed_label : template.roles[vote.role]),
       vote.recorded_by ? el('span', { class: 'vote-recorded' }, WORDS.scaling.recordedByFacilitator) : null,
     ),
     el('td', { role: 'cell', class: 'cell-number' }, String(vote.value)),
-    el('td', { role: 'cell', class: 'cell-reason' }, vote.reason ?? ''),
+    el('td', { role: 'cell', class: 'cell-reason', dir: 'auto' }, vote.reason ?? ''),
   );
 }

@@ -1,0 +1,98 @@
+"""Right to left in the minutes: people's own words keep their direction on any page (the
+browser's `dir="auto"`, said outright for WeasyPrint), and an Arabic minutes PDF is laid out
+in Noto Naskh Arabic with its letters joined."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from typing import Any
+
+from pypdf import PdfReader
+
+from server import documents
+from server.board.visibility import STAFF
+from server.http.web import Web
+from server.text_direction import direction_of
+from tests.support.inprocess import BASE, Kin, joined
+
+ARABIC_TITLE = "اجتماع عائلة أحمد"
+# م stands alone, at the start, in the middle and at the end of a word here, and ل at the
+# start and at the end: joined letters are drawn with a glyph for each place.
+ARABIC_CARD = "الجدة تمشي معهم إلى المدرسة كل يوم"
+POLISH_CARD = "Babcia odprowadza dzieci do szkoły."
+
+
+def test_the_direction_of_peoples_words_is_their_first_letter_that_has_one() -> None:
+    assert direction_of(ARABIC_CARD) == "rtl"
+    assert direction_of("اردو میں لکھا") == "rtl"
+    assert direction_of(POLISH_CARD) == "ltr"
+    assert direction_of("12, " + ARABIC_CARD + " Gran") == "rtl"
+    assert direction_of("(7) Gran " + ARABIC_CARD) == "ltr"
+    assert direction_of("12 + 3") == direction_of("") == direction_of(None) == "auto"
+
+
+def minutes_html(kin: Kin, for_pdf: bool) -> str:
+    """A meeting with an Arabic title, an Arabic and a Polish card; its minutes 1 as the
+    minutes page (or the PDF's HTML) renders them."""
+    meeting = kin.new_meeting(title=ARABIC_TITLE)
+    facilitator = joined(kin.browser(), meeting["links"]["facilitator"], "Priya", None)
+    for text in (ARABIC_CARD, POLISH_CARD):
+        kin.op(meeting["id"], facilitator, "card.add", section="strengths", text=text)
+    kin.op(meeting["id"], facilitator, "minutes.take")
+    board = kin.board(meeting["id"])
+    view: dict[str, Any] = documents.minutes_view(
+        board.minutes["1"], board.snapshots["1"].body, STAFF
+    )
+    template = Web(kin.services).templates.get_template("minutes.html")
+    return template.render(**view, for_pdf=for_pdf, file_base="/m/x/minutes/1")
+
+
+CARD_TEXT = re.compile(r'<span class="card-text" dir="(\w+)">([^<]*)</span>')
+
+
+def card_dirs(html: str) -> dict[str, str]:
+    return {text: direction for direction, text in CARD_TEXT.findall(html)}
+
+
+def test_the_minutes_page_leaves_each_cards_direction_to_the_browser(kin: Kin) -> None:
+    html = minutes_html(kin, for_pdf=False)
+    assert card_dirs(html) == {ARABIC_CARD: "auto", POLISH_CARD: "auto"}
+    assert f'<h1 dir="auto">{ARABIC_TITLE}</h1>' in html
+
+
+def test_an_arabic_minutes_pdf_is_right_to_left_in_noto_naskh_with_joined_letters(
+    kin: Kin,
+) -> None:
+    html = minutes_html(kin, for_pdf=True)
+    # WeasyPrint has no dir="auto": each card's direction is written out.
+    assert card_dirs(html) == {ARABIC_CARD: "rtl", POLISH_CARD: "ltr"}
+    assert f'<h1 dir="rtl">{ARABIC_TITLE}</h1>' in html
+    # The meeting's language is Arabic (until pages carry it themselves, said here).
+    page = html.replace('<html lang="en">', '<html lang="ar" dir="rtl">', 1)
+    assert page != html
+    pdf = PdfReader(io.BytesIO(documents.to_pdf(page, BASE)))
+
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert ARABIC_TITLE in text and ARABIC_CARD in text and POLISH_CARD in text
+    glyphs = glyphs_by_letter(pdf)
+    assert "NotoNaskhArabic" in glyphs, f"the fonts are {sorted(glyphs)}"
+    arabic = glyphs["NotoNaskhArabic"]
+    assert set(ARABIC_CARD.replace(" ", "")) <= set(arabic)
+    # Joined: one letter drawn in its forms at the start, middle and end of words.
+    assert len(arabic["م"]) >= 3 and len(arabic["ل"]) >= 2, arabic
+
+
+def glyphs_by_letter(pdf: PdfReader) -> dict[str, dict[str, set[str]]]:
+    """Each embedded font's letters (by its name, letters and digits only) and the glyphs
+    drawn for each, from the font's ToUnicode map."""
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for page in pdf.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            name = re.sub(r"[^A-Za-z0-9]", "", str(font["/BaseFont"]).split("+")[-1])
+            cmap = font["/ToUnicode"].get_object().get_data().decode()
+            for glyph, code in re.findall(r"<([0-9a-f]+)>\s*<([0-9a-f]{4})>", cmap):
+                found[name][chr(int(code, 16))].add(glyph)
+    return found
