@@ -1,8 +1,11 @@
 // Calendar days as the pages show them. A "by when" or a review date is a day
 // (YYYY-MM-DD) with no time of day: days are compared as text and put into words without
-// ever becoming a moment in some time zone, which could move them by a day.
-const LONG = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const SHORT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+// ever becoming a moment in some time zone, which could move them by a day. Days are
+// written in the page's language (i18n.js).
+import { locale } from './i18n.js';
+
+const LONG = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const SHORT = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const DAY = /^(\d{4})-(\d{2})-(\d{2})/;
 
 // Today on this device's calendar, as YYYY-MM-DD.
@@ -22,7 +25,7 @@ export const shortDayWords = (iso) => format(SHORT, iso);
 export function momentDayWords(iso, timeZone = undefined) {
   const moment = new Date(iso ?? '');
   if (Number.isNaN(moment.getTime())) return iso ?? '';
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(moment);
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(moment);
 }
 
 function format(formatter, iso) {

@@ -10,6 +10,7 @@
 //   tn('{count} card', '{count} cards', count, {...})  a plural ({count} is filled in)
 //   tc('verb', 'Move')                                 the same English, told apart by context
 import { textDirection } from './direction.js';
+import { pluralRule } from './plural-rule.js';
 
 const CONTEXT_SEPARATOR = '\u0004';
 
@@ -20,8 +21,20 @@ const readCatalogue = () => {
 };
 
 const catalogue = readCatalogue();
+// Which plural form a count takes, compiled once (see plural-rule.js).
+catalogue.pluralIndex = catalogue.plural ? pluralRule(catalogue.plural) : null;
 
 const englishPlural = (count) => (count === 1 ? 0 : 1);
+
+export const lang = () => catalogue.lang;
+export const dir = () => catalogue.dir;
+// The language for Intl: British English for English (days as "27 November 2026").
+export const locale = () => (catalogue.lang === 'en' ? 'en-GB' : catalogue.lang);
+
+// Numbers filled in are written the language's way (no grouping: "1000", as English
+// has always shown them here).
+const NUMBER = new Intl.NumberFormat(locale(), { useGrouping: false });
+export const numberWords = (value) => NUMBER.format(value);
 
 // Words filled into a sentence (a name, a card's words) are isolated from it, as <bdi>
 // does (Unicode FSI … PDI), so that a name written the other way keeps its own order and
@@ -29,12 +42,17 @@ const englishPlural = (count) => (count === 1 ? 0 : 1);
 // right to left themselves.
 const isolated = (value) =>
   typeof value === 'string' && (catalogue.dir === 'rtl' || textDirection(value) === 'rtl') ? `\u2068${value}\u2069` : String(value);
+const written = (value) => (typeof value === 'number' ? numberWords(value) : isolated(value));
 
 const fill = (text, params) =>
-  params ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? isolated(params[name]) : whole)) : text;
+  params ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? written(params[name]) : whole)) : text;
 
-export const lang = () => catalogue.lang;
-export const dir = () => catalogue.dir;
+// Names in a sentence: "Sam and Gran", "Sam, Gran and Mo" (the language's "and").
+const AND = new Intl.ListFormat(locale(), { type: 'conjunction' });
+export const andList = (items) => AND.format(items);
+// Names or numbers in a list after a colon: "Sam, Gran, Mo".
+const COMMAS = new Intl.ListFormat(locale(), { type: 'unit', style: 'short' });
+export const commaList = (items) => COMMAS.format(items);
 
 export const t = (msgid, params) => {
   const found = catalogue.messages[msgid];

@@ -4,6 +4,7 @@
 // language they chose (the page offers the browser's first). A link made for one person
 // already says who they are: the page only asks them to confirm.
 import { ApiError, requestJson } from './api.js';
+import { inWords } from './template-words.js';
 import { el, show } from './view/dom.js';
 import { WORDS } from './words.js';
 
@@ -50,7 +51,8 @@ function stopMessage(error) {
   return WORDS.join.trouble;
 }
 
-function showForm(linkToken, { meeting, link, roles, person }) {
+function showForm(linkToken, { meeting, link, roles: englishRoles, person }) {
+  const roles = englishRoles && inWords(englishRoles);
   const form = part('join-form');
   const submit = form.querySelector('button[type="submit"]');
   part('join-title').textContent = WORDS.join.joining(meeting.title);

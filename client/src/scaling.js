@@ -2,6 +2,7 @@
 // has answered ("4 of 6"), my own number while a round is open, and the revealed numbers
 // at or below the worry threshold. Pure, so what may show (and what must stay secret)
 // is unit-tested without a DOM.
+import { scaleInWords } from './template-words.js';
 
 // Whose voice a number is (docs/protocol.md, "Groups"), in the order the picture shows
 // them. Each vote says its own group (`vote.group`).
@@ -18,7 +19,7 @@ export function describeScales(state, board, pendingOps) {
   return [...board.scales.values()].sort(compareScales).map((scale) => {
     const rounds = roundsOf.get(scale.id) ?? [];
     return {
-      scale,
+      scale: scaleInWords(scale),
       card: scale.card_id ? (board.cards.get(scale.card_id) ?? null) : null,
       pending: board.pendingScales.has(scale.id),
       waiting: pendingOps.some((op) => ROUND_OPS.has(op.type) && op.scale_id === scale.id),

@@ -15,13 +15,13 @@ export function describeSets(board, scales, composers) {
       statement: board.cards.get(id),
       goals: goals.filter((goal) => goal.goal?.statement === id),
       scale,
-      lastResult: lastResult(scale),
+      lastSummary: lastSummary(scale),
     };
   });
 }
 
-// The words of a scale's latest revealed round ("Family 7, professionals 3: a gap of 4").
-function lastResult(described) {
+// The summary of a scale's latest revealed round (trend.js summaryWords puts it in words).
+function lastSummary(described) {
   const revealed = described?.rounds.find(({ round }) => round.status === 'revealed');
-  return revealed?.round.summary?.words ?? null;
+  return revealed?.round.summary ?? null;
 }

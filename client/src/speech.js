@@ -1,7 +1,7 @@
 // Reading words aloud (speechSynthesis) and hearing them (speech recognition), where the
 // browser offers them; pages hide the controls where it does not. Words are read in the
 // person's language, by a voice of that language: without one, nothing is offered.
-import { lang } from './i18n.js';
+import { lang, locale } from './i18n.js';
 
 export const canSpeak = () => typeof window !== 'undefined' && 'speechSynthesis' in window && typeof SpeechSynthesisUtterance === 'function';
 
@@ -89,7 +89,7 @@ export function listen(heard, done) {
   const Kind = Recognition();
   if (!Kind) return () => {};
   const recognition = new Kind();
-  recognition.lang = document.documentElement.lang || 'en-GB';
+  recognition.lang = locale(); // what is heard is in the page's language
   recognition.interimResults = false;
   recognition.onresult = (event) => heard([...event.results].map((r) => r[0].transcript).join(' '));
   recognition.onend = () => done?.();

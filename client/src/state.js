@@ -3,6 +3,7 @@
 // re-implements a board rule; the server decides, this only remembers.
 import { clockOffset } from './family-time.js';
 import { compareCards } from './order.js';
+import { templateInWords } from './template-words.js';
 
 // One each per meeting, kept whole: the agenda, the spotlight, the timer, who is done.
 const STEERING = ['agenda', 'focus', 'timer', 'readiness'];
@@ -59,7 +60,7 @@ export class BoardState {
     if (now) this.setServerTime(now);
     this.privateSeq = -1;
     this.applyPrivateItems(seq, privateItems ?? []);
-    if (template) this.template = template;
+    if (template) this.template = templateInWords(template);
     this.myVotes = myVotes ?? [];
     this.retentionDays = Number.isInteger(retentionDays) ? retentionDays : null;
     this.applyBoard(seq, board);

@@ -2,15 +2,18 @@
 // entities the server sends (docs/protocol.md, "Steering the meeting"). Pure, so it can
 // be unit-tested; the rules (who may, the limits) stay the server's.
 import { countdown } from './family-time.js';
+import { t } from './i18n.js';
 
-// The agenda as the step bar shows it.
+// The agenda as the step bar shows it. The steps a meeting starts with are the template's
+// msgids: each reader sees them in their own language (see template-words.js).
 export function describeAgenda(agenda) {
   if (!agenda?.steps?.length) return null;
   const current = Math.min(agenda.current, agenda.steps.length - 1);
+  const steps = agenda.steps.map((step) => t(step));
   return {
-    steps: agenda.steps,
+    steps,
     current,
-    title: agenda.steps[current],
+    title: steps[current],
     isFirst: current === 0,
     isLast: current === agenda.steps.length - 1,
   };

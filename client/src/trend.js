@@ -2,7 +2,9 @@
 // meeting's scale carries them in `history`, oldest first) and, once its answers are
 // shown, in this meeting. Pure: the points, the words and the picture's geometry (in CSS
 // pixels), so the view only draws.
+import { commaList, numberWords } from './i18n.js';
 import { GROUPS } from './scaling.js';
+import { WORDS } from './words.js';
 
 // scale: with its `history`; rounds: the scale's rounds here, newest first.
 // -> null without history, else {points: [{date, medians, current}], lastTime: medians}
@@ -20,12 +22,19 @@ export function trendOf(scale, rounds) {
 
 // "Family 7, network 6, professionals 3", in the groups' order, as the round summary says it.
 export function mediansWords(medians, groupLabels) {
-  return GROUPS.filter((group) => medians[group] !== undefined && medians[group] !== null)
-    .map((group, index) => {
+  return commaList(
+    GROUPS.filter((group) => medians[group] !== undefined && medians[group] !== null).map((group, index) => {
       const label = groupLabels[group] ?? group;
-      return `${index === 0 ? label : label.toLowerCase()} ${medians[group]}`;
-    })
-    .join(', ');
+      return `${index === 0 ? label : label.toLowerCase()} ${numberWords(medians[group])}`;
+    }),
+  );
+}
+
+// A revealed round's summary in words, in this page's language: "Family 7, network 6,
+// professionals 3: a gap of 4" (the gap only when there are groups to compare).
+export function summaryWords(summary, groupLabels) {
+  const middles = mediansWords(Object.fromEntries(summary.groups.map(({ group, median }) => [group, median])), groupLabels);
+  return summary.groups.length > 1 ? WORDS.scaling.withGap(middles, summary.gap) : middles;
 }
 
 // One column per meeting, oldest first as the page reads: left to right, or right to left

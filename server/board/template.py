@@ -1,5 +1,7 @@
 """The map every meeting uses: its columns and sections, and the words people read (section
-labels in both vocabularies, the overall scale, role, group and outcome names)."""
+labels in both vocabularies, the overall scale, role, group and outcome names). Those words
+are English msgids, marked `N_` for the catalogues: each reader sees them in their own
+language where they are shown."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .family_group import Stage
+from .messages import N_
 from .model import House, Outcome, Vocabulary
 from .roles import Group, Role
 from .visibility import Audience, Reach
@@ -35,62 +38,62 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column(
         "worries",
-        "What are we worried about?",
-        "What has happened that worries us? What could happen if nothing changes?",
+        N_("What are we worried about?"),
+        N_("What has happened that worries us? What could happen if nothing changes?"),
         (
-            Section("harm", "What has happened (harm)", "What has happened"),
-            Section("danger", "Danger statements", "Worry statements"),
-            Section("complicating", "Complicating factors", "Complicating factors"),
+            Section("harm", N_("What has happened (harm)"), N_("What has happened")),
+            Section("danger", N_("Danger statements"), N_("Worry statements")),
+            Section("complicating", N_("Complicating factors"), N_("Complicating factors")),
         ),
     ),
     Column(
         "working_well",
-        "What's working well?",
-        "What is going well already? Who helps? What keeps the children safe now?",
+        N_("What's working well?"),
+        N_("What is going well already? Who helps? What keeps the children safe now?"),
         (
-            Section("strengths", "Existing strengths", "Existing strengths"),
-            Section("safety", "Existing safety", "Existing wellbeing"),
+            Section("strengths", N_("Existing strengths"), N_("Existing strengths")),
+            Section("safety", N_("Existing safety"), N_("Existing wellbeing")),
         ),
     ),
     Column(
         "needs_to_happen",
-        "What needs to happen?",
-        "What do we want to see? What are the next steps, who will do them, and by when?",
+        N_("What needs to happen?"),
+        N_("What do we want to see? What are the next steps, who will do them, and by when?"),
         (
-            Section("goals", "Safety goals", "Wellbeing goals"),
-            Section("next_steps", "Next steps (who, what, by when)", "Next steps"),
+            Section("goals", N_("Safety goals"), N_("Wellbeing goals")),
+            Section("next_steps", N_("Next steps (who, what, by when)"), N_("Next steps")),
             Section(
                 "bottom_lines",
-                "Bottom lines: what will we not accept?",
-                "Bottom lines: what will we not accept?",
+                N_("Bottom lines: what will we not accept?"),
+                N_("Bottom lines: what will we not accept?"),
             ),
         ),
     ),
     Column(
         "plan",
-        "Our plan",
-        "What will we do, who will help, and how will we know it is working?",
+        N_("Our plan"),
+        N_("What will we do, who will help, and how will we know it is working?"),
         (
             Section(
                 "plan_rules",
-                "What we will do to keep the children safe",
-                "What we will do to help the children be well",
+                N_("What we will do to keep the children safe"),
+                N_("What we will do to help the children be well"),
             ),
             Section(
                 "plan_helpers",
-                "Who will help, and how to reach them",
-                "Who will help, and how to reach them",
+                N_("Who will help, and how to reach them"),
+                N_("Who will help, and how to reach them"),
             ),
-            Section("plan_warning_signs", "Warning signs", "Warning signs"),
+            Section("plan_warning_signs", N_("Warning signs"), N_("Warning signs")),
             Section(
                 "plan_difficult",
-                "What we will do when things get difficult",
-                "What we will do when things get difficult",
+                N_("What we will do when things get difficult"),
+                N_("What we will do when things get difficult"),
             ),
             Section(
                 "plan_working",
-                "How we will know the plan is working",
-                "How we will know the plan is working",
+                N_("How we will know the plan is working"),
+                N_("How we will know the plan is working"),
             ),
         ),
         view="plan",
@@ -120,10 +123,10 @@ FAMILY_ATTRIBUTION = "the family"
 
 STAGE_LABELS: Mapping[Stage, str] = MappingProxyType(
     {
-        Stage.INFORMATION: "Information sharing",
-        Stage.FAMILY_TIME: "Private family time",
-        Stage.AGREEING: "Agreeing the plan",
-        Stage.REVIEW: "Review",
+        Stage.INFORMATION: N_("Information sharing"),
+        Stage.FAMILY_TIME: N_("Private family time"),
+        Stage.AGREEING: N_("Agreeing the plan"),
+        Stage.REVIEW: N_("Review"),
     }
 )
 
@@ -140,35 +143,35 @@ HARM_SECTION = "harm"
 
 # The one sentence each composer makes of its parts: every `{part}` is that part's words.
 # The page fills the same pattern to show the sentence before it is saved.
-STATEMENT_PATTERN = (
+STATEMENT_PATTERN = N_(
     "{who} are worried that if {happened} again, {worry}. We think this is {likely}."
 )
-GOAL_PATTERN = "{will_do}. {seen_by} will see this {how_often}, for {how_long}."
+GOAL_PATTERN = N_("{will_do}. {seen_by} will see this {how_often}, for {how_long}.")
 
 
 # Who usually sets a bottom line: the page offers it as the bottom line's "set by".
-BOTTOM_LINE_SETTER = "Children's services"
+BOTTOM_LINE_SETTER = N_("Children's services")
 
 
 # What a review meeting asks first.
 REVIEW_PROMPTS = (
-    "What difference has the plan made so far?",
-    "Are you still worried? What needs to happen differently?",
+    N_("What difference has the plan made so far?"),
+    N_("Are you still worried? What needs to happen differently?"),
 )
 
 
 # The steps a meeting starts with, in the order the family's leaflet walks through them;
 # the facilitator can rename, add, remove and reorder them per meeting.
 AGENDA = (
-    "Welcome and purpose",
-    "What we are worried about",
-    "What's working well",
-    "The child's voice",
-    "Scaling",
-    "Statements and goals",
-    "The plan",
-    "Decision",
-    "Next steps and review",
+    N_("Welcome and purpose"),
+    N_("What we are worried about"),
+    N_("What's working well"),
+    N_("The child's voice"),
+    N_("Scaling"),
+    N_("Statements and goals"),
+    N_("The plan"),
+    N_("Decision"),
+    N_("Next steps and review"),
 )
 
 
@@ -188,16 +191,20 @@ class ScaleWords:
 OVERALL_SCALE: Mapping[Vocabulary, ScaleWords] = MappingProxyType(
     {
         Vocabulary.SAFETY: ScaleWords(
-            "On a scale of 0 to 10, where 10 means we are confident the children are safe "
-            "and 0 means we are sure they will be hurt, where are you?",
-            "We are sure the children will be hurt",
-            "We are confident the children are safe",
+            N_(
+                "On a scale of 0 to 10, where 10 means we are confident the children are safe "
+                "and 0 means we are sure they will be hurt, where are you?"
+            ),
+            N_("We are sure the children will be hurt"),
+            N_("We are confident the children are safe"),
         ),
         Vocabulary.WELLBEING: ScaleWords(
-            "On a scale of 0 to 10, where 10 means we are not worried and 0 means we are "
-            "really worried, where are you?",
-            "Really worried",
-            "Not worried",
+            N_(
+                "On a scale of 0 to 10, where 10 means we are not worried and 0 means we are "
+                "really worried, where are you?"
+            ),
+            N_("Really worried"),
+            N_("Not worried"),
         ),
     }
 )
@@ -205,37 +212,41 @@ OVERALL_SCALE: Mapping[Vocabulary, ScaleWords] = MappingProxyType(
 
 ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
     {
-        Role.FACILITATOR: "Facilitator",
-        Role.PROFESSIONAL: "Worker (school, health, social care...)",
-        Role.PARENT: "Parent or carer",
-        Role.CHILD: "Child or young person",
-        Role.NETWORK: "Family, friend or support person",
-        Role.VIEWER: "Meeting room screen",
-        Role.INTERPRETER: "Interpreter",
+        Role.FACILITATOR: N_("Facilitator"),
+        Role.PROFESSIONAL: N_("Worker (school, health, social care...)"),
+        Role.PARENT: N_("Parent or carer"),
+        Role.CHILD: N_("Child or young person"),
+        Role.NETWORK: N_("Family, friend or support person"),
+        Role.VIEWER: N_("Meeting room screen"),
+        Role.INTERPRETER: N_("Interpreter"),
     }
 )
 
 
 # How someone who chose "worker" on the family link is shown until a facilitator confirms them.
-UNCONFIRMED_LABEL = "Says they are a worker"
+UNCONFIRMED_LABEL = N_("Says they are a worker")
 
 
 # The child's three houses, as their page, the board and the minutes name them.
 HOUSE_LABELS: Mapping[House, str] = MappingProxyType(
-    {House.WORRIES: "Worries", House.GOOD_THINGS: "Good things", House.DREAMS: "Dreams"}
+    {House.WORRIES: N_("Worries"), House.GOOD_THINGS: N_("Good things"), House.DREAMS: N_("Dreams")}
 )
 
 GROUP_LABELS: Mapping[Group, str] = MappingProxyType(
-    {Group.FAMILY: "Family", Group.NETWORK: "Network", Group.PROFESSIONALS: "Professionals"}
+    {
+        Group.FAMILY: N_("Family"),
+        Group.NETWORK: N_("Network"),
+        Group.PROFESSIONALS: N_("Professionals"),
+    }
 )
 
 
 OUTCOME_LABELS: Mapping[Outcome, str] = MappingProxyType(
     {
-        Outcome.CONTINUE: "Keep going with the plan, with the same help",
-        Outcome.STEP_DOWN: "Step down: less help from children's services",
-        Outcome.CLOSE: "Close: children's services stop being involved",
-        Outcome.ESCALATE: "Step up: more help and more checks",
+        Outcome.CONTINUE: N_("Keep going with the plan, with the same help"),
+        Outcome.STEP_DOWN: N_("Step down: less help from children's services"),
+        Outcome.CLOSE: N_("Close: children's services stop being involved"),
+        Outcome.ESCALATE: N_("Step up: more help and more checks"),
     }
 )
 
@@ -244,13 +255,13 @@ OUTCOME_LABELS: Mapping[Outcome, str] = MappingProxyType(
 # is who the marking names.
 AUDIENCE_LABELS: Mapping[Reach, str] = MappingProxyType(
     {
-        Reach.EVERYONE: "Everyone can see this",
-        Reach.HIDDEN_FROM: "Hidden from {names}",
-        Reach.PROFESSIONALS: "For professionals only",
-        Reach.ONLY: "Only {names} can see this",
-        Reach.WITH_FACILITATORS: "Only {names} and the facilitator can see this",
-        Reach.FAMILY: "Only the family can see this",
-        Reach.LANGUAGE: "For those who read this language",
+        Reach.EVERYONE: N_("Everyone can see this"),
+        Reach.HIDDEN_FROM: N_("Hidden from {names}"),
+        Reach.PROFESSIONALS: N_("For professionals only"),
+        Reach.ONLY: N_("Only {names} can see this"),
+        Reach.WITH_FACILITATORS: N_("Only {names} and the facilitator can see this"),
+        Reach.FAMILY: N_("Only the family can see this"),
+        Reach.LANGUAGE: N_("For those who read this language"),
     }
 )
 

@@ -3,6 +3,7 @@
 // it. It is drawn to the width it has.
 import { layoutDotPlot } from '../dot-plot.js';
 import { GROUPS } from '../scaling.js';
+import { summaryWords } from '../trend.js';
 import { WORDS } from '../words.js';
 import { createAnchors } from './anchors.js';
 import { el, svgEl } from './dom.js';
@@ -41,7 +42,7 @@ export class DotPlotView {
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     this.svg.setAttribute('width', layout.width);
     this.svg.setAttribute('height', layout.height);
-    this.svg.setAttribute('aria-label', WORDS.scaling.plotLabel(round.summary.words));
+    this.svg.setAttribute('aria-label', WORDS.scaling.plotLabel(summaryWords(round.summary, groupLabels)));
     this.svg.replaceChildren(
       ...layout.dots.map((dot) => stem(dot, layout)),
       ...axis(layout),

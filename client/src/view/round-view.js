@@ -5,6 +5,7 @@
 // reason being typed is never lost to a re-render.
 import { t } from '../i18n.js';
 import { ownTranslation, translationsOf } from '../translations.js';
+import { summaryWords } from '../trend.js';
 import { WORDS } from '../words.js';
 import { el, setText, show } from './dom.js';
 import { DotPlotView } from './dot-plot-view.js';
@@ -87,7 +88,7 @@ export class RoundView {
     this.leftOutList = el('ul', { class: 'left-out', hidden: true, dataset: { role: 'left-out' } });
     this.leftOutKey = null;
     this.body.replaceChildren(
-      el('p', { class: 'spread', dataset: { role: 'spread' } }, round.summary.words),
+      el('p', { class: 'spread', dataset: { role: 'spread' } }, summaryWords(round.summary, template.groups)),
       this.plot.element,
       voteTable(round.votes, template),
       this.leftOutList,

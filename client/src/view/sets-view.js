@@ -3,6 +3,7 @@
 // once and updated in place, so a button keeps its focus while others change the board.
 import { dayWords } from '../dates.js';
 import { describeSets } from '../sets.js';
+import { summaryWords } from '../trend.js';
 import { WORDS } from '../words.js';
 import { el, placeChildren, setText, show } from './dom.js';
 
@@ -35,7 +36,7 @@ export class SetsView {
     show(this.element, sets.length > 0);
   }
 
-  renderSet({ statement, goals, lastResult, scale }, can) {
+  renderSet({ statement, goals, lastSummary, scale }, can) {
     let item = this.items.get(statement.id);
     if (!item) {
       item = {
@@ -68,7 +69,7 @@ export class SetsView {
           )
         : [el('li', { class: 'set-none' }, WORDS.sets.noGoal)]),
     );
-    setText(item.result, lastResult ? WORDS.sets.scale(lastResult) : WORDS.sets.noResult);
+    setText(item.result, lastSummary ? WORDS.sets.scale(summaryWords(lastSummary, this.model.template.groups)) : WORDS.sets.noResult);
     if (item.scaleButton) {
       setText(item.scaleButton, scale ? WORDS.scaling.seeScaleForWorry : WORDS.scaling.scaleForWorry);
       show(item.scaleButton, can.runScales);

@@ -3,6 +3,7 @@
 // anyone else only if they ticked "Follow the facilitator" (kept by this browser, off
 // until they choose it: a view that moves by itself while someone reads or writes is
 // unkind, so it is offered, never forced). Following never takes the keyboard focus.
+import { t } from '../i18n.js';
 import { sectionLabel } from '../state.js';
 import { describeFocus, focusSelector } from '../steering.js';
 import { WORDS } from '../words.js';
@@ -104,7 +105,7 @@ export class SpotlightView {
     const vocabulary = state.meeting.vocabulary;
     const groups = [
       [WORDS.steer.sections, template.columns.flatMap((c) => c.sections.map((s) => [`section:${s.key}`, sectionLabel(s, vocabulary)]))],
-      [WORDS.steer.scales, [...state.scales.values()].map((s) => [`scale:${s.id}`, WORDS.steer.spotlightScale(s.question)])],
+      [WORDS.steer.scales, [...state.scales.values()].map((s) => [`scale:${s.id}`, WORDS.steer.spotlightScale(t(s.question))])],
       [WORDS.steer.cards, [...state.cards.values()].map((c) => [`card:${c.id}`, WORDS.steer.spotlightCard(c.text)])],
     ];
     const key = JSON.stringify(groups);
