@@ -37,7 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
 PROJECT = "Kinboard"
-CLIENT_SOURCES = "client/"
+# The client's own words, and the template's (server/board/template.py, marked N_), which
+# the server sends in English and each page shows in its reader's language.
+CLIENT_SOURCES = ("client/", "server/board/template.py")
 CONTEXT_SEPARATOR = "\u0004"  # gettext's, as client/src/i18n.js reads it
 HEADER = """\
 # Kinboard's words in {name} ({code}).

@@ -146,6 +146,21 @@ def test_compiled_catalogues_give_the_server_and_the_client_their_words(tree: Pa
     assert [index(n) for n in (1, 2, 4, 5, 12, 22, 25, 101)] == [0, 1, 1, 2, 2, 1, 2, 2]
 
 
+def test_the_templates_words_the_client_shows_are_in_its_catalogue(tree: Path) -> None:
+    template = tree / "server/board/template.py"
+    template.parent.mkdir(parents=True)
+    template.write_text(
+        'from .messages import N_\nHEADING = N_("What are we worried about?")\n', encoding="utf-8"
+    )
+    locale = tree / "locale"
+    catalogues.update(tree, locale, ["pl"])
+    translate(locale, "pl", {**POLISH, "What are we worried about?": "Co nas martwi?"})
+    catalogues.compile_all(locale, ["pl"])
+    words = json.loads((locale / "pl/LC_MESSAGES/client.json").read_text(encoding="utf-8"))
+    assert words["messages"]["What are we worried about?"] == "Co nas martwi?"
+    assert "A board holds at most {most} cards." not in words["messages"]
+
+
 def test_arabic_client_plural_has_six_forms(tree: Path) -> None:
     locale = tree / "locale"
     catalogues.update(tree, locale, ["ar"])
