@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from .errors import N_
 from .family_group import Stage
-from .messages import N_
 from .model import House, Outcome, Vocabulary
 from .roles import Group, Role
 from .visibility import Audience, Reach
