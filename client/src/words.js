@@ -512,7 +512,10 @@ export const WORDS = {
     spotlightIt: t('Spotlight it'),
     clearSpotlight: t('Clear the spotlight'),
     spotlightScale: (question) => t('Scale: {question}', { question }),
-    spotlightCard: (text) => t('Card: {text}', { text: text.length > 60 ? `${text.slice(0, 59)}…` : text }),
+    spotlightCard: (text) => {
+      const shown = text.length > 60 ? `${text.slice(0, 59)}…` : text;
+      return t('Card: {text}', { text: shown });
+    },
     sections: t('Parts of the board'),
     scales: t('Scales'),
     cards: t('Cards'),
