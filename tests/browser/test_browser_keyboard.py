@@ -2,12 +2,15 @@
 Priya (facilitator) and Sam (parent) join; Sam adds a card, changes it, moves it to another
 section with "Move" (the single-pointer and keyboard way instead of dragging, 2.5.7) and
 agrees with it; Priya opens the scale, both answer, Priya shows the answers, takes the
-minutes, both sign and Priya marks them agreed. The focus moves only by Tab and Shift+Tab."""
+minutes, both sign and Priya marks them agreed. The focus moves only by Tab and Shift+Tab.
+axe-core checks the Share and settings panel, the board with the scale open and with its
+answers shown, and the plan."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.support.axe import assert_accessible
 from tests.support.harness import ServerProcess, create_meeting
 from tests.support.keyboard import focused, is_focused, tab_to
 from tests.support.pages import LAPTOP, Screens, connected
@@ -47,6 +50,13 @@ def test_a_whole_meeting_by_keyboard_alone(server: ServerProcess, screens: Scree
     join_by_keyboard(priya, links["facilitator"], "Priya", None)
     sam = screens.open(**LAPTOP)
     join_by_keyboard(sam, links["participant"], "Sam", "parent")
+    # Priya's Share and settings panel opens and closes from the keyboard.
+    press_on(priya, "[data-role=share-toggle]")
+    expect(priya.locator("[data-role=share-panel]")).to_be_visible()
+    assert_accessible(priya, "the Share and settings panel")
+    tab_to(priya, "[data-role=share-toggle]", backwards=True)
+    priya.keyboard.press("Enter")
+    expect(priya.locator("[data-role=share-panel]")).to_be_hidden()
 
     # Sam adds a worry: the editor opens with the focus in it; Enter saves, Escape closes.
     press_on(sam, "[data-section=harm] [data-action=add-card]")
@@ -81,8 +91,10 @@ def test_a_whole_meeting_by_keyboard_alone(server: ServerProcess, screens: Scree
     expect(priya.locator(f"{the_card} [data-action=agree] .count")).to_have_text("1")
 
     # Priya opens the scale; both answer with a reason; Priya shows the answers.
-    press_on(priya, "[data-action=open-round]")
     open_round = "[data-round-id][data-status=open]"
+    press_on(priya, "[data-action=open-round]")
+    expect(sam.locator(open_round)).to_have_count(1)
+    assert_accessible(sam, "the board with a scale open")
     for page, number in ((priya, 4), (sam, 6)):
         tab_to(page, f"{open_round} [data-field=vote-reason]")
         page.keyboard.type("Leo is safer at school now")
@@ -93,6 +105,7 @@ def test_a_whole_meeting_by_keyboard_alone(server: ServerProcess, screens: Scree
     press_on(priya, "[data-action=reveal-round]")
     for page in (priya, sam):
         expect(page.locator("[data-round-id][data-status=revealed]")).to_have_count(1)
+    assert_accessible(priya, "the board with the answers shown")
 
     # Priya takes the minutes; Sam and Priya sign them; Priya marks them agreed.
     for page in (priya, sam):
@@ -109,4 +122,5 @@ def test_a_whole_meeting_by_keyboard_alone(server: ServerProcess, screens: Scree
     press_on(priya, f"{minutes} [data-action=agree-minutes]")
     for page in (priya, sam):
         expect(page.locator(f"{minutes} [data-role=minutes-status]")).to_have_text("Agreed")
+    assert_accessible(sam, "the plan with agreed minutes")
     assert not screens.problems, screens.problems
