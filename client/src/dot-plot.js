@@ -5,22 +5,30 @@
 import { GROUPS } from './scaling.js';
 
 const MAX_LABEL = 16; // characters of a name beside its dot; the table shows the whole name
+const HALO = 4; // px: the white stroke around each label (.plot-label), on every side of it
 
 // votes: [{name, group, value}]; medians: [{group, value, label, shortLabel}] (from the
 // round's summary, with the words to show; the short ones where the long do not fit); width and fontSize: of the place it is drawn in;
-// measure(text, size): how wide the text is drawn, in pixels; rtl: the page reads right to left.
+// measure(text, size): how wide the text is drawn, in pixels; lineBox(text, size): how far
+// its line reaches above and below the baseline ({ascent, descent}, pixels: a script's line
+// may stand much taller than Latin's); rtl: the page reads right to left.
 // Right to left, the line runs from 0 on the right to 10 on the left: the way the page's
 // number buttons and "0 means … / 10 means …" read there (their rows mirror with the page),
 // so the picture never points the other way from the scale people answered on. Only the
 // places mirror: the numbers and names are written as they read.
 // Every x is from the left; a label's anchor is 'start' when its words begin at labelX and
 // run right, 'end' when they end there.
-export function layoutDotPlot({ votes, medians, width, fontSize, measure, rtl = false }) {
+export function layoutDotPlot({ votes, medians, width, fontSize, measure, lineBox = latinLine, rtl = false }) {
   const radius = fontSize * 0.55;
   const labelSize = fontSize * 0.9;
   const gap = fontSize * 0.3;
-  // tall enough for the triangle (the tallest shape) and a line of text with its halo
-  const rowHeight = Math.max(2.3 * radius, labelSize * 1.45) + gap;
+  const texts = [...votes.map((vote) => shortName(vote.name)), ...medians.flatMap((m) => [m.label, m.shortLabel])];
+  const lines = new Map(texts.filter(Boolean).map((text) => [text, lineBox(text, labelSize)]));
+  const tallest = Math.max(...[...lines.values()].map((line) => line.ascent + line.descent), labelSize * 1.25);
+  // tall enough for the triangle (the tallest shape) and the tallest line of words with its halo
+  const rowHeight = Math.max(2.3 * radius, tallest + 2 * HALO) + gap;
+  // a label's baseline, so that its line stands as far above the middle of its row as below
+  const baseline = (text, y) => y + (lines.get(text).ascent - lines.get(text).descent) / 2;
   const x0 = fontSize * 1.2;
   const x1 = width - fontSize * 1.2;
   const xOf = (value) => (rtl ? x1 - ((x1 - x0) * value) / 10 : x0 + ((x1 - x0) * value) / 10);
@@ -37,7 +45,10 @@ export function layoutDotPlot({ votes, medians, width, fontSize, measure, rtl = 
     return { vote, group: vote.group, value: vote.value, x, row, label, labelX: side.x, anchor: side.anchor };
   });
   const axisY = gap + Math.max(rows.length, 1) * rowHeight + gap;
-  for (const dot of dots) dot.y = axisY - gap - (dot.row + 0.5) * rowHeight;
+  for (const dot of dots) {
+    dot.y = axisY - gap - (dot.row + 0.5) * rowHeight;
+    dot.labelY = baseline(dot.label, dot.y);
+  }
 
   const ticksY = axisY + fontSize * 1.3; // the baseline of the numbers under the line
   // One row per group below the numbers, so the middles never cover each other.
@@ -48,12 +59,16 @@ export function layoutDotPlot({ votes, medians, width, fontSize, measure, rtl = 
       let [label, side] = [median.label, place(x, median.label)];
       if (side.squeezed) [label, side] = [median.shortLabel, place(x, median.shortLabel)];
       const y = ticksY + gap + (index + 0.5) * rowHeight;
-      return { group: median.group, value: median.value, label, x, y, labelX: side.x, anchor: side.anchor };
+      return { group: median.group, value: median.value, label, x, y, labelX: side.x, labelY: baseline(label, y), anchor: side.anchor };
     });
   const height = ticksY + gap + middles.length * rowHeight + gap;
 
   const ticks = Array.from({ length: 11 }, (_, value) => ({ value, x: xOf(value) }));
   return { width, height, radius, labelSize, axis: { x0, x1, y: axisY }, ticksY, ticks, dots, medians: middles };
+}
+
+function latinLine(text, size) {
+  return { ascent: size * 0.95, descent: size * 0.3 };
 }
 
 export function shortName(name) {

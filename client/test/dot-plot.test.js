@@ -98,6 +98,22 @@ describe('layoutDotPlot', () => {
     assert.ok(sam.labelX > sam.x);
   });
 
+  test('names whose script stands taller get rows as tall, their lines centred on the dot', () => {
+    const votes = [vote('Sam', 'family', 4), vote('الجدة', 'network', 4)];
+    const tall = (text, size) => (/[\u0600-\u06ff]/.test(text) ? { ascent: size * 1.6, descent: size * 0.8 } : { ascent: size * 0.95, descent: size * 0.3 });
+    const latin = layout(votes);
+    const arabic = layoutDotPlot({ votes, medians: [], width: 600, fontSize: FONT, measure, lineBox: tall });
+    const [low, high] = arabic.dots;
+    const size = arabic.labelSize;
+    // the halo (4 px on each side) and the gap between rows come on top of the line
+    assert.ok(low.y - high.y >= size * 2.4 + 8, `${low.y - high.y}`);
+    assert.ok(low.y - high.y > latin.dots[0].y - latin.dots[1].y);
+    for (const dot of arabic.dots) {
+      const line = tall(dot.label, size);
+      assert.ok(Math.abs(dot.labelY - line.ascent - (dot.y - (line.ascent + line.descent) / 2)) < 1e-9);
+    }
+  });
+
   for (const width of [300, 600, 1800]) {
     test(`right to left too, no dot or name covers another or runs off the edges (${width}px)`, () => {
       const names = ['سام', 'Ava', 'الجدة', 'Ms Okafor', 'جدو', 'Priya', 'عمي توم', 'Dr Lee', 'Leo', 'Mia'];

@@ -93,20 +93,16 @@ def assert_dot_plot_reads_right_to_left(page: Page) -> None:
         label = dot.locator("text")
         expect(label).to_have_text(name)  # written whole, in its own direction
         expect(label).to_have_attribute("direction", "rtl" if ARABIC.match(name) else "ltr")
-        words, shape = label.bounding_box(), dot.locator(":not(text, title)").first.bounding_box()
-        assert words and shape, name
-        assert edges["x"] - 0.5 <= min(words["x"], shape["x"]), name
-        assert max(words["x"] + words["width"], shape["x"] + shape["width"]) <= (
-            edges["x"] + edges["width"] + 0.5
-        ), name
-        # Across, a dot and its name; up and down, the dot (a script's line is taller
-        # than its letters, and names sit in the dots' rows).
+        whole = dot.bounding_box()  # the dot and its name, halo included
+        assert whole, name
+        assert edges["x"] - 0.5 <= whole["x"], name
+        assert whole["x"] + whole["width"] <= edges["x"] + edges["width"] + 0.5, name
         marks.append(
             {
-                "left": min(words["x"], shape["x"]),
-                "right": max(words["x"] + words["width"], shape["x"] + shape["width"]),
-                "top": shape["y"],
-                "bottom": shape["y"] + shape["height"],
+                "left": whole["x"],
+                "right": whole["x"] + whole["width"],
+                "top": whole["y"],
+                "bottom": whole["y"] + whole["height"],
             }
         )
     for a, b in combinations(marks, 2):

@@ -37,8 +37,8 @@ export class DotPlotView {
       label: WORDS.scaling.middle(groupLabels[group] ?? group, median),
       shortLabel: WORDS.scaling.middleShort(median), // the shape and the key say whose
     }));
-    const measure = textMeasurer(fontFamily);
-    const layout = layoutDotPlot({ votes: round.votes, medians, width, fontSize, measure, rtl: direction === 'rtl' });
+    const { measure, lineBox } = textMeasurer(fontFamily);
+    const layout = layoutDotPlot({ votes: round.votes, medians, width, fontSize, measure, lineBox, rtl: direction === 'rtl' });
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     this.svg.setAttribute('width', layout.width);
     this.svg.setAttribute('height', layout.height);
@@ -57,13 +57,20 @@ export class DotPlotView {
   }
 }
 
-// How wide a label is drawn, measured in the page's own font (bold: a little wider than
-// the labels are, so that names never touch).
+// How wide a label is drawn and how tall its line stands, measured in the page's own font
+// (bold: a little wider than the labels are, so that names never touch).
 function textMeasurer(fontFamily) {
   const context = document.createElement('canvas').getContext('2d');
-  return (text, size) => {
+  const measured = (text, size) => {
     context.font = `bold ${size}px ${fontFamily}`;
-    return context.measureText(text).width;
+    return context.measureText(text);
+  };
+  return {
+    measure: (text, size) => measured(text, size).width,
+    lineBox: (text, size) => {
+      const { fontBoundingBoxAscent: ascent, fontBoundingBoxDescent: descent } = measured(text, size);
+      return { ascent, descent };
+    },
   };
 }
 
@@ -87,18 +94,18 @@ function axis({ axis: line, ticks, ticksY, radius }) {
 }
 
 // A group's middle number: a thick tick on the line, then its shape and words below.
-function middleMark(median, { radius, labelSize, axis: line }) {
+function middleMark(median, { radius, axis: line }) {
   return svgEl(
     'g',
     { class: `plot-middle middle-${median.group}`, dataset: { median: median.group, value: String(median.value) } },
     svgEl('line', { class: 'plot-middle-tick', x1: median.x, y1: line.y - radius, x2: median.x, y2: line.y + radius }),
     svgEl('line', { class: 'plot-middle-link', x1: median.x, y1: line.y + radius, x2: median.x, y2: median.y }),
     groupShape(median.group, median.x, median.y, radius * 0.7),
-    label(median.labelX, median.y, median.anchor, labelSize, median.label),
+    label(median.labelX, median.labelY, median.anchor, median.label),
   );
 }
 
-function dotMark(dot, { radius, labelSize }) {
+function dotMark(dot, { radius }) {
   const { vote } = dot;
   return svgEl(
     'g',
@@ -108,11 +115,10 @@ function dotMark(dot, { radius, labelSize }) {
     },
     svgEl('title', {}, `${vote.name}: ${vote.value}`),
     groupShape(dot.group, dot.x, dot.y, radius),
-    label(dot.labelX, dot.y, dot.anchor, labelSize, dot.label),
+    label(dot.labelX, dot.labelY, dot.anchor, dot.label),
   );
 }
 
-function label(x, y, anchor, size, text) {
-  // 0.35em below the middle: the text's middle lines up with the shape's
-  return placedText({ class: 'plot-label', x, y: y + size * 0.35 }, anchor, text);
+function label(x, baseline, anchor, text) {
+  return placedText({ class: 'plot-label', x, y: baseline }, anchor, text);
 }
