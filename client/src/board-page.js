@@ -7,7 +7,9 @@ import { startLiveBoard } from './live-board.js';
 import * as ops from './ops.js';
 import { cardChanges, timedSections } from './plan.js';
 import { WORDS } from './words.js';
+import { t } from './i18n.js';
 import { AnnouncerView } from './view/announcer-view.js';
+import { LanguageChoice } from './view/language-choice.js';
 import { PresenceView } from './view/presence-view.js';
 import { SharePanel } from './view/share-panel.js';
 import { StaffMenu } from './view/staff-menu.js';
@@ -24,6 +26,17 @@ export function startBoardPage(root) {
   const meetingId = root.dataset.meetingId;
   const send = (op) => live.connection.send(op);
   const board = () => live.snapshot().board;
+  let editing = null; // the card this person is writing, if any
+  const languageChoice = new LanguageChoice(part('language-choice'), {
+    choose(language) {
+      if (editing !== null) {
+        toasts.show(t('Please save or close the card you are writing first, then choose your language.'));
+        return false;
+      }
+      send(ops.setMyLanguage(language));
+      return true;
+    },
+  });
 
   const actions = {
     addCard(section, draft) {
@@ -53,7 +66,10 @@ export function startBoardPage(root) {
       send(ops.deleteCard(cardId));
       toasts.undo(WORDS.removed, () => send(ops.restoreCard(cardId)));
     },
-    editingChanged: (cardId) => live.connection.editing(cardId),
+    editingChanged(cardId) {
+      editing = cardId;
+      live.connection.editing(cardId);
+    },
     setAudience: (cardId, audience) => send(ops.setCardAudience(cardId, audience)),
     translateCard: (cardId, language, text) => send(ops.translateCard(cardId, language, text)),
     // A worry's own scale: made with plain starting words the facilitator can change.
@@ -132,6 +148,7 @@ export function startBoardPage(root) {
     staff: 'staff' in root.dataset,
     actions: {
       editMeeting: (fields) => send(ops.editMeeting(fields)),
+      setMeetingLanguage: (language) => send(ops.setMeetingLanguage(language)),
       lock: () => send(ops.lockMeeting()),
       unlock: () => send(ops.unlockMeeting()),
       removeParticipant: (participantId) => send(ops.removeParticipant(participantId)),
@@ -164,9 +181,14 @@ export function startBoardPage(root) {
     beforeApplied: (event, state) => announcerView.hear(event, state),
     onRender(model) {
       presenceView.render(model.people);
+      languageChoice.render(model);
       sharePanel.render(model);
       staffMenu?.render(model);
     },
+  });
+  // Their own language, now the server has it: the page again, in it (see language-choice.js).
+  live.connection.on('acked', ({ op, ack }) => {
+    if (op.type === 'participant.language' && ack.ok) location.reload();
   });
   live.connection.on('refused', ({ op, message }) => {
     toasts.problem(message || WORDS.changeRefused);

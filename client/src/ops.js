@@ -58,6 +58,8 @@ export const translateReason = (roundId, voter, language, text) =>
   op('card.translate', { round_id: roundId, voter, language, text });
 
 export const editMeeting = (fields) => op('meeting.edit', fields);
+export const setMeetingLanguage = (language) => op('meeting.language', { language });
+export const setMyLanguage = (language) => op('participant.language', { language });
 export const lockMeeting = () => op('meeting.lock');
 export const unlockMeeting = () => op('meeting.unlock');
 // Looking after the meeting (the facilitator): these end people's sessions on the server.

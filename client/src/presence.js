@@ -40,7 +40,15 @@ export function peopleInMeeting(state, online) {
       correctable: state.template.self_chosen_roles.includes(participant.role),
       here: here.has(participant.id),
       isMe: participant.id === state.me?.id,
+      // Their own language's name where it is not the meeting's (so the facilitator knows
+      // who reads the board in another language); null where it is.
+      language: otherLanguage(state, participant.language),
     }));
+}
+
+function otherLanguage(state, code) {
+  if (!code || code === (state.meeting?.language ?? 'en')) return null;
+  return state.template.languages?.find((language) => language.code === code)?.name ?? code;
 }
 
 // card id -> names of the other people editing it now

@@ -62,11 +62,20 @@ test('someone taken out of the meeting is not listed as here, even while their s
 test('peopleInMeeting: everyone who joined, in the order they joined, here or not; not those taken out', () => {
   const online = [{ participant_id: 'p_gran', editing: null }, { participant_id: 'p_me', editing: null }];
   assert.deepEqual(peopleInMeeting(state(), online), [
-    { id: 'p_jo', name: 'Jo', roleLabel: 'Facilitator', role: 'facilitator', unconfirmed: false, correctable: false, here: false, isMe: false },
-    { id: 'p_me', name: 'Sam', roleLabel: 'Parent or carer', role: 'parent', unconfirmed: false, correctable: true, here: true, isMe: true },
-    { id: 'p_gran', name: 'Gran', roleLabel: 'Family, friend or support person', role: 'network', unconfirmed: false, correctable: true, here: true, isMe: false },
+    { id: 'p_jo', name: 'Jo', roleLabel: 'Facilitator', role: 'facilitator', unconfirmed: false, correctable: false, here: false, isMe: false, language: null },
+    { id: 'p_me', name: 'Sam', roleLabel: 'Parent or carer', role: 'parent', unconfirmed: false, correctable: true, here: true, isMe: true, language: null },
+    { id: 'p_gran', name: 'Gran', roleLabel: 'Family, friend or support person', role: 'network', unconfirmed: false, correctable: true, here: true, isMe: false, language: null },
   ]);
   assert.deepEqual(peopleInMeeting(state({ removed: ['p_gran'] }), online).map((p) => p.id), ['p_jo', 'p_me']);
+});
+
+test("someone's own language is named where it is not the meeting's", () => {
+  const s = state();
+  s.applyChanges([{ entity: 'participant', id: 'p_gran', value: { ...s.participants.get('p_gran'), language: 'pl' } }]);
+  const languages = () => peopleInMeeting(s, []).map((p) => [p.id, p.language]);
+  assert.deepEqual(languages(), [['p_jo', null], ['p_me', null], ['p_gran', 'Polski']]);
+  s.applyChanges([{ entity: 'meeting', id: s.meeting.id, value: { ...s.meeting, language: 'pl' } }]);
+  assert.deepEqual(languages(), [['p_jo', null], ['p_me', null], ['p_gran', null]]);
 });
 
 test('someone who says they are a worker is shown so, here and in the meeting, until confirmed', () => {

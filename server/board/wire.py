@@ -9,7 +9,7 @@ from . import houses, scaling, translations
 from .agenda import agenda_of
 from .codec import encode_entity, plain
 from .focus import focus_of
-from .languages import BY_CODE
+from .languages import BY_CODE, LANGUAGES
 from .limits import (
     MAX_ANCHOR,
     MAX_ATTRIBUTION,
@@ -268,6 +268,8 @@ def encode_template(link_days: int) -> dict[str, Any]:
         "self_chosen_roles": [role.value for role in SELF_CHOSEN_ROLES],
         # Who a person's own link can be for, and the languages an interpreter's can name.
         "person_link_roles": [role.value for role in PERSON_LINK_ROLES],
+        # Every language a person or the meeting can have (`participant.language`).
+        "languages": [{"code": lang.code, "name": lang.name} for lang in LANGUAGES],
         "interpreter_languages": [
             {"code": code, "name": BY_CODE[code].name} for code in sorted(INTERPRETED)
         ],

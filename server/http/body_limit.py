@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..board.errors import KinboardError, TooLarge, TooSlow
-from .replies import http_error
+from .replies import asker_language, http_error
 
 MAX_BODY = 64 * 1024
 # The whole body must have arrived by then: 64 KiB take well under a second on any line.
@@ -77,7 +78,7 @@ async def _read(receive: Receive) -> bytes | None:
 
 
 async def _refuse(error: KinboardError, scope: Scope, receive: Receive, send: Send) -> None:
-    response = http_error(error)
+    response = http_error(error, asker_language(Headers(scope=scope)))
     # The rest of the body is not wanted: the connection closes after this answer.
     response.headers["Connection"] = "close"
     await response(scope, receive, send)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 
 from .. import i18n
@@ -30,6 +31,7 @@ from ..board.errors import (
     Unavailable,
     UnknownOutcome,
 )
+from ..security import cookie_value
 
 HTTP_STATUS: dict[type[KinboardError], int] = {
     Invalid: 400,
@@ -59,6 +61,13 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def http_status(error: KinboardError) -> int:
     return HTTP_STATUS.get(type(error), 400)
+
+
+def asker_language(headers: Headers) -> str:
+    """The language of a request's answers: the one chosen in this browser (on joining,
+    or on a page), else the best of the browser's own, else English."""
+    chosen = cookie_value(headers.get("cookie"), i18n.COOKIE)
+    return i18n.page_language(chosen, headers.get("accept-language")).code
 
 
 def http_error(error: KinboardError, language: str = i18n.DEFAULT) -> JSONResponse:

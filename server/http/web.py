@@ -45,7 +45,7 @@ from ..sessions import plan_reader
 from ..staff import StaffSession
 from ..store import Session
 from ..text_direction import user_dir
-from .replies import http_error, http_status
+from .replies import asker_language, http_error, http_status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NOT_OUR_FORM = N_("That is not a form from this site. Please go back, reload it, and try again.")
@@ -124,21 +124,15 @@ class Web:
 
     # --- the one answer to every refusal, in the asker's language ---
 
-    def language(self, request: Request) -> str:
-        """The asker's language: the one chosen in this browser (on joining, or on a page),
-        else the best of the browser's own, else English."""
-        chosen = cookie_value(request.headers.get("cookie"), i18n.COOKIE)
-        return i18n.page_language(chosen, request.headers.get("accept-language")).code
-
     def refusal(self, request: Request, error: KinboardError) -> str:
         """What a refusal says, in the asker's language (a page's form shows it too)."""
-        return i18n.refusal(error, self.language(request))
+        return i18n.refusal(error, asker_language(request.headers))
 
     async def refused(self, request: Request, error: Exception) -> Response:
         """Any `KinboardError` a handler raises: JSON under /api/, the error page elsewhere."""
         assert isinstance(error, KinboardError)
         if request.url.path.startswith("/api/"):
-            return http_error(error, self.language(request))
+            return http_error(error, asker_language(request.headers))
         return self.error_page(request, error)
 
     async def crashed(self, request: Request, error: Exception) -> Response:

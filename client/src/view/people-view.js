@@ -17,7 +17,7 @@ export class PeopleView {
     this.rename = rename;
     this.correct = correct;
     this.confirm = confirm;
-    this.items = new Map(); // participant id -> {element, name, role, here, button, slot}
+    this.items = new Map(); // participant id -> {element, name, role, language, here, button, slot}
     this.list = el('ul', { class: 'people-list', dataset: { role: 'people' } });
     this.element = el(
       'section',
@@ -37,6 +37,8 @@ export class PeopleView {
       this.items.set(person.id, item);
       setText(item.name, person.name);
       setText(item.role, person.roleLabel);
+      setText(item.language, person.language ?? '');
+      show(item.language, Boolean(person.language));
       setText(item.here, person.isMe ? WORDS.people.you : person.here ? WORDS.people.here : WORDS.people.notHere);
       item.element.classList.toggle('is-here', person.here);
       const removable = can.lookAfter && !person.isMe;
@@ -59,6 +61,7 @@ export class PeopleView {
     const name = el('span', { class: 'person-name', dir: 'auto' });
     const role = el('span', { class: 'person-role' });
     const here = el('span', { class: 'person-here' });
+    const language = el('span', { class: 'person-language', hidden: true });
     const slot = el('div', { class: 'person-slot' });
     const close = () => {
       slot.replaceChildren();
@@ -139,14 +142,14 @@ export class PeopleView {
     const element = el(
       'li',
       { class: 'people-item', dataset: { participantId: person.id } },
-      el('p', { class: 'people-who' }, name, role, here),
+      el('p', { class: 'people-who' }, name, role, language, here),
       confirmButton,
       correctButton,
       button,
       renameButton,
       slot,
     );
-    const item = { element, name, role, here, button, renameButton, correctButton, confirmButton, slot, close, person };
+    const item = { element, name, role, language, here, button, renameButton, correctButton, confirmButton, slot, close, person };
     return item;
   }
 

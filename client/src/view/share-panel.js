@@ -4,6 +4,7 @@
 // the meeting (and taking someone out), the meeting's name, which words the board uses,
 // pausing changes, the Activity page, and ending the meeting.
 import { requestJson } from '../api.js';
+import { t } from '../i18n.js';
 import { WORDS } from '../words.js';
 import { CloseMeetingView } from './close-meeting-view.js';
 import { ColleaguesView } from './colleagues-view.js';
@@ -14,7 +15,8 @@ import { PeopleView } from './people-view.js';
 import { PersonLinksView } from './person-links-view.js';
 
 export class SharePanel {
-  // actions: editMeeting(fields), lock(), unlock(), removeParticipant(id), renameMe(name),
+  // actions: editMeeting(fields), setMeetingLanguage(code), lock(), unlock(),
+  // removeParticipant(id), renameMe(name),
   // closeMeeting()
   constructor({ toggle, panel, meetingId, staff, actions }) {
     this.toggle = toggle;
@@ -114,6 +116,16 @@ export class SharePanel {
       ...this.vocabularyChoices,
     );
 
+    // The room screen's and the minutes' language: each person's own pages keep theirs.
+    this.meetingLanguage = el('select', { name: 'meeting-language', dataset: { role: 'meeting-language' } });
+    this.meetingLanguage.addEventListener('change', () => this.actions.setMeetingLanguage(this.meetingLanguage.value));
+    const meetingLanguage = el(
+      'label',
+      { class: 'field-label' },
+      el('span', { class: 'field-caption' }, t('Language of the room screen and the minutes')),
+      this.meetingLanguage,
+    );
+
     this.lockButton = el('button', { type: 'button', class: 'button button-strong', onclick: () => this.toggleLock() });
 
     // The audit log, for the meeting's staff: in a new tab, so the board stays open here.
@@ -147,6 +159,7 @@ export class SharePanel {
       el('h2', {}, WORDS.settings),
       titleForm,
       this.vocabularyFieldset,
+      meetingLanguage,
       this.lockButton,
       activity,
       this.closing.element,
@@ -170,6 +183,13 @@ export class SharePanel {
       const input = label.querySelector('input');
       input.checked = input.value === meeting.vocabulary;
     }
+    if (this.meetingLanguage.options.length === 0) {
+      this.meetingLanguage.replaceChildren(
+        ...model.template.languages.map(({ code, name }) => el('option', { value: code, lang: code }, name)),
+      );
+    }
+    this.meetingLanguage.value = meeting.language;
+    this.meetingLanguage.disabled = !can.lookAfter;
     setText(this.lockButton, meeting.status === 'open' ? WORDS.pauseChanges : WORDS.allowChanges);
     this.lockButton.dataset.action = meeting.status === 'open' ? 'lock' : 'unlock';
     this.lockButton.hidden = !can.lookAfter;
