@@ -29,7 +29,7 @@ function sentenceOf(event, before, name) {
   const card = cardSentence(event.changes.filter((c) => c.entity === 'card'), before, event.by, name);
   if (card) return card;
   for (const change of event.changes) {
-    const sentence = otherSentence(change, before, name);
+    const sentence = otherSentence(change, before, event.by, name);
     if (sentence) return sentence;
   }
   return t('{name} made a change', { name });
@@ -73,7 +73,7 @@ function sectionName(before, key) {
   return section ? sectionLabel(section, before.meeting?.vocabulary) : key;
 }
 
-function otherSentence(change, before, name) {
+function otherSentence(change, before, by, name) {
   if (change.deleted) return null;
   const value = change.value;
   if (change.entity === 'participant' && !before.participants.has(change.id)) {
@@ -84,6 +84,12 @@ function otherSentence(change, before, name) {
     if (!old) return t('{name} opened a scale for everyone to answer', { name });
     if (value.status !== old.status && value.status === 'revealed') return t("{name} showed everyone's answers", { name });
     if ((value.answered?.length ?? 0) > (old.answered?.length ?? 0)) return t('{name} answered a scale', { name });
+  }
+  if (change.entity === 'readiness') {
+    const said = value.answers?.[by];
+    if (said && said !== before.readiness?.answers?.[by]) {
+      return said === 'done' ? t('{name} is done', { name }) : t('{name} needs more time', { name });
+    }
   }
   if (change.entity === 'minutes') {
     const old = before.minutes.get(change.id);

@@ -52,12 +52,17 @@ describe('describeApplied: one change in one short sentence', () => {
     assert.equal(said({ by: 'p_priya', changes: [{ entity: 'round', id: 'r1', value: { ...round, status: 'revealed' } }] }, opened), "Priya showed everyone's answers");
   });
 
-  test('minutes taken, signed and agreed; anything else is "made a change"', () => {
+  test('minutes taken, signed and agreed; "I\'m done"; anything else is "made a change"', () => {
     const minutes = { number: 1, status: 'draft', signoffs: [] };
     assert.equal(said({ by: 'p_priya', changes: [{ entity: 'minutes', id: '1', value: minutes }] }, boardWith()), 'Priya took the minutes');
     const taken = boardWith([], { minutes: [minutes] });
     assert.equal(said({ by: 'p_gran', changes: [{ entity: 'minutes', id: '1', value: { ...minutes, signoffs: [{ participant_id: 'p_gran' }] } }] }, taken), 'Gran signed the minutes');
     assert.equal(said({ by: 'p_priya', changes: [{ entity: 'minutes', id: '1', value: { ...minutes, status: 'agreed' } }] }, taken), 'Priya marked the minutes as agreed');
+    const ready = (answers) => ({ entity: 'readiness', id: 'readiness', value: { answers } });
+    assert.equal(said({ by: 'p_gran', changes: [ready({ p_gran: 'done' })] }, boardWith()), 'Gran is done');
+    const waiting = boardWith();
+    waiting.applyChanges([ready({ p_gran: 'done' })]);
+    assert.equal(said({ by: 'p_gran', changes: [ready({ p_gran: 'more_time' })] }, waiting), 'Gran needs more time');
     assert.equal(said({ by: 'p_priya', changes: [{ entity: 'focus', id: 'focus', value: { kind: 'section', target: 'harm' } }] }, boardWith()), 'Priya made a change');
   });
 
