@@ -45,7 +45,7 @@ from .scaling_model import (
 )
 from .steering import Agenda, Focus, FocusKind, Readiness, ReadyState, Timer, TimerStatus
 from .translation_model import Target, Translation
-from .visibility import EVERYONE, audience_of, decode_audience
+from .visibility import EVERYONE, Audience, decode_audience, encode_audience
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -66,12 +66,15 @@ def plain(value: Any) -> Any:
 
 def encode_entity(value: Entity) -> dict[str, Any]:
     data: dict[str, Any] = plain(value)
-    # Most entities are for everyone: their JSON says so by having no audience at all.
-    if "audience" in data and audience_of(value) == EVERYONE:
-        del data["audience"]
-    # Nor does a child's item the facilitator has not marked (houses.py).
-    if "marking" in data and getattr(value, "marking", None) == EVERYONE:
-        del data["marking"]
+    # Most entities are for everyone: their JSON says so by having no audience at all; the
+    # others carry it in its one shape (visibility.encode_audience).
+    for name in ("audience", "marking"):
+        audience = getattr(value, name, None)
+        if name in data and isinstance(audience, Audience):
+            if audience == EVERYONE:
+                del data[name]
+            else:
+                data[name] = encode_audience(audience)
     return data
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from server.board import minutes_content, ops, people, storage, wire
+from server.board.codec import encode_entity
 from server.board.errors import Closed, Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
 from server.board.export import encode_person
 from server.board.meeting import ParticipantJoin
@@ -321,3 +322,21 @@ def test_changing_a_cards_words_marks_its_translations_outdated_until_translated
     assert not again.translations[OLGA_CARD].outdated
     # The same words again on an up-to-date translation change nothing.
     assert run(again, translate(), "p_olga")[1] == []
+
+
+def test_every_audience_is_written_in_its_one_shape() -> None:
+    board = step(_hidden_from_olga(meeting()), translate("c_gran"), "p_olga")
+    hidden = encode_entity(board.cards["c_mum"])["audience"]
+    assert hidden == {"kind": "hidden_from", "people": ["p_olga"]}  # no empty extras
+    assert encode_entity(board.translations["card:c_gran:p_olga"])["audience"] == {
+        "kind": "language",
+        "people": ["p_olga"],
+        "language": "pl",
+    }
+    board = step(
+        board, raw("card.audience", card_id="c_gran", audience={"kind": "professionals"}), "p_fac"
+    )
+    assert encode_entity(board.translations["card:c_gran:p_olga"])["audience"]["within"] == {
+        "kind": "professionals",
+        "people": [],
+    }
