@@ -1,6 +1,6 @@
 """Right to left in the minutes: people's own words keep their direction on any page (the
-browser's `dir="auto"`, said outright for WeasyPrint), and an Arabic minutes PDF is laid out
-in Noto Naskh Arabic with its letters joined."""
+browser's `dir="auto"`, said outright for WeasyPrint), and Arabic and Urdu minutes PDFs are
+laid out in Noto Naskh Arabic and Noto Nastaliq Urdu with their letters joined."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from server import documents
@@ -22,6 +23,7 @@ ARABIC_TITLE = "اجتماع عائلة أحمد"
 # start and at the end: joined letters are drawn with a glyph for each place.
 ARABIC_CARD = "الجدة تمشي معهم إلى المدرسة كل يوم"
 POLISH_CARD = "Babcia odprowadza dzieci do szkoły."
+URDU_CARD = "نانی بچوں کو ہر روز اسکول لے جاتی ہیں"
 
 
 def test_the_direction_of_peoples_words_is_their_first_letter_that_has_one() -> None:
@@ -34,11 +36,11 @@ def test_the_direction_of_peoples_words_is_their_first_letter_that_has_one() -> 
 
 
 def minutes_html(kin: Kin, for_pdf: bool) -> str:
-    """A meeting with an Arabic title, an Arabic and a Polish card; its minutes 1 as the
-    minutes page (or the PDF's HTML) renders them."""
+    """A meeting with an Arabic title, an Arabic, a Polish and an Urdu card; its minutes 1
+    as the minutes page (or the PDF's HTML) renders them."""
     meeting = kin.new_meeting(title=ARABIC_TITLE)
     facilitator = joined(kin.browser(), meeting["links"]["facilitator"], "Priya", None)
-    for text in (ARABIC_CARD, POLISH_CARD):
+    for text in (ARABIC_CARD, POLISH_CARD, URDU_CARD):
         kin.op(meeting["id"], facilitator, "card.add", section="strengths", text=text)
     kin.op(meeting["id"], facilitator, "minutes.take")
     board = kin.board(meeting["id"])
@@ -49,6 +51,7 @@ def minutes_html(kin: Kin, for_pdf: bool) -> str:
     return template.render(**view, for_pdf=for_pdf, file_base="/m/x/minutes/1")
 
 
+HTML_TAG = re.compile(r"<html\b[^>]*>")
 CARD_TEXT = re.compile(r'<span class="card-text" dir="(\w+)">([^<]*)</span>')
 
 
@@ -58,30 +61,39 @@ def card_dirs(html: str) -> dict[str, str]:
 
 def test_the_minutes_page_leaves_each_cards_direction_to_the_browser(kin: Kin) -> None:
     html = minutes_html(kin, for_pdf=False)
-    assert card_dirs(html) == {ARABIC_CARD: "auto", POLISH_CARD: "auto"}
+    assert card_dirs(html) == {ARABIC_CARD: "auto", POLISH_CARD: "auto", URDU_CARD: "auto"}
     assert f'<h1 dir="auto">{ARABIC_TITLE}</h1>' in html
 
 
-def test_an_arabic_minutes_pdf_is_right_to_left_in_noto_naskh_with_joined_letters(
-    kin: Kin,
+@pytest.mark.parametrize(
+    ("lang", "font", "card"),
+    [("ar", "NotoNaskhArabic", ARABIC_CARD), ("ur", "NotoNastaliqUrdu", URDU_CARD)],
+)
+def test_arabic_and_urdu_minutes_pdfs_are_right_to_left_in_noto_with_joined_letters(
+    kin: Kin, lang: str, font: str, card: str
 ) -> None:
     html = minutes_html(kin, for_pdf=True)
     # WeasyPrint has no dir="auto": each card's direction is written out.
-    assert card_dirs(html) == {ARABIC_CARD: "rtl", POLISH_CARD: "ltr"}
+    assert card_dirs(html) == {ARABIC_CARD: "rtl", POLISH_CARD: "ltr", URDU_CARD: "rtl"}
     assert f'<h1 dir="rtl">{ARABIC_TITLE}</h1>' in html
-    # The meeting's language is Arabic (until pages carry it themselves, said here).
-    page = html.replace('<html lang="en">', '<html lang="ar" dir="rtl">', 1)
-    assert page != html
+    # The meeting's language (until pages carry it themselves, said here).
+    page = HTML_TAG.sub(f'<html lang="{lang}" dir="rtl">', html, count=1)
+    assert f'<html lang="{lang}" dir="rtl">' in page
     pdf = PdfReader(io.BytesIO(documents.to_pdf(page, BASE)))
 
     text = "\n".join(p.extract_text() for p in pdf.pages)
-    assert ARABIC_TITLE in text and ARABIC_CARD in text and POLISH_CARD in text
+    assert POLISH_CARD in text
     glyphs = glyphs_by_letter(pdf)
-    assert "NotoNaskhArabic" in glyphs, f"the fonts are {sorted(glyphs)}"
-    arabic = glyphs["NotoNaskhArabic"]
-    assert set(ARABIC_CARD.replace(" ", "")) <= set(arabic)
-    # Joined: one letter drawn in its forms at the start, middle and end of words.
-    assert len(arabic["م"]) >= 3 and len(arabic["ل"]) >= 2, arabic
+    assert font in glyphs, f"the fonts are {sorted(glyphs)}"
+    # Joined: letters are drawn in their forms at the start, middle and end of words, so the
+    # font draws more glyphs than the title and the card have letters.
+    letters = set((ARABIC_TITLE + card).replace(" ", ""))
+    drawn = set().union(*glyphs[font].values())
+    assert len(drawn) > len(letters), (len(drawn), len(letters))
+    if lang == "ar":  # (Nastaliq's glyphs do not map back to their letters one by one)
+        assert ARABIC_TITLE in text and card in text
+        assert set(card.replace(" ", "")) <= set(glyphs[font])
+        assert len(glyphs[font]["م"]) >= 3 and len(glyphs[font]["ل"]) >= 2, glyphs[font]
 
 
 def glyphs_by_letter(pdf: PdfReader) -> dict[str, dict[str, set[str]]]:
@@ -93,6 +105,8 @@ def glyphs_by_letter(pdf: PdfReader) -> dict[str, dict[str, set[str]]]:
             font = font.get_object()
             name = re.sub(r"[^A-Za-z0-9]", "", str(font["/BaseFont"]).split("+")[-1])
             cmap = font["/ToUnicode"].get_object().get_data().decode()
-            for glyph, code in re.findall(r"<([0-9a-f]+)>\s*<([0-9a-f]{4})>", cmap):
+            for glyph, code in re.findall(
+                r"<([0-9a-f]+)>\s*<([0-9a-f]{4})>", cmap.split("endcodespacerange")[-1]
+            ):
                 found[name][chr(int(code, 16))].add(glyph)
     return found
