@@ -20,6 +20,7 @@ from .frames import FrameCheck
 from .http.account_routes import AccountRoutes
 from .http.admin_routes import AdminRoutes
 from .http.body_limit import BodyLimit
+from .http.easy_read_routes import EasyReadRoutes
 from .http.family_routes import FamilyRoutes
 from .http.headers import SecurityHeaders
 from .http.key_routes import KeyRoutes
@@ -95,6 +96,7 @@ def asgi_app(services: Services) -> Kinboard:
         routes=[
             *StaffRoutes(web).routes(),
             *Routes(web).routes(),
+            *EasyReadRoutes(web).routes(),
             *AdminRoutes(web).routes(),
             *FamilyRoutes(web).routes(),
             *KeyRoutes(web).routes(),

@@ -115,10 +115,9 @@ PLAN_SECTIONS = ("plan_rules", "plan_helpers", "plan_warning_signs", "plan_diffi
 PLAN_LAST = ("plan_working", "next_steps", "bottom_lines")
 
 
-def plan_view(board: Board, viewer: Viewer) -> dict[str, Any] | None:
-    """ "Our plan": the plan of the latest agreed minutes and what was decided, as `viewer`
-    may see it, or None while no minutes are agreed. Only agreed minutes are read: a draft
-    is never shown."""
+def agreed_content(board: Board, viewer: Viewer) -> tuple[Minutes, dict[str, Any]] | None:
+    """The latest agreed minutes and their content as `viewer` may see it, or None while no
+    minutes are agreed: "Our plan" (and its easy read) reads only these, never a draft."""
     agreed = [
         m
         for m in board.minutes.values()
@@ -127,7 +126,16 @@ def plan_view(board: Board, viewer: Viewer) -> dict[str, Any] | None:
     if not agreed:
         return None
     minutes = max(agreed, key=lambda m: m.number)
-    content = content_for(json.loads(board.snapshots[minutes.id].body), viewer)
+    return minutes, content_for(json.loads(board.snapshots[minutes.id].body), viewer)
+
+
+def plan_view(board: Board, viewer: Viewer) -> dict[str, Any] | None:
+    """ "Our plan": the plan of the latest agreed minutes and what was decided, as `viewer`
+    may see it, or None while no minutes are agreed."""
+    agreed = agreed_content(board, viewer)
+    if agreed is None:
+        return None
+    minutes, content = agreed
     sections = {
         section["key"]: section for column in content["columns"] for section in column["sections"]
     }
@@ -193,13 +201,11 @@ def trend_chart(scale: dict[str, Any], group_labels: dict[str, str]) -> dict[str
     }
 
 
-def file_name(view: dict[str, Any], extension: str) -> str:
+def file_name(title: str, day: str, what: str, extension: str) -> str:
     """Safe, telling file names: kinboard-family-meeting-for-ava-2026-11-27-minutes-1.pdf"""
-    ascii_title = (
-        unicodedata.normalize("NFKD", view["meeting"]["title"]).encode("ascii", "ignore").decode()
-    )
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower())[:60].strip("-") or "meeting"
-    return f"kinboard-{slug}-{view['taken_at'][:10]}-minutes-{view['number']}.{extension}"
+    return f"kinboard-{slug}-{day[:10]}-{what}.{extension}"
 
 
 def to_json(view: dict[str, Any]) -> str:
@@ -338,10 +344,10 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", " ".join(str(text).split()))
 
 
-def to_pdf(html: str, base_url: str) -> bytes:
+def to_pdf(html: str, base_url: str, stylesheet: Path = STYLESHEET) -> bytes:
     from weasyprint import CSS, HTML  # heavy: loaded only when a PDF is asked for
 
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=stylesheet)])
 
 
 class PdfRenderer:
@@ -351,7 +357,7 @@ class PdfRenderer:
 
     def __init__(
         self,
-        render: Callable[[str, str], bytes] = to_pdf,
+        render: Callable[[str, str, Path], bytes] = to_pdf,
         threads: int = PDF_THREADS,
         cache_size: int = PDF_CACHE,
     ) -> None:
@@ -364,34 +370,43 @@ class PdfRenderer:
         self._meetings: dict[str, tuple[asyncio.Lock, int]] = {}
         self.renders = 0
 
-    async def pdf(self, meeting_id: str, html: str, base_url: str) -> bytes:
-        # The HTML holds everything the PDF shows (the minutes, their hash and sign-offs).
-        key = hashlib.sha256(html.encode()).hexdigest()
+    async def pdf(
+        self, meeting_id: str, html: str, base_url: str, stylesheet: Path = STYLESHEET
+    ) -> bytes:
+        # The HTML and its stylesheet hold everything the PDF shows (the minutes, their hash
+        # and sign-offs; or "Our plan in easy read").
+        key = hashlib.sha256(f"{stylesheet}\n{html}".encode()).hexdigest()
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
         task = self._rendering.get(key)
         if task is None:
-            task = asyncio.create_task(self._render_once(meeting_id, key, html, base_url))
+            task = asyncio.create_task(
+                self._render_once(meeting_id, key, html, base_url, stylesheet)
+            )
             self._rendering[key] = task
             task.add_done_callback(lambda _: self._rendering.pop(key, None))
         # A caller that gives up (a closed connection) does not cancel the others' render.
         return await asyncio.shield(task)
 
-    async def _render_once(self, meeting_id: str, key: str, html: str, base_url: str) -> bytes:
+    async def _render_once(
+        self, meeting_id: str, key: str, html: str, base_url: str, stylesheet: Path
+    ) -> bytes:
         lock, users = self._meetings.get(meeting_id, (asyncio.Lock(), 0))
         self._meetings[meeting_id] = (lock, users + 1)
         try:
             async with lock:
                 loop = asyncio.get_running_loop()
-                body = await loop.run_in_executor(self._pool, self._render, html, base_url)
+                body = await loop.run_in_executor(
+                    self._pool, self._render, html, base_url, stylesheet
+                )
         finally:
             lock, users = self._meetings.pop(meeting_id)
             if users > 1:
                 self._meetings[meeting_id] = (lock, users - 1)
         self.renders += 1
-        log.info("rendered a minutes PDF for meeting %s (%d bytes)", meeting_id, len(body))
+        log.info("rendered a PDF for meeting %s (%d bytes)", meeting_id, len(body))
         self._cache[key] = body
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

@@ -32,7 +32,6 @@ class Routes:
         self.web = web
         self.settings = web.settings
         self.services = web.services
-        self.pdfs = documents.PdfRenderer()
 
     def routes(self) -> list[Route]:
         return [
@@ -109,18 +108,11 @@ class Routes:
     async def plan_page(self, request: Request) -> Response:
         """ "Our plan": the plan of the latest agreed minutes, in the family's words, read
         only; after the meeting has closed too, until it is purged."""
-        meeting_id = request.path_params["meeting_id"]
-        auth = await self.web.auth(request, meeting_id, Scope.MINUTES_READ)
-        try:
-            board = await self.web.plan_readable(meeting_id, auth)
-        except Forbidden:
-            raise Forbidden(
-                "To see your plan, please open the link the facilitator gave you."
-            ) from None
+        auth, board = await self.web.plan_reader(request)
         view = documents.plan_view(board, self.web.viewer(board, auth))
         if view is not None:
             await self.services.audit.record_once_a_minute(
-                meeting_id, "plan.viewed", by=auth.who, minutes=view["number"]
+                board.meeting.id, "plan.viewed", by=auth.who, minutes=view["number"]
             )
         purge_at = self.services.retention.purge_at(board.meeting)
         return self.web.page(
@@ -321,7 +313,7 @@ class Routes:
         view = await self._minutes_view(request, "minutes.downloaded", format=fmt)
         if fmt == "pdf":
             html = self._minutes_html(view, for_pdf=True)
-            body: bytes | str = await self.pdfs.pdf(
+            body: bytes | str = await self.web.pdfs.pdf(
                 view["meeting"]["id"], html, self.settings.base_url
             )
             media = "application/pdf"
@@ -329,7 +321,10 @@ class Routes:
             body, media = documents.to_json(view), "application/json"
         else:
             body, media = documents.to_markdown(view), "text/markdown; charset=utf-8"
-        disposition = f'attachment; filename="{documents.file_name(view, fmt)}"'
+        name = documents.file_name(
+            view["meeting"]["title"], view["taken_at"], f"minutes-{view['number']}", fmt
+        )
+        disposition = f'attachment; filename="{name}"'
         return Response(
             body,
             media_type=media,

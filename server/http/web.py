@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from .. import i18n
+from .. import documents, i18n
 from ..board import parsing
 from ..board.errors import (
     N_,
@@ -80,6 +80,7 @@ class Web:
         self.services = services
         self.settings = settings = services.settings
         self.staff = services.staff
+        self.pdfs = documents.PdfRenderer()  # one pool for every PDF: minutes, easy read
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         # Every word a page shows is `_("…")` or `{% trans %}` (see server/i18n.py).
         self.templates.env.add_extension("jinja2.ext.i18n")
@@ -249,6 +250,18 @@ class Web:
         if not allowed:
             raise Forbidden("This plan is kept for the family.")
         return board
+
+    async def plan_reader(self, request: Request) -> tuple[Auth, Board]:
+        """Who asks for "Our plan" (or its easy read), and the board, for someone who may read
+        the plan (`plan_readable`)."""
+        meeting_id = request.path_params["meeting_id"]
+        auth = await self.auth(request, meeting_id, Scope.MINUTES_READ)
+        try:
+            return auth, await self.plan_readable(meeting_id, auth)
+        except Forbidden:
+            raise Forbidden(
+                "To see your plan, please open the link the facilitator gave you."
+            ) from None
 
     async def _board(self, meeting_id: str, auth: Auth) -> tuple[Board, int]:
         if not auth.staff_or_key and (

@@ -1,7 +1,8 @@
 """After the meeting, on a phone: Gran joined by her own link; the facilitator agrees the
 minutes and ends the meeting. Gran's board says it has ended, and opening it again shows
-"Our plan": the plan they agreed, in large type that fits the phone, with a PDF to keep.
-Her link still opens it on another phone; nothing she could change is offered."""
+"Our plan": the plan they agreed, in large type that fits the phone, with a PDF to keep, and
+in easy read. Her link still opens it on another phone; nothing she could change is
+offered."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from tests.support.pages import PHONE, WAIT_MS, Screens
 
 KEY = {"Authorization": f"Bearer {API_KEY}"}
 PLAN = "Gran picks Ava up from school on Mondays"
+# One long word and many short ones: the easy read page wraps them, never scrolls sideways.
+LONG = "Mum rings the helpline " + "www.example.org/help/" * 4 + " and then" * 40
 
 
 def person_link(server: ServerProcess, meeting_id: str, name: str, role: str) -> str:
@@ -33,6 +36,7 @@ async def agree_and_close(server: ServerProcess, link: str) -> None:
     try:
         for op_type, fields in (
             ("card.add", {"section": "plan_rules", "text": PLAN, "owner": "Gran"}),
+            ("card.add", {"section": "danger", "text": LONG}),  # in easy read only
             ("decision.set", {"outcome": "continue", "next_review": "2027-03-01"}),
             ("minutes.take", {}),
             ("minutes.agree", {"minutes": 1}),
@@ -47,6 +51,51 @@ async def agree_and_close(server: ServerProcess, link: str) -> None:
 def fits_the_phone(page: Page) -> None:
     width: Any = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 360, width  # the phone's width: nothing to scroll sideways
+
+
+def in_easy_read(phone: Page) -> None:
+    """ "Our plan in easy read", from the plan: larger type still, fits the phone, each
+    picture decorative beside words that say the same, at the start of its line (the right,
+    in a right-to-left page), and a PDF to keep."""
+    phone.locator("[data-action=easy-read]").click()
+    easy = phone.locator("[data-role=easy-read]")
+    expect(easy.locator("h1")).to_have_text("Our plan in easy read")
+    items = easy.locator("[data-role=easy-read-item]")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("Mum rings the helpline")
+    expect(items.last).to_contain_text(PLAN)
+    expect(items.last.locator("[data-role=easy-read-who]")).to_have_text("Who: Gran")
+    expect(easy.locator("[data-role=easy-read-next-review]")).to_have_text(
+        "Our next meeting is on 1 March 2027."
+    )
+    size: Any = items.last.evaluate("item => parseFloat(getComputedStyle(item).fontSize)")
+    assert size >= 24, size  # larger than "Our plan"
+    fits_the_phone(phone)
+    pictures: Any = easy.locator("img").evaluate_all(
+        """pictures => pictures.map(p => ({
+            alt: p.getAttribute('alt'), loaded: p.complete && p.naturalWidth > 0,
+            beside: p.parentElement.textContent.trim()}))"""
+    )
+    assert len(pictures) == 5  # worries, we will do, who, what next, the next meeting
+    for picture in pictures:
+        assert picture["loaded"], picture
+        assert picture["alt"] is not None and (picture["alt"] or picture["beside"]), picture
+    first_picture = "[data-part] .er-heading img"
+
+    def picture_is_left_of_heading() -> bool:
+        picture = easy.locator(first_picture).first.bounding_box()
+        heading = easy.locator("[data-part] h2").first.bounding_box()
+        assert picture is not None and heading is not None
+        return bool(picture["x"] < heading["x"])
+
+    assert picture_is_left_of_heading()
+    phone.evaluate("document.documentElement.dir = 'rtl'")
+    assert not picture_is_left_of_heading()
+    fits_the_phone(phone)
+    with phone.expect_download() as download:
+        easy.locator("[data-action=easy-read-pdf]").click()
+    saved = download.value.path()
+    assert saved is not None and saved.read_bytes().startswith(b"%PDF")
 
 
 def test_a_family_member_opens_our_plan_on_a_phone_after_the_meeting_closes(
@@ -93,6 +142,7 @@ def test_a_family_member_opens_our_plan_on_a_phone_after_the_meeting_closes(
         plan.locator("[data-action=plan-pdf]").click()
     saved = download.value.path()
     assert saved is not None and saved.read_bytes().startswith(b"%PDF")
+    in_easy_read(phone)
 
     # On another phone (no cookie of this meeting) her own link still opens the plan.
     other = screens.open(**PHONE)

@@ -1,6 +1,7 @@
-"""Hidden cards after the meeting: "Our plan", its PDF and the agreed minutes leave out what
-is kept from the reader, by their session and by their own link on a new phone (a plan-only
-session, which sees only what everyone may); staff read all of it, marked."""
+"""Hidden cards after the meeting: "Our plan", its easy read (page and PDF), its PDF and the
+agreed minutes leave out what is kept from the reader, by their session and by their own
+link on a new phone (a plan-only session, which sees only what everyone may); staff read
+all of it, marked."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ from tests.support.secrets import Secret, assert_kept, assert_shown, over_http, 
 
 HIDDEN = Secret("the plan step hidden from Dad", ("SAFEHOUSE8", "c_safe"))
 PROS = Secret("the plan step for professionals only", ("MARAC5J", "c_marac"))
-PLAN = ["our plan", "minutes 1", "minutes 1 md", "minutes 1 json", "minutes 1 pdf"]
+# The easy read plan shows the worries too ("Our plan" does not).
+WORRY = Secret("the worry hidden from Dad", ("WORRYZ7", "c_worry"))
+PLAN = [
+    "our plan",
+    "easy read",
+    "easy read pdf",
+    "minutes 1",
+    "minutes 1 md",
+    "minutes 1 json",
+    "minutes 1 pdf",
+]
 
 
 def joined(browser: Any, link: str, name: str, role: str | None) -> str:
@@ -55,6 +66,7 @@ def closed(kin: Kin) -> dict[str, Any]:
         audience={"kind": "professionals"},
     )
     do("card.add", section="plan_rules", text="Gran collects Ava from school")
+    do("card.add", section="danger", text="WORRYZ7 at home", card_id="c_worry", audience=hide)
     do("minutes.take")
     do("minutes.agree", minutes=1)
     do("meeting.close")
@@ -79,13 +91,19 @@ def test_the_plan_and_its_downloads_leave_out_what_is_kept_from_the_reader(
     for name, answers in sent.items():
         assert status_of(answers, "our plan") == 200, name
         assert status_of(answers, "minutes 1 pdf") == 200, name
+        assert status_of(answers, "easy read pdf") == 200, name
         assert "Gran collects Ava" in answers["our plan"], name
+        assert "Gran collects Ava" in answers["easy read pdf"], name
     for name in ("Dad", "Dad's new phone"):
         assert_kept(HIDDEN, sent[name], name)
         assert_kept(PROS, sent[name], name)
+        assert_kept(WORRY, sent[name], name)
+    for name in ("Mum", "Priya"):
+        assert_shown(WORRY, sent[name], name, ["easy read", "easy read pdf", "minutes 1"])
     assert_kept(PROS, sent["Mum"], "Mum")
     assert_shown(HIDDEN, sent["Mum"], "Mum", PLAN)
     assert_shown(HIDDEN, sent["Priya"], "Priya", PLAN)
     assert_shown(PROS, sent["Priya"], "Priya", PLAN)
     assert "Hidden from Dad" in sent["Priya"]["minutes 1"]
     assert "For professionals only" in sent["Priya"]["minutes 1 pdf"]
+    assert "For professionals only" in sent["Priya"]["easy read pdf"]

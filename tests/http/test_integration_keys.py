@@ -43,6 +43,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/m/{meeting_id}/minutes/{number:int}"): "minutes:read",
     ("GET", "/m/{meeting_id}/minutes/{number:int}.{fmt}"): "minutes:read",
     ("GET", "/m/{meeting_id}/plan"): "minutes:read",
+    ("GET", "/m/{meeting_id}/plan/easy-read"): "minutes:read",
+    ("GET", "/m/{meeting_id}/plan/easy-read.pdf"): "minutes:read",
     ("GET", "/m/{meeting_id}"): "everything",
     ("GET", "/m/{meeting_id}/display"): "everything",
     ("GET", "/m/{meeting_id}/houses"): "everything",
@@ -83,6 +85,7 @@ NO_KEY = {
     ("GET", "/readyz"),
     ("GET", "/print/minutes.css"),
     ("GET", "/print/plan.css"),
+    ("GET", "/print/easy-read.css"),
     ("GET", "/accessibility"),
     ("POST", "/api/join/preview"),
     ("POST", "/api/join"),
@@ -124,7 +127,8 @@ def new_key(browser: Browser, name: str, *scopes: str) -> tuple[str, dict[str, s
 
 
 def meeting_with_minutes(kin: Kin) -> dict[str, str]:
-    """A meeting with a facilitator, a per-person link and minutes number 1."""
+    """A meeting with a facilitator, a per-person link and minutes number 1, agreed (so
+    that there is a plan, in easy read too)."""
     meeting = kin.new_meeting(family={"name": "Khan family", "case_ref": "CR-KEYS"})
     facilitator = kin.browser("192.0.2.60").join(meeting["links"]["facilitator"], "Fay", role=None)
     assert facilitator.status_code == 200, facilitator.text
@@ -136,6 +140,7 @@ def meeting_with_minutes(kin: Kin) -> dict[str, str]:
     )
     assert link.status_code == 201, link.text
     kin.op(meeting["id"], participant, "minutes.take")
+    kin.op(meeting["id"], participant, "minutes.agree", minutes=1)
     return {
         "meeting_id": meeting["id"],
         "participant_id": participant,

@@ -98,8 +98,8 @@ def pdf_text(body: bytes) -> str:
 
 def over_http(get: Get, meeting_id: str, minutes: Iterable[int] = (), plan: bool = False) -> Sent:
     """Every HTTP answer one person can ask for: the board (API), the board and display
-    pages, each minutes' page and downloads, and (`plan`) "Our plan". Each is kept whatever
-    its status, so a refusal is searched too."""
+    pages, each minutes' page and downloads, and (`plan`) "Our plan" and its easy read (page
+    and PDF). Each is kept whatever its status, so a refusal is searched too."""
     paths = {
         "api board": f"/api/meetings/{meeting_id}",
         "api minutes": f"/api/meetings/{meeting_id}/minutes",
@@ -116,6 +116,8 @@ def over_http(get: Get, meeting_id: str, minutes: Iterable[int] = (), plan: bool
         }
     if plan:
         paths["our plan"] = f"/m/{meeting_id}/plan"
+        paths["easy read"] = f"/m/{meeting_id}/plan/easy-read"
+        paths["easy read pdf"] = f"/m/{meeting_id}/plan/easy-read.pdf"
     sent: Sent = {}
     for channel, path in paths.items():
         answer = get(path)

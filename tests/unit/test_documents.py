@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
+from pathlib import Path
 
 from server import documents
 from server.documents import PdfRenderer
@@ -29,7 +30,7 @@ class Watched:
         self.running: Counter[str] = Counter()
         self.most: Counter[str] = Counter()
 
-    def __call__(self, html: str, base_url: str) -> bytes:
+    def __call__(self, html: str, base_url: str, stylesheet: Path) -> bytes:
         meeting = html.split(" of ", 1)[1].split("<", 1)[0]
         with self.lock:
             self.running[meeting] += 1
@@ -38,7 +39,7 @@ class Watched:
             if meeting == self.held:
                 self.started.set()
                 assert self.gate.wait(30), "the test never opened the gate"
-            return documents.to_pdf(html, base_url)
+            return documents.to_pdf(html, base_url, stylesheet)
         finally:
             with self.lock:
                 self.running[meeting] -= 1

@@ -211,23 +211,20 @@ FILE_NAME_RE = re.compile(r"kinboard-[a-z0-9-]+-2026-11-27-minutes-1\.(pdf|md|js
 def test_file_names_are_safe_and_say_meeting_and_date(
     title: str, slug: str, extension: str
 ) -> None:
-    view = {"meeting": {"title": title}, "taken_at": T3, "number": 1}
-    name = documents.file_name(view, extension)
+    name = documents.file_name(title, T3, "minutes-1", extension)
     assert name == f"kinboard-{slug}-2026-11-27-minutes-1.{extension}"
     assert FILE_NAME_RE.fullmatch(name)
     assert name.isascii() and not any(c in name for c in '/\\"\r\n;: ')
 
 
 def test_a_long_title_makes_a_bounded_file_name() -> None:
-    view = {"meeting": {"title": "Ava " * 200}, "taken_at": T3, "number": 12}
-    name = documents.file_name(view, "pdf")
+    name = documents.file_name("Ava " * 200, T3, "minutes-12", "pdf")
     assert len(name) <= 100 and name.endswith("-2026-11-27-minutes-12.pdf")
     assert name.startswith("kinboard-ava-ava-")
 
 
 def test_a_cut_title_does_not_end_in_a_dash() -> None:
-    view = {"meeting": {"title": "a" * 59 + " b"}, "taken_at": T3, "number": 1}
-    name = documents.file_name(view, "pdf")
+    name = documents.file_name("a" * 59 + " b", T3, "minutes-1", "pdf")
     assert "--" not in name
     assert re.fullmatch(r"kinboard-[a-z0-9]+(-[a-z0-9]+)*-2026-11-27-minutes-1\.pdf", name)
 
