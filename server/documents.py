@@ -17,7 +17,7 @@ from typing import Any
 from .board import codec
 from .board.languages import BY_CODE
 from .board.minutes_content import content_for
-from .board.model import Board, Minutes, MinutesStatus, Outcome
+from .board.model import Minutes, Outcome
 from .board.roles import Role
 from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS, UNCONFIRMED_LABEL
 from .board.visibility import Viewer
@@ -26,7 +26,6 @@ from .pictures import PICTURES
 
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "minutes.css"
-PLAN_STYLESHEET = STYLESHEET.with_name("plan.css")
 # A 200-card PDF takes seconds of CPU: renders get threads of their own (not the default
 # pool, which hashes passwords), and the same document is rendered once.
 PDF_THREADS = 2
@@ -107,47 +106,6 @@ def role_of(entry: dict[str, Any]) -> str:
     if entry.get("unconfirmed"):
         return UNCONFIRMED_LABEL
     return ROLE_LABELS[Role(entry["role"])]
-
-
-# What "Our plan" shows of the agreed minutes: the plan, the next steps (who, by when),
-# and the bottom lines (who set each).
-PLAN_SECTIONS = ("plan_rules", "plan_helpers", "plan_warning_signs", "plan_difficult")
-PLAN_LAST = ("plan_working", "next_steps", "bottom_lines")
-
-
-def agreed_content(board: Board, viewer: Viewer) -> tuple[Minutes, dict[str, Any]] | None:
-    """The latest agreed minutes and their content as `viewer` may see it, or None while no
-    minutes are agreed: "Our plan" (and its easy read) reads only these, never a draft."""
-    agreed = [
-        m
-        for m in board.minutes.values()
-        if m.status is MinutesStatus.AGREED and m.id in board.snapshots
-    ]
-    if not agreed:
-        return None
-    minutes = max(agreed, key=lambda m: m.number)
-    return minutes, content_for(json.loads(board.snapshots[minutes.id].body), viewer)
-
-
-def plan_view(board: Board, viewer: Viewer) -> dict[str, Any] | None:
-    """ "Our plan": the plan of the latest agreed minutes and what was decided, as `viewer`
-    may see it, or None while no minutes are agreed."""
-    agreed = agreed_content(board, viewer)
-    if agreed is None:
-        return None
-    minutes, content = agreed
-    sections = {
-        section["key"]: section for column in content["columns"] for section in column["sections"]
-    }
-    decision = content["decision"]
-    return {
-        "number": minutes.number,
-        "agreed_at": minutes.agreed_at,
-        "sections": [sections[key] for key in (*PLAN_SECTIONS, *PLAN_LAST) if key in sections],
-        "decision_words": OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None,
-        "next_review": decision["next_review"] if decision else None,
-        "file_base": f"/m/{board.meeting.id}/minutes/{minutes.number}",
-    }
 
 
 # Colour-blind-safe colours (Okabe-Ito) and a dash pattern each, so the lines differ in

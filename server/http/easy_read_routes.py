@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from .. import documents, easy_read
+from .. import documents, plans
 from ..board.errors import NotFound
 from ..board.model import Board
 from ..clock import iso
@@ -32,7 +32,7 @@ class EasyReadRoutes:
         self, request: Request, event: str
     ) -> tuple[Board, Auth, dict[str, Any] | None]:
         auth, board = await self.web.plan_reader(request)
-        view = easy_read.easy_read_view(board, self.web.viewer(board, auth))
+        view = plans.easy_read_view(board, self.web.viewer(board, auth))
         if view is not None:
             await self.services.audit.record_once_a_minute(
                 board.meeting.id, event, by=auth.who, minutes=view["number"], easy_read=True
@@ -47,10 +47,11 @@ class EasyReadRoutes:
             "easy_read.html",
             meeting=board.meeting,
             plan=view,
-            pictures=easy_read.PAGE_PICTURES,
+            pictures=plans.PAGE_PICTURES,
             kept_until=iso(purge_at) if purge_at is not None else None,
             staff=auth.staff is not None,
             for_pdf=False,
+            language_name=documents.language_name,
         )
 
     async def pdf(self, request: Request) -> Response:
@@ -60,12 +61,13 @@ class EasyReadRoutes:
         html = self.web.templates.get_template("easy_read.html").render(
             meeting=board.meeting,
             plan=view,
-            pictures=easy_read.pictures_for_pdf(),
+            pictures=plans.pictures_for_pdf(),
             staff=auth.staff is not None,
             for_pdf=True,
+            language_name=documents.language_name,
         )
         body = await self.web.pdfs.pdf(
-            board.meeting.id, html, self.web.settings.base_url, easy_read.STYLESHEET
+            board.meeting.id, html, self.web.settings.base_url, plans.EASY_READ_STYLESHEET
         )
         what = f"our-plan-easy-read-{view['number']}"
         name = documents.file_name(board.meeting.title, view["agreed_at"], what, "pdf")
@@ -79,4 +81,4 @@ class EasyReadRoutes:
         )
 
     async def stylesheet(self, request: Request) -> Response:
-        return FileResponse(easy_read.STYLESHEET, media_type="text/css")
+        return FileResponse(plans.EASY_READ_STYLESHEET, media_type="text/css")

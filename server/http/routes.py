@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import documents, i18n
+from .. import documents, i18n, plans
 from ..board import codec, wire
 from ..board.errors import N_, Closed, Forbidden, KinboardError, NotFound, Unauthorized
 from ..board.model import Board, LinkKind, Minutes, MinutesStatus, Snapshot
@@ -109,7 +109,7 @@ class Routes:
         """ "Our plan": the plan of the latest agreed minutes, in the family's words, read
         only; after the meeting has closed too, until it is purged."""
         auth, board = await self.web.plan_reader(request)
-        view = documents.plan_view(board, self.web.viewer(board, auth))
+        view = plans.plan_view(board, self.web.viewer(board, auth))
         if view is not None:
             await self.services.audit.record_once_a_minute(
                 board.meeting.id, "plan.viewed", by=auth.who, minutes=view["number"]
@@ -335,7 +335,7 @@ class Routes:
         return FileResponse(documents.STYLESHEET, media_type="text/css")
 
     async def plan_css(self, request: Request) -> Response:
-        return FileResponse(documents.PLAN_STYLESHEET, media_type="text/css")
+        return FileResponse(plans.PLAN_STYLESHEET, media_type="text/css")
 
     async def api_minutes(self, request: Request) -> Response:
         meeting_id = request.path_params["meeting_id"]

@@ -103,6 +103,7 @@ async def test_a_translation_reaches_only_its_languages_readers_on_every_channel
         assert_kept(POLISH, sent[name], name)
     assert_shown(POLISH, sent["Ewa"], "Ewa", ["socket applied", "api board", "minutes 1"])
     assert_shown(POLISH, sent["Ewa"], "Ewa", ["minutes 1 md", "minutes 1 json", "minutes 1 pdf"])
+    assert_shown(POLISH, sent["Ewa"], "Ewa", ["easy read", "easy read pdf"])
     assert_shown(POLISH, sent["Olga"], "Olga", ["socket applied", "api board", "sync from 0"])
     assert_shown(POLISH, sent["Priya"], "Priya", ["socket applied", "api board", "minutes 1"])
     # Minutes show the original and the translation, with who made it.

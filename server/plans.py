@@ -1,27 +1,73 @@
-""" "Our plan in easy read": the agreed plan for parents with a learning disability, in the
-UK easy read way: a part per heading in plain words, each with a picture; one item a line,
-with who and when as lines of their own, each with its picture. What people wrote is
-shown as they wrote it: easy read changes the page, never their words.
+""" "Our plan" and "Our plan in easy read": what each shows of the latest agreed minutes,
+as the reader may see them (never a draft).
 
-The view reads what "Our plan" reads (`documents.agreed_content`: the latest agreed
-minutes, as the reader may see them); its headings and fixed words are in
+"Our plan" is the plan, the next steps and the bottom lines, with what was decided. Its
+easy read is for parents with a learning disability, in the UK easy read way: a part per
+heading in plain words, each with a picture; one item a line, with who and when as lines
+of their own, each with its picture. What people wrote is shown as they wrote it: easy
+read changes the page, never their words. Its headings and fixed words are in
 templates/easy_read.html, and its pictures (OpenMoji) in server/pictures.json."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .board.model import Board
+from .board.minutes_content import content_for
+from .board.model import Board, Minutes, MinutesStatus, Outcome
+from .board.template import OUTCOME_LABELS
 from .board.visibility import Viewer
-from .documents import agreed_content
 from .pictures import EASY_READ_PICTURES
 
-STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "easy_read.css"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PLAN_STYLESHEET = TEMPLATES / "plan.css"
+EASY_READ_STYLESHEET = TEMPLATES / "easy_read.css"
 # Where the client build copies the pictures: served at /static/pictures, read by the PDF.
 PICTURES_DIR = Path(__file__).resolve().parent.parent / "client" / "dist" / "pictures"
 PAGE_PICTURES = "/static/pictures/"
+
+
+# What "Our plan" shows of the agreed minutes: the plan, the next steps (who, by when),
+# and the bottom lines (who set each).
+PLAN_SECTIONS = ("plan_rules", "plan_helpers", "plan_warning_signs", "plan_difficult")
+PLAN_LAST = ("plan_working", "next_steps", "bottom_lines")
+
+
+def agreed_content(board: Board, viewer: Viewer) -> tuple[Minutes, dict[str, Any]] | None:
+    """The latest agreed minutes and their content as `viewer` may see it, or None while no
+    minutes are agreed: "Our plan" and its easy read read only these."""
+    agreed = [
+        m
+        for m in board.minutes.values()
+        if m.status is MinutesStatus.AGREED and m.id in board.snapshots
+    ]
+    if not agreed:
+        return None
+    minutes = max(agreed, key=lambda m: m.number)
+    return minutes, content_for(json.loads(board.snapshots[minutes.id].body), viewer)
+
+
+def plan_view(board: Board, viewer: Viewer) -> dict[str, Any] | None:
+    """ "Our plan": the plan of the latest agreed minutes and what was decided, as `viewer`
+    may see it, or None while no minutes are agreed."""
+    agreed = agreed_content(board, viewer)
+    if agreed is None:
+        return None
+    minutes, content = agreed
+    sections = {
+        section["key"]: section for column in content["columns"] for section in column["sections"]
+    }
+    decision = content["decision"]
+    return {
+        "number": minutes.number,
+        "agreed_at": minutes.agreed_at,
+        "sections": [sections[key] for key in (*PLAN_SECTIONS, *PLAN_LAST) if key in sections],
+        "decision_words": OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None,
+        "next_review": decision["next_review"] if decision else None,
+        "file_base": f"/m/{board.meeting.id}/minutes/{minutes.number}",
+    }
 
 
 @dataclass(frozen=True)
@@ -89,6 +135,8 @@ def _item(card: dict[str, Any], section: str) -> dict[str, Any]:
         "when": card["due"],
         # Staff copies show what is kept from someone, as the minutes do.
         "marking": card["audience"]["words"] if "audience" in card else None,
+        # An interpreter's, under the words (those the reader may read: `content_for`).
+        "translations": card.get("translations", []),
     }
 
 
