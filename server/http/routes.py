@@ -120,6 +120,7 @@ class Routes:
             "plan.html",
             meeting=board.meeting,
             plan=view,
+            language_name=documents.language_name,
             kept_until=iso(purge_at) if purge_at is not None else None,
             staff=auth.staff is not None,
         )

@@ -62,7 +62,11 @@ async def test_a_translation_reaches_only_its_languages_readers_on_every_channel
 ) -> None:
     room = meeting
     added = await room.op(
-        "Priya", "card.add", section="strengths", text="Gran walks them to school", card_id="c_gran"
+        "Priya",
+        "card.add",
+        section="plan_rules",
+        text="Gran walks them to school",
+        card_id="c_gran",
     )
     assert added["ok"], added
     await translate(room, "Babcia odprowadza je do szkoły POLSKI7Q")
@@ -104,6 +108,7 @@ async def test_a_translation_reaches_only_its_languages_readers_on_every_channel
     assert_shown(POLISH, sent["Ewa"], "Ewa", ["socket applied", "api board", "minutes 1"])
     assert_shown(POLISH, sent["Ewa"], "Ewa", ["minutes 1 md", "minutes 1 json", "minutes 1 pdf"])
     assert_shown(POLISH, sent["Ewa"], "Ewa", ["easy read", "easy read pdf"])
+    assert_shown(POLISH, sent["Ewa"], "Ewa", ["our plan"])
     assert_shown(POLISH, sent["Olga"], "Olga", ["socket applied", "api board", "sync from 0"])
     assert_shown(POLISH, sent["Priya"], "Priya", ["socket applied", "api board", "minutes 1"])
     # Minutes show the original and the translation, with who made it.
@@ -132,7 +137,11 @@ async def test_changing_ones_language_changes_which_translations_one_is_sent(
 ) -> None:
     room = meeting
     added = await room.op(
-        "Priya", "card.add", section="strengths", text="Gran walks them to school", card_id="c_gran"
+        "Priya",
+        "card.add",
+        section="plan_rules",
+        text="Gran walks them to school",
+        card_id="c_gran",
     )
     assert added["ok"], added
     await translate(room, "Babcia POLSKI7Q")
