@@ -1,13 +1,14 @@
 // Who can see a card, in words and as the facilitator's choices. Pure. The server decides
 // who is sent what (docs/protocol.md, "What not everyone may see"); the page only shows
 // the marking of a card it was sent, and offers the markings the template allows.
+import { commaList } from './i18n.js';
 
 // The marking of a card not everyone may see ("Hidden from Sam"), or null for everyone.
 export function audienceWords(card, template, nameOf) {
   const audience = card.audience;
   if (!audience || audience.kind === 'everyone') return null;
   // One browser's joins are named together (the server adds the first), often under one name.
-  const names = [...new Set((audience.people ?? []).map((id) => nameOf(id) ?? '?'))].join(', ');
+  const names = commaList([...new Set((audience.people ?? []).map((id) => nameOf(id) ?? '?'))]);
   return template.audiences.labels[audience.kind].replace('{names}', names);
 }
 

@@ -34,6 +34,12 @@ export function templateInWords(template) {
   };
 }
 
+// Who a card is said by, as this page shows it: a shared family plan's "the family" in
+// this page's language (the template's words, kept in English to know it by); anyone's
+// own words as written.
+export const attributionWords = (attributedTo, template) =>
+  attributedTo && attributedTo === template.family_attribution ? t(attributedTo) : attributedTo;
+
 // The words a meeting starts with (its steps, its overall scale, a worry's scale) are
 // msgids too: each reader sees them in their own language until someone writes their own,
 // which then shows as written.

@@ -9,7 +9,7 @@ globalThis.document = { getElementById: (id) => (id === 'kinboard-words' ? { tex
 const { lang, locale, t } = await import('../src/i18n.js');
 const { WORDS } = await import('../src/words.js');
 const { dayWords } = await import('../src/dates.js');
-const { templateInWords } = await import('../src/template-words.js');
+const { attributionWords, templateInWords } = await import('../src/template-words.js');
 const { summaryWords } = await import('../src/trend.js');
 const template = JSON.parse(readFileSync(new URL('./state.json', import.meta.url), 'utf8')).template;
 
@@ -62,6 +62,10 @@ test("the server's words for the map and its people are shown in Polish; the res
   assert.equal(polish.columns[0].key, 'worries');
   assert.equal(polish.audiences.labels.hidden_from, 'Ukryte przed: {names}');
   assert.deepEqual(polish.limits, template.limits);
+  // A shared family plan's cards are said by "the family": in Polish; anyone else's words as written.
+  assert.equal(attributionWords(template.family_attribution, polish), 'rodzina');
+  assert.equal(attributionWords('the family of Sam', polish), 'the family of Sam');
+  assert.equal(attributionWords(null, polish), null);
   const summary = { groups: [{ group: 'family', median: 7 }, { group: 'professionals', median: 3.5 }], gap: 3.5 };
   assert.equal(summaryWords(summary, polish.groups), 'Rodzina 7 i specjaliści 3,5: różnica 3,5');
 });

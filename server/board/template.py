@@ -119,7 +119,7 @@ TIMED_SECTIONS = frozenset(
 PLAN_SECTIONS = tuple(section.key for section in COLUMNS[-1].sections)
 
 # Who the cards of a shared family plan are "said by" (each is by the one who wrote it).
-FAMILY_ATTRIBUTION = "the family"
+FAMILY_ATTRIBUTION = N_("the family")
 
 STAGE_LABELS: Mapping[Stage, str] = MappingProxyType(
     {

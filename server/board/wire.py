@@ -39,6 +39,7 @@ from .template import (
     AUDIENCE_LABELS,
     BOTTOM_LINE_SETTER,
     COLUMNS,
+    FAMILY_ATTRIBUTION,
     GOAL_PATTERN,
     GOAL_SECTION,
     GROUP_LABELS,
@@ -281,6 +282,8 @@ def encode_template(link_days: int) -> dict[str, Any]:
             "harm_section": HARM_SECTION,
         },
         "bottom_line_setter": BOTTOM_LINE_SETTER,
+        # Who a shared family plan's cards are said by: pages show it in their language.
+        "family_attribution": FAMILY_ATTRIBUTION,
         "statuses": {
             status.value: {f.name: getattr(allows, f.name) for f in fields(allows)}
             for status, allows in STATUS_ALLOWS.items()

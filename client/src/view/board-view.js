@@ -6,6 +6,7 @@ import Sortable from 'sortablejs';
 import { audienceWords, hideableFrom } from '../audience.js';
 import { columnsOf, isOverdue, timedSections } from '../plan.js';
 import { sectionLabel } from '../state.js';
+import { attributionWords } from '../template-words.js';
 import { ownTranslation, translationsOf } from '../translations.js';
 import { WORDS } from '../words.js';
 import { createAudiencePicker } from './audience-picker.js';
@@ -244,6 +245,7 @@ export class BoardView {
       scalable: this.model.template.scaled_sections.includes(card.section),
       isStatement: card.section === this.composers.statement.section,
       bottomLine: card.section === 'bottom_lines',
+      attribution: attributionWords(card.attributed_to, this.model.template),
       overdue: isOverdue(card, board.meeting, this.timed, this.model.today),
       marking: audienceWords(card, this.model.template, (id) => this.model.state?.participantName(id)),
       translations: translationsOf(this.model.state?.translations ?? new Map(), 'card', cardId),

@@ -106,7 +106,7 @@ export class CardView {
   // can see it, in words (null: everyone); isStatement: a worry statement, which can have a
   // safety goal; bottomLine: its "said by" is who sets it; translations: those of it this
   // screen was sent, and nameOf(participant id) for who made them
-  render(card, { can, meId, pending, editingNames, hasScale, scalable, overdue, marking, isStatement, bottomLine, translations = [], nameOf = () => null }) {
+  render(card, { can, meId, pending, editingNames, hasScale, scalable, overdue, marking, isStatement, bottomLine, attribution = card.attributed_to, translations = [], nameOf = () => null }) {
     renderTranslations(this.translations, translations, nameOf);
     setText(this.marking, marking ?? '');
     show(this.marking, Boolean(marking));
@@ -114,8 +114,8 @@ export class CardView {
     if (!this.isEditing) setText(this.text, card.text);
     else this.noteRemoteChange(card.text, can.changeCard(card));
     const saidBy = bottomLine ? WORDS.setBy : WORDS.saidBy;
-    setText(this.saidBy, card.attributed_to ? saidBy(card.attributed_to) : '');
-    show(this.saidBy, Boolean(card.attributed_to));
+    setText(this.saidBy, attribution ? saidBy(attribution) : '');
+    show(this.saidBy, Boolean(attribution));
     show(this.fromLastMeeting, Boolean(card.from_last_meeting));
     this.renderTiming(card, overdue);
     const note = [pending ? WORDS.saving : '', editingNames.length ? WORDS.isEditing(editingNames) : '']
