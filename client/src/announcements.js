@@ -13,10 +13,15 @@ const MOST_NAMES = 3; // more people than this are "several people"
  * (`before`: a BoardState); null when it is my own change or nobody named made it.
  */
 export function describeApplied(event, before, meId) {
-  if (!event.changes?.length || event.by === meId) return null;
+  if (!event.changes?.length || event.by === meId || onlyOwnSettings(event, before)) return null;
   const name = before.participantName(event.by) ?? newName(event);
   if (!name) return null;
   return { by: name, sentence: sentenceOf(event, before, name) };
+}
+
+// Someone changing their own language or name changes nothing on the board for others.
+function onlyOwnSettings(event, before) {
+  return event.changes.every((c) => c.entity === 'participant' && c.id === event.by && before.participants.has(c.id));
 }
 
 // Someone joining is named only by their own change.

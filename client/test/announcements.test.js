@@ -66,7 +66,9 @@ describe('describeApplied: one change in one short sentence', () => {
     assert.equal(said({ by: 'p_priya', changes: [{ entity: 'focus', id: 'focus', value: { kind: 'section', target: 'harm' } }] }, boardWith()), 'Priya made a change');
   });
 
-  test('my own changes, empty ones and ones by nobody named are not said', () => {
+  test('my own changes, empty ones, ones by nobody named and someone\'s own settings are not said', () => {
+    const gran = { id: 'p_gran', name: 'Gran', role: 'network', language: 'pl' };
+    assert.equal(describeApplied({ by: 'p_gran', changes: [{ entity: 'participant', id: 'p_gran', value: gran }] }, boardWith(), 'p_me'), null);
     assert.equal(describeApplied({ by: 'p_me', changes: [cardChange(c1)] }, boardWith(), 'p_me'), null);
     assert.equal(describeApplied({ by: 'p_gran', changes: [] }, boardWith(), 'p_me'), null);
     assert.equal(describeApplied({ by: 'system', changes: [cardChange(c1)] }, boardWith(), 'p_me'), null);
