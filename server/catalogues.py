@@ -37,9 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
 PROJECT = "Kinboard"
-# The client's own words, and the template's (server/board/template.py, marked N_), which
-# the server sends in English and each page shows in its reader's language.
-CLIENT_SOURCES = ("client/", "server/board/template.py")
+# The client's own words, the template's (server/board/template.py, marked N_), which the
+# server sends in English and each page shows in its reader's language, and the names of
+# the pictures a child chooses from (server/pictures.json).
+CLIENT_SOURCES = ("client/", "server/board/template.py", "server/pictures.json")
 CONTEXT_SEPARATOR = "\u0004"  # gettext's, as client/src/i18n.js reads it
 HEADER = """\
 # Kinboard's words in {name} ({code}).
@@ -69,6 +70,15 @@ def extract(root: Path = ROOT) -> Catalog:
             context=context,
         )
     return template
+
+
+def extract_pictures(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterable[tuple[int, str, tuple[str, str], list[str]]]:
+    """babel.cfg's `pictures` extractor: each picture's name in pictures.json, a msgid in
+    the context "picture" (as `tc('picture', name)` looks it up)."""
+    for picture in json.load(fileobj)["pictures"]:
+        yield 1, "tc", ("picture", picture["name"]), []
 
 
 def po_path(locale_dir: Path, code: str) -> Path:

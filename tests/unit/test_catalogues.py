@@ -161,6 +161,21 @@ def test_the_templates_words_the_client_shows_are_in_its_catalogue(tree: Path) -
     assert "A board holds at most {most} cards." not in words["messages"]
 
 
+def test_the_pictures_names_are_messages_in_their_own_context(tree: Path) -> None:
+    pictures = {"pictures": [{"id": "1F600", "name": "happy"}, {"id": "1F436", "name": "dog"}]}
+    (tree / "server/pictures.json").write_text(json.dumps(pictures), encoding="utf-8")
+    locale = tree / "locale"
+    catalogues.update(tree, locale, ["pl"])
+    catalogue = catalogues.read_catalogue(catalogues.po_path(locale, "pl"), "pl")
+    dog = catalogue.get("dog", context="picture")
+    assert dog is not None and catalogue.get("dog") is None
+    dog.string = "pies"
+    catalogues.po_path(locale, "pl").write_bytes(catalogues.po_bytes(catalogue))
+    catalogues.compile_all(locale, ["pl"])
+    words = json.loads((locale / "pl/LC_MESSAGES/client.json").read_text(encoding="utf-8"))
+    assert words["messages"]["picture\u0004dog"] == "pies"
+
+
 def test_arabic_client_plural_has_six_forms(tree: Path) -> None:
     locale = tree / "locale"
     catalogues.update(tree, locale, ["ar"])

@@ -145,10 +145,10 @@ function pictureAdder(put, cancel) {
   const grid = el(
     'div',
     { class: 'picture-grid', role: 'group', 'aria-label': W.choosePicture },
-    ...PICTURES.map(({ id, name }) =>
+    ...PICTURES.map(({ id }) =>
       el(
         'button',
-        { type: 'button', class: 'picture-choice', dataset: { picture: id }, 'aria-label': name, onclick: () => put({ picture: id }) },
+        { type: 'button', class: 'picture-choice', dataset: { picture: id }, 'aria-label': pictureName(id), onclick: () => put({ picture: id }) },
         el('img', { src: pictureUrl(id), alt: '', width: 56, height: 56 }),
       ),
     ),
