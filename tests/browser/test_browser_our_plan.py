@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, expect
 
+from tests.support.axe import assert_accessible
 from tests.support.harness import API_KEY, BackgroundLoop, Client, ServerProcess, create_meeting
 from tests.support.pages import PHONE, WAIT_MS, Screens
+from tests.support.wcag import small_targets
 
 KEY = {"Authorization": f"Bearer {API_KEY}"}
 PLAN = "Gran picks Ava up from school on Mondays"
@@ -71,6 +73,8 @@ def in_easy_read(phone: Page) -> None:
     size: Any = items.last.evaluate("item => parseFloat(getComputedStyle(item).fontSize)")
     assert size >= 24, size  # larger than "Our plan"
     fits_the_phone(phone)
+    assert_accessible(phone, "Our plan in easy read")
+    assert small_targets(phone) == []
     pictures: Any = easy.locator("img").evaluate_all(
         """pictures => pictures.map(p => ({
             alt: p.getAttribute('alt'), loaded: p.complete && p.naturalWidth > 0,
