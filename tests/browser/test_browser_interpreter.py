@@ -31,6 +31,13 @@ ORIGINAL = "Gran walks them to school"
 POLISH = "Babcia odprowadza je do szkoły"
 REASON = "He goes to school every day"
 POLISH_REASON = "Chodzi codziennie do szkoły"
+STATEMENT_PARTS = {
+    "who": "Children's services",
+    "happened": "Dad shouts",
+    "worry": "Ava could be frightened",
+    "likely": "likely",
+}
+POLISH_STATEMENT = "Służby martwią się, że Ava może się bać"
 
 
 def olgas_link(office: Page) -> str:
@@ -107,6 +114,19 @@ def test_an_interpreter_translates_a_card_and_a_polish_parent_sees_it_under_the_
             by = "translated by Olga (interpreter)" if page is not ewa else "Olga"
             expect(translation.locator(".translation-by")).to_contain_text(by)
 
+        # A worry statement is a card too: its translation shows in the set beside its goals.
+        priya.click("[data-section=danger] [data-action=compose-statement]")
+        composer = priya.locator("[data-composer=statement]")
+        for part, words in STATEMENT_PARTS.items():
+            composer.locator(f"[data-part={part}]").fill(words)
+        composer.locator("[data-action=save]").click()
+        statement = olga.locator("[data-section=danger] [data-card-id]")
+        statement.locator("[data-action=translate]").click()
+        statement.locator("textarea").fill(POLISH_STATEMENT)
+        statement.locator("[data-action=save-translation]").click()
+        in_set = ewa.locator("[data-role=sets] [data-set] [data-role=translation]")
+        expect(in_set.locator(".translation-text")).to_have_text(POLISH_STATEMENT)
+
         # A reason given with a number, once the answers are shown, is translated too.
         scale = priya.locator("[data-scale-id]")
         scale_id = scale.get_attribute("data-scale-id") or ""
@@ -132,6 +152,7 @@ def test_an_interpreter_translates_a_card_and_a_polish_parent_sees_it_under_the_
             expect(page.locator("[data-role=translation]")).to_have_count(0)
             expect(page.locator("body")).not_to_contain_text("Babcia")
             expect(page.locator("body")).not_to_contain_text("codziennie")
+            expect(page.locator("body")).not_to_contain_text("martwią")
         assert screens.problems == []
     finally:
         screens.close()

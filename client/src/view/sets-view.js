@@ -3,9 +3,11 @@
 // once and updated in place, so a button keeps its focus while others change the board.
 import { dayWords } from '../dates.js';
 import { describeSets } from '../sets.js';
+import { translationsOf } from '../translations.js';
 import { summaryWords } from '../trend.js';
 import { WORDS } from '../words.js';
 import { el, placeChildren, setText, show } from './dom.js';
+import { renderTranslations } from './translation-view.js';
 
 export class SetsView {
   // actions (board page only): scaleForCard(statementId), the statement's own scale.
@@ -41,6 +43,8 @@ export class SetsView {
     if (!item) {
       item = {
         worry: el('p', { class: 'set-text', dir: 'auto' }),
+        // an interpreter's translations of the statement, for those who read them
+        worryTranslations: el('div', { class: 'card-translations', hidden: true }),
         goals: el('ul', { class: 'set-goals' }),
         result: el('p', { class: 'set-result', dataset: { role: 'set-result' } }),
         scaleButton: this.readOnly
@@ -50,23 +54,30 @@ export class SetsView {
       item.element = el(
         'li',
         { class: 'set', dataset: { set: statement.id } },
-        el('div', { class: 'set-worry' }, el('h3', { class: 'set-label' }, WORDS.sets.worry), item.worry),
+        el('div', { class: 'set-worry' }, el('h3', { class: 'set-label' }, WORDS.sets.worry), item.worry, item.worryTranslations),
         el('div', { class: 'set-goal' }, el('h3', { class: 'set-label' }, WORDS.sets.goal), item.goals),
         el('div', { class: 'set-scale' }, item.result, item.scaleButton),
       );
       this.items.set(statement.id, item);
     }
     setText(item.worry, statement.text);
+    const { state } = this.model;
+    const translations = state?.translations ?? new Map();
+    const nameOf = (id) => state?.participantName(id) ?? null;
+    renderTranslations(item.worryTranslations, translationsOf(translations, 'card', statement.id), nameOf);
     item.goals.replaceChildren(
       ...(goals.length
-        ? goals.map((goal) =>
-            el(
+        ? goals.map((goal) => {
+            const translated = el('div', { class: 'card-translations', hidden: true });
+            renderTranslations(translated, translationsOf(translations, 'card', goal.id), nameOf);
+            return el(
               'li',
               { class: 'set-goal-text', dir: 'auto', dataset: { goal: goal.id } },
               goal.text,
               goal.due ? el('span', { class: 'card-due' }, ` · ${WORDS.due(dayWords(goal.due))}`) : null,
-            ),
-          )
+              translated,
+            );
+          })
         : [el('li', { class: 'set-none' }, WORDS.sets.noGoal)]),
     );
     setText(item.result, lastSummary ? WORDS.sets.scale(summaryWords(lastSummary, this.model.template.groups)) : WORDS.sets.noResult);
