@@ -4,7 +4,7 @@ WORKDIR /src/client
 COPY client/package.json client/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY client/ ./
-# The one list of the pictures a child can choose, which the build copies the pictures of.
+# The one list of the bundled pictures (a child's, and the easy read plan's), which the build copies.
 COPY server/pictures.json /src/server/pictures.json
 RUN npm run build
 
