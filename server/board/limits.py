@@ -38,5 +38,8 @@ MAX_HOUSE_ITEMS = 60  # each child's, in all three houses
 MAX_HOUSE_WORDS = 500
 MAX_STROKES = 200
 MAX_POINTS = 20_000  # in one drawing, all its strokes together
+# Interpreters' translations a board keeps (one per interpreter and thing translated): as
+# many as the cards it keeps, a few interpreters each.
+MAX_TRANSLATIONS = 3000
 DRAWING_SIZE = 1000  # a drawing's x and y run from 0 to this
 MIN_AGE, MAX_AGE = 0, 25

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from .entities import live_card, put
-from .errors import Forbidden, Invalid, NotFound, TooLong
+from .errors import Forbidden, Invalid, NotFound, TooLong, TooMany
 from .languages import BY_CODE, DEFAULT
-from .limits import MAX_TEXT
+from .limits import MAX_TEXT, MAX_TRANSLATIONS
 from .model import Board, Card, Change, Participant
 from .parsing import UNSET, Fields
 from .roles import Role
@@ -87,6 +87,8 @@ def apply(
     )
     if before is not None and before == replace(translation, translated_at=before.translated_at):
         return board, []  # the same words again change nothing
+    if before is None and len(board.translations) >= MAX_TRANSLATIONS:
+        raise TooMany("A board can keep at most {most} translations.", most=MAX_TRANSLATIONS)
     return put(board, "translation", translation)
 
 

@@ -13,8 +13,18 @@ import pytest
 
 from server.board import minutes_content, ops, people, storage, wire
 from server.board.codec import encode_entity
-from server.board.errors import Closed, Forbidden, Invalid, KinboardError, Locked, NotFound, TooLong
+from server.board.errors import (
+    Closed,
+    Forbidden,
+    Invalid,
+    KinboardError,
+    Locked,
+    NotFound,
+    TooLong,
+    TooMany,
+)
 from server.board.export import encode_person
+from server.board.limits import MAX_TRANSLATIONS
 from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Change, Status
 from server.board.ops import Context
@@ -161,6 +171,22 @@ def test_refusals_change_nothing(
         run(board, message, actor)
     assert caught.value.message
     assert storage.board_records(board) == before
+
+
+def test_a_board_keeps_at_most_so_many_translations_and_one_can_still_be_replaced() -> None:
+    board = step(meeting(), translate(), "p_olga")
+    others = {
+        f"card:c_{n}:p_olga": replace(board.translations[OLGA_CARD], id=f"card:c_{n}:p_olga")
+        for n in range(MAX_TRANSLATIONS - 1)
+    }
+    full = replace(board, translations={**board.translations, **others})
+    before = storage.board_records(full)
+    with pytest.raises(TooMany):
+        run(full, translate("c_gran"), "p_olga")
+    assert storage.board_records(full) == before
+    assert run(full, translate(text="Nowe słowa"), "p_olga")[0].translations[OLGA_CARD].text == (
+        "Nowe słowa"
+    )
 
 
 def test_the_opening_refusals_say_why_in_plain_words() -> None:
