@@ -29,7 +29,7 @@ test-fast: setup
 setup: $(VENV)/.installed client/dist/.built server/locale/.compiled
 
 # Every message of the code into server/locale/messages.pot and each language's .po (new
-# ones empty, changed ones fuzzy): then fill in their translations.
+# and changed ones empty): then fill in their translations.
 messages: $(VENV)/.installed
 	$(PY) -m server.catalogues messages
 

@@ -128,8 +128,9 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 
 
 def update(root: Path, locale_dir: Path, codes: Iterable[str]) -> list[Path]:
-    """`make messages`: messages.pot from the code and each .po updated from it (new
-    messages empty, changed ones fuzzy with their previous msgid, gone ones dropped)."""
+    """`make messages`: messages.pot from the code and each .po updated from it: new
+    and changed messages empty, gone ones dropped. No guesses from similar messages:
+    Babel's would offer "Cancel" for "Change", one removed fuzzy flag from being shown."""
     template = extract(root)
     pot = locale_dir / f"{DOMAIN}.pot"
     if pot.exists():
@@ -139,7 +140,7 @@ def update(root: Path, locale_dir: Path, codes: Iterable[str]) -> list[Path]:
     for code in codes:
         path = po_path(locale_dir, code)
         catalogue = read_catalogue(path, code) if path.exists() else new_catalogue(code)
-        catalogue.update(template, update_creation_date=True)
+        catalogue.update(template, no_fuzzy_matching=True, update_creation_date=True)
         if write_if_changed(path, po_bytes(catalogue)):
             changed.append(path)
     return changed

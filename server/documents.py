@@ -14,17 +14,20 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from . import i18n
 from .board import codec
-from .board.languages import BY_CODE
 from .board.minutes_content import content_for
 from .board.model import Minutes, Outcome
 from .board.roles import Role
 from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS, UNCONFIRMED_LABEL
 from .board.visibility import Viewer
-from .minutes_sets import minutes_sets, sets_markdown
+from .i18n import Language, gettext
+from .minutes_sets import minutes_sets
 from .pictures import PICTURES
 
-MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"  # the UK government marking, as written
+# The UK government marking, as written: it stays English in every language.
+MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"
+ENGLISH = i18n.BY_CODE[i18n.DEFAULT]
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "minutes.css"
 # A 200-card PDF takes seconds of CPU: renders get threads of their own (not the default
 # pool, which hashes passwords), and the same document is rendered once.
@@ -34,14 +37,21 @@ PDF_CACHE = 32  # documents kept, most recently asked for first
 log = logging.getLogger("kinboard.documents")
 
 
-def minutes_view(minutes: Minutes, body: str, viewer: Viewer) -> dict[str, Any]:
+def minutes_view(
+    minutes: Minutes, body: str, viewer: Viewer, language: Language = ENGLISH
+) -> dict[str, Any]:
     """What a minutes document shows `viewer`: the frozen content they may see (each person's
     copy leaves out what they may not; staff copies show it with its marking), and the
-    sign-offs beside it."""
+    sign-offs beside it; the document's own words in `language` (what people wrote as they
+    wrote it)."""
+    code = language.code
     content = content_for(json.loads(body), viewer)
     decision = content["decision"]
-    groups = {group.value: label for group, label in GROUP_LABELS.items()}
+    groups = {group.value: gettext(code, label) for group, label in GROUP_LABELS.items()}
+    outcome = OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None
     return {
+        "page_language": language,
+        "words": i18n.client_catalogue(code),
         "marking": MARKING,
         "content": content,
         "meeting": content["meeting"],
@@ -58,54 +68,64 @@ def minutes_view(minutes: Minutes, body: str, viewer: Viewer) -> dict[str, Any]:
             for s in minutes.signoffs
             if s.stance.value == "disagree"
         ],
-        "decision_words": OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None,
-        "role_of": role_of,
+        "decision_words": gettext(code, outcome) if outcome else None,
+        "role_of": lambda entry: role_of(entry, code),
         "language_name": language_name,
         "group_labels": groups,
-        "trends": [trend_chart(scale, groups) for scale in content["scales"]],
-        "houses": houses_view(content),
+        "trends": [trend_chart(scale, groups, code) for scale in content["scales"]],
+        "houses": houses_view(content, code),
+        # The words the content carries from the meeting's template (column headings,
+        # section labels): in `language` where the catalogue has them, else as recorded.
+        "fixed": lambda words: gettext(code, words),
         "sets": minutes_sets(content),
     }
 
 
-def houses_view(content: dict[str, Any]) -> list[dict[str, Any]]:
+def houses_view(content: dict[str, Any], code: str = i18n.DEFAULT) -> list[dict[str, Any]]:
     """The children's shared houses as documents show them: words; a picture by its name;
     a drawing as SVG polylines of its numbers. (Minutes taken before the houses have none.)"""
     children = []
     for child in content.get("houses", []):
         houses = []
         for house in child["houses"]:
-            items = [_house_item(item) for item in house["items"]]
+            items = [_house_item(item, code) for item in house["items"]]
             if items:
-                houses.append({"label": house["label"], "items": items})
-        children.append({"title": f"{child['child']}'s three houses", "houses": houses})
+                houses.append({"label": gettext(code, house["label"]), "items": items})
+        title = gettext(code, "{name}'s three houses", name=child["child"])
+        children.append({"title": title, "houses": houses})
     return children
 
 
-def _house_item(item: dict[str, Any]) -> dict[str, Any]:
+def _house_item(item: dict[str, Any], code: str) -> dict[str, Any]:
     # Staff copies show a facilitator's marking, as they do a card's.
     marking = {"audience": item["audience"]} if "audience" in item else {}
-    return {**_house_words(item), **marking}
+    return {**_house_words(item, code), **marking}
 
 
-def _house_words(item: dict[str, Any]) -> dict[str, Any]:
+def _house_words(item: dict[str, Any], code: str) -> dict[str, Any]:
     if item["words"] is not None:
         return {"words": item["words"]}
     if item["picture"] is not None:
-        return {"words": f"A picture: {PICTURES.get(item['picture'], 'a picture')}"}
+        picture = PICTURES.get(item["picture"], gettext(code, "a picture"))
+        return {"words": gettext(code, "A picture: {picture}", picture=picture)}
     lines = [
         " ".join(f"{int(s[i])},{int(s[i + 1])}" for i in range(0, len(s) - 1, 2))
         for s in item["strokes"]
     ]
-    return {"words": "A drawing", "drawing": lines}
+    return {"words": gettext(code, "A drawing"), "drawing": lines}
 
 
-def role_of(entry: dict[str, Any]) -> str:
+def language_name(code: str) -> str:
+    known = i18n.BY_CODE.get(code)
+    return known.name if known else code
+
+
+def role_of(entry: dict[str, Any], code: str = i18n.DEFAULT) -> str:
     """Who a person or a vote's voter was, as the minutes say it. Minutes taken before
     workers could be unconfirmed have no `unconfirmed`."""
     if entry.get("unconfirmed"):
-        return UNCONFIRMED_LABEL
-    return ROLE_LABELS[Role(entry["role"])]
+        return gettext(code, UNCONFIRMED_LABEL)
+    return gettext(code, ROLE_LABELS[Role(entry["role"])])
 
 
 # Colour-blind-safe colours (Okabe-Ito) and a dash pattern each, so the lines differ in
@@ -118,13 +138,16 @@ _SERIES = {
 _CHART_W, _CHART_H, _PAD = 520, 170, 36
 
 
-def trend_chart(scale: dict[str, Any], group_labels: dict[str, str]) -> dict[str, Any] | None:
+def trend_chart(
+    scale: dict[str, Any], group_labels: dict[str, str], code: str = i18n.DEFAULT
+) -> dict[str, Any] | None:
     """Each group's middle number at each meeting of a chain (earlier meetings, then this
     one's last revealed round), as coordinates for a small SVG line chart."""
     points = [(p["date"], p["medians"]) for p in scale["history"]]
     if scale["rounds"]:
         summary = scale["rounds"][-1]["summary"]
-        points.append(("This meeting", {g["group"]: g["median"] for g in summary["groups"]}))
+        medians = {g["group"]: g["median"] for g in summary["groups"]}
+        points.append((gettext(code, "This meeting"), medians))
     if len(points) < 2:
         return None
     step = (_CHART_W - 2 * _PAD) / (len(points) - 1)
@@ -180,126 +203,6 @@ def to_json(view: dict[str, Any]) -> str:
         "content": view["content"],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
-
-
-def to_markdown(view: dict[str, Any]) -> str:
-    content = view["content"]
-    lines = [
-        f"**{MARKING}**",
-        "",
-        f"# {_md(view['meeting']['title'])}",
-        "",
-        f"Minutes {view['number']} ({view['status']}), taken {view['taken_at'][:10]}"
-        + (f": {_md(view['label'])}" if view["label"] else ""),
-        "",
-        "## Who was there",
-        "",
-        *[f"- {_md(p['name'])} ({role_of(p)})" for p in content["people"]],
-    ]
-    for column in content["columns"]:
-        lines += ["", f"## {_md(column['heading'])}"]
-        for section in column["sections"]:
-            lines += ["", f"### {_md(section['label'])}", ""]
-            if not section["cards"]:
-                lines.append("- (nothing written)")
-            for card in section["cards"]:
-                said = "set by" if section["key"] == "bottom_lines" else "said by"
-                lines.append(f"- {_md(card['text'])}{_card_details(card, said)}")
-                lines += [f"  - {words}" for words in _translated(card)]
-    lines += sets_markdown(view["sets"], _md)
-    lines += _scales_markdown(content["scales"])
-    for child in view["houses"]:
-        lines += ["", f"## {_md(child['title'])}"]
-        for house in child["houses"]:
-            lines += ["", f"### {_md(house['label'])}", ""]
-            lines += [f"- {_md(item['words'])}{_md_marking(item)}" for item in house["items"]]
-    lines += ["", "## What was decided", ""]
-    decision = content["decision"]
-    if decision:
-        lines.append(f"- {view['decision_words']}")
-        if decision["next_review"]:
-            lines.append(f"- Next review: {decision['next_review']}")
-        if decision["note"]:
-            lines.append(f"- {_md(decision['note'])}")
-    else:
-        lines.append("- No decision was written down.")
-    lines += ["", "## Agreeing the minutes", ""]
-    lines += [f"- {_md(name)} agreed" for name in view["agreed_by_people"]]
-    lines += [f"- {_md(n['name'])} did not agree: {_md(n['reason'])}" for n in view["not_agreed"]]
-    if view["status"] == "agreed":
-        lines.append(f"- Marked agreed on {view['agreed_at'][:10]}")
-    lines += ["", f"SHA-256 of the minutes: `{view['hash']}`", "", f"**{MARKING}**", ""]
-    return "\n".join(lines)
-
-
-def _scales_markdown(scales: list[dict[str, Any]]) -> list[str]:
-    """Each scale's words, its earlier meetings' medians and its rounds' tables."""
-    lines: list[str] = []
-    for scale in scales:
-        lines += ["", f"## Scale: {_md(scale['question'])}", ""]
-        lines.append(f"0 = {_md(scale['low_label'])}; 10 = {_md(scale['high_label'])}")
-        for point in scale["history"]:
-            medians = ", ".join(f"{g} {m}" for g, m in point["medians"].items())
-            lines.append(f"- Earlier meeting {point['date']}: {medians}")
-        for round_ in scale["rounds"]:
-            lines += ["", f"Round {round_['number']}: {_md(round_['summary']['words'])}", ""]
-            lines += ["| Name | Who | Number | Why |", "|---|---|---|---|"]
-            for vote in round_["votes"]:
-                recorded = (
-                    " (recorded by the facilitator)" if vote["recorded_by_facilitator"] else ""
-                )
-                lines.append(
-                    f"| {_md(vote['name'])}{recorded} | {role_of(vote)} | {vote['value']} "
-                    f"| {'<br>'.join([_md(vote['reason'] or ''), *_translated(vote)])} |"
-                )
-            # Minutes taken before answers could be left out have no `left_out`.
-            for words in round_.get("left_out", []):
-                lines += ["", _md(words)]
-    return lines
-
-
-def _translated(entry: dict[str, Any]) -> list[str]:
-    """Each translation of a card or a reason, as Markdown: in its language's own name, and
-    who made it."""
-    return [
-        f"{_md(language_name(t['language']))}: {_md(t['text'])} — "
-        f"translated by {_md(t['by'])} (interpreter)"
-        + (" (The words above changed after this was translated.)" if t.get("outdated") else "")
-        for t in entry.get("translations", [])
-    ]
-
-
-def language_name(code: str) -> str:
-    known = BY_CODE.get(code)
-    return known.name if known else code
-
-
-def _card_details(card: dict[str, Any], said: str = "said by") -> str:
-    details = []
-    if card["attributed_to"]:
-        details.append(f"{said} {_md(card['attributed_to'])}")
-    if card["owner"]:
-        details.append(f"who: {_md(card['owner'])}")
-    if card["due"]:
-        details.append(f"by {card['due']}")
-    if card["from_last_meeting"]:
-        details.append("from last meeting")
-    if "audience" in card:
-        details.append(_md(card["audience"]["words"]))
-    if card["agree"]:
-        details.append("agreed by " + ", ".join(_md(n) for n in card["agree"]))
-    if card["disagree"]:
-        details.append("not agreed by " + ", ".join(_md(n) for n in card["disagree"]))
-    return f" ({'; '.join(details)})" if details else ""
-
-
-def _md_marking(item: dict[str, Any]) -> str:
-    return f" ({_md(item['audience']['words'])})" if "audience" in item else ""
-
-
-def _md(text: str) -> str:
-    """User text as literal Markdown: markup characters escaped, one line."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", " ".join(str(text).split()))
 
 
 def to_pdf(html: str, base_url: str, stylesheet: Path = STYLESHEET) -> bytes:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .i18n import gettext
+
 
 def minutes_sets(content: dict[str, Any]) -> list[dict[str, Any]]:
     """Each worry statement with its safety goals (words and by when) and its own scale's
@@ -36,17 +38,21 @@ def minutes_sets(content: dict[str, Any]) -> list[dict[str, Any]]:
     return sets
 
 
-def sets_markdown(sets: list[dict[str, Any]], md: Callable[[str], str]) -> list[str]:
-    """The sets as Markdown lines, user text through `md` (escaped, one line)."""
+def sets_markdown(sets: list[dict[str, Any]], md: Callable[[str], str], code: str) -> list[str]:
+    """The sets as Markdown lines, user text through `md` (escaped, one line), the fixed
+    words in the language `code`."""
     if not sets:
         return []
-    lines = ["", "## Worries and safety goals"]
+    lines = ["", f"## {gettext(code, 'Worries and safety goals')}"]
     for n, item in enumerate(sets, 1):
-        lines += ["", f"### Set {n}", "", f"- Worry: {md(item['worry'])}"]
+        worry = gettext(code, "Worry: {words}", words=md(item["worry"]))
+        lines += ["", f"### {gettext(code, 'Set {number}', number=n)}", "", f"- {worry}"]
         for goal in item["goals"]:
-            due = f" (by {goal['due']})" if goal["due"] else ""
-            lines.append(f"- Safety goal: {md(goal['text'])}{due}")
+            goal_words = gettext(code, "Safety goal: {words}", words=md(goal["text"]))
+            due = " (" + gettext(code, "by {day}", day=goal["due"]) + ")" if goal["due"] else ""
+            lines.append(f"- {goal_words}{due}")
         if item["scale"]:
-            result = md(item["result"]) if item["result"] else "not scaled yet"
-            lines.append(f"- Scale: {md(item['scale'])}: {result}")
+            result = md(item["result"]) if item["result"] else gettext(code, "not scaled yet")
+            scale = gettext(code, "Scale: {question}", question=md(item["scale"]))
+            lines.append(f"- {scale}: {result}")
     return lines

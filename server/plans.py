@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import i18n
 from .board.minutes_content import content_for
 from .board.model import Board, Minutes, MinutesStatus, Outcome
 from .board.template import OUTCOME_LABELS
 from .board.visibility import Viewer
+from .i18n import gettext
 from .pictures import EASY_READ_PICTURES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -49,22 +51,25 @@ def agreed_content(board: Board, viewer: Viewer) -> tuple[Minutes, dict[str, Any
     return minutes, content_for(json.loads(board.snapshots[minutes.id].body), viewer)
 
 
-def plan_view(board: Board, viewer: Viewer) -> dict[str, Any] | None:
+def plan_view(board: Board, viewer: Viewer, code: str = i18n.DEFAULT) -> dict[str, Any] | None:
     """ "Our plan": the plan of the latest agreed minutes and what was decided, as `viewer`
-    may see it, or None while no minutes are agreed."""
+    may see it, or None while no minutes are agreed; its fixed words in the language `code`."""
     agreed = agreed_content(board, viewer)
     if agreed is None:
         return None
     minutes, content = agreed
     sections = {
-        section["key"]: section for column in content["columns"] for section in column["sections"]
+        section["key"]: {**section, "label": gettext(code, section["label"])}
+        for column in content["columns"]
+        for section in column["sections"]
     }
     decision = content["decision"]
+    outcome = OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None
     return {
         "number": minutes.number,
         "agreed_at": minutes.agreed_at,
         "sections": [sections[key] for key in (*PLAN_SECTIONS, *PLAN_LAST) if key in sections],
-        "decision_words": OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None,
+        "decision_words": gettext(code, outcome) if outcome else None,
         "next_review": decision["next_review"] if decision else None,
         "file_base": f"/m/{board.meeting.id}/minutes/{minutes.number}",
     }

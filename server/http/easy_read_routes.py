@@ -65,6 +65,7 @@ class EasyReadRoutes:
             staff=auth.staff is not None,
             for_pdf=True,
             language_name=documents.language_name,
+            **self.web.words(self.web.page_language(request)),
         )
         body = await self.web.pdfs.pdf(
             board.meeting.id, html, self.web.settings.base_url, plans.EASY_READ_STYLESHEET

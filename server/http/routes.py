@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from typing import Any
 
 import segno
@@ -11,9 +12,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import documents, i18n, plans
+from .. import documents, i18n, minutes_markdown, plans
 from ..board import codec, wire
 from ..board.errors import N_, Closed, Forbidden, KinboardError, NotFound, Unauthorized
+from ..board.languages import language_code
 from ..board.model import Board, LinkKind, Minutes, MinutesStatus, Snapshot
 from ..board.roles import SELF_CHOSEN_ROLES, Role
 from ..board.template import ROLE_LABELS
@@ -25,6 +27,8 @@ from .replies import json_ok
 from .web import Auth, Web
 
 LANGUAGE_KEPT = 365 * 24 * 3600  # seconds a browser keeps its chosen language
+# A path on this site to go back to: not "//host" nor "/\\host", which leave it.
+LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\\]*")
 
 
 class Routes:
@@ -36,6 +40,7 @@ class Routes:
     def routes(self) -> list[Route]:
         return [
             Route("/join", self.join_page),
+            Route("/language", self.choose_language, methods=["POST"]),
             Route("/m/{meeting_id}", self.board_page),
             Route("/m/{meeting_id}/display", self.display_page),
             Route("/m/{meeting_id}/houses", self.houses_page),
@@ -71,8 +76,20 @@ class Routes:
             request,
             "join.html",
             languages=i18n.LANGUAGES,
-            chosen_language=i18n.negotiate(request.headers.get("accept-language")),
+            chosen_language=self.web.page_language(request).code,
         )
+
+    async def choose_language(self, request: Request) -> Response:
+        """The language of this browser's pages (the `kinboard-lang` cookie), from a form
+        with `language` and `next`, the page on this site to go back to. An unknown
+        language is refused and changes nothing."""
+        form = await self.web.form(request)
+        code = language_code(form.get("language"))
+        back = form.get("next")
+        target = back if isinstance(back, str) and LOCAL_PATH.fullmatch(back) else "/"
+        response = RedirectResponse(target, status_code=303)
+        self.web.set_cookie(response, i18n.COOKIE, code, LANGUAGE_KEPT)
+        return response
 
     async def _meeting_page(self, request: Request, template: str) -> Response:
         meeting_id = request.path_params["meeting_id"]
@@ -109,7 +126,8 @@ class Routes:
         """ "Our plan": the plan of the latest agreed minutes, in the family's words, read
         only; after the meeting has closed too, until it is purged."""
         auth, board = await self.web.plan_reader(request)
-        view = plans.plan_view(board, self.web.viewer(board, auth))
+        language = self.web.page_language(request)
+        view = plans.plan_view(board, self.web.viewer(board, auth), language.code)
         if view is not None:
             await self.services.audit.record_once_a_minute(
                 board.meeting.id, "plan.viewed", by=auth.who, minutes=view["number"]
@@ -118,6 +136,7 @@ class Routes:
         return self.web.page(
             request,
             "plan.html",
+            language=language,
             meeting=board.meeting,
             plan=view,
             language_name=documents.language_name,
@@ -275,7 +294,9 @@ class Routes:
         await self.services.audit.record_once_a_minute(
             meeting_id, event, by=auth.who, minutes=number, **fields
         )
-        return documents.minutes_view(minutes, snapshot.body, self.web.viewer(board, auth))
+        viewer = self.web.viewer(board, auth)
+        language = self.web.page_language(request)
+        return documents.minutes_view(minutes, snapshot.body, viewer, language)
 
     async def _minutes_document(
         self, meeting_id: str, number: int, auth: Auth
@@ -321,7 +342,7 @@ class Routes:
         elif fmt == "json":
             body, media = documents.to_json(view), "application/json"
         else:
-            body, media = documents.to_markdown(view), "text/markdown; charset=utf-8"
+            body, media = minutes_markdown.to_markdown(view), "text/markdown; charset=utf-8"
         name = documents.file_name(
             view["meeting"]["title"], view["taken_at"], f"minutes-{view['number']}", fmt
         )

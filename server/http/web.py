@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +43,7 @@ from ..services import Services
 from ..sessions import plan_reader
 from ..staff import StaffSession
 from ..store import Session
-from ..text_direction import user_dir
+from . import page_words
 from .replies import asker_language, http_error, http_status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -82,13 +81,8 @@ class Web:
         self.staff = services.staff
         self.pdfs = documents.PdfRenderer()  # one pool for every PDF: minutes, easy read
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
-        # Every word a page shows is `_("…")` or `{% trans %}` (see server/i18n.py).
-        self.templates.env.add_extension("jinja2.ext.i18n")
-        self.templates.env.install_gettext_translations(  # type: ignore[attr-defined]
-            i18n.translations(i18n.DEFAULT), newstyle=True
-        )
-        self.templates.env.filters["long_date"] = long_date
-        self.templates.env.globals["user_dir"] = user_dir  # dir="…" of people's own words
+        # Every word a page shows is `_("…")` or `{% trans %}`, in the page's language.
+        page_words.install(self.templates.env)
         # Where "Exit this page" (templates/quick_exit.html) leaves for.
         self.templates.env.globals["exit_url"] = settings.exit_url
         # Joining (and asking about a link) per address: a burst, then one every 5 s, so
@@ -101,12 +95,31 @@ class Web:
 
     # --- pages ---
 
-    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        """A page; one with a form gets a CSRF token, set as a cookie the first time."""
+    def page_language(self, request: Request) -> i18n.Language:
+        """The language a page is shown in: the one chosen in this browser (on joining, or
+        by POST /language), else the best of the browser's own, else English."""
+        return i18n.BY_CODE[asker_language(request.headers)]
+
+    def words(self, language: i18n.Language) -> dict[str, Any]:
+        """What every page's template is given to speak `language`: the language itself
+        (`lang` and `dir`, and the templates' gettext) and the client's words of it."""
+        return {"page_language": language, "words": i18n.client_catalogue(language.code)}
+
+    def page(
+        self,
+        request: Request,
+        name: str,
+        status: int = 200,
+        language: i18n.Language | None = None,
+        **context: Any,
+    ) -> Response:
+        """A page, in `language` (the page's own by default); one with a form gets a CSRF
+        token, set as a cookie the first time."""
         cookie = cookie_value(request.headers.get("cookie"), csrf_cookie_name(self.settings))
         token = cookie if cookie and len(cookie) >= 20 else secrets.token_urlsafe(32)
+        speaking = self.words(language or self.page_language(request))
         response = self.templates.TemplateResponse(
-            request, name, {**context, "csrf": token}, status_code=status
+            request, name, {**context, **speaking, "csrf": token}, status_code=status
         )
         if token != cookie:
             response.set_cookie(
@@ -298,11 +311,3 @@ class Web:
 
     def client_address(self, request: Request) -> str:
         return request.client.host if request.client else "unknown"
-
-
-def long_date(value: str | None) -> str:
-    """ "2026-11-27..." as "27 November 2026": how people write dates."""
-    if not value:
-        return ""
-    day = date.fromisoformat(value[:10])
-    return f"{day.day} {day:%B %Y}"

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from server import i18n
 from server.board.errors import Closed
 from server.clock import iso
-from server.http import web
 from tests.support.inprocess import KEY, Kin, MovableClock, fast_hashing, start
 from tests.support.stores import Backend
 
@@ -29,7 +30,7 @@ def kin(
 
 
 def long_date(timestamp: float) -> str:
-    return web.long_date(iso(timestamp))
+    return i18n.format_date(date.fromisoformat(iso(timestamp)[:10]), "en")
 
 
 def test_an_idle_meeting_closes_at_180_days_after_a_warning_from_166_then_is_purged(

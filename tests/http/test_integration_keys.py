@@ -68,6 +68,7 @@ REFUSED_FOR_WHAT_IT_IS = {("POST", "/api/meetings/{meeting_id}/invite-same-peopl
 NO_KEY = {
     ("GET", "/"),
     ("GET", "/join"),
+    ("POST", "/language"),
     ("GET", "/signin"),
     ("POST", "/signin"),
     ("POST", "/signout"),

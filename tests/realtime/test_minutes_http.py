@@ -655,8 +655,8 @@ async def test_the_reviews_minutes_chart_each_groups_middle_number_over_the_meet
 
 
 def pdf_renders(server: ServerProcess, meeting_id: str) -> int:
-    """How many minutes PDFs the server has rendered for this meeting (one log line each)."""
-    return server.log().count(f"rendered a minutes PDF for meeting {meeting_id} ")
+    """How many PDFs the server has rendered for this meeting (one log line each)."""
+    return server.log().count(f"rendered a PDF for meeting {meeting_id} ")
 
 
 async def test_concurrent_pdf_requests_share_one_render_and_later_ones_get_the_same_bytes(

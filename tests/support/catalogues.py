@@ -1,14 +1,26 @@
-"""A catalogue of the test's own words for one language, in place of the compiled ones:
-whatever the shipped translations say, a test sees exactly the words it gave."""
+"""Catalogues of a test's own words, in place of the shipped ones: whatever the shipped
+translations say, a test sees exactly the words it gave.
+
+- `with_words(monkeypatch, "pl", {"Save": "Zapisz"})`: the server's gettext of one
+  language answers from a dict;
+- `with speaking(tmp_path, {"pl": {...}}, client=("Save",)):` compiles real catalogues
+  (.mo and the client's JSON, through server/catalogues.py) and has server/i18n.py read
+  them; a msgid named in `client` is the client's too, "context\\x04msgid" has a context,
+  and a tuple of strings is a plural's forms."""
 
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 
-from server import i18n
+from server import catalogues, i18n
+
+Messages = dict[str, str | tuple[str, ...]]
 
 
 class Words(gettext.NullTranslations):
@@ -29,3 +41,35 @@ def with_words(monkeypatch: pytest.MonkeyPatch, code: str, words: Mapping[str, s
         return Words(words) if asked == code else english(asked)
 
     monkeypatch.setattr(i18n, "translations", translations)
+
+
+def clear() -> None:
+    i18n.translations.cache_clear()
+    i18n.client_catalogue.cache_clear()
+
+
+@contextmanager
+def speaking(
+    folder: Path, languages: dict[str, Messages], client: tuple[str, ...] = ()
+) -> Iterator[None]:
+    """Compiles `languages` into `folder`, and server/i18n.py reads them from there while
+    this lasts."""
+    for code, words in languages.items():
+        catalogue = Catalog(locale=code, domain=i18n.DOMAIN)
+        for msgid, string in words.items():
+            singular = msgid.split("\x04")[-1]
+            context = msgid.split("\x04")[0] if "\x04" in msgid else None
+            where = "client/src/words.js" if singular in client else "server/words.py"
+            ids = (singular, singular) if isinstance(string, tuple) else singular
+            catalogue.add(ids, string, locations=[(where, None)], context=context)  # type: ignore[list-item]
+        path = catalogues.po_path(folder, code)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(catalogues.po_bytes(catalogue))
+    catalogues.compile_all(folder, languages)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(i18n, "LOCALE", folder)
+        clear()
+        try:
+            yield
+        finally:
+            clear()

@@ -111,13 +111,15 @@ def test_messages_creates_each_language_with_its_plural_forms_and_keeps_it(tree:
     assert "nplurals=6;" in catalogues.po_path(locale, "ar").read_text(encoding="utf-8")
     translate(locale, "pl", POLISH)
     assert catalogues.update(tree, locale, ["pl", "ar"]) == []  # nothing new: nothing written
-    # A changed message: the old translation is kept, fuzzy, for the translator to review.
+    # A changed message is new, for the translator to write: no guess from a similar one.
     words = tree / "server/refusals.py"
     words.write_text(words.read_text().replace("Save", "Save it"))
     catalogues.update(tree, locale, ["pl"])
     catalogue = catalogues.read_catalogue(catalogues.po_path(locale, "pl"), "pl")
     saved = catalogue.get("Save it")
-    assert saved is not None and saved.fuzzy and saved.string == "Zapisz"
+    assert saved is not None and not saved.fuzzy and saved.string == ""
+    assert catalogue.get("Save") is not None  # still used by the client
+    assert catalogue.get("Welcome, %(name)s").string == "Witaj, %(name)s"  # others kept
 
 
 def test_compiled_catalogues_give_the_server_and_the_client_their_words(tree: Path) -> None:

@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
 from babel.support import Translations
 
-from server import catalogues, i18n
+from server import i18n
+from tests.support.catalogues import Messages, speaking
 
 
 @pytest.mark.parametrize(
@@ -43,30 +43,20 @@ def test_right_to_left_languages_say_so() -> None:
 
 
 @pytest.fixture
-def polish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A compiled Polish catalogue of three messages in place of the shipped ones."""
-    catalogue = Catalog(locale="pl", domain=i18n.DOMAIN)
-    catalogue.add("Save", "Zapisz", locations=[("client/src/board.js", None)])
-    catalogue.add(
-        ("{count} card", "{count} cards"),
-        ("{count} karta", "{count} karty", "{count} kart"),
-        locations=[("server/documents.py", None)],
-    )
-    catalogue.add("Move", "Przesuń", context="verb", locations=[("server/x.py", None)])
-    catalogue.add("Hello {name}", "", locations=[("server/x.py", None)])  # not translated yet
-    path = catalogues.po_path(tmp_path, "pl")
-    path.parent.mkdir(parents=True)
-    path.write_bytes(catalogues.po_bytes(catalogue))
-    catalogues.compile_all(tmp_path, ["pl"])
-    monkeypatch.setattr(i18n, "LOCALE", tmp_path)
-    i18n.translations.cache_clear()
-    i18n.client_catalogue.cache_clear()
-    yield tmp_path
-    i18n.translations.cache_clear()
-    i18n.client_catalogue.cache_clear()
+def polish(tmp_path: Path) -> Iterator[None]:
+    """A compiled Polish catalogue of a few messages in place of the shipped ones."""
+    words: Messages = {
+        "Save": "Zapisz",
+        "{count} card": ("{count} karta", "{count} karty", "{count} kart"),
+        "verb\x04Move": "Przesuń",
+        "Hello {name}": "",  # not translated yet
+    }
+    with speaking(tmp_path, {"pl": words}, client=("Save",)):
+        yield
 
 
-def test_words_come_from_the_compiled_catalogue_and_fall_back_to_english(polish: Path) -> None:
+@pytest.mark.usefixtures("polish")
+def test_words_come_from_the_compiled_catalogue_and_fall_back_to_english() -> None:
     assert i18n.gettext("pl", "Save") == "Zapisz"
     assert i18n.gettext("en", "Save") == "Save"
     assert i18n.gettext("pl", "Hello {name}", name="Ola") == "Hello Ola"  # untranslated

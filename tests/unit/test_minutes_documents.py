@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from server import documents
+from server import documents, minutes_markdown
 from server.board import codec, ops
 from server.board.meeting import ParticipantJoin
 from server.board.minutes_content import (
@@ -83,7 +83,7 @@ def markup_board() -> Board:
 def test_the_markdown_has_everything_in_plain_words() -> None:
     board = signed_board()
     view = view_of(board)
-    md = documents.to_markdown(view)
+    md = minutes_markdown.to_markdown(view)
     lines = md.splitlines()
     assert (
         lines[0] == "**OFFICIAL \N{EN DASH} SENSITIVE**"
@@ -116,7 +116,7 @@ def test_the_markdown_has_everything_in_plain_words() -> None:
 
 def test_the_markdown_of_a_draft_without_decision_or_cards() -> None:
     board = taken(new_board(), label=None)
-    md = documents.to_markdown(view_of(board))
+    md = minutes_markdown.to_markdown(view_of(board))
     assert "Minutes 1 (draft), taken 2026-11-27" in md.splitlines()
     assert "- No decision was written down." in md
     assert md.count("- (nothing written)") == len(SECTIONS)
@@ -124,7 +124,7 @@ def test_the_markdown_of_a_draft_without_decision_or_cards() -> None:
 
 
 def test_the_markdown_escapes_user_markup() -> None:
-    md = documents.to_markdown(view_of(markup_board()))
+    md = minutes_markdown.to_markdown(view_of(markup_board()))
     assert "<" not in md.replace("\\<", "") and ">" not in md.replace("\\>", "")
     assert r"\<img src=x onerror=alert\(1\)\> \*\*bold\*\* \[click\]\(javascript:alert\(1\)\)" in md
     assert r"\`code\` \_u\_ a\|b" in md
@@ -239,13 +239,13 @@ def test_the_minutes_say_who_only_says_they_are_a_worker() -> None:
     board = step(board, raw("vote.cast", scale_id=OVERALL, value=4), "p_kim")
     board = step(board, raw("vote.cast", scale_id=OVERALL, value=2), "p_sw")
     board = step(board, raw("round.reveal", scale_id=OVERALL))
-    md = documents.to_markdown(view_of(taken(board)))
+    md = minutes_markdown.to_markdown(view_of(taken(board)))
     assert "- Kim (Says they are a worker)" in md
     assert "- Jo from school (Worker (school, health, social care...))" in md
     assert "| Kim | Says they are a worker | 4 |" in md
     assert "Network 4, professionals 2: a gap of 2" in md
     board = step(board, raw("participant.confirm", participant_id="p_kim"))
-    md = documents.to_markdown(view_of(taken(board)))
+    md = minutes_markdown.to_markdown(view_of(taken(board)))
     assert "Says they are a worker" not in md
     assert "| Kim | Worker (school, health, social care...) | 4 |" in md
     assert "Professionals 3" in md
@@ -295,7 +295,7 @@ def test_minutes_list_each_worry_with_its_goal_and_its_scale() -> None:
             "result": "Family 4",
         }
     ]
-    markdown = documents.to_markdown(view)
+    markdown = minutes_markdown.to_markdown(view)
     sets = markdown.split("## Worries and safety goals", 1)[1]
     assert "- Safety goal: Dad will not drink at home\\. Gran will see this" in sets
     assert "(by 2027-02-01)" in sets
@@ -311,7 +311,7 @@ def test_minutes_from_before_the_composers_have_no_sets() -> None:
     body = canonical(content)
     view = documents.minutes_view(board.minutes["1"], body, STAFF)
     assert view["sets"] == []
-    assert "Worries and safety goals" not in documents.to_markdown(view)
+    assert "Worries and safety goals" not in minutes_markdown.to_markdown(view)
 
 
 @pytest.mark.parametrize("hidden", ["g_1", "s_1"])
@@ -324,5 +324,5 @@ def test_a_set_shows_only_with_what_its_reader_may_see(hidden: str) -> None:
     sam = Viewer("p_mum", Role.PARENT)
     view = documents.minutes_view(board.minutes["2"], board.snapshots["2"].body, sam)
     assert view["sets"] == []
-    assert "NO-GOAL" not in documents.to_markdown(view)
+    assert "NO-GOAL" not in minutes_markdown.to_markdown(view)
     assert len(view_of(board, 2)["sets"]) == 1  # staff see it, marked

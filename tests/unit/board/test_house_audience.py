@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from server import documents
+from server import documents, minutes_markdown
 from server.board import export, minutes_content, storage, wire
 from server.board.errors import Closed, Forbidden, Invalid, MinutesTaken, NotFound
 from server.board.model import Board, Status
@@ -270,7 +270,7 @@ def test_minutes_keep_the_marking_and_each_copy_leaves_out_what_its_reader_may_n
     assert words(viewer(board, MUM)) == []
     assert words(ANYONE) == []
     view = documents.minutes_view(board.minutes["1"], body, STAFF)
-    assert "- i\\_all words (Hidden from Sam)" in documents.to_markdown(view)
+    assert "- i\\_all words (Hidden from Sam)" in minutes_markdown.to_markdown(view)
 
 
 def test_the_childs_export_still_has_their_own_marked_item() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from server import documents
+from server import documents, minutes_markdown
 from server.board import export, houses, ops, storage, wire
 from server.board.errors import (
     Closed,
@@ -447,7 +447,7 @@ def test_minutes_record_only_the_shared_houses_and_documents_show_them() -> None
     assert child["child"] == "Ayaan"
     assert [h["key"] for h in child["houses"]] == ["worries", "good_things", "dreams"]
     view = documents.minutes_view(board.minutes["1"], body, STAFF)
-    markdown = documents.to_markdown(view)
+    markdown = minutes_markdown.to_markdown(view)
     assert "## Ayaan's three houses" in markdown
     for line in ("### Worries", "- i\\_all words", "- A picture: sun", "- A drawing"):
         assert line in markdown
