@@ -14,7 +14,7 @@ import pytest
 
 from server import i18n
 from tests.support.catalogues import speaking
-from tests.support.inprocess import Kin
+from tests.support.inprocess import Kin, staff_with_meeting
 
 POLISH = {
     "Join the meeting": "Dołącz do spotkania",
@@ -27,6 +27,9 @@ POLISH = {
     "Sorry": "Przepraszamy",
     "Save": "Zapisz",
     "{count} card": ("{count} karta", "{count} karty", "{count} kart"),
+    "kind of meeting\x04initial": "pierwsze",
+    "meeting status\x04open": "otwarte",
+    "Your families": "Twoje rodziny",
 }
 ARABIC = {
     "Join the meeting": "انضم إلى الاجتماع",
@@ -131,3 +134,17 @@ def test_choosing_a_language_needs_a_form_from_this_site(kin: Kin) -> None:
     answer = browser.post("/language", data={"language": "pl", "next": "/"})
     assert answer.status_code == 403
     assert browser.cookie(i18n.COOKIE) is None
+
+
+def test_the_staff_home_lists_meetings_with_their_kind_and_status_in_the_language(
+    kin: Kin,
+) -> None:
+    staff, _ = staff_with_meeting(kin)
+    english = staff.get("/").text
+    assert html_of(english) == ("en", "ltr")
+    assert " · initial · open" in english
+    staff.form("/language", {"language": "pl", "next": "/"}, page="/")
+    polish = staff.get("/").text
+    assert html_of(polish) == ("pl", "ltr")
+    assert ">Twoje rodziny</h2>" in polish
+    assert " · pierwsze · otwarte" in polish
