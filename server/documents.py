@@ -142,7 +142,10 @@ def trend_chart(
     scale: dict[str, Any], group_labels: dict[str, str], code: str = i18n.DEFAULT
 ) -> dict[str, Any] | None:
     """Each group's middle number at each meeting of a chain (earlier meetings, then this
-    one's last revealed round), as coordinates for a small SVG line chart."""
+    one's last revealed round), as coordinates for a small SVG line chart. In a language
+    read right to left the meetings run from the right and the numbers 0, 5 and 10 stand
+    on the right, as on the board (client/src/trend.js)."""
+    rtl = i18n.BY_CODE[code].direction == "rtl"
     points = [(p["date"], p["medians"]) for p in scale["history"]]
     if scale["rounds"]:
         summary = scale["rounds"][-1]["summary"]
@@ -152,13 +155,17 @@ def trend_chart(
         return None
     step = (_CHART_W - 2 * _PAD) / (len(points) - 1)
 
+    def x(index: int) -> float:
+        along = _PAD + index * step
+        return round(_CHART_W - along if rtl else along, 1)
+
     def y(value: float) -> float:
         return round(_CHART_H - _PAD / 2 - value * (_CHART_H - _PAD) / 10, 1)
 
     series = []
     for group, (colour, dash) in _SERIES.items():
         dots = [
-            (round(_PAD + i * step, 1), y(medians[group]), medians[group])
+            (x(i), y(medians[group]), medians[group])
             for i, (_, medians) in enumerate(points)
             if group in medians
         ]
@@ -176,8 +183,11 @@ def trend_chart(
     return {
         "width": _CHART_W,
         "height": _CHART_H,
-        "x_labels": [(round(_PAD + i * step, 1), label) for i, (label, _) in enumerate(points)],
+        "x_labels": [(x(i), label) for i, (label, _) in enumerate(points)],
         "y_ticks": [(y(v), v) for v in (0, 5, 10)],
+        # the grid's lines, and where the numbers end (left to right) or begin beside them
+        "grid": (20, _CHART_W - 30) if rtl else (30, _CHART_W - 20),
+        "numbers": (_CHART_W - 4, "end") if rtl else (4, "start"),
         "series": series,
     }
 

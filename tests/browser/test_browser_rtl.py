@@ -2,9 +2,7 @@
 own words in their own direction (an Arabic card and a Polish one side by side), nothing to
 scroll sideways on a phone or a projector, and the dot plot of a revealed round running from
 0 on the right, with no name covering another or running off the picture.
-
-Until pages take their language from the person, the test's browser makes each page
-`<html lang="ar" dir="rtl">` as it starts, as an Arabic page is.
+The browsers ask for Arabic (Accept-Language), so every page is in Arabic.
 """
 
 from __future__ import annotations
@@ -28,22 +26,7 @@ VOTERS = [
     ("Ms Okafor", "professional", 6),
 ]
 ARABIC = re.compile(r"[\u0600-\u06ff]")
-# Set as soon as the parser makes <html>, before the page's (module) scripts run.
-AS_ARABIC = """
-new MutationObserver((_, observer) => {
-  const html = document.documentElement;
-  if (!html) return;
-  html.lang = 'ar';
-  html.dir = 'rtl';
-  observer.disconnect();
-}).observe(document, { childList: true });
-"""
-
-
-def right_to_left(page: Page) -> Page:
-    """Each page this one opens starts as `<html lang="ar" dir="rtl">`, before its scripts run."""
-    page.add_init_script(AS_ARABIC)
-    return page
+ARABIC_BROWSER = {"locale": "ar"}  # Accept-Language: ar, so the pages are in Arabic
 
 
 async def fill(server: ServerProcess, links: dict[str, str]) -> None:
@@ -125,9 +108,12 @@ def test_the_board_mirrors_right_to_left_and_keeps_each_persons_words_their_way(
     finally:
         background.close()
 
-    projector = right_to_left(screens.open(**PROJECTOR))
+    projector = screens.open(**PROJECTOR, **ARABIC_BROWSER)
     join(projector, meeting["links"]["facilitator"], "Priya")
-    assert projector.evaluate("document.documentElement.dir") == "rtl"
+    assert projector.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
+        "ar",
+        "rtl",
+    ]
     expect(projector.locator("[data-role=title]")).to_have_attribute("dir", "auto")
     # The columns read from the right: the first stands right of the second.
     columns = projector.locator("#map-view [data-column]")
@@ -151,7 +137,7 @@ def test_the_board_mirrors_right_to_left_and_keeps_each_persons_words_their_way(
     assert_dot_plot_reads_right_to_left(projector)
     fits(projector, 1920)
 
-    phone = right_to_left(screens.open(**PHONE))
+    phone = screens.open(**PHONE, **ARABIC_BROWSER)
     join(phone, meeting["links"]["participant"], "الجدة", "network")
     fits(phone, 360)
     show_scales_tab(phone)

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from server import documents
+from server.board.languages import BY_CODE
 from server.board.visibility import STAFF
 from server.http.web import Web
 from server.text_direction import direction_of
@@ -35,9 +36,9 @@ def test_the_direction_of_peoples_words_is_their_first_letter_that_has_one() -> 
     assert direction_of("12 + 3") == direction_of("") == direction_of(None) == "auto"
 
 
-def minutes_html(kin: Kin, for_pdf: bool) -> str:
+def minutes_html(kin: Kin, for_pdf: bool, lang: str = "en") -> str:
     """A meeting with an Arabic title, an Arabic, a Polish and an Urdu card; its minutes 1
-    as the minutes page (or the PDF's HTML) renders them."""
+    in `lang` as the minutes page (or the PDF's HTML) renders them."""
     meeting = kin.new_meeting(title=ARABIC_TITLE)
     facilitator = joined(kin.browser(), meeting["links"]["facilitator"], "Priya", None)
     for text in (ARABIC_CARD, POLISH_CARD, URDU_CARD):
@@ -45,13 +46,12 @@ def minutes_html(kin: Kin, for_pdf: bool) -> str:
     kin.op(meeting["id"], facilitator, "minutes.take")
     board = kin.board(meeting["id"])
     view: dict[str, Any] = documents.minutes_view(
-        board.minutes["1"], board.snapshots["1"].body, STAFF
+        board.minutes["1"], board.snapshots["1"].body, STAFF, BY_CODE[lang]
     )
     template = Web(kin.services).templates.get_template("minutes.html")
     return template.render(**view, for_pdf=for_pdf, file_base="/m/x/minutes/1")
 
 
-HTML_TAG = re.compile(r"<html\b[^>]*>")
 CARD_TEXT = re.compile(r'<span class="card-text" dir="(\w+)">([^<]*)</span>')
 
 
@@ -72,14 +72,12 @@ def test_the_minutes_page_leaves_each_cards_direction_to_the_browser(kin: Kin) -
 def test_arabic_and_urdu_minutes_pdfs_are_right_to_left_in_noto_with_joined_letters(
     kin: Kin, lang: str, font: str, card: str
 ) -> None:
-    html = minutes_html(kin, for_pdf=True)
+    html = minutes_html(kin, for_pdf=True, lang=lang)
+    assert f'<html lang="{lang}" dir="rtl">' in html
     # WeasyPrint has no dir="auto": each card's direction is written out.
     assert card_dirs(html) == {ARABIC_CARD: "rtl", POLISH_CARD: "ltr", URDU_CARD: "rtl"}
     assert f'<h1 dir="rtl">{ARABIC_TITLE}</h1>' in html
-    # The meeting's language (until pages carry it themselves, said here).
-    page = HTML_TAG.sub(f'<html lang="{lang}" dir="rtl">', html, count=1)
-    assert f'<html lang="{lang}" dir="rtl">' in page
-    pdf = PdfReader(io.BytesIO(documents.to_pdf(page, BASE)))
+    pdf = PdfReader(io.BytesIO(documents.to_pdf(html, BASE)))
 
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert POLISH_CARD in text
@@ -110,3 +108,27 @@ def glyphs_by_letter(pdf: PdfReader) -> dict[str, dict[str, set[str]]]:
             ):
                 found[name][chr(int(code, 16))].add(glyph)
     return found
+
+
+def test_the_minutes_trend_runs_from_the_right_in_a_right_to_left_language() -> None:
+    scale = {
+        "history": [
+            {"date": "2026-09-01", "medians": {"family": 3, "professionals": 2}},
+            {"date": "2026-10-01", "medians": {"family": 5, "professionals": 4}},
+        ],
+        "rounds": [{"summary": {"groups": [{"group": "family", "median": 7}]}}],
+    }
+    labels = {"family": "Family", "network": "Network", "professionals": "Professionals"}
+    ltr, rtl = (documents.trend_chart(scale, labels, code) for code in ("en", "ar"))
+    assert ltr and rtl
+    width = ltr["width"]
+    assert [x for x, _ in rtl["x_labels"]] == [round(width - x, 1) for x, _ in ltr["x_labels"]]
+    assert rtl["x_labels"][0][0] > rtl["x_labels"][-1][0]  # the oldest meeting on the right
+    for left, right in zip(ltr["series"], rtl["series"], strict=True):
+        assert [(round(width - x, 1), y) for x, y, _ in left["dots"]] == [
+            (x, y) for x, y, _ in right["dots"]
+        ]
+    assert rtl["y_ticks"] == ltr["y_ticks"]
+    # The numbers beside the lines: before them left to right, after them right to left.
+    assert ltr["numbers"] == (4, "start") and ltr["numbers"][0] < ltr["grid"][0]
+    assert rtl["numbers"] == (width - 4, "end") and rtl["numbers"][0] > rtl["grid"][1]
