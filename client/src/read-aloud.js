@@ -7,32 +7,35 @@ import { dayWords } from './dates.js';
 import { t } from './i18n.js';
 import { columnsOf } from './plan.js';
 import { sectionLabel } from './state.js';
+import { attributionWords } from './template-words.js';
 import { WORDS } from './words.js';
 
-export function cardSentences(card) {
+// template: the state's (a shared family plan's "the family" is read in the page's language)
+export function cardSentences(card, template) {
   // Bottom lines say who sets them (see card-view.js).
   const saidBy = card.section === 'bottom_lines' ? WORDS.setBy : WORDS.saidBy;
+  const attribution = attributionWords(card.attributed_to, template);
   return [
     card.text,
-    card.attributed_to ? saidBy(card.attributed_to) : null,
+    attribution ? saidBy(attribution) : null,
     card.owner ? WORDS.owner(card.owner) : null,
     card.due ? WORDS.due(dayWords(card.due)) : null,
   ].filter(Boolean);
 }
 
 // board: as projection.js makes it (cards, order by section, the meeting's vocabulary)
-export function columnSentences(column, board) {
-  return [column.heading, column.prompt, ...column.sections.flatMap((section) => sectionSentences(section, board))];
+export function columnSentences(column, board, template) {
+  return [column.heading, column.prompt, ...column.sections.flatMap((section) => sectionSentences(section, board, template))];
 }
 
-function sectionSentences(section, board) {
+function sectionSentences(section, board, template) {
   const cards = (board.order.get(section.key) ?? []).map((id) => board.cards.get(id)).filter(Boolean);
   const label = sectionLabel(section, board.meeting.vocabulary);
   if (!cards.length) return [label, WORDS.emptySection];
-  return [label, ...cards.flatMap(cardSentences)];
+  return [label, ...cards.flatMap((card) => cardSentences(card, template))];
 }
 
-export const planSentences = (template, board) => columnsOf(template, 'plan').flatMap((column) => columnSentences(column, board));
+export const planSentences = (template, board) => columnsOf(template, 'plan').flatMap((column) => columnSentences(column, board, template));
 
 // item: one of describeScales() (its scale, and the worry card it is about)
 export function scaleSentences({ scale, card }) {
@@ -49,11 +52,11 @@ export function scaleSentences({ scale, card }) {
 export function whatToRead({ read, target }, { template, board, scales, familyTime }) {
   if (read === 'card') {
     const card = board.cards.get(target);
-    return card ? cardSentences(card) : [];
+    return card ? cardSentences(card, template) : [];
   }
   if (read === 'column') {
     const column = template.columns.find((c) => c.key === target);
-    return column ? columnSentences(column, board) : [];
+    return column ? columnSentences(column, board, template) : [];
   }
   if (read === 'plan') return planSentences(template, board);
   if (read === 'scale') {

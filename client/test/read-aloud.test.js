@@ -15,11 +15,11 @@ const model = (cards, extra = {}) => ({ template: TEMPLATE, board: boardOf(cards
 
 describe('what is read aloud', () => {
   test('a card: its words, then who said it', () => {
-    assert.deepEqual(cardSentences(card('c1', 'strengths', 'a', { text: 'Gran takes Ava to school', attributed_to: 'Gran' })), [
+    assert.deepEqual(cardSentences(card('c1', 'strengths', 'a', { text: 'Gran takes Ava to school', attributed_to: 'Gran' }), TEMPLATE), [
       'Gran takes Ava to school',
       'said by Gran',
     ]);
-    assert.deepEqual(cardSentences(card('c2', 'bottom_lines', 'a', { text: 'No hitting', attributed_to: 'The council' })), [
+    assert.deepEqual(cardSentences(card('c2', 'bottom_lines', 'a', { text: 'No hitting', attributed_to: 'The council' }), TEMPLATE), [
       'No hitting',
       'set by The council',
     ]);
