@@ -21,7 +21,7 @@ from .board.model import Minutes, Outcome
 from .board.roles import Role
 from .board.template import GROUP_LABELS, OUTCOME_LABELS, ROLE_LABELS, UNCONFIRMED_LABEL
 from .board.visibility import Viewer
-from .i18n import Language, gettext
+from .i18n import Language, gettext, pgettext
 from .minutes_sets import minutes_sets
 from .pictures import PICTURES
 
@@ -106,7 +106,9 @@ def _house_words(item: dict[str, Any], code: str) -> dict[str, Any]:
     if item["words"] is not None:
         return {"words": item["words"]}
     if item["picture"] is not None:
-        picture = PICTURES.get(item["picture"], gettext(code, "a picture"))
+        name = PICTURES.get(item["picture"])
+        # A picture's name is a msgid in the context "picture" (babel.cfg, pictures.json).
+        picture = pgettext(code, "picture", name) if name else gettext(code, "a picture")
         return {"words": gettext(code, "A picture: {picture}", picture=picture)}
     lines = [
         " ".join(f"{int(s[i])},{int(s[i + 1])}" for i in range(0, len(s) - 1, 2))

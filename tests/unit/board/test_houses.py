@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from server import documents, minutes_markdown
+from server import documents, i18n, minutes_markdown
 from server.board import export, houses, ops, storage, wire
 from server.board.errors import (
     Closed,
@@ -451,6 +451,10 @@ def test_minutes_record_only_the_shared_houses_and_documents_show_them() -> None
     assert "## Ayaan's three houses" in markdown
     for line in ("### Worries", "- i\\_all words", "- A picture: sun", "- A drawing"):
         assert line in markdown
+    # A picture's name is in the reader's language (what the child wrote stays as written).
+    polish = documents.minutes_view(board.minutes["1"], body, STAFF, i18n.BY_CODE["pl"])
+    words = [i.get("words") for h in polish["houses"][0]["houses"] for i in h["items"]]
+    assert "i_all words" in words and any(w and w.endswith("słońce") for w in words)
     (drawing,) = [i for h in view["houses"][0]["houses"] for i in h["items"] if "drawing" in i]
     assert drawing["drawing"] == ["10,10 20,20 30,30", "500,500 1000,0"]
     assert json.loads(documents.to_json(view))["content"]["houses"] == json.loads(body)["houses"]
