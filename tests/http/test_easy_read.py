@@ -185,3 +185,20 @@ def test_before_any_minutes_are_agreed_the_easy_read_page_says_so(kin: Kin) -> N
     assert page.status_code == 200
     assert "There is no agreed plan yet." in page.text and DRAFT not in page.text
     assert sam.get(f"/m/{mid}/plan/easy-read.pdf").status_code == 404
+
+
+def test_the_easy_read_plan_speaks_the_readers_language_and_keeps_their_words(
+    kin: Kin, agreed: dict[str, Any]
+) -> None:
+    mid, sam = agreed["id"], agreed["sam"]
+    assert sam.form("/language", {"language": "pl", "next": "/"}).status_code == 303
+    page = sam.get(f"/m/{mid}/plan/easy-read").text
+    assert '<html lang="pl" dir="ltr">' in page
+    assert ">Co nas martwi</h2>" in page and ">Kto pomoże</h2>" in page
+    assert 'Kto: <bdi dir="auto">Gran</bdi>' in page
+    assert f'<p class="er-text" dir="auto">{LONG_HTML}</p>' in page  # as it was written
+    pdf = " ".join(pdf_text(sam.get(f"/m/{mid}/plan/easy-read.pdf").content).split())
+    assert "Co nas martwi" in pdf and "Kto: Gran" in pdf and WORRY in pdf
+    assert sam.form("/language", {"language": "ar", "next": "/"}).status_code == 303
+    arabic = sam.get(f"/m/{mid}/plan/easy-read").text
+    assert '<html lang="ar" dir="rtl">' in arabic and ">ما يقلقنا</h2>" in arabic
