@@ -3,7 +3,16 @@
 // who has answered while a round is open, the picture once the answers are shown.
 import { startLiveBoard } from './live-board.js';
 
-startLiveBoard(document.querySelector('[data-meeting-id]'), { readOnly: true });
+// The room screen speaks the meeting's language (the server renders the page in it): when
+// the facilitator sets another, the page comes back in that one.
+let language = null;
+startLiveBoard(document.querySelector('[data-meeting-id]'), {
+  readOnly: true,
+  onRender({ board }) {
+    language ??= board.meeting.language;
+    if (board.meeting.language !== language) location.reload();
+  },
+});
 
 // While the facilitator has the family link turned off there is no QR code to show.
 const qr = document.querySelector('.join-qr');
