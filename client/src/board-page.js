@@ -27,6 +27,7 @@ export function startBoardPage(root) {
   const send = (op) => live.connection.send(op);
   const board = () => live.snapshot().board;
   let editing = null; // the card this person is writing, if any
+  let myLanguage = null; // the one the page was shown in
   const languageChoice = new LanguageChoice(part('language-choice'), {
     choose(language) {
       if (editing !== null) {
@@ -182,13 +183,13 @@ export function startBoardPage(root) {
     onRender(model) {
       presenceView.render(model.people);
       languageChoice.render(model);
+      // Their own language changed (here or on another of their screens), now the server
+      // has it: the page again, in it (see language-choice.js).
+      myLanguage ??= model.state.me?.language;
+      if (model.state.me?.language !== myLanguage) location.reload();
       sharePanel.render(model);
       staffMenu?.render(model);
     },
-  });
-  // Their own language, now the server has it: the page again, in it (see language-choice.js).
-  live.connection.on('acked', ({ op, ack }) => {
-    if (op.type === 'participant.language' && ack.ok) location.reload();
   });
   live.connection.on('refused', ({ op, message }) => {
     toasts.problem(message || WORDS.changeRefused);

@@ -45,6 +45,7 @@ class EasyReadRoutes:
         return self.web.page(
             request,
             "easy_read.html",
+            language=self.web.document_language(request, board, auth),
             meeting=board.meeting,
             plan=view,
             pictures=plans.PAGE_PICTURES,
@@ -65,7 +66,7 @@ class EasyReadRoutes:
             staff=auth.staff is not None,
             for_pdf=True,
             language_name=documents.language_name,
-            **self.web.words(self.web.page_language(request)),
+            **self.web.words(self.web.document_language(request, board, auth)),
         )
         body = await self.web.pdfs.pdf(
             board.meeting.id, html, self.web.settings.base_url, plans.EASY_READ_STYLESHEET

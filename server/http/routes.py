@@ -107,6 +107,7 @@ class Routes:
         return self.web.page(
             request,
             template,
+            language=self.web.meeting_page_language(request, board, auth),
             meeting_id=meeting_id,
             title=board.meeting.title,
             staff=auth.staff is not None,
@@ -126,7 +127,7 @@ class Routes:
         """ "Our plan": the plan of the latest agreed minutes, in the family's words, read
         only; after the meeting has closed too, until it is purged."""
         auth, board = await self.web.plan_reader(request)
-        language = self.web.page_language(request)
+        language = self.web.document_language(request, board, auth)
         view = plans.plan_view(board, self.web.viewer(board, auth), language.code)
         if view is not None:
             await self.services.audit.record_once_a_minute(
@@ -295,7 +296,7 @@ class Routes:
             meeting_id, event, by=auth.who, minutes=number, **fields
         )
         viewer = self.web.viewer(board, auth)
-        language = self.web.page_language(request)
+        language = self.web.document_language(request, board, auth)
         return documents.minutes_view(minutes, snapshot.body, viewer, language)
 
     async def _minutes_document(

@@ -26,7 +26,7 @@ from ..board.errors import (
     Msgid,
     NotFound,
 )
-from ..board.model import Board, Status
+from ..board.model import Board, Participant, Status
 from ..board.roles import PLAN_READERS, Role
 from ..board.visibility import ANYONE, STAFF, Viewer
 from ..keys import IntegrationKey, Scope
@@ -287,6 +287,33 @@ class Web:
             if auth.staff_or_key:
                 raise
             raise Forbidden("You are not part of this meeting.") from None
+
+    @staticmethod
+    def participant(board: Board, auth: Auth) -> Participant | None:
+        """The asker as a participant of this board, if they are one (still in it)."""
+        me = board.participants.get(auth.session.participant_id) if auth.session else None
+        return me if me is not None and not me.removed else None
+
+    def meeting_page_language(self, request: Request, board: Board, auth: Auth) -> i18n.Language:
+        """A meeting's page for its reader: a participant's own language (chosen on
+        joining or on the board), the room screen's the meeting's (the facilitator sets
+        it); anyone not in the meeting, their browser's."""
+        me = self.participant(board, auth)
+        if me is None:
+            return self.page_language(request)
+        return i18n.BY_CODE[board.meeting.language if me.role is Role.VIEWER else me.language]
+
+    def document_language(self, request: Request, board: Board, auth: Auth) -> i18n.Language:
+        """The minutes and "Our plan" are in the meeting's language, the record the
+        meeting keeps; a family member's own copy in their own: their participant's, or
+        after the meeting (a family link's plan-only session), the one their browser chose
+        on joining."""
+        me = self.participant(board, auth)
+        if me is not None and me.role in PLAN_READERS:
+            return i18n.BY_CODE[me.language]
+        if me is None and not auth.staff_or_key:
+            return self.page_language(request)
+        return i18n.BY_CODE[board.meeting.language]
 
     @staticmethod
     def viewer(board: Board, auth: Auth) -> Viewer:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from server import i18n
+from tests.support.catalogues import with_words
 from tests.support.inprocess import Kin, joined, token_of
 
 
@@ -60,3 +61,36 @@ def test_joining_in_a_language_kinboard_does_not_speak_adds_nobody(kin: Kin, lan
     answer = kin.browser().post("/api/join", json={**body, "language": language})
     assert (answer.status_code, answer.json()["error"]["code"]) == (400, "invalid")
     assert languages(kin, meeting["id"]) == {}
+
+
+WHO_WAS_THERE = {"pl": "Kto był obecny", "cy": "Pwy oedd yno"}
+
+
+def page_lang(page: str) -> str:
+    found = re.search(r'<html lang="([a-z]+)"', page)
+    assert found, page[:200]
+    return found.group(1)
+
+
+def test_each_reader_has_the_meeting_in_their_own_language_and_the_screen_the_meetings(
+    kin: Kin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for code, words in WHO_WAS_THERE.items():
+        with_words(monkeypatch, code, {"Who was there": words})  # each keeps the ones before
+    meeting = kin.new_meeting()
+    mid, links = meeting["id"], meeting["links"]
+    ola, screen, priya = kin.browser("192.0.2.21"), kin.browser("192.0.2.22"), kin.browser()
+    body = {"token": token_of(links["participant"]), "name": "Ola", "role": "parent"}
+    assert ola.post("/api/join", json={**body, "language": "pl"}).is_success
+    facilitator = joined(priya, links["facilitator"], "Priya", None)
+    assert screen.post("/api/join", json={"token": token_of(links["display"])}).is_success
+    kin.op(mid, facilitator, "meeting.language", language="cy")
+    kin.op(mid, facilitator, "minutes.take")
+    english = {"Accept-Language": "en"}  # whatever their browsers ask for
+    assert page_lang(ola.get(f"/m/{mid}", headers=english).text) == "pl"
+    assert page_lang(priya.get(f"/m/{mid}", headers=english).text) == "en"
+    assert page_lang(screen.get(f"/m/{mid}/display", headers=english).text) == "cy"
+    # The minutes: the family member's copy in her language, the record in the meeting's.
+    assert "## Kto był obecny" in ola.get(f"/m/{mid}/minutes/1.md", headers=english).text
+    assert "## Pwy oedd yno" in priya.get(f"/m/{mid}/minutes/1.md", headers=english).text
+    assert page_lang(ola.get(f"/m/{mid}/minutes/1", headers=english).text) == "pl"
