@@ -191,7 +191,7 @@ def test_the_easy_read_plan_speaks_the_readers_language_and_keeps_their_words(
     kin: Kin, agreed: dict[str, Any]
 ) -> None:
     mid, sam = agreed["id"], agreed["sam"]
-    assert sam.form("/language", {"language": "pl", "next": "/"}).status_code == 303
+    kin.op(mid, agreed["sam_id"], "participant.language", language="pl")  # chosen on the board
     page = sam.get(f"/m/{mid}/plan/easy-read").text
     assert '<html lang="pl" dir="ltr">' in page
     assert ">Co nas martwi</h2>" in page and ">Kto pomoże</h2>" in page
@@ -199,6 +199,6 @@ def test_the_easy_read_plan_speaks_the_readers_language_and_keeps_their_words(
     assert f'<p class="er-text" dir="auto">{LONG_HTML}</p>' in page  # as it was written
     pdf = " ".join(pdf_text(sam.get(f"/m/{mid}/plan/easy-read.pdf").content).split())
     assert "Co nas martwi" in pdf and "Kto: Gran" in pdf and WORRY in pdf
-    assert sam.form("/language", {"language": "ar", "next": "/"}).status_code == 303
+    kin.op(mid, agreed["sam_id"], "participant.language", language="ar")
     arabic = sam.get(f"/m/{mid}/plan/easy-read").text
     assert '<html lang="ar" dir="rtl">' in arabic and ">ما يقلقنا</h2>" in arabic
