@@ -9,7 +9,6 @@ And a child gives their number on a slider with faces, which counts with the fam
 from __future__ import annotations
 
 import re
-import shutil
 from typing import Any
 
 import httpx
@@ -28,13 +27,13 @@ from tests.support.pages import (
     show_scales_tab,
     sign_in,
 )
+from tests.support.readme_pictures import keep_for_readme
 
 FAY = "fay@council.example"
 PASSWORD = "a long password 1"
 WORRY = "I get scared when they shout at night"
 DOG = "1F415"  # "dog" in server/pictures.json
 ARTIFACTS = ROOT / "tests" / "artifacts"
-README_PICTURE = ROOT / "docs" / "three-houses.png"
 # Words it says aloud are kept here (the browser's own voice is not heard in a test).
 RECORD_SPEECH = """
 window.spoken = [];
@@ -223,7 +222,7 @@ def test_a_child_fills_three_houses_shares_two_things_and_keeps_one(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     ava.locator("[data-role=houses]").scroll_into_view_if_needed()
     ava.screenshot(path=ARTIFACTS / "three-houses.png", full_page=True)
-    shutil.copyfile(ARTIFACTS / "three-houses.png", README_PICTURE)
+    keep_for_readme(ARTIFACTS / "three-houses.png", "three-houses.png")
     office.screenshot(path=ARTIFACTS / "three-houses-board.png", full_page=True)
     assert screens.problems == []
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,9 +21,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.support.harness import ROOT, ServerProcess, create_meeting
 from tests.support.pages import LAPTOP, PHONE, Screens, join, round_of, show_scales_tab, vote
+from tests.support.readme_pictures import keep_for_readme
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-README_PICTURE = ROOT / "docs" / "minutes.png"
 PDFTOPPM = "/usr/bin/pdftoppm"
 MARKING = "OFFICIAL \N{EN DASH} SENSITIVE"
 YESTERDAY = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
@@ -255,7 +254,8 @@ def test_minutes_are_taken_signed_agreed_and_start_the_review(
 
 
 def picture_of_first_page(pdf: Path) -> None:
-    """The PDF's first page as tests/artifacts/minutes-page1.png and docs/minutes.png."""
+    """The PDF's first page as tests/artifacts/minutes-page1.png (and docs/minutes.png, when
+    asked)."""
     if not os.access(PDFTOPPM, os.X_OK):
         message = f"{PDFTOPPM} is missing: no picture of the minutes' first page"
         if os.environ.get("KINBOARD_REQUIRE_BROWSER", "") not in ("", "0", "false"):
@@ -268,4 +268,4 @@ def picture_of_first_page(pdf: Path) -> None:
         check=True,
         timeout=60,
     )
-    shutil.copyfile(out.with_suffix(".png"), README_PICTURE)
+    keep_for_readme(out.with_suffix(".png"), "minutes.png")

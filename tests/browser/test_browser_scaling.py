@@ -9,7 +9,6 @@ while only the facilitator's screen raises the worry about a very low number.
 from __future__ import annotations
 
 import re
-import shutil
 from itertools import combinations
 
 from playwright.sync_api import (
@@ -28,9 +27,9 @@ from tests.support.pages import (
     show_scales_tab,
     vote,
 )
+from tests.support.readme_pictures import keep_for_readme
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-README_PICTURE = ROOT / "docs" / "scaling.png"
 WORRY = (
     "Someone scored the children's safety at {} or below. Please talk about immediate safety now."
 )
@@ -179,7 +178,7 @@ def test_everyone_answers_in_secret_and_sees_the_same_picture(
     facilitator.locator(f"[data-scale-id={scale_id}]").screenshot(
         path=ARTIFACTS / "scaling-revealed.png", animations="disabled"
     )
-    shutil.copyfile(ARTIFACTS / "scaling-revealed.png", README_PICTURE)
+    keep_for_readme(ARTIFACTS / "scaling-revealed.png", "scaling.png")
     display.screenshot(path=ARTIFACTS / "scaling-display.png")
     phones["Sam"].locator(f"[data-scale-id={scale_id}]").screenshot(
         path=ARTIFACTS / "scaling-phone.png"
