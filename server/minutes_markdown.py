@@ -85,8 +85,12 @@ def _scales_markdown(scales: list[dict[str, Any]], code: str) -> list[str]:
     """Each scale's words, its earlier meetings' medians and its rounds' tables."""
     lines: list[str] = []
     for scale in scales:
-        lines += ["", "## " + gettext(code, "Scale: {question}", question=_md(scale["question"]))]
-        lines += ["", f"0 = {_md(scale['low_label'])}; 10 = {_md(scale['high_label'])}"]
+        # A scale's words as the meeting started with them are the template's (msgids).
+        question, low, high = (
+            gettext(code, scale[k]) for k in ("question", "low_label", "high_label")
+        )
+        lines += ["", "## " + gettext(code, "Scale: {question}", question=_md(question))]
+        lines += ["", f"0 = {_md(low)}; 10 = {_md(high)}"]
         for point in scale["history"]:
             medians = ", ".join(f"{g} {m}" for g, m in point["medians"].items())
             earlier = gettext(

@@ -15,7 +15,7 @@ export function peopleHere(state, online) {
     const participant = state.participants.get(id);
     people.push({
       id,
-      name: participant?.name ?? null,
+      name: participant ? state.personName(participant) : null,
       roleLabel: participant ? state.personRole(participant) : '',
       isMe: id === state.me?.id,
     });
@@ -32,7 +32,7 @@ export function peopleInMeeting(state, online) {
     .sort(byJoining)
     .map((participant) => ({
       id: participant.id,
-      name: participant.name,
+      name: state.personName(participant),
       roleLabel: state.personRole(participant),
       role: participant.role,
       unconfirmed: Boolean(participant.unconfirmed),

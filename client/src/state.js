@@ -2,6 +2,7 @@
 // unit-tested. It applies whole entities from `state`, `sync` and `applied` and never
 // re-implements a board rule; the server decides, this only remembers.
 import { clockOffset } from './family-time.js';
+import { t } from './i18n.js';
 import { compareCards } from './order.js';
 import { templateInWords } from './template-words.js';
 
@@ -163,7 +164,14 @@ export class BoardState {
   }
 
   participantName(participantId) {
-    return this.participants.get(participantId)?.name ?? null;
+    const person = this.participants.get(participantId);
+    return person ? this.personName(person) : null;
+  }
+
+  // The meeting-room screen, left unnamed, is named "Meeting room screen" by the server in
+  // English: each reader sees that name in their own language; a name someone gave it stays.
+  personName(person) {
+    return person.role === 'viewer' ? t(person.name) : person.name;
   }
 
   roleLabel(role) {

@@ -69,3 +69,14 @@ test("the server's words for the map and its people are shown in Polish; the res
   const summary = { groups: [{ group: 'family', median: 7 }, { group: 'professionals', median: 3.5 }], gap: 3.5 };
   assert.equal(summaryWords(summary, polish.groups), 'Rodzina 7 i specjaliści 3,5: różnica 3,5');
 });
+
+test('the meeting-room screen, left unnamed, is named in Polish; a name given to it stays', async () => {
+  const { BoardState } = await import('../src/state.js');
+  const { peopleInMeeting } = await import('../src/presence.js');
+  const { boardPayload } = await import('./fixtures.js');
+  const state = new BoardState();
+  const screen = (id, name, at) => ({ id, name, role: 'viewer', joined_at: `2026-11-27T09:0${at}:00Z` });
+  state.applyState(boardPayload({ participants: [screen('p_room', 'Meeting room screen', 1), screen('p_hall', 'Sala 3', 2)] }));
+  assert.deepEqual(peopleInMeeting(state, []).map((person) => person.name), ['Ekran w sali spotkań', 'Sala 3']);
+  assert.equal(state.participantName('p_room'), 'Ekran w sali spotkań');
+});

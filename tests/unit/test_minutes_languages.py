@@ -11,9 +11,9 @@ import pytest
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from server import documents, i18n, minutes_markdown, plans
-from server.board.model import Board, Outcome
+from server.board.model import Board, Outcome, Vocabulary
 from server.board.roles import Role
-from server.board.template import OUTCOME_LABELS, ROLE_LABELS
+from server.board.template import OUTCOME_LABELS, OVERALL_SCALE, ROLE_LABELS
 from server.board.visibility import STAFF
 from server.http import page_words
 from server.http.web import TEMPLATES
@@ -38,6 +38,11 @@ POLISH = {
     "Name": "Imię",
     ROLE_LABELS[Role.PARENT]: "Rodzic lub opiekun",
     OUTCOME_LABELS[Outcome.CONTINUE]: "Kontynuujemy plan",
+    OVERALL_SCALE[Vocabulary.SAFETY].question: "Gdzie jesteście na skali od 0 do 10?",
+    OVERALL_SCALE[Vocabulary.SAFETY].low_label: "Na pewno stanie się krzywda",
+    OVERALL_SCALE[Vocabulary.SAFETY].high_label: "Dzieci są bezpieczne",
+    "Scale: {question}": "Skala: {question}",
+    "Scale: %(question)s": "Skala: %(question)s",
     # The page's words (templates/minutes.html, templates/plan.html).
     "Minutes %(number)s": "Protokół %(number)s",
     "taken %(day)s": "sporządzony %(day)s",
@@ -103,6 +108,19 @@ def test_the_minutes_page_and_pdf_html_are_in_the_views_language() -> None:
     assert "Kto był obecny" not in page or '<h2 id="people">' in page
     assert "Rodzic lub opiekun" in page  # roles through the view's role_of
     assert "End of meeting" in page
+
+
+def test_the_overall_scales_words_are_the_readers_and_a_written_scales_as_written() -> None:
+    view = view_of(signed_board(), "pl")
+    lines = minutes_markdown.to_markdown(view).splitlines()
+    assert "## Skala: Gdzie jesteście na skali od 0 do 10?" in lines
+    assert "0 = Na pewno stanie się krzywda; 10 = Dzieci są bezpieczne" in lines
+    assert "## Skala: How safe is Leo?" in lines and "0 = Not safe; 10 = Safe" in lines
+    page = render("minutes.html", **view, for_pdf=True, file_base="/m/x/minutes/1")
+    assert "Skala: <bdi" in page and "Gdzie jesteście na skali od 0 do 10?</bdi>" in page
+    assert "Na pewno stanie się krzywda</bdi>" in page and "Dzieci są bezpieczne</bdi>" in page
+    assert OVERALL_SCALE[Vocabulary.SAFETY].low_label not in page
+    assert "How safe is Leo?</bdi>" in page and "Not safe</bdi>" in page
 
 
 def test_our_plan_is_in_the_readers_language() -> None:
