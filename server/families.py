@@ -98,7 +98,9 @@ class Listed:
     family: Family
     meetings: tuple[FamilyMeeting, ...]  # first meeting, then reviews
     agreed: FamilyMeeting | None  # the latest meeting with agreed minutes
-    review_words: str | None  # "review due in 5 days", "review overdue", ...
+    # Days to the next review while it is due soon (negative once overdue); the page
+    # says it in the reader's language ("review due in 5 days", "review overdue").
+    review_in: int | None
 
 
 @dataclass(frozen=True)
@@ -162,20 +164,13 @@ def _summary_inputs(board: Board) -> tuple[Any, ...]:
     return (board.meeting, board.minutes)
 
 
-def review_words(next_review: str | None, today: date) -> str | None:
-    """The next review date in plain words, counted in calendar days."""
+def review_in(next_review: str | None, today: date) -> int | None:
+    """Calendar days to the next review while it is due soon or overdue (negative), else
+    None: the page shows the date alone."""
     if next_review is None:
         return None
     days = (date.fromisoformat(next_review) - today).days
-    if days < 0:
-        return "review overdue"
-    if days == 0:
-        return "review due today"
-    if days == 1:
-        return "review due tomorrow"
-    if days <= DUE_SOON_DAYS:
-        return f"review due in {days} days"
-    return None
+    return days if days <= DUE_SOON_DAYS else None
 
 
 class Families:
@@ -322,6 +317,6 @@ class Families:
             agreed = meetings[agreed_at[-1]] if agreed_at else None
             # Once the next meeting has been started, its date is no longer "due".
             due = agreed is not None and agreed_at[-1] == len(meetings) - 1
-            words_due = review_words(agreed.next_review, today) if due and agreed else None
-            listed.append(Listed(family, meetings, agreed, words_due))
+            days = review_in(agreed.next_review, today) if due and agreed else None
+            listed.append(Listed(family, meetings, agreed, days))
         return ListedPage(tuple(listed), found.total, number, last, words)

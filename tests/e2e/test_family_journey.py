@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from server import i18n
 from server.board.model import Board, Meeting
 from server.board.roles import Role
 from server.board.scales import overall_scale
@@ -229,19 +230,24 @@ def test_review_due_and_overdue_follow_the_clock(kin: Kin, clock: MovableClock) 
     first = start_meeting(priya, "First meeting")
     agree(kin, first, today(clock, 20))
 
-    def label() -> str | None:
-        found = re.search(r'class="review-(?:due|overdue)">([^<]+)<', signed_in(kin).get("/").text)
+    def label(language: str = "en") -> str | None:
+        page = signed_in(kin).get("/", headers={"Accept-Language": language}).text
+        found = re.search(r'class="review-(?:due|overdue)">([^<]+)<', page)
         return found.group(1) if found else None
 
+    polish = i18n.translations("pl")
     assert label() is None  # twenty days away: the date alone
     clock.now += 15 * DAY
     assert label() == "review due in 5 days"
+    in_five = polish.ngettext("review due in %(num)s day", "review due in %(num)s days", 5)
+    assert label("pl") == in_five % {"num": 5} != "review due in 5 days"
     clock.now += 4 * DAY
     assert label() == "review due tomorrow"
     clock.now += DAY
     assert label() == "review due today"
     clock.now += DAY
     assert label() == "review overdue"
+    assert label("pl") == polish.gettext("review overdue") != "review overdue"
     # Once the review has started, it is no longer due.
     review(signed_in(kin), first)
     assert label() is None

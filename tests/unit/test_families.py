@@ -1,5 +1,5 @@
-"""The family service's pure parts: the review date in words, children typed on the home
-page, and the duplicate rule's fingerprint."""
+"""The family service's pure parts: the days to a review that is due, children typed on
+the home page, and the duplicate rule's fingerprint."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from server.families import (
     children_from_text,
     fingerprint,
     parse_children,
-    review_words,
+    review_in,
 )
 from server.store.records import Child
 
@@ -20,20 +20,22 @@ TODAY = date(2027, 3, 10)
 
 
 @pytest.mark.parametrize(
-    ("next_review", "words"),
+    ("next_review", "days"),
     [
         (None, None),
         ("2027-04-10", None),
-        ("2027-03-24", "review due in 14 days"),
-        ("2027-03-15", "review due in 5 days"),
-        ("2027-03-11", "review due tomorrow"),
-        ("2027-03-10", "review due today"),
-        ("2027-03-09", "review overdue"),
-        ("2026-01-01", "review overdue"),
+        ("2027-03-24", 14),
+        ("2027-03-15", 5),
+        ("2027-03-11", 1),
+        ("2027-03-10", 0),
+        ("2027-03-09", -1),
+        ("2026-01-01", -433),
     ],
 )
-def test_the_next_review_in_plain_words(next_review: str | None, words: str | None) -> None:
-    assert review_words(next_review, TODAY) == words
+def test_the_next_review_is_counted_while_it_is_due_soon(
+    next_review: str | None, days: int | None
+) -> None:
+    assert review_in(next_review, TODAY) == days
 
 
 def test_children_as_typed_on_the_home_page() -> None:
