@@ -76,15 +76,15 @@ def plain(text: str) -> str:
 @cache
 def untranslated(code: str) -> frozenset[str]:
     """The code's msgids (whole, without placeholders) that the language's catalogue says
-    otherwise: on its page, each is English left over. A message the catalogue has not
-    translated yet (empty or fuzzy) is the catalogue check's to name (test_catalogues.py)."""
+    otherwise, or has not translated yet (empty or fuzzy): on its page, each is English
+    left over."""
     target = catalogues.read_catalogue(catalogues.po_path(catalogues.LOCALE, code), code)
     english: dict[str, set[str]] = {}
     for message in catalogues.extract():
         if isinstance(message.id, str) and message.id and not PLACEHOLDER.search(message.id):
             ours = target.get(message.id, message.context)
             said = plain(ours.string) if ours and ours.string and not ours.fuzzy else None
-            english.setdefault(plain(message.id), set()).add(said or plain(message.id))
+            english.setdefault(plain(message.id), set()).add(said or "")
     return frozenset(msgid for msgid, said in english.items() if msgid not in said)
 
 
