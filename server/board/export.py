@@ -11,6 +11,20 @@ from .readiness import readiness_of
 from .scaling_model import RoundStatus
 from .visibility import Viewer, visible
 
+# A person's own card, as their export gives it: their words, without what others did with
+# them (others' stances, edits).
+OWN_CARD_FIELDS = (
+    "id",
+    "section",
+    "text",
+    "attributed_to",
+    "owner",
+    "due",
+    "set_aside",
+    "created_at",
+    "deleted",
+)
+
 
 def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
     """Everything the board holds about one participant, and nothing about anyone else nor
@@ -19,21 +33,11 @@ def encode_person(board: Board, participant_id: str) -> dict[str, Any]:
     viewer = Viewer(person.id, person.role, person.unconfirmed, person.device_key, person.language)
     seen = [c for c in board.cards.values() if visible(viewer, c)]
     cards = [c for c in seen if c.author == participant_id]
-    own = (
-        "id",
-        "section",
-        "text",
-        "attributed_to",
-        "owner",
-        "due",
-        "set_aside",
-        "created_at",
-        "deleted",
-    )
     return {
         "participant": encode_entity(person),
-        # Their own words, without what others did with them (others' stances, edits).
-        "cards_added": [{name: plain(getattr(card, name)) for name in own} for card in cards],
+        "cards_added": [
+            {name: plain(getattr(card, name)) for name in OWN_CARD_FIELDS} for card in cards
+        ],
         "agree_or_disagree": [
             {"card_id": card.id, "stance": card.stances[participant_id]}
             for card in seen
