@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import pytest
 import redis
 
 import server.staff
+from server import i18n
 from server.clock import iso
 from server.http.admin_routes import AUDIT_COLUMNS
 from server.retention import ERASURE_LOG
@@ -170,6 +172,24 @@ def test_the_audit_log_records_who_did_what_and_never_what_they_wrote(
     rows = csv_rows(sheet)
     assert rows[0] == list(AUDIT_COLUMNS)
     assert len(rows) == len(entries) + 1
+
+
+def test_the_activity_page_names_its_columns_in_the_readers_language(
+    looked_after: dict[str, Any],
+) -> None:
+    """The page's headings are the reader's words; the CSV's header stays the same English
+    names whatever the language, for the machines that read it."""
+    mid = looked_after["meeting_id"]
+    polish = {"Accept-Language": "pl"}
+    page = looked_after["staff"].get(f"/m/{mid}/activity", headers=polish).text
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', page)
+    words = i18n.translations("pl")
+    english = ["When", "What happened", "Who did it", "Their role", "Link", "Change"]
+    english += ["What it changed", "Staff member", "Person it was about"]
+    assert headings == [html.escape(words.pgettext("activity column", w)) for w in english]
+    assert headings[0] != "When"
+    sheet = looked_after["staff"].get(f"/m/{mid}/activity.csv", headers=polish)
+    assert csv_rows(sheet)[0] == list(AUDIT_COLUMNS)
 
 
 def test_reading_the_same_minutes_again_within_a_minute_is_written_down_once(
