@@ -1,13 +1,14 @@
 // The child's three houses: their words, pictures and drawings in worries, good things and
 // dreams, each with who can see it. Reached by the child's own link (or opened by their
-// worker with them on a tablet). Every label can be read aloud where the browser can.
+// worker with them on a tablet). Every label can be read aloud where the browser has a voice
+// of the page's language.
 import { audienceWords } from './audience.js';
 import { feedState } from './feed.js';
 import { myHouses } from './houses.js';
 import * as ops from './ops.js';
 import { PICTURE_CREDIT } from './pictures.js';
 import { connectToMeeting } from './socket.js';
-import { canSpeak, say } from './speech.js';
+import { onVoicesChanged, say, voiceFor } from './speech.js';
 import { BoardState } from './state.js';
 import { WORDS } from './words.js';
 import { ConnectionView } from './view/connection-view.js';
@@ -59,11 +60,17 @@ export function startChildPage(root) {
 }
 
 // "Read to me": while on, touching anything with words says them (`data-say`, else its
-// text). Hidden where the browser cannot speak.
+// text), in a voice of the page's language, as the board reads. Hidden while the browser
+// has no such voice (voices arrive after the page loads, and may change).
 function readToMe(root, toggle) {
-  if (!canSpeak()) return;
   setText(toggle, WORDS.houses.readToMe);
-  show(toggle, true);
+  const offer = () => {
+    const can = voiceFor() !== null;
+    show(toggle, can);
+    if (!can) toggle.setAttribute('aria-pressed', 'false');
+  };
+  offer();
+  onVoicesChanged(offer);
   toggle.addEventListener('click', () => {
     const on = toggle.getAttribute('aria-pressed') !== 'true';
     toggle.setAttribute('aria-pressed', String(on));

@@ -70,15 +70,11 @@ export function stopReading() {
   if (current) finish(current);
 }
 
-// One label (the child's houses page reads what is touched): in a voice of the page's
-// language where there is one, else the browser's own.
+// One label (the child's houses page reads what is touched), in a voice of the page's
+// language; nothing where there is none. No words: stop.
 export function say(text) {
-  if (!canSpeak()) return;
-  stopReading();
-  if (!text || readAloud([text])) return;
-  const utterance = new SpeechSynthesisUtterance(text);
-  utterance.rate = 0.9;
-  window.speechSynthesis.speak(utterance);
+  if (text) readAloud([text]);
+  else stopReading();
 }
 
 const Recognition = () => (typeof window === 'undefined' ? null : window.SpeechRecognition ?? window.webkitSpeechRecognition ?? null);

@@ -28,19 +28,13 @@ from tests.support.pages import (
     sign_in,
 )
 from tests.support.readme_pictures import keep_for_readme
+from tests.support.speech import FAKE_SPEECH, spoken
 
 FAY = "fay@council.example"
 PASSWORD = "a long password 1"
 WORRY = "I get scared when they shout at night"
 DOG = "1F415"  # "dog" in server/pictures.json
 ARTIFACTS = ROOT / "tests" / "artifacts"
-# Words it says aloud are kept here (the browser's own voice is not heard in a test).
-RECORD_SPEECH = """
-window.spoken = [];
-if ('speechSynthesis' in window) {
-  window.speechSynthesis.speak = (utterance) => window.spoken.push(utterance.text);
-}
-"""
 
 
 def api(server: ServerProcess, path: str) -> Any:
@@ -137,7 +131,7 @@ def test_a_child_fills_three_houses_shares_two_things_and_keeps_one(
 
     # --- Ava's link opens her three houses -------------------------------------------
     ava = screens.open(**PHONE)
-    ava.add_init_script(RECORD_SPEECH)
+    ava.add_init_script(FAKE_SPEECH)  # a French voice only, at first
     ava.goto(link)
     ava.locator("[data-role=join-form] [type=submit]").click()
     ava.wait_for_url(f"**/m/{meeting_id}/houses")
@@ -175,20 +169,27 @@ def test_a_child_fills_three_houses_shares_two_things_and_keeps_one(
     share(ava, "worries", "everyone")
     share(ava, "good_things", "worker")
 
+    # "Read to me" is offered once there is an English voice, as on the board.
+    read_to_me = ava.locator("[data-role=read-to-me]")
+    expect(read_to_me).to_be_hidden()
+    ava.evaluate("__addVoice({ name: 'Daniel', lang: 'en-GB', default: false })")
+    expect(read_to_me).to_be_visible()
+
     # Every button is big enough for a finger, and the page fits the phone.
     for button in ava.locator("button:visible").all():
         box = button.bounding_box()
         assert box is not None and box["height"] >= 48 and box["width"] >= 48, box
     assert ava.evaluate("document.documentElement.scrollWidth") <= 360
 
-    # "Read to me" reads each label aloud.
-    ava.locator("[data-role=read-to-me]").click()
+    # "Read to me" reads each label in that voice.
+    spoken(ava)
+    read_to_me.click()
     house(ava, "worries").locator("h2").click()
     house(ava, "dreams").locator("button[data-sharing=nobody]").click()
-    spoken = ava.evaluate("window.spoken")
-    assert "Worries. What worries you?" in spoken
-    assert "Nobody can see this yet" in spoken
-    ava.locator("[data-role=read-to-me]").click()
+    said = spoken(ava)
+    assert {(s["voice"], s["lang"]) for s in said} == {("Daniel", "en-GB")}
+    assert {"Worries. What worries you?", "Nobody can see this yet"} <= {s["text"] for s in said}
+    read_to_me.click()
 
     # --- Fay sees the words, and the picture in her private panel --------------------
     shared = office.locator("[data-role=shared-houses]")

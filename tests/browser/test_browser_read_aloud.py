@@ -14,57 +14,10 @@ from playwright.sync_api import Page, expect
 from tests.support.axe import assert_accessible
 from tests.support.harness import ServerProcess, create_meeting
 from tests.support.pages import LAPTOP, Screens, add_card, join
+from tests.support.speech import FAKE_SPEECH, spoken
 
-# The browser's speechSynthesis as the page uses it: voices (a French one only, at first),
-# `voiceschanged`, speak and cancel; nothing is ever heard, only recorded.
-FAKE_SPEECH = """
-(() => {
-  const voices = [{ name: 'Amelie', lang: 'fr-FR', default: true }];
-  const heard = new EventTarget();
-  let queue = [];
-  window.__spoken = [];
-  window.__cancels = 0;
-  window.__addVoice = (voice) => {
-    voices.push(voice);
-    heard.dispatchEvent(new Event('voiceschanged'));
-  };
-  window.__finish = () => {
-    const done = queue;
-    queue = [];
-    for (const utterance of done) utterance.dispatchEvent(new Event('end'));
-  };
-  class Utterance extends EventTarget {
-    constructor(text) {
-      super();
-      Object.assign(this, { text, lang: '', voice: null, rate: 1 });
-    }
-  }
-  const synthesis = {
-    getVoices: () => voices.slice(),
-    addEventListener: (type, listener) => heard.addEventListener(type, listener),
-    speak(utterance) {
-      const { text, lang, voice } = utterance;
-      window.__spoken.push({ text, lang, voice: voice?.name });
-      queue.push(utterance);
-    },
-    cancel() {
-      window.__cancels += 1;
-      const stopped = queue;
-      queue = [];
-      for (const utterance of stopped) utterance.dispatchEvent(new Event('error'));
-    },
-  };
-  Object.defineProperty(window, 'speechSynthesis', { value: synthesis, configurable: true });
-  window.SpeechSynthesisUtterance = Utterance;
-})();
-"""
 STRENGTH = "Gran takes Ava to school every day"
 SAFETY = "Ava knows who to call"
-
-
-def spoken(page: Page) -> list[dict[str, Any]]:
-    said: list[dict[str, Any]] = page.evaluate("window.__spoken.splice(0)")
-    return said
 
 
 def test_the_board_is_read_aloud_in_a_voice_of_the_persons_language(
