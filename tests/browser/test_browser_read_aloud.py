@@ -7,9 +7,7 @@ in that voice, and a second press stops it. A card's own button works by keyboar
 
 from __future__ import annotations
 
-from typing import Any
-
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.support.axe import assert_accessible
 from tests.support.harness import ServerProcess, create_meeting
