@@ -1,8 +1,8 @@
 """After the meeting, on a phone: Gran joined by her own link; the facilitator agrees the
 minutes and ends the meeting. Gran's board says it has ended, and opening it again shows
-"Our plan": the plan they agreed, in large type that fits the phone, with a PDF to keep, and
-in easy read. Her link still opens it on another phone; nothing she could change is
-offered."""
+"Our plan": the plan they agreed, in large type that fits the phone, read aloud in a voice of
+its language, with a PDF to keep, and in easy read. Her link still opens it on another
+phone; nothing she could change is offered."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.support.axe import assert_accessible
 from tests.support.harness import API_KEY, BackgroundLoop, Client, ServerProcess, create_meeting
 from tests.support.pages import PHONE, WAIT_MS, Screens
+from tests.support.speech import FAKE_SPEECH, spoken
 from tests.support.wcag import small_targets
 
 KEY = {"Authorization": f"Bearer {API_KEY}"}
@@ -53,6 +54,25 @@ async def agree_and_close(server: ServerProcess, link: str) -> None:
 def fits_the_phone(page: Page) -> None:
     width: Any = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 360, width  # the phone's width: nothing to scroll sideways
+
+
+def read_aloud(phone: Page) -> None:
+    """ "Read our plan aloud": offered once there is a voice of the page's language, it reads
+    each section and step with who and when in that voice; a second press stops it."""
+    read = phone.locator("[data-action=read-plan]")
+    expect(read).to_be_hidden()
+    phone.evaluate("__addVoice({ name: 'Daniel', lang: 'en-GB', default: false })")
+    expect(read).to_have_text("Read our plan aloud")
+    read.click()
+    expect(read).to_have_attribute("aria-pressed", "true")
+    said = spoken(phone)
+    assert {(s["voice"], s["lang"]) for s in said} == {("Daniel", "en-GB")}
+    texts = [s["text"] for s in said]
+    assert PLAN in texts and "Who: Gran" in texts
+    assert texts[-1] == "The next meeting is on 1 March 2027."
+    read.click()
+    expect(read).to_have_attribute("aria-pressed", "false")
+    assert small_targets(phone) == []
 
 
 def in_easy_read(phone: Page) -> None:
@@ -108,6 +128,7 @@ def test_a_family_member_opens_our_plan_on_a_phone_after_the_meeting_closes(
     meeting = create_meeting(server.url, "Family meeting for Ava")
     gran_link = person_link(server, meeting["id"], "Gran", "network")
     phone = screens.open(**PHONE)
+    phone.add_init_script(FAKE_SPEECH)  # a French voice only, at first
     phone.goto(gran_link)
     phone.locator("[data-role=join-form] [type=submit]").click()
     expect(phone.locator("[data-role=connection]")).to_have_attribute(
@@ -142,6 +163,7 @@ def test_a_family_member_opens_our_plan_on_a_phone_after_the_meeting_closes(
     )
     assert size >= 18, size  # large type
     fits_the_phone(phone)
+    read_aloud(phone)
     with phone.expect_download() as download:
         plan.locator("[data-action=plan-pdf]").click()
     saved = download.value.path()
