@@ -393,6 +393,8 @@ class Realtime:
             ack["retry_after"] = error.retry_after
         return ack
 
-    async def on_unknown(self, event: Any, sid: str, *_: Any) -> dict[str, Any]:
-        """Any other event: refused, so that a caller waiting for an answer gets one."""
-        return self._refused(sid, Invalid("There is no such event."))
+    async def on_unknown(self, event: Any, sid: Any, *_: Any) -> dict[str, Any]:
+        """Any other event: refused, so that a caller waiting for an answer gets one. An
+        event named "*" itself comes without its name: (sid, data...)."""
+        asker = sid if isinstance(sid, str) and sid in self.connections else event
+        return self._refused(asker, Invalid("There is no such event."))

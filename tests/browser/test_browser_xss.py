@@ -331,8 +331,9 @@ document.addEventListener('securitypolicyviolation', (event) => {
 """
 
 # Nothing a payload could have made: no event-handler attribute anywhere (the pages add
-# listeners, never on* attributes), no script but ours, no frame, object, media or other
-# active element, no image but the QR code, no javascript:, data: or vbscript: URL.
+# listeners, never on* attributes), no script but ours (and the page's catalogue of words),
+# no frame, object, media or other active element, no image but the QR code, no
+# javascript:, data: or vbscript: URL.
 FOREIGN = """
 () => {
   const found = [];
@@ -350,7 +351,10 @@ FOREIGN = """
     }
   }
   for (const script of document.scripts) {
-    const ours = script.src && new URL(script.src).pathname.startsWith('/static/');
+    // Ours: a bundle from /static/, or the one catalogue of the page's words (data, never run).
+    const catalogue = script.id === 'kinboard-words' && script.type === 'application/json'
+      && !script.src && document.querySelectorAll('[id=kinboard-words]').length === 1;
+    const ours = catalogue || (script.src && new URL(script.src).pathname.startsWith('/static/'));
     if (!ours) found.push(`script ${script.outerHTML.slice(0, 60)}`);
   }
   const active = [
@@ -523,8 +527,8 @@ def check_pages(server: ServerProcess, meeting: Meeting, screens: Screens) -> No
     assert sorted(texts(facilitator, ".vote-table .vote-name")) == sorted(
         v["name"] for v in round_["votes"]
     )
-    assert sorted(texts(facilitator, ".vote-table .cell-reason")) == sorted(
-        v["reason"] or "" for v in round_["votes"]
+    assert sorted(texts(facilitator, ".vote-table .reason-text")) == sorted(
+        v["reason"] for v in round_["votes"] if v["reason"]
     )
     scale = next(s for s in board["scales"] if s["id"] == "s_xss")
     assert scale["question"] in texts(facilitator, ".scale-question")
@@ -546,8 +550,8 @@ def check_pages(server: ServerProcess, meeting: Meeting, screens: Screens) -> No
     expect(room.locator("[data-role=connection]")).to_have_attribute("data-state", "connected")
     expect(room.locator("[data-role=title]")).to_have_text(collapsed(page_title))
     assert_cards_shown(room, cards, "display")
-    assert sorted(texts(room, ".vote-table .cell-reason")) == sorted(
-        v["reason"] or "" for v in round_["votes"]
+    assert sorted(texts(room, ".vote-table .reason-text")) == sorted(
+        v["reason"] for v in round_["votes"] if v["reason"]
     )
     assert texts(room, ".decision-note") == [board["decision"]["note"]]
     assert_inert(room, "the display")
@@ -581,8 +585,11 @@ def check_pages(server: ServerProcess, meeting: Meeting, screens: Screens) -> No
             f"You are joining: {title}"
         )
         assert_inert(facilitator, f"the join page of {titled['id']}")
-        name, value = titled["cookie"].split("=", 1)
-        facilitator.context.add_cookies([{"name": name, "value": value, "url": server.url}])
+        # The joiner's cookies: the session's and the language chosen on joining.
+        cookies = [part.split("=", 1) for part in titled["cookie"].split("; ")]
+        facilitator.context.add_cookies(
+            [{"name": name, "value": value, "url": server.url} for name, value in cookies]
+        )
         facilitator.goto(f"{server.url}/m/{titled['id']}")
         expect(facilitator.locator("[data-role=title]")).to_have_text(title)
         assert facilitator.title() == f"{title} \N{EN DASH} Kinboard"

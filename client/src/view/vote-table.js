@@ -42,6 +42,8 @@ function voteRow(vote, template) {
       vote.recorded_by ? el('span', { class: 'vote-recorded' }, WORDS.scaling.recordedByFacilitator) : null,
     ),
     el('td', { role: 'cell', class: 'cell-number' }, String(vote.value)),
-    el('td', { role: 'cell', class: 'cell-reason', dir: 'auto' }, vote.reason ?? ''),
+    // The reason in its own element: an interpreter's translations and "Translate" join it in
+    // the cell (view/round-view.js); the cell stays empty where no reason was given.
+    el('td', { role: 'cell', class: 'cell-reason' }, ...(vote.reason ? [el('span', { class: 'reason-text', dir: 'auto' }, vote.reason)] : [])),
   );
 }
