@@ -5,21 +5,16 @@ back to all of them, unmarked."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from playwright.sync_api import expect
 
-import httpx
-from playwright.sync_api import Browser, expect
-
-from tests.support.harness import API_KEY, ServerProcess, staff_command
+from tests.support.harness import ServerProcess, staff_command
 from tests.support.pages import (
-    LAPTOP,
     PHONE,
     PROJECTOR,
     Screens,
     add_card,
     join,
-    new_meeting,
-    sign_in,
+    staff_meeting,
 )
 
 PRIYA = "priya@council.example"
@@ -28,87 +23,76 @@ WORDS = "Mum has a new phone number PHONE2X"
 
 
 def test_the_facilitator_hides_a_card_by_keyboard_and_each_screen_follows(
-    tmp_path: Path, browser: Browser
+    server: ServerProcess, screens: Screens
 ) -> None:
-    data = tmp_path / "data"
-    server = ServerProcess(data).start()
-    staff_command({"KINBOARD_DATA_DIR": str(data)}, "add", PRIYA, password=PASSWORD)
-    screens = Screens(browser)
-    try:
-        priya = screens.open(**LAPTOP)
-        sign_in(priya, server.url, PRIYA, PASSWORD)
-        meeting_id = new_meeting(priya, "Family meeting for Ava", "Priya, social worker")
-        links = httpx.get(
-            f"{server.url}/api/meetings/{meeting_id}/links",
-            headers={"Authorization": f"Bearer {API_KEY}"},
-        ).json()
-        sam, gran = screens.open(**PHONE), screens.open(**PHONE)
-        join(sam, links["participant"], "Sam", "parent")
-        join(gran, links["participant"], "Gran", "network")
-        screen = screens.open(**PROJECTOR)
-        join(screen, links["display"], "")
+    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", PRIYA, password=PASSWORD)
+    priya, _, links = staff_meeting(
+        screens, server.url, (PRIYA, PASSWORD), "Family meeting for Ava", "Priya, social worker"
+    )
+    sam, gran = screens.open(**PHONE), screens.open(**PHONE)
+    join(sam, links["participant"], "Sam", "parent")
+    join(gran, links["participant"], "Gran", "network")
+    screen = screens.open(**PROJECTOR)
+    join(screen, links["display"], "")
 
-        add_card(priya, "harm", WORDS)
-        for page in (sam, gran, screen):
-            expect(page.locator("[data-card-id]", has_text=WORDS)).to_have_count(1)
-        # Nobody but the facilitator is offered the choice.
-        expect(
-            gran.locator("[data-card-id]", has_text=WORDS).locator("[data-action=audience]")
-        ).to_be_hidden()
+    add_card(priya, "harm", WORDS)
+    for page in (sam, gran, screen):
+        expect(page.locator("[data-card-id]", has_text=WORDS)).to_have_count(1)
+    # Nobody but the facilitator is offered the choice.
+    expect(
+        gran.locator("[data-card-id]", has_text=WORDS).locator("[data-action=audience]")
+    ).to_be_hidden()
 
-        # By keyboard: the button, the second choice, Sam's box, Save.
-        card = priya.locator("[data-card-id]", has_text=WORDS)
-        card.locator("[data-action=audience]").focus()
-        priya.keyboard.press("Enter")
-        picker = card.locator("[data-role=audience-picker]")
-        expect(picker.locator("[data-audience-kind=everyone]")).to_be_focused()
-        priya.keyboard.press("ArrowDown")
-        expect(picker.locator("[data-audience-kind=hidden_from]")).to_be_checked()
-        boxes = picker.locator("[data-hide-from]")
-        expect(boxes).to_have_count(2)  # Gran and Sam; never the facilitator or the screen
-        priya.keyboard.press("Tab")  # Gran
-        priya.keyboard.press("Tab")  # Sam
-        expect(picker.locator("label", has_text="Sam").locator("input")).to_be_focused()
-        priya.keyboard.press("Space")
-        priya.keyboard.press("Tab")
-        expect(picker.locator("[data-action=audience-save]")).to_be_focused()
-        priya.keyboard.press("Enter")
-        expect(picker).to_have_count(0)
-        expect(card.locator("[data-action=audience]")).to_be_focused()
+    # By keyboard: the button, the second choice, Sam's box, Save.
+    card = priya.locator("[data-card-id]", has_text=WORDS)
+    card.locator("[data-action=audience]").focus()
+    priya.keyboard.press("Enter")
+    picker = card.locator("[data-role=audience-picker]")
+    expect(picker.locator("[data-audience-kind=everyone]")).to_be_focused()
+    priya.keyboard.press("ArrowDown")
+    expect(picker.locator("[data-audience-kind=hidden_from]")).to_be_checked()
+    boxes = picker.locator("[data-hide-from]")
+    expect(boxes).to_have_count(2)  # Gran and Sam; never the facilitator or the screen
+    priya.keyboard.press("Tab")  # Gran
+    priya.keyboard.press("Tab")  # Sam
+    expect(picker.locator("label", has_text="Sam").locator("input")).to_be_focused()
+    priya.keyboard.press("Space")
+    priya.keyboard.press("Tab")
+    expect(picker.locator("[data-action=audience-save]")).to_be_focused()
+    priya.keyboard.press("Enter")
+    expect(picker).to_have_count(0)
+    expect(card.locator("[data-action=audience]")).to_be_focused()
 
-        expect(card.locator("[data-role=audience]")).to_have_text("Hidden from Sam")
-        expect(
-            gran.locator("[data-card-id]", has_text=WORDS).locator("[data-role=audience]")
-        ).to_have_text("Hidden from Sam")
-        for page in (sam, screen):
-            expect(page.locator("[data-card-id]", has_text=WORDS)).to_have_count(0)
-            expect(page.locator("body")).not_to_contain_text("PHONE2X")
+    expect(card.locator("[data-role=audience]")).to_have_text("Hidden from Sam")
+    expect(
+        gran.locator("[data-card-id]", has_text=WORDS).locator("[data-role=audience]")
+    ).to_have_text("Hidden from Sam")
+    for page in (sam, screen):
+        expect(page.locator("[data-card-id]", has_text=WORDS)).to_have_count(0)
+        expect(page.locator("body")).not_to_contain_text("PHONE2X")
 
-        # For professionals only: Gran's phone loses it too.
-        card.locator("[data-action=audience]").click()
-        picker.locator("[data-audience-kind=professionals]").check()
-        picker.locator("[data-action=audience-save]").click()
-        expect(card.locator("[data-role=audience]")).to_have_text("For professionals only")
-        for page in (sam, gran, screen):
-            expect(page.locator("[data-card-id]", has_text=WORDS)).to_have_count(0)
+    # For professionals only: Gran's phone loses it too.
+    card.locator("[data-action=audience]").click()
+    picker.locator("[data-audience-kind=professionals]").check()
+    picker.locator("[data-action=audience-save]").click()
+    expect(card.locator("[data-role=audience]")).to_have_text("For professionals only")
+    for page in (sam, gran, screen):
+        expect(page.locator("[data-card-id]", has_text=WORDS)).to_have_count(0)
 
-        # Escape closes the choice and changes nothing.
-        card.locator("[data-action=audience]").click()
-        picker.locator("[data-audience-kind=everyone]").focus()
-        priya.keyboard.press("Escape")
-        expect(picker).to_have_count(0)
-        expect(card.locator("[data-role=audience]")).to_have_text("For professionals only")
+    # Escape closes the choice and changes nothing.
+    card.locator("[data-action=audience]").click()
+    picker.locator("[data-audience-kind=everyone]").focus()
+    priya.keyboard.press("Escape")
+    expect(picker).to_have_count(0)
+    expect(card.locator("[data-role=audience]")).to_have_text("For professionals only")
 
-        # For everyone again: back on every screen, with no marking.
-        card.locator("[data-action=audience]").click()
-        picker.locator("[data-audience-kind=everyone]").check()
-        picker.locator("[data-action=audience-save]").click()
-        expect(card.locator("[data-role=audience]")).to_be_hidden()
-        for page in (sam, gran, screen):
-            shown = page.locator("[data-card-id]", has_text=WORDS)
-            expect(shown).to_have_count(1)
-            expect(shown.locator("[data-role=audience]")).to_be_hidden()
-        assert screens.problems == []
-    finally:
-        screens.close()
-        server.stop()
+    # For everyone again: back on every screen, with no marking.
+    card.locator("[data-action=audience]").click()
+    picker.locator("[data-audience-kind=everyone]").check()
+    picker.locator("[data-action=audience-save]").click()
+    expect(card.locator("[data-role=audience]")).to_be_hidden()
+    for page in (sam, gran, screen):
+        shown = page.locator("[data-card-id]", has_text=WORDS)
+        expect(shown).to_have_count(1)
+        expect(shown.locator("[data-role=audience]")).to_be_hidden()
+    assert screens.problems == []

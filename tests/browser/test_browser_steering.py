@@ -14,14 +14,12 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.support.harness import ServerProcess, staff_command
 from tests.support.pages import (
-    LAPTOP,
     PHONE,
     PROJECTOR,
     Screens,
     add_card,
     join,
-    new_meeting,
-    sign_in,
+    staff_meeting,
 )
 
 FAY = "fay.steer@council.example"
@@ -38,10 +36,14 @@ def start_meeting(
     screens: Screens, server: ServerProcess, title: str
 ) -> tuple[Page, dict[str, str]]:
     """Fay signs in and starts a meeting; its links, as her Share panel has them."""
-    office = screens.open(**LAPTOP)
-    sign_in(office, server.url, FAY, PASSWORD)
-    meeting_id = new_meeting(office, title, "Fay, social worker", family_name=f"{title} family")
-    links = office.request.get(f"{server.url}/api/meetings/{meeting_id}/links").json()
+    office, _, links = staff_meeting(
+        screens,
+        server.url,
+        (FAY, PASSWORD),
+        title,
+        "Fay, social worker",
+        family_name=f"{title} family",
+    )
     return office, links
 
 

@@ -45,8 +45,11 @@ class Screens:
             context.close()
 
 
-def join(page: Page, link: str, name: str, role: str | None = None) -> None:
-    """Through the real join page: name, role, submit; then wait for the live board."""
+def join(
+    page: Page, link: str, name: str, role: str | None = None, language: str | None = None
+) -> None:
+    """Through the real join page: name, role, language, submit; then wait for the live
+    board."""
     page.goto(link)
     form = page.locator("[data-role=join-form]")
     expect(form).to_be_visible()
@@ -54,6 +57,8 @@ def join(page: Page, link: str, name: str, role: str | None = None) -> None:
         page.fill("input[name=name]", name)
     if role:
         page.check(f"input[name=role][value={role}]")
+    if language:
+        page.locator("select[name=language]").select_option(language)
     form.locator("[type=submit]").click()
     expect(page.locator("[data-role=connection]")).to_have_attribute(
         "data-state", "connected", timeout=WAIT_MS
@@ -115,6 +120,19 @@ def new_meeting(page: Page, title: str, name: str, **fields: str) -> str:
     page.click("[data-role=new-meeting] [type=submit]")
     connected(page)
     return page.url.rsplit("/", 1)[1]
+
+
+def staff_meeting(
+    screens: Screens, url: str, staff: tuple[str, str], title: str, name: str, **fields: str
+) -> tuple[Page, str, dict[str, str]]:
+    """A staff member (`staff`: email, password) signs in on a laptop and starts a meeting
+    (`fields` as for new_meeting): her page, the meeting's id and its links, as her Share
+    panel has them."""
+    office = screens.open(**LAPTOP)
+    sign_in(office, url, *staff)
+    meeting_id = new_meeting(office, title, name, **fields)
+    links: dict[str, str] = office.request.get(f"{url}/api/meetings/{meeting_id}/links").json()
+    return office, meeting_id, links
 
 
 def sign_in(page: Page, url: str, email: str, password: str) -> None:
