@@ -165,11 +165,7 @@ async def test_hidden_cards_reach_nobody_they_are_kept_from_on_any_channel(
 
     # The subject-access export of each person's data leaves out what is kept from them.
     def export(name: str) -> Any:
-        answer = room.staff.http.get(
-            f"/api/meetings/{room.id}/participants/{room.pid(name)}/export"
-        )
-        assert answer.status_code == 200
-        return answer.json()
+        return room.export(name).json()
 
     assert_kept(HIDDEN, {"export": export("Sam")}, "Sam")
     assert_kept(PROS, {"export": export("Gran")}, "Gran")

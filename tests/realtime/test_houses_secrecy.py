@@ -146,17 +146,14 @@ async def test_unshared_items_reach_nobody_they_are_kept_from_on_any_channel(
 
     # Ava's export has what she shared, and no words she did not share (her audit entries
     # name her items by id, never their words); anyone else's holds none of them.
-    answer = room.staff.http.get(f"/api/meetings/{room.id}/participants/{room.pid('Ava')}/export")
+    answer = room.export("Ava")
     assert [item["id"] for item in answer.json()["three_houses"]] == ["i_all4"]
     words = Secret("the words Ava did not share", ("NOBODYSEC1", "WORKERSEC2", "TAKENBACK3"))
     assert_kept(words, {"export": answer.json()}, "Ava")
     for name in sent:
         if name == "Ava":
             continue
-        answer = room.staff.http.get(
-            f"/api/meetings/{room.id}/participants/{room.pid(name)}/export"
-        )
-        assert answer.status_code == 200
+        answer = room.export(name)
         for secret in (NOBODY, WORKER, TAKEN_BACK):
             assert_kept(secret, {"export": answer.json()}, name)
 

@@ -51,6 +51,18 @@ def refreshed(client: Client) -> bool:
     return any(event == "refresh" for event, _ in client.events)
 
 
+async def add_grans_card(room: Room) -> None:
+    """Priya's card that Olga translates."""
+    added = await room.op(
+        "Priya",
+        "card.add",
+        section="plan_rules",
+        text="Gran walks them to school",
+        card_id="c_gran",
+    )
+    assert added["ok"], added
+
+
 async def translate(room: Room, text: str) -> dict[str, Any]:
     ack = await room.op("Olga", "card.translate", card_id="c_gran", language="pl", text=text)
     assert ack["ok"], ack
@@ -61,14 +73,7 @@ async def test_a_translation_reaches_only_its_languages_readers_on_every_channel
     meeting: Room,
 ) -> None:
     room = meeting
-    added = await room.op(
-        "Priya",
-        "card.add",
-        section="plan_rules",
-        text="Gran walks them to school",
-        card_id="c_gran",
-    )
-    assert added["ok"], added
+    await add_grans_card(room)
     await translate(room, "Babcia odprowadza je do szkoły POLSKI7Q")
     # Changed by Olga, and the card edited and agreed with: the translation stays hers.
     await translate(room, "Babcia codziennie odprowadza je do szkoły POLSKI7Q")
@@ -120,30 +125,16 @@ async def test_a_translation_reaches_only_its_languages_readers_on_every_channel
     [card] = json.loads(sent["Ewa"]["api board"])["cards"]
     assert card["text"] == "Gran walks them to school daily"  # the original is never replaced
 
-    def export(name: str) -> str:
-        answer = room.staff.http.get(
-            f"/api/meetings/{room.id}/participants/{room.pid(name)}/export"
-        )
-        assert answer.status_code == 200
-        return answer.text
-
-    assert POLISH.markers[0] in export("Olga")
+    assert POLISH.markers[0] in room.export("Olga").text
     for name in ("Sam", "Ewa", "Gran"):
-        assert_kept(POLISH, {"export": export(name)}, name)
+        assert_kept(POLISH, {"export": room.export(name).text}, name)
 
 
 async def test_changing_ones_language_changes_which_translations_one_is_sent(
     meeting: Room,
 ) -> None:
     room = meeting
-    added = await room.op(
-        "Priya",
-        "card.add",
-        section="plan_rules",
-        text="Gran walks them to school",
-        card_id="c_gran",
-    )
-    assert added["ok"], added
+    await add_grans_card(room)
     await translate(room, "Babcia POLSKI7Q")
     sam, ewa = room.people["Sam"], room.people["Ewa"]
     # Sam chooses Polish and Ewa Welsh: both pages are asked to take the board afresh.

@@ -67,6 +67,14 @@ class Room:
         now: str = state["now"]
         return now
 
+    def export(self, name: str) -> httpx.Response:
+        """`name`'s subject-access export, as Priya downloads it (it must be given)."""
+        answer = self.staff.http.get(
+            f"/api/meetings/{self.id}/participants/{self.pid(name)}/export"
+        )
+        assert answer.status_code == 200, answer.text
+        return answer
+
     def key(self, path: str) -> httpx.Response:
         return httpx.get(f"{self.live.url}{path}", headers=KEY, timeout=20)
 
