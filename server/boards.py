@@ -15,7 +15,7 @@ from .board.minutes import MinutesAgree
 from .board.model import Board, Change, MinutesStatus
 from .board.roles import PLAN_READERS
 from .clock import Clock, iso
-from .pictures import PICTURES
+from .pictures import PICTURES, PLACED_WORDS
 from .security import new_id
 from .sessions import Sessions
 from .store import Commit, OpRecord, Session, Update
@@ -100,7 +100,9 @@ class Boards:
         now = iso(self._clock())
         op_id = op_key.rsplit(":", 1)[-1]
         # Whatever the op makes (a card, a round, a scale) takes this id if it needs one.
-        context = ops.Context(actor=by, now=now, new_id=new_id(), pictures=PICTURES)
+        context = ops.Context(
+            actor=by, now=now, new_id=new_id(), pictures=PICTURES, placed_words=PLACED_WORDS
+        )
         audit_link = session.link_id if session else link_id
 
         def audit_entry(record: OpRecord, board: Board) -> dict[str, Any]:

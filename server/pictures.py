@@ -10,6 +10,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from . import i18n
+from .board.houses import DRAWING, PlacedWords
+
 PICTURES_FILE = Path(__file__).resolve().parent / "pictures.json"
 
 
@@ -28,5 +31,29 @@ def load_easy_read(path: Path = PICTURES_FILE) -> Mapping[str, str]:
     return MappingProxyType(dict(_read(path)["easy_read"]))
 
 
+def placed_words(pictures: Mapping[str, str]) -> PlacedWords:
+    """The words a child's picture or drawing starts with when put on the map, in every
+    language: the card is written in the meeting's language, as its facilitator would."""
+    return MappingProxyType(
+        {
+            language.code: MappingProxyType(
+                {
+                    **{
+                        picture: i18n.gettext(
+                            language.code,
+                            "A picture: {picture}",
+                            picture=i18n.pgettext(language.code, "picture", name),
+                        )
+                        for picture, name in pictures.items()
+                    },
+                    DRAWING: i18n.gettext(language.code, "A drawing"),
+                }
+            )
+            for language in i18n.LANGUAGES
+        }
+    )
+
+
 PICTURES = load_pictures()
 EASY_READ_PICTURES = load_easy_read()
+PLACED_WORDS = placed_words(PICTURES)

@@ -20,6 +20,12 @@ from .parsing import UNSET, Fields, Words, whole_number, words
 from .roles import ROLE_ABILITIES, Role
 from .visibility import visible
 
+# The words a placed picture's or drawing's card starts with: language -> picture id (or
+# DRAWING) -> words, e.g. "pl" -> "1F415" -> "Obrazek: pies".
+PlacedWords = Mapping[str, Mapping[str, str]]
+DRAWING = "drawing"
+NO_PLACED_WORDS: PlacedWords = MappingProxyType({})
+
 
 @dataclass(frozen=True)
 class Content:
@@ -204,11 +210,13 @@ def apply(
     now: str,
     new_id: str,
     pictures: Mapping[str, str],
+    placed: PlacedWords = NO_PLACED_WORDS,
 ) -> tuple[Board, list[Change]]:
-    """`pictures`: the bundled set, id -> its plain name, which picture ids must be in."""
+    """`pictures`: the bundled set, id -> its plain name, which picture ids must be in;
+    `placed`: the words a placed picture's or drawing's card starts with, per language."""
     match op:
         case HousePlace():
-            return _place(board, op, actor, now, new_id, pictures)
+            return _place(board, op, actor, now, new_id, pictures, placed)
         case ChildAge():
             return _age(board, op, actor)
     if actor.role is not Role.CHILD:
@@ -334,6 +342,7 @@ def _place(
     now: str,
     new_id: str,
     pictures: Mapping[str, str],
+    placed_words: PlacedWords,
 ) -> tuple[Board, list[Change]]:
     if not ROLE_ABILITIES[actor.role].run_meeting:
         raise Forbidden("Only the facilitator can put a child's things on the map.")
@@ -347,7 +356,7 @@ def _place(
     child = board.participants[item.child]
     add = cards.CardAdd(
         section=op.section,
-        text=_card_text(item, pictures),
+        text=_card_text(item, pictures, placed_words, board.meeting.language),
         attributed_to=attribution(child),
         after=op.after,
         card_id=op.card_id,
@@ -364,12 +373,15 @@ def _place(
     return board, others + card_changes + item_changes
 
 
-def _card_text(item: HouseItem, pictures: Mapping[str, str]) -> str:
+def _card_text(item: HouseItem, pictures: Mapping[str, str], placed: PlacedWords, code: str) -> str:
+    """A picture's or a drawing's card starts with words in the meeting's language, as if the
+    facilitator had written them (the server gives them: `placed`); English where it has none."""
     if item.words is not None:
         return item.words
+    words = placed.get(code, {})
     if item.picture is not None:
-        return f"A picture: {pictures.get(item.picture, 'a picture')}"
-    return "A drawing"
+        return words.get(item.picture) or f"A picture: {pictures.get(item.picture, 'a picture')}"
+    return words.get(DRAWING) or "A drawing"
 
 
 def _age(board: Board, op: ChildAge, actor: Participant) -> tuple[Board, list[Change]]:

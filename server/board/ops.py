@@ -44,6 +44,8 @@ class Context:
     new_id: str = ""
     # The bundled pictures a child may choose from: id -> plain name.
     pictures: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # What a placed picture's or drawing's card says, per language (houses.PlacedWords).
+    placed_words: houses.PlacedWords = field(default_factory=lambda: MappingProxyType({}))
 
 
 Op = (
@@ -152,7 +154,7 @@ def _apply(board: Board, op: Op, ctx: Context) -> tuple[Board, list[Change]]:
     if isinstance(op, family_time.FamilyGroupOp):
         return family_time.apply(board, op, actor, ctx.now, ctx.new_id)
     if isinstance(op, houses.HouseOp):
-        return houses.apply(board, op, actor, ctx.now, ctx.new_id, ctx.pictures)
+        return houses.apply(board, op, actor, ctx.now, ctx.new_id, ctx.pictures, ctx.placed_words)
     if isinstance(op, statements.StatementOp):
         return statements.apply(board, op, actor, ctx.now, ctx.new_id)
     if isinstance(op, cards.CardOp):

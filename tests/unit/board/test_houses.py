@@ -29,7 +29,7 @@ from server.board.meeting import ParticipantJoin
 from server.board.model import Board, Change, House, Sharing, Status
 from server.board.ops import Context
 from server.board.visibility import STAFF, visible
-from server.pictures import PICTURES
+from server.pictures import PICTURES, placed_words
 from tests.support.boards import T0, T1, empty_board, raw, with_status
 
 KID, SIS, FAC, MUM, SW, TV = "p_kid", "p_sis", "p_fac", "p_mum", "p_sw", "p_tv"
@@ -346,6 +346,31 @@ def test_a_placed_picture_or_drawing_says_what_it_is() -> None:
     board, _ = run(board, raw("house.place", item_id="i_draw", section="goals"), FAC, "c_2")
     assert (board.cards["c_1"].text, board.cards["c_2"].text) == ("A picture: sun", "A drawing")
     assert board.cards["c_1"].attributed_to == "Ayaan"  # no age given
+
+
+def test_a_placed_picture_or_drawing_is_written_in_the_meetings_language() -> None:
+    board = board_with_sister()
+    for item_id, content in (("i_pic", {"picture": SUN}), ("i_draw", {"strokes": DRAWN})):
+        message = raw("house.add", item_id=item_id, house="dreams", sharing="everyone", **content)
+        board, _ = run(board, message, KID)
+    board, _ = run(board, raw("meeting.language", language="pl"), FAC)
+    placed = {"pl": {SUN: "Obrazek: słońce", houses.DRAWING: "Rysunek"}}
+    for item_id, card_id in (("i_pic", "c_1"), ("i_draw", "c_2")):
+        _, op = ops.parse_op(raw("house.place", item_id=item_id, section="goals"))
+        context = Context(FAC, T1, card_id, pictures=PICTURES, placed_words=placed)
+        board, _ = ops.apply(board, op, context)
+    assert (board.cards["c_1"].text, board.cards["c_2"].text) == ("Obrazek: słońce", "Rysunek")
+
+
+def test_the_servers_placed_words_come_from_each_languages_catalogue() -> None:
+    words = placed_words(PICTURES)
+    assert set(words) == {language.code for language in i18n.LANGUAGES}
+    assert words["en"][SUN] == "A picture: sun" and words["en"][houses.DRAWING] == "A drawing"
+    sun = i18n.pgettext("pl", "picture", "sun")
+    assert sun != "sun" and words["pl"][SUN] == i18n.gettext(
+        "pl", "A picture: {picture}", picture=sun
+    )
+    assert words["pl"][houses.DRAWING] == i18n.gettext("pl", "A drawing") != "A drawing"
 
 
 @pytest.mark.parametrize("item_id", ["i_worker", "i_nobody", "i_none"])
