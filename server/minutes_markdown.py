@@ -63,7 +63,8 @@ def to_markdown(view: dict[str, Any]) -> str:
     ]
     if view["status"] == "agreed":
         lines.append("- " + gettext(code, "Marked agreed on {day}", day=view["agreed_at"][:10]))
-    hash_line = gettext(code, "SHA-256 of the minutes: {hash}", hash=f"`{view['hash']}`")
+    digest = f"`{view['hash']}`"  # not inside the gettext call: Babel reads its arguments
+    hash_line = gettext(code, "SHA-256 of the minutes: {hash}", hash=digest)
     lines += ["", hash_line, "", f"**{MARKING}**", ""]
     return "\n".join(lines)
 
