@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from server.documents import MARKING
-from tests.support.inprocess import KEY, Browser, Kin
+from tests.support.inprocess import KEY, Kin, joined
 from tests.support.secrets import pdf_text
 
 WORRY = "Ava was left alone at night"
@@ -36,13 +36,6 @@ HEADINGS = (
     "Things that must not happen",
     "What will happen next",
 )
-
-
-def joined(browser: Browser, link: str, name: str, role: str | None) -> str:
-    answer = browser.join(link, name, role)
-    assert answer.status_code == 200, answer.text
-    participant: str = answer.json()["participant"]["id"]
-    return participant
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.inprocess import Kin, staff_with_meeting
+from tests.support.inprocess import Kin, joined, staff_with_meeting
 from tests.support.secrets import Secret, assert_kept, assert_shown, over_http, status_of
 
 HIDDEN = Secret("the plan step hidden from Dad", ("SAFEHOUSE8", "c_safe"))
@@ -25,13 +25,6 @@ PLAN = [
     "minutes 1 json",
     "minutes 1 pdf",
 ]
-
-
-def joined(browser: Any, link: str, name: str, role: str | None) -> str:
-    answer = browser.join(link, name, role)
-    assert answer.status_code == 200, answer.text
-    participant: str = answer.json()["participant"]["id"]
-    return participant
 
 
 @pytest.fixture

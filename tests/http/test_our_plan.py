@@ -8,17 +8,11 @@ from typing import Any
 import pytest
 
 from server.board.errors import Closed
-from tests.support.inprocess import KEY, Browser, Kin, MovableClock, token_of
+from tests.support.inprocess import KEY, Kin, MovableClock, joined, token_of
 
 PLAN_TEXT = "Mum calls Gran <b>before</b> she gets upset"
 BOTTOM_LINE = "The children are never left alone with someone who has been drinking"
 DRAFT_TEXT = "DRAFT-ONLY words nobody agreed"
-
-
-def joined(browser: Browser, link: str, name: str, role: str | None) -> str:
-    answer = browser.join(link, name, role)
-    assert answer.status_code == 200, answer.text
-    return answer.json()["participant"]["id"]
 
 
 @pytest.fixture
