@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.support.axe import assert_accessible
 from tests.support.harness import ServerProcess, create_meeting
 from tests.support.keyboard import focused, is_focused
-from tests.support.pages import LAPTOP, PHONE, Screens, add_card, join
+from tests.support.pages import LAPTOP, PHONE, Screens, add_card, join, join_as_child
 from tests.support.wcag import focus_covered_by, moving, sideways_scroll, small_targets
 
 # Everything the live region says, as it says it (it is emptied between messages).
@@ -48,12 +48,7 @@ def test_the_main_pages_pass_axe_and_other_peoples_changes_are_announced(
         priya.goto(server.url + path)
         assert_accessible(priya, what)
     ava = screens.open(**PHONE)
-    ava.goto(links["participant"])
-    ava.fill("input[name=name]", "Ava")
-    ava.check("input[name=role][value=child]")
-    ava.locator("[data-role=join-form] [type=submit]").click()
-    ava.wait_for_url("**/houses")
-    expect(ava.locator("[data-role=houses-title]")).to_be_visible()
+    join_as_child(ava, links["participant"])
     assert_accessible(ava, "a child's three houses")
     priya = screens.open(**LAPTOP)
     join(priya, links["facilitator"], "Priya (social worker)")
@@ -109,15 +104,6 @@ def tab_through(page: Page, most: int = 200) -> list[str]:
         else:
             raise AssertionError(f"{key} never reached {end}; the focus is on {focused(page)}")
     return hidden
-
-
-def join_as_child(page: Page, link: str) -> None:
-    page.goto(link)
-    page.fill("input[name=name]", "Ava")
-    page.check("input[name=role][value=child]")
-    page.locator("[data-role=join-form] [type=submit]").click()
-    page.wait_for_url("**/houses")
-    expect(page.locator("[data-role=houses-title]")).to_be_visible()
 
 
 def test_focus_is_never_hidden_targets_are_big_enough_pages_reflow_and_nothing_moves(

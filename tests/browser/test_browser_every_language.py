@@ -30,7 +30,7 @@ from tests.support.harness import (
     create_meeting,
     staff_command,
 )
-from tests.support.pages import LAPTOP, PHONE, Screens, join, new_meeting, sign_in
+from tests.support.pages import LAPTOP, PHONE, Screens, join, join_as_child, new_meeting, sign_in
 
 CODES = [language.code for language in i18n.LANGUAGES]
 # Languages whose pages are read for English left over: one left to right, one right to left.
@@ -237,12 +237,7 @@ def walk_family_pages(walk: Walk, screens: Screens, url: str, meeting: Meeting) 
     phone.evaluate("() => window.scrollTo(0, 0)")
     walk.check(phone, "the board on a phone")
     child = screens.open(**PHONE, locale=walk.code)
-    child.goto(meeting.links["participant"])
-    child.fill("input[name=name]", f"Ava {walk.code.upper()}")
-    child.check("input[name=role][value=child]")
-    child.locator("[data-role=join-form] [type=submit]").click()
-    child.wait_for_url("**/houses")
-    expect(child.locator("[data-role=houses-title]")).to_be_visible()
+    join_as_child(child, meeting.links["participant"], f"Ava {walk.code.upper()}")
     walk.check(child, "a child's three houses")
     display = screens.open(**LAPTOP, locale=walk.code)
     join(display, meeting.links["display"], "")

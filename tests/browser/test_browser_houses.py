@@ -22,6 +22,7 @@ from tests.support.pages import (
     Screens,
     connected,
     join,
+    join_as_child,
     new_meeting,
     round_of,
     show_scales_tab,
@@ -235,11 +236,7 @@ def test_a_child_gives_their_number_on_a_slider_with_faces(
     facilitator = screens.open(**LAPTOP)
     join(facilitator, links["facilitator"], "Priya")
     ava = screens.open(**PHONE)
-    ava.goto(links["participant"])
-    ava.fill("input[name=name]", "Ava")
-    ava.check("input[name=role][value=child]")
-    ava.locator("[data-role=join-form] [type=submit]").click()
-    ava.wait_for_url("**/houses")
+    join_as_child(ava, links["participant"])
     ava.click("[data-role=to-board]")
     connected(ava)
 

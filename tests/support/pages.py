@@ -65,6 +65,17 @@ def join(
     )
 
 
+def join_as_child(page: Page, link: str, name: str = "Ava") -> None:
+    """Through the real join page as a child: name, role, submit; then wait for her three
+    houses, where a child's link goes first."""
+    page.goto(link)
+    page.fill("input[name=name]", name)
+    page.check("input[name=role][value=child]")
+    page.locator("[data-role=join-form] [type=submit]").click()
+    page.wait_for_url("**/houses")
+    expect(page.locator("[data-role=houses-title]")).to_be_visible()
+
+
 def show_scales_tab(phone: Page) -> None:
     phone.click("[data-tab=scales]")
     expect(phone.locator("[data-role=scales]")).to_be_visible()
