@@ -229,7 +229,7 @@ def require_timed(section: str, owner: Any, due: Any) -> None:
 
 CHANGE_CARD = N_("Only the person who added a card, or the facilitator, can change it.")
 _REMOVE_CARD = N_(
-    "Only the person who added a card, or the facilitator, can remove or bring back it."
+    "Only the person who added a card, or the facilitator, can remove it or bring it back."
 )
 
 
