@@ -3,6 +3,7 @@
 // when?". Enter saves, Shift+Enter starts a new line, Escape cancels.
 import { WORDS } from '../words.js';
 import { el, show } from './dom.js';
+import { editorButtons } from './form-parts.js';
 import { plainWordsHint } from './plain-words-hint.js';
 
 // card: the card being changed (null: a new one); limits: the template's text limits;
@@ -84,12 +85,7 @@ export function createCardEditor({
     timing?.element,
     note,
     problem,
-    el(
-      'div',
-      { class: 'editor-buttons' },
-      saveButton,
-      el('button', { type: 'button', class: 'button', dataset: { action: 'cancel' }, onclick: onCancel }, WORDS.cancel),
-    ),
+    editorButtons(saveButton, onCancel),
   );
 
   return {

@@ -6,6 +6,7 @@
 import { fillPattern } from '../sets.js';
 import { WORDS } from '../words.js';
 import { el, show } from './dom.js';
+import { editorButtons } from './form-parts.js';
 import { plainWordsHint } from './plain-words-hint.js';
 
 // kind: 'statement' or 'goal'; pattern: template.composers[kind].pattern; card: the card
@@ -97,12 +98,7 @@ export function createComposer({ kind, pattern, card = null, harmCards = [], sta
     el('button', { type: 'button', class: 'button button-small', dataset: { action: 'compose-again' }, onclick: () => { ownSentence = false; refresh(); } }, WORDS.composer.again),
     note,
     problem,
-    el(
-      'div',
-      { class: 'editor-buttons' },
-      saveButton,
-      el('button', { type: 'button', class: 'button', dataset: { action: 'cancel' }, onclick: onCancel }, WORDS.cancel),
-    ),
+    editorButtons(saveButton, onCancel),
   );
   element.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') {

@@ -1,4 +1,4 @@
-// Pieces the small scaling forms share: a labelled field, a line for a problem, and the
+// Pieces the small forms share: a labelled field, a line for a problem, and the
 // Save / Cancel buttons. Escape anywhere in the form cancels it.
 import { WORDS } from '../words.js';
 import { el, show } from './dom.js';
@@ -18,6 +18,12 @@ export function problemLine() {
   };
 }
 
+export const cancelButton = (onCancel) =>
+  el('button', { type: 'button', class: 'button', dataset: { action: 'cancel' }, onclick: onCancel }, WORDS.cancel);
+
+// A card editor's (and the composer's) Save and Cancel.
+export const editorButtons = (saveButton, onCancel) => el('div', { class: 'editor-buttons' }, saveButton, cancelButton(onCancel));
+
 // onSubmit(event) runs on Save (or Enter in a one-line field).
 export function smallForm({ className, saveLabel, saveAction, onSubmit, onCancel }, ...fields) {
   const form = el(
@@ -28,7 +34,7 @@ export function smallForm({ className, saveLabel, saveAction, onSubmit, onCancel
       'div',
       { class: 'form-buttons' },
       el('button', { type: 'submit', class: 'button button-primary', dataset: { action: saveAction } }, saveLabel),
-      el('button', { type: 'button', class: 'button', dataset: { action: 'cancel' }, onclick: onCancel }, WORDS.cancel),
+      cancelButton(onCancel),
     ),
   );
   form.addEventListener('submit', (event) => {
