@@ -74,14 +74,18 @@ class Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, app: Kinboard) -> None:
         super().__init__(config)
         self.app = app
+        self._collecting: asyncio.Task[None] | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         # Everything alive now (modules, settings, the store's connections) lives as long
         # as the process: the collector need never look at it again (collector.py).
         collector.settle()
+        self._collecting = asyncio.create_task(collector.run())
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self._collecting is not None:
+            self._collecting.cancel()
         for server in self.servers:
             server.close()
         await self.app.closing()
