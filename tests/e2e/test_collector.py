@@ -1,4 +1,5 @@
-"""A served worker freezes what start-up made and logs its collections' pauses when asked."""
+"""A served worker freezes what start-up made, collects young objects on its timer, and logs
+its collections' pauses when asked."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import httpx
 from tests.support.harness import ServerProcess, create_meeting
 
 
-def test_the_worker_freezes_start_up_and_reports_its_pauses_on_sigusr1(tmp_path: Path) -> None:
+def test_the_worker_freezes_start_up_collects_on_its_timer_and_reports_on_sigusr1(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "data").start()
     try:
         frozen = re.search(r"garbage collection: (\d+) objects of start-up frozen", server.log())
@@ -29,6 +30,8 @@ def test_the_worker_freezes_start_up_and_reports_its_pauses_on_sigusr1(tmp_path:
             server.log(),
         )
         assert report is not None, server.log()
+        # The timer's young collections, ten a second since start-up, are among them.
+        assert int(report.group(1)) >= 3, report.group(0)
         assert httpx.get(f"{server.url}/healthz").status_code == 200  # and it carries on
     finally:
         server.stop()
