@@ -1,5 +1,7 @@
 """py-spy on the server processes during a measured window, summed up as text: where the
-CPU goes (own time per function) and which call paths hold it (inclusive time)."""
+CPU goes (own time per function and per layer) and which call paths hold it (inclusive
+time). Only threads holding the GIL are sampled (`--gil`): a thread waiting for the disk or
+the network, or an event loop waiting for work, is not using the CPU."""
 
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ def record(pids: list[int], seconds: float, out_dir: Path, name: str) -> Recordi
             "--format",
             "raw",
             "--nonblocking",  # do not pause the server: it is being measured
+            "--gil",
             "--output",
             str(output),
         ]
@@ -57,6 +60,41 @@ def record(pids: list[int], seconds: float, out_dir: Path, name: str) -> Recordi
         )
         outputs.append(output)
     return Recording(processes, outputs)
+
+
+# Each frame's file, by the layer it belongs to (the first that matches).
+LAYERS = (
+    ("server/board/", "Kinboard's core (server/board)"),
+    ("server/store/", "Kinboard's store (server/store)"),
+    ("server/fastjson", "JSON (orjson and its guards)"),
+    ("server/collector", "garbage collection on the timer"),
+    ("server/", "Kinboard's handlers and services"),
+    ("bench/relay", "the relay's handler"),
+    ("redis/", "redis-py"),
+    ("sqlite3", "sqlite3"),
+    ("json/", "JSON (orjson and its guards)"),
+    ("engineio/", "the transport"),
+    ("socketio/", "the transport"),
+    ("uvicorn/", "the transport"),
+    ("websockets/", "the transport"),
+    ("asyncio/", "asyncio"),
+)
+# Where a stack starts in Kinboard, the frames below that are start-up, not work done for
+# one op.
+_ENTRY = ("server/__main__", "server/serving")
+
+
+def _layer(frame: str) -> str:
+    return next((name for marker, name in LAYERS if marker in frame), "other")
+
+
+def _asked_by(frames: list[str]) -> str:
+    """Whom a sample works for: the innermost Kinboard (or relay) frame's layer, or the
+    transport when no Kinboard code is on the stack."""
+    for frame in reversed(frames):
+        if ("server/" in frame or "bench/relay" in frame) and not any(e in frame for e in _ENTRY):
+            return _layer(frame)
+    return "the transport, asyncio and the rest (no Kinboard frame on the stack)"
 
 
 def _short(frame: str) -> str:
@@ -74,6 +112,8 @@ def summarise(paths: list[Path], top: int = 15) -> str:
     """Own and inclusive sample shares per function, over all the given recordings."""
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
+    layers: Counter[str] = Counter()
+    asked: Counter[str] = Counter()
     total = 0
     for path in paths:
         if not path.exists():
@@ -88,11 +128,17 @@ def summarise(paths: list[Path], top: int = 15) -> str:
                 continue
             total += count
             own[frames[-1]] += count
+            layers[_layer(frames[-1])] += count
+            asked[_asked_by(frames)] += count
             for frame in set(frames):
                 inclusive[frame] += count
     if not total:
         return "(no samples: is py-spy allowed to read the process? try running as root)"
-    lines = [f"{total} samples", "", "own time (where the CPU is):"]
+    lines = [f"{total} samples (threads holding the GIL)", "", "own time by layer:"]
+    lines += [f"  {n / total:6.1%}  {name}" for name, n in layers.most_common()]
+    lines += ["", "by whom it is for (the innermost Kinboard frame, libraries it calls included):"]
+    lines += [f"  {n / total:6.1%}  {name}" for name, n in asked.most_common()]
+    lines += ["", "own time (where the CPU is):"]
     lines += [f"  {n / total:6.1%}  {frame}" for frame, n in own.most_common(top)]
     lines += ["", "inclusive time (what it is spent for):"]
     lines += [f"  {n / total:6.1%}  {frame}" for frame, n in inclusive.most_common(top * 2)]

@@ -13,7 +13,7 @@ import httpx
 from tests.support.harness import ServerProcess, create_meeting
 
 
-def test_the_worker_freezes_start_up_collects_on_its_timer_and_reports_on_sigusr1(tmp_path: Path) -> None:
+def test_a_worker_freezes_start_up_collects_on_a_timer_and_reports_on_usr1(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "data").start()
     try:
         frozen = re.search(r"garbage collection: (\d+) objects of start-up frozen", server.log())
