@@ -39,6 +39,7 @@ from .presence import PresenceTracker
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
 from .sessions import Sessions
 from .settings import Settings
+from .slots import every_slot, slot_of
 from .store import Presence
 
 log = logging.getLogger("kinboard.realtime")
@@ -46,7 +47,8 @@ log = logging.getLogger("kinboard.realtime")
 MAX_SOCKETS_PER_PARTICIPANT = 3
 PRESENCE_REFRESH = 20.0
 # Every socket hears its meeting's latest seq this often, so a client that missed an
-# `applied` (pub/sub delivers at most once) notices even in a quiet room.
+# `applied` (pub/sub delivers at most once) notices even in a quiet room; each meeting in
+# its own slot of the interval (slots.py).
 HEARTBEAT = 5.0
 # A `sync` from far back answers with the whole board (megabytes on a big one): a client
 # needs one after a gap or a reconnect, not a stream of them.
@@ -100,8 +102,8 @@ class Realtime:
     def start(self) -> None:
         self.broadcaster.start()
         self._tasks = [
-            asyncio.create_task(self._refresh_presence()),
-            asyncio.create_task(self._heartbeat()),
+            asyncio.create_task(every_slot(PRESENCE_REFRESH, self._refresh_presence)),
+            asyncio.create_task(every_slot(HEARTBEAT, self.beat)),
             asyncio.create_task(self.broadcaster.close_unjoined()),
         ]
 
@@ -111,29 +113,25 @@ class Realtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def _refresh_presence(self) -> None:
-        while True:
-            await asyncio.sleep(PRESENCE_REFRESH)
-            meetings: dict[str, dict[str, Presence]] = {}  # one write per meeting
-            for sid, c in list(self.connections.items()):
+    async def _refresh_presence(self, slot: int) -> None:
+        """Keep the presence of the local sockets of the meetings in `slot` from expiring."""
+        meetings: dict[str, dict[str, Presence]] = {}  # one write per meeting
+        for sid, c in list(self.connections.items()):
+            if slot_of(c.meeting_id) == slot:
                 meetings.setdefault(c.meeting_id, {})[sid] = Presence(c.participant_id, c.editing)
-            try:
-                for meeting_id, entries in meetings.items():
-                    await self.presence.put_many(meeting_id, entries)
-            except KinboardError:
-                log.warning("could not refresh presence; the store does not answer")
+        try:
+            for meeting_id, entries in meetings.items():
+                await self.presence.put_many(meeting_id, entries)
+        except KinboardError:
+            log.warning("could not refresh presence; the store does not answer")
 
-    async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT)
-            await self.beat()
-
-    async def beat(self) -> None:
-        """Tell every local socket its meeting's latest seq; close sockets whose session
-        or meeting has gone."""
+    async def beat(self, slot: int | None = None) -> None:
+        """Tell every local socket of the meetings in `slot` (all, without one) its
+        meeting's latest seq; close sockets whose session or meeting has gone."""
         sockets: dict[str, list[str]] = {}
         for sid, connection in list(self.connections.items()):
-            sockets.setdefault(connection.meeting_id, []).append(sid)
+            if slot is None or slot_of(connection.meeting_id) == slot:
+                sockets.setdefault(connection.meeting_id, []).append(sid)
         for meeting_id, sids in sockets.items():
             try:
                 seq = await self.boards.seq(meeting_id)
