@@ -140,7 +140,10 @@ def test_drag_and_keyboard_moves_reach_the_other_screen(
         one.locator("[data-action=move-to][data-section=complicating]").click()
         expect(two.locator("[data-section=complicating] .card-text")).to_have_text(["Second worry"])
 
-        # Drag and drop by the handle, into "What's working well?".
+        # Drag and drop by the handle, into "What's working well?", once the mover's own
+        # screen shows the move too (its board laid out anew: the handle's place is final).
+        expect(one.locator("[data-section=harm] .card-text")).to_have_text(["First worry"])
+        expect(one.locator("[data-section=complicating] .card-text")).to_have_text(["Second worry"])
         card = one.locator("[data-card-id]", has_text="First worry")
         target = one.locator(".card-list[data-section-list=strengths]")
         handle = card.locator(".drag-handle")
