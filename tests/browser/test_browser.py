@@ -156,6 +156,8 @@ def test_drag_and_keyboard_moves_reach_the_other_screen(
                 box["x"] + (goal["x"] + 40 - box["x"]) * step / 10,
                 box["y"] + (goal["y"] + 20 - box["y"]) * step / 10,
             )
+        # Dropped once the card stands in its new list (the drag's animations run first).
+        expect(target.locator("[data-card-id]", has_text="First worry")).to_have_count(1)
         one.mouse.up()
         expect(two.locator("[data-section=strengths] .card-text")).to_have_text(["First worry"])
         expect(two.locator("[data-section=harm] [data-card-id]")).to_have_count(0)

@@ -69,25 +69,23 @@ def assert_dot_plot_reads_right_to_left(page: Page) -> None:
     assert ticks["10"]["x"] < ticks["5"]["x"] < ticks["0"]["x"]  # 0 on the right
     # "What 0 means" stands on the right too, where 0 is.
     assert box(page, ".dot-plot .anchor-low")["x"] > box(page, ".dot-plot .anchor-high")["x"]
-    dots = plot.locator("[data-dot]").all()
-    marks = []
-    for dot in dots:
+    for dot in plot.locator("[data-dot]").all():
         name = dot.get_attribute("data-name") or ""
         label = dot.locator("text")
         expect(label).to_have_text(name)  # written whole, in its own direction
         expect(label).to_have_attribute("direction", "rtl" if ARABIC.match(name) else "ltr")
-        whole = dot.bounding_box()  # the dot and its name, halo included
-        assert whole, name
-        assert edges["x"] - 0.5 <= whole["x"], name
-        assert whole["x"] + whole["width"] <= edges["x"] + edges["width"] + 0.5, name
-        marks.append(
-            {
-                "left": whole["x"],
-                "right": whole["x"] + whole["width"],
-                "top": whole["y"],
-                "bottom": whole["y"] + whole["height"],
-            }
-        )
+    # Every dot's box (the dot and its name, halo included) from one layout, read at once.
+    marks = plot.evaluate(
+        """svg => [...svg.querySelectorAll('[data-dot]')].map(dot => {
+            const r = dot.getBoundingClientRect();
+            return {name: dot.dataset.name, left: r.left, right: r.right,
+                    top: r.top, bottom: r.bottom};
+        })"""
+    )
+    assert len(marks) == len(VOTERS)
+    for mark in marks:
+        assert edges["x"] - 0.5 <= mark["left"], mark
+        assert mark["right"] <= edges["x"] + edges["width"] + 0.5, mark
     for a, b in combinations(marks, 2):
         apart = (
             a["right"] <= b["left"] + 0.5

@@ -90,9 +90,10 @@ def test_the_step_bar_the_timer_and_im_done_on_a_phone_and_the_room_screen(
         expect(page.locator("[data-action=step-next]")).not_to_be_visible()
 
     # Fay moves the meeting on, renames the step and adds one, all by keyboard.
-    press(office, "[data-action=step-next]")
-    press(office, "[data-action=step-next]")
-    press(office, "[data-action=step-back]")
+    # Each press once the last one's step shows, as Fay would see it before the next.
+    for action, now in (("next", 2), ("next", 3), ("back", 2)):
+        press(office, f"[data-action=step-{action}]")
+        expect(office.locator("[data-role=step-now]")).to_have_text(re.compile(f"^Step {now} "))
     press(office, "[data-action=change-steps]")
     expect(office.locator(".agenda-editor input[data-step='0']")).to_be_focused()
     # Its name, then Down and Remove (the first step has no Up), then the second's name.
