@@ -7,28 +7,23 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.support.harness import ServerProcess, staff_command
+from tests.support.harness import ServerProcess
 from tests.support.pages import (
     PHONE,
     PROJECTOR,
     Screens,
     add_card,
     join,
-    staff_meeting,
+    priyas_meeting,
 )
 
-PRIYA = "priya@council.example"
-PASSWORD = "a long password 1"
 WORDS = "Mum has a new phone number PHONE2X"
 
 
 def test_the_facilitator_hides_a_card_by_keyboard_and_each_screen_follows(
     server: ServerProcess, screens: Screens
 ) -> None:
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", PRIYA, password=PASSWORD)
-    priya, _, links = staff_meeting(
-        screens, server.url, (PRIYA, PASSWORD), "Family meeting for Ava", "Priya, social worker"
-    )
+    priya, _, links = priyas_meeting(screens, server)
     sam, gran = screens.open(**PHONE), screens.open(**PHONE)
     join(sam, links["participant"], "Sam", "parent")
     join(gran, links["participant"], "Gran", "network")

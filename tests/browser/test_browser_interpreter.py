@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.support.harness import ServerProcess, staff_command
+from tests.support.harness import ServerProcess
 from tests.support.pages import (
     LAPTOP,
     PHONE,
@@ -15,14 +15,12 @@ from tests.support.pages import (
     Screens,
     add_card,
     join,
+    priyas_meeting,
     round_of,
     show_scales_tab,
-    staff_meeting,
     vote,
 )
 
-PRIYA = "priya@council.example"
-PASSWORD = "a long password 1"
 ORIGINAL = "Gran walks them to school"
 POLISH = "Babcia odprowadza je do szkoły"
 REASON = "He goes to school every day"
@@ -55,10 +53,7 @@ def olgas_link(office: Page) -> str:
 def test_an_interpreter_translates_a_card_and_a_polish_parent_sees_it_under_the_original(
     server: ServerProcess, screens: Screens
 ) -> None:
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", PRIYA, password=PASSWORD)
-    priya, _, links = staff_meeting(
-        screens, server.url, (PRIYA, PASSWORD), "Family meeting for Ava", "Priya, social worker"
-    )
+    priya, _, links = priyas_meeting(screens, server)
     olga_link = olgas_link(priya)
     sam, ewa, olga = screens.open(**PHONE), screens.open(**PHONE), screens.open(**LAPTOP)
     join(sam, links["participant"], "Sam", "parent")

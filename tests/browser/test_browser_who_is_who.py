@@ -7,16 +7,14 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import expect
 
-from tests.support.harness import API_KEY, ServerProcess, staff_command
+from tests.support.harness import API_KEY, ServerProcess
 from tests.support.pages import (
     PHONE,
     Screens,
     join,
-    staff_meeting,
+    priyas_meeting,
 )
 
-PRIYA = "priya@council.example"
-PASSWORD = "a long password 1"
 KEY = {"Authorization": f"Bearer {API_KEY}"}
 SAYS = "Says they are a worker"
 WORKER = "Worker (school, health, social care...)"
@@ -25,10 +23,7 @@ WORKER = "Worker (school, health, social care...)"
 def test_the_facilitator_corrects_a_name_and_confirms_a_worker(
     server: ServerProcess, screens: Screens
 ) -> None:
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", PRIYA, password=PASSWORD)
-    priya, meeting_id, links = staff_meeting(
-        screens, server.url, (PRIYA, PASSWORD), "Family meeting for Ava", "Priya, social worker"
-    )
+    priya, meeting_id, links = priyas_meeting(screens, server)
     kim, sam = screens.open(**PHONE), screens.open(**PHONE)
     join(kim, links["participant"], "Km", "professional")
     join(sam, links["participant"], "Sam", "parent")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
+from tests.support.harness import ServerProcess, staff_command
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -144,6 +146,19 @@ def staff_meeting(
     meeting_id = new_meeting(office, title, name, **fields)
     links: dict[str, str] = office.request.get(f"{url}/api/meetings/{meeting_id}/links").json()
     return office, meeting_id, links
+
+
+STAFF = ("priya@council.example", "a long password 1")
+
+
+def priyas_meeting(screens: Screens, server: ServerProcess) -> tuple[Page, str, dict[str, str]]:
+    """Priya (`STAFF`), made a staff member of this server, signs in and starts Ava's
+    family meeting: as `staff_meeting`."""
+    email, password = STAFF
+    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", email, password=password)
+    return staff_meeting(
+        screens, server.url, STAFF, "Family meeting for Ava", "Priya, social worker"
+    )
 
 
 def sign_in(page: Page, url: str, email: str, password: str) -> None:
