@@ -18,6 +18,7 @@ from .. import fastjson
 from ..board import codec, storage
 from ..board.errors import NotFound, Unavailable
 from ..board.model import Board, Meeting
+from .activity_notes import ActivityNotes
 from .board_log import LOG_LIMIT, SharedBoardLog, activity_time
 from .migrations import NewerData, upgrade
 from .records import (
@@ -54,6 +55,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
     ) -> None:
         SharedBoardLog.__init__(self, log_limit)
         RedisConnection.__init__(self, url, prefix, pool_size, wait_replicas)
+        self._activity = ActivityNotes()
 
     async def open(self) -> None:
         """Take the worker's lease, waiting a moment for it (without it, the sockets this
@@ -197,11 +199,13 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
         outcome, seq = await self._replicated(
             self._commit_script, keys, args, lambda result: result[0] in settled
         )
-        if outcome == CommitResult.COMMITTED.value:
+        at = activity_time(write.record.at)
+        if outcome == CommitResult.COMMITTED.value and self._activity.due(write.meeting_id, at):
             # Outside the script: the index is not in the meeting's slot. Should this fail,
             # the index says older than the truth, and `Retention` checks the log itself.
             with contextlib.suppress(Unavailable):
-                await self.note_activity(write.meeting_id, activity_time(write.record.at))
+                await self.note_activity(write.meeting_id, at)
+                self._activity.noted(write.meeting_id, at)
         return CommitResult(outcome), int(seq)
 
     async def note_activity(self, meeting_id: str, at: float) -> None:
