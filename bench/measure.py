@@ -23,6 +23,7 @@ from .stats import Histogram
 GENERATOR_CPU_LIMIT = 90.0  # % of one core, per generator process
 GENERATOR_LAG_LIMIT_MS = 10.0  # event-loop lag p99
 MACHINE_CPU_LIMIT = 95.0  # % of all cores together
+STEAL_LIMIT = 5.0  # % of one core taken by the host: the run was not on a quiet machine
 LOGS = Path(__file__).resolve().parent / "results" / "logs"  # the last run's server logs
 
 
@@ -69,6 +70,9 @@ class Measurement:
     server_cpu: float = 0.0  # % of one core, all the target's processes together
     redis_cpu: float | None = None
     machine_cpu: float = 0.0  # % of one core, all cores together (200 = both of 2 busy)
+    # % of one core that the hypervisor gave to other machines while ours wanted it (steal):
+    # on a shared host it makes every CPU figure of the run higher than on a quiet one.
+    steal_cpu: float = 0.0
     generator_cpu: list[float] = field(default_factory=list)  # % of one core, per process
     rss_before: int = 0
     rss_connected: int = 0
@@ -119,13 +123,15 @@ class Measurement:
             notes.append(f"all {cores} CPUs were busy ({self.machine_cpu:.0f} % of a core)")
         if self.other_cpu >= 25:
             notes.append(f"other processes used {self.other_cpu:.0f} % of a core")
+        if self.steal_cpu >= STEAL_LIMIT:
+            notes.append(f"the host took {self.steal_cpu:.0f} % of a core from this machine")
         return notes
 
     @property
     def other_cpu(self) -> float:
         """CPU used by processes outside the benchmark (other work on a shared machine)."""
         ours = self.server_cpu + self.proxy_cpu + (self.redis_cpu or 0.0) + sum(self.generator_cpu)
-        return max(0.0, self.machine_cpu - ours)
+        return max(0.0, self.machine_cpu - self.steal_cpu - ours)
 
 
 def measure(target: Target, load: Load, redis_url: str, profiler: Any = None) -> Measurement:
@@ -246,7 +252,9 @@ def _run_window(
     if redis0 is not None:
         redis1 = redis_cpu_seconds(redis_url)
         result.redis_cpu = (redis1 - redis0) / wall * 100 if redis1 is not None else None
-    result.machine_cpu = _busy_percent(machine0, psutil.cpu_times())
+    machine1 = psutil.cpu_times()
+    result.machine_cpu = _busy_percent(machine0, machine1)
+    result.steal_cpu = _steal_percent(machine0, machine1)
     result.rss_samples.append((wall, servers.rss()))
     for results in _expect(pipes, "results", servers, timeout=180):
         _merge(result, results)
@@ -285,6 +293,12 @@ def _busy_percent(before: Any, after: Any) -> float:
     total = sum(after) - sum(before)
     cores = psutil.cpu_count() or 1
     return (1 - idle / total) * 100 * cores if total > 0 else 0.0
+
+
+def _steal_percent(before: Any, after: Any) -> float:
+    total = sum(after) - sum(before)
+    stolen = getattr(after, "steal", 0.0) - getattr(before, "steal", 0.0)
+    return stolen / total * 100 * (psutil.cpu_count() or 1) if total > 0 else 0.0
 
 
 def _sleep_until(t: float) -> None:

@@ -211,6 +211,8 @@ def _kinds(m: Measurement) -> list[str]:
             kinds.append("the generator was busy")
         elif "other processes" in warning:
             kinds.append("other processes used the CPUs")
+        elif "the host took" in warning:
+            kinds.append("the host took CPU from this machine")
         else:
             kinds.append("all CPUs were busy")
     return kinds

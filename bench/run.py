@@ -341,6 +341,7 @@ def _save_json(rows: list[Measurement], sustained: dict, command: str) -> None:
             "proxy_cpu": m.proxy_cpu,
             "generator_cpu": m.generator_cpu,
             "other_cpu": m.other_cpu,
+            "steal_cpu": m.steal_cpu,
             "warnings": m.generator_warnings(),
         }
 

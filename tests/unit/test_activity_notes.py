@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from server.store import activity_notes
 from server.store.activity_notes import NOTE_EVERY, ActivityNotes
 
@@ -30,7 +32,9 @@ def test_a_clock_set_back_makes_the_op_due() -> None:
     assert notes.due("m1", T - 1)
 
 
-def test_past_the_limit_only_the_meetings_of_the_last_minute_are_kept(monkeypatch) -> None:
+def test_past_the_limit_only_the_meetings_of_the_last_minute_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(activity_notes, "KEEP", 3)
     notes = ActivityNotes()
     notes.noted("old", T)
