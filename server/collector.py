@@ -12,7 +12,8 @@ to tens of thousands of objects, and each young collection took 5-20 ms when it 
 - once start-up is done, `settle` moves everything alive into the permanent generation,
   which is never scanned;
 - `run` collects the young generations every `YOUNG_SECONDS`, whatever the count says, so
-  each collection looks at what a quarter of a second left alive: a few thousand objects;
+  each collection looks at what the last 50 ms left alive: a few thousand objects, most
+  of them the asyncio waits of the sockets and ops in flight;
 - whatever survives an older collection is frozen (`_freeze_survivors`): a board's cards and
   a socket's state live for the whole meeting, and looking at them again and again would
   find nothing to free;
@@ -42,7 +43,7 @@ log = logging.getLogger("kinboard.collector")
 THRESHOLDS = (10_000, 10, 10)
 
 # The young generations are collected this often, and the frozen objects swept this often.
-YOUNG_SECONDS = 0.1
+YOUNG_SECONDS = 0.05
 SWEEP_SECONDS = 60 * 60
 
 

@@ -19,7 +19,7 @@ from engineio import packet as engineio_packet
 from engineio import payload as engineio_payload
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import fastjson
+from . import engine_socket, fastjson
 from .board.errors import Invalid
 from .http.replies import http_error
 
@@ -71,6 +71,7 @@ class SocketServer(socketio.AsyncServer):
     event not named by a string, or one sent before the socket was let in."""
 
     def __init__(self, **options: Any) -> None:
+        engine_socket.install()
         super().__init__(json=SocketJson, **options)
 
     async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
