@@ -206,6 +206,8 @@ class Broadcaster:
                     *(self._presence.drop(c.meeting_id, sid) for sid, c in leaving),
                     return_exceptions=True,
                 )
+                if self.manager is not None:  # the other workers' clients are told
+                    await self.manager.flush()
 
     async def close_unjoined(self) -> None:
         """Close engine.io sockets that have not joined a meeting within JOIN_WITHIN."""
