@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .board import visibility, wire
@@ -26,6 +26,7 @@ from .frames import SocketServer
 from .presence import PresenceTracker
 from .pubsub import RedisManager
 from .settings import Settings
+from .slots import slot_of
 from .store import Commit, Presence, Session
 
 log = logging.getLogger("kinboard.realtime")
@@ -51,6 +52,11 @@ class Connection:
     edits: bool  # whether their role may change the board, and so say what they edit
     language: str  # theirs, for the refusals they are sent (kept up by their own ops)
     editing: str | None = None
+    # The meeting's slot for heartbeats and presence refreshes (slots.py), worked out once.
+    slot: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slot = slot_of(self.meeting_id)
 
 
 class Broadcaster:

@@ -39,7 +39,7 @@ from .presence import PresenceTracker
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
 from .sessions import Sessions
 from .settings import Settings
-from .slots import every_slot, slot_of
+from .slots import every_slot
 from .store import Presence
 
 log = logging.getLogger("kinboard.realtime")
@@ -117,7 +117,7 @@ class Realtime:
         """Keep the presence of the local sockets of the meetings in `slot` from expiring."""
         meetings: dict[str, dict[str, Presence]] = {}  # one write per meeting
         for sid, c in list(self.connections.items()):
-            if slot_of(c.meeting_id) == slot:
+            if c.slot == slot:
                 meetings.setdefault(c.meeting_id, {})[sid] = Presence(c.participant_id, c.editing)
         try:
             for meeting_id, entries in meetings.items():
@@ -130,7 +130,7 @@ class Realtime:
         meeting's latest seq; close sockets whose session or meeting has gone."""
         sockets: dict[str, list[str]] = {}
         for sid, connection in list(self.connections.items()):
-            if slot is None or slot_of(connection.meeting_id) == slot:
+            if slot is None or connection.slot == slot:
                 sockets.setdefault(connection.meeting_id, []).append(sid)
         for meeting_id, sids in sockets.items():
             try:
