@@ -27,9 +27,13 @@ class ActivityNotes:
         worker, the last one `every` seconds or more before, or after `at` (a clock set
         back)."""
         last = self._noted.get(meeting_id)
-        return last is None or not 0 <= at - last < self._every
+        return last is None or not self._recent(last, at)
 
     def noted(self, meeting_id: str, at: float) -> None:
         if len(self._noted) >= KEEP:
-            self._noted = {m: t for m, t in self._noted.items() if 0 <= at - t < self._every}
+            self._noted = {m: t for m, t in self._noted.items() if self._recent(t, at)}
         self._noted[meeting_id] = at
+
+    def _recent(self, noted_at: float, at: float) -> bool:
+        """Whether an entry noted at `noted_at` is less than `every` before `at`."""
+        return 0 <= at - noted_at < self._every
