@@ -288,17 +288,21 @@ def _merge(total: Measurement, part: Results) -> None:
     total.errors += part.errors[:5]
 
 
-def _busy_percent(before: Any, after: Any) -> float:
-    idle = (after.idle + getattr(after, "iowait", 0)) - (before.idle + getattr(before, "iowait", 0))
+def _percent_of_a_core(before: Any, after: Any, *kinds: str) -> float:
+    """The CPU time of these kinds (psutil.cpu_times fields) between two readings, as % of
+    one core, all cores together."""
     total = sum(after) - sum(before)
-    cores = psutil.cpu_count() or 1
-    return (1 - idle / total) * 100 * cores if total > 0 else 0.0
+    part = sum(getattr(after, kind, 0.0) - getattr(before, kind, 0.0) for kind in kinds)
+    return part / total * 100 * (psutil.cpu_count() or 1) if total > 0 else 0.0
+
+
+def _busy_percent(before: Any, after: Any) -> float:
+    busy = [kind for kind in after._fields if kind not in ("idle", "iowait")]
+    return _percent_of_a_core(before, after, *busy)
 
 
 def _steal_percent(before: Any, after: Any) -> float:
-    total = sum(after) - sum(before)
-    stolen = getattr(after, "steal", 0.0) - getattr(before, "steal", 0.0)
-    return stolen / total * 100 * (psutil.cpu_count() or 1) if total > 0 else 0.0
+    return _percent_of_a_core(before, after, "steal")
 
 
 def _sleep_until(t: float) -> None:
