@@ -151,13 +151,17 @@ def test_drag_and_keyboard_moves_reach_the_other_screen(
         assert box and goal
         one.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         one.mouse.down()
-        for step in range(1, 11):
-            one.mouse.move(
-                box["x"] + (goal["x"] + 40 - box["x"]) * step / 10,
-                box["y"] + (goal["y"] + 20 - box["y"]) * step / 10,
-            )
-        # Dropped once the card stands in its new list (the drag's animations run first).
-        expect(target.locator("[data-card-id]", has_text="First worry")).to_have_count(1)
+        one.mouse.move(goal["x"] + 40, goal["y"] + 20, steps=10)
+        # Dropped once the card stands in its new list. The drag library checks where the
+        # pointer is on a timer of its own, so a move that came before its drag had
+        # started is made again, a pixel aside, until the card shows there.
+        moved = target.locator("[data-card-id]", has_text="First worry")
+        for nudge in range(20):
+            if moved.count() == 1:
+                break
+            one.mouse.move(goal["x"] + 40 + nudge % 2, goal["y"] + 20, steps=2)
+            one.wait_for_timeout(100)
+        expect(moved).to_have_count(1)
         one.mouse.up()
         expect(two.locator("[data-section=strengths] .card-text")).to_have_text(["First worry"])
         expect(two.locator("[data-section=harm] [data-card-id]")).to_have_count(0)
