@@ -218,9 +218,13 @@ def to_json(view: dict[str, Any]) -> str:
 
 
 def to_pdf(html: str, base_url: str, stylesheet: Path = STYLESHEET) -> bytes:
+    """A tagged PDF (PDF/UA-1): screen readers read its headings, lists and tables in
+    order, in the page's language, with the document's title."""
     from weasyprint import CSS, HTML  # heavy: loaded only when a PDF is asked for
 
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=stylesheet)])
+    return HTML(string=html, base_url=base_url).write_pdf(
+        stylesheets=[CSS(filename=stylesheet)], pdf_variant="pdf/ua-1"
+    )
 
 
 class PdfRenderer:

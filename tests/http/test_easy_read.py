@@ -7,10 +7,12 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections import Counter
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject
 
 from server.documents import MARKING
 from tests.support.inprocess import KEY, Kin, joined
@@ -63,6 +65,22 @@ def agreed(kin: Kin) -> dict[str, Any]:
     kin.op(mid, priya, "card.add", section="plan_rules", text=DRAFT)
     kin.op(mid, priya, "minutes.take")
     return {"id": mid, "sam": sam, "sam_id": sam_id, "jo": jo, "priya": priya}
+
+
+def structure_tags(pdf: PdfReader) -> Counter[str]:
+    """How many elements of each kind the PDF's structure tree holds (H1, LI, Figure...)."""
+    kinds: Counter[str] = Counter()
+    pending = [pdf.trailer["/Root"]["/StructTreeRoot"]]
+    while pending:
+        node = pending.pop().get_object()
+        if isinstance(node, ArrayObject):
+            pending.extend(node)
+        elif isinstance(node, DictionaryObject):
+            if "/S" in node:
+                kinds[str(node["/S"])[1:]] += 1
+            if "/K" in node:
+                pending.append(node["/K"])
+    return kinds
 
 
 def font_sizes(body: bytes) -> dict[str, float]:
@@ -140,6 +158,14 @@ def test_the_easy_read_pdf_has_the_items_in_large_type(
     assert DRAFT not in text
     # The pictures (the bundled SVGs) are drawn in it, and nothing is small but the marking.
     assert [r.getMessage() for r in caplog.records if r.name == "weasyprint"] == []
+    # Tagged (PDF/UA-1), in English, with its headings and list items in reading order and
+    # the pictures drawn beside them as backgrounds, not figures a screen reader stops at.
+    pdf = PdfReader(io.BytesIO(answer.content))
+    assert pdf.trailer["/Root"]["/MarkInfo"]["/Marked"] == BooleanObject(True)
+    assert pdf.trailer["/Root"]["/Lang"] == "en"
+    tags = structure_tags(pdf)
+    assert tags["H1"] == 1 and tags["LI"] >= 4 and "Figure" not in tags
+    assert len(pdf.pages[0]["/Resources"]["/XObject"]) >= 10
     sizes = font_sizes(answer.content)
     assert sizes.pop(MARKING) >= 10  # the marking, at the top of each page
     assert any(LONG[:20] in words for words in sizes)

@@ -78,6 +78,9 @@ def test_arabic_and_urdu_minutes_pdfs_are_right_to_left_in_noto_with_joined_lett
     assert card_dirs(html) == {ARABIC_CARD: "rtl", POLISH_CARD: "ltr", URDU_CARD: "rtl"}
     assert f'<h1 dir="rtl">{ARABIC_TITLE}</h1>' in html
     pdf = PdfReader(io.BytesIO(documents.to_pdf(html, BASE)))
+    # Tagged, in the page's language: a screen reader reads it in Arabic or Urdu.
+    assert "/StructTreeRoot" in pdf.trailer["/Root"]
+    assert pdf.trailer["/Root"]["/Lang"] == lang
 
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert POLISH_CARD in text
