@@ -11,12 +11,11 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.support.harness import API_KEY, ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, Screens, connected, join
+from tests.support.harness import API_KEY, ServerProcess
+from tests.support.pages import LAPTOP, PASSWORD, PHONE, Screens, add_staff, connected, join
 
 ADA = "ada@council.example"
 BEA = "bea@council.example"
-PASSWORD = "a long password 1"
 KEY = {"Authorization": f"Bearer {API_KEY}"}
 
 
@@ -38,9 +37,7 @@ def sign_in(page: Page, url: str, email: str) -> None:
 def test_an_administrator_adds_a_colleague_shares_and_erases_by_keyboard(
     server: ServerProcess, screens: Screens
 ) -> None:
-    staff_command(
-        {"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", "--admin", ADA, password=PASSWORD
-    )
+    add_staff(server, ADA, admin=True)
     ada, bea = screens.open(**LAPTOP), screens.open(**LAPTOP)
     sign_in(ada, server.url, ADA)
 

@@ -18,20 +18,18 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.harness import API_KEY, ROOT, ServerProcess, staff_command
+from tests.support.harness import API_KEY, ROOT, ServerProcess
 from tests.support.pages import (
-    LAPTOP,
     PHONE,
     PROJECTOR,
     Screens,
     join,
     new_meeting,
-    sign_in,
+    signed_in_staff,
 )
 from tests.support.readme_pictures import keep_for_readme
 
 PRIYA = "priya@council.example"
-PASSWORD = "a long password 1"
 KEY = {"Authorization": f"Bearer {API_KEY}"}
 PICTURE = ROOT / "tests" / "artifacts" / "family-time.png"
 RULE = "Gran stays with the children on the nights Sam works"
@@ -73,9 +71,7 @@ def side_by_side(screens: Screens, phone: Page, laptop: Page) -> None:
 def start_family_group(server: ServerProcess, screens: Screens) -> tuple[Page, Page, str]:
     """Priya signs in and starts a family group meeting from the home page; Sam joins it on
     a phone. (laptop, phone, meeting id)"""
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", PRIYA, password=PASSWORD)
-    laptop = screens.open(**LAPTOP)
-    sign_in(laptop, server.url, PRIYA, PASSWORD)
+    laptop = signed_in_staff(screens, server, PRIYA)
     meeting_id = new_meeting(
         laptop, "Family group meeting for Ava and Leo", "Priya (social worker)", kind="family_group"
     )

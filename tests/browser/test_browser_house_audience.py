@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from tests.browser.test_browser_houses import (
     FAY,
-    PASSWORD,
     api,
     avas_link,
     house,
@@ -19,8 +18,8 @@ from tests.browser.test_browser_houses import (
     socket_frames,
     start_meeting,
 )
-from tests.support.harness import ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, PROJECTOR, Screens, connected, join
+from tests.support.harness import ServerProcess
+from tests.support.pages import LAPTOP, PHONE, PROJECTOR, Screens, add_staff, connected, join
 
 WORRY = "Dad shouts when he is cross"
 
@@ -28,7 +27,7 @@ WORRY = "Dad shouts when he is cross"
 def test_the_facilitator_hides_a_childs_shared_item_from_sam_by_keyboard(
     server: ServerProcess, screens: Screens
 ) -> None:
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", FAY, password=PASSWORD)
+    add_staff(server, FAY)
     office = screens.open(**LAPTOP)
     meeting_id = start_meeting(office, server)
     link = avas_link(office)

@@ -14,12 +14,14 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, WebSocket, expect
 
-from tests.support.harness import API_KEY, ROOT, ServerProcess, create_meeting, staff_command
+from tests.support.harness import API_KEY, ROOT, ServerProcess, create_meeting
 from tests.support.pages import (
     LAPTOP,
+    PASSWORD,
     PHONE,
     PROJECTOR,
     Screens,
+    add_staff,
     connected,
     join,
     join_as_child,
@@ -32,7 +34,6 @@ from tests.support.readme_pictures import keep_for_readme
 from tests.support.speech import FAKE_SPEECH, spoken
 
 FAY = "fay@council.example"
-PASSWORD = "a long password 1"
 WORRY = "I get scared when they shout at night"
 DOG = "1F415"  # "dog" in server/pictures.json
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -118,7 +119,7 @@ def share(page: Page, house_name: str, sharing: str) -> None:
 def test_a_child_fills_three_houses_shares_two_things_and_keeps_one(
     server: ServerProcess, screens: Screens
 ) -> None:
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", FAY, password=PASSWORD)
+    add_staff(server, FAY)
     office = screens.open(**LAPTOP)
     meeting_id = start_meeting(office, server)
     link = avas_link(office)

@@ -11,20 +11,21 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.support.harness import ServerProcess, staff_command
+from tests.support.harness import ServerProcess
 from tests.support.pages import (
     LAPTOP,
+    PASSWORD,
     PHONE,
     PROJECTOR,
     Screens,
     add_card,
+    add_staff,
     connected,
     new_meeting,
     sign_in,
 )
 
 FAY = "fay@council.example"
-PASSWORD = "a long password 1"
 CASE_REF = "KB-2026-0142"
 WORRY = "Zara missed school three days last week"
 PLAN = "Mum walks Zara to school every morning"
@@ -42,7 +43,7 @@ def minutes_item(page: Page) -> Locator:
 def test_sign_in_open_a_family_start_the_review_invite_the_same_people_and_see_our_plan(
     server: ServerProcess, screens: Screens
 ) -> None:
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", FAY, password=PASSWORD)
+    add_staff(server, FAY)
 
     # Fay starts the first meeting for a new family.
     office = screens.open(**LAPTOP)

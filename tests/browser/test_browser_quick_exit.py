@@ -14,12 +14,14 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.harness import API_KEY, ServerProcess, create_meeting, free_port, staff_command
+from tests.support.harness import API_KEY, ServerProcess, create_meeting, free_port
 from tests.support.pages import (
     LAPTOP,
+    PASSWORD,
     PHONE,
     Screens,
     add_card,
+    add_staff,
     connected,
     join,
     new_meeting,
@@ -28,7 +30,6 @@ from tests.support.pages import (
 
 KEY = {"Authorization": f"Bearer {API_KEY}"}
 PRIYA = "priya@council.example"
-PASSWORD = "a long password 1"
 
 
 class NeutralSite:
@@ -74,7 +75,7 @@ def site() -> Iterator[NeutralSite]:
 def server(tmp_path_factory: pytest.TempPathFactory, site: NeutralSite) -> Iterator[ServerProcess]:
     data = tmp_path_factory.mktemp("quick-exit")
     process = ServerProcess(data, env={"KINBOARD_EXIT_URL": f"{site.url}/weather"}).start()
-    staff_command({"KINBOARD_DATA_DIR": str(data)}, "add", PRIYA, password=PASSWORD)
+    add_staff(process, PRIYA)
     yield process
     process.stop()
 

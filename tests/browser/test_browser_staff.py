@@ -11,11 +11,21 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, expect
 
-from tests.support.harness import API_KEY, ServerProcess, staff_command
-from tests.support.pages import LAPTOP, PHONE, Screens, connected, join, new_meeting, sign_in
+from tests.support.harness import API_KEY, ServerProcess
+from tests.support.pages import (
+    LAPTOP,
+    PASSWORD,
+    PHONE,
+    Screens,
+    add_staff,
+    connected,
+    join,
+    new_meeting,
+    sign_in,
+    signed_in_staff,
+)
 
 PRIYA = "priya@council.example"
-PASSWORD = "a long password 1"
 KEY = {"Authorization": f"Bearer {API_KEY}"}
 
 
@@ -79,8 +89,7 @@ def test_ten_reopens_from_two_browsers_are_one_staff_participant_renamed_on_the_
 ) -> None:
     data = tmp_path / "data"
     server = ServerProcess(data).start()
-    env = {"KINBOARD_DATA_DIR": str(data)}
-    staff_command(env, "add", PRIYA, password=PASSWORD)
+    add_staff(server, PRIYA)
     screens = Screens(browser)
     try:
         office, laptop = screens.open(**LAPTOP), screens.open(**LAPTOP)
@@ -121,10 +130,9 @@ def test_the_owner_shares_a_meeting_from_the_share_panel_and_stops_sharing_it(
 ) -> None:
     data = tmp_path / "data"
     server = ServerProcess(data).start()
-    env = {"KINBOARD_DATA_DIR": str(data)}
     bea_email = "bea@council.example"
     for email in (PRIYA, bea_email):
-        staff_command(env, "add", email, password=PASSWORD)
+        add_staff(server, email)
     screens = Screens(browser)
     try:
         priya, bea = screens.open(**LAPTOP), screens.open(**LAPTOP)
@@ -169,13 +177,10 @@ def test_the_owner_shares_the_whole_family_from_the_share_panel_and_stops_sharin
 ) -> None:
     data = tmp_path / "data"
     server = ServerProcess(data).start()
-    env = {"KINBOARD_DATA_DIR": str(data)}
     bea_email = "bea@council.example"
-    staff_command(env, "add", PRIYA, password=PASSWORD)
     screens = Screens(browser)
     try:
-        priya = screens.open(**LAPTOP)
-        sign_in(priya, server.url, PRIYA, PASSWORD)
+        priya = signed_in_staff(screens, server, PRIYA)
         new_meeting(priya, "Family meeting for Ava", "Priya, social worker")
         priya.click("[data-role=share-toggle]")
         family = priya.locator("[data-role=family-colleagues] .colleague-email")

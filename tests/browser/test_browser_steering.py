@@ -12,24 +12,25 @@ import time
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.support.harness import ServerProcess, staff_command
+from tests.support.harness import ServerProcess
 from tests.support.pages import (
+    PASSWORD,
     PHONE,
     PROJECTOR,
     Screens,
     add_card,
+    add_staff,
     join,
     staff_meeting,
 )
 
 FAY = "fay.steer@council.example"
-PASSWORD = "a long password 1"
 NEXT_STEP = "Gran will take Leo to football on Saturdays"
 
 
 @pytest.fixture(scope="module", autouse=True)
 def fay(server: ServerProcess) -> None:
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", FAY, password=PASSWORD)
+    add_staff(server, FAY)
 
 
 def start_meeting(

@@ -1,5 +1,5 @@
 """What the browser tests share: Chromium's arguments, screen sizes, the pages of one test,
-and joining, adding a card and voting through the real pages."""
+staff accounts signed in, and joining, adding a card and voting through the real pages."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 LAPTOP = {"viewport": {"width": 1366, "height": 900}}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 WAIT_MS = 10_000
+# Every staff account the browser tests make has this password (long enough for the server).
+PASSWORD = "a long password 1"
 
 
 class Screens:
@@ -148,14 +150,13 @@ def staff_meeting(
     return office, meeting_id, links
 
 
-STAFF = ("priya@council.example", "a long password 1")
+STAFF = ("priya@council.example", PASSWORD)
 
 
 def priyas_meeting(screens: Screens, server: ServerProcess) -> tuple[Page, str, dict[str, str]]:
     """Priya (`STAFF`), made a staff member of this server, signs in and starts Ava's
     family meeting: as `staff_meeting`."""
-    email, password = STAFF
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", email, password=password)
+    add_staff(server, STAFF[0])
     return staff_meeting(
         screens, server.url, STAFF, "Family meeting for Ava", "Priya, social worker"
     )
@@ -167,3 +168,24 @@ def sign_in(page: Page, url: str, email: str, password: str) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("[data-role=signin-form] [type=submit]")
+
+
+def add_staff(server: ServerProcess, email: str, *, admin: bool = False) -> None:
+    """Makes `email` a staff member of this server (an administrator if `admin`) with
+    `PASSWORD`, by `kinboard staff add` on its data folder."""
+    staff_command(
+        {"KINBOARD_DATA_DIR": str(server.data_dir)},
+        "add",
+        *(["--admin"] if admin else []),
+        email,
+        password=PASSWORD,
+    )
+
+
+def signed_in_staff(screens: Screens, server: ServerProcess, email: str) -> Page:
+    """Makes `email` a staff member of this server (`add_staff`) and signs them in by the
+    form on a laptop page of their own: that page."""
+    add_staff(server, email)
+    page = screens.open(**LAPTOP)
+    sign_in(page, server.url, email, PASSWORD)
+    return page
