@@ -6,6 +6,11 @@ them per op at ten people a meeting, and the garbage collector finds several tho
 such objects young at any moment under load. `QuickSocket.poll` takes a packet already
 queued at once, and otherwise waits under `asyncio.timeout` (no task); it answers as the
 library's does: the packets queued, [] once the socket closes, QueueEmpty on a timeout.
+
+A WebSocket's writer waits with no timer at all: its reader, which gives up on a silent
+client after the same ping interval and timeout, then queues the None that ends the writer
+(and so does every close). That is a timer started and cancelled less for every packet
+sent. Long-polling's wait keeps its timeout: it is the answer to a GET that must come.
 """
 
 from __future__ import annotations
@@ -20,8 +25,13 @@ class QuickSocket(async_socket.AsyncSocket):  # type: ignore[misc]
         queue: asyncio.Queue[packet.Packet | None] = self.queue
         if queue.empty():
             try:
-                async with asyncio.timeout(self.server.ping_interval + self.server.ping_timeout):
+                if self.upgraded:
                     first = await queue.get()
+                else:
+                    async with asyncio.timeout(
+                        self.server.ping_interval + self.server.ping_timeout
+                    ):
+                        first = await queue.get()
             except (TimeoutError, asyncio.CancelledError):  # as the library's: nothing to send
                 raise exceptions.QueueEmpty() from None
         else:

@@ -53,6 +53,19 @@ async def test_nothing_to_send_for_the_ping_interval_and_timeout_is_queue_empty(
     assert socket.queue.empty()
 
 
+async def test_a_websockets_writer_waits_past_the_timeout_for_its_reader_to_end_it() -> None:
+    socket = quick_socket(wait=0.1)
+    socket.upgraded = True
+    waiting = asyncio.create_task(socket.poll())
+    await asyncio.sleep(0.3)
+    assert not waiting.done()
+    await socket.queue.put(message("after a quiet while"))
+    assert [p.data for p in await waiting] == ["after a quiet while"]
+    waiting = asyncio.create_task(socket.poll())
+    await socket.queue.put(None)  # the reader gave up on the client, or the socket closed
+    assert await waiting == []
+
+
 async def test_kinboards_server_builds_quick_sockets() -> None:
     sio = SocketServer(async_mode="asgi")
     environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": "EIO=4&transport=polling"}
