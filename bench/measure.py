@@ -80,6 +80,7 @@ class Measurement:
     rss_samples: list[tuple[float, int]] = field(default_factory=list)  # (s into window, B)
     gc_longest_ms: float = float("nan")  # the longest collector pause in the window
     gc_longest_generation: int = -1  # and the generation it collected
+    gc_total_ms: float = float("nan")  # all the collector's pauses in the window
     proxy_cpu: float = 0.0  # nginx, % of one core (apart from server_cpu)
     errors: list[str] = field(default_factory=list)
 
@@ -104,6 +105,12 @@ class Measurement:
         # within the window, even when the server fell behind.
         committed = self.deliveries_per_second / self.load.participants
         return self.server_cpu * 10 / committed if committed else float("nan")
+
+    @property
+    def gc_ms_per_op(self) -> float:
+        """The collector's time per committed op: the part of `cpu_ms_per_op` it takes."""
+        committed = self.deliveries_per_second / self.load.participants * self.window
+        return self.gc_total_ms / committed if committed else float("nan")
 
     @property
     def refused_total(self) -> int:
@@ -233,7 +240,7 @@ def _run_window(
     for pipe in pipes:
         pipe.send(("run", window))
     _sleep_until(window.start)
-    servers.gc_longest()  # from here on
+    servers.collections()  # from here on
     cpu0, machine0 = servers.cpu_seconds(), psutil.cpu_times()
     proxy0 = servers.proxy_cpu_seconds()
     redis0 = redis_cpu_seconds(redis_url) if servers.target.redis else None
@@ -248,7 +255,12 @@ def _run_window(
     wall = time.monotonic() - window.start
     result.server_cpu = (servers.cpu_seconds() - cpu0) / wall * 100
     result.proxy_cpu = (servers.proxy_cpu_seconds() - proxy0) / wall * 100
-    result.gc_longest_ms, result.gc_longest_generation = servers.gc_longest()
+    collections = servers.collections()
+    result.gc_longest_ms, result.gc_longest_generation = (
+        collections.longest_ms,
+        collections.generation,
+    )
+    result.gc_total_ms = collections.total_ms
     if redis0 is not None:
         redis1 = redis_cpu_seconds(redis_url)
         result.redis_cpu = (redis1 - redis0) / wall * 100 if redis1 is not None else None

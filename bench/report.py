@@ -56,8 +56,8 @@ def table(rows: list[Measurement]) -> str:
     head = (
         "| config | conns | ops/s | ack p50 / p99 / max (ms) | fan-out p50 / p99 / max (ms) "
         "| deliveries/s | refused | no ack | lost | dup | server CPU % | CPU ms / op | Redis CPU % "
-        "| KB / conn | longest GC pause (ms) | generator CPU % (per process) | other CPU % "
-        "| notes |"
+        "| KB / conn | longest GC pause; all GC per op (ms) | generator CPU % (per process) "
+        "| other CPU % | notes |"
     )
     lines = [head, "|" + "---|" * 18]
     for m in rows:
@@ -79,7 +79,8 @@ def table(rows: list[Measurement]) -> str:
             f"| {triple(m.ack)} | {triple(m.fanout)} | {m.deliveries_per_second:.0f} "
             f"| {refused} | {m.no_ack} | {m.lost_ops} | {m.duplicated} | {m.server_cpu:.0f} "
             f"| {m.cpu_ms_per_op:.2f} | {redis_cpu} | {m.kb_per_connection:.1f} "
-            f"| {ms(m.gc_longest_ms)} (gen {m.gc_longest_generation}) | {generator} "
+            f"| {ms(m.gc_longest_ms)} (gen {m.gc_longest_generation}); "
+            f"{m.gc_ms_per_op:.3f} / op | {generator} "
             f"| {m.other_cpu:.0f}"
             f" | {notes} |"
         )

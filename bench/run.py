@@ -338,6 +338,7 @@ def _save_json(rows: list[Measurement], sustained: dict, command: str) -> None:
             "cpu_ms_per_op": m.cpu_ms_per_op,
             "gc_longest_ms": m.gc_longest_ms,
             "gc_longest_generation": m.gc_longest_generation,
+            "gc_ms_per_op": m.gc_ms_per_op,
             "proxy_cpu": m.proxy_cpu,
             "generator_cpu": m.generator_cpu,
             "other_cpu": m.other_cpu,

@@ -50,9 +50,18 @@ TARGETS = {
 }
 # What a server logs on SIGUSR1 (server/collector.py).
 GC_REPORT = re.compile(
-    r"garbage collection: (\d+) collections, [\d.]+ ms in all, longest ([\d.]+) ms "
+    r"garbage collection: (\d+) collections, ([\d.]+) ms in all, longest ([\d.]+) ms "
     r"\(generation (-?\d)\)"
 )
+
+
+@dataclass(frozen=True)
+class Collections:
+    """The garbage collector's pauses in the server processes over a window."""
+
+    longest_ms: float = float("nan")  # the longest pause in any process
+    generation: int = -1  # and the generation it collected
+    total_ms: float = float("nan")  # all pauses of all processes together
 
 
 def free_port() -> int:
@@ -188,22 +197,23 @@ class Servers:
             total += times.user + times.system
         return total
 
-    def gc_longest(self, timeout: float = 5.0) -> tuple[float, int]:
-        """The longest garbage-collection pause in any server process since the last call,
-        in ms, and its generation: each is asked (SIGUSR1) and its log read for the answer."""
+    def collections(self, timeout: float = 5.0) -> Collections:
+        """The garbage collector's pauses in every server process since the last call: each
+        is asked (SIGUSR1) and its log read for the answer."""
         before = [len(GC_REPORT.findall(self.log_text(n))) for n in range(len(self.processes))]
         for process in self.processes:
             process.send_signal(signal.SIGUSR1)
-        longest = (0.0, -1)
+        longest, total = (0.0, -1), 0.0
         deadline = time.monotonic() + timeout
         for n, seen in enumerate(before):
             while len(reports := GC_REPORT.findall(self.log_text(n))) <= seen:
                 if time.monotonic() > deadline:
-                    return float("nan"), -1
+                    return Collections()
                 time.sleep(0.05)
-            _, ms, generation = reports[-1]
+            _, all_ms, ms, generation = reports[-1]
             longest = max(longest, (float(ms), int(generation)))
-        return longest
+            total += float(all_ms)
+        return Collections(*longest, total)
 
     def log_text(self, n: int) -> str:
         path = self.workdir / f"server-{n}.log"
