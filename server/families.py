@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from .board import parsing
-from .board.errors import N_, Duplicate, Invalid, KinboardError, NotFound
+from .board.errors import N_, Duplicate, Invalid, KinboardError, Nn_, NotFound
 from .board.model import Board
 from .clock import Clock, iso, parse_iso
 from .security import new_id
@@ -32,22 +32,38 @@ DUE_SOON_DAYS = 14
 
 FAMILY_NAME = parsing.Words.required(
     MAX_FAMILY_NAME,
-    N_("A family's name can be at most {most} characters."),
+    Nn_(
+        "A family's name can be at most {most} character.",
+        "A family's name can be at most {most} characters.",
+        "most",
+    ),
     N_("Please give the family's name, as the council writes it (for example: Khan family)."),
 )
 CASE_REF = parsing.Words.optional(
     MAX_CASE_REF,
-    N_("A case reference can be at most {most} characters."),
+    Nn_(
+        "A case reference can be at most {most} character.",
+        "A case reference can be at most {most} characters.",
+        "most",
+    ),
     N_("A case reference must be words or null."),
 )
 CHILD_NAME = parsing.Words.required(
     MAX_CHILD_NAME,
-    N_("A child's first name can be at most {most} characters."),
+    Nn_(
+        "A child's first name can be at most {most} character.",
+        "A child's first name can be at most {most} characters.",
+        "most",
+    ),
     N_("Each child needs a first name."),
 )
 SEARCH = parsing.Words.optional(
     MAX_FAMILY_NAME,
-    N_("A search can be at most {most} characters."),
+    Nn_(
+        "A search can be at most {most} character.",
+        "A search can be at most {most} characters.",
+        "most",
+    ),
     N_("A search must be words."),
 )
 # Pages past this are not asked for by any list (and would overflow the store's offsets).

@@ -21,7 +21,7 @@ from typing import Any
 
 from babel import Locale, dates, negotiate_locale, support
 
-from .board.errors import KinboardError
+from .board.errors import KinboardError, PluralMsgid
 from .board.languages import BY_CODE, DEFAULT, LANGUAGES, Language
 
 __all__ = [
@@ -62,7 +62,13 @@ def translations(code: str) -> support.NullTranslations:
 
 def translate(text: str, params: Mapping[str, object], code: str) -> str:
     """A message (a msgid with `{name}` placeholders, as the error classes carry it) in one
-    language, filled in; English, as the code wrote it, where a catalogue lacks it."""
+    language, filled in; English, as the code wrote it, where a catalogue lacks it. A
+    `PluralMsgid` takes the language's plural form for its counted param's number."""
+    if isinstance(text, PluralMsgid):
+        count = params[text.counted]
+        assert isinstance(count, int), f"{text.counted} counts: {count!r}"
+        words = str(translations(code).ngettext(str(text), text.plural, count))
+        return words.format(**params)
     words = str(translations(code).gettext(text))
     return words.format(**params) if params else words
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from .board import parsing
-from .board.errors import N_, Invalid, NotFound, Unauthorized
+from .board.errors import N_, Invalid, Nn_, NotFound, Unauthorized
 from .clock import Clock, iso
 from .security import hash_token, new_id
 from .settings import Settings
@@ -36,7 +36,11 @@ class Scope(StrEnum):
 GRANTABLE = (Scope.MEETINGS_CREATE, Scope.MEETINGS_READ, Scope.MINUTES_READ)
 KEY_NAME = parsing.Words.required(
     80,
-    N_("A key's name can be at most {most} characters."),
+    Nn_(
+        "A key's name can be at most {most} character.",
+        "A key's name can be at most {most} characters.",
+        "most",
+    ),
     N_("A key's name needs some words."),
 )
 # The id is in the token, so that finding the key is one read of its record.

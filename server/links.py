@@ -8,7 +8,7 @@ from typing import Any
 
 from .audit import Audit
 from .board import parsing
-from .board.errors import N_, Invalid, LinkGone, LinkInvalid, LinkOff, Msgid, NotFound
+from .board.errors import Invalid, LinkGone, LinkInvalid, LinkOff, Msgid, Nn_, NotFound
 from .board.limits import MAX_LINK_DAYS
 from .board.model import LinkKind
 from .board.roles import PERSON_LINK_ROLES, PLAN_READERS, SELF_CHOSEN_ROLES, Role
@@ -250,5 +250,12 @@ def _link_days(value: Any, default: int) -> int:
     if value is None:
         return default
     return parsing.whole_number(
-        value, 1, MAX_LINK_DAYS, N_("A link can last from {low} to {high} days.")
+        value,
+        1,
+        MAX_LINK_DAYS,
+        Nn_(
+            "A link can last from {low} to {high} day.",
+            "A link can last from {low} to {high} days.",
+            "high",
+        ),
     )

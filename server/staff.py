@@ -11,7 +11,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .board.errors import N_, Forbidden, Invalid, Msgid, RateLimited, Unauthorized
+from .board.errors import N_, Forbidden, Invalid, Msgid, Nn_, RateLimited, Unauthorized
 from .clock import Clock, iso
 from .emails import clean_email
 from .security import hash_token, new_session_token
@@ -68,11 +68,18 @@ class StaffSession:
     last_seen: float
 
 
+_SHORT_PASSWORD = Nn_(
+    "A password needs at least {least} character.",
+    "A password needs at least {least} characters.",
+    "least",
+)
+
+
 def _new_account(email: Any, password: Any) -> tuple[str, str]:
     """The e-mail, cleaned, and the password of a new account, or Invalid."""
     email = clean_email(email)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise Invalid("A password needs at least {least} characters.", least=MIN_PASSWORD)
+        raise Invalid(_SHORT_PASSWORD, least=MIN_PASSWORD)
     return email, password
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import readiness
 from .entities import put
-from .errors import N_, Forbidden, Invalid, Msgid, TooMany
+from .errors import N_, Forbidden, Invalid, Msgid, Nn_, TooMany
 from .limits import MAX_STEP, MAX_STEPS
 from .model import Board, Change, Participant
 from .parsing import UNSET, Fields, Words, whole_number, words
@@ -52,7 +52,11 @@ AgendaOp = AgendaGo | AgendaAdd | AgendaRename | AgendaRemove | AgendaMove
 
 STEP = Words.required(
     MAX_STEP,
-    N_("A step can be at most {most} characters."),
+    Nn_(
+        "A step can be at most {most} character.",
+        "A step can be at most {most} characters.",
+        "most",
+    ),
     N_("A step needs some words."),
 )
 
@@ -96,8 +100,19 @@ PARSERS: Mapping[str, Callable[[Fields], AgendaOp]] = MappingProxyType(
 )
 
 
-_NO_STEP = N_("There is no step {number}: the agenda has {count} steps.")
-_NO_PLACE = N_("There is no place {number}: the agenda has {count} steps.")
+_NO_STEP = Nn_(
+    "There is no step {number}: the agenda has {count} step.",
+    "There is no step {number}: the agenda has {count} steps.",
+    "count",
+)
+_NO_PLACE = Nn_(
+    "There is no place {number}: the agenda has {count} step.",
+    "There is no place {number}: the agenda has {count} steps.",
+    "count",
+)
+_TOO_MANY_STEPS = Nn_(
+    "An agenda can have at most {most} step.", "An agenda can have at most {most} steps.", "most"
+)
 
 
 def _in_range(index: int, count: int, refusal: Msgid = _NO_STEP) -> int:
@@ -121,7 +136,7 @@ def apply(board: Board, op: AgendaOp, actor: Participant) -> tuple[Board, list[C
             steps[_in_range(op.step, count)] = op.title
         case AgendaAdd():
             if count >= MAX_STEPS:
-                raise TooMany("An agenda can have at most {most} steps.", most=MAX_STEPS)
+                raise TooMany(_TOO_MANY_STEPS, most=MAX_STEPS)
             at = count if op.at is None else _in_range(op.at, count + 1, _NO_PLACE)
             steps.insert(at, op.title)
             current_step += at <= current_step

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .entities import live_card, put
-from .errors import N_, Forbidden, Invalid, Msgid, NotFound, TooMany
+from .errors import N_, Forbidden, Invalid, Msgid, Nn_, NotFound, TooMany
 from .limits import MAX_CARDS, MAX_CARDS_KEPT, MAX_OWNER, MAX_POSITION
 from .marking import CARD_REACHES, check_people, parse_audience, require_marker
 from .model import Board, Card, Change, Participant, Stance, Timing
@@ -66,7 +66,11 @@ class CardReact:
 
 _OWNER = Words.optional(
     MAX_OWNER,
-    N_("Who will do it can be at most {most} characters."),
+    Nn_(
+        "Who will do it can be at most {most} character.",
+        "Who will do it can be at most {most} characters.",
+        "most",
+    ),
     N_("Who will do it must be words or null."),
 )
 
@@ -186,6 +190,20 @@ def _add(
     return place(board, card, op.after)
 
 
+FULL = Nn_(
+    "A board can hold at most {most} card.",
+    "A board can hold at most {most} cards.",
+    "most",
+)
+_KEPT_FULL = Nn_(
+    "A board keeps at most {most} card, counting removed ones (so they can be brought "
+    "back): this one has no room for more.",
+    "A board keeps at most {most} cards, counting removed ones (so they can be brought "
+    "back): this one has no room for more.",
+    "most",
+)
+
+
 def new_card(
     board: Board,
     card_id: str,
@@ -202,13 +220,9 @@ def new_card(
     if card_id in board.cards:
         raise Invalid("That card id is used already.")
     if len(board.live_cards()) >= MAX_CARDS:
-        raise TooMany("A board can hold at most {most} cards.", most=MAX_CARDS)
+        raise TooMany(FULL, most=MAX_CARDS)
     if len(board.cards) >= MAX_CARDS_KEPT:
-        raise TooMany(
-            "A board keeps at most {most} cards, counting removed ones "
-            "(so they can be brought back): this one has no room for more.",
-            most=MAX_CARDS_KEPT,
-        )
+        raise TooMany(_KEPT_FULL, most=MAX_CARDS_KEPT)
     return Card(
         id=card_id,
         section=section,
@@ -281,7 +295,7 @@ def _delete_or_restore(
     if card.deleted != restoring:
         return board, []  # already as asked: nothing to do
     if restoring and len(board.live_cards()) >= MAX_CARDS:
-        raise TooMany("A board can hold at most {most} cards.", most=MAX_CARDS)
+        raise TooMany(FULL, most=MAX_CARDS)
     item = board.house_items.get(card.house_item) if card.house_item else None
     if restoring and item is not None and item.deleted:
         # The child took back what it said: it comes back only if they share it again.

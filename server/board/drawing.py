@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import N_, Invalid, TooMany
+from .errors import N_, Invalid, Nn_, TooMany
 from .limits import DRAWING_SIZE, MAX_POINTS, MAX_STROKES
 
 _POINT = N_("A drawing's points are numbers from 0 to {size}.")
 _SHAPE = N_("A drawing is a list of strokes, each a list of x, y numbers.")
+
+
+_LINES = Nn_(
+    "A drawing can have at most {most} line.",
+    "A drawing can have at most {most} lines.",
+    "most",
+)
+
+
+_POINTS = Nn_(
+    "A drawing can have at most {most} point.",
+    "A drawing can have at most {most} points.",
+    "most",
+)
 
 
 def strokes(value: Any) -> tuple[tuple[int, ...], ...]:
@@ -18,9 +32,9 @@ def strokes(value: Any) -> tuple[tuple[int, ...], ...]:
     if not isinstance(value, list) or not value:
         raise Invalid(_SHAPE)
     if len(value) > MAX_STROKES:
-        raise TooMany("A drawing can have at most {most} lines.", most=MAX_STROKES)
+        raise TooMany(_LINES, most=MAX_STROKES)
     if sum(len(stroke) // 2 for stroke in value if isinstance(stroke, list)) > MAX_POINTS:
-        raise TooMany("A drawing can have at most {most} points.", most=MAX_POINTS)
+        raise TooMany(_POINTS, most=MAX_POINTS)
     return tuple(_stroke(stroke) for stroke in value)
 
 

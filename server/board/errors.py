@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class Msgid(str):
     """An English message written as data rather than where it is raised (a kind of words'
@@ -12,18 +14,47 @@ def N_(text: str) -> Msgid:
     return Msgid(text)
 
 
+class PluralMsgid(Msgid):
+    """A msgid that holds a number (`Nn_`): the English singular, with its `plural`; the
+    number of the param named `counted` chooses the form, in each language its own
+    (ngettext), so that Polish says "20 etapów" and "2 etapy"."""
+
+    plural: str
+    counted: str
+
+    def __new__(cls, singular: str, plural: str, counted: str) -> PluralMsgid:
+        made = super().__new__(cls, singular)
+        made.plural = plural
+        made.counted = counted
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str, str]:  # type: ignore[override]  # copy, pickle
+        return str(self), self.plural, self.counted
+
+    def english(self, params: Mapping[str, object]) -> str:
+        """The English form for the params' number: the singular for 1, else the plural."""
+        return str(self) if params.get(self.counted) == 1 else self.plural
+
+
+def Nn_(singular: str, plural: str, counted: str) -> PluralMsgid:
+    """Marks a refusal's words that hold a number: `counted` names the param that is it."""
+    return PluralMsgid(singular, plural, counted)
+
+
 class KinboardError(Exception):
     """`text` is the English message and the catalogue's msgid, with `{name}` placeholders
     filled from `params` (see `server/i18n.py`); `message` is it filled in, in English.
     `text` is always written out where the error is made, or is a `Msgid` (see
-    tests/unit/test_messages.py), never built: each language's words are looked up by it."""
+    tests/unit/test_messages.py), never built: each language's words are looked up by it;
+    a `PluralMsgid` (`Nn_`) where the words hold a number."""
 
     code = "error"
 
     def __init__(self, text: str, **params: object) -> None:
         self.text = text
         self.params = params
-        self.message = text.format(**params) if params else text
+        english = text.english(params) if isinstance(text, PluralMsgid) else text
+        self.message = english.format(**params) if params else english
         super().__init__(self.message)
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from .cards import FULL
 from .entities import put
 from .errors import (
     N_,
@@ -22,6 +23,7 @@ from .errors import (
     FamilyTimeRunning,
     Forbidden,
     Invalid,
+    Nn_,
     NotFound,
     TooMany,
 )
@@ -219,6 +221,13 @@ def _set_stage(board: Board, stage: Stage) -> tuple[Board, list[Change]]:
     return replace(board, meeting=meeting), [Change("meeting", meeting.id, meeting)]
 
 
+_TOO_LONG = Nn_(
+    "Family time can be at most {hours} hour: please check the time.",
+    "Family time can be at most {hours} hours: please check the time.",
+    "hours",
+)
+
+
 def _start(
     board: Board, op: FamilyTimeStart, actor: Participant, now: str
 ) -> tuple[Board, list[Change]]:
@@ -227,10 +236,7 @@ def _start(
     if away <= 0:
         raise Invalid("The time the family will be back has passed already.")
     if away > MAX_FAMILY_TIME_MINUTES * 60_000:
-        raise Invalid(
-            "Family time can be at most {hours} hours: please check the time.",
-            hours=MAX_FAMILY_TIME_MINUTES // 60,
-        )
+        raise Invalid(_TOO_LONG, hours=MAX_FAMILY_TIME_MINUTES // 60)
     board, stage = _set_stage(board, Stage.FAMILY_TIME)
     board, time = put(board, "family_time", FamilyTime(now, actor.id, op.back_at))
     return board, stage + time
@@ -258,6 +264,13 @@ def _end(
     return board, ended + stage
 
 
+_PLAN_FULL = Nn_(
+    "The family's plan can have at most {most} line.",
+    "The family's plan can have at most {most} lines.",
+    "most",
+)
+
+
 def _write(
     board: Board,
     op: FamilyItemAdd | FamilyItemEdit | FamilyItemDelete,
@@ -272,7 +285,7 @@ def _write(
         if item_id in board.family_plan:
             raise Invalid("That id is used already.")
         if len(board.family_plan) >= MAX_FAMILY_ITEMS:
-            raise TooMany("The family's plan can have at most {most} lines.", most=MAX_FAMILY_ITEMS)
+            raise TooMany(_PLAN_FULL, most=MAX_FAMILY_ITEMS)
         added = FamilyItem(item_id, op.section, op.text, actor.id, now, now, actor.id)
         return put(board, "family_item", added)
     item = board.family_plan.get(op.item_id)
@@ -303,7 +316,7 @@ def _share(board: Board, actor: Participant, now: str, new_id: str) -> tuple[Boa
     if time is None or (not time.running and not items):
         raise FamilyTimeNotRunning("Family time is not on, and there is no plan to share.")
     if len(board.live_cards()) + len(items) > MAX_CARDS:
-        raise TooMany("A board can hold at most {most} cards.", most=MAX_CARDS)
+        raise TooMany(FULL, most=MAX_CARDS)
     changes: list[Change] = []
     for number, item in enumerate(items, start=1):
         card_id = f"{new_id}-{number}"

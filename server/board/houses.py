@@ -13,7 +13,7 @@ from types import MappingProxyType
 from . import cards
 from .drawing import strokes
 from .entities import put
-from .errors import N_, Forbidden, Invalid, MinutesTaken, NotFound, TooMany
+from .errors import N_, Forbidden, Invalid, MinutesTaken, Nn_, NotFound, TooMany
 from .limits import MAX_AGE, MAX_HOUSE_ITEMS, MAX_HOUSE_WORDS, MIN_AGE
 from .model import Board, Change, House, HouseItem, Participant, Sharing
 from .parsing import UNSET, Fields, Words, whole_number, words
@@ -82,7 +82,11 @@ HouseOp = HouseAdd | HouseEdit | HouseShare | HouseRemove | HousePlace | ChildAg
 
 _WORDS = Words(
     MAX_HOUSE_WORDS,
-    N_("That is a lot of words! Please use at most {most} letters."),
+    Nn_(
+        "That is a lot of words! Please use at most {most} letter.",
+        "That is a lot of words! Please use at most {most} letters.",
+        "most",
+    ),
     N_("words must be a string."),
     N_("Please write or say something first."),
 )
@@ -243,6 +247,13 @@ def _checked(content: Content, pictures: Mapping[str, str]) -> Content:
     return content
 
 
+_HOUSES_FULL = Nn_(
+    "Your houses are full: they hold {most} thing at most.",
+    "Your houses are full: they hold {most} things at most.",
+    "most",
+)
+
+
 def _add(
     board: Board, op: HouseAdd, actor: Participant, now: str, pictures: Mapping[str, str]
 ) -> tuple[Board, list[Change]]:
@@ -250,9 +261,7 @@ def _add(
     if op.item_id in board.house_items or op.item_id in board.private_items:
         raise Invalid("That item id is used already.")
     if sum(1 for i in items(board) if i.child == actor.id) >= MAX_HOUSE_ITEMS:
-        raise TooMany(
-            "Your houses are full: they hold {most} things at most.", most=MAX_HOUSE_ITEMS
-        )
+        raise TooMany(_HOUSES_FULL, most=MAX_HOUSE_ITEMS)
     item = HouseItem(
         op.item_id,
         actor.id,

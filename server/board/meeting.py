@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from . import scaling
 from .entities import put
-from .errors import N_, Closed, Forbidden, Invalid, Locked, NotFound, TooMany
+from .errors import N_, Closed, Forbidden, Invalid, Locked, Nn_, NotFound, TooMany
 from .languages import DEFAULT as DEFAULT_LANGUAGE
 from .languages import language_code
 from .limits import MAX_PARTICIPANTS, SCALE_MAX, SCALE_MIN
@@ -128,13 +128,20 @@ PARSERS: Mapping[str, Callable[[Fields], MeetingOp]] = MappingProxyType(
 )
 
 
+_FULL = Nn_(
+    "A meeting can have at most {most} person join it.",
+    "A meeting can have at most {most} people join it.",
+    "most",
+)
+
+
 def join(board: Board, op: ParticipantJoin, now: str) -> tuple[Board, list[Change]]:
     if op.participant_id in board.participants:
         raise Invalid("That participant has joined already.")
     if board.meeting.status is Status.CLOSED:
         raise Closed(CLOSED)
     if len(board.participants) >= MAX_PARTICIPANTS:
-        raise TooMany("A meeting can have at most {most} people join it.", most=MAX_PARTICIPANTS)
+        raise TooMany(_FULL, most=MAX_PARTICIPANTS)
     # Every join from one browser shares the first one's id.
     earlier = board.participants.get(op.device) if op.device else None
     device = earlier.device_key if earlier else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from .entities import put
-from .errors import N_, Forbidden, Invalid, Msgid, NotFound
+from .errors import N_, Forbidden, Invalid, Msgid, Nn_, NotFound
 from .limits import MAX_LABEL, MAX_NOTE, MAX_REASON
 from .minutes_content import canonical, digest, snapshot_content
 from .model import (
@@ -59,17 +59,29 @@ class MinutesAgree:
 
 _NOTE = Words.optional(
     MAX_NOTE,
-    N_("The note can be at most {most} characters."),
+    Nn_(
+        "The note can be at most {most} character.",
+        "The note can be at most {most} characters.",
+        "most",
+    ),
     N_("The note must be words or null."),
 )
 _LABEL = Words.optional(
     MAX_LABEL,
-    N_("The label can be at most {most} characters."),
+    Nn_(
+        "The label can be at most {most} character.",
+        "The label can be at most {most} characters.",
+        "most",
+    ),
     N_("The label must be words or null."),
 )
 _REASON = Words.optional(
     MAX_REASON,
-    N_("Your reason can be at most {most} characters."),
+    Nn_(
+        "Your reason can be at most {most} character.",
+        "Your reason can be at most {most} characters.",
+        "most",
+    ),
     N_("Your reason must be words or null."),
 )
 

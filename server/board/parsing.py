@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeGuard
 
-from .errors import N_, Invalid, Msgid, TooLong
+from .errors import N_, Invalid, Msgid, Nn_, TooLong
 from .limits import MAX_ATTRIBUTION, MAX_ID, MAX_NAME, MAX_TEXT, MAX_TITLE
 from .template import SECTIONS
 
@@ -132,24 +132,40 @@ class Words:
 
 CARD_TEXT = Words(
     MAX_TEXT,
-    N_("A card can have at most {most} characters."),
+    Nn_(
+        "A card can have at most {most} character.",
+        "A card can have at most {most} characters.",
+        "most",
+    ),
     N_("text must be a string."),
     N_("A card needs some words."),
     keep_lines=True,
 )
 ATTRIBUTION = Words.optional(
     MAX_ATTRIBUTION,
-    N_("Who said it can be at most {most} characters."),
+    Nn_(
+        "Who said it can be at most {most} character.",
+        "Who said it can be at most {most} characters.",
+        "most",
+    ),
     N_("Who said it must be words or null."),
 )
 NAME = Words.required(
     MAX_NAME,
-    N_("A name can be at most {most} characters."),
+    Nn_(
+        "A name can be at most {most} character.",
+        "A name can be at most {most} characters.",
+        "most",
+    ),
     N_("Please tell us your name."),
 )
 TITLE = Words.required(
     MAX_TITLE,
-    N_("A title can be at most {most} characters."),
+    Nn_(
+        "A title can be at most {most} character.",
+        "A title can be at most {most} characters.",
+        "most",
+    ),
     N_("The meeting needs a title."),
 )
 

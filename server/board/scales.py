@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .entities import live_card, put, put_ballots
-from .errors import N_, Invalid, NotFound, TooMany
+from .errors import N_, Invalid, Nn_, NotFound, TooMany
 from .limits import MAX_ANCHOR, MAX_QUESTION, MAX_SCALES
 from .model import Board, Change, Participant, Vocabulary
 from .parsing import UNSET, Fields, Words, words
@@ -46,21 +46,33 @@ ScaleOp = ScaleAdd | ScaleEdit | ScaleDelete
 
 _QUESTION = Words.required(
     MAX_QUESTION,
-    N_("The question can be at most {most} characters."),
+    Nn_(
+        "The question can be at most {most} character.",
+        "The question can be at most {most} characters.",
+        "most",
+    ),
     N_("The question needs some words."),
 )
 
 
 _LOW = Words.required(
     MAX_ANCHOR,
-    N_("What 0 means can be at most {most} characters."),
+    Nn_(
+        "What 0 means can be at most {most} character.",
+        "What 0 means can be at most {most} characters.",
+        "most",
+    ),
     N_("What 0 means needs some words."),
 )
 
 
 _HIGH = Words.required(
     MAX_ANCHOR,
-    N_("What 10 means can be at most {most} characters."),
+    Nn_(
+        "What 10 means can be at most {most} character.",
+        "What 10 means can be at most {most} characters.",
+        "most",
+    ),
     N_("What 10 means needs some words."),
 )
 
@@ -151,6 +163,13 @@ def live_scale(board: Board, scale_id: str) -> Scale:
     return scale
 
 
+_TOO_MANY = Nn_(
+    "A meeting can have at most {most} scale.",
+    "A meeting can have at most {most} scales.",
+    "most",
+)
+
+
 def _add(
     board: Board, op: ScaleAdd, actor: Participant, now: str, new_id: str
 ) -> tuple[Board, list[Change]]:
@@ -163,7 +182,7 @@ def _add(
         # Everyone sees the scales, and which card each is about.
         raise Invalid("Only a card everyone can see can have a scale of its own.")
     if len(board.live_scales()) >= MAX_SCALES:
-        raise TooMany("A meeting can have at most {most} scales.", most=MAX_SCALES)
+        raise TooMany(_TOO_MANY, most=MAX_SCALES)
     scale = Scale(
         id=scale_id,
         question=op.question,

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import scales
 from .entities import put, put_ballots
-from .errors import N_, AlreadyVoted, Forbidden, Invalid, NotFound, RoundClosed
+from .errors import N_, AlreadyVoted, Forbidden, Invalid, Nn_, NotFound, RoundClosed
 from .limits import (
     MAX_NAME,
     MAX_REASON,
@@ -66,7 +66,13 @@ ScalingOp = scales.ScaleOp | RoundOp
 
 
 _REASON = Words(
-    MAX_REASON, N_("A reason can be at most {most} characters."), N_("reason must be a string.")
+    MAX_REASON,
+    Nn_(
+        "A reason can be at most {most} character.",
+        "A reason can be at most {most} characters.",
+        "most",
+    ),
+    N_("reason must be a string."),
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .cards import CHANGE_CARD, new_card, place, require_author_or_facilitator, require_timed
 from .entities import live_card, put
-from .errors import N_, Invalid, NotFound, TooMany
+from .errors import N_, Invalid, Nn_, NotFound, TooMany
 from .limits import MAX_HARMS, MAX_PART
 from .model import Board, Card, Change, GoalParts, Participant, WorryParts
 from .parsing import CARD_TEXT, UNSET, Fields, Words, iso_date, words
@@ -34,22 +34,38 @@ WORRY_WORDS: Mapping[str, Words] = MappingProxyType(
     {
         "who": Words.required(
             MAX_PART,
-            N_("Who is worried can be at most {most} characters."),
+            Nn_(
+                "Who is worried can be at most {most} character.",
+                "Who is worried can be at most {most} characters.",
+                "most",
+            ),
             N_("Who is worried needs some words."),
         ),
         "happened": Words.required(
             MAX_PART,
-            N_("What happened can be at most {most} characters."),
+            Nn_(
+                "What happened can be at most {most} character.",
+                "What happened can be at most {most} characters.",
+                "most",
+            ),
             N_("What happened needs some words."),
         ),
         "worry": Words.required(
             MAX_PART,
-            N_("What we are worried could happen can be at most {most} characters."),
+            Nn_(
+                "What we are worried could happen can be at most {most} character.",
+                "What we are worried could happen can be at most {most} characters.",
+                "most",
+            ),
             N_("What we are worried could happen needs some words."),
         ),
         "likely": Words.required(
             MAX_PART,
-            N_("How likely and how soon can be at most {most} characters."),
+            Nn_(
+                "How likely and how soon can be at most {most} character.",
+                "How likely and how soon can be at most {most} characters.",
+                "most",
+            ),
             N_("How likely and how soon needs some words."),
         ),
     }
@@ -58,22 +74,38 @@ GOAL_WORDS: Mapping[str, Words] = MappingProxyType(
     {
         "will_do": Words.required(
             MAX_PART,
-            N_("What the family will do can be at most {most} characters."),
+            Nn_(
+                "What the family will do can be at most {most} character.",
+                "What the family will do can be at most {most} characters.",
+                "most",
+            ),
             N_("What the family will do needs some words."),
         ),
         "seen_by": Words.required(
             MAX_PART,
-            N_("Who will see it can be at most {most} characters."),
+            Nn_(
+                "Who will see it can be at most {most} character.",
+                "Who will see it can be at most {most} characters.",
+                "most",
+            ),
             N_("Who will see it needs some words."),
         ),
         "how_often": Words.required(
             MAX_PART,
-            N_("How often can be at most {most} characters."),
+            Nn_(
+                "How often can be at most {most} character.",
+                "How often can be at most {most} characters.",
+                "most",
+            ),
             N_("How often needs some words."),
         ),
         "how_long": Words.required(
             MAX_PART,
-            N_("For how long can be at most {most} characters."),
+            Nn_(
+                "For how long can be at most {most} character.",
+                "For how long can be at most {most} characters.",
+                "most",
+            ),
             N_("For how long needs some words."),
         ),
     }
@@ -137,6 +169,13 @@ def _text(f: Fields) -> str | None:
     return None if text in (UNSET, None) else words(text, CARD_TEXT)
 
 
+_HARMS = Nn_(
+    "A worry statement can name at most {most} harm card.",
+    "A worry statement can name at most {most} harm cards.",
+    "most",
+)
+
+
 def _harms(f: Fields) -> Any:
     value = f.get("harms")
     if value is UNSET:
@@ -144,7 +183,7 @@ def _harms(f: Fields) -> Any:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise Invalid("harms must be a list of card ids.")
     if len(value) > MAX_HARMS:
-        raise TooMany("A worry statement can name at most {most} harm cards.", most=MAX_HARMS)
+        raise TooMany(_HARMS, most=MAX_HARMS)
     return tuple(dict.fromkeys(value))  # each once, in the order picked
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from .entities import live_card, put
-from .errors import Forbidden, Invalid, NotFound, TooLong, TooMany
+from .errors import Forbidden, Invalid, Nn_, NotFound, TooLong, TooMany
 from .languages import BY_CODE, DEFAULT
 from .limits import MAX_TEXT, MAX_TRANSLATIONS
 from .model import Board, Card, Change, Participant
@@ -43,6 +43,13 @@ class CardTranslate:
         return self.target if self.target_kind is Target.CARD else None
 
 
+_TOO_LONG = Nn_(
+    "A translation can have at most {most} character.",
+    "A translation can have at most {most} characters.",
+    "most",
+)
+
+
 def _parse(f: Fields) -> CardTranslate:
     card_id = f.card_id(required=False)
     round_id = f.card_id("round_id", required=False)
@@ -54,7 +61,7 @@ def _parse(f: Fields) -> CardTranslate:
     if not text:
         raise Invalid("A translation needs some words.")
     if len(text) > MAX_TEXT:
-        raise TooLong("A translation can have at most {most} characters.", most=MAX_TEXT)
+        raise TooLong(_TOO_LONG, most=MAX_TEXT)
     if card_id is not UNSET:
         return CardTranslate(Target.CARD, card_id, language, text)
     return CardTranslate(Target.REASON, f"{round_id}/{voter}", language, text)
@@ -62,6 +69,13 @@ def _parse(f: Fields) -> CardTranslate:
 
 PARSERS: Mapping[str, Callable[[Fields], CardTranslate]] = MappingProxyType(
     {"card.translate": _parse}
+)
+
+
+_TOO_MANY = Nn_(
+    "A board can keep at most {most} translation.",
+    "A board can keep at most {most} translations.",
+    "most",
 )
 
 
@@ -88,7 +102,7 @@ def apply(
     if before is not None and before == replace(translation, translated_at=before.translated_at):
         return board, []  # the same words again change nothing
     if before is None and len(board.translations) >= MAX_TRANSLATIONS:
-        raise TooMany("A board can keep at most {most} translations.", most=MAX_TRANSLATIONS)
+        raise TooMany(_TOO_MANY, most=MAX_TRANSLATIONS)
     return put(board, "translation", translation)
 
 

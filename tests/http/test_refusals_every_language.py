@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from server import i18n
+from server.board.parsing import NAME
 from tests.support.inprocess import Kin, token_of
 
-TOO_LONG = "A name can be at most {most} characters."
 NO_BOARD = "To see this board, please open the link the facilitator gave you."
 OTHER_LANGUAGES = [language.code for language in i18n.LANGUAGES if language.code != i18n.DEFAULT]
 
@@ -19,8 +19,8 @@ def test_a_refusal_is_in_the_askers_language(kin: Kin, code: str) -> None:
     meeting = kin.new_meeting()
     body = {"token": token_of(meeting["links"]["participant"]), "role": "parent", "name": "x" * 81}
     answer = kin.browser().post("/api/join", json=body, headers={"Accept-Language": code})
-    words = i18n.gettext(code, TOO_LONG, most=80)
-    assert words != TOO_LONG.format(most=80) and "80" in words
+    words = i18n.translate(NAME.too_long, {"most": 80}, code)
+    assert words != "A name can be at most 80 characters." and "80" in words
     assert (answer.status_code, answer.json()["error"]) == (
         400,
         {"code": "too_long", "message": words},

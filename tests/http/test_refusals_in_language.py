@@ -9,13 +9,16 @@ import pytest
 from tests.support.catalogues import with_words
 from tests.support.inprocess import Kin, token_of
 
-POLISH = {
-    "A name can be at most {most} characters.": "Imię może mieć najwyżej {most} znaków.",
+POLISH: dict[str, str | tuple[str, ...]] = {
+    "A name can be at most {most} character.": (
+        "Imię może mieć najwyżej {most} znak.",
+        "Imię może mieć najwyżej {most} znaki.",
+        "Imię może mieć najwyżej {most} znaków.",
+    ),
     "To see this board, please open the link the facilitator gave you.": (
         "Aby zobaczyć tablicę, otwórz link od prowadzącego."
     ),
 }
-WELSH = {"A name can be at most {most} characters.": "Gall enw fod yn {most} nod ar y mwyaf."}
 
 
 @pytest.fixture(autouse=True)

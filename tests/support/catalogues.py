@@ -2,7 +2,8 @@
 translations say, a test sees exactly the words it gave.
 
 - `with_words(monkeypatch, "pl", {"Save": "Zapisz"})`: the server's gettext of one
-  language answers from a dict;
+  language answers from a dict (a tuple of strings: a plural's forms, keyed by its
+  singular, chosen by the language's own plural rule);
 - `with speaking(tmp_path, {"pl": {...}}, client=("Save",)):` compiles real catalogues
   (.mo and the client's JSON, through server/catalogues.py) and has server/i18n.py read
   them; a msgid named in `client` is the client's too, "context\\x04msgid" has a context,
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
 
 from server import catalogues, i18n
 
@@ -24,21 +26,31 @@ Messages = dict[str, str | tuple[str, ...]]
 
 
 class Words(gettext.NullTranslations):
-    def __init__(self, words: Mapping[str, str]) -> None:
+    def __init__(self, words: Mapping[str, str | tuple[str, ...]], code: str) -> None:
         super().__init__()
         self.words = words
+        self.plural = gettext.c2py(get_plural(code).plural_expr)
 
     def gettext(self, message: str) -> str:
-        return self.words.get(message, message)
+        found = self.words.get(message, message)
+        return found if isinstance(found, str) else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        found = self.words.get(singular)
+        if isinstance(found, tuple):
+            return found[self.plural(n)]
+        return singular if n == 1 else plural
 
 
-def with_words(monkeypatch: pytest.MonkeyPatch, code: str, words: Mapping[str, str]) -> None:
+def with_words(
+    monkeypatch: pytest.MonkeyPatch, code: str, words: Mapping[str, str | tuple[str, ...]]
+) -> None:
     """`code` speaks `words` (msgid -> translation); other languages, and other msgids,
     stay English."""
     english = i18n.translations
 
     def translations(asked: str) -> gettext.NullTranslations:
-        return Words(words) if asked == code else english(asked)
+        return Words(words, code) if asked == code else english(asked)
 
     monkeypatch.setattr(i18n, "translations", translations)
 

@@ -119,6 +119,32 @@ def test_every_n_marks_a_literal() -> None:
     assert marked == []
 
 
+def is_plural_msgid(call: ast.Call) -> bool:
+    """Three literals, the third a placeholder both forms say."""
+    texts = [arg.value for arg in call.args if isinstance(arg, ast.Constant)]
+    return (
+        len(call.args) == len(texts) == 3
+        and not call.keywords
+        and all(isinstance(text, str) for text in texts)
+        and all(f"{{{texts[2]}}}" in text for text in texts[:2])
+    )
+
+
+def test_every_plural_msgid_marks_literals_and_counts_by_a_placeholder_of_both() -> None:
+    """`Nn_("… {most} step.", "… {most} steps.", "most")`: written out, so that Babel
+    finds both forms, and counted by a number both forms say."""
+    marked = [
+        f"{module.__name__}:{node.lineno}"
+        for module, tree in MODULES
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Nn_"
+        and not is_plural_msgid(node)
+    ]
+    assert marked == []
+
+
 @pytest.mark.parametrize(
     "made",
     [
