@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -106,17 +106,24 @@ def test_the_scan_sees_every_kind_of_refusal() -> None:
     assert {"OriginNotAllowed", "StoreFailed", "NewerData"} <= error_classes()
 
 
-def test_every_n_marks_a_literal() -> None:
-    marked = [
+def misused(marker: str, well_made: Callable[[ast.Call], bool]) -> list[str]:
+    """Where a call of `marker` (N_, Nn_) is not `well_made`, as module:line."""
+    return [
         f"{module.__name__}:{node.lineno}"
         for module, tree in MODULES
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
-        and node.func.id == "N_"
-        and not (len(node.args) == 1 and isinstance(node.args[0], ast.Constant))
+        and node.func.id == marker
+        and not well_made(node)
     ]
-    assert marked == []
+
+
+def test_every_n_marks_a_literal() -> None:
+    assert (
+        misused("N_", lambda call: len(call.args) == 1 and isinstance(call.args[0], ast.Constant))
+        == []
+    )
 
 
 def is_plural_msgid(call: ast.Call) -> bool:
@@ -133,16 +140,7 @@ def is_plural_msgid(call: ast.Call) -> bool:
 def test_every_plural_msgid_marks_literals_and_counts_by_a_placeholder_of_both() -> None:
     """`Nn_("… {most} step.", "… {most} steps.", "most")`: written out, so that Babel
     finds both forms, and counted by a number both forms say."""
-    marked = [
-        f"{module.__name__}:{node.lineno}"
-        for module, tree in MODULES
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "Nn_"
-        and not is_plural_msgid(node)
-    ]
-    assert marked == []
+    assert misused("Nn_", is_plural_msgid) == []
 
 
 @pytest.mark.parametrize(
