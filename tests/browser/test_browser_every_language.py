@@ -23,20 +23,23 @@ from playwright.sync_api import Page, expect
 
 from server import catalogues, i18n
 from tests.support.axe import assert_accessible
-from tests.support.harness import (
-    BackgroundLoop,
-    Client,
-    ServerProcess,
-    create_meeting,
-    staff_command,
+from tests.support.harness import BackgroundLoop, Client, ServerProcess, create_meeting
+from tests.support.pages import (
+    LAPTOP,
+    PASSWORD,
+    PHONE,
+    Screens,
+    add_staff,
+    join,
+    join_as_child,
+    new_meeting,
+    sign_in,
 )
-from tests.support.pages import LAPTOP, PHONE, Screens, join, join_as_child, new_meeting, sign_in
 
 CODES = [language.code for language in i18n.LANGUAGES]
 # Languages whose pages are read for English left over: one left to right, one right to left.
 NO_ENGLISH = {"pl", "ar"}
 STAFF = "olu.adeyemi@council.example"
-PASSWORD = "a long password 1"
 # What people wrote: none of it is a msgid.
 CARDS = [
     ("strengths", "الجدة تمشي معهم إلى المدرسة كل يوم"),
@@ -138,7 +141,7 @@ def meeting(server: ServerProcess) -> Meeting:
         background.run(fill(server.url, made["links"]))
     finally:
         background.close()
-    staff_command({"KINBOARD_DATA_DIR": str(server.data_dir)}, "add", STAFF, password=PASSWORD)
+    add_staff(server, STAFF)
     return Meeting(made["id"], made["links"])
 
 
