@@ -208,7 +208,9 @@ class Staff(MeetingSharing):
             if await self._count(kind, key, 1) > limit:
                 for given in brakes[:taken]:
                     await self._count(given[0], given[1], -1)
-                raise RateLimited("Too many tries. Please wait 15 minutes and try again.")
+                raise RateLimited(
+                    "Too many tries. Please wait 15 minutes and try again.", FAILURE_WINDOW
+                )
         member = await self.find(email) if email else None
         if not await self._verify(member, password):
             await asyncio.sleep(FAILURE_DELAY)

@@ -13,7 +13,6 @@ from starlette.routing import Route
 from ..board.errors import Invalid, KinboardError
 from ..emails import clean_email
 from ..staff import SETUP_HOURS, StaffMember
-from .replies import http_status
 from .web import Web
 
 # What each button of an account's row does, and what the page then says.
@@ -45,12 +44,16 @@ class AccountRoutes:
         return None if session is None else await self.staff.admin(session)
 
     async def _show(
-        self, request: Request, me: StaffMember, status: int = 200, **context: Any
+        self,
+        request: Request,
+        me: StaffMember,
+        refused: KinboardError | None = None,
+        **context: Any,
     ) -> Response:
         return self.web.page(
             request,
             "accounts.html",
-            status=status,
+            refused=refused,
             me=me.email,
             members=sorted(await self.staff.members(), key=lambda m: m.email),
             invitations=await self.staff.invitations(),
@@ -75,9 +78,7 @@ class AccountRoutes:
             code = await self.staff.invite(email, form.get("admin") == "yes", me.email)
         except KinboardError as error:
             problem = self.web.refusal(request, error)
-            return await self._show(
-                request, me, status=http_status(error), problem=problem, typed=email
-            )
+            return await self._show(request, me, refused=error, problem=problem, typed=email)
         return await self._show(
             request,
             me,
@@ -103,7 +104,7 @@ class AccountRoutes:
                 raise Invalid("That is not a change this page makes.")
         except KinboardError as error:
             problem = self.web.refusal(request, error)
-            return await self._show(request, me, status=http_status(error), problem=problem)
+            return await self._show(request, me, refused=error, problem=problem)
         if me.email == clean_email(email) and change in ("disable", "unadmin"):
             # They have given up what this page needs: take them home.
             return RedirectResponse("/", status_code=303)

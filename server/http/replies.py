@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -70,15 +71,23 @@ def asker_language(headers: Headers) -> str:
     return i18n.page_language(chosen, headers.get("accept-language")).code
 
 
-def http_error(error: KinboardError, language: str = i18n.DEFAULT) -> JSONResponse:
-    """The refusal as JSON, its message in `language` (the code is the same in every one)."""
-    headers = dict(NO_STORE)
+def refusal_headers(error: KinboardError) -> dict[str, str]:
+    """What a refusal's answer says beside its status, as JSON or as a page: how to sign in
+    (401), and when trying again will work (429: whole seconds, rounded up)."""
+    headers: dict[str, str] = {}
     if isinstance(error, Unauthorized):
         headers["WWW-Authenticate"] = 'Bearer realm="kinboard"'
+    if isinstance(error, RateLimited) and error.retry_after is not None:
+        headers["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
+    return headers
+
+
+def http_error(error: KinboardError, language: str = i18n.DEFAULT) -> JSONResponse:
+    """The refusal as JSON, its message in `language` (the code is the same in every one)."""
     return JSONResponse(
         {"error": {"code": error.code, "message": i18n.refusal(error, language)}},
         status_code=http_status(error),
-        headers=headers,
+        headers={**NO_STORE, **refusal_headers(error)},
     )
 
 

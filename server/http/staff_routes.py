@@ -14,7 +14,7 @@ from ..clock import iso
 from ..families import FamilyChoice
 from ..security import cookie_name, csrf_cookie_name, staff_cookie_name
 from ..staff import LONGEST_SECONDS, StaffSession
-from .replies import http_status, json_ok
+from .replies import json_ok
 from .web import Web
 
 # The name offered to a staff member who has not chosen one yet: never their e-mail.
@@ -63,7 +63,7 @@ class StaffRoutes:
             token = await self.staff.sign_in(form.get("email"), form.get("password"), address)
         except KinboardError as error:
             message = self.web.refusal(request, error)
-            return self.web.page(request, "signin.html", status=http_status(error), message=message)
+            return self.web.page(request, "signin.html", refused=error, message=message)
         # A fresh session at every sign-in: end whatever session this browser had.
         await self.staff.sign_out(self.web.staff_token(request))
         return self._signed_in(token)
@@ -98,7 +98,7 @@ class StaffRoutes:
             token = await self.staff.sign_in(member.email, password, address)
         except KinboardError as error:
             message = self.web.refusal(request, error)
-            return self.web.page(request, "setup.html", status=http_status(error), message=message)
+            return self.web.page(request, "setup.html", refused=error, message=message)
         return self._signed_in(token)
 
     # --- meetings ---
@@ -184,7 +184,7 @@ class StaffRoutes:
             return self.web.page(
                 request,
                 "open.html",
-                status=http_status(error) if asked else 200,
+                refused=error if asked else None,
                 message=self.web.refusal(request, error) if asked else None,
                 meeting_id=meeting_id,
                 title=board.meeting.title,

@@ -44,7 +44,7 @@ from ..sessions import plan_reader
 from ..staff import StaffSession
 from ..store import Session
 from . import page_words
-from .replies import asker_language, http_error, http_status
+from .replies import asker_language, http_error, http_status, refusal_headers
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NOT_OUR_FORM = N_("That is not a form from this site. Please go back, reload it, and try again.")
@@ -109,17 +109,22 @@ class Web:
         self,
         request: Request,
         name: str,
-        status: int = 200,
+        refused: KinboardError | None = None,
         language: i18n.Language | None = None,
         **context: Any,
     ) -> Response:
-        """A page, in `language` (the page's own by default); one with a form gets a CSRF
-        token, set as a cookie the first time."""
+        """A page, in `language` (the page's own by default), answering `refused`'s status
+        and headers if it shows a refusal; one with a form gets a CSRF token, set as a
+        cookie the first time."""
         cookie = cookie_value(request.headers.get("cookie"), csrf_cookie_name(self.settings))
         token = cookie if cookie and len(cookie) >= 20 else secrets.token_urlsafe(32)
         speaking = self.words(language or self.page_language(request))
         response = self.templates.TemplateResponse(
-            request, name, {**context, **speaking, "csrf": token}, status_code=status
+            request,
+            name,
+            {**context, **speaking, "csrf": token},
+            status_code=200 if refused is None else http_status(refused),
+            headers=None if refused is None else refusal_headers(refused),
         )
         if token != cookie:
             response.set_cookie(
@@ -134,7 +139,7 @@ class Web:
 
     def error_page(self, request: Request, error: KinboardError) -> Response:
         message = self.refusal(request, error)
-        return self.page(request, "error.html", status=http_status(error), message=message)
+        return self.page(request, "error.html", refused=error, message=message)
 
     # --- the one answer to every refusal, in the asker's language ---
 
