@@ -17,7 +17,7 @@ from .boards import Boards
 from .clock import Clock, iso, parse_iso
 from .sessions import Sessions
 from .settings import IDLE_WARNING_DAYS, Settings
-from .store.roles import BoardLog
+from .store.roles import BoardLog, Records
 
 log = logging.getLogger("kinboard.retention")
 
@@ -47,9 +47,11 @@ class Retention:
         sessions: Sessions,
         audit: Audit,
         boards: Boards,
+        records: Records,
     ) -> None:
         self._settings = settings
         self._store = store
+        self._records = records
         self._clock = clock
         self._sessions = sessions
         self._audit = audit
@@ -145,13 +147,16 @@ class Retention:
         return purged
 
     async def purge_every_hour(self) -> None:
-        """Idle meetings are closed, and closed meetings erased once their time is up."""
+        """Idle meetings are closed, closed meetings erased once their time is up, and
+        records past their expiry (staff sessions, set-up codes) deleted."""
         while True:
             try:
                 for meeting_id in await self.close_idle():
                     log.info("closed meeting %s: nothing had changed in it for long", meeting_id)
                 for meeting_id in await self.purge_expired():
                     log.info("erased meeting %s: its retention period had passed", meeting_id)
+                if forgotten := await self._records.forget_expired_records(self._clock()):
+                    log.info("deleted %d expired records (staff sessions, set-up codes)", forgotten)
             except KinboardError as error:
                 log.warning("could not purge old meetings: %s", error.message)
             await asyncio.sleep(3600)

@@ -89,7 +89,7 @@ def build_services(
         boards=boards,
         joining=Joining(settings, keys, links, boards, sessions, audit),
         meetings=Meetings(boards, links, families, staff, clock),
-        retention=Retention(settings, store, clock, sessions, audit, boards),
+        retention=Retention(settings, store, clock, sessions, audit, boards, records=store),
         staff=staff,
         keys=IntegrationKeys(settings, store, store, clock),
         families=families,

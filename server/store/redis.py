@@ -328,7 +328,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
             meeting_keys = [
                 key async for key in r.scan_iter(match=f"{self.prefix}:{{{meeting_id}}}:*")
             ]
-            kinds = [k.rsplit(":", 1)[-1] async for k in r.scan_iter(match=f"{self.prefix}:recs:*")]
+            kinds = await self._record_kinds(r)
             async with r.pipeline(transaction=False) as pipe:
                 for token_hash in links:
                     pipe.delete(f"{self.prefix}:link:{token_hash}")
@@ -336,7 +336,5 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
                     pipe.delete(*meeting_keys)
                 pipe.srem(f"{self.prefix}:meetings", meeting_id)
                 pipe.zrem(f"{self.prefix}:activity", meeting_id)
-                for kind in kinds:
-                    pipe.delete(self._record_key(kind, meeting_id))
-                    pipe.srem(f"{self.prefix}:recs:{kind}", meeting_id)
+                self._drop_records(pipe, kinds, meeting_id)
                 await pipe.execute()

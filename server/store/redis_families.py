@@ -8,10 +8,10 @@ from typing import cast
 
 from ..board import codec
 from .records import Family, FamilyMeeting, FamilyPage
-from .redis_connection import RedisConnection
+from .redis_records import RedisRecords
 
 
-class RedisFamilies(RedisConnection):
+class RedisFamilies(RedisRecords):
     def _staff_key(self, email: str, name: str) -> str:
         return f"{self.prefix}:{{staff:{email}}}:{name}"
 
@@ -125,7 +125,9 @@ class RedisFamilies(RedisConnection):
                 return
             raw = await r.get(self._key(family_id, "family"))
             staff = cast(set[str], await r.smembers(self._key(family_id, "staff")))
+            kinds = await self._record_kinds(r)
             async with r.pipeline(transaction=False) as pipe:
+                self._drop_records(pipe, kinds, family_id)  # who it is shared with, say
                 for email in staff:
                     pipe.zrem(self._staff_key(email, "families"), family_id)
                     pipe.hdel(self._staff_key(email, "search"), family_id)

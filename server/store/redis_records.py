@@ -44,6 +44,48 @@ class RedisRecords(RedisConnection):
             pipe.srem(f"{self.prefix}:recs:{kind}", key)
             await pipe.execute()
 
+    async def forget_expired_records(self, now: float) -> int:
+        """Redis has deleted the expired records themselves (by EXAT); what stays is their
+        keys in the kinds' index sets, taken out here a batch at a time."""
+        forgotten = 0
+        async with self._redis_call() as r:
+            for kind in await self._record_kinds(r):
+                index = f"{self.prefix}:recs:{kind}"
+                keys = [k async for k in r.sscan_iter(index, count=500)]
+                for start in range(0, len(keys), 500):
+                    batch = keys[start : start + 500]
+                    existing = await self._existing(r, kind, batch)
+                    gone = [k for k in batch if k not in existing]
+                    if not gone:
+                        continue
+                    await r.srem(index, *gone)
+                    # `put_record` sets a record before it indexes it: one written again
+                    # before the SREM is seen now, and indexed again.
+                    back = sorted(await self._existing(r, kind, gone))
+                    if back:
+                        await r.sadd(index, *back)
+                    forgotten += len(gone) - len(back)
+        return forgotten
+
+    async def _record_kinds(self, r: Any) -> list[str]:
+        """Every kind of record there is (each has its index set)."""
+        return [k.rsplit(":", 1)[-1] async for k in r.scan_iter(match=f"{self.prefix}:recs:*")]
+
+    def _drop_records(self, pipe: Any, kinds: list[str], key: str) -> None:
+        """Queue the deletion of `key`'s record of every kind, with its index entries: the
+        records keyed by a meeting's id go with the meeting, a family's with the family."""
+        for kind in kinds:
+            pipe.delete(self._record_key(kind, key))
+            pipe.srem(f"{self.prefix}:recs:{kind}", key)
+
+    async def _existing(self, r: Any, kind: str, keys: list[str]) -> set[str]:
+        """Those of `keys` whose record of the kind still exists, in one round trip."""
+        async with r.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.exists(self._record_key(kind, key))
+            found = await pipe.execute()
+        return {key for key, n in zip(keys, found, strict=True) if n}
+
     # --- counters ---
 
     def _counter_key(self, kind: str, key: str) -> str:

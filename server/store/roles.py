@@ -178,6 +178,11 @@ class Records(Protocol):
 
     async def delete_record(self, kind: str, key: str) -> None: ...
 
+    async def forget_expired_records(self, now: float) -> int:
+        """Delete the records whose `expires_at` is `now` or before (staff sessions, set-up codes),
+        which reads already skip, so that what is kept does not grow with every one ever
+        made; how many it deleted."""
+
 
 class Counters(Protocol):
     """Counters with a window: tries reserved before slow work (sign-in), one-time claims."""

@@ -160,3 +160,4 @@ def leave_family(db: sqlite3.Connection, meeting_id: str) -> None:
         return
     db.execute("DELETE FROM families WHERE id = ?", (row[0],))
     db.execute("DELETE FROM family_staff WHERE family_id = ?", (row[0],))
+    db.execute("DELETE FROM kv WHERE key = ?", (row[0],))  # its records: who it is shared with

@@ -52,6 +52,15 @@ class SQLiteRecords:
             lambda db: db.execute("DELETE FROM kv WHERE kind = ? AND key = ?", (kind, key))
         )
 
+    async def forget_expired_records(self, now: float) -> int:
+        return await self._db.run(
+            lambda db: (
+                db.execute(
+                    "DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?", (now,)
+                ).rowcount
+            )
+        )
+
     # --- counters ---
 
     async def add_to_counter(

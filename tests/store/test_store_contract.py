@@ -714,3 +714,30 @@ async def test_a_counter_starts_again_when_its_window_ends_and_never_goes_below_
     assert await store.add_to_counter("tries", "new", -1, now, now + 900) == 0
     await store.reset_counter("tries", "a")
     assert await store.add_to_counter("tries", "a", 1, now + 902, now + 1802) == 1
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+async def test_expired_records_are_unread_then_forgotten_and_the_live_ones_kept(
+    store: Store, open_store: OpenStore
+) -> None:
+    now = time.time()
+    await store.put_record("staff_session", "old-1", {"n": 1}, expires_at=now - 60)
+    await store.put_record("staff_session", "old-2", {"n": 2}, expires_at=now - 60)
+    await store.put_record("staff_session", "live", {"n": 3}, expires_at=now + 3600)
+    await store.put_record("staff", "ava@council.example", {"n": 4})  # never expires
+    await store.put_record("setup", "old-3", {"n": 5}, expires_at=now - 60)
+    assert await store.get_record("staff_session", "old-1") is None
+    assert await store.list_records("staff_session") == [{"n": 3}]
+
+    other = await open_store()  # any worker may do it: the hourly purge
+    assert await other.forget_expired_records(now) == 3
+    assert await store.forget_expired_records(now) == 0, "nothing expired is left to forget"
+    assert await store.list_records("staff_session") == [{"n": 3}]
+    assert await store.list_records("staff") == [{"n": 4}]
+    assert await store.list_records("setup") == []
+    # A record written again after it expired is a new one, kept.
+    await store.put_record("staff_session", "old-1", {"n": 6}, expires_at=now + 3600)
+    assert await store.forget_expired_records(now) == 0
+    assert await store.get_record("staff_session", "old-1") == {"n": 6}

@@ -151,11 +151,18 @@ async def test_erasing_a_meeting_takes_it_out_of_its_family_and_the_last_one_the
         await store.create(Board(Meeting(meeting_id, "Meeting")))
         await store.put_family_meeting("f_0001", seen(meeting_id, "2026-11-01T09:00:00.000Z"))
     await store.list_family_for(PRIYA, "f_0001", 1.0)
+    # Records kept by the family's id (who the whole family is shared with) go with it.
+    shares = {"family_id": "f_0001", "staff": [BEA]}
+    await store.put_record("family_staff", "f_0001", shares)
+    await store.put_record("family_staff", "f_0002", {"family_id": "f_0002", "staff": [BEA]})
     await store.erase("m_one")
     assert [m.meeting_id for m in (await store.family_meetings(["f_0001"]))["f_0001"]] == ["m_two"]
     assert await store.meeting_family("m_one") is None
+    assert await store.get_record("family_staff", "f_0001") == shares
     await store.erase("m_two")
     assert await store.family("f_0001") is None
+    assert await store.get_record("family_staff", "f_0001") is None
+    assert await store.list_records("family_staff") == [{"family_id": "f_0002", "staff": [BEA]}]
     assert await store.family_by_case_ref("CR-1") is None
     assert (await store.staff_families(PRIYA, "", 0, 10)).total == 0
     assert not await store.lists_family(PRIYA, "f_0001")
