@@ -51,7 +51,7 @@ def minutes_view(
     outcome = OUTCOME_LABELS[Outcome(decision["outcome"])] if decision else None
     return {
         "page_language": language,
-        "words": i18n.client_catalogue(code),
+        "words_json": i18n.client_words_json(code),
         "marking": MARKING,
         "content": content,
         "meeting": content["meeting"],

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, dates, negotiate_locale, support
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from .board.errors import KinboardError, PluralMsgid
 from .board.languages import BY_CODE, DEFAULT, LANGUAGES, Language
@@ -31,6 +33,7 @@ __all__ = [
     "N_",
     "Language",
     "client_catalogue",
+    "client_words_json",
     "format_date",
     "gettext",
     "negotiate",
@@ -115,6 +118,14 @@ def client_catalogue(code: str) -> dict[str, Any]:
         return {"lang": code, "dir": direction, "plural": "(n != 1)", "messages": {}}
     words: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return words
+
+
+@cache
+def client_words_json(code: str) -> Markup:
+    """`client_catalogue(code)` as every page's JSON script holds it (escaped as jinja's
+    `tojson` does: no text can close the element), made once per language rather than
+    once per page: the catalogue is some 46 KB."""
+    return htmlsafe_json_dumps(client_catalogue(code))
 
 
 def accepted(header: str | None) -> list[str]:

@@ -103,7 +103,7 @@ class Web:
     def words(self, language: i18n.Language) -> dict[str, Any]:
         """What every page's template is given to speak `language`: the language itself
         (`lang` and `dir`, and the templates' gettext) and the client's words of it."""
-        return {"page_language": language, "words": i18n.client_catalogue(language.code)}
+        return {"page_language": language, "words_json": i18n.client_words_json(language.code)}
 
     def page(
         self,

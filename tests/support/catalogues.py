@@ -58,6 +58,7 @@ def with_words(
 def clear() -> None:
     i18n.translations.cache_clear()
     i18n.client_catalogue.cache_clear()
+    i18n.client_words_json.cache_clear()
 
 
 @contextmanager

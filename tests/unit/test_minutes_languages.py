@@ -134,7 +134,7 @@ def test_our_plan_is_in_the_readers_language() -> None:
         kept_until=None,
         staff=True,
         page_language=i18n.BY_CODE["pl"],
-        words=i18n.client_catalogue("pl"),
+        words_json=i18n.client_words_json("pl"),
     )
     assert '<html lang="pl" dir="ltr">' in page
     assert "<h1>Nasz plan</h1>" in page
