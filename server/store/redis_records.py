@@ -15,6 +15,10 @@ class RedisRecords(RedisConnection):
     def _record_key(self, kind: str, key: str) -> str:
         return f"{self.prefix}:rec:{kind}:{key}"
 
+    def _index_key(self, kind: str) -> str:
+        """The set of the kind's keys, which `list_records` reads."""
+        return f"{self.prefix}:recs:{kind}"
+
     async def put_record(
         self, kind: str, key: str, data: Mapping[str, Any], expires_at: float | None = None
     ) -> None:
@@ -24,7 +28,7 @@ class RedisRecords(RedisConnection):
                 codec.dumps(data),
                 exat=None if expires_at is None else int(expires_at) + 1,
             )
-            pipe.sadd(f"{self.prefix}:recs:{kind}", key)
+            pipe.sadd(self._index_key(kind), key)
             await pipe.execute()
 
     async def get_record(self, kind: str, key: str) -> dict[str, Any] | None:
@@ -34,14 +38,14 @@ class RedisRecords(RedisConnection):
 
     async def list_records(self, kind: str) -> list[dict[str, Any]]:
         async with self._redis_call() as r:
-            keys = sorted(cast(set[str], await r.smembers(f"{self.prefix}:recs:{kind}")))
+            keys = sorted(cast(set[str], await r.smembers(self._index_key(kind))))
             rows = await self._get_each(r, [self._record_key(kind, k) for k in keys])
         return [json.loads(row) for row in rows if row is not None]
 
     async def delete_record(self, kind: str, key: str) -> None:
         async with self._redis_call() as r, r.pipeline(transaction=False) as pipe:
             pipe.delete(self._record_key(kind, key))
-            pipe.srem(f"{self.prefix}:recs:{kind}", key)
+            pipe.srem(self._index_key(kind), key)
             await pipe.execute()
 
     async def forget_expired_records(self, now: float) -> int:
@@ -50,7 +54,7 @@ class RedisRecords(RedisConnection):
         forgotten = 0
         async with self._redis_call() as r:
             for kind in await self._record_kinds(r):
-                index = f"{self.prefix}:recs:{kind}"
+                index = self._index_key(kind)
                 keys = [k async for k in r.sscan_iter(index, count=500)]
                 for start in range(0, len(keys), 500):
                     batch = keys[start : start + 500]
@@ -69,14 +73,14 @@ class RedisRecords(RedisConnection):
 
     async def _record_kinds(self, r: Any) -> list[str]:
         """Every kind of record there is (each has its index set)."""
-        return [k.rsplit(":", 1)[-1] async for k in r.scan_iter(match=f"{self.prefix}:recs:*")]
+        return [k.rsplit(":", 1)[-1] async for k in r.scan_iter(match=self._index_key("*"))]
 
     def _drop_records(self, pipe: Any, kinds: list[str], key: str) -> None:
         """Queue the deletion of `key`'s record of every kind, with its index entries: the
         records keyed by a meeting's id go with the meeting, a family's with the family."""
         for kind in kinds:
             pipe.delete(self._record_key(kind, key))
-            pipe.srem(f"{self.prefix}:recs:{kind}", key)
+            pipe.srem(self._index_key(kind), key)
 
     async def _existing(self, r: Any, kind: str, keys: list[str]) -> set[str]:
         """Those of `keys` whose record of the kind still exists, in one round trip."""
