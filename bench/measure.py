@@ -99,17 +99,21 @@ class Measurement:
         return self.sent / self.window if self.window else 0.0
 
     @property
-    def cpu_ms_per_op(self) -> float:
-        """Server CPU per committed op (with its fan-out): comparable across configs."""
+    def committed_per_second(self) -> float:
         # Every committed op reaches all participants: deliveries say what was committed
         # within the window, even when the server fell behind.
-        committed = self.deliveries_per_second / self.load.participants
+        return self.deliveries_per_second / self.load.participants
+
+    @property
+    def cpu_ms_per_op(self) -> float:
+        """Server CPU per committed op (with its fan-out): comparable across configs."""
+        committed = self.committed_per_second
         return self.server_cpu * 10 / committed if committed else float("nan")
 
     @property
     def gc_ms_per_op(self) -> float:
         """The collector's time per committed op: the part of `cpu_ms_per_op` it takes."""
-        committed = self.deliveries_per_second / self.load.participants * self.window
+        committed = self.committed_per_second * self.window
         return self.gc_total_ms / committed if committed else float("nan")
 
     @property
