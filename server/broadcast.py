@@ -22,11 +22,12 @@ from .board import visibility, wire
 from .board.errors import KinboardError
 from .board.model import Board
 from .board.visibility import Viewer
+from .clock import Clock, iso
 from .frames import SocketServer
 from .presence import PresenceTracker
 from .pubsub import RedisManager
 from .settings import Settings
-from .slots import slot_of
+from .slots import SLOTS, slot_of
 from .store import Commit, Presence, Session
 
 log = logging.getLogger("kinboard.realtime")
@@ -60,8 +61,9 @@ class Connection:
 
 
 class Broadcaster:
-    def __init__(self, settings: Settings, presence: PresenceTracker) -> None:
+    def __init__(self, settings: Settings, presence: PresenceTracker, clock: Clock) -> None:
         self._presence = presence
+        self._clock = clock
         self.manager = (
             RedisManager(
                 settings.redis_url,
@@ -87,6 +89,9 @@ class Broadcaster:
             async_handlers=True,
         )
         self.connections: dict[str, Connection] = {}
+        # By slot (slots.py): meeting id -> the latest seq this worker sent its sockets in
+        # an `applied` since the meeting's last heartbeat (see `take_heard`).
+        self._heard: list[dict[str, int]] = [{} for _ in range(SLOTS)]
         self._pending: set[asyncio.Task[None]] = set()
         self.stopping = False
 
@@ -104,21 +109,35 @@ class Broadcaster:
     async def publish(self, meeting_id: str, commit: Commit) -> None:
         """`applied` to the meeting's room; or, when the op touched what not everyone may
         see, to each participant's room the copy they may see (the same seq for all, so
-        nobody's seq has a gap)."""
+        nobody's seq has a gap). With the server's time, as a heartbeat has: a busy room
+        gets no heartbeat, and its screens' countdowns keep to the server's clock by this."""
         assert commit.record is not None
-        data = commit.record.to_json()
+        data = {**commit.record.to_json(), "now": iso(self._clock())}
         try:
             if not visibility.restricted(commit.record.changes):
                 await self.sio.emit("applied", data, room=meeting_id)
-                return
-            changes = commit.record.changes
-            await self.to_each(
-                "applied",
-                commit.board,
-                lambda viewer: {**data, "changes": visibility.changes_for(viewer, changes)},
-            )
+            else:
+                changes = commit.record.changes
+                await self.to_each(
+                    "applied",
+                    commit.board,
+                    lambda viewer: {**data, "changes": visibility.changes_for(viewer, changes)},
+                )
         except Exception:  # a lost broadcast is repaired by the clients' sync
             log.exception("could not broadcast seq %s", commit.seq)
+            return
+        self._heard[slot_of(meeting_id)][meeting_id] = commit.seq
+
+    def take_heard(self, slot: int | None) -> dict[str, int]:
+        """The meetings of `slot` (all, without one) whose sockets on this worker heard an
+        `applied` since their last heartbeat, with its seq; forgotten here, so that each
+        heartbeat asks about the time since the one before."""
+        slots = range(SLOTS) if slot is None else (slot,)
+        heard: dict[str, int] = {}
+        for each in slots:
+            heard.update(self._heard[each])
+            self._heard[each] = {}
+        return heard
 
     async def to_each(
         self, event: str, board: Board, copy: Callable[[Viewer], dict[str, Any]]

@@ -23,7 +23,6 @@ from .board.errors import (
     Invalid,
     KinboardError,
     NoSession,
-    NotFound,
     OriginNotAllowed,
     RateLimited,
     SessionEnded,
@@ -35,6 +34,7 @@ from .board.roles import ROLE_ABILITIES
 from .boards import Boards
 from .broadcast import Broadcaster, Connection, participant_room
 from .clock import Clock, iso
+from .heartbeat import HEARTBEAT, Heartbeat
 from .presence import PresenceTracker
 from .security import RateLimiter, origin_allowed, session_token_from_cookies
 from .sessions import Sessions
@@ -46,10 +46,6 @@ log = logging.getLogger("kinboard.realtime")
 
 MAX_SOCKETS_PER_PARTICIPANT = 3
 PRESENCE_REFRESH = 20.0
-# Every socket hears its meeting's latest seq this often, so a client that missed an
-# `applied` (pub/sub delivers at most once) notices even in a quiet room; each meeting in
-# its own slot of the interval (slots.py).
-HEARTBEAT = 5.0
 # A `sync` from far back answers with the whole board (megabytes on a big one): a client
 # needs one after a gap or a reconnect, not a stream of them.
 SYNC_BURST = 5
@@ -82,8 +78,9 @@ class Realtime:
         self.presence = presence
         self.sio = broadcaster.sio
         self.connections = broadcaster.connections
+        self.heartbeat = Heartbeat(clock, broadcaster, boards, sessions)
         if broadcaster.manager is not None:
-            broadcaster.manager.on_subscribed = self.beat
+            broadcaster.manager.on_subscribed = self.heartbeat.beat
         self.limiter = RateLimiter(settings.rate_burst, settings.rate_per_second)
         self.sync_limiter = RateLimiter(SYNC_BURST, SYNC_PER_SECOND, TOO_MUCH_SYNC)
         self.editing_limiter = RateLimiter(EDITING_BURST, EDITING_PER_SECOND)
@@ -103,7 +100,7 @@ class Realtime:
         self.broadcaster.start()
         self._tasks = [
             asyncio.create_task(every_slot(PRESENCE_REFRESH, self._refresh_presence)),
-            asyncio.create_task(every_slot(HEARTBEAT, self.beat)),
+            asyncio.create_task(every_slot(HEARTBEAT, self.heartbeat.beat)),
             asyncio.create_task(self.broadcaster.close_unjoined()),
         ]
 
@@ -124,39 +121,6 @@ class Realtime:
                 await self.presence.put_many(meeting_id, entries)
         except KinboardError:
             log.warning("could not refresh presence; the store does not answer")
-
-    async def beat(self, slot: int | None = None) -> None:
-        """Tell every local socket of the meetings in `slot` (all, without one) its
-        meeting's latest seq; close sockets whose session or meeting has gone."""
-        sockets: dict[str, list[str]] = {}
-        for sid, connection in list(self.connections.items()):
-            if slot is None or connection.slot == slot:
-                sockets.setdefault(connection.meeting_id, []).append(sid)
-        for meeting_id, sids in sockets.items():
-            try:
-                seq = await self.boards.seq(meeting_id)
-                await self._drop_ended(meeting_id, sids)
-            except NotFound:  # erased meanwhile: its sockets have nothing left to show
-                for sid in sids:
-                    await self.sio.disconnect(sid, ignore_queue=True)
-                continue
-            except KinboardError:
-                return  # the store is away; clients see their ops refused meanwhile
-            # The server's time too: screens keep their shared timer's countdown true by it.
-            # One packet for the whole room, to this worker's sockets only: every worker
-            # beats for its own.
-            beat = {"seq": seq, "now": iso(self.clock())}
-            await self.sio.emit("heartbeat", beat, room=meeting_id, ignore_queue=True)
-
-    async def _drop_ended(self, meeting_id: str, sids: list[str]) -> None:
-        """Close local sockets whose session has ended (revoked, removed, expired, or the
-        staff session it was opened under ended), even if the message that should have
-        closed them was lost: one store call for the meeting, not one per socket."""
-        mine = {sid: c.session for sid in sids if (c := self.connections.get(sid)) is not None}
-        ended = await self.sessions.ended(meeting_id, list(mine.values()))
-        for sid, session in mine.items():
-            if session.token_hash in ended:
-                await self.sio.disconnect(sid)
 
     # --- presence ---
 

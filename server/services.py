@@ -55,7 +55,7 @@ def build_services(
 ) -> Services:
     store = store if store is not None else store_for(settings)
     presence = PresenceTracker(store, clock)
-    broadcaster = Broadcaster(settings, presence)
+    broadcaster = Broadcaster(settings, presence, clock)
     audit = Audit(store, store, clock)
     staff = Staff(store, clock)
 

@@ -3,7 +3,7 @@
 // (`template.family_roles`); the family's plan reaches only their screens, so here it is
 // simply what the state holds.
 
-// The server's clock as seen from this screen: its `now` (from `state` and each heartbeat)
+// The server's clock as seen from this screen: its `now` (from `state`, heartbeats, `applied`)
 // less this screen's time when it arrived. Countdowns use it, so that a phone whose clock is
 // wrong counts down like everyone else.
 export function clockOffset(serverNow, localMs) {

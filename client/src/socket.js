@@ -130,8 +130,14 @@ export class MeetingConnection extends Emitter {
       this.becomeReady();
       this.watchGap();
     });
-    socket.on('applied', (event) => this.receive(event));
-    // Every 5 s the server says its latest seq: a quiet room learns it missed a broadcast.
+    // Each `applied` carries the server's time when it was sent, as a heartbeat does: a busy
+    // room hears no heartbeats.
+    socket.on('applied', (event) => {
+      if (event?.now) this.emit('time', event.now);
+      this.receive(event);
+    });
+    // Every 5 s, unless an `applied` said it, the server says its latest seq: a quiet room
+    // learns it missed a broadcast.
     socket.on('heartbeat', (beat) => {
       if (beat?.now) this.emit('time', beat.now);
       if (!this.hasBoard) return; // the coming `state` is the whole board anyway

@@ -67,7 +67,7 @@ export class BoardState {
     this.applyBoard(seq, board);
   }
 
-  // The server's time (`state.now`, each heartbeat's `now`), for countdowns.
+  // The server's time (`state.now`, the `now` of each heartbeat and `applied`), for countdowns.
   setServerTime(now, localMs = Date.now()) {
     this.clockOffset = clockOffset(now, localMs);
   }

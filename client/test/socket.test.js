@@ -275,6 +275,20 @@ describe('MeetingConnection', () => {
     assert.equal(socket.sends('sync').length, 0);
   });
 
+  test('the server time comes with each applied and each heartbeat, not with a sync', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { connection, socket } = open();
+    const times = [];
+    connection.on('time', (now) => times.push(now));
+    socket.serverConnects(boardPayload({ seq: 1 }));
+    socket.fire('applied', applied(2, { now: '2026-12-02T10:00:01.000Z' }));
+    socket.fire('heartbeat', { seq: 4, now: '2026-12-02T10:00:06.000Z' });
+    mock.timers.tick(1_000);
+    // The log's records are old news: their times are not the server's time now.
+    socket.lastSend('sync').answer(null, { ok: true, seq: 4, changes: [applied(3), applied(4)] });
+    assert.deepEqual(times, ['2026-12-02T10:00:01.000Z', '2026-12-02T10:00:06.000Z']);
+  });
+
   test('an ack whose applied is lost: sync brings it', () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     const { connection, socket, seen } = open();

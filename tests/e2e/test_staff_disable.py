@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import httpx
 
-from server.realtime import HEARTBEAT
+from server.heartbeat import HEARTBEAT
 from tests.support.harness import Client, ServerProcess, disconnected_within, refusal, staff_command
 from tests.support.live import StaffBrowser
 

@@ -24,8 +24,8 @@ from server.audit import Audit
 from server.board.meeting import ParticipantRemove
 from server.boards import Boards
 from server.families import Families
+from server.heartbeat import HEARTBEAT
 from server.links import Links
-from server.realtime import HEARTBEAT
 from server.security import LinkKeys
 from server.sessions import Sessions
 from server.settings import Settings

@@ -16,7 +16,7 @@ import pytest
 import socketio
 
 from server.board.errors import SessionEnded
-from server.realtime import HEARTBEAT
+from server.heartbeat import HEARTBEAT
 from server.staff import IDLE_SECONDS
 from tests.support.harness import Client, disconnected_within, refusal
 from tests.support.inprocess import MovableClock

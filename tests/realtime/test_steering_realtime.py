@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from server.heartbeat import HEARTBEAT
 from tests.support.harness import Client
 
 TWO_MINUTES = 120
@@ -40,9 +41,12 @@ class Screen:
 
     async def next_heartbeat(self) -> None:
         """Waits for the server's next heartbeat and, as a page does, learns the offset
-        from it as it arrives."""
+        from it as it arrives. A room that heard an `applied` since the last beat has its
+        heartbeat a beat later."""
         beats = self.beats()
-        await self.client.wait_for(lambda: len(self.beats()) > len(beats), timeout=8)
+        await self.client.wait_for(
+            lambda: len(self.beats()) > len(beats), timeout=2 * HEARTBEAT + 1
+        )
         self.observe(self.beats()[-1]["now"])
 
     def beats(self) -> list[dict[str, Any]]:

@@ -36,6 +36,8 @@ RECONNECTED_WITHIN = 5.0  # after a worker dies, its clients are back (through n
 RESUMED_WITHIN = 5.0  # after Redis is back, workers and clients work again by then
 # The server beats every 5 s; a little more for scheduling.
 HEARTBEAT_WITHIN = 5.0 + 0.75
+# A room that heard an `applied` since its last beat is told nothing then: one beat more.
+HEARTBEAT_AFTER_OPS_WITHIN = 5.0 + HEARTBEAT_WITHIN
 
 # Answers that pass: the client keeps the op and resends it with its id. After a refusal
 # the server remembers nothing; after `unknown_outcome` the resend may be a duplicate.
