@@ -188,6 +188,7 @@ class Replica:
         self.http: aiohttp.ClientSession | None = None
         self.entities: View = {}
         self.seq: int | None = None
+        self.connections = 0  # made so far: any after the first is a reconnect
         self.known_seq = 0  # the latest seq any message or heartbeat has named
         self.early: dict[int, dict[str, Any]] = {}
         self.queue: list[dict[str, Any]] = []
@@ -263,8 +264,11 @@ class Replica:
 
     async def _on_connect(self) -> None:
         self._note("connect", None)
-        if self.seq is not None:  # a reconnect: catch up from the log first
+        # A reconnect: catch up from the log first. (The first connection's `state` may be
+        # handled before its `connect`: that is no reason to catch up.)
+        if self.seq is not None and self.connections:
             self._spawn(self._catch_up())
+        self.connections += 1
 
     async def _catch_up(self) -> None:
         with contextlib.suppress(socketio.exceptions.SocketIOError):
