@@ -149,6 +149,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--step-duration", type=float, default=20.0)
     p.add_argument("--ladder", default=",".join(map(str, LADDER)), help="meetings per step")
+    p.add_argument(
+        "--refine",
+        type=int,
+        default=3,
+        help="steps halving the gap between the last step carried and the first not",
+    )
     p.add_argument("--profile", default="", help="configs to re-run under py-spy, e.g. b,c")
     p.add_argument(
         "--quiet-wait",
@@ -219,18 +225,37 @@ def judge(m: Measurement) -> tuple[bool, str]:
 
 
 def _sustain(key: str, load: Load, args: argparse.Namespace) -> report.Sustained:
+    """Up the ladder to the first step not carried; then halve the gap between it and the
+    last one carried `--refine` times, since the ladder's steps grow by up to half and a
+    ratio of two targets' rates needs a finer reading than that."""
     target = TARGETS[key]
     result = report.Sustained(key, 0.0, [])
-    for meetings in [int(x) for x in args.ladder.split(",")]:
+
+    def carries(meetings: int) -> bool:
         step = replace(load, meetings=meetings, duration=args.step_duration)
         print(f"== sustain ({key}) {target.name}: {_describe(step)}", flush=True)
         m = _measure(target, step, args)
         passed, why = judge(m)
         print(f"   {'pass' if passed else 'FAIL'}: {_line(m)} {why}", flush=True)
         result.steps.append((m, passed, why))
-        if not passed:
+        if passed:
+            result.rate = max(result.rate, m.acked / m.window)
+        return passed
+
+    carried, failed = 0, None
+    for meetings in [int(x) for x in args.ladder.split(",")]:
+        if not carries(meetings):
+            failed = meetings
             break
-        result.rate = m.acked / m.window
+        carried = meetings
+    for _ in range(args.refine):
+        if failed is None or failed - carried <= 1:
+            break
+        middle = (carried + failed) // 2
+        if carries(middle):
+            carried = middle
+        else:
+            failed = middle
     return result
 
 
