@@ -128,6 +128,11 @@ class Broadcaster:
             return
         self._heard[slot_of(meeting_id)][meeting_id] = commit.seq
 
+    def forget_heard(self, meeting_id: str) -> None:
+        """A socket has just joined the meeting's room: its board was read before it did,
+        so an `applied` sent meanwhile missed it. The next beat tells the room its seq."""
+        self._heard[slot_of(meeting_id)].pop(meeting_id, None)
+
     def take_heard(self, slot: int | None) -> dict[str, int]:
         """The meetings of `slot` (all, without one) whose sockets on this worker heard an
         `applied` since their last heartbeat, with its seq; forgotten here, so that each

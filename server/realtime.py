@@ -208,6 +208,7 @@ class Realtime:
         self.connections[sid] = connection
         await self.sio.enter_room(sid, meeting_id)
         await self.sio.enter_room(sid, participant_room(me.id))
+        self.broadcaster.forget_heard(meeting_id)
         state = wire.encode_state(
             board,
             seq,

@@ -59,3 +59,24 @@ async def test_a_busy_room_hears_no_heartbeat_and_a_quiet_one_hears_its_latest_s
         beat = beats(client, quiet_from[id(client)])[0]
         assert beat["seq"] == last["seq"]
         assert at(beat["now"]) > at(busy[-1]["now"])
+
+
+async def test_after_someone_joins_the_next_beat_tells_the_room_its_seq(
+    room: dict[str, Any],
+) -> None:
+    """A socket's board is read before it enters its room, so an `applied` sent meanwhile
+    misses it: a join makes the next beat say the seq, though the room heard it."""
+    parent = room["parent"]
+    since = len(parent.events)
+    link = room["meeting"]["links"]["participant"]
+    aunt = await Client.join(room["server"].url, link, "Aunt May", role="network")
+    try:
+        assert aunt.state is not None
+        seq = aunt.state["seq"]
+        # Her joining was an op: the room heard it in an `applied`.
+        await parent.wait_for(lambda: any(r["seq"] == seq for r in parent.applied()))
+        await parent.wait_for(lambda: bool(beats(parent, since)), timeout=HEARTBEAT + 1)
+        await aunt.wait_for(lambda: bool(beats(aunt)), timeout=HEARTBEAT + 1)
+        assert beats(parent, since)[0]["seq"] == beats(aunt)[0]["seq"] == seq
+    finally:
+        await aunt.close()
