@@ -88,7 +88,9 @@ class SentinelGroup:
     def __init__(self, directory: Path) -> None:
         password = secrets.token_urlsafe(16)
         # Either may be master after a failover, so both know the password to replicate.
-        auth = ("--masterauth", password)
+        # A master sends its first copy to a replica at once, not after Redis's default 5 s
+        # wait for more replicas to share the transfer (there is only one).
+        auth = ("--masterauth", password, "--repl-diskless-sync-delay", "0")
         self.master = RedisServer(directory / "master", password, auth)
         self.replica = RedisServer(
             directory / "replica",
