@@ -4,6 +4,7 @@ what to do, so it can be fixed from the test's output alone."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from playwright.sync_api import Page
@@ -17,6 +18,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # source would be refused; the source is evaluated through Playwright instead, which the
 # page's CSP does not govern.
 _INJECT = "source => { if (!window.axe) (0, eval)(source); }"
+# Asked first: the source (650 KB) goes over Playwright's pipe only to a page without axe
+# (after a navigation), not again to a page checked a second time.
+_LOADED = "() => Boolean(window.axe)"
 _RUN = """tags => axe
   .run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
   .then(result => result.violations.map(v => ({
@@ -25,9 +29,15 @@ _RUN = """tags => axe
   })))"""
 
 
+@cache
+def axe_source() -> str:
+    return AXE_SOURCE.read_text(encoding="utf-8")
+
+
 def violations(page: Page) -> list[dict[str, Any]]:
     """axe's violations of the WCAG 2.2 A/AA rules on the page as it is now."""
-    page.evaluate(_INJECT, AXE_SOURCE.read_text(encoding="utf-8"))
+    if not page.evaluate(_LOADED):
+        page.evaluate(_INJECT, axe_source())
     found: list[dict[str, Any]] = page.evaluate(_RUN, WCAG_TAGS)
     return found
 
