@@ -6,6 +6,11 @@ PY := $(VENV)/bin/python
 CLIENT_SOURCES := $(shell find client/src client/scripts -type f 2>/dev/null) server/pictures.json
 # The translators' catalogues; `make setup` compiles them (messages.mo and client.json beside each).
 CATALOGUES := $(wildcard server/locale/*/LC_MESSAGES/messages.po)
+# Two pytest workers (pytest-xdist): a module's tests together, every browser test together
+# on one of them (tests/conftest.py, pytest_xdist_make_scheduler), in the order collected, so
+# the browser tests start first and the other worker runs the rest meanwhile.
+# `make test PYTEST_PARALLEL=` runs every test in one process instead.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 .PHONY: run test test-fast setup lint format clean messages
 
@@ -17,7 +22,7 @@ test: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	cd client && npm test --silent
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 # Lint, the client's unit tests, the pure core, the store on SQLite and in-process HTTP.
 test-fast: setup

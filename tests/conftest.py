@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
@@ -32,6 +33,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         on_redis = "redis" in params or "cluster" in params
         if on_redis or REDIS_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.redis)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadfile` (`make test`), with every browser test counted as one file: the
+    tests of a module run on one xdist worker, in order, so that its module-scoped server
+    and fixtures are made once; the browser tests all on one worker, one at a time, as
+    without xdist: Chromium keeps a CPU busy, so two at once on two CPUs would only slow
+    each other down, while the other worker runs the rest."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserTestsTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope: str = super()._split_scope(nodeid)
+            return "tests/browser" if scope.startswith("tests/browser/") else scope
+
+    return BrowserTestsTogether(config, log)
 
 
 @pytest.fixture
