@@ -35,6 +35,11 @@ SETUP_HOURS = 24
 STAFF_LOG = "_staff"
 
 _WRONG = N_("That email and password do not match an account.")
+_TOO_MANY = Nn_(
+    "Too many tries. Please wait {minutes} minute and try again.",
+    "Too many tries. Please wait {minutes} minutes and try again.",
+    "minutes",
+)
 
 
 @dataclass(frozen=True)
@@ -208,9 +213,7 @@ class Staff(MeetingSharing):
             if await self._count(kind, key, 1) > limit:
                 for given in brakes[:taken]:
                     await self._count(given[0], given[1], -1)
-                raise RateLimited(
-                    "Too many tries. Please wait 15 minutes and try again.", FAILURE_WINDOW
-                )
+                raise RateLimited(_TOO_MANY, FAILURE_WINDOW, minutes=FAILURE_WINDOW // 60)
         member = await self.find(email) if email else None
         if not await self._verify(member, password):
             await asyncio.sleep(FAILURE_DELAY)

@@ -128,13 +128,18 @@ def test_links_for_people_taking_someone_out_and_ending_the_meeting(
     expect(form.locator("input[name=person-name]")).to_have_attribute("maxlength", str(MAX_NAME))
     expect(form.locator("input[name=person-days]")).to_have_attribute("max", str(MAX_LINK_DAYS))
     expect(form.locator("input[name=person-days]")).to_have_value("7")
+    expect(form.locator("label", has=facilitator.locator("input[name=person-days]"))).to_have_text(
+        f"How many days should it work? (1 to {MAX_LINK_DAYS})"
+    )
     form.locator("[data-action=make-person-link]").click()  # nothing filled in yet
     expect(form.locator("[role=alert]")).to_have_text("Please write their name.")
     form.locator("input[name=person-name]").fill("Grandma")
     form.locator("select[name=person-role]").select_option("network")
     form.locator("input[name=person-days]").fill("95")
     form.locator("[data-action=make-person-link]").click()
-    expect(form.locator("[role=alert]")).to_have_text("Please write a number of days from 1 to 90.")
+    expect(form.locator("[role=alert]")).to_have_text(
+        f"Please write a number of days from 1 to {MAX_LINK_DAYS}."
+    )
     form.locator("input[name=person-days]").fill("14")
     with facilitator.expect_response(
         lambda r: r.url.endswith("/people-links") and r.request.method == "POST"

@@ -215,7 +215,7 @@ def test_five_wrong_passwords_lock_the_account_from_that_address_for_15_minutes(
     answer = locked.sign_in(PRIYA)  # the right password
     assert answer.status_code == 429
     assert answer.headers["retry-after"] == "900"  # the whole 15 minutes, at most
-    assert "Too many tries" in problem(answer)
+    assert problem(answer) == "Too many tries. Please wait 15 minutes and try again."
     assert not locked.signed_in()
     # The stranger cannot lock Priya out: at her own computer she signs in.
     assert kin.browser("203.0.113.77").sign_in(PRIYA).status_code == 303

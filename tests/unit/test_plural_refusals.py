@@ -41,6 +41,7 @@ NOUNS: dict[str, tuple[tuple[str, str, str], tuple[str, str, str]]] = {
     "things at most.": (("rzecz", "rzeczy", "rzeczy"), ("lucru", "lucruri", "de lucruri")),
     "people join it.": (("osoba", "osoby", "osób"), ("persoană", "persoane", "de persoane")),
     "scales.": (("skalę", "skale", "skal"), ("scală", "scale", "de scale")),
+    "minutes and try again.": (("minutę", "minuty", "minut"), ("minut", "minute", "de minute")),
     "translations.": (
         ("tłumaczenie", "tłumaczenia", "tłumaczeń"),
         ("traducere", "traduceri", "de traduceri"),

@@ -141,7 +141,7 @@ export class PersonLinksView {
         onSubmit: async () => {
           const count = parseDays(days.value, max);
           if (count === null) {
-            problem.say(words.needsDays);
+            problem.say(words.needsDays(max));
             days.focus();
             return;
           }
@@ -150,7 +150,7 @@ export class PersonLinksView {
           if (changed) await this.load();
         },
       },
-      field(words.daysFromToday, days),
+      field(words.daysFromToday(max), days),
       problem.element,
     );
     return { element, focus: () => days.focus() };
@@ -186,6 +186,8 @@ export class PersonLinksView {
     const problem = problemLine();
     const made = el('p', { class: 'form-saved', role: 'status' });
     const fields = { name, role: roles, days, language };
+    // The caption names the template's longest link, which comes with `fill`.
+    const daysCaption = document.createTextNode('');
     const element = el(
       'form',
       { class: 'small-form new-person-link', novalidate: true, dataset: { role: 'new-person-link' } },
@@ -193,7 +195,7 @@ export class PersonLinksView {
       field(words.nameCaption, name),
       field(words.roleCaption, roles),
       languageField,
-      field(words.daysCaption, days),
+      field(daysCaption, days),
       problem.element,
       el('div', { class: 'form-buttons' }, el('button', { type: 'submit', class: 'button button-primary', dataset: { action: 'make-person-link' } }, words.make)),
       made,
@@ -203,7 +205,7 @@ export class PersonLinksView {
       made.textContent = '';
       const checked = checkNewLink({ name: name.value, role: roles.value, days: days.value, language: language.value }, this.template);
       if (checked.problem) {
-        problem.say(checked.problem === 'needsLanguage' ? t('Please choose the language they translate into.') : words[checked.problem]);
+        problem.say(problemWords(checked.problem, this.template));
         fields[checked.field].focus();
         return;
       }
@@ -229,6 +231,7 @@ export class PersonLinksView {
         name.maxLength = template.limits.name;
         days.max = template.link_days.max;
         days.value = template.link_days.default;
+        daysCaption.data = words.daysCaption(template.link_days.max);
       },
     };
   }
@@ -243,4 +246,11 @@ export class PersonLinksView {
       return null;
     }
   }
+}
+
+// The words for what `checkNewLink` found wrong.
+function problemWords(problem, template) {
+  if (problem === 'needsLanguage') return t('Please choose the language they translate into.');
+  if (problem === 'needsDays') return WORDS.personLinks.needsDays(template.link_days.max);
+  return WORDS.personLinks[problem];
 }
