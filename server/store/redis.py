@@ -83,7 +83,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
         self._ready = True
 
     async def _upgrade_when_it_answers(self) -> None:
-        while not self._ready:
+        while not self._ready and not self._closing:
             try:
                 await self._upgrade(wait_for_store=True)
             except NewerData as error:
@@ -93,6 +93,7 @@ class RedisStore(SharedBoardLog, RedisFamilies, RedisPresence, RedisRecords, Sto
                 continue  # `upgrade` waited a while already; Redis may come later still
 
     async def close(self) -> None:
+        self._closing = True
         if self._upgrading is not None:
             self._upgrading.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -45,6 +45,10 @@ TIMEOUT = 0.9
 POOL_WAIT = 2.0
 # Seconds between tries to hold the worker's lease again after losing Redis.
 LEASE_RETRY = 0.5
+# Seconds the lease waits on its subscription at a time; a closing store's lease ends
+# within this (well inside the app's STOP_WITHIN) even when redis-py swallowed the
+# cancellation.
+LEASE_POLL = 1.0
 
 
 def connection_pool(url: str, size: int, **options: Any) -> aioredis.BlockingConnectionPool:
@@ -138,6 +142,10 @@ class RedisConnection:
         # may use the store.
         self._ready = False
         self._upgrading: asyncio.Task[None] | None = None
+        # The background loops also stop on this, not only on cancellation: redis-py can
+        # swallow a cancellation that lands inside one of its timeouts, and a loop that
+        # went on would keep the event loop from closing.
+        self._closing = False
 
     def _key(self, meeting_id: str, name: str) -> str:
         return f"{self.prefix}:{{{meeting_id}}}:{name}"

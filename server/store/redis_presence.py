@@ -11,17 +11,14 @@ from redis.exceptions import RedisError
 
 from .. import fastjson
 from .records import Presence
-from .redis_connection import LEASE_RETRY, TIMEOUT, RedisConnection, redis_client
+from .redis_connection import LEASE_POLL, LEASE_RETRY, TIMEOUT, RedisConnection, redis_client
 
 
 class RedisPresence(RedisConnection):
-    def _lease_channel(self, worker_id: str) -> str:
-        return f"{self.prefix}:worker:{worker_id}"
-
     async def _hold_lease(self) -> None:
         """Stay subscribed to this worker's own channel (nothing is ever sent on it),
         subscribing again whenever the connection is lost."""
-        while True:
+        while not self._closing:
             client = redis_client(
                 self.url, 1, socket_connect_timeout=TIMEOUT, health_check_interval=5
             )
@@ -30,8 +27,8 @@ class RedisPresence(RedisConnection):
                 async with client.pubsub() as pubsub:
                     await pubsub.subscribe(self._lease_channel(self.worker_id))
                     self._leased.set()
-                    while True:
-                        await pubsub.get_message(timeout=5.0)
+                    while not self._closing:
+                        await pubsub.get_message(timeout=LEASE_POLL)
             except (RedisError, OSError):
                 pass
             finally:
