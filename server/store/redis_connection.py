@@ -45,9 +45,8 @@ TIMEOUT = 0.9
 POOL_WAIT = 2.0
 # Seconds between tries to hold the worker's lease again after losing Redis.
 LEASE_RETRY = 0.5
-# Seconds the lease waits on its subscription at a time; a closing store's lease ends
-# within this (well inside the app's STOP_WITHIN) even when redis-py swallowed the
-# cancellation.
+# Seconds the lease waits on its subscription at a time: the longest a closing store's
+# lease takes to see `_closing` (well inside the app's STOP_WITHIN).
 LEASE_POLL = 1.0
 
 
